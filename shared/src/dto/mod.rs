@@ -1,1 +1,17 @@
-//! placeholder
+//! Request and response bodies of the REST API (SPEC §11), shared by the
+//! server, the SPA and the end-to-end tests so nobody hand-copies JSON shapes.
+//!
+//! Naming follows the action: `CreateUser` is what `POST /users` takes,
+//! `UserView` what it shows. Writable fields are listed explicitly and every
+//! request type denies unknown fields, so mass assignment is impossible
+//! (SPEC §12).
+
+mod audit;
+mod auth;
+mod common;
+mod users;
+
+pub use audit::*;
+pub use auth::*;
+pub use common::*;
+pub use users::*;

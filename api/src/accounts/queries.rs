@@ -1,0 +1,176 @@
+//! Diesel queries over `users` (and the hierarchy) used by accounts and auth.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use habilis_shared::dto::{AccountState, DateFormat, Language, PersonalData, UserView};
+use habilis_shared::policy::{Actor, Policy, Profile, Relation};
+
+use crate::clock::utc;
+use crate::db::schema::users;
+use crate::db::DbConn;
+
+/// How deep supervision chains may go: novice → confirmed → expert, with
+/// one level of slack (SPEC §2.1).
+const MAX_DEPTH: usize = 4;
+
+#[derive(Queryable, Selectable, Identifiable, Debug, Clone)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub email_key: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub profile: String,
+    pub state: String,
+    pub supervisor_id: Option<String>,
+    pub created_by: Option<String>,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub language: String,
+    pub date_format: String,
+    pub phone: Option<String>,
+    pub charter_version: Option<String>,
+    pub charter_accepted_at: Option<NaiveDateTime>,
+    pub activated_at: Option<NaiveDateTime>,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// A row the code did not write (hand-edited) never gains rights: an
+    /// unknown profile reads as `public`, an unknown state as `blocked`.
+    pub fn profile(&self) -> Profile {
+        self.profile.parse().unwrap_or(Profile::Public)
+    }
+
+    pub fn state(&self) -> AccountState {
+        AccountState::parse(&self.state).unwrap_or(AccountState::Blocked)
+    }
+
+    pub fn actor(&self, policy: &Policy) -> Actor {
+        Actor {
+            profile: self.profile(),
+            charter_accepted: self.charter_version.as_deref() == Some(policy.charter_version.as_str()),
+        }
+    }
+
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// The view of this account for a viewer: personal data only when
+    /// `personal` (owner or webmaster, SPEC §2.5).
+    pub fn view(&self, personal: bool) -> UserView {
+        UserView {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            profile: self.profile(),
+            state: self.state(),
+            supervisor_id: self.supervisor_id.clone(),
+            created_at: utc(self.created_at),
+            personal: personal.then(|| PersonalData {
+                language: Language::parse(&self.language).unwrap_or(Language::En),
+                date_format: DateFormat::parse(&self.date_format)
+                    .unwrap_or(DateFormat::DayMonthYear),
+                phone: self.phone.clone(),
+                must_change_password: self.must_change_password,
+                charter_version: self.charter_version.clone(),
+                charter_accepted_at: self.charter_accepted_at.map(utc),
+                last_login_at: self.last_login_at.map(utc),
+            }),
+        }
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email_key.eq(key))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The ids above `user` (its supervisor, theirs, …), nearest first.
+pub fn supervisor_chain(conn: &mut DbConn, user: &UserRow) -> QueryResult<Vec<String>> {
+    let mut chain = Vec::new();
+    let mut next = user.supervisor_id.clone();
+    while let Some(id) = next {
+        if chain.len() >= MAX_DEPTH || chain.contains(&id) || id == user.id {
+            break;
+        }
+        next = users::table
+            .find(&id)
+            .select(users::supervisor_id)
+            .first::<Option<String>>(conn)
+            .optional()?
+            .flatten();
+        chain.push(id);
+    }
+    Ok(chain)
+}
+
+/// How `target` relates to `viewer` in the supervision hierarchy.
+pub fn relation(conn: &mut DbConn, viewer: &UserRow, target: &UserRow) -> QueryResult<Relation> {
+    if viewer.id == target.id {
+        return Ok(Relation::Myself);
+    }
+    if supervisor_chain(conn, viewer)?.contains(&target.id) {
+        return Ok(Relation::Supervisor);
+    }
+    if supervisor_chain(conn, target)?.contains(&viewer.id) {
+        return Ok(Relation::Subordinate);
+    }
+    Ok(Relation::Other)
+}
+
+/// Ids of everyone in `root`'s supervision subtree (excluding `root`),
+/// level by level.
+pub fn subtree_ids(conn: &mut DbConn, root: &str) -> QueryResult<Vec<String>> {
+    let mut all = Vec::new();
+    let mut frontier = vec![root.to_owned()];
+    for _ in 0..MAX_DEPTH {
+        if frontier.is_empty() {
+            break;
+        }
+        let next: Vec<String> = users::table
+            .filter(users::supervisor_id.eq_any(&frontier))
+            .select(users::id)
+            .load(conn)?;
+        frontier = next
+            .into_iter()
+            .filter(|id| id != root && !all.contains(id))
+            .collect();
+        all.extend(frontier.iter().cloned());
+    }
+    Ok(all)
+}
+
+pub fn count_profile(conn: &mut DbConn, profile: Profile) -> QueryResult<i64> {
+    users::table
+        .filter(users::profile.eq(profile.as_str()))
+        .filter(users::state.ne(AccountState::Deleted.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+/// Ids of accounts of the given profiles that can receive mail.
+pub fn emails_of_profiles(conn: &mut DbConn, profiles: &[Profile]) -> QueryResult<Vec<String>> {
+    let names: Vec<&str> = profiles.iter().map(|p| p.as_str()).collect();
+    users::table
+        .filter(users::profile.eq_any(names))
+        .filter(users::state.ne(AccountState::Deleted.as_str()))
+        .select(users::email)
+        .load(conn)
+}

@@ -1,0 +1,234 @@
+//! Append-only, hash-chained audit log (SPEC §11, §12).
+//!
+//! Each row stores the previous row's hash and its own hash over a canonical
+//! serialisation of its content, so editing, deleting or reordering a row
+//! breaks the chain and `habilis audit verify` names the first broken link.
+//! Rows are written in the same transaction as the change they record: if
+//! the audit row cannot be written, the change fails (fail closed). Appends
+//! lock the single `audit_head` row first, which serialises writers on
+//! PostgreSQL and takes the write lock up front on SQLite.
+
+pub mod routes;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::clock::{db_time, utc};
+use crate::db::schema::{audit_head, audit_log};
+use crate::db::DbConn;
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Denied,
+    Failure,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// Who did what to which object, from where.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub outcome: Outcome,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(action: impl Into<String>, outcome: Outcome) -> Self {
+        Event {
+            actor_id: None,
+            action: action.into(),
+            target_type: None,
+            target_id: None,
+            outcome,
+            request_id: None,
+            ip: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+    pub fn actor(mut self, id: impl Into<String>) -> Self {
+        self.actor_id = Some(id.into());
+        self
+    }
+    pub fn target(mut self, kind: &'static str, id: impl Into<String>) -> Self {
+        self.target_type = Some(kind);
+        self.target_id = Some(id.into());
+        self
+    }
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+    pub fn ctx(mut self, ctx: &crate::auth::ReqCtx) -> Self {
+        self.request_id = ctx.request_id.clone();
+        self.ip = Some(ctx.ip.clone());
+        self
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: String,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    /// SHA-256 over a JSON array of every column but `hash`, in a fixed
+    /// order; times as RFC 3339 with microseconds.
+    pub fn compute_hash(&self) -> String {
+        let canonical = serde_json::json!([
+            self.seq,
+            utc(self.at).to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            self.actor_id,
+            self.action,
+            self.target_type,
+            self.target_id,
+            self.outcome,
+            self.request_id,
+            self.ip,
+            self.detail,
+            self.prev_hash,
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// Appends one event to the chain (inside the caller's transaction when
+/// there is one; a savepoint otherwise costs nothing).
+pub fn append(conn: &mut DbConn, now: DateTime<Utc>, event: Event) -> QueryResult<i64> {
+    conn.transaction(|conn| {
+        // Lock the head first (a write), then read it.
+        diesel::update(audit_head::table.find(1))
+            .set(audit_head::id.eq(1))
+            .execute(conn)?;
+        let (head_seq, head_hash): (i64, String) = audit_head::table
+            .find(1)
+            .select((audit_head::seq, audit_head::hash))
+            .first(conn)?;
+        let mut row = AuditRow {
+            seq: head_seq + 1,
+            at: db_time(now),
+            actor_id: event.actor_id,
+            action: event.action,
+            target_type: event.target_type.map(str::to_owned),
+            target_id: event.target_id,
+            outcome: event.outcome.as_str().to_owned(),
+            request_id: event.request_id,
+            ip: event.ip,
+            detail: event.detail.to_string(),
+            prev_hash: head_hash,
+            hash: String::new(),
+        };
+        row.hash = row.compute_hash();
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::seq.eq(row.seq),
+                audit_log::at.eq(row.at),
+                audit_log::actor_id.eq(&row.actor_id),
+                audit_log::action.eq(&row.action),
+                audit_log::target_type.eq(&row.target_type),
+                audit_log::target_id.eq(&row.target_id),
+                audit_log::outcome.eq(&row.outcome),
+                audit_log::request_id.eq(&row.request_id),
+                audit_log::ip.eq(&row.ip),
+                audit_log::detail.eq(&row.detail),
+                audit_log::prev_hash.eq(&row.prev_hash),
+                audit_log::hash.eq(&row.hash),
+            ))
+            .execute(conn)?;
+        diesel::update(audit_head::table.find(1))
+            .set((audit_head::seq.eq(row.seq), audit_head::hash.eq(&row.hash)))
+            .execute(conn)?;
+        Ok(row.seq)
+    })
+}
+
+/// Result of walking the chain.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Ok { rows: u64 },
+    Broken { seq: i64, reason: String },
+}
+
+/// Walks the whole chain in order, in batches.
+pub fn verify(conn: &mut DbConn) -> QueryResult<Verdict> {
+    let mut expected_prev = GENESIS.to_owned();
+    let mut expected_seq = 1i64;
+    let mut rows = 0u64;
+    loop {
+        let batch: Vec<AuditRow> = audit_log::table
+            .filter(audit_log::seq.ge(expected_seq))
+            .order(audit_log::seq.asc())
+            .limit(1000)
+            .select(AuditRow::as_select())
+            .load(conn)?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in batch {
+            if row.seq != expected_seq {
+                return Ok(Verdict::Broken {
+                    seq: expected_seq,
+                    reason: format!("row {expected_seq} is missing (next is {})", row.seq),
+                });
+            }
+            if row.prev_hash != expected_prev {
+                return Ok(Verdict::Broken {
+                    seq: row.seq,
+                    reason: "prev_hash does not match the previous row's hash".into(),
+                });
+            }
+            if row.compute_hash() != row.hash {
+                return Ok(Verdict::Broken {
+                    seq: row.seq,
+                    reason: "content does not match its hash (row edited)".into(),
+                });
+            }
+            expected_prev = row.hash;
+            expected_seq += 1;
+            rows += 1;
+        }
+    }
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
+    if head_seq != expected_seq - 1 || head_hash != expected_prev {
+        return Ok(Verdict::Broken {
+            seq: head_seq,
+            reason: format!(
+                "chain head says row {head_seq} but the log ends at row {}",
+                expected_seq - 1
+            ),
+        });
+    }
+    Ok(Verdict::Ok { rows })
+}

@@ -1,0 +1,238 @@
+//! Authentication: who is calling.
+//!
+//! The [`Caller`] extractor accepts a JWT access token or a personal access
+//! token (`hpat_…`) as `Authorization: Bearer`, then reads the account from
+//! the database on every request: profile and state are never trusted from
+//! the token alone, so a blocked account or a revoked session fails at once
+//! (SPEC §12). While an account must change its password, only the handlers
+//! taking [`PendingCaller`] accept it.
+
+pub mod jwt;
+pub mod password;
+pub mod routes;
+pub mod service;
+pub mod tokens;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Duration;
+use diesel::prelude::*;
+use habilis_shared::dto::TokenScope;
+use habilis_shared::policy::Actor;
+
+use crate::accounts::queries::UserRow;
+use crate::clock::db_time;
+use crate::db::schema::{api_tokens, sessions, users};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Request metadata written into audit rows.
+#[derive(Clone, Debug)]
+pub struct ReqCtx {
+    pub request_id: Option<String>,
+    pub ip: String,
+}
+
+impl ReqCtx {
+    pub fn of(req: &HttpRequest, trust_proxy: bool) -> ReqCtx {
+        let request_id = req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string());
+        let info = req.connection_info();
+        let ip = if trust_proxy {
+            info.realip_remote_addr().map(str::to_owned)
+        } else {
+            req.peer_addr().map(|a| a.ip().to_string())
+        }
+        .unwrap_or_else(|| "unknown".into());
+        ReqCtx { request_id, ip }
+    }
+}
+
+impl FromRequest for ReqCtx {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<ReqCtx, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.config.trust_proxy);
+        std::future::ready(Ok(ReqCtx::of(req, trust)))
+    }
+}
+
+/// How the caller authenticated.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A sign-in session (refresh-token family).
+    Session { id: String },
+    /// A personal access token.
+    ApiToken { id: String, scopes: Vec<TokenScope> },
+}
+
+/// An authenticated account whose password is settled.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: UserRow,
+    pub credential: Credential,
+    pub ctx: ReqCtx,
+}
+
+impl Caller {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+    pub fn actor(&self, state: &AppState) -> Actor {
+        self.user.actor(&state.policy)
+    }
+    pub fn session_id(&self) -> Option<&str> {
+        match &self.credential {
+            Credential::Session { id } => Some(id),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+}
+
+/// An authenticated account that may still have to change its password:
+/// taken only by `/auth/password`, `/auth/logout` and `GET /me`.
+#[derive(Clone, Debug)]
+pub struct PendingCaller(pub Caller);
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+    let value = header
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::unauthorized("malformed Authorization header"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthorized("expected a Bearer token"));
+    }
+    Ok(token.trim().to_owned())
+}
+
+async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let token = bearer(&req)?;
+    let ctx = ReqCtx::of(&req, state.config.trust_proxy);
+    let now = state.now();
+
+    let (user, credential) = if token.starts_with(tokens::API_TOKEN_PREFIX) {
+        let digest = tokens::digest(&token);
+        state
+            .db(move |conn| {
+                let found: Option<(String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, UserRow)> =
+                    api_tokens::table
+                        .inner_join(users::table)
+                        .filter(api_tokens::token_hash.eq(&digest))
+                        .select((
+                            api_tokens::id,
+                            api_tokens::scopes,
+                            api_tokens::expires_at,
+                            api_tokens::revoked_at,
+                            api_tokens::last_used_at,
+                            UserRow::as_select(),
+                        ))
+                        .first(conn)
+                        .optional()?;
+                let Some((id, scopes, expires_at, revoked_at, last_used, user)) = found else {
+                    return Err(ApiError::unauthorized("invalid token"));
+                };
+                let now_db = db_time(now);
+                if revoked_at.is_some() || expires_at <= now_db {
+                    return Err(ApiError::unauthorized("token revoked or expired"));
+                }
+                // Record use, at most once a minute, to keep reads cheap.
+                if last_used.is_none_or(|t| t + Duration::seconds(60) < now_db) {
+                    diesel::update(api_tokens::table.find(&id))
+                        .set(api_tokens::last_used_at.eq(now_db))
+                        .execute(conn)?;
+                }
+                let scopes = scopes
+                    .split(',')
+                    .filter_map(|s| match s {
+                        "read" => Some(TokenScope::Read),
+                        "write" => Some(TokenScope::Write),
+                        _ => None,
+                    })
+                    .collect();
+                Ok((user, Credential::ApiToken { id, scopes }))
+            })
+            .await?
+    } else {
+        let claims = state
+            .jwt
+            .verify(&token)
+            .map_err(|_| ApiError::unauthorized("invalid or expired access token"))?;
+        state
+            .db(move |conn| {
+                let found: Option<(Option<chrono::NaiveDateTime>, UserRow)> = sessions::table
+                    .inner_join(users::table)
+                    .filter(sessions::id.eq(&claims.sid))
+                    .filter(users::id.eq(&claims.sub))
+                    .select((sessions::revoked_at, UserRow::as_select()))
+                    .first(conn)
+                    .optional()?;
+                match found {
+                    Some((None, user)) => Ok((user, Credential::Session { id: claims.sid })),
+                    _ => Err(ApiError::unauthorized("session ended; sign in again")),
+                }
+            })
+            .await?
+    };
+
+    if !user.state().may_sign_in() {
+        return Err(ApiError::unauthorized("this account is blocked or closed"));
+    }
+    if let Credential::ApiToken { scopes, .. } = &credential {
+        let read_only = matches!(*req.method(), Method::GET | Method::HEAD);
+        if !read_only && !scopes.contains(&TokenScope::Write) {
+            return Err(ApiError::forbidden(
+                "insufficient_scope",
+                "this API token has the read scope only",
+            ));
+        }
+    }
+    if user.must_change_password && !allow_pending {
+        return Err(ApiError::forbidden(
+            "password_change_required",
+            "change your initial password first (POST /api/v1/auth/password)",
+        ));
+    }
+    Ok(Caller {
+        user,
+        credential,
+        ctx,
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone(), false))
+    }
+}
+
+impl FromRequest for PendingCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<PendingCaller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req, true).await.map(PendingCaller) })
+    }
+}

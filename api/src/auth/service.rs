@@ -1,0 +1,340 @@
+//! Sign-in rules: lockout, sessions and refresh-token rotation, activation
+//! links, password changes. Synchronous functions on a connection, called
+//! from `web::block` by the routes.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::dsl::{count_star, max};
+use diesel::prelude::*;
+use habilis_shared::dto::AccountState;
+use habilis_shared::policy::Policy;
+use serde_json::json;
+
+use super::tokens;
+use super::ReqCtx;
+use crate::accounts::queries::{self, UserRow};
+use crate::audit::{self, Event, Outcome};
+use crate::clock::db_time;
+use crate::db::schema::{email_tokens, login_failures, refresh_tokens, sessions, users};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::{self, templates};
+
+pub const ACTIVATION: &str = "activation";
+
+/// Seconds until the account or the client IP may try again, if locked:
+/// `lockout_max_failures` failures within `lockout_window_minutes` lock for
+/// `lockout_minutes` after the last one (SPEC §12).
+pub fn locked_for(
+    conn: &mut DbConn,
+    policy: &Policy,
+    account_key: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<u64>> {
+    let rules = &policy.auth;
+    let since = db_time(now - Duration::minutes(i64::from(rules.lockout_window_minutes)));
+    let by_account: (i64, Option<chrono::NaiveDateTime>) = login_failures::table
+        .filter(login_failures::account_key.eq(account_key))
+        .filter(login_failures::at.ge(since))
+        .select((count_star(), max(login_failures::at)))
+        .first(conn)?;
+    let by_ip: (i64, Option<chrono::NaiveDateTime>) = login_failures::table
+        .filter(login_failures::ip.eq(ip))
+        .filter(login_failures::at.ge(since))
+        .select((count_star(), max(login_failures::at)))
+        .first(conn)?;
+    let now_db = db_time(now);
+    let mut wait: Option<u64> = None;
+    for (count, last) in [by_account, by_ip] {
+        if count < i64::from(rules.lockout_max_failures) {
+            continue;
+        }
+        if let Some(last) = last {
+            let until = last + Duration::minutes(i64::from(rules.lockout_minutes));
+            if until > now_db {
+                let secs = u64::try_from((until - now_db).num_seconds()).unwrap_or(1).max(1);
+                wait = Some(wait.map_or(secs, |w| w.max(secs)));
+            }
+        }
+    }
+    Ok(wait)
+}
+
+pub fn record_failure(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    account_key: &str,
+    user: Option<&UserRow>,
+    ctx: &ReqCtx,
+) -> ApiResult<()> {
+    conn.write_tx(|conn| {
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
+                login_failures::account_key.eq(account_key),
+                login_failures::ip.eq(&ctx.ip),
+                login_failures::at.eq(db_time(now)),
+            ))
+            .execute(conn)?;
+        let mut event = Event::new("auth.login", Outcome::Failure).ctx(ctx);
+        if let Some(u) = user {
+            event = event.target("user", u.id.clone());
+        }
+        audit::append(conn, now, event)?;
+        Ok(())
+    })
+}
+
+/// Opens a session (refresh family) and returns `(session_id, refresh_token)`.
+pub fn start_session(
+    conn: &mut DbConn,
+    policy: &Policy,
+    user: &UserRow,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<(String, String)> {
+    conn.write_tx(|conn| {
+        diesel::delete(login_failures::table.filter(login_failures::account_key.eq(&user.email_key)))
+            .execute(conn)?;
+        diesel::update(users::table.find(&user.id))
+            .set(users::last_login_at.eq(db_time(now)))
+            .execute(conn)?;
+        let session_id = uuid::Uuid::now_v7().to_string();
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(&session_id),
+                sessions::user_id.eq(&user.id),
+                sessions::created_at.eq(db_time(now)),
+            ))
+            .execute(conn)?;
+        let refresh = new_refresh(conn, policy, &session_id, now)?;
+        audit::append(
+            conn,
+            now,
+            Event::new("auth.login", Outcome::Success)
+                .actor(user.id.clone())
+                .target("user", user.id.clone())
+                .ctx(ctx),
+        )?;
+        Ok((session_id, refresh))
+    })
+}
+
+fn new_refresh(
+    conn: &mut DbConn,
+    policy: &Policy,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let token = tokens::generate(tokens::REFRESH_PREFIX);
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(uuid::Uuid::now_v7().to_string()),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::token_hash.eq(tokens::digest(&token)),
+            refresh_tokens::created_at.eq(db_time(now)),
+            refresh_tokens::expires_at
+                .eq(db_time(now + Duration::days(i64::from(policy.auth.refresh_token_days)))),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+pub fn revoke_session(conn: &mut DbConn, session_id: &str, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(db_time(now)))
+    .execute(conn)
+}
+
+/// Ends every session of a user, except `keep` (used on block and on
+/// password change).
+pub fn revoke_user_sessions(
+    conn: &mut DbConn,
+    user_id: &str,
+    keep: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let keep = keep.unwrap_or("");
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(db_time(now)))
+    .execute(conn)
+}
+
+/// Rotation: the presented token is spent and a new one issued in the same
+/// family. Presenting a spent token revokes the whole family (it was
+/// stolen, or the legitimate holder's copy was). Returns `(user, session, new token)`.
+pub fn rotate_refresh(
+    conn: &mut DbConn,
+    policy: &Policy,
+    presented: &str,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<(UserRow, String, String)> {
+    let digest = tokens::digest(presented);
+    let invalid = || ApiError::unauthorized("invalid refresh token");
+    let outcome = conn.write_tx(|conn| {
+        let found: Option<(String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, String)> =
+            refresh_tokens::table
+                .inner_join(sessions::table)
+                .filter(refresh_tokens::token_hash.eq(&digest))
+                .select((
+                    refresh_tokens::id,
+                    refresh_tokens::session_id,
+                    refresh_tokens::expires_at,
+                    refresh_tokens::used_at,
+                    sessions::revoked_at,
+                    sessions::user_id,
+                ))
+                .first(conn)
+                .optional()?;
+        let Some((id, session_id, expires_at, used_at, revoked_at, user_id)) = found else {
+            return Ok(Err(invalid()));
+        };
+        if revoked_at.is_some() || expires_at <= db_time(now) {
+            return Ok(Err(invalid()));
+        }
+        // Compare-and-set: of two concurrent uses, one wins, the other is reuse.
+        let spent = if used_at.is_none() {
+            diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::id.eq(&id))
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set(refresh_tokens::used_at.eq(db_time(now)))
+            .execute(conn)?
+        } else {
+            0
+        };
+        if spent != 1 {
+            revoke_session(conn, &session_id, now)?;
+            audit::append(
+                conn,
+                now,
+                Event::new("auth.refresh_reuse", Outcome::Denied)
+                    .actor(user_id.clone())
+                    .target("session", session_id)
+                    .ctx(ctx),
+            )?;
+            return Ok(Err(ApiError::unauthorized(
+                "refresh token already used: the session has been revoked",
+            )));
+        }
+        let Some(user) = queries::find(conn, &user_id)? else {
+            return Ok(Err(invalid()));
+        };
+        if !user.state().may_sign_in() {
+            return Ok(Err(ApiError::unauthorized("this account is blocked or closed")));
+        }
+        let token = new_refresh(conn, policy, &session_id, now)?;
+        Ok::<_, ApiError>(Ok((user, session_id, token)))
+    })?;
+    outcome
+}
+
+/// Opens an activation link: single use, expiring (SPEC §3.1–3.2). Both
+/// outcomes are mailed to the person, their supervisors, admins and webmasters.
+pub fn activate(conn: &mut DbConn, policy: &Policy, token: &str, now: DateTime<Utc>, ctx: &ReqCtx) -> ApiResult<()> {
+    let digest = tokens::digest(token);
+    let result = conn.write_tx(|conn| {
+        let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, String)> =
+            email_tokens::table
+                .filter(email_tokens::token_hash.eq(&digest))
+                .filter(email_tokens::purpose.eq(ACTIVATION))
+                .select((
+                    email_tokens::id,
+                    email_tokens::expires_at,
+                    email_tokens::used_at,
+                    email_tokens::user_id,
+                ))
+                .first(conn)
+                .optional()?;
+        let Some((id, expires_at, used_at, user_id)) = found else {
+            return Ok(Err(ApiError::new(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "activation_link_unknown",
+                "this activation link is not valid",
+            )));
+        };
+        let Some(user) = queries::find(conn, &user_id)? else {
+            return Ok(Err(ApiError::not_found()));
+        };
+        let failure = if used_at.is_some() {
+            Some(("activation_link_used", "this activation link has already been used"))
+        } else if expires_at <= db_time(now) {
+            Some(("activation_link_expired", "this activation link has expired; ask your supervisor for a new account link"))
+        } else {
+            None
+        };
+        notify_activation(conn, policy, &user, failure.is_none(), now)?;
+        if let Some((kind, detail)) = failure {
+            audit::append(
+                conn,
+                now,
+                Event::new("auth.activate", Outcome::Failure)
+                    .target("user", user.id.clone())
+                    .detail(json!({ "reason": kind }))
+                    .ctx(ctx),
+            )?;
+            return Ok(Err(ApiError::new(actix_web::http::StatusCode::GONE, kind, detail)));
+        }
+        diesel::update(email_tokens::table.find(&id))
+            .set(email_tokens::used_at.eq(db_time(now)))
+            .execute(conn)?;
+        let state = match user.state() {
+            AccountState::Created => AccountState::Active,
+            other => other,
+        };
+        diesel::update(users::table.find(&user.id))
+            .set((
+                users::activated_at.eq(db_time(now)),
+                users::state.eq(state.as_str()),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            now,
+            Event::new("auth.activate", Outcome::Success)
+                .actor(user.id.clone())
+                .target("user", user.id.clone())
+                .ctx(ctx),
+        )?;
+        Ok::<_, ApiError>(Ok(()))
+    })?;
+    result
+}
+
+fn notify_activation(
+    conn: &mut DbConn,
+    policy: &Policy,
+    user: &UserRow,
+    success: bool,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let mut to = vec![user.email.clone()];
+    // Supervisor, and the expert above a novice's supervisor.
+    for id in queries::supervisor_chain(conn, user)?.into_iter().take(2) {
+        if let Some(s) = queries::find(conn, &id)? {
+            to.push(s.email);
+        }
+    }
+    to.extend(queries::emails_of_profiles(conn, &policy.administration.notified_of_activations())?);
+    to.sort();
+    to.dedup();
+    for addr in to {
+        mail::enqueue(
+            conn,
+            now,
+            &templates::activation_outcome(&addr, &user.display_name(), &user.email, success),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Settings: environment variables (`HABILIS_*`, `DATABASE_URL`) over an
+//! optional TOML file named by `HABILIS_CONFIG`. Every setting has a safe
+//! default and is documented in README ("Configuration").
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `HABILIS_BIND`: address the server listens on.
+    pub bind: String,
+    /// `DATABASE_URL`: `postgres://…` or `sqlite://PATH`; default a SQLite
+    /// file in the data directory.
+    pub database_url: Option<String>,
+    /// `HABILIS_DATA_DIR`: SQLite file, signing key, mail folder.
+    pub data_dir: PathBuf,
+    /// `HABILIS_POLICY`: a policy document (TOML or JSON); default SPEC §2.
+    pub policy_file: Option<PathBuf>,
+    /// `HABILIS_JWT_SECRET`: HS256 key (≥ 32 bytes); default generated once
+    /// into `DATA_DIR/jwt-secret`.
+    pub jwt_secret: Option<String>,
+    /// `HABILIS_JWT_ISSUER` / `HABILIS_JWT_AUDIENCE`.
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// `HABILIS_PUBLIC_URL`: base of links in e-mails.
+    pub public_url: Option<String>,
+    /// `HABILIS_SMTP_URL`: e.g. `smtps://user:pass@smtp.example.org`; unset =
+    /// `.eml` files under `DATA_DIR/mail`.
+    pub smtp_url: Option<String>,
+    /// `HABILIS_MAIL_FROM`.
+    pub mail_from: String,
+    /// `HABILIS_MAIL_POLL_MS`: outbox worker period; 0 disables the worker.
+    pub mail_poll_ms: u64,
+    /// `HABILIS_CORS_ORIGINS`: comma-separated allowed origins; empty = closed.
+    pub cors_origins: Vec<String>,
+    /// `HABILIS_BODY_LIMIT`: largest JSON body in bytes (413 above).
+    pub body_limit: usize,
+    /// `HABILIS_DB_POOL`: database connections per process.
+    pub db_pool: u32,
+    /// `HABILIS_WORKERS`: HTTP worker threads (default: number of cores).
+    pub workers: Option<usize>,
+    /// `HABILIS_TRUST_PROXY`: take the client IP from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `HABILIS_HSTS`: send `Strict-Transport-Security` (behind TLS only).
+    pub hsts: bool,
+    /// `HABILIS_DIST_DIR`: the built SPA served at `/` when present.
+    pub dist_dir: PathBuf,
+    /// `HABILIS_LOG_FORMAT`: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("./data"),
+            policy_file: None,
+            jwt_secret: None,
+            jwt_issuer: "habilis".into(),
+            jwt_audience: "habilis-api".into(),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "Habilis <no-reply@habilis.local>".into(),
+            mail_poll_ms: 1000,
+            cors_origins: Vec::new(),
+            body_limit: 64 * 1024,
+            db_pool: 16,
+            workers: None,
+            trust_proxy: false,
+            hsts: false,
+            dist_dir: PathBuf::from("./dist"),
+            log_format: "text".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
+    #[error("invalid value for {var}: {value:?}")]
+    Var { var: &'static str, value: String },
+}
+
+impl Config {
+    /// File (if `HABILIS_CONFIG` is set), then environment on top.
+    pub fn load() -> Result<Config, ConfigError> {
+        Self::load_from(|k| std::env::var(k).ok())
+    }
+
+    pub fn load_from(env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut cfg = match env("HABILIS_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Parse { path, source })?
+            }
+            None => Config::default(),
+        };
+        let text = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+        if let Some(v) = text("HABILIS_BIND") {
+            cfg.bind = v;
+        }
+        if let Some(v) = text("DATABASE_URL") {
+            cfg.database_url = Some(v);
+        }
+        if let Some(v) = text("HABILIS_DATA_DIR") {
+            cfg.data_dir = v.into();
+        }
+        if let Some(v) = text("HABILIS_POLICY") {
+            cfg.policy_file = Some(v.into());
+        }
+        if let Some(v) = text("HABILIS_JWT_SECRET") {
+            cfg.jwt_secret = Some(v);
+        }
+        if let Some(v) = text("HABILIS_JWT_ISSUER") {
+            cfg.jwt_issuer = v;
+        }
+        if let Some(v) = text("HABILIS_JWT_AUDIENCE") {
+            cfg.jwt_audience = v;
+        }
+        if let Some(v) = text("HABILIS_PUBLIC_URL") {
+            cfg.public_url = Some(v);
+        }
+        if let Some(v) = text("HABILIS_SMTP_URL") {
+            cfg.smtp_url = Some(v);
+        }
+        if let Some(v) = text("HABILIS_MAIL_FROM") {
+            cfg.mail_from = v;
+        }
+        if let Some(v) = text("HABILIS_MAIL_POLL_MS") {
+            cfg.mail_poll_ms = parse_num("HABILIS_MAIL_POLL_MS", &v)?;
+        }
+        if let Some(v) = text("HABILIS_CORS_ORIGINS") {
+            cfg.cors_origins = v
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        if let Some(v) = text("HABILIS_BODY_LIMIT") {
+            cfg.body_limit = parse_num("HABILIS_BODY_LIMIT", &v)?;
+        }
+        if let Some(v) = text("HABILIS_DB_POOL") {
+            cfg.db_pool = parse_num("HABILIS_DB_POOL", &v)?;
+        }
+        if let Some(v) = text("HABILIS_WORKERS") {
+            cfg.workers = Some(parse_num("HABILIS_WORKERS", &v)?);
+        }
+        if let Some(v) = text("HABILIS_TRUST_PROXY") {
+            cfg.trust_proxy = parse_bool("HABILIS_TRUST_PROXY", &v)?;
+        }
+        if let Some(v) = text("HABILIS_HSTS") {
+            cfg.hsts = parse_bool("HABILIS_HSTS", &v)?;
+        }
+        if let Some(v) = text("HABILIS_DIST_DIR") {
+            cfg.dist_dir = v.into();
+        }
+        if let Some(v) = text("HABILIS_LOG_FORMAT") {
+            cfg.log_format = v;
+        }
+        Ok(cfg)
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("habilis.sqlite3").display()),
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    pub fn data_path(&self, name: &str) -> PathBuf {
+        Path::new(&self.data_dir).join(name)
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(var: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.trim().parse().map_err(|_| ConfigError::Var {
+        var,
+        value: v.to_owned(),
+    })
+}
+
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Var {
+            var,
+            value: v.to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_defaults() {
+        let cfg = Config::load_from(|k| match k {
+            "HABILIS_BIND" => Some("0.0.0.0:9000".into()),
+            "HABILIS_CORS_ORIGINS" => Some("https://a.example, https://b.example".into()),
+            "HABILIS_TRUST_PROXY" => Some("yes".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert_eq!(cfg.bind, "0.0.0.0:9000");
+        assert_eq!(cfg.cors_origins.len(), 2);
+        assert!(cfg.trust_proxy);
+        assert!(cfg.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn bad_number_is_named() {
+        let err = Config::load_from(|k| (k == "HABILIS_DB_POOL").then(|| "many".into()))
+            .expect_err("refused");
+        assert!(err.to_string().contains("HABILIS_DB_POOL"));
+    }
+}

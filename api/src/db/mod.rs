@@ -1,0 +1,231 @@
+//! Storage: one code path over SQLite (embedded default) and PostgreSQL
+//! (production), chosen at run time by `DATABASE_URL`.
+//!
+//! diesel's derived `MultiConnection::establish` can fall through from a
+//! failed PostgreSQL connection to SQLite, so the pool uses its own
+//! [`Manager`] that picks the backend from the URL scheme and reports the real
+//! error (TOOLCHAIN.md).
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<Manager>;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+/// Which backend a `DATABASE_URL` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    Postgres(String),
+    Sqlite(String),
+}
+
+impl DbUrl {
+    /// `postgres://` / `postgresql://` → PostgreSQL; `sqlite://PATH`,
+    /// `sqlite:PATH` or a bare path → SQLite. Anything else with a scheme is
+    /// refused rather than guessed.
+    pub fn parse(url: &str) -> Result<DbUrl, DbError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            return Ok(DbUrl::Sqlite(path.to_owned()));
+        }
+        if url.is_empty() || url.contains("://") {
+            return Err(DbError::Url(format!(
+                "unsupported DATABASE_URL {url:?}: use postgres://… or sqlite://PATH"
+            )));
+        }
+        Ok(DbUrl::Sqlite(url.to_owned()))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DbUrl::Postgres(_) => "postgresql",
+            DbUrl::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Url(String),
+    #[error("cannot connect to {backend} database: {source}")]
+    Connect {
+        backend: &'static str,
+        source: diesel::ConnectionError,
+    },
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot create the SQLite directory {path}: {source}")]
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+}
+
+/// r2d2 connection manager choosing the backend by URL.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl Manager {
+    pub fn new(url: DbUrl) -> Self {
+        Manager { url }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match &self.url {
+            DbUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Pg)
+                .map_err(|source| DbError::Connect {
+                    backend: "postgresql",
+                    source,
+                }),
+            DbUrl::Sqlite(path) => {
+                if let Some(dir) = Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() && path != ":memory:" {
+                        std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
+                            path: dir.display().to_string(),
+                            source,
+                        })?;
+                    }
+                }
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(|source| DbError::Connect {
+                        backend: "sqlite",
+                        source,
+                    })?;
+                // WAL lets readers run beside the writer; the busy timeout makes
+                // writers queue instead of failing; foreign keys are off by default.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+#[derive(Debug)]
+struct NoCustomizer;
+impl CustomizeConnection<DbConn, DbError> for NoCustomizer {}
+
+/// Builds the pool, first connecting once by hand so an unreachable database
+/// is reported with its real cause instead of an r2d2 timeout.
+pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    let url = DbUrl::parse(url)?;
+    let manager = Manager::new(url);
+    drop(manager.connect()?);
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(NoCustomizer))
+        .build(manager)?;
+    Ok(pool)
+}
+
+impl DbConn {
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DbConn::Pg(_) => "postgresql",
+            DbConn::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub fn migrate(&mut self) -> Result<Vec<String>, DbError> {
+        let applied = match self {
+            DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        }
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+        Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    }
+
+    /// Reverts every applied migration (used by the up/down/up test).
+    pub fn revert_all(&mut self) -> Result<Vec<String>, DbError> {
+        let reverted = match self {
+            DbConn::Pg(c) => c.revert_all_migrations(PG_MIGRATIONS),
+            DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS),
+        }
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+        Ok(reverted.into_iter().map(|v| v.to_string()).collect())
+    }
+
+    pub fn has_pending_migrations(&mut self) -> Result<bool, DbError> {
+        match self {
+            DbConn::Pg(c) => c.has_pending_migration(PG_MIGRATIONS),
+            DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        }
+        .map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// A read-write transaction.
+    ///
+    /// On SQLite the first statement takes the write lock: a deferred
+    /// transaction that reads and then writes fails with `SQLITE_BUSY` when
+    /// another writer committed in between, whereas a lock taken up front
+    /// simply waits for `busy_timeout`. PostgreSQL needs nothing special.
+    pub fn write_tx<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        self.transaction(|conn| {
+            if matches!(conn, DbConn::Sqlite(_)) {
+                conn.batch_execute("UPDATE app_locks SET name = name WHERE name = 'profile_limits'")?;
+            }
+            f(conn)
+        })
+    }
+
+    /// Serialises a check-then-insert rule across replicas: holds the named
+    /// row lock until the surrounding transaction ends.
+    pub fn lock_named(&mut self, name: &str) -> QueryResult<()> {
+        use schema::app_locks::dsl as l;
+        diesel::update(l::app_locks.filter(l::name.eq(name)))
+            .set(l::name.eq(name))
+            .execute(self)
+            .map(drop)
+    }
+}

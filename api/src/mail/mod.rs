@@ -1,0 +1,255 @@
+//! Transactional mail outbox (SPEC §10).
+//!
+//! [`enqueue`] inserts the message in the caller's transaction, so an e-mail
+//! exists exactly when the change that causes it committed. Workers claim due
+//! rows with a compare-and-set lease (`UPDATE … WHERE lease expired`), deliver
+//! outside any transaction, then mark them sent; a failure schedules a retry
+//! with exponential backoff. The lease makes several API processes on one
+//! PostgreSQL deliver each message once.
+
+pub mod templates;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::clock::db_time;
+use crate::db::schema::outbox;
+use crate::db::{DbConn, DbPool};
+
+/// How long a claimed message is reserved for its worker.
+const LEASE_SECS: i64 = 120;
+const MAX_BACKOFF_SECS: i64 = 3600;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+pub fn enqueue(conn: &mut DbConn, now: DateTime<Utc>, mail: &Mail) -> QueryResult<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(&id),
+            outbox::created_at.eq(db_time(now)),
+            outbox::to_addr.eq(&mail.to),
+            outbox::subject.eq(&mail.subject),
+            outbox::body.eq(&mail.body),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i32,
+}
+
+/// Where messages go.
+pub trait Deliver: Send + Sync {
+    fn deliver(&self, msg: &OutboxRow) -> Result<(), String>;
+}
+
+/// Writes RFC 5322 `.eml` files (the embedded default: a person can open the
+/// activation link locally). Written to a temporary name then renamed, so a
+/// reader never sees half a message.
+pub struct FileDelivery {
+    pub dir: PathBuf,
+    pub from: String,
+}
+
+/// Sends over SMTP with lettre (`HABILIS_SMTP_URL`).
+pub struct SmtpDelivery {
+    pub transport: lettre::SmtpTransport,
+    pub from: String,
+}
+
+fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String> {
+    let from = from.parse().map_err(|e| format!("bad sender address: {e}"))?;
+    let to = msg
+        .to_addr
+        .parse()
+        .map_err(|e| format!("bad recipient address: {e}"))?;
+    lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(msg.subject.clone())
+        .message_id(Some(format!("<{}@habilis>", msg.id)))
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(msg.body.clone())
+        .map_err(|e| e.to_string())
+}
+
+impl Deliver for FileDelivery {
+    fn deliver(&self, msg: &OutboxRow) -> Result<(), String> {
+        let message = build_message(&self.from, msg)?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+        let tmp = self.dir.join(format!(".{}.tmp", msg.id));
+        let path = self.dir.join(format!("{}.eml", msg.id));
+        std::fs::write(&tmp, message.formatted()).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, &path).map_err(|e| e.to_string())
+    }
+}
+
+impl Deliver for SmtpDelivery {
+    fn deliver(&self, msg: &OutboxRow) -> Result<(), String> {
+        use lettre::Transport;
+        let message = build_message(&self.from, msg)?;
+        self.transport
+            .send(&message)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The configured transport: SMTP when a URL is set, files otherwise.
+pub fn transport(
+    smtp_url: Option<&str>,
+    mail_dir: PathBuf,
+    from: &str,
+) -> Result<Arc<dyn Deliver>, String> {
+    match smtp_url {
+        Some(url) => {
+            let transport = lettre::SmtpTransport::from_url(url)
+                .map_err(|e| format!("invalid HABILIS_SMTP_URL: {e}"))?
+                .build();
+            Ok(Arc::new(SmtpDelivery {
+                transport,
+                from: from.to_owned(),
+            }))
+        }
+        None => Ok(Arc::new(FileDelivery {
+            dir: mail_dir,
+            from: from.to_owned(),
+        })),
+    }
+}
+
+/// Claims up to `batch` due messages for `worker`, delivers them and
+/// records the outcome. Returns how many were delivered.
+pub fn deliver_due(
+    pool: &DbPool,
+    deliver: &dyn Deliver,
+    worker: &str,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> Result<usize, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let now_db = db_time(now);
+    let due: Vec<String> = outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::next_attempt_at.le(now_db))
+        .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now_db)))
+        .order(outbox::next_attempt_at.asc())
+        .limit(batch)
+        .select(outbox::id)
+        .load(&mut conn)
+        .map_err(|e| e.to_string())?;
+    let lease_until = db_time(now + chrono::Duration::seconds(LEASE_SECS));
+    let mut sent = 0;
+    for id in due {
+        // Compare-and-set claim: only one worker's UPDATE matches.
+        let claimed = diesel::update(
+            outbox::table
+                .filter(outbox::id.eq(&id))
+                .filter(outbox::sent_at.is_null())
+                .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now_db))),
+        )
+        .set((
+            outbox::lease_owner.eq(worker),
+            outbox::lease_until.eq(lease_until),
+        ))
+        .execute(&mut conn)
+        .map_err(|e| e.to_string())?;
+        if claimed != 1 {
+            continue;
+        }
+        let row: OutboxRow = outbox::table
+            .find(&id)
+            .select(OutboxRow::as_select())
+            .first(&mut conn)
+            .map_err(|e| e.to_string())?;
+        let owned = outbox::table
+            .filter(outbox::id.eq(&id))
+            .filter(outbox::lease_owner.eq(worker));
+        match deliver.deliver(&row) {
+            Ok(()) => {
+                diesel::update(owned)
+                    .set((
+                        outbox::sent_at.eq(now_db),
+                        outbox::attempts.eq(row.attempts + 1),
+                        outbox::lease_owner.eq(None::<String>),
+                        outbox::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(&mut conn)
+                    .map_err(|e| e.to_string())?;
+                sent += 1;
+            }
+            Err(err) => {
+                let attempts = row.attempts + 1;
+                let backoff = (5i64 << attempts.min(10)).min(MAX_BACKOFF_SECS);
+                tracing::warn!(mail = %id, attempts, error = %err, "mail delivery failed; will retry");
+                diesel::update(owned)
+                    .set((
+                        outbox::attempts.eq(attempts),
+                        outbox::next_attempt_at
+                            .eq(db_time(now + chrono::Duration::seconds(backoff))),
+                        outbox::lease_owner.eq(None::<String>),
+                        outbox::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        outbox::last_error.eq(Some(err)),
+                    ))
+                    .execute(&mut conn)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Messages not yet delivered (for `/metrics`).
+pub fn backlog(conn: &mut DbConn) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// The background loop inside `serve`.
+pub fn spawn_worker(
+    pool: DbPool,
+    deliver: Arc<dyn Deliver>,
+    clock: Arc<dyn crate::clock::Clock>,
+    period: Duration,
+) {
+    let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4());
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(period);
+        loop {
+            tick.tick().await;
+            let (pool, deliver, clock, worker) =
+                (pool.clone(), deliver.clone(), clock.clone(), worker.clone());
+            let res = actix_web::web::block(move || {
+                deliver_due(&pool, deliver.as_ref(), &worker, clock.now(), 50)
+            })
+            .await;
+            match res {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "outbox worker pass failed"),
+                Err(e) => tracing::warn!(error = %e, "outbox worker could not run"),
+            }
+        }
+    });
+}

@@ -1,0 +1,10 @@
+DROP TABLE app_locks;
+DROP TABLE outbox;
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE email_tokens;
+DROP TABLE users;

@@ -1,0 +1,196 @@
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::policy::Profile;
+
+/// Account states (SPEC §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Created,
+    Active,
+    Blocked,
+    Departing,
+    Deleted,
+}
+
+impl AccountState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountState::Created => "created",
+            AccountState::Active => "active",
+            AccountState::Blocked => "blocked",
+            AccountState::Departing => "departing",
+            AccountState::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccountState> {
+        Some(match s {
+            "created" => AccountState::Created,
+            "active" => AccountState::Active,
+            "blocked" => AccountState::Blocked,
+            "departing" => AccountState::Departing,
+            "deleted" => AccountState::Deleted,
+            _ => return None,
+        })
+    }
+
+    /// May an account in this state sign in and use its tokens?
+    pub fn may_sign_in(self) -> bool {
+        matches!(
+            self,
+            AccountState::Created | AccountState::Active | AccountState::Departing
+        )
+    }
+}
+
+/// Interface languages (SPEC §4 preferences).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    En,
+    Fr,
+    Ja,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+            Language::Ja => "ja",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Language> {
+        Some(match s {
+            "en" => Language::En,
+            "fr" => Language::Fr,
+            "ja" => Language::Ja,
+            _ => return None,
+        })
+    }
+}
+
+/// Date formats an account may choose (SPEC §4 preferences).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DateFormat {
+    #[serde(rename = "dd/MM/yyyy")]
+    DayMonthYear,
+    #[serde(rename = "MM/dd/yyyy")]
+    MonthDayYear,
+}
+
+impl DateFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateFormat::DayMonthYear => "dd/MM/yyyy",
+            DateFormat::MonthDayYear => "MM/dd/yyyy",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DateFormat> {
+        Some(match s {
+            "dd/MM/yyyy" => DateFormat::DayMonthYear,
+            "MM/dd/yyyy" => DateFormat::MonthDayYear,
+            _ => return None,
+        })
+    }
+}
+
+/// `POST /users`: create a subordinate account (SPEC §2.3, §3.1).
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[validate(length(min = 1, max = 100))]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100))]
+    pub last_name: String,
+    /// Professional e-mail in an allowed institutional domain.
+    #[validate(email, length(max = 254))]
+    pub email: String,
+    pub profile: Profile,
+    /// Defaults to the creator.
+    pub supervisor_id: Option<String>,
+}
+
+/// An account as its viewer may see it. Personal fields (`phone`,
+/// preferences) are present only for the owner and the webmaster (SPEC §2.5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub profile: Profile,
+    pub state: AccountState,
+    pub supervisor_id: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal: Option<PersonalData>,
+}
+
+/// What only the owner (and the webmaster, read-only) sees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalData {
+    pub language: Language,
+    pub date_format: DateFormat,
+    pub phone: Option<String>,
+    pub must_change_password: bool,
+    pub charter_version: Option<String>,
+    pub charter_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `201` answer of `POST /users`: the initial password appears here only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedUser {
+    pub user: UserView,
+    /// Hand it over by another channel than e-mail; it is never shown again.
+    pub initial_password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserPage {
+    pub items: Vec<UserView>,
+    pub next_cursor: Option<String>,
+}
+
+/// `PATCH /me`: the only fields a person may change about themselves.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    pub language: Option<Language>,
+    pub date_format: Option<DateFormat>,
+    /// Empty string clears it.
+    #[validate(length(max = 40))]
+    pub phone: Option<String>,
+}
+
+/// `POST /me/charter`: accept the current confidentiality charter.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptCharter {
+    /// Must equal the policy's `charter_version`.
+    #[validate(length(min = 1, max = 50))]
+    pub version: String,
+}
+
+/// `GET /me`: the caller's account and what the policy lets them create.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub user: UserView,
+    pub supervisor: Option<UserView>,
+    pub can_create: Vec<Profile>,
+    pub current_charter_version: String,
+}

@@ -1,0 +1,408 @@
+//! The one decision function (SPEC §2.2): (actor, action, resource) → allow /
+//! deny + the rule that decided + a reason. Every API handler and
+//! `POST /api/v1/authz/check` go through [`Policy::decide`], plus the small
+//! queries built on the same matrices (`may_create`, `creatable_by`, ...).
+//!
+//! `decide` never panics and is cheap: a few `BTreeMap`/`BTreeSet` look-ups on
+//! tiny maps, and exactly two allocations (the `rule` and `reason` strings of
+//! the [`Decision`], each built in one go from `&'static str` pieces).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::validate::MAX_WEBMASTERS;
+use super::{
+    Action, Actor, Capability, Decision, Policy, PriorityAccess, Profile, Relation, Resource,
+};
+
+/// Concatenates static pieces with a single allocation.
+fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+fn decision(allowed: bool, rule: String, reason: String) -> Decision {
+    Decision {
+        allowed,
+        rule,
+        reason,
+    }
+}
+
+fn may(allowed: bool) -> &'static str {
+    if allowed {
+        " may "
+    } else {
+        " may not "
+    }
+}
+
+/// What an account-holder action lets one do, for reasons.
+fn self_service_phrase(action: &Action) -> &'static str {
+    match action {
+        Action::UserList => "list the accounts visible to them",
+        Action::AuthzCheck => "ask the policy for a decision",
+        Action::MeRead => "read their own account",
+        Action::MeUpdate => "update their own account",
+        Action::TokensManage => "manage their personal API tokens",
+        Action::PasswordChange => "change their password",
+        _ => "do this",
+    }
+}
+
+impl Policy {
+    /// THE decision function (SPEC §2.2). Every API handler calls it.
+    /// Never panics; `rule` is a stable dotted identifier of the deciding rule.
+    pub fn decide(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let me = actor.profile;
+        if *action == Action::PolicyRead {
+            return decision(
+                true,
+                "policy.read".to_owned(),
+                "everyone, including anonymous visitors, may read the policy (SPEC §2.2)"
+                    .to_owned(),
+            );
+        }
+        if me == Profile::Public {
+            return decision(
+                false,
+                "public.no_account".to_owned(),
+                "anonymous visitors have no account and may only read the policy (SPEC §2.1)"
+                    .to_owned(),
+            );
+        }
+        match action {
+            Action::Capability(c) => self.decide_capability(actor, *c),
+            Action::UserCreate(p) => decide_matrix(&self.creation, "creation", "create", me, *p),
+            Action::UserHabilitate(p) => {
+                decide_matrix(&self.habilitation, "habilitation", "habilitate", me, *p)
+            }
+            Action::UserList
+            | Action::AuthzCheck
+            | Action::MeRead
+            | Action::MeUpdate
+            | Action::TokensManage
+            | Action::PasswordChange => decision(
+                true,
+                cat(&["account_holder.", action.code_str()]),
+                cat(&[
+                    "every account holder may ",
+                    self_service_phrase(action),
+                    " (SPEC §11)",
+                ]),
+            ),
+            Action::UserRead => self.decide_user_read(me, resource),
+            Action::UserReadPersonal => self.decide_personal(me, resource),
+            Action::UserBlock => self.decide_block(me, resource, "block"),
+            Action::UserUnblock => self.decide_block(me, resource, "unblock"),
+            Action::AuditRead => {
+                let allowed = self.administration.read_audit.contains(&me);
+                decision(
+                    allowed,
+                    "administration.read_audit".to_owned(),
+                    cat(&[
+                        me.plural_noun(),
+                        may(allowed),
+                        "read the audit log (SPEC §11)",
+                    ]),
+                )
+            }
+            // Handled above; kept for exhaustiveness.
+            Action::PolicyRead => decision(
+                true,
+                "policy.read".to_owned(),
+                "everyone may read the policy (SPEC §2.2)".to_owned(),
+            ),
+        }
+    }
+
+    fn decide_capability(&self, actor: &Actor, c: Capability) -> Decision {
+        let me = actor.profile;
+        let rule_id = || cat(&["capabilities.", c.code()]);
+        let Some(rule) = self.capabilities.get(&c) else {
+            return decision(
+                false,
+                rule_id(),
+                cat(&[
+                    "the policy has no rule for `",
+                    c.code(),
+                    "`, so nobody has it",
+                ]),
+            );
+        };
+        let allowed = rule.allowed.contains(&me);
+        if allowed && c != Capability::CharterSign && !actor.charter_accepted {
+            return decision(
+                false,
+                "charter.required".to_owned(),
+                cat(&[
+                    "accept the confidentiality charter first: ",
+                    me.plural_noun(),
+                    " may ",
+                    c.verb_phrase(),
+                    " only after accepting it (SPEC §2.4, §3.3)",
+                ]),
+            );
+        }
+        let suffix = if rule.provisional.contains(&me) {
+            " (provisional, SPEC §2.4)"
+        } else {
+            " (SPEC §2.4)"
+        };
+        decision(
+            allowed,
+            rule_id(),
+            cat(&[me.plural_noun(), may(allowed), c.verb_phrase(), suffix]),
+        )
+    }
+
+    /// Personal data: its owner, and the profiles of
+    /// `administration.read_personal_data` (SPEC §2.5).
+    fn decide_personal(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { relation, .. } = resource else {
+            return decision(
+                false,
+                "visibility.personal.unknown".to_owned(),
+                "user.read_personal is decided per account, and no target account was given"
+                    .to_owned(),
+            );
+        };
+        if *relation == Relation::Myself {
+            return decision(
+                true,
+                "visibility.personal.myself".to_owned(),
+                "everyone may read their own personal data (SPEC §2.5)".to_owned(),
+            );
+        }
+        if self.administration.read_personal_data.contains(&me) {
+            return decision(
+                true,
+                "administration.read_personal_data".to_owned(),
+                cat(&[me.plural_noun(), " read everyone's personal data (SPEC §2.5)"]),
+            );
+        }
+        decision(
+            false,
+            "visibility.personal.owner_only".to_owned(),
+            "personal data is visible to its owner only; supervisors see the professional \
+             e-mail (SPEC §2.5)"
+                .to_owned(),
+        )
+    }
+
+    fn decide_user_read(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { relation, .. } = resource else {
+            return decision(
+                false,
+                "visibility.account.unknown".to_owned(),
+                "user.read is decided per account, and no target account was given".to_owned(),
+            );
+        };
+        let (rule, reason) = match relation {
+            Relation::Myself => (
+                "visibility.account.myself",
+                "everyone may read their own account (SPEC §2.5)",
+            ),
+            Relation::Supervisor => (
+                "visibility.account.supervisor",
+                "everyone may read the accounts of their supervision line (SPEC §2.5)",
+            ),
+            Relation::Subordinate => (
+                "visibility.account.subordinate",
+                "supervisors may read the accounts in their supervision subtree (SPEC §2.5)",
+            ),
+            Relation::Other => {
+                let allowed = self.administration.see_all_accounts.contains(&me);
+                return if allowed {
+                    decision(
+                        true,
+                        "administration.see_all_accounts".to_owned(),
+                        cat(&[me.plural_noun(), " may read every account (SPEC §2.5)"]),
+                    )
+                } else {
+                    decision(
+                        false,
+                        "visibility.account.other".to_owned(),
+                        cat(&[
+                            me.plural_noun(),
+                            " may only read their own account and those of their \
+                             supervision line and subtree (SPEC §2.5)",
+                        ]),
+                    )
+                };
+            }
+        };
+        decision(true, rule.to_owned(), reason.to_owned())
+    }
+
+    fn decide_block(&self, me: Profile, resource: &Resource, verb: &str) -> Decision {
+        let allowed = self.administration.block_accounts.contains(&me);
+        if allowed {
+            if let Resource::Account {
+                relation: Relation::Myself,
+                ..
+            } = resource
+            {
+                return decision(
+                    false,
+                    "administration.block_self".to_owned(),
+                    cat(&["nobody may ", verb, " their own account (SPEC §3.5)"]),
+                );
+            }
+        }
+        decision(
+            allowed,
+            "administration.block_accounts".to_owned(),
+            cat(&[
+                me.plural_noun(),
+                may(allowed),
+                verb,
+                " accounts (SPEC §3.5)",
+            ]),
+        )
+    }
+
+    /// SPEC §2.3 creation matrix: may `creator` create a `target` account?
+    /// Never for `admin` or `public` targets, whatever the document says.
+    pub fn may_create(&self, creator: Profile, target: Profile) -> bool {
+        matrix_allows(&self.creation, creator, target)
+    }
+
+    /// SPEC §2.3 habilitation matrix: may `by` habilitate a `target` account?
+    pub fn may_habilitate(&self, by: Profile, target: Profile) -> bool {
+        matrix_allows(&self.habilitation, by, target)
+    }
+
+    /// The profiles `creator` may create, in [`Profile::ALL`] order.
+    pub fn creatable_by(&self, creator: Profile) -> Vec<Profile> {
+        Profile::ACCOUNT_PROFILES
+            .into_iter()
+            .filter(|t| self.may_create(creator, *t))
+            .collect()
+    }
+
+    /// Whether the e-mail's domain (exactly the part after the last `@`,
+    /// case-insensitive) is an allowed institutional domain (SPEC §3.1).
+    /// Subdomains are not implied: list them explicitly.
+    pub fn email_domain_allowed(&self, email: &str) -> bool {
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return false;
+        };
+        !local.is_empty()
+            && !domain.is_empty()
+            && self
+                .accounts
+                .allowed_email_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain))
+    }
+
+    /// Maximum number of accounts of a profile, if limited. The webmaster
+    /// limit never exceeds 2 (SPEC §2.1), even if the document omits it.
+    pub fn profile_limit(&self, profile: Profile) -> Option<u32> {
+        let configured = self.accounts.profile_limits.get(&profile).copied();
+        if profile == Profile::Webmaster {
+            return Some(configured.map_or(MAX_WEBMASTERS, |l| l.min(MAX_WEBMASTERS)));
+        }
+        configured
+    }
+
+    /// Profiles that may supervise an account of `profile`; empty when the
+    /// profile has no supervisor (experts, admins, webmasters).
+    pub fn supervisor_profiles(&self, profile: Profile) -> Vec<Profile> {
+        self.accounts
+            .supervisors
+            .get(&profile)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The processing rank of a profile (SPEC §2.6); 0 if the document has none.
+    pub fn rank(&self, profile: Profile) -> u32 {
+        self.priority.ranks.get(&profile).copied().unwrap_or(0)
+    }
+
+    /// Whether jobs of `a` are dispatched strictly before jobs of `b` (SPEC §2.6).
+    pub fn outranks(&self, a: Profile, b: Profile) -> bool {
+        self.rank(a) > self.rank(b)
+    }
+
+    /// Resource priority access of a profile (SPEC §2.4 last row).
+    pub fn priority_access(&self, profile: Profile) -> PriorityAccess {
+        self.priority
+            .access
+            .get(&profile)
+            .copied()
+            .unwrap_or(PriorityAccess::None)
+    }
+
+    /// Whether the SPEC §2.4 cell (capability, profile) is "to be confirmed".
+    pub fn is_provisional(&self, capability: Capability, profile: Profile) -> bool {
+        self.capabilities
+            .get(&capability)
+            .is_some_and(|r| r.provisional.contains(&profile))
+    }
+}
+
+fn matrix_allows(
+    matrix: &BTreeMap<Profile, BTreeSet<Profile>>,
+    by: Profile,
+    target: Profile,
+) -> bool {
+    by != Profile::Public
+        && target != Profile::Public
+        && target != Profile::Admin
+        && matrix.get(&by).is_some_and(|s| s.contains(&target))
+}
+
+fn decide_matrix(
+    matrix: &BTreeMap<Profile, BTreeSet<Profile>>,
+    section: &str,
+    verb: &str,
+    me: Profile,
+    target: Profile,
+) -> Decision {
+    match target {
+        Profile::Admin => decision(
+            false,
+            cat(&[section, ".never.admin"]),
+            cat(&[
+                "nobody may ",
+                verb,
+                " admin accounts through the API: the first admin is created at \
+                 installation (SPEC §2.3)",
+            ]),
+        ),
+        Profile::Public => decision(
+            false,
+            cat(&[section, ".never.public"]),
+            cat(&[
+                "nobody may ",
+                verb,
+                " public accounts: anonymous visitors have no account (SPEC §2.1)",
+            ]),
+        ),
+        _ => {
+            let allowed = matrix_allows(matrix, me, target);
+            let suffix = if allowed && target == Profile::Webmaster {
+                " accounts, at most 2 webmasters in total (SPEC §2.3)"
+            } else {
+                " accounts (SPEC §2.3)"
+            };
+            decision(
+                allowed,
+                cat(&[section, ".", me.as_str(), ".", target.as_str()]),
+                cat(&[
+                    me.plural_noun(),
+                    may(allowed),
+                    verb,
+                    " ",
+                    target.as_str(),
+                    suffix,
+                ]),
+            )
+        }
+    }
+}

@@ -1,0 +1,694 @@
+//! Tests of the policy module. The expected tables below are written out by
+//! hand from SPEC §2.3 and §2.4 (seed 004 §3.2, §4.2), NOT computed from the
+//! default policy, so a drift in `default.rs` or `decide.rs` shows up here.
+
+use super::*;
+
+const Y: bool = true;
+const N: bool = false;
+
+/// Columns of [`TABLE`], in order: SPEC §2.3 then SPEC §2.4.
+const COLUMNS: [&str; 19] = [
+    "user.create.novice",
+    "user.create.confirmed",
+    "user.create.expert",
+    "user.create.admin",
+    "user.create.webmaster",
+    "user.habilitate.novice",
+    "user.habilitate.confirmed",
+    "user.habilitate.expert",
+    "user.habilitate.admin",
+    "user.habilitate.webmaster",
+    "charter.sign",
+    "results.read",
+    "data.download",
+    "results.create",
+    "results.publish",
+    "results.modify",
+    "engine.run",
+    "engine.modify",
+    "engine.create",
+];
+
+/// SPEC §2.3 and §2.4 with the charter accepted.
+/// creation (nov conf exp adm wms) | habilitation (same) | charter read download
+/// create publish modify run e.modify e.create
+#[rustfmt::skip]
+const TABLE: [(&str, [bool; 19]); 6] = [
+    ("public",    [N, N, N, N, N,  N, N, N, N, N,  N, N, N, N, N, N, N, N, N]),
+    ("novice",    [N, N, N, N, N,  N, N, N, N, N,  Y, Y, N, N, N, N, Y, N, N]),
+    ("confirmed", [Y, N, N, N, N,  Y, N, N, N, N,  Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("expert",    [Y, Y, N, N, N,  Y, Y, N, N, N,  Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("admin",     [N, N, Y, N, Y,  N, N, Y, N, Y,  Y, N, N, Y, Y, N, Y, Y, Y]),
+    ("webmaster", [N, N, N, N, N,  N, N, N, N, N,  Y, Y, N, N, Y, N, N, N, N]),
+];
+
+/// The "(tbc)" cells of SPEC §2.4, by hand: (profile, capability).
+const PROVISIONAL: [(&str, &str); 10] = [
+    ("novice", "engine.create"),
+    ("confirmed", "results.create"),
+    ("confirmed", "results.publish"),
+    ("confirmed", "results.modify"),
+    ("confirmed", "engine.modify"),
+    ("confirmed", "engine.create"),
+    ("admin", "results.create"),
+    ("admin", "results.publish"),
+    ("webmaster", "data.download"),
+    ("webmaster", "results.publish"),
+];
+
+/// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
+#[rustfmt::skip]
+const OTHER_ACTIONS: [(&str, [bool; 6]); 12] = [
+    ("user.list",     [N, Y, Y, Y, Y, Y]),
+    ("user.read",     [N, N, N, N, N, N]), // needs a target account
+    ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
+    ("user.block",    [N, N, N, N, Y, N]),
+    ("user.unblock",  [N, N, N, N, Y, N]),
+    ("audit.read",    [N, N, N, N, Y, Y]),
+    ("policy.read",   [Y, Y, Y, Y, Y, Y]),
+    ("authz.check",   [N, Y, Y, Y, Y, Y]),
+    ("me.read",       [N, Y, Y, Y, Y, Y]),
+    ("me.update",     [N, Y, Y, Y, Y, Y]),
+    ("me.tokens",     [N, Y, Y, Y, Y, Y]),
+    ("auth.password", [N, Y, Y, Y, Y, Y]),
+];
+
+fn profile(code: &str) -> Profile {
+    code.parse().expect("profile code")
+}
+
+fn action(code: &str) -> Action {
+    code.parse().expect("action code")
+}
+
+fn accepted(p: Profile) -> Actor {
+    Actor {
+        profile: p,
+        charter_accepted: true,
+    }
+}
+
+#[test]
+fn decide_matches_the_literal_spec_table() {
+    let policy = Policy::default();
+    let mut checked = 0;
+    for (who, row) in TABLE {
+        let actor = accepted(profile(who));
+        for (code, expected) in COLUMNS.iter().zip(row) {
+            let d = policy.decide(&actor, &action(code), &Resource::None);
+            assert_eq!(d.allowed, expected, "{who} × {code}: {d:?}");
+            assert!(!d.rule.is_empty() && !d.reason.is_empty());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6 * 19);
+}
+
+#[test]
+fn other_actions_match_the_literal_table() {
+    let policy = Policy::default();
+    for (code, row) in OTHER_ACTIONS {
+        for (p, expected) in Profile::ALL.into_iter().zip(row) {
+            let d = policy.decide(&accepted(p), &action(code), &Resource::None);
+            assert_eq!(d.allowed, expected, "{p} × {code}: {d:?}");
+        }
+    }
+    // Anonymous: only the policy.
+    for a in Action::all() {
+        let d = policy.decide(&Actor::anonymous(), &a, &Resource::None);
+        assert_eq!(d.allowed, a == Action::PolicyRead, "{a}");
+        if a != Action::PolicyRead {
+            assert_eq!(d.rule, "public.no_account");
+        }
+    }
+}
+
+#[test]
+fn provisional_cells_are_flagged_in_reasons() {
+    let policy = Policy::default();
+    for p in Profile::ACCOUNT_PROFILES {
+        for c in Capability::ALL {
+            let expected = PROVISIONAL.contains(&(p.as_str(), c.code()));
+            assert_eq!(policy.is_provisional(c, p), expected, "{p} × {c}");
+            let d = policy.decide(&accepted(p), &Action::Capability(c), &Resource::None);
+            assert_eq!(
+                d.reason.contains("(provisional"),
+                expected,
+                "{p} × {c}: {d:?}"
+            );
+            assert_eq!(d.rule, format!("capabilities.{c}"));
+        }
+    }
+}
+
+#[test]
+fn rules_and_reasons_name_the_deciding_rule() {
+    let policy = Policy::default();
+    let d = policy.decide(
+        &accepted(Profile::Expert),
+        &Action::UserCreate(Profile::Novice),
+        &Resource::None,
+    );
+    assert_eq!(
+        d,
+        Decision {
+            allowed: true,
+            rule: "creation.expert.novice".into(),
+            reason: "experts may create novice accounts (SPEC §2.3)".into(),
+        }
+    );
+    let d = policy.decide(
+        &accepted(Profile::Admin),
+        &Action::UserCreate(Profile::Admin),
+        &Resource::None,
+    );
+    assert!(!d.allowed);
+    assert_eq!(d.rule, "creation.never.admin");
+    let d = policy.decide(
+        &accepted(Profile::Expert),
+        &Action::UserHabilitate(Profile::Public),
+        &Resource::None,
+    );
+    assert!(!d.allowed);
+    assert_eq!(d.rule, "habilitation.never.public");
+    let d = policy.decide(
+        &accepted(Profile::Admin),
+        &Action::Capability(Capability::ResultsRead),
+        &Resource::None,
+    );
+    assert!(!d.allowed);
+    assert_eq!(d.rule, "capabilities.results.read");
+    assert_eq!(
+        d.reason,
+        "admins may not read sensitive scientific results (SPEC §2.4)"
+    );
+    let d = policy.decide(
+        &accepted(Profile::Webmaster),
+        &Action::AuditRead,
+        &Resource::None,
+    );
+    assert!(d.allowed);
+    assert_eq!(d.rule, "administration.read_audit");
+}
+
+#[test]
+fn charter_is_required_for_scientific_capabilities() {
+    let policy = Policy::default();
+    for p in Profile::ACCOUNT_PROFILES {
+        let actor = Actor {
+            profile: p,
+            charter_accepted: false,
+        };
+        // Signing the charter itself never requires it.
+        let d = policy.decide(
+            &actor,
+            &Action::Capability(Capability::CharterSign),
+            &Resource::None,
+        );
+        assert!(d.allowed, "{p}: {d:?}");
+        for c in Capability::ALL.into_iter().skip(1) {
+            let with = policy.decide(&accepted(p), &Action::Capability(c), &Resource::None);
+            let without = policy.decide(&actor, &Action::Capability(c), &Resource::None);
+            assert!(!without.allowed, "{p} × {c}");
+            if with.allowed {
+                assert_eq!(without.rule, "charter.required", "{p} × {c}");
+                assert!(without
+                    .reason
+                    .contains("accept the confidentiality charter first"));
+            } else {
+                // Not allowed anyway: the capability rule explains why.
+                assert_eq!(without.rule, format!("capabilities.{c}"));
+            }
+        }
+        // Account management does not need the charter.
+        let d = policy.decide(&actor, &Action::MeRead, &Resource::None);
+        assert!(d.allowed);
+    }
+    let d = policy.decide(
+        &Actor::new(Profile::Expert, false),
+        &Action::UserCreate(Profile::Confirmed),
+        &Resource::None,
+    );
+    assert!(d.allowed, "creation does not need the charter: {d:?}");
+}
+
+#[test]
+fn user_read_per_relation() {
+    let policy = Policy::default();
+    // (relation, allowed for [novice, confirmed, expert, admin, webmaster], rule when allowed to a novice)
+    #[rustfmt::skip]
+    let rows = [
+        (Relation::Myself,      [Y, Y, Y, Y, Y], "visibility.account.myself"),
+        (Relation::Supervisor,  [Y, Y, Y, Y, Y], "visibility.account.supervisor"),
+        (Relation::Subordinate, [Y, Y, Y, Y, Y], "visibility.account.subordinate"),
+        (Relation::Other,       [N, N, N, Y, Y], "visibility.account.other"),
+    ];
+    for (relation, expected, novice_rule) in rows {
+        for (p, e) in Profile::ACCOUNT_PROFILES.into_iter().zip(expected) {
+            let resource = Resource::Account {
+                profile: Profile::Novice,
+                relation,
+            };
+            let d = policy.decide(&Actor::new(p, false), &Action::UserRead, &resource);
+            assert_eq!(d.allowed, e, "{p} reading {relation:?}: {d:?}");
+            if p == Profile::Novice {
+                assert_eq!(d.rule, novice_rule);
+            }
+            if p == Profile::Admin && relation == Relation::Other {
+                assert_eq!(d.rule, "administration.see_all_accounts");
+            }
+        }
+        let d = policy.decide(
+            &Actor::anonymous(),
+            &Action::UserRead,
+            &Resource::Account {
+                profile: Profile::Novice,
+                relation,
+            },
+        );
+        assert!(!d.allowed);
+    }
+    let d = policy.decide(
+        &accepted(Profile::Admin),
+        &Action::UserRead,
+        &Resource::None,
+    );
+    assert!(!d.allowed);
+}
+
+#[test]
+fn block_never_on_oneself() {
+    let policy = Policy::default();
+    let admin = accepted(Profile::Admin);
+    let other = Resource::Account {
+        profile: Profile::Expert,
+        relation: Relation::Other,
+    };
+    let me = Resource::Account {
+        profile: Profile::Admin,
+        relation: Relation::Myself,
+    };
+    for a in [Action::UserBlock, Action::UserUnblock] {
+        assert!(policy.decide(&admin, &a, &other).allowed);
+        let d = policy.decide(&admin, &a, &me);
+        assert!(!d.allowed);
+        assert_eq!(d.rule, "administration.block_self");
+        let d = policy.decide(&accepted(Profile::Expert), &a, &other);
+        assert!(!d.allowed);
+        assert_eq!(d.rule, "administration.block_accounts");
+    }
+}
+
+#[test]
+fn decide_never_panics_on_any_combination() {
+    let mut policies = vec![Policy::default()];
+    let mut empty = Policy::default();
+    empty.capabilities.clear();
+    empty.creation.clear();
+    empty.priority.ranks.clear();
+    policies.push(empty);
+    let mut resources = vec![Resource::None];
+    for profile in Profile::ALL {
+        for relation in [
+            Relation::Myself,
+            Relation::Supervisor,
+            Relation::Subordinate,
+            Relation::Other,
+        ] {
+            resources.push(Resource::Account { profile, relation });
+        }
+    }
+    let mut actions = Action::all();
+    actions.push(Action::UserCreate(Profile::Public));
+    actions.push(Action::UserHabilitate(Profile::Public));
+    for policy in &policies {
+        for p in Profile::ALL {
+            for charter in [false, true] {
+                for a in &actions {
+                    for r in &resources {
+                        let d = policy.decide(&Actor::new(p, charter), a, r);
+                        assert!(!d.rule.is_empty() && !d.reason.is_empty());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn helpers_follow_the_matrices() {
+    let policy = Policy::default();
+    assert_eq!(
+        policy.creatable_by(Profile::Expert),
+        [Profile::Novice, Profile::Confirmed]
+    );
+    assert_eq!(
+        policy.creatable_by(Profile::Admin),
+        [Profile::Expert, Profile::Webmaster]
+    );
+    assert_eq!(policy.creatable_by(Profile::Confirmed), [Profile::Novice]);
+    assert!(policy.creatable_by(Profile::Novice).is_empty());
+    assert!(policy.creatable_by(Profile::Public).is_empty());
+    assert!(policy.may_create(Profile::Confirmed, Profile::Novice));
+    assert!(!policy.may_create(Profile::Admin, Profile::Admin));
+    assert!(policy.may_habilitate(Profile::Admin, Profile::Webmaster));
+
+    assert!(policy.email_domain_allowed("jane.doe@inserm.fr"));
+    assert!(policy.email_domain_allowed("Jane.Doe@INSERM.FR"));
+    assert!(policy.email_domain_allowed("odd\"@local\"@ext.inserm.fr"));
+    assert!(!policy.email_domain_allowed("jane@sub.inserm.fr"));
+    assert!(!policy.email_domain_allowed("jane@inserm.fr.evil.com"));
+    assert!(!policy.email_domain_allowed("jane@notinserm.fr"));
+    assert!(!policy.email_domain_allowed("inserm.fr"));
+    assert!(!policy.email_domain_allowed("@inserm.fr"));
+
+    assert_eq!(policy.profile_limit(Profile::Webmaster), Some(2));
+    assert_eq!(policy.profile_limit(Profile::Novice), None);
+    let mut no_limit = Policy::default();
+    no_limit.accounts.profile_limits.clear();
+    assert_eq!(no_limit.profile_limit(Profile::Webmaster), Some(2));
+
+    assert!(policy.outranks(Profile::Admin, Profile::Expert));
+    assert!(!policy.outranks(Profile::Confirmed, Profile::Webmaster));
+    assert!(!policy.outranks(Profile::Webmaster, Profile::Confirmed));
+    assert_eq!(
+        policy.priority_access(Profile::Admin),
+        PriorityAccess::Total
+    );
+    assert_eq!(
+        policy.priority_access(Profile::Expert),
+        PriorityAccess::Partial
+    );
+    assert_eq!(
+        policy.priority_access(Profile::Webmaster),
+        PriorityAccess::None
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Round trips
+// ---------------------------------------------------------------------------
+
+#[test]
+fn default_is_valid() {
+    assert_eq!(Policy::default().validate(), Ok(()));
+}
+
+#[test]
+fn toml_round_trip() {
+    let policy = Policy::default();
+    let text = policy.to_toml_string();
+    assert!(text.contains("[capabilities.\"results.read\"]"), "{text}");
+    assert_eq!(Policy::from_toml_str(&text), Ok(policy.clone()));
+
+    let mut with_precedence = policy;
+    with_precedence.priority.precedence = vec![
+        [Profile::Admin, Profile::Expert],
+        [Profile::Expert, Profile::Confirmed],
+    ];
+    let text = with_precedence.to_toml_string();
+    assert_eq!(Policy::from_toml_str(&text), Ok(with_precedence));
+}
+
+#[test]
+fn json_round_trip() {
+    let policy = Policy::default();
+    let text = policy.to_json_string();
+    assert_eq!(Policy::from_json_str(&text), Ok(policy.clone()));
+    let compact = serde_json::to_string(&policy).expect("json");
+    assert_eq!(Policy::from_json_str(&compact), Ok(policy));
+}
+
+#[test]
+fn empty_or_partial_documents_take_the_defaults() {
+    assert_eq!(Policy::from_toml_str(""), Ok(Policy::default()));
+    assert_eq!(Policy::from_json_str("{}"), Ok(Policy::default()));
+    let p =
+        Policy::from_toml_str("charter_version = \"2027-1\"\n[auth]\naccess_token_minutes = 5\n")
+            .expect("valid");
+    assert_eq!(p.charter_version, "2027-1");
+    assert_eq!(p.auth.access_token_minutes, 5);
+    assert_eq!(p.auth.refresh_token_days, 30);
+    assert_eq!(p.creation, Policy::default().creation);
+}
+
+// ---------------------------------------------------------------------------
+// Validation errors, each with its path
+// ---------------------------------------------------------------------------
+
+fn toml_err(text: &str) -> PolicyError {
+    match Policy::from_toml_str(text) {
+        Ok(p) => panic!("accepted: {p:?}"),
+        Err(e) => e,
+    }
+}
+
+fn json_err(text: &str) -> PolicyError {
+    match Policy::from_json_str(text) {
+        Ok(p) => panic!("accepted: {p:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn unknown_profile_is_refused() {
+    let e = toml_err("[accounts.profile_limits]\nwizard = 1\n");
+    assert_eq!(e.path, "accounts.profile_limits.wizard");
+    assert!(e.message.starts_with("unknown variant `wizard`"), "{e}");
+
+    let e = toml_err(
+        "[capabilities.\"results.read\"]\nallowed = [\"novice\", \"confirmed\", \"wizard\"]\n",
+    );
+    assert_eq!(e.path, "capabilities.\"results.read\".allowed[2]");
+    assert!(e.message.starts_with("unknown variant `wizard`"), "{e}");
+    assert!(e
+        .to_string()
+        .starts_with("capabilities.\"results.read\".allowed[2]: unknown variant `wizard`"));
+
+    let e = json_err(r#"{"creation": {"expert": ["novice", "wizard"]}}"#);
+    assert_eq!(e.path, "creation.expert[1]");
+    assert!(e.message.starts_with("unknown variant `wizard`"), "{e}");
+}
+
+#[test]
+fn unknown_capability_is_refused() {
+    let e = toml_err("[capabilities.\"results.burn\"]\nallowed = []\n");
+    assert_eq!(e.path, "capabilities.\"results.burn\"");
+    assert!(
+        e.message.starts_with("unknown variant `results.burn`"),
+        "{e}"
+    );
+    let e = json_err(r#"{"capabilities": {"results.burn": {}}}"#);
+    assert_eq!(e.path, "capabilities.\"results.burn\"");
+    let e = json_err(r#"{"priority": {"ranks": {"wizard": 9}}}"#);
+    assert_eq!(e.path, "priority.ranks.wizard");
+
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&Policy::default().to_json_string()).expect("json");
+    doc["capabilities"]
+        .as_object_mut()
+        .expect("object")
+        .remove("engine.create");
+    let e = json_err(&doc.to_string());
+    assert_eq!(e.path, "capabilities");
+    assert!(e.message.contains("engine.create"), "{e}");
+}
+
+#[test]
+fn unknown_field_is_refused() {
+    let e = toml_err("[auth]\naccess_token_minutes = 5\nsecret_sauce = true\n");
+    assert_eq!(e.path, "auth.secret_sauce");
+    assert!(e.message.starts_with("unknown field `secret_sauce`"), "{e}");
+    assert!(e.message.contains("line 3"), "{e}");
+
+    let e = toml_err("colour = \"blue\"\n");
+    assert_eq!(e.path, "colour");
+
+    let e = json_err(r#"{"visibility": {"admin_sees_works": false, "x": 1}}"#);
+    assert_eq!(e.path, "visibility.x");
+}
+
+#[test]
+fn three_webmasters_are_refused() {
+    let e = toml_err("[accounts.profile_limits]\nwebmaster = 3\n");
+    assert_eq!(e.path, "accounts.profile_limits.webmaster");
+    assert!(e.message.starts_with("at most 2 webmasters"), "{e}");
+    assert!(Policy::from_toml_str("[accounts.profile_limits]\nwebmaster = 1\n").is_ok());
+}
+
+#[test]
+fn non_antisymmetric_precedence_is_refused() {
+    // The seed 004 §8.2 matrix, "PLUS" cells as [row, column] pairs: confirmed
+    // beats webmaster and webmaster beats confirmed.
+    let e = toml_err(
+        r#"[priority]
+precedence = [
+  ["novice", "public"],
+  ["confirmed", "public"], ["confirmed", "novice"], ["confirmed", "webmaster"],
+  ["expert", "public"], ["expert", "novice"], ["expert", "confirmed"], ["expert", "webmaster"],
+  ["admin", "public"], ["admin", "novice"], ["admin", "confirmed"], ["admin", "expert"],
+  ["admin", "webmaster"],
+  ["webmaster", "public"], ["webmaster", "novice"], ["webmaster", "confirmed"],
+]
+"#,
+    );
+    assert_eq!(e.path, "priority.precedence[15]");
+    assert!(e.message.contains("priority.precedence[3]"), "{e}");
+    assert!(e.message.contains("antisymmetric"), "{e}");
+
+    let e = toml_err("[priority]\nprecedence = [[\"expert\", \"expert\"]]\n");
+    assert_eq!(e.path, "priority.precedence[0]");
+}
+
+#[test]
+fn precedence_contradicting_ranks_is_refused() {
+    let e = toml_err(
+        "[priority]\nprecedence = [[\"admin\", \"expert\"], [\"confirmed\", \"webmaster\"]]\n",
+    );
+    assert_eq!(e.path, "priority.precedence[1]");
+    assert!(e.message.contains("rank"), "{e}");
+    assert!(Policy::from_toml_str("[priority]\nprecedence = [[\"admin\", \"expert\"]]\n").is_ok());
+}
+
+#[test]
+fn creating_admins_is_refused() {
+    let e = toml_err("[creation]\nexpert = [\"novice\", \"admin\"]\n");
+    assert_eq!(e.path, "creation.expert");
+    assert!(e.message.contains("admin"), "{e}");
+    let e = toml_err("[habilitation]\npublic = [\"novice\"]\n");
+    assert_eq!(e.path, "habilitation.public");
+}
+
+#[test]
+fn other_semantic_errors_have_paths() {
+    let cases = [
+        ("version = 2\n", "version"),
+        (
+            "[accounts]\npassword_min_length = 8\n",
+            "accounts.password_min_length",
+        ),
+        (
+            "[accounts]\nallowed_email_domains = [\"inserm.fr\", \"a b\"]\n",
+            "accounts.allowed_email_domains[1]",
+        ),
+        (
+            "[auth]\naccess_token_minutes = 60\n",
+            "auth.access_token_minutes",
+        ),
+        (
+            "[capabilities.\"charter.sign\"]\nallowed = [\"public\"]\n",
+            "capabilities.\"charter.sign\".allowed",
+        ),
+        (
+            "[administration]\nread_audit = [\"public\"]\n",
+            "administration.read_audit",
+        ),
+        ("[priority.ranks]\nadmin = 5\n", "priority.ranks"),
+        (
+            "[priority.caps.novice]\nmax_running = 4\nmax_share = 1.5\n",
+            "priority.caps",
+        ),
+    ];
+    for (text, path) in cases {
+        assert_eq!(toml_err(text).path, path, "{text}");
+    }
+    let mut p = Policy::default();
+    if let Some(cap) = p.priority.caps.get_mut(&Profile::Novice) {
+        cap.max_share = 1.5;
+    }
+    assert_eq!(
+        p.validate().map_err(|e| e.path),
+        Err("priority.caps.novice.max_share".to_owned())
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported() {
+    let e = toml_err("[auth\n");
+    assert!(e.message.contains("line 1"), "{e}");
+    let e = json_err("{\"version\": 1} trailing");
+    assert!(!e.message.is_empty());
+    let e = toml_err("[auth]\naccess_token_minutes = \"soon\"\n");
+    assert_eq!(e.path, "auth.access_token_minutes");
+}
+
+// ---------------------------------------------------------------------------
+// Codes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn action_codes_round_trip() {
+    let all = Action::all();
+    assert_eq!(all.len(), 9 + 5 + 5 + 12);
+    assert_eq!(all.len(), ACTION_CODES.len());
+    for (a, code) in all.iter().zip(ACTION_CODES) {
+        assert_eq!(a.code(), code);
+        assert_eq!(a.to_string(), code);
+        assert_eq!(code.parse::<Action>(), Ok(*a));
+        let json = serde_json::to_string(a).expect("json");
+        assert_eq!(json, format!("\"{code}\""));
+        assert_eq!(serde_json::from_str::<Action>(&json).expect("json"), *a);
+    }
+    let mut codes: Vec<_> = ACTION_CODES.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), ACTION_CODES.len(), "codes are unique");
+    for bad in [
+        "",
+        "user.create",
+        "user.create.wizard",
+        "results",
+        "RESULTS.READ",
+        "me.tokens.x",
+        "user.create.novice ",
+    ] {
+        assert_eq!(
+            bad.parse::<Action>(),
+            Err(UnknownCode(bad.to_owned())),
+            "{bad:?}"
+        );
+    }
+    assert!(serde_json::from_str::<Action>("\"user.delete\"").is_err());
+}
+
+#[test]
+fn profile_and_capability_codes_round_trip() {
+    for p in Profile::ALL {
+        assert_eq!(p.as_str().parse::<Profile>(), Ok(p));
+        assert_eq!(serde_json::to_string(&p).expect("json"), format!("\"{p}\""));
+    }
+    assert_eq!(Profile::ACCOUNT_PROFILES.len(), 5);
+    assert!(!Profile::ACCOUNT_PROFILES.contains(&Profile::Public));
+    assert_eq!(
+        "Novice".parse::<Profile>(),
+        Err(UnknownCode("Novice".into()))
+    );
+    for c in Capability::ALL {
+        assert_eq!(c.code().parse::<Capability>(), Ok(c));
+        assert_eq!(serde_json::to_string(&c).expect("json"), format!("\"{c}\""));
+    }
+    assert!("priority".parse::<Capability>().is_err());
+    assert_eq!(
+        serde_json::from_str::<Relation>("\"subordinate\"").expect("json"),
+        Relation::Subordinate
+    );
+    assert_eq!(
+        serde_json::from_str::<Relation>("\"Subordinate\"").expect("json"),
+        Relation::Subordinate
+    );
+}
+
+#[cfg(feature = "openapi")]
+#[test]
+fn openapi_schemas_build() {
+    use utoipa::PartialSchema;
+    let policy = serde_json::to_string(&Policy::schema()).expect("json");
+    assert!(policy.contains("capabilities"), "{policy}");
+    let action = serde_json::to_string(&Action::schema()).expect("json");
+    assert!(action.contains("user.create.novice"), "{action}");
+    let capability = serde_json::to_string(&Capability::schema()).expect("json");
+    assert!(capability.contains("results.read"), "{capability}");
+    let decision = serde_json::to_string(&Decision::schema()).expect("json");
+    assert!(decision.contains("reason"), "{decision}");
+}
