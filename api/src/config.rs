@@ -178,7 +178,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}", self.data_dir.join("habilis.sqlite3").display()),
+            None => format!(
+                "sqlite://{}",
+                self.data_dir.join("habilis.sqlite3").display()
+            ),
         }
     }
 

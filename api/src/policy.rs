@@ -23,7 +23,10 @@ pub fn load(file: Option<&Path>) -> Result<Policy, String> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read policy {}: {e}", path.display()))?;
-    let parsed = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    let parsed = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         Policy::from_json_str(&text)
     } else {
         Policy::from_toml_str(&text)
@@ -31,7 +34,12 @@ pub fn load(file: Option<&Path>) -> Result<Policy, String> {
     parsed.map_err(|e| format!("invalid policy {}: {e}", path.display()))
 }
 
-fn denial(caller: &Caller, action: &Action, decision: &Decision, target: Option<(&'static str, String)>) -> Event {
+fn denial(
+    caller: &Caller,
+    action: &Action,
+    decision: &Decision,
+    target: Option<(&'static str, String)>,
+) -> Event {
     let mut event = Event::new(action.code(), Outcome::Denied)
         .actor(caller.id())
         .ctx(&caller.ctx)
@@ -49,7 +57,9 @@ pub async fn authorize(
     action: Action,
     resource: Resource,
 ) -> ApiResult<Decision> {
-    let decision = state.policy.decide(&caller.actor(state), &action, &resource);
+    let decision = state
+        .policy
+        .decide(&caller.actor(state), &action, &resource);
     if decision.allowed {
         return Ok(decision);
     }
@@ -74,11 +84,17 @@ pub fn check(
     target: Option<(&'static str, String)>,
     hide: bool,
 ) -> ApiResult<Decision> {
-    let decision = state.policy.decide(&caller.user.actor(&state.policy), &action, &resource);
+    let decision = state
+        .policy
+        .decide(&caller.user.actor(&state.policy), &action, &resource);
     if decision.allowed {
         return Ok(decision);
     }
-    audit::append(conn, state.now(), denial(caller, &action, &decision, target))?;
+    audit::append(
+        conn,
+        state.now(),
+        denial(caller, &action, &decision, target),
+    )?;
     Err(if hide {
         ApiError::not_found()
     } else {

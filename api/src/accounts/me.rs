@@ -11,7 +11,7 @@ use habilis_shared::policy::{Action, Capability, Relation, Resource};
 use serde_json::json;
 use validator::Validate;
 
-use super::queries::{self, UserRow};
+use super::queries;
 use super::routes::sees_personal;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{tokens, Caller, PendingCaller};
@@ -70,7 +70,11 @@ pub async fn get_me(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
         (status = 422, description = "Unknown or invalid field", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: web::Json<UpdateMe>) -> ApiResult<web::Json<UserView>> {
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<UpdateMe>,
+) -> ApiResult<web::Json<UserView>> {
     let change = body.into_inner();
     change.validate()?;
     authorize(&state, &caller, Action::MeUpdate, Resource::None).await?;
@@ -80,17 +84,25 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: web::Js
             conn.write_tx(|conn| {
                 let target = users::table.find(caller.id());
                 if let Some(lang) = change.language {
-                    diesel::update(target).set(users::language.eq(lang.as_str())).execute(conn)?;
+                    diesel::update(target)
+                        .set(users::language.eq(lang.as_str()))
+                        .execute(conn)?;
                 }
                 if let Some(fmt) = change.date_format {
-                    diesel::update(target).set(users::date_format.eq(fmt.as_str())).execute(conn)?;
+                    diesel::update(target)
+                        .set(users::date_format.eq(fmt.as_str()))
+                        .execute(conn)?;
                 }
                 if let Some(phone) = &change.phone {
                     let phone = phone.trim();
                     let value = (!phone.is_empty()).then_some(phone);
-                    diesel::update(target).set(users::phone.eq(value)).execute(conn)?;
+                    diesel::update(target)
+                        .set(users::phone.eq(value))
+                        .execute(conn)?;
                 }
-                diesel::update(target).set(users::updated_at.eq(db_time(now))).execute(conn)?;
+                diesel::update(target)
+                    .set(users::updated_at.eq(db_time(now)))
+                    .execute(conn)?;
                 audit::append(
                     conn,
                     now,
@@ -123,10 +135,20 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: web::Js
         (status = 422, description = "Not the current charter version", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn accept_charter(state: web::Data<AppState>, caller: Caller, body: web::Json<AcceptCharter>) -> ApiResult<web::Json<UserView>> {
+pub async fn accept_charter(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<AcceptCharter>,
+) -> ApiResult<web::Json<UserView>> {
     let req = body.into_inner();
     req.validate()?;
-    authorize(&state, &caller, Action::Capability(Capability::CharterSign), Resource::None).await?;
+    authorize(
+        &state,
+        &caller,
+        Action::Capability(Capability::CharterSign),
+        Resource::None,
+    )
+    .await?;
     let current = state.policy.charter_version.clone();
     if req.version != current {
         return Err(ApiError::field(
@@ -211,7 +233,10 @@ const TOKEN_COLUMNS: (
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list_tokens(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::Json<ApiTokenList>> {
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> ApiResult<web::Json<ApiTokenList>> {
     authorize(&state, &caller, Action::TokensManage, Resource::None).await?;
     let now = db_time(state.now());
     let items = state
@@ -240,7 +265,11 @@ pub async fn list_tokens(state: web::Data<AppState>, caller: Caller) -> ApiResul
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn create_token(state: web::Data<AppState>, caller: Caller, body: web::Json<CreateApiToken>) -> ApiResult<HttpResponse> {
+pub async fn create_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateApiToken>,
+) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     req.validate()?;
     authorize(&state, &caller, Action::TokensManage, Resource::None).await?;
@@ -322,7 +351,11 @@ pub async fn create_token(state: web::Data<AppState>, caller: Caller, body: web:
         (status = 404, description = "No such token of mine", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn delete_token(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     authorize(&state, &caller, Action::TokensManage, Resource::None).await?;
     let id = id.into_inner();
     let now = state.now();
@@ -354,4 +387,3 @@ pub async fn delete_token(state: web::Data<AppState>, caller: Caller, id: web::P
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
-

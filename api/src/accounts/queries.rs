@@ -52,7 +52,8 @@ impl UserRow {
     pub fn actor(&self, policy: &Policy) -> Actor {
         Actor {
             profile: self.profile(),
-            charter_accepted: self.charter_version.as_deref() == Some(policy.charter_version.as_str()),
+            charter_accepted: self.charter_version.as_deref()
+                == Some(policy.charter_version.as_str()),
         }
     }
 

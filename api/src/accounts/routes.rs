@@ -32,7 +32,9 @@ pub fn page_params(q: &PageQuery) -> ApiResult<(i64, Option<String>)> {
     }
     let cursor = match &q.cursor {
         None => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid cursor"))?),
+        Some(c) => {
+            Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid cursor"))?)
+        }
     };
     Ok((i64::from(limit), cursor))
 }
@@ -51,7 +53,12 @@ pub fn decode_cursor(c: &str) -> Option<String> {
 }
 
 /// May `viewer` see the personal data of `target` (owner, webmaster)?
-pub fn sees_personal(state: &AppState, viewer: &UserRow, target: &UserRow, relation: Relation) -> bool {
+pub fn sees_personal(
+    state: &AppState,
+    viewer: &UserRow,
+    target: &UserRow,
+    relation: Relation,
+) -> bool {
     state
         .policy
         .decide(
@@ -80,10 +87,20 @@ pub fn sees_personal(state: &AppState, viewer: &UserRow, target: &UserRow, relat
         (status = 422, description = "Invalid fields or e-mail domain", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn create_user(state: web::Data<AppState>, caller: Caller, body: web::Json<CreateUser>) -> ApiResult<HttpResponse> {
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateUser>,
+) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     req.validate()?;
-    authorize(&state, &caller, Action::UserCreate(req.profile), Resource::None).await?;
+    authorize(
+        &state,
+        &caller,
+        Action::UserCreate(req.profile),
+        Resource::None,
+    )
+    .await?;
 
     let supervisor_id = {
         let (st, creator, r) = (state.clone(), caller.user.clone(), req.clone());
@@ -147,7 +164,11 @@ fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> ApiResult<Vec<String>> {
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list_users(state: web::Data<AppState>, caller: Caller, query: web::Query<PageQuery>) -> ApiResult<web::Json<UserPage>> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<UserPage>> {
     let (limit, cursor) = page_params(&query)?;
     authorize(&state, &caller, Action::UserList, Resource::None).await?;
     // Whoever may read an unrelated account sees everyone.
@@ -233,7 +254,11 @@ fn visible_target(
         (status = 404, description = "No such account, or not visible to me", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<web::Json<UserView>> {
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
     let st = state.clone();
     let view = state
@@ -245,7 +270,12 @@ pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<
     Ok(web::Json(view))
 }
 
-async fn set_blocked(state: web::Data<AppState>, caller: Caller, id: String, block: bool) -> ApiResult<web::Json<UserView>> {
+async fn set_blocked(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    block: bool,
+) -> ApiResult<web::Json<UserView>> {
     let st = state.clone();
     let view = state
         .db(move |conn| {
@@ -267,7 +297,8 @@ async fn set_blocked(state: web::Data<AppState>, caller: Caller, id: String, blo
                 Some(("user", target.id.clone())),
                 false,
             )?;
-            let row = service::set_blocked(conn, &caller.user, &target, block, st.now(), &caller.ctx)?;
+            let row =
+                service::set_blocked(conn, &caller.user, &target, block, st.now(), &caller.ctx)?;
             Ok(row.view(sees_personal(&st, &caller.user, &row, relation)))
         })
         .await?;
@@ -286,7 +317,11 @@ async fn set_blocked(state: web::Data<AppState>, caller: Caller, id: String, blo
         (status = 409, description = "Already blocked or closed", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn block_user(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<web::Json<UserView>> {
+pub async fn block_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<UserView>> {
     set_blocked(state, caller, id.into_inner(), true).await
 }
 
@@ -302,6 +337,10 @@ pub async fn block_user(state: web::Data<AppState>, caller: Caller, id: web::Pat
         (status = 409, description = "Not blocked", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn unblock_user(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<web::Json<UserView>> {
+pub async fn unblock_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<UserView>> {
     set_blocked(state, caller, id.into_inner(), false).await
 }

@@ -198,9 +198,17 @@ pub fn set_blocked(
     ctx: &ReqCtx,
 ) -> ApiResult<UserRow> {
     let (from_ok, to, action) = if block {
-        (target.state().may_sign_in(), AccountState::Blocked, "user.block")
+        (
+            target.state().may_sign_in(),
+            AccountState::Blocked,
+            "user.block",
+        )
     } else {
-        (target.state() == AccountState::Blocked, AccountState::Active, "user.unblock")
+        (
+            target.state() == AccountState::Blocked,
+            AccountState::Active,
+            "user.unblock",
+        )
     };
     if !from_ok {
         return Err(ApiError::conflict(
@@ -210,7 +218,10 @@ pub fn set_blocked(
     }
     conn.write_tx(|conn| {
         diesel::update(users::table.find(&target.id))
-            .set((users::state.eq(to.as_str()), users::updated_at.eq(db_time(now))))
+            .set((
+                users::state.eq(to.as_str()),
+                users::updated_at.eq(db_time(now)),
+            ))
             .execute(conn)?;
         if block {
             crate::auth::service::revoke_user_sessions(conn, &target.id, None, now)?;

@@ -98,7 +98,10 @@ impl JwtKeys {
                     }
                     // Another process created it first: use theirs.
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        std::fs::read_to_string(&path).map_err(io)?.trim().to_owned()
+                        std::fs::read_to_string(&path)
+                            .map_err(io)?
+                            .trim()
+                            .to_owned()
                     }
                     Err(e) => return Err(io(e)),
                 }

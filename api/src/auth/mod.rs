@@ -133,20 +133,26 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
         let digest = tokens::digest(&token);
         state
             .db(move |conn| {
-                let found: Option<(String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, UserRow)> =
-                    api_tokens::table
-                        .inner_join(users::table)
-                        .filter(api_tokens::token_hash.eq(&digest))
-                        .select((
-                            api_tokens::id,
-                            api_tokens::scopes,
-                            api_tokens::expires_at,
-                            api_tokens::revoked_at,
-                            api_tokens::last_used_at,
-                            UserRow::as_select(),
-                        ))
-                        .first(conn)
-                        .optional()?;
+                let found: Option<(
+                    String,
+                    String,
+                    chrono::NaiveDateTime,
+                    Option<chrono::NaiveDateTime>,
+                    Option<chrono::NaiveDateTime>,
+                    UserRow,
+                )> = api_tokens::table
+                    .inner_join(users::table)
+                    .filter(api_tokens::token_hash.eq(&digest))
+                    .select((
+                        api_tokens::id,
+                        api_tokens::scopes,
+                        api_tokens::expires_at,
+                        api_tokens::revoked_at,
+                        api_tokens::last_used_at,
+                        UserRow::as_select(),
+                    ))
+                    .first(conn)
+                    .optional()?;
                 let Some((id, scopes, expires_at, revoked_at, last_used, user)) = found else {
                     return Err(ApiError::unauthorized("invalid token"));
                 };

@@ -20,7 +20,12 @@ use crate::state::AppState;
 /// so the SPA never keeps it in script-readable storage.
 pub const REFRESH_COOKIE: &str = "habilis_refresh";
 
-fn token_response(state: &AppState, user: &UserRow, session_id: &str, refresh: String) -> ApiResult<HttpResponse> {
+fn token_response(
+    state: &AppState,
+    user: &UserRow,
+    session_id: &str,
+    refresh: String,
+) -> ApiResult<HttpResponse> {
     let access = state
         .jwt
         .issue(&user.id, session_id, state.now(), state.access_ttl_secs())
@@ -61,7 +66,11 @@ fn token_response(state: &AppState, user: &UserRow, session_id: &str, refresh: S
         (status = 429, description = "Locked out for a while", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn login(state: web::Data<AppState>, ctx: ReqCtx, body: web::Json<Login>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    ctx: ReqCtx,
+    body: web::Json<Login>,
+) -> ApiResult<HttpResponse> {
     body.validate()?;
     let Login { email, password } = body.into_inner();
     let key = email.trim().to_lowercase();
@@ -101,7 +110,10 @@ pub async fn login(state: web::Data<AppState>, ctx: ReqCtx, body: web::Json<Logi
         Some(u) if verified => {
             return Err(ApiError::forbidden(
                 "account_blocked",
-                format!("this account is {}; contact an administrator", u.state().as_str()),
+                format!(
+                    "this account is {}; contact an administrator",
+                    u.state().as_str()
+                ),
             ))
         }
         other => {
@@ -146,7 +158,12 @@ fn optional_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<Opti
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn refresh(state: web::Data<AppState>, ctx: ReqCtx, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    ctx: ReqCtx,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
     let parsed: Option<Refresh> = optional_json(&body)?;
     if let Some(p) = &parsed {
         p.validate()?;
@@ -217,7 +234,11 @@ pub async fn logout(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn activate(state: web::Data<AppState>, ctx: ReqCtx, body: web::Json<Activate>) -> ApiResult<HttpResponse> {
+pub async fn activate(
+    state: web::Data<AppState>,
+    ctx: ReqCtx,
+    body: web::Json<Activate>,
+) -> ApiResult<HttpResponse> {
     body.validate()?;
     let token = body.into_inner().token;
     let now = state.now();
@@ -241,7 +262,11 @@ pub async fn activate(state: web::Data<AppState>, ctx: ReqCtx, body: web::Json<A
         (status = 422, description = "Rejected new password or wrong current password", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn change_password(state: web::Data<AppState>, caller: PendingCaller, body: web::Json<ChangePassword>) -> ApiResult<HttpResponse> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: PendingCaller,
+    body: web::Json<ChangePassword>,
+) -> ApiResult<HttpResponse> {
     let caller = caller.0;
     body.validate()?;
     authorize(&state, &caller, Action::PasswordChange, Resource::None).await?;
@@ -257,12 +282,18 @@ pub async fn change_password(state: web::Data<AppState>, caller: PendingCaller, 
         ));
     }
     if new_password == current_password {
-        return Err(ApiError::field("new_password", "must differ from the current password"));
+        return Err(ApiError::field(
+            "new_password",
+            "must differ from the current password",
+        ));
     }
     let lowered = new_password.to_lowercase();
     let local = caller.user.email_key.split('@').next().unwrap_or_default();
     if lowered == caller.user.email_key || lowered == local {
-        return Err(ApiError::field("new_password", "must not be your e-mail address"));
+        return Err(ApiError::field(
+            "new_password",
+            "must not be your e-mail address",
+        ));
     }
     let stored = caller.user.password_hash.clone();
     let new_hash = web::block(move || {

@@ -52,7 +52,9 @@ pub fn locked_for(
         if let Some(last) = last {
             let until = last + Duration::minutes(i64::from(rules.lockout_minutes));
             if until > now_db {
-                let secs = u64::try_from((until - now_db).num_seconds()).unwrap_or(1).max(1);
+                let secs = u64::try_from((until - now_db).num_seconds())
+                    .unwrap_or(1)
+                    .max(1);
                 wait = Some(wait.map_or(secs, |w| w.max(secs)));
             }
         }
@@ -94,8 +96,10 @@ pub fn start_session(
     ctx: &ReqCtx,
 ) -> ApiResult<(String, String)> {
     conn.write_tx(|conn| {
-        diesel::delete(login_failures::table.filter(login_failures::account_key.eq(&user.email_key)))
-            .execute(conn)?;
+        diesel::delete(
+            login_failures::table.filter(login_failures::account_key.eq(&user.email_key)),
+        )
+        .execute(conn)?;
         diesel::update(users::table.find(&user.id))
             .set(users::last_login_at.eq(db_time(now)))
             .execute(conn)?;
@@ -133,14 +137,19 @@ fn new_refresh(
             refresh_tokens::session_id.eq(session_id),
             refresh_tokens::token_hash.eq(tokens::digest(&token)),
             refresh_tokens::created_at.eq(db_time(now)),
-            refresh_tokens::expires_at
-                .eq(db_time(now + Duration::days(i64::from(policy.auth.refresh_token_days)))),
+            refresh_tokens::expires_at.eq(db_time(
+                now + Duration::days(i64::from(policy.auth.refresh_token_days)),
+            )),
         ))
         .execute(conn)?;
     Ok(token)
 }
 
-pub fn revoke_session(conn: &mut DbConn, session_id: &str, now: DateTime<Utc>) -> QueryResult<usize> {
+pub fn revoke_session(
+    conn: &mut DbConn,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
@@ -182,20 +191,26 @@ pub fn rotate_refresh(
     let digest = tokens::digest(presented);
     let invalid = || ApiError::unauthorized("invalid refresh token");
     let outcome = conn.write_tx(|conn| {
-        let found: Option<(String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, String)> =
-            refresh_tokens::table
-                .inner_join(sessions::table)
-                .filter(refresh_tokens::token_hash.eq(&digest))
-                .select((
-                    refresh_tokens::id,
-                    refresh_tokens::session_id,
-                    refresh_tokens::expires_at,
-                    refresh_tokens::used_at,
-                    sessions::revoked_at,
-                    sessions::user_id,
-                ))
-                .first(conn)
-                .optional()?;
+        let found: Option<(
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+            String,
+        )> = refresh_tokens::table
+            .inner_join(sessions::table)
+            .filter(refresh_tokens::token_hash.eq(&digest))
+            .select((
+                refresh_tokens::id,
+                refresh_tokens::session_id,
+                refresh_tokens::expires_at,
+                refresh_tokens::used_at,
+                sessions::revoked_at,
+                sessions::user_id,
+            ))
+            .first(conn)
+            .optional()?;
         let Some((id, session_id, expires_at, used_at, revoked_at, user_id)) = found else {
             return Ok(Err(invalid()));
         };
@@ -232,7 +247,9 @@ pub fn rotate_refresh(
             return Ok(Err(invalid()));
         };
         if !user.state().may_sign_in() {
-            return Ok(Err(ApiError::unauthorized("this account is blocked or closed")));
+            return Ok(Err(ApiError::unauthorized(
+                "this account is blocked or closed",
+            )));
         }
         let token = new_refresh(conn, policy, &session_id, now)?;
         Ok::<_, ApiError>(Ok((user, session_id, token)))
@@ -242,21 +259,31 @@ pub fn rotate_refresh(
 
 /// Opens an activation link: single use, expiring (SPEC §3.1–3.2). Both
 /// outcomes are mailed to the person, their supervisors, admins and webmasters.
-pub fn activate(conn: &mut DbConn, policy: &Policy, token: &str, now: DateTime<Utc>, ctx: &ReqCtx) -> ApiResult<()> {
+pub fn activate(
+    conn: &mut DbConn,
+    policy: &Policy,
+    token: &str,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<()> {
     let digest = tokens::digest(token);
     let result = conn.write_tx(|conn| {
-        let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, String)> =
-            email_tokens::table
-                .filter(email_tokens::token_hash.eq(&digest))
-                .filter(email_tokens::purpose.eq(ACTIVATION))
-                .select((
-                    email_tokens::id,
-                    email_tokens::expires_at,
-                    email_tokens::used_at,
-                    email_tokens::user_id,
-                ))
-                .first(conn)
-                .optional()?;
+        let found: Option<(
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            String,
+        )> = email_tokens::table
+            .filter(email_tokens::token_hash.eq(&digest))
+            .filter(email_tokens::purpose.eq(ACTIVATION))
+            .select((
+                email_tokens::id,
+                email_tokens::expires_at,
+                email_tokens::used_at,
+                email_tokens::user_id,
+            ))
+            .first(conn)
+            .optional()?;
         let Some((id, expires_at, used_at, user_id)) = found else {
             return Ok(Err(ApiError::new(
                 actix_web::http::StatusCode::NOT_FOUND,
@@ -268,9 +295,15 @@ pub fn activate(conn: &mut DbConn, policy: &Policy, token: &str, now: DateTime<U
             return Ok(Err(ApiError::not_found()));
         };
         let failure = if used_at.is_some() {
-            Some(("activation_link_used", "this activation link has already been used"))
+            Some((
+                "activation_link_used",
+                "this activation link has already been used",
+            ))
         } else if expires_at <= db_time(now) {
-            Some(("activation_link_expired", "this activation link has expired; ask your supervisor for a new account link"))
+            Some((
+                "activation_link_expired",
+                "this activation link has expired; ask your supervisor for a new account link",
+            ))
         } else {
             None
         };
@@ -284,7 +317,11 @@ pub fn activate(conn: &mut DbConn, policy: &Policy, token: &str, now: DateTime<U
                     .detail(json!({ "reason": kind }))
                     .ctx(ctx),
             )?;
-            return Ok(Err(ApiError::new(actix_web::http::StatusCode::GONE, kind, detail)));
+            return Ok(Err(ApiError::new(
+                actix_web::http::StatusCode::GONE,
+                kind,
+                detail,
+            )));
         }
         diesel::update(email_tokens::table.find(&id))
             .set(email_tokens::used_at.eq(db_time(now)))
@@ -326,7 +363,13 @@ fn notify_activation(
             to.push(s.email);
         }
     }
-    to.extend(queries::emails_of_profiles(conn, &policy.administration.notified_of_activations())?);
+    let notified: Vec<_> = policy
+        .administration
+        .notified_of_activations
+        .iter()
+        .copied()
+        .collect();
+    to.extend(queries::emails_of_profiles(conn, &notified)?);
     to.sort();
     to.dedup();
     for addr in to {

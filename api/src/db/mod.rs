@@ -105,12 +105,14 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, DbError> {
         match &self.url {
-            DbUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Pg)
-                .map_err(|source| DbError::Connect {
-                    backend: "postgresql",
-                    source,
-                }),
+            DbUrl::Postgres(url) => {
+                PgConnection::establish(url)
+                    .map(DbConn::Pg)
+                    .map_err(|source| DbError::Connect {
+                        backend: "postgresql",
+                        source,
+                    })
+            }
             DbUrl::Sqlite(path) => {
                 if let Some(dir) = Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() && path != ":memory:" {
@@ -213,7 +215,9 @@ impl DbConn {
     {
         self.transaction(|conn| {
             if matches!(conn, DbConn::Sqlite(_)) {
-                conn.batch_execute("UPDATE app_locks SET name = name WHERE name = 'profile_limits'")?;
+                conn.batch_execute(
+                    "UPDATE app_locks SET name = name WHERE name = 'profile_limits'",
+                )?;
             }
             f(conn)
         })

@@ -77,7 +77,9 @@ pub struct SmtpDelivery {
 }
 
 fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String> {
-    let from = from.parse().map_err(|e| format!("bad sender address: {e}"))?;
+    let from = from
+        .parse()
+        .map_err(|e| format!("bad sender address: {e}"))?;
     let to = msg
         .to_addr
         .parse()
@@ -151,7 +153,11 @@ pub fn deliver_due(
     let due: Vec<String> = outbox::table
         .filter(outbox::sent_at.is_null())
         .filter(outbox::next_attempt_at.le(now_db))
-        .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now_db)))
+        .filter(
+            outbox::lease_until
+                .is_null()
+                .or(outbox::lease_until.lt(now_db)),
+        )
         .order(outbox::next_attempt_at.asc())
         .limit(batch)
         .select(outbox::id)
@@ -165,7 +171,11 @@ pub fn deliver_due(
             outbox::table
                 .filter(outbox::id.eq(&id))
                 .filter(outbox::sent_at.is_null())
-                .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now_db))),
+                .filter(
+                    outbox::lease_until
+                        .is_null()
+                        .or(outbox::lease_until.lt(now_db)),
+                ),
         )
         .set((
             outbox::lease_owner.eq(worker),

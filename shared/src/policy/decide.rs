@@ -180,7 +180,10 @@ impl Policy {
             return decision(
                 true,
                 "administration.read_personal_data".to_owned(),
-                cat(&[me.plural_noun(), " read everyone's personal data (SPEC §2.5)"]),
+                cat(&[
+                    me.plural_noun(),
+                    " read everyone's personal data (SPEC §2.5)",
+                ]),
             );
         }
         decision(

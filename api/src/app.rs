@@ -1,0 +1,267 @@
+//! `Application::build(config)`: pool, migrations, keys, workers, middleware
+//! and routes. Tests bind port 0 and start the real server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::Service;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::error::{self, ApiError, PROBLEM_JSON};
+use crate::metrics::Metrics;
+use crate::routes::{self, ApiDoc};
+use crate::state::AppState;
+use crate::{db, mail};
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    pub state: web::Data<AppState>,
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
+        let policy =
+            crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let url = config.database_url();
+        let pool_size = config.db_pool;
+        let pool = web::block(move || -> anyhow::Result<db::DbPool> {
+            let pool = db::connect_pool(&url, pool_size)?;
+            let mut conn = pool.get()?;
+            let applied = conn.migrate()?;
+            if !applied.is_empty() {
+                tracing::info!(?applied, "migrations applied");
+            }
+            // Pay for the dummy hash now, not on the first unknown e-mail.
+            let _ = password::dummy_hash();
+            Ok(pool)
+        })
+        .await??;
+        let jwt = JwtKeys::load_or_create(
+            config.jwt_secret.as_deref(),
+            &config.data_dir,
+            &config.jwt_issuer,
+            &config.jwt_audience,
+        )?;
+        let config = Arc::new(config);
+        let state = web::Data::new(AppState {
+            pool,
+            policy: Arc::new(policy),
+            jwt,
+            clock,
+            config: config.clone(),
+            metrics: Arc::new(Metrics::default()),
+        });
+
+        if config.mail_poll_ms > 0 {
+            let deliver = mail::transport(
+                config.smtp_url.as_deref(),
+                config.mail_dir(),
+                &config.mail_from,
+            )
+            .map_err(anyhow::Error::msg)?;
+            mail::spawn_worker(
+                state.pool.clone(),
+                deliver,
+                state.clock.clone(),
+                Duration::from_millis(config.mail_poll_ms),
+            );
+        }
+
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let data = state.clone();
+        let mut server = HttpServer::new(move || build_app(data.clone()))
+            .listen(listener)?
+            .shutdown_timeout(30);
+        if let Some(n) = config.workers {
+            server = server.workers(n.max(1));
+        }
+        Ok(Application {
+            server: server.run(),
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let config = state.config.clone();
+    let limit = config.body_limit;
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(vec!["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers(vec![header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(3600);
+    for origin in &config.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    let mut headers = DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if config.hsts {
+        headers = headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ));
+    }
+    let metrics = state.metrics.clone();
+    let dist = config.dist_dir.clone();
+
+    let mut app = App::new()
+        .app_data(state.clone())
+        .app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .error_handler(|err, _req| error::json_error(&err).into()),
+        )
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(
+            web::QueryConfig::default().error_handler(|err, _req| error::query_error(&err).into()),
+        )
+        .app_data(
+            web::PathConfig::default().error_handler(|err, _req| error::path_error(&err).into()),
+        )
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi()))
+        .configure(routes::api);
+    if dist.join("index.html").is_file() {
+        let index = dist.join("index.html");
+        app = app.service(
+            actix_files::Files::new("/", &dist)
+                .index_file("index.html")
+                .default_handler(web::to(move |req: actix_web::HttpRequest| {
+                    let index = index.clone();
+                    async move {
+                        actix_files::NamedFile::open_async(index)
+                            .await
+                            .map(|f| f.into_response(&req))
+                    }
+                })),
+        );
+    } else {
+        app = app.default_service(web::to(routes::not_found));
+    }
+    app.wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+        .wrap(cors)
+        .wrap(headers)
+        .wrap_fn(|req, srv| {
+            let is_docs = req.path().starts_with("/api/docs");
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                if !is_docs {
+                    res.headers_mut().insert(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(CSP),
+                    );
+                }
+                Ok(res)
+            }
+        })
+        .wrap_fn(move |req, srv| {
+            let started = Instant::now();
+            let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+            let method = req.method().to_string();
+            let request_id = req
+                .extensions()
+                .get::<tracing_actix_web::RequestId>()
+                .map(|id| id.to_string());
+            let metrics = metrics.clone();
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                metrics.observe(&route, &method, res.status().as_u16(), started.elapsed());
+                if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                    res.headers_mut()
+                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(res)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+/// Errors produced by actix itself (payload too large, method not allowed,
+/// …) come out as problem+json like ours.
+fn problem_for_plain_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_docs = res.request().path().starts_with("/api/docs");
+    if already || is_docs {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let kind = match status.as_u16() {
+        400 => "bad_request",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        _ if status.is_server_error() => "internal_error",
+        _ => "error",
+    };
+    let detail = if status.is_server_error() {
+        "an internal error occurred; it has been logged".to_owned()
+    } else {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    };
+    let problem = ApiError::new(status, kind, detail).error_response_body();
+    let (req, _) = res.into_parts();
+    let response: HttpResponse<BoxBody> = problem;
+    let res = ServiceResponse::new(req, response).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+impl ApiError {
+    fn error_response_body(&self) -> HttpResponse<BoxBody> {
+        actix_web::ResponseError::error_response(self)
+    }
+}

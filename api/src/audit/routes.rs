@@ -1,0 +1,99 @@
+//! `GET /api/v1/audit`: the log, newest first, filterable (admin, webmaster).
+
+use actix_web::web;
+use diesel::prelude::*;
+use habilis_shared::dto::{
+    AuditEntry, AuditPage, AuditQuery, Problem, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT,
+};
+use habilis_shared::policy::{Action, Resource};
+
+use super::AuditRow;
+use crate::auth::Caller;
+use crate::clock::{db_time, utc};
+use crate::db::schema::audit_log;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::authorize;
+use crate::state::AppState;
+
+/// Read the audit log.
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of audit entries, newest first", body = AuditPage),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<web::Json<AuditPage>> {
+    authorize(&state, &caller, Action::AuditRead, Resource::None).await?;
+    let q = query.into_inner();
+    let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE_LIMIT));
+    if limit < 1 || limit > i64::from(MAX_PAGE_LIMIT) {
+        return Err(ApiError::field(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_LIMIT}"),
+        ));
+    }
+    let before: Option<i64> = match &q.cursor {
+        None => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ApiError::field("cursor", "invalid cursor"))?,
+        ),
+    };
+    let page = state
+        .db(move |conn| {
+            let mut sel = audit_log::table
+                .select(AuditRow::as_select())
+                .order(audit_log::seq.desc())
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(b) = before {
+                sel = sel.filter(audit_log::seq.lt(b));
+            }
+            if let Some(actor) = q.actor_id {
+                sel = sel.filter(audit_log::actor_id.eq(actor));
+            }
+            if let Some(action) = q.action {
+                sel = sel.filter(audit_log::action.eq(action));
+            }
+            if let Some(since) = q.since {
+                sel = sel.filter(audit_log::at.ge(db_time(since)));
+            }
+            if let Some(until) = q.until {
+                sel = sel.filter(audit_log::at.lt(db_time(until)));
+            }
+            let mut rows: Vec<AuditRow> = sel.load(conn)?;
+            let next_cursor = if rows.len() as i64 > limit {
+                rows.truncate(limit as usize);
+                rows.last().map(|r| r.seq.to_string())
+            } else {
+                None
+            };
+            let items = rows
+                .into_iter()
+                .map(|r| AuditEntry {
+                    seq: r.seq,
+                    at: utc(r.at),
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    target_type: r.target_type,
+                    target_id: r.target_id,
+                    outcome: r.outcome,
+                    request_id: r.request_id,
+                    detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+                    hash: r.hash,
+                })
+                .collect();
+            Ok(AuditPage { items, next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
+}

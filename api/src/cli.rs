@@ -1,0 +1,261 @@
+//! The command line: `habilis serve | migrate | bootstrap-admin | policy |
+//! audit | openapi`. Each command reads the same configuration as `serve`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use habilis_shared::policy::{Policy, Profile};
+use tracing_subscriber::EnvFilter;
+
+use crate::accounts::{queries, service};
+use crate::app::Application;
+use crate::auth::password;
+use crate::config::Config;
+use crate::{audit, db};
+
+#[derive(Parser)]
+#[command(
+    name = "habilis",
+    version,
+    about = "Habilis: research platform self-service portal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the SPA (HABILIS_BIND, default 127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create the first admin account; refuses when an admin exists (exit 2).
+    BootstrapAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform")]
+        first_name: String,
+        #[arg(long, default_value = "Administrator")]
+        last_name: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Check or print a policy document.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy file (TOML, or JSON by extension).
+    Check { file: PathBuf },
+    /// Print the built-in default policy as TOML (or JSON).
+    Print {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain: prints `ok N rows` or the first broken link.
+    Verify,
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    let default = if serving { "info" } else { "warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&config, matches!(cli.command, Command::Serve));
+    match run(cli.command, config) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => {
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(config.clone()).await?;
+                tracing::info!(
+                    bind = %config.bind,
+                    port = app.port(),
+                    database = %db::DbUrl::parse(&config.database_url())?.backend(),
+                    "Habilis is serving"
+                );
+                app.run_until_stopped().await?;
+                Ok::<_, anyhow::Error>(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let applied = pool.get()?.migrate()?;
+            if applied.is_empty() {
+                println!("database is up to date");
+            } else {
+                for v in applied {
+                    println!("applied {v}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BootstrapAdmin {
+            email,
+            first_name,
+            last_name,
+            password_stdin,
+        } => bootstrap_admin(&config, &email, &first_name, &last_name, password_stdin),
+        Command::Policy { command } => match command {
+            PolicyCommand::Check { file } => match crate::policy::load(Some(&file)) {
+                Ok(_) => {
+                    println!("ok: {} is a valid policy", file.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            },
+            PolicyCommand::Print { json } => {
+                let p = Policy::default();
+                print!(
+                    "{}",
+                    if json {
+                        p.to_json_string()
+                    } else {
+                        p.to_toml_string()
+                    }
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let mut conn = pool.get()?;
+            match audit::verify(&mut conn)? {
+                audit::Verdict::Ok { rows } => {
+                    println!("ok {rows} rows");
+                    Ok(ExitCode::SUCCESS)
+                }
+                audit::Verdict::Broken { seq, reason } => {
+                    println!("broken at row {seq}: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Openapi { output } => {
+            let json = crate::routes::openapi_json();
+            match output {
+                Some(path) => std::fs::write(&path, json)?,
+                None => print!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn bootstrap_admin(
+    config: &Config,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    use validator::ValidateEmail;
+    let email = email.trim();
+    if !email.validate_email() {
+        anyhow::bail!("{email:?} is not a valid e-mail address");
+    }
+    let policy = crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+    let (password, generated) = if password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        let p = s.trim_end_matches(['\r', '\n']).to_owned();
+        let min = policy.accounts.password_min_length as usize;
+        if p.chars().count() < min {
+            anyhow::bail!("the password must be at least {min} characters");
+        }
+        (p, false)
+    } else {
+        (password::generate(), true)
+    };
+    let pool = db::connect_pool(&config.database_url(), 1)?;
+    let mut conn = pool.get()?;
+    conn.migrate()?;
+    if queries::count_profile(&mut conn, Profile::Admin)? > 0 {
+        eprintln!("an admin account already exists; bootstrap-admin only creates the first one");
+        return Ok(ExitCode::from(2));
+    }
+    let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let row = service::insert(
+        &mut conn,
+        &policy,
+        service::NewAccount {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            email: email.to_owned(),
+            profile: Profile::Admin,
+            supervisor_id: None,
+            created_by: None,
+            password_hash: hash,
+        },
+        &config.public_url(),
+        chrono::Utc::now(),
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+    if !generated {
+        use diesel::prelude::*;
+        diesel::update(crate::db::schema::users::table.find(&row.id))
+            .set(crate::db::schema::users::must_change_password.eq(false))
+            .execute(&mut conn)?;
+    }
+    println!("Created the first admin account.");
+    println!("  e-mail:   {}", row.email);
+    if generated {
+        println!("  password: {password}");
+        println!("  (shown once; you will choose a new password at first sign-in)");
+    }
+    Ok(ExitCode::SUCCESS)
+}

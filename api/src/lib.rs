@@ -1,0 +1,21 @@
+//! Habilis API server and command-line front door.
+//!
+//! A request travels one way: route → caller extractor ([`auth`]) → policy
+//! decision ([`policy`]) → service (one transaction: change + audit row +
+//! outbox mail) → DTO → JSON. See README "Architecture".
+
+pub mod accounts;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod meta;
+pub mod metrics;
+pub mod policy;
+pub mod routes;
+pub mod state;

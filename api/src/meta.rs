@@ -1,0 +1,133 @@
+//! Operations and policy endpoints: health, readiness, metrics, the policy
+//! document and the "may I?" check.
+
+use actix_web::{web, HttpResponse};
+use habilis_shared::dto::{AuthzCheck, AuthzResource, Problem};
+use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
+use serde::Serialize;
+use validator::Validate;
+
+use crate::accounts::queries;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::mail;
+use crate::state::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "Alive", body = Health)))]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// The database answers and every migration is applied.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+    let pending = state
+        .db(|conn| {
+            conn.has_pending_migrations()
+                .map_err(|e| ApiError::unavailable(e.to_string()))
+        })
+        .await
+        .map_err(|e| ApiError::unavailable(format!("database not ready: {}", e.detail)))?;
+    if pending {
+        return Err(ApiError::unavailable(
+            "migrations are pending; run `habilis migrate`",
+        ));
+    }
+    Ok(web::Json(Health {
+        status: "ready".into(),
+    }))
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let backlog = state
+        .db(|conn| mail::backlog(conn).map_err(ApiError::from))
+        .await
+        .ok();
+    let body = state
+        .metrics
+        .render(state.pool.state(), state.pool.max_size(), backlog);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(body)
+}
+
+/// The whole policy document (public): profiles, matrices, switches.
+#[utoipa::path(get, path = "/api/v1/policy", tag = "policy",
+    responses((status = 200, description = "The policy in force", body = Policy)))]
+pub async fn get_policy(state: web::Data<AppState>) -> ApiResult<web::Json<Policy>> {
+    let d = state
+        .policy
+        .decide(&Actor::anonymous(), &Action::PolicyRead, &Resource::None);
+    if !d.allowed {
+        return Err(ApiError::denied(&d));
+    }
+    Ok(web::Json(state.policy.as_ref().clone()))
+}
+
+/// May I do this? Answers with the rule that decides and why.
+#[utoipa::path(
+    post, path = "/api/v1/authz/check", tag = "policy", request_body = AuthzCheck, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The decision", body = Decision),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The resource does not exist or is not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown action code", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn authz_check(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<AuthzCheck>,
+) -> ApiResult<web::Json<Decision>> {
+    let req = body.into_inner();
+    req.validate()?;
+    crate::policy::authorize(&state, &caller, Action::AuthzCheck, Resource::None).await?;
+    let action: Action = req
+        .action
+        .parse()
+        .map_err(|_| ApiError::field("action", format!("unknown action code {:?}", req.action)))?;
+    let st = state.clone();
+    let decision = state
+        .db(move |conn| {
+            let resource = match req.resource {
+                None => Resource::None,
+                Some(AuthzResource::User { id }) => {
+                    let target = queries::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
+                    let relation = queries::relation(conn, &caller.user, &target)?;
+                    let resource = Resource::Account {
+                        profile: target.profile(),
+                        relation,
+                    };
+                    // Do not confirm that an invisible account exists.
+                    if !st
+                        .policy
+                        .decide(&caller.actor(&st), &Action::UserRead, &resource)
+                        .allowed
+                    {
+                        return Err(ApiError::not_found());
+                    }
+                    resource
+                }
+            };
+            Ok(st.policy.decide(&caller.actor(&st), &action, &resource))
+        })
+        .await?;
+    Ok(web::Json(decision))
+}

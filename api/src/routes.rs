@@ -1,0 +1,124 @@
+//! The one route table: every endpoint of the API in one place, and the
+//! OpenAPI document that lists the same handlers (operation id = handler
+//! name, as crates.io does).
+
+use actix_web::web;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::accounts::{me, routes as users};
+use crate::audit::routes as audit;
+use crate::auth::routes as auth;
+use crate::error::ApiError;
+use crate::meta;
+
+/// Every API route. `/api/v1` answers problem+json 404 for anything else.
+pub fn api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/auth/login", web::post().to(auth::login))
+            .route("/auth/refresh", web::post().to(auth::refresh))
+            .route("/auth/logout", web::post().to(auth::logout))
+            .route("/auth/activate", web::post().to(auth::activate))
+            .route("/auth/password", web::post().to(auth::change_password))
+            .route("/me", web::get().to(me::get_me))
+            .route("/me", web::patch().to(me::update_me))
+            .route("/me/charter", web::post().to(me::accept_charter))
+            .route("/me/tokens", web::get().to(me::list_tokens))
+            .route("/me/tokens", web::post().to(me::create_token))
+            .route("/me/tokens/{id}", web::delete().to(me::delete_token))
+            .route("/policy", web::get().to(meta::get_policy))
+            .route("/authz/check", web::post().to(meta::authz_check))
+            .route("/users", web::get().to(users::list_users))
+            .route("/users", web::post().to(users::create_user))
+            .route("/users/{id}", web::get().to(users::get_user))
+            .route("/users/{id}/block", web::post().to(users::block_user))
+            .route("/users/{id}/unblock", web::post().to(users::unblock_user))
+            .route("/audit", web::get().to(audit::list_audit))
+            .default_service(web::to(not_found)),
+    )
+    .route("/healthz", web::get().to(meta::healthz))
+    .route("/readyz", web::get().to(meta::readyz))
+    .route("/metrics", web::get().to(meta::metrics));
+}
+
+pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint",
+    ))
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or personal access token (hpat_…)")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Habilis API",
+        version = "1.0.0",
+        description = "Self-service portal of a research institution's data and compute platform. \
+Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, default 50) and \
+`?cursor=` and answer `{items, next_cursor}`. Authenticate with `Authorization: Bearer` \
+(a JWT access token from /auth/login, or a personal access token).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::activate,
+        auth::change_password,
+        me::get_me,
+        me::update_me,
+        me::accept_charter,
+        me::list_tokens,
+        me::create_token,
+        me::delete_token,
+        meta::get_policy,
+        meta::authz_check,
+        users::list_users,
+        users::create_user,
+        users::get_user,
+        users::block_user,
+        users::unblock_user,
+        audit::list_audit,
+        meta::healthz,
+        meta::readyz,
+        meta::metrics,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign in, tokens, activation, password"),
+        (name = "me", description = "My account, preferences, charter, API tokens"),
+        (name = "users", description = "Accounts and the supervision hierarchy"),
+        (name = "policy", description = "The policy document and decisions"),
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut s = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
