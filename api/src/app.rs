@@ -112,6 +112,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere (tests, signal handlers).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
@@ -154,11 +159,6 @@ fn build_app(
 
     let mut app = App::new()
         .app_data(state.clone())
-        .app_data(
-            web::JsonConfig::default()
-                .limit(limit)
-                .error_handler(|err, _req| error::json_error(&err).into()),
-        )
         .app_data(web::PayloadConfig::new(limit))
         .app_data(
             web::QueryConfig::default().error_handler(|err, _req| error::query_error(&err).into()),

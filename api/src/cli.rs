@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use habilis_shared::policy::{Policy, Profile};
+use habilis_shared::policy::Policy;
 use tracing_subscriber::EnvFilter;
 
-use crate::accounts::{queries, service};
+use crate::accounts::service;
 use crate::app::Application;
 use crate::auth::password;
 use crate::config::Config;
@@ -223,34 +223,25 @@ fn bootstrap_admin(
     let pool = db::connect_pool(&config.database_url(), 1)?;
     let mut conn = pool.get()?;
     conn.migrate()?;
-    if queries::count_profile(&mut conn, Profile::Admin)? > 0 {
-        eprintln!("an admin account already exists; bootstrap-admin only creates the first one");
-        return Ok(ExitCode::from(2));
-    }
     let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let row = service::insert(
+    let row = match service::bootstrap_admin(
         &mut conn,
         &policy,
-        service::NewAccount {
-            first_name: first_name.to_owned(),
-            last_name: last_name.to_owned(),
-            email: email.to_owned(),
-            profile: Profile::Admin,
-            supervisor_id: None,
-            created_by: None,
-            password_hash: hash,
-        },
         &config.public_url(),
+        email,
+        first_name,
+        last_name,
+        hash,
+        generated,
         chrono::Utc::now(),
-        None,
-    )
-    .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
-    if !generated {
-        use diesel::prelude::*;
-        diesel::update(crate::db::schema::users::table.find(&row.id))
-            .set(crate::db::schema::users::must_change_password.eq(false))
-            .execute(&mut conn)?;
-    }
+    ) {
+        Ok(row) => row,
+        Err(e) if e.kind == "admin_exists" => {
+            eprintln!("{}", e.detail);
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => anyhow::bail!("{}", e.detail),
+    };
     println!("Created the first admin account.");
     println!("  e-mail:   {}", row.email);
     if generated {

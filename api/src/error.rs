@@ -193,49 +193,6 @@ fn describe_validation(e: &validator::ValidationError) -> String {
     }
 }
 
-/// Turns a JSON body error into 400 (bad syntax) or 422 (well-formed JSON
-/// with wrong or unknown fields), 413 (too large) or 415 (not JSON).
-pub fn json_error(err: &actix_web::error::JsonPayloadError) -> ApiError {
-    use actix_web::error::JsonPayloadError as J;
-    match err {
-        J::OverflowKnownLength { .. } | J::Overflow { .. } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "request body is too large",
-        ),
-        J::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "expected Content-Type: application/json",
-        ),
-        J::Deserialize(e) if e.is_data() => {
-            let msg = e.to_string();
-            let field = unknown_field_name(&msg).unwrap_or_else(|| "body".to_owned());
-            ApiError::field(&field, msg)
-        }
-        J::Deserialize(e) => ApiError::bad_request(format!("malformed JSON: {e}")),
-        J::Payload(actix_web::error::PayloadError::Overflow) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "request body is too large",
-        ),
-        other => ApiError::bad_request(format!("unreadable body: {other}")),
-    }
-}
-
-/// serde says "unknown field `profile`, expected one of …" or
-/// "missing field `email`": name the field so the SPA can show it in place.
-fn unknown_field_name(msg: &str) -> Option<String> {
-    let start = msg.find('`')? + 1;
-    let len = msg[start..].find('`')?;
-    let name = &msg[start..start + len];
-    if msg.starts_with("unknown field") || msg.starts_with("missing field") {
-        Some(name.to_owned())
-    } else {
-        None
-    }
-}
-
 pub fn query_error(err: &actix_web::error::QueryPayloadError) -> ApiError {
     ApiError::field("query", format!("invalid query string: {err}"))
 }

@@ -7,6 +7,7 @@ use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
 use serde::Serialize;
 use validator::Validate;
 
+use crate::extract::Json;
 use crate::accounts::queries;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -94,9 +95,9 @@ pub async fn get_policy(state: web::Data<AppState>) -> ApiResult<web::Json<Polic
 pub async fn authz_check(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<AuthzCheck>,
+    body: Json<AuthzCheck>,
 ) -> ApiResult<web::Json<Decision>> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     req.validate()?;
     crate::policy::authorize(&state, &caller, Action::AuthzCheck, Resource::None).await?;
     let action: Action = req

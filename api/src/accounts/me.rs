@@ -13,6 +13,7 @@ use validator::Validate;
 
 use super::queries;
 use super::routes::sees_personal;
+use crate::extract::Json;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{tokens, Caller, PendingCaller};
 use crate::clock::{db_time, utc};
@@ -73,9 +74,9 @@ pub async fn get_me(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
 pub async fn update_me(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<UpdateMe>,
+    body: Json<UpdateMe>,
 ) -> ApiResult<web::Json<UserView>> {
-    let change = body.into_inner();
+    let change = body.into_inner()?;
     change.validate()?;
     authorize(&state, &caller, Action::MeUpdate, Resource::None).await?;
     let now = state.now();
@@ -138,9 +139,9 @@ pub async fn update_me(
 pub async fn accept_charter(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<AcceptCharter>,
+    body: Json<AcceptCharter>,
 ) -> ApiResult<web::Json<UserView>> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     req.validate()?;
     authorize(
         &state,
@@ -268,9 +269,9 @@ pub async fn list_tokens(
 pub async fn create_token(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateApiToken>,
+    body: Json<CreateApiToken>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     req.validate()?;
     authorize(&state, &caller, Action::TokensManage, Resource::None).await?;
     let mut scopes = req.scopes.clone();

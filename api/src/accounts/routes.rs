@@ -13,6 +13,7 @@ use validator::Validate;
 
 use super::queries::{self, UserRow};
 use super::service::{self, NewAccount};
+use crate::extract::Json;
 use crate::auth::{password, Caller};
 use crate::db::schema::users;
 use crate::db::DbConn;
@@ -90,9 +91,9 @@ pub fn sees_personal(
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     req.validate()?;
     authorize(
         &state,
@@ -130,6 +131,7 @@ pub async fn create_user(
                     supervisor_id,
                     created_by: Some(caller.user.id.clone()),
                     password_hash: hash,
+                    audit_action: "user.create",
                 },
                 &st.config.public_url(),
                 now,

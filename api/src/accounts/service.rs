@@ -25,6 +25,8 @@ pub struct NewAccount {
     pub supervisor_id: Option<String>,
     pub created_by: Option<String>,
     pub password_hash: String,
+    /// Audit action recorded: `user.create`, or `user.bootstrap_admin`.
+    pub audit_action: &'static str,
 }
 
 /// Normalises and checks what a creator sent, before any hashing: the
@@ -159,7 +161,7 @@ pub fn insert(
                 days,
             ),
         )?;
-        let mut event = Event::new("user.create", Outcome::Success)
+        let mut event = Event::new(new.audit_action, Outcome::Success)
             .target("user", id.clone())
             .detail(json!({ "profile": new.profile, "supervisor_id": new.supervisor_id }));
         if let Some(by) = &new.created_by {
@@ -186,6 +188,54 @@ fn duplicate() -> ApiError {
 
 fn is_unique_violation(e: &ApiError) -> bool {
     e.kind == "unique_violation"
+}
+
+/// The first admin, created at installation (`habilis bootstrap-admin`),
+/// never through the API (SPEC §2.3). Refused (409) once an admin exists.
+#[allow(clippy::too_many_arguments)]
+pub fn bootstrap_admin(
+    conn: &mut DbConn,
+    policy: &Policy,
+    public_url: &str,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    password_hash: String,
+    must_change_password: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<UserRow> {
+    conn.write_tx(|conn| {
+        conn.lock_named("profile_limits")?;
+        if queries::count_profile(conn, Profile::Admin)? > 0 {
+            return Err(ApiError::conflict(
+                "admin_exists",
+                "an admin account already exists; bootstrap-admin only creates the first one",
+            ));
+        }
+        let row = insert(
+            conn,
+            policy,
+            NewAccount {
+                first_name: first_name.to_owned(),
+                last_name: last_name.to_owned(),
+                email: email.to_owned(),
+                profile: Profile::Admin,
+                supervisor_id: None,
+                created_by: None,
+                password_hash,
+                audit_action: "user.bootstrap_admin",
+            },
+            public_url,
+            now,
+            None,
+        )?;
+        if !must_change_password {
+            diesel::update(users::table.find(&row.id))
+                .set(users::must_change_password.eq(false))
+                .execute(conn)?;
+        }
+        queries::find(conn, &row.id)?.ok_or_else(ApiError::not_found)
+    })
 }
 
 /// Block or unblock; blocking ends every session at once.

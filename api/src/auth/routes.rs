@@ -8,6 +8,7 @@ use serde_json::json;
 use validator::Validate;
 
 use super::{password, service, tokens, PendingCaller, ReqCtx};
+use crate::extract::Json;
 use crate::accounts::queries::{self, UserRow};
 use crate::audit::{self, Event, Outcome};
 use crate::clock::db_time;
@@ -69,10 +70,11 @@ fn token_response(
 pub async fn login(
     state: web::Data<AppState>,
     ctx: ReqCtx,
-    body: web::Json<Login>,
+    body: Json<Login>,
 ) -> ApiResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let Login { email, password } = body.into_inner();
+    let Login { email, password } = body;
     let key = email.trim().to_lowercase();
     let now = state.now();
 
@@ -139,10 +141,7 @@ fn optional_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<Opti
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let value: T = serde_json::from_slice(bytes).map_err(|e| {
-        crate::error::json_error(&actix_web::error::JsonPayloadError::Deserialize(e))
-    })?;
-    Ok(Some(value))
+    crate::extract::parse(bytes).map(Some)
 }
 
 /// Trade a refresh token (body or cookie) for a new pair.
@@ -237,10 +236,11 @@ pub async fn logout(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
 pub async fn activate(
     state: web::Data<AppState>,
     ctx: ReqCtx,
-    body: web::Json<Activate>,
+    body: Json<Activate>,
 ) -> ApiResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let token = body.into_inner().token;
+    let token = body.token;
     let now = state.now();
     let st = state.clone();
     state
@@ -265,15 +265,16 @@ pub async fn activate(
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: PendingCaller,
-    body: web::Json<ChangePassword>,
+    body: Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let caller = caller.0;
+    let body = body.into_inner()?;
     body.validate()?;
     authorize(&state, &caller, Action::PasswordChange, Resource::None).await?;
     let ChangePassword {
         current_password,
         new_password,
-    } = body.into_inner();
+    } = body;
     let min = state.policy.accounts.password_min_length as usize;
     if new_password.chars().count() < min {
         return Err(ApiError::field(

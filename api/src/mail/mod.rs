@@ -90,8 +90,23 @@ fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String>
         .subject(msg.subject.clone())
         .message_id(Some(format!("<{}@habilis>", msg.id)))
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(msg.body.clone())
+        .body(body_8bit(&msg.body))
         .map_err(|e| e.to_string())
+}
+
+/// 8bit keeps links verbatim in the message (lettre would pick base64 for
+/// lines over 76 characters), so a person, or a test, can copy them from the
+/// `.eml`. RFC 5322 allows lines up to 998 octets; longer ones fall back.
+fn body_8bit(text: &str) -> lettre::message::Body {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    if crlf.split("\r\n").all(|line| line.len() <= 998) {
+        lettre::message::Body::dangerous_pre_encoded(
+            crlf.into_bytes(),
+            lettre::message::header::ContentTransferEncoding::EightBit,
+        )
+    } else {
+        lettre::message::Body::new(text.to_owned())
+    }
 }
 
 impl Deliver for FileDelivery {

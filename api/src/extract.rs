@@ -1,0 +1,130 @@
+//! `Json<T>`: the body extractor every handler uses.
+//!
+//! It parses in two steps so the status says what is wrong: bytes that are
+//! not JSON (bad syntax, invalid UTF-8, nesting deeper than serde_json's
+//! limit) are 400; well-formed JSON with unknown, missing or mistyped
+//! fields is 422 naming the field; a body over `HABILIS_BODY_LIMIT` is 413;
+//! another content type is 415.
+//!
+//! actix polls a handler's extractors together, so a body error raised by
+//! the extractor could overtake the caller's 401/403. The extractor
+//! therefore never fails: it carries the outcome, and the handler takes it
+//! with `body.into_inner()?` once the caller is known.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+pub struct Json<T>(Result<T, ApiError>);
+
+impl<T> Json<T> {
+    /// The parsed body, or the 400/413/415/422 that describes it.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+/// Parses a JSON body (shared with handlers that take an optional body).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    serde_json::from_value(value).map_err(|e| {
+        let msg = e.to_string();
+        let field = field_of(&msg).unwrap_or_else(|| "body".to_owned());
+        ApiError::field(&field, msg)
+    })
+}
+
+/// serde says "unknown field `profile`, expected one of …" or
+/// "missing field `email`": name the field so the SPA can show it in place.
+fn field_of(msg: &str) -> Option<String> {
+    if !(msg.starts_with("unknown field") || msg.starts_with("missing field")) {
+        return None;
+    }
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_owned())
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Json<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            Ok(Json(read(json, bytes.await)))
+        })
+    }
+}
+
+fn read<T: DeserializeOwned>(
+    json: bool,
+    bytes: Result<web::Bytes, actix_web::Error>,
+) -> Result<T, ApiError> {
+            let bytes = bytes.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "request body is too large",
+                    )
+                } else {
+                    ApiError::bad_request(format!("unreadable body: {e}"))
+                }
+            })?;
+            if !json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "expected Content-Type: application/json",
+                ));
+            }
+            parse(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+    }
+
+    #[test]
+    fn syntax_is_400_and_shape_is_422() {
+        let status = |b: &[u8]| parse::<Body>(b).map(|_| 200).unwrap_or_else(|e| e.status.as_u16());
+        assert_eq!(status(br#"{"name":"x"}"#), 200);
+        assert_eq!(status(br#"{"oops": "#), 400);
+        assert_eq!(status(b"{\"name\":\"\xff\"}"), 400);
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
+        assert_eq!(status(deep.as_bytes()), 400);
+        assert_eq!(status(br#"{"name":"x","profile":"admin"}"#), 422);
+        assert_eq!(status(br#"{"name":5}"#), 422);
+        assert_eq!(status(br#"{}"#), 422);
+        let e = parse::<Body>(br#"{"name":"x","profile":"admin"}"#).err().map(|e| e.errors);
+        assert!(e.flatten().is_some_and(|m| m.contains_key("profile")));
+    }
+}

@@ -1,0 +1,356 @@
+//! Test fixtures: the real server on port 0 against a fresh database per
+//! test — a SQLite file in a temp dir, or a throwaway PostgreSQL database
+//! (created here, dropped on drop) when `HABILIS_TEST_DB=postgres`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use habilis_api::app::Application;
+use habilis_api::clock::{Clock, ManualClock};
+use habilis_api::config::Config;
+use habilis_shared::dto::{CreatedUser, TokenPair, UserView};
+use habilis_shared::policy::Profile;
+use serde_json::{json, Value};
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const ADMIN_EMAIL: &str = "admin@inserm.fr";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const NEW_PASSWORD: &str = "a brand new password 42";
+
+pub fn backend() -> String {
+    std::env::var("HABILIS_TEST_DB").unwrap_or_else(|_| "sqlite".into())
+}
+
+pub fn is_postgres() -> bool {
+    backend() == "postgres"
+}
+
+fn pg_base() -> String {
+    std::env::var("HABILIS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn new(dir: &std::path::Path) -> TestDb {
+        if is_postgres() {
+            let name = format!("habilis_t_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = PgConnection::establish(&format!("{}/postgres", pg_base()))
+                .expect("PostgreSQL reachable (HABILIS_TEST_PG_URL)");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+            TestDb {
+                url: format!("{}/{name}", pg_base()),
+                pg_name: Some(name),
+            }
+        } else {
+            TestDb {
+                url: format!("sqlite://{}", dir.join("test.sqlite3").display()),
+                pg_name: None,
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(mut admin) = PgConnection::establish(&format!("{}/postgres", pg_base())) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub state: actix_web::web::Data<habilis_api::state::AppState>,
+    pub dir: tempfile::TempDir,
+    handle: actix_web::dev::ServerHandle,
+    // Declared last: dropped after the server stopped.
+    pub db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
+/// A signed-in account.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+pub struct Builder {
+    policy_toml: Option<String>,
+    mail_poll_ms: u64,
+}
+
+impl Builder {
+    pub fn policy(mut self, toml: &str) -> Self {
+        self.policy_toml = Some(toml.to_owned());
+        self
+    }
+    pub fn without_mail_worker(mut self) -> Self {
+        self.mail_poll_ms = 0;
+        self
+    }
+    pub async fn start(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = TestDb::new(dir.path());
+        let mut config = Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(db.url.clone()),
+            data_dir: dir.path().join("data"),
+            jwt_secret: Some(JWT_SECRET.into()),
+            mail_poll_ms: self.mail_poll_ms,
+            workers: Some(1),
+            db_pool: 4,
+            public_url: Some("http://habilis.test".into()),
+            dist_dir: dir.path().join("no-dist"),
+            ..Config::default()
+        };
+        if let Some(toml) = self.policy_toml {
+            let path = dir.path().join("policy.toml");
+            std::fs::write(&path, toml).expect("policy file");
+            config.policy_file = Some(path);
+        }
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let app = Application::build_with_clock(config, clock.clone() as Arc<dyn Clock>)
+            .await
+            .expect("application builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        let state = app.state.clone();
+        actix_web::rt::spawn(app.run_until_stopped());
+        // First admin, as `habilis bootstrap-admin --password-stdin` would.
+        let st = state.clone();
+        actix_web::web::block(move || {
+            let mut conn = st.pool.get().expect("connection");
+            let hash = habilis_api::auth::password::hash(ADMIN_PASSWORD).expect("hash");
+            habilis_api::accounts::service::bootstrap_admin(
+                &mut conn,
+                &st.policy,
+                "http://habilis.test",
+                ADMIN_EMAIL,
+                "Ada",
+                "Admin",
+                hash,
+                false,
+                st.now(),
+            )
+            .expect("bootstrap admin");
+        })
+        .await
+        .expect("blocking");
+        TestApp {
+            base,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            clock,
+            state,
+            dir,
+            handle,
+            db,
+        }
+    }
+}
+
+impl TestApp {
+    pub fn builder() -> Builder {
+        Builder {
+            policy_toml: None,
+            mail_poll_ms: 50,
+        }
+    }
+
+    pub async fn new() -> TestApp {
+        Self::builder().start().await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn request(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> reqwest::Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.request("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> reqwest::Response {
+        self.request("POST", path, Some(token), Some(body)).await
+    }
+
+    pub async fn login_raw(&self, email: &str, password: &str) -> reqwest::Response {
+        self.request(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": email, "password": password })),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let res = self.login_raw(email, password).await;
+        assert_eq!(res.status(), 200, "login of {email}");
+        let pair: TokenPair = res.json().await.expect("token pair");
+        let me: Value = self
+            .get("/api/v1/me", &pair.access_token)
+            .await
+            .json()
+            .await
+            .expect("me");
+        Session {
+            id: me["user"]["id"].as_str().expect("id").to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+            access: pair.access_token,
+            refresh: pair.refresh_token,
+        }
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Creates an account as `creator`; returns it with its initial password.
+    pub async fn create(&self, creator: &Session, profile: Profile, email: &str) -> (UserView, String) {
+        let res = self
+            .post(
+                "/api/v1/users",
+                &creator.access,
+                json!({ "first_name": "Test", "last_name": profile.as_str(), "email": email, "profile": profile }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "create {profile} {email}: {:?}", res.text().await);
+        let created: CreatedUser = res.json().await.expect("created user");
+        (created.user, created.initial_password)
+    }
+
+    /// Creates an account, signs it in and settles its password.
+    pub async fn ready(&self, creator: &Session, profile: Profile, email: &str) -> Session {
+        let (_, initial) = self.create(creator, profile, email).await;
+        let first = self.login(email, &initial).await;
+        let res = self
+            .post(
+                "/api/v1/auth/password",
+                &first.access,
+                json!({ "current_password": initial, "new_password": NEW_PASSWORD }),
+            )
+            .await;
+        assert_eq!(res.status(), 204);
+        Session {
+            password: NEW_PASSWORD.into(),
+            ..first
+        }
+    }
+
+    /// A small organisation: admin → expert → confirmed → novice, plus a webmaster.
+    pub async fn hierarchy(&self) -> Hierarchy {
+        let admin = self.admin().await;
+        let expert = self.ready(&admin, Profile::Expert, "expert@inserm.fr").await;
+        let webmaster = self.ready(&admin, Profile::Webmaster, "webmaster@inserm.fr").await;
+        let confirmed = self.ready(&expert, Profile::Confirmed, "confirmed@inserm.fr").await;
+        let novice = self.ready(&confirmed, Profile::Novice, "novice@inserm.fr").await;
+        Hierarchy {
+            admin,
+            expert,
+            webmaster,
+            confirmed,
+            novice,
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.dir.path().join("data").join("mail")
+    }
+
+    /// Waits (bounded) for an `.eml` whose text satisfies `pred`.
+    pub async fn wait_for_mail(&self, pred: impl Fn(&str) -> bool) -> String {
+        for _ in 0..200 {
+            if let Ok(entries) = std::fs::read_dir(self.mail_dir()) {
+                for e in entries.flatten() {
+                    if e.path().extension().is_some_and(|x| x == "eml") {
+                        if let Ok(text) = std::fs::read_to_string(e.path()) {
+                            if pred(&text) {
+                                return text;
+                            }
+                        }
+                    }
+                }
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no matching e-mail arrived in {}", self.mail_dir().display());
+    }
+
+    /// Runs diesel work against the test database.
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut habilis_api::db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let pool = self.state.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().expect("connection");
+            f(&mut conn)
+        })
+        .await
+        .expect("blocking")
+    }
+}
+
+pub struct Hierarchy {
+    pub admin: Session,
+    pub expert: Session,
+    pub webmaster: Session,
+    pub confirmed: Session,
+    pub novice: Session,
+}
+
+/// Asserts a problem+json answer with this status; returns the body.
+pub async fn problem(res: reqwest::Response, status: u16) -> Value {
+    let got = res.status().as_u16();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = res.text().await.unwrap_or_default();
+    assert_eq!(got, status, "status (body: {text})");
+    assert!(ct.starts_with("application/problem+json"), "content-type {ct} for {text}");
+    let v: Value = serde_json::from_str(&text).expect("problem JSON");
+    assert_eq!(v["status"], status);
+    assert!(v["type"].is_string() && v["title"].is_string() && v["detail"].is_string());
+    v
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server, a fresh database per test, on
+//! SQLite by default and on PostgreSQL with `HABILIS_TEST_DB=postgres`
+//! (`make test` runs both).
+
+mod accounts;
+mod auth;
+mod helpers;
+mod hygiene;
+mod openapi;
+mod routes;
+mod storage;

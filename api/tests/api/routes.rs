@@ -1,0 +1,165 @@
+//! Every route, from one table that must list every documented operation:
+//! no token → 401, a profile the policy refuses → 403 (or 404 where
+//! existence must not leak), malformed JSON → 400, invalid fields → 422
+//! with `errors`, always as problem+json.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+use utoipa::OpenApi;
+
+use crate::helpers::*;
+
+#[derive(Clone, Copy)]
+enum Who {
+    Novice,
+    Expert,
+    Admin,
+}
+
+struct Route {
+    method: &'static str,
+    /// `{novice}`, `{webmaster}` and `{token}` are filled in per test.
+    path: &'static str,
+    /// Reachable without a token.
+    public: bool,
+    /// Takes a JSON body: an example of invalid fields (→ 422).
+    invalid: Option<Value>,
+    /// A caller the policy refuses, and the status it gets.
+    refused: Option<(Who, &'static str, u16)>,
+    /// A body the route accepts, sent by the refused caller (so that only
+    /// the policy can be the reason for the refusal).
+    valid: Option<Value>,
+}
+
+const fn r(method: &'static str, path: &'static str) -> Route {
+    Route {
+        method,
+        path,
+        public: false,
+        invalid: None,
+        refused: None,
+        valid: None,
+    }
+}
+
+fn table() -> Vec<Route> {
+    vec![
+        Route { public: true, invalid: Some(json!({ "email": "", "password": "" })), ..r("POST", "/api/v1/auth/login") },
+        Route { public: true, invalid: Some(json!({ "refresh_token": "" })), ..r("POST", "/api/v1/auth/refresh") },
+        r("POST", "/api/v1/auth/logout"),
+        Route { public: true, invalid: Some(json!({ "token": "" })), ..r("POST", "/api/v1/auth/activate") },
+        Route { invalid: Some(json!({ "current_password": "", "new_password": 5 })), ..r("POST", "/api/v1/auth/password") },
+        r("GET", "/api/v1/me"),
+        Route { invalid: Some(json!({ "language": "klingon" })), ..r("PATCH", "/api/v1/me") },
+        Route { invalid: Some(json!({ "version": "" })), ..r("POST", "/api/v1/me/charter") },
+        r("GET", "/api/v1/me/tokens"),
+        Route { invalid: Some(json!({ "name": "", "scopes": [] })), ..r("POST", "/api/v1/me/tokens") },
+        Route { refused: Some((Who::Admin, "someone else's token", 404)), ..r("DELETE", "/api/v1/me/tokens/{token}") },
+        Route { public: true, ..r("GET", "/api/v1/policy") },
+        Route { invalid: Some(json!({ "action": "" })), ..r("POST", "/api/v1/authz/check") },
+        r("GET", "/api/v1/users"),
+        Route {
+            invalid: Some(json!({ "first_name": "", "last_name": "x", "email": "nope", "profile": "novice" })),
+            refused: Some((Who::Novice, "creation matrix", 403)),
+            valid: Some(json!({ "first_name": "N", "last_name": "X", "email": "n9@inserm.fr", "profile": "novice" })),
+            ..r("POST", "/api/v1/users")
+        },
+        Route { refused: Some((Who::Novice, "not visible", 404)), ..r("GET", "/api/v1/users/{webmaster}") },
+        Route { refused: Some((Who::Expert, "admins only", 403)), ..r("POST", "/api/v1/users/{novice}/block") },
+        Route { refused: Some((Who::Expert, "admins only", 403)), ..r("POST", "/api/v1/users/{novice}/unblock") },
+        Route { refused: Some((Who::Expert, "admins and webmasters only", 403)), ..r("GET", "/api/v1/audit") },
+        Route { public: true, ..r("GET", "/healthz") },
+        Route { public: true, ..r("GET", "/readyz") },
+        Route { public: true, ..r("GET", "/metrics") },
+    ]
+}
+
+#[test]
+fn the_table_lists_every_documented_operation() {
+    let doc = habilis_api::routes::ApiDoc::openapi();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc.paths.paths.iter() {
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_some() {
+                documented.insert(format!("{method} {path}"));
+            }
+        }
+    }
+    let tested: BTreeSet<String> = table()
+        .iter()
+        .map(|r| {
+            let p = r
+                .path
+                .replace("{novice}", "{id}")
+                .replace("{webmaster}", "{id}")
+                .replace("{token}", "{id}");
+            format!("{} {p}", r.method)
+        })
+        .collect();
+    assert_eq!(documented, tested, "every route needs a row in tests/api/routes.rs");
+}
+
+#[actix_web::test]
+async fn every_route_refuses_what_it_must() {
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    let token: Value = app
+        .post("/api/v1/me/tokens", &h.expert.access, json!({ "name": "t", "scopes": ["read"] }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let token_id = token["id"].as_str().expect("id").to_owned();
+    for route in table() {
+        let path = route
+            .path
+            .replace("{novice}", &h.novice.id)
+            .replace("{webmaster}", &h.webmaster.id)
+            .replace("{token}", &token_id);
+        let what = format!("{} {}", route.method, route.path);
+
+        if !route.public {
+            let res = app.request(route.method, &path, None, None).await;
+            let body = problem(res, 401).await;
+            assert_eq!(body["type"], "unauthorized", "{what}");
+            let res = app.request(route.method, &path, Some("Bearer-garbage"), None).await;
+            problem(res, 401).await;
+        }
+
+        if let Some(invalid) = &route.invalid {
+            let res = app
+                .client
+                .request(route.method.parse().expect("method"), app.url(&path))
+                .bearer_auth(&h.admin.access)
+                .header("content-type", "application/json")
+                .body("{\"oops\": ")
+                .send()
+                .await
+                .expect("sent");
+            problem(res, 400).await;
+            let res = app.request(route.method, &path, Some(&h.admin.access), Some(invalid.clone())).await;
+            let body = problem(res, 422).await;
+            assert!(body["errors"].is_object(), "{what}: {body}");
+        }
+
+        if let Some((who, why, status)) = route.refused {
+            let s = match who {
+                Who::Novice => &h.novice,
+                Who::Expert => &h.expert,
+                Who::Admin => &h.admin,
+            };
+            let body = route.valid.clone().unwrap_or_else(|| json!({}));
+            let res = app.request(route.method, &path, Some(&s.access), Some(body)).await;
+            let got = res.status().as_u16();
+            let body = res.text().await.unwrap_or_default();
+            assert_eq!(got, status, "{what} ({why}): {body}");
+        }
+    }
+}
