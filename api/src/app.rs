@@ -189,9 +189,16 @@ fn build_app(
         .wrap(cors)
         .wrap(headers)
         .wrap_fn(|req, srv| {
+            // No id, filter or cursor may hold a NUL: PostgreSQL refuses it
+            // in text, so such a URL is bad input, answered before routing.
+            let raw = req.uri().to_string().to_ascii_lowercase();
+            let nul = raw.contains("%00");
             let is_docs = req.path().starts_with("/api/docs");
-            let fut = srv.call(req);
+            let fut = (!nul).then(|| srv.call(req));
             async move {
+                let Some(fut) = fut else {
+                    return Err(ApiError::bad_request("the URL contains a NUL character").into());
+                };
                 let mut res = fut.await?;
                 if !is_docs {
                     res.headers_mut().insert(

@@ -46,11 +46,47 @@ fn is_json(req: &HttpRequest) -> bool {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    if let Some(path) = nul_path(&value, String::new()) {
+        return Err(ApiError::field(&path, "must not contain NUL characters"));
+    }
     serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
         let field = field_of(&msg).unwrap_or_else(|| "body".to_owned());
         ApiError::field(&field, msg)
     })
+}
+
+/// The path of the first string (or key) holding a NUL character: no text
+/// column takes one (PostgreSQL refuses it), so it is refused at the door.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let here = |p: &str| {
+        if p.is_empty() {
+            "body".to_owned()
+        } else {
+            p.to_owned()
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(here(&path)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here(&path))
+            } else {
+                nul_path(v, p)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// serde says "unknown field `profile`, expected one of …" or
@@ -71,9 +107,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            Ok(Json(read(json, bytes.await)))
-        })
+        Box::pin(async move { Ok(Json(read(json, bytes.await))) })
     }
 }
 
@@ -81,25 +115,25 @@ fn read<T: DeserializeOwned>(
     json: bool,
     bytes: Result<web::Bytes, actix_web::Error>,
 ) -> Result<T, ApiError> {
-            let bytes = bytes.map_err(|e| {
-                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "request body is too large",
-                    )
-                } else {
-                    ApiError::bad_request(format!("unreadable body: {e}"))
-                }
-            })?;
-            if !json {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "expected Content-Type: application/json",
-                ));
-            }
-            parse(&bytes)
+    let bytes = bytes.map_err(|e| {
+        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "request body is too large",
+            )
+        } else {
+            ApiError::bad_request(format!("unreadable body: {e}"))
+        }
+    })?;
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected Content-Type: application/json",
+        ));
+    }
+    parse(&bytes)
 }
 
 #[cfg(test)]
@@ -115,7 +149,11 @@ mod tests {
 
     #[test]
     fn syntax_is_400_and_shape_is_422() {
-        let status = |b: &[u8]| parse::<Body>(b).map(|_| 200).unwrap_or_else(|e| e.status.as_u16());
+        let status = |b: &[u8]| {
+            parse::<Body>(b)
+                .map(|_| 200)
+                .unwrap_or_else(|e| e.status.as_u16())
+        };
         assert_eq!(status(br#"{"name":"x"}"#), 200);
         assert_eq!(status(br#"{"oops": "#), 400);
         assert_eq!(status(b"{\"name\":\"\xff\"}"), 400);
@@ -124,7 +162,10 @@ mod tests {
         assert_eq!(status(br#"{"name":"x","profile":"admin"}"#), 422);
         assert_eq!(status(br#"{"name":5}"#), 422);
         assert_eq!(status(br#"{}"#), 422);
-        let e = parse::<Body>(br#"{"name":"x","profile":"admin"}"#).err().map(|e| e.errors);
+        assert_eq!(status(br#"{"name":"a\u0000b"}"#), 422);
+        let e = parse::<Body>(br#"{"name":"x","profile":"admin"}"#)
+            .err()
+            .map(|e| e.errors);
         assert!(e.flatten().is_some_and(|m| m.contains_key("profile")));
     }
 }

@@ -7,10 +7,10 @@ use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
 use serde::Serialize;
 use validator::Validate;
 
-use crate::extract::Json;
 use crate::accounts::queries;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::mail;
 use crate::state::AppState;
 

@@ -13,12 +13,12 @@ use validator::Validate;
 
 use super::queries;
 use super::routes::sees_personal;
-use crate::extract::Json;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{tokens, Caller, PendingCaller};
 use crate::clock::{db_time, utc};
 use crate::db::schema::{api_tokens, users};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::policy::authorize;
 use crate::state::AppState;
 

@@ -13,11 +13,11 @@ use validator::Validate;
 
 use super::queries::{self, UserRow};
 use super::service::{self, NewAccount};
-use crate::extract::Json;
 use crate::auth::{password, Caller};
 use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::policy::{authorize, check};
 use crate::state::AppState;
 

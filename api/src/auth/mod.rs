@@ -30,6 +30,16 @@ use crate::db::schema::{api_tokens, sessions, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// (token id, scopes, expires, revoked, last used, owner)
+type TokenRow = (
+    String,
+    String,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    UserRow,
+);
+
 /// Request metadata written into audit rows.
 #[derive(Clone, Debug)]
 pub struct ReqCtx {
@@ -133,14 +143,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
         let digest = tokens::digest(&token);
         state
             .db(move |conn| {
-                let found: Option<(
-                    String,
-                    String,
-                    chrono::NaiveDateTime,
-                    Option<chrono::NaiveDateTime>,
-                    Option<chrono::NaiveDateTime>,
-                    UserRow,
-                )> = api_tokens::table
+                let found: Option<TokenRow> = api_tokens::table
                     .inner_join(users::table)
                     .filter(api_tokens::token_hash.eq(&digest))
                     .select((

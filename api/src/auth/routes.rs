@@ -8,12 +8,12 @@ use serde_json::json;
 use validator::Validate;
 
 use super::{password, service, tokens, PendingCaller, ReqCtx};
-use crate::extract::Json;
 use crate::accounts::queries::{self, UserRow};
 use crate::audit::{self, Event, Outcome};
 use crate::clock::db_time;
 use crate::db::schema::users;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::policy::authorize;
 use crate::state::AppState;
 

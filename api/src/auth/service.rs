@@ -2,7 +2,7 @@
 //! links, password changes. Synchronous functions on a connection, called
 //! from `web::block` by the routes.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use habilis_shared::dto::AccountState;
@@ -20,6 +20,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, templates};
 
 pub const ACTIVATION: &str = "activation";
+
+/// (token id, session id, expires, used, session revoked, user id)
+type RefreshRow = (
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    String,
+);
 
 /// Seconds until the account or the client IP may try again, if locked:
 /// `lockout_max_failures` failures within `lockout_window_minutes` lock for
@@ -190,15 +200,10 @@ pub fn rotate_refresh(
 ) -> ApiResult<(UserRow, String, String)> {
     let digest = tokens::digest(presented);
     let invalid = || ApiError::unauthorized("invalid refresh token");
-    let outcome = conn.write_tx(|conn| {
-        let found: Option<(
-            String,
-            String,
-            chrono::NaiveDateTime,
-            Option<chrono::NaiveDateTime>,
-            Option<chrono::NaiveDateTime>,
-            String,
-        )> = refresh_tokens::table
+    // The closure answers Ok(Err(..)) when the request fails but what it
+    // did must still commit (revoking a family on reuse, auditing).
+    conn.write_tx(|conn| {
+        let found: Option<RefreshRow> = refresh_tokens::table
             .inner_join(sessions::table)
             .filter(refresh_tokens::token_hash.eq(&digest))
             .select((
@@ -253,8 +258,7 @@ pub fn rotate_refresh(
         }
         let token = new_refresh(conn, policy, &session_id, now)?;
         Ok::<_, ApiError>(Ok((user, session_id, token)))
-    })?;
-    outcome
+    })?
 }
 
 /// Opens an activation link: single use, expiring (SPEC §3.1–3.2). Both
@@ -267,7 +271,7 @@ pub fn activate(
     ctx: &ReqCtx,
 ) -> ApiResult<()> {
     let digest = tokens::digest(token);
-    let result = conn.write_tx(|conn| {
+    conn.write_tx(|conn| {
         let found: Option<(
             String,
             chrono::NaiveDateTime,
@@ -345,8 +349,7 @@ pub fn activate(
                 .ctx(ctx),
         )?;
         Ok::<_, ApiError>(Ok(()))
-    })?;
-    result
+    })?
 }
 
 fn notify_activation(

@@ -29,7 +29,8 @@ pub fn is_postgres() -> bool {
 }
 
 fn pg_base() -> String {
-    std::env::var("HABILIS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("HABILIS_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// A database that exists for one test.
@@ -64,7 +65,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = &self.pg_name {
             if let Ok(mut admin) = PgConnection::establish(&format!("{}/postgres", pg_base())) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -78,7 +80,7 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     handle: actix_web::dev::ServerHandle,
     // Declared last: dropped after the server stopped.
-    pub db: TestDb,
+    _db: TestDb,
 }
 
 impl Drop for TestApp {
@@ -169,7 +171,7 @@ impl Builder {
             state,
             dir,
             handle,
-            db,
+            _db: db,
         }
     }
 }
@@ -190,7 +192,13 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn request(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> reqwest::Response {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
@@ -244,7 +252,12 @@ impl TestApp {
     }
 
     /// Creates an account as `creator`; returns it with its initial password.
-    pub async fn create(&self, creator: &Session, profile: Profile, email: &str) -> (UserView, String) {
+    pub async fn create(
+        &self,
+        creator: &Session,
+        profile: Profile,
+        email: &str,
+    ) -> (UserView, String) {
         let res = self
             .post(
                 "/api/v1/users",
@@ -252,7 +265,12 @@ impl TestApp {
                 json!({ "first_name": "Test", "last_name": profile.as_str(), "email": email, "profile": profile }),
             )
             .await;
-        assert_eq!(res.status(), 201, "create {profile} {email}: {:?}", res.text().await);
+        assert_eq!(
+            res.status(),
+            201,
+            "create {profile} {email}: {:?}",
+            res.text().await
+        );
         let created: CreatedUser = res.json().await.expect("created user");
         (created.user, created.initial_password)
     }
@@ -278,10 +296,18 @@ impl TestApp {
     /// A small organisation: admin → expert → confirmed → novice, plus a webmaster.
     pub async fn hierarchy(&self) -> Hierarchy {
         let admin = self.admin().await;
-        let expert = self.ready(&admin, Profile::Expert, "expert@inserm.fr").await;
-        let webmaster = self.ready(&admin, Profile::Webmaster, "webmaster@inserm.fr").await;
-        let confirmed = self.ready(&expert, Profile::Confirmed, "confirmed@inserm.fr").await;
-        let novice = self.ready(&confirmed, Profile::Novice, "novice@inserm.fr").await;
+        let expert = self
+            .ready(&admin, Profile::Expert, "expert@inserm.fr")
+            .await;
+        let webmaster = self
+            .ready(&admin, Profile::Webmaster, "webmaster@inserm.fr")
+            .await;
+        let confirmed = self
+            .ready(&expert, Profile::Confirmed, "confirmed@inserm.fr")
+            .await;
+        let novice = self
+            .ready(&confirmed, Profile::Novice, "novice@inserm.fr")
+            .await;
         Hierarchy {
             admin,
             expert,
@@ -311,7 +337,10 @@ impl TestApp {
             }
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no matching e-mail arrived in {}", self.mail_dir().display());
+        panic!(
+            "no matching e-mail arrived in {}",
+            self.mail_dir().display()
+        );
     }
 
     /// Runs diesel work against the test database.
@@ -348,7 +377,10 @@ pub async fn problem(res: reqwest::Response, status: u16) -> Value {
         .to_owned();
     let text = res.text().await.unwrap_or_default();
     assert_eq!(got, status, "status (body: {text})");
-    assert!(ct.starts_with("application/problem+json"), "content-type {ct} for {text}");
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "content-type {ct} for {text}"
+    );
     let v: Value = serde_json::from_str(&text).expect("problem JSON");
     assert_eq!(v["status"], status);
     assert!(v["type"].is_string() && v["title"].is_string() && v["detail"].is_string());

@@ -45,33 +45,91 @@ const fn r(method: &'static str, path: &'static str) -> Route {
 
 fn table() -> Vec<Route> {
     vec![
-        Route { public: true, invalid: Some(json!({ "email": "", "password": "" })), ..r("POST", "/api/v1/auth/login") },
-        Route { public: true, invalid: Some(json!({ "refresh_token": "" })), ..r("POST", "/api/v1/auth/refresh") },
+        Route {
+            public: true,
+            invalid: Some(json!({ "email": "", "password": "" })),
+            ..r("POST", "/api/v1/auth/login")
+        },
+        Route {
+            public: true,
+            invalid: Some(json!({ "refresh_token": "" })),
+            ..r("POST", "/api/v1/auth/refresh")
+        },
         r("POST", "/api/v1/auth/logout"),
-        Route { public: true, invalid: Some(json!({ "token": "" })), ..r("POST", "/api/v1/auth/activate") },
-        Route { invalid: Some(json!({ "current_password": "", "new_password": 5 })), ..r("POST", "/api/v1/auth/password") },
+        Route {
+            public: true,
+            invalid: Some(json!({ "token": "" })),
+            ..r("POST", "/api/v1/auth/activate")
+        },
+        Route {
+            invalid: Some(json!({ "current_password": "", "new_password": 5 })),
+            ..r("POST", "/api/v1/auth/password")
+        },
         r("GET", "/api/v1/me"),
-        Route { invalid: Some(json!({ "language": "klingon" })), ..r("PATCH", "/api/v1/me") },
-        Route { invalid: Some(json!({ "version": "" })), ..r("POST", "/api/v1/me/charter") },
+        Route {
+            invalid: Some(json!({ "language": "klingon" })),
+            ..r("PATCH", "/api/v1/me")
+        },
+        Route {
+            invalid: Some(json!({ "version": "" })),
+            ..r("POST", "/api/v1/me/charter")
+        },
         r("GET", "/api/v1/me/tokens"),
-        Route { invalid: Some(json!({ "name": "", "scopes": [] })), ..r("POST", "/api/v1/me/tokens") },
-        Route { refused: Some((Who::Admin, "someone else's token", 404)), ..r("DELETE", "/api/v1/me/tokens/{token}") },
-        Route { public: true, ..r("GET", "/api/v1/policy") },
-        Route { invalid: Some(json!({ "action": "" })), ..r("POST", "/api/v1/authz/check") },
+        Route {
+            invalid: Some(json!({ "name": "", "scopes": [] })),
+            ..r("POST", "/api/v1/me/tokens")
+        },
+        Route {
+            refused: Some((Who::Admin, "someone else's token", 404)),
+            ..r("DELETE", "/api/v1/me/tokens/{token}")
+        },
+        Route {
+            public: true,
+            ..r("GET", "/api/v1/policy")
+        },
+        Route {
+            invalid: Some(json!({ "action": "" })),
+            ..r("POST", "/api/v1/authz/check")
+        },
         r("GET", "/api/v1/users"),
         Route {
-            invalid: Some(json!({ "first_name": "", "last_name": "x", "email": "nope", "profile": "novice" })),
+            invalid: Some(
+                json!({ "first_name": "", "last_name": "x", "email": "nope", "profile": "novice" }),
+            ),
             refused: Some((Who::Novice, "creation matrix", 403)),
-            valid: Some(json!({ "first_name": "N", "last_name": "X", "email": "n9@inserm.fr", "profile": "novice" })),
+            valid: Some(
+                json!({ "first_name": "N", "last_name": "X", "email": "n9@inserm.fr", "profile": "novice" }),
+            ),
             ..r("POST", "/api/v1/users")
         },
-        Route { refused: Some((Who::Novice, "not visible", 404)), ..r("GET", "/api/v1/users/{webmaster}") },
-        Route { refused: Some((Who::Expert, "admins only", 403)), ..r("POST", "/api/v1/users/{novice}/block") },
-        Route { refused: Some((Who::Expert, "admins only", 403)), ..r("POST", "/api/v1/users/{novice}/unblock") },
-        Route { refused: Some((Who::Expert, "admins and webmasters only", 403)), ..r("GET", "/api/v1/audit") },
-        Route { public: true, ..r("GET", "/healthz") },
-        Route { public: true, ..r("GET", "/readyz") },
-        Route { public: true, ..r("GET", "/metrics") },
+        Route {
+            refused: Some((Who::Novice, "not visible", 404)),
+            ..r("GET", "/api/v1/users/{webmaster}")
+        },
+        Route {
+            refused: Some((Who::Expert, "admins only", 403)),
+            ..r("POST", "/api/v1/users/{novice}/block")
+        },
+        Route {
+            refused: Some((Who::Expert, "admins only", 403)),
+            ..r("POST", "/api/v1/users/{novice}/unblock")
+        },
+        Route {
+            refused: Some((Who::Expert, "admins and webmasters only", 403)),
+            ..r("GET", "/api/v1/audit")
+        },
+        Route {
+            public: true,
+            ..r("GET", "/healthz")
+        },
+        Route {
+            public: true,
+            ..r("GET", "/readyz")
+        },
+        Route {
+            public: true,
+            ..r("GET", "/metrics")
+        },
     ]
 }
 
@@ -103,7 +161,10 @@ fn the_table_lists_every_documented_operation() {
             format!("{} {p}", r.method)
         })
         .collect();
-    assert_eq!(documented, tested, "every route needs a row in tests/api/routes.rs");
+    assert_eq!(
+        documented, tested,
+        "every route needs a row in tests/api/routes.rs"
+    );
 }
 
 #[actix_web::test]
@@ -111,7 +172,11 @@ async fn every_route_refuses_what_it_must() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     let token: Value = app
-        .post("/api/v1/me/tokens", &h.expert.access, json!({ "name": "t", "scopes": ["read"] }))
+        .post(
+            "/api/v1/me/tokens",
+            &h.expert.access,
+            json!({ "name": "t", "scopes": ["read"] }),
+        )
         .await
         .json()
         .await
@@ -129,7 +194,9 @@ async fn every_route_refuses_what_it_must() {
             let res = app.request(route.method, &path, None, None).await;
             let body = problem(res, 401).await;
             assert_eq!(body["type"], "unauthorized", "{what}");
-            let res = app.request(route.method, &path, Some("Bearer-garbage"), None).await;
+            let res = app
+                .request(route.method, &path, Some("Bearer-garbage"), None)
+                .await;
             problem(res, 401).await;
         }
 
@@ -144,7 +211,14 @@ async fn every_route_refuses_what_it_must() {
                 .await
                 .expect("sent");
             problem(res, 400).await;
-            let res = app.request(route.method, &path, Some(&h.admin.access), Some(invalid.clone())).await;
+            let res = app
+                .request(
+                    route.method,
+                    &path,
+                    Some(&h.admin.access),
+                    Some(invalid.clone()),
+                )
+                .await;
             let body = problem(res, 422).await;
             assert!(body["errors"].is_object(), "{what}: {body}");
         }
@@ -156,7 +230,9 @@ async fn every_route_refuses_what_it_must() {
                 Who::Admin => &h.admin,
             };
             let body = route.valid.clone().unwrap_or_else(|| json!({}));
-            let res = app.request(route.method, &path, Some(&s.access), Some(body)).await;
+            let res = app
+                .request(route.method, &path, Some(&s.access), Some(body))
+                .await;
             let got = res.status().as_u16();
             let body = res.text().await.unwrap_or_default();
             assert_eq!(got, status, "{what} ({why}): {body}");

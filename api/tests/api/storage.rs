@@ -48,11 +48,17 @@ fn migration_trees_have_identical_names() {
 #[test]
 fn an_unreachable_database_is_a_clear_error() {
     let err = habilis_api::db::connect_pool("postgres://nobody@127.0.0.1:1/none", 1)
-        .err()
-        .expect("refused");
-    assert!(err.to_string().contains("cannot connect to postgresql database"), "{err}");
-    let err = habilis_api::db::connect_pool("mysql://x", 1).err().expect("refused");
-    assert!(err.to_string().contains("unsupported DATABASE_URL"), "{err}");
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("cannot connect to postgresql database"),
+        "{err}"
+    );
+    let err = habilis_api::db::connect_pool("mysql://x", 1).expect_err("refused");
+    assert!(
+        err.to_string().contains("unsupported DATABASE_URL"),
+        "{err}"
+    );
 }
 
 /// Counts deliveries per message id.
@@ -66,7 +72,10 @@ impl Deliver for Counting {
     fn deliver(&self, msg: &OutboxRow) -> Result<(), String> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         std::thread::sleep(std::time::Duration::from_millis(2));
-        self.seen.lock().map_err(|e| e.to_string())?.push(msg.id.clone());
+        self.seen
+            .lock()
+            .map_err(|e| e.to_string())?
+            .push(msg.id.clone());
         Ok(())
     }
 }
@@ -100,7 +109,9 @@ async fn two_workers_never_send_one_mail_twice() {
             std::thread::spawn(move || {
                 let mut total = 0;
                 for _ in 0..50 {
-                    total += mail::deliver_due(&pool, sink.as_ref(), &format!("worker-{w}"), now, 7).expect("pass");
+                    total +=
+                        mail::deliver_due(&pool, sink.as_ref(), &format!("worker-{w}"), now, 7)
+                            .expect("pass");
                 }
                 total
             })
@@ -114,7 +125,13 @@ async fn two_workers_never_send_one_mail_twice() {
     seen.dedup();
     assert_eq!(seen.len(), 60, "each message delivered exactly once");
     let left: i64 = app
-        .with_db(|c| outbox::table.filter(outbox::sent_at.is_null()).count().get_result(c).expect("count"))
+        .with_db(|c| {
+            outbox::table
+                .filter(outbox::sent_at.is_null())
+                .count()
+                .get_result(c)
+                .expect("count")
+        })
         .await;
     assert_eq!(left, 0);
 }
@@ -132,11 +149,23 @@ async fn failed_mail_is_retried_later() {
     let now = app.state.now();
     app.with_db(move |c| {
         diesel::delete(outbox::table).execute(c).expect("clear");
-        mail::enqueue(c, now, &mail::Mail { to: "a@inserm.fr".into(), subject: "s".into(), body: "b".into() }).expect("enqueue");
+        mail::enqueue(
+            c,
+            now,
+            &mail::Mail {
+                to: "a@inserm.fr".into(),
+                subject: "s".into(),
+                body: "b".into(),
+            },
+        )
+        .expect("enqueue");
     })
     .await;
     let pool = app.state.pool.clone();
-    let first = actix_web::web::block(move || mail::deliver_due(&pool, &Failing, "w", now, 100)).await.expect("block").expect("pass");
+    let first = actix_web::web::block(move || mail::deliver_due(&pool, &Failing, "w", now, 100))
+        .await
+        .expect("block")
+        .expect("pass");
     assert_eq!(first, 0);
     let (attempts, error): (i32, Option<String>) = app
         .with_db(|c| {
@@ -151,11 +180,18 @@ async fn failed_mail_is_retried_later() {
     // Not due again immediately; due after the backoff.
     let sink = Arc::new(Counting::default());
     let (pool, s) = (app.state.pool.clone(), sink.clone());
-    let again = actix_web::web::block(move || mail::deliver_due(&pool, s.as_ref(), "w", now, 100)).await.expect("block").expect("pass");
+    let again = actix_web::web::block(move || mail::deliver_due(&pool, s.as_ref(), "w", now, 100))
+        .await
+        .expect("block")
+        .expect("pass");
     assert!(again <= 1);
     let later = now + chrono::Duration::minutes(5);
     let (pool, s) = (app.state.pool.clone(), sink.clone());
-    let delivered = actix_web::web::block(move || mail::deliver_due(&pool, s.as_ref(), "w", later, 100)).await.expect("block").expect("pass");
+    let delivered =
+        actix_web::web::block(move || mail::deliver_due(&pool, s.as_ref(), "w", later, 100))
+            .await
+            .expect("block")
+            .expect("pass");
     assert_eq!(again + delivered, 1);
 }
 
@@ -164,7 +200,9 @@ async fn audit_verify_finds_a_tampered_row() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     let _ = h;
-    let verdict = app.with_db(|c| habilis_api::audit::verify(c).expect("verify")).await;
+    let verdict = app
+        .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
+        .await;
     let rows = match verdict {
         habilis_api::audit::Verdict::Ok { rows } => rows,
         other => panic!("chain should verify: {other:?}"),
@@ -178,8 +216,13 @@ async fn audit_verify_finds_a_tampered_row() {
             .expect("tamper");
     })
     .await;
-    let verdict = app.with_db(|c| habilis_api::audit::verify(c).expect("verify")).await;
-    assert!(matches!(verdict, habilis_api::audit::Verdict::Broken { seq: 3, .. }), "{verdict:?}");
+    let verdict = app
+        .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
+        .await;
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Broken { seq: 3, .. }),
+        "{verdict:?}"
+    );
 }
 
 #[actix_web::test]
@@ -192,6 +235,11 @@ async fn audit_verify_finds_a_deleted_row() {
             .expect("delete");
     })
     .await;
-    let verdict = app.with_db(|c| habilis_api::audit::verify(c).expect("verify")).await;
-    assert!(matches!(verdict, habilis_api::audit::Verdict::Broken { seq: 4, .. }), "{verdict:?}");
+    let verdict = app
+        .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
+        .await;
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Broken { seq: 4, .. }),
+        "{verdict:?}"
+    );
 }
