@@ -1,0 +1,72 @@
+# Habilis — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO        ?= cargo
+TARGET_DIR   := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+PROFILE      ?= release
+BIN          := $(TARGET_DIR)/$(PROFILE)/habilis
+ADMIN_EMAIL  ?= admin@inserm.fr
+export HABILIS_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: help run build test lint fmt-check clippy unit test-sqlite test-pg wasm-check openapi tools clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+tools: ## Install what the build needs (skipped when present)
+	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@pkg-config --exists libpq 2>/dev/null || [ -e /usr/lib/x86_64-linux-gnu/libpq.so ] \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev; }
+
+build: tools ## Build the server (PROFILE=release by default)
+	$(CARGO) build --locked -p habilis-api $(if $(filter release,$(PROFILE)),--release,)
+
+run: build ## Build, migrate, create the first admin if none, serve on http://127.0.0.1:8080
+	@mkdir -p "$(HABILIS_DATA_DIR)"
+	@$(BIN) migrate >/dev/null
+	@echo "──────────────────────────────────────────────────────────────"
+	@status=0; $(BIN) bootstrap-admin --email "$(ADMIN_EMAIL)" 2>/dev/null || status=$$?; \
+	 if [ $$status -eq 2 ]; then \
+	   echo "An admin already exists in $(HABILIS_DATA_DIR): sign in with its e-mail and password."; \
+	   echo "(Start afresh: stop the server, remove $(HABILIS_DATA_DIR), make run again.)"; \
+	 elif [ $$status -ne 0 ]; then exit $$status; fi
+	@echo "Sign in at http://127.0.0.1:8080 (API: /api/v1, docs: /api/docs)."
+	@echo "First sign-in, for example with curl:"
+	@echo "  curl -s -X POST http://127.0.0.1:8080/api/v1/auth/login -H 'content-type: application/json' \\"
+	@echo "       -d '{\"email\":\"$(ADMIN_EMAIL)\",\"password\":\"<the password above>\"}'"
+	@echo "E-mails (activation links) are written to $(HABILIS_DATA_DIR)/mail/."
+	@echo "──────────────────────────────────────────────────────────────"
+	$(BIN) serve
+
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift
+	@echo "make test: all green"
+
+lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+wasm-check: tools ## shared/ and frontend/ build for wasm32-unknown-unknown
+	$(CARGO) check --locked -p habilis-shared -p habilis-frontend --target wasm32-unknown-unknown
+
+unit: ## Unit tests (policy matrices, config, tokens, …)
+	$(CARGO) test --locked --workspace --lib --bins
+
+test-sqlite: ## Integration tests on SQLite (includes the OpenAPI drift check)
+	HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api
+
+test-pg: ## Integration tests on a throwaway PostgreSQL database (server started if none answers)
+	./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api
+
+openapi: ## Regenerate openapi/openapi.json from the code
+	$(CARGO) run --locked -q -p habilis-api -- openapi --output openapi/openapi.json
+
+clean: ## Remove build output (not ./data)
+	$(CARGO) clean
