@@ -10,7 +10,7 @@ BIN          := $(TARGET_DIR)/$(PROFILE)/habilis
 ADMIN_EMAIL  ?= admin@inserm.fr
 export HABILIS_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: help run build test lint fmt-check clippy unit test-sqlite test-pg wasm-check openapi tools clean
+.PHONY: help run build test lint fmt-check clippy unit test-sqlite test-pg test-readme wasm-check openapi tools clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -64,6 +64,10 @@ test-sqlite: ## Integration tests on SQLite (includes the OpenAPI drift check)
 
 test-pg: ## Integration tests on a throwaway PostgreSQL database (server started if none answers)
 	./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api
+
+test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
+	$(CARGO) build --locked -q -p habilis-api
+	./scripts/readme-walkthrough.sh $(TARGET_DIR)/debug/habilis
 
 openapi: ## Regenerate openapi/openapi.json from the code
 	$(CARGO) run --locked -q -p habilis-api -- openapi --output openapi/openapi.json
