@@ -81,8 +81,17 @@ enum AuditCommand {
 fn init_logging(config: &Config, serving: bool) {
     let default = if serving { "info" } else { "warn" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // When serving, the close of each request's span is the access-log line:
+    // request id, method, route, status, latency (tracing-actix-web fields).
+    let span_events = if serving {
+        tracing_subscriber::fmt::format::FmtSpan::CLOSE
+    } else {
+        tracing_subscriber::fmt::format::FmtSpan::NONE
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_span_events(span_events)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()

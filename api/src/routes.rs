@@ -37,9 +37,17 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/audit", web::get().to(audit::list_audit))
             .default_service(web::to(not_found)),
     )
+    .route("/api/docs", web::get().to(docs_redirect))
     .route("/healthz", web::get().to(meta::healthz))
     .route("/readyz", web::get().to(meta::readyz))
     .route("/metrics", web::get().to(meta::metrics));
+}
+
+/// SPEC §11 names `/api/docs`; Swagger UI lives under `/api/docs/`.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use base64::Engine;
 use diesel::prelude::*;
 use habilis_shared::dto::{
-    CreateUser, CreatedUser, PageQuery, Problem, UserPage, UserView, DEFAULT_PAGE_LIMIT,
+    CreateUser, CreatedUser, PageQuery, Problem, UserPage, UserQuery, UserView, DEFAULT_PAGE_LIMIT,
     MAX_PAGE_LIMIT,
 };
 use habilis_shared::policy::{Action, Profile, Relation, Resource};
@@ -148,6 +148,21 @@ pub async fn create_user(
         }))
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// `%q%` in lower case, with LIKE's own metacharacters escaped.
+fn like_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// The ids a viewer who may not see everyone may list: self, the
 /// supervisors above, everyone in the subtree below (SPEC §2.5).
 fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> ApiResult<Vec<String>> {
@@ -159,7 +174,7 @@ fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> ApiResult<Vec<String>> {
 
 /// List the accounts I may see (cursor pagination, oldest first).
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users", params(PageQuery), security(("bearer" = [])),
+    get, path = "/api/v1/users", tag = "users", params(UserQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of accounts", body = UserPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -169,9 +184,20 @@ fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> ApiResult<Vec<String>> {
 pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    query: web::Query<UserQuery>,
 ) -> ApiResult<web::Json<UserPage>> {
-    let (limit, cursor) = page_params(&query)?;
+    let query = query.into_inner();
+    let (limit, cursor) = page_params(&PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    })?;
+    let search = match query.q.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(q) if q.chars().count() > 100 => {
+            return Err(ApiError::field("q", "at most 100 characters"))
+        }
+        Some(q) => Some(like_pattern(q)),
+    };
     authorize(&state, &caller, Action::UserList, Resource::None).await?;
     // Whoever may read an unrelated account sees everyone.
     let sees_all = state
@@ -198,6 +224,15 @@ pub async fn list_users(
             }
             if !sees_all {
                 q = q.filter(users::id.eq_any(visible_ids(conn, &caller.user)?));
+            }
+            if let Some(pattern) = &search {
+                q = q.filter(
+                    users::email_key
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(users::first_name).like(pattern.clone()).escape('\\'))
+                        .or(lower(users::last_name).like(pattern.clone()).escape('\\')),
+                );
             }
             let mut rows: Vec<UserRow> = q.load(conn)?;
             let next_cursor = if rows.len() as i64 > limit {

@@ -613,3 +613,42 @@ async fn a_policy_file_changes_the_rules() {
         .expect("json");
     assert_eq!(d["allowed"], true);
 }
+
+#[actix_web::test]
+async fn people_search_is_case_insensitive_and_stays_within_visibility() {
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    let search = |s: &Session, q: &str| {
+        let path = format!("/api/v1/users?q={q}");
+        let token = s.access.clone();
+        let app = &app;
+        async move {
+            let page: Value = app.get(&path, &token).await.json().await.expect("json");
+            let mut v: Vec<String> = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|u| u["email"].as_str().unwrap_or("").to_owned())
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(search(&h.admin, "NOVICE").await, vec!["novice@inserm.fr"]);
+    assert_eq!(
+        search(&h.admin, "confirmed").await,
+        vec!["confirmed@inserm.fr"]
+    );
+    // The novice finds only what it may see.
+    assert!(search(&h.novice, "webmaster").await.is_empty());
+    // LIKE metacharacters are plain text.
+    assert!(search(&h.admin, "%25").await.is_empty());
+    assert!(search(&h.admin, "_").await.is_empty());
+    let long = "x".repeat(101);
+    problem(
+        app.get(&format!("/api/v1/users?q={long}"), &h.admin.access)
+            .await,
+        422,
+    )
+    .await;
+}

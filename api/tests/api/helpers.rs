@@ -33,7 +33,9 @@ fn pg_base() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-/// A database that exists for one test.
+/// A database that exists for one test: a SQLite file in `dir`, or a
+/// throwaway PostgreSQL database dropped with this value. Usable on its own
+/// (the CLI tests hand its `url` to the binary as `DATABASE_URL`).
 pub struct TestDb {
     pub url: String,
     pg_name: Option<String>,
@@ -190,6 +192,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The `DATABASE_URL` of this test's database (for a second pool, as a
+    /// second API process would open).
+    pub fn db_url(&self) -> &str {
+        &self._db.url
     }
 
     pub async fn request(

@@ -146,6 +146,15 @@ async fn health_readiness_metrics_and_docs() {
     assert!(doc["openapi"]
         .as_str()
         .is_some_and(|v| v.starts_with("3.1")));
+    let redirect = app.request("GET", "/api/docs", None, None).await;
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(
+        redirect
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/api/docs/")
+    );
     let ui = app.request("GET", "/api/docs/", None, None).await;
     assert_eq!(ui.status(), 200);
     let html = ui.text().await.expect("html");

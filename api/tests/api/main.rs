@@ -4,8 +4,11 @@
 
 mod accounts;
 mod auth;
+mod cli;
 mod helpers;
 mod hygiene;
+mod mail;
 mod openapi;
 mod routes;
+mod security;
 mod storage;

@@ -163,6 +163,19 @@ pub struct UserPage {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /users` query: search and paging.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Case-insensitive search in first name, last name and e-mail.
+    pub q: Option<String>,
+    /// Page size, 1–200, default 50.
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
 /// `PATCH /me`: the only fields a person may change about themselves.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
