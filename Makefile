@@ -9,8 +9,15 @@ PROFILE      ?= release
 BIN          := $(TARGET_DIR)/$(PROFILE)/habilis
 ADMIN_EMAIL  ?= admin@inserm.fr
 export HABILIS_DATA_DIR ?= $(CURDIR)/data
+export HABILIS_DIST_DIR ?= $(CURDIR)/dist
 
-.PHONY: help run build test lint fmt-check clippy unit test-sqlite test-pg test-readme wasm-check openapi tools clean
+# The SPA toolchain: wasm-bindgen-cli must match the crate pinned in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+WASM_OPT     := $(CURDIR)/e2e/node_modules/.bin/wasm-opt
+WASM_OUT     := $(TARGET_DIR)/wasm32-unknown-unknown/release/habilis_frontend.wasm
+CHROMIUM     ?= /usr/bin/chromium
+
+.PHONY: help run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme e2e wasm-check openapi tools tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,7 +29,25 @@ tools: ## Install what the build needs (skipped when present)
 	@pkg-config --exists libpq 2>/dev/null || [ -e /usr/lib/x86_64-linux-gnu/libpq.so ] \
 		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev; }
 
-build: tools ## Build the server (PROFILE=release by default)
+tools-spa: tools ## wasm-bindgen-cli at the Cargo.lock version, wasm-opt (npm binaryen)
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
+		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x "$(WASM_OPT)" ] || (cd e2e && npm ci --no-audit --no-fund)
+
+tools-e2e: tools-spa ## Debian's Chromium for the browser tests (never a downloaded browser)
+	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+spa: tools-spa ## Build the SPA into dist/ (wasm32 → wasm-bindgen → wasm-opt -Oz)
+	$(CARGO) build --locked -p habilis-frontend --target wasm32-unknown-unknown --release
+	rm -rf dist.tmp && mkdir -p dist.tmp
+	wasm-bindgen --target web --no-typescript --out-dir dist.tmp $(WASM_OUT)
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+		dist.tmp/habilis_frontend_bg.wasm -o dist.tmp/habilis_frontend_bg.wasm
+	cp frontend/static/* dist.tmp/
+	rm -rf dist && mv dist.tmp dist
+	@echo "SPA built in dist/ ($$(du -sh dist | cut -f1))"
+
+build: tools spa ## Build the server and the SPA (PROFILE=release by default)
 	$(CARGO) build --locked -p habilis-api $(if $(filter release,$(PROFILE)),--release,)
 
 run: build ## Build, migrate, create the first admin if none, serve on http://127.0.0.1:8080
@@ -42,7 +67,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -69,8 +94,14 @@ test-readme: ## Run the README's curl walkthrough verbatim against a fresh serve
 	$(CARGO) build --locked -q -p habilis-api
 	./scripts/readme-walkthrough.sh $(TARGET_DIR)/debug/habilis
 
+e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on PostgreSQL
+	$(CARGO) build --locked -q -p habilis-api
+	./e2e/run.sh sqlite $(TARGET_DIR)/debug/habilis
+	./scripts/with-postgres.sh ./e2e/run.sh postgres $(TARGET_DIR)/debug/habilis
+
 openapi: ## Regenerate openapi/openapi.json from the code
 	$(CARGO) run --locked -q -p habilis-api -- openapi --output openapi/openapi.json
 
 clean: ## Remove build output (not ./data)
 	$(CARGO) clean
+	rm -rf dist dist.tmp e2e/artifacts

@@ -1,7 +1,24 @@
 //! Habilis single-page app (Yew → WASM).
 //!
-//! The pages arrive with the SPA issue; until then this crate only proves
-//! that the shared DTOs and the policy model compile for
-//! `wasm32-unknown-unknown`, which `make wasm-check` verifies.
+//! It talks only to the public REST API, with the DTOs of `habilis-shared`.
+//! The access token lives in memory only; the refresh token is an
+//! `HttpOnly` cookie the browser sends to `/api/v1/auth/refresh`, so a page
+//! reload or an expired access token refreshes silently once, and a refused
+//! refresh returns to sign-in. The policy document is fetched once and
+//! decides, with the same function as the server, what the interface shows;
+//! the server still decides every request.
 
-pub use habilis_shared::{dto, policy};
+pub mod api;
+mod app;
+mod components;
+pub mod format;
+pub mod i18n;
+mod pages;
+mod route;
+mod state;
+
+/// Entry point called by `app.js` once the module is instantiated.
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,206 @@
+//! The shell: session provider, start-up, router, navigation, guards.
+
+use std::rc::Rc;
+
+use habilis_shared::dto::{Language, Me};
+use habilis_shared::policy::{Action, Policy};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::pages;
+use crate::route::Route;
+use crate::state::{browser_language, use_session, Msg, Session, SessionHandle};
+
+#[function_component]
+pub fn App() -> Html {
+    let session = use_reducer(|| Session::new(browser_language()));
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            // A refused refresh anywhere ends the session.
+            let s = session.clone();
+            session
+                .client
+                .set_on_expired(Callback::from(move |_| s.dispatch(Msg::SignedOut)));
+            let client = session.client.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(p) = client.get::<Policy>("/policy").await {
+                    session.dispatch(Msg::Policy(Rc::new(p)));
+                }
+                // A page reload keeps the session through the refresh cookie.
+                let me = if client.refresh().await {
+                    client.get::<Me>("/me").await.ok()
+                } else {
+                    None
+                };
+                session.dispatch(Msg::Booted(me));
+            });
+        });
+    }
+    {
+        // <html lang> follows the language.
+        let lang = session.lang;
+        use_effect_with(lang, |lang| {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = el.set_attribute("lang", lang.as_str());
+            }
+        });
+    }
+    html! {
+        <ContextProvider<SessionHandle> context={session}>
+            <BrowserRouter>
+                <Shell />
+            </BrowserRouter>
+        </ContextProvider<SessionHandle>>
+    }
+}
+
+#[function_component]
+fn Shell() -> Html {
+    let session = use_session();
+    html! {
+        <>
+            <a class="skip" href="#main">{ session.t("nav.skip") }</a>
+            <header class="top">
+                <Link<Route> to={Route::Home} classes="brand">{ "Habilis" }</Link<Route>>
+                <Nav />
+                <LanguagePicker />
+            </header>
+            <main id="main" tabindex="-1">
+                <Switch<Route> render={|route: Route| html! { <Guard {route} /> }} />
+            </main>
+        </>
+    }
+}
+
+#[function_component]
+fn Nav() -> Html {
+    let session = use_session();
+    let navigator = use_navigator();
+    let Some(me) = &session.me else {
+        return html! {
+            <nav aria-label={session.t("nav.label")}>
+                <Link<Route> to={Route::SignIn}>{ session.t("nav.signin") }</Link<Route>>
+                <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
+            </nav>
+        };
+    };
+    let signout = {
+        let session = session.clone();
+        Callback::from(move |_| {
+            let session = session.clone();
+            let navigator = navigator.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                session.client.logout().await;
+                session.dispatch(Msg::SignedOut);
+                if let Some(n) = navigator {
+                    n.push(&Route::SignIn);
+                }
+            });
+        })
+    };
+    let settled = !me.user.personal.as_ref().is_some_and(|p| p.must_change_password);
+    html! {
+        <nav aria-label={session.t("nav.label")}>
+            if settled {
+                <Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>>
+                <Link<Route> to={Route::People}>{ session.t("nav.people") }</Link<Route>>
+                <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
+                if session.allows(Action::AuditRead) {
+                    <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
+                }
+                <Link<Route> to={Route::Account}>{ session.t("nav.account") }</Link<Route>>
+            }
+            <span class="who">{ format!("{} {}", me.user.first_name, me.user.last_name) }</span>
+            <button type="button" class="link" onclick={signout}>{ session.t("nav.signout") }</button>
+        </nav>
+    }
+}
+
+#[function_component]
+fn LanguagePicker() -> Html {
+    let session = use_session();
+    let onchange = {
+        let session = session.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let Some(lang) = Language::parse(&select.value()) else {
+                return;
+            };
+            session.dispatch(Msg::Lang(lang));
+            // Signed in: the choice is kept on the account.
+            if session.me.is_some() {
+                let session = session.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let body = serde_json::json!({ "language": lang });
+                    if session.client.patch::<serde_json::Value>("/me", body).await.is_ok() {
+                        if let Ok(me) = session.client.get::<Me>("/me").await {
+                            session.dispatch(Msg::SignedIn(me));
+                        }
+                    }
+                });
+            }
+        })
+    };
+    let option = |l: Language, name: &str| {
+        html! { <option value={l.as_str()} selected={session.lang == l}>{ name.to_owned() }</option> }
+    };
+    html! {
+        <div class="lang">
+            <label for="language-picker">{ session.t("nav.language") }</label>
+            <select id="language-picker" {onchange}>
+                { option(Language::En, "English") }
+                { option(Language::Fr, "Français") }
+                { option(Language::Ja, "日本語") }
+            </select>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GuardProps {
+    route: Route,
+}
+
+/// Signed-out visitors go to sign-in; a pending password change allows
+/// nothing else (SPEC §3.2).
+#[function_component]
+fn Guard(p: &GuardProps) -> Html {
+    let session = use_session();
+    if !session.booted {
+        return html! { <p class="loading" aria-live="polite">{ session.t("common.loading") }</p> };
+    }
+    let must_change = session
+        .me
+        .as_ref()
+        .and_then(|m| m.user.personal.as_ref())
+        .is_some_and(|p| p.must_change_password);
+    match (&session.me, &p.route) {
+        (None, r) if !r.is_public() && *r != Route::ChangePassword => {
+            return html! { <Redirect<Route> to={Route::SignIn} /> }
+        }
+        (None, Route::ChangePassword) => return html! { <Redirect<Route> to={Route::SignIn} /> },
+        (Some(_), Route::SignIn) if !must_change => return html! { <Redirect<Route> to={Route::Home} /> },
+        (Some(_), r) if must_change && *r != Route::ChangePassword => {
+            return html! { <Redirect<Route> to={Route::ChangePassword} /> }
+        }
+        _ => {}
+    }
+    match p.route.clone() {
+        Route::Home => html! { <pages::home::Home /> },
+        Route::SignIn => html! { <pages::signin::SignIn /> },
+        Route::Activate => html! { <pages::activate::Activate /> },
+        Route::ChangePassword => html! { <pages::password::ChangePassword /> },
+        Route::Account => html! { <pages::account::Account /> },
+        Route::People => html! { <pages::people::People /> },
+        Route::NewPerson => html! { <pages::people::NewPerson /> },
+        Route::Person { id } => html! { <pages::people::Person {id} /> },
+        Route::Policy => html! { <pages::policy::PolicyPage /> },
+        Route::Audit => html! { <pages::audit::Audit /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}

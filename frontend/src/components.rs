@@ -1,0 +1,162 @@
+//! Small building blocks: labelled fields, problem messages, dates.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use habilis_shared::dto::Language;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::api::Failure;
+use crate::format;
+use crate::i18n::{self, tr};
+use crate::state::use_session;
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub oninput: Callback<String>,
+    #[prop_or(AttrValue::Static("text"))]
+    pub kind: AttrValue,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub errors: Vec<String>,
+    #[prop_or_default]
+    pub required: bool,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+}
+
+/// A labelled input with its errors next to it (announced to screen readers).
+#[function_component]
+pub fn Field(p: &FieldProps) -> Html {
+    let oninput = {
+        let cb = p.oninput.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            cb.emit(input.value());
+        })
+    };
+    let err_id = format!("{}-error", p.id);
+    let hint_id = format!("{}-hint", p.id);
+    let mut described = vec![];
+    if p.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if !p.errors.is_empty() {
+        described.push(err_id.clone());
+    }
+    html! {
+        <div class={classes!("field", (!p.errors.is_empty()).then_some("invalid"))}>
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            <input id={p.id.clone()} name={p.id.clone()} type={p.kind.clone()} value={p.value.clone()}
+                {oninput} required={p.required} autocomplete={p.autocomplete.clone()}
+                aria-invalid={(!p.errors.is_empty()).then_some("true")}
+                aria-describedby={(!described.is_empty()).then(|| described.join(" "))} />
+            if let Some(h) = &p.hint { <p class="hint" id={hint_id}>{ h.clone() }</p> }
+            if !p.errors.is_empty() {
+                <p class="field-error" id={err_id} role="alert">{ p.errors.join(" ") }</p>
+            }
+        </div>
+    }
+}
+
+/// Field messages from a 422, in the user's language: English shows the
+/// server's words; other languages a translated message per field (or a
+/// generic one) with the server's words in brackets.
+pub fn field_errors(lang: Language, failure: &Option<Failure>, field: &str) -> Vec<String> {
+    let Some(f) = failure else { return vec![] };
+    let errors: BTreeMap<String, Vec<String>> = f.field_errors();
+    let Some(msgs) = errors.get(field) else { return vec![] };
+    if lang == Language::En {
+        return msgs.clone();
+    }
+    let head = i18n::try_tr(lang, &format!("error.field.{field}"))
+        .unwrap_or_else(|| tr(lang, "error.field_invalid"));
+    vec![format!("{head} ({})", msgs.join(" "))]
+}
+
+/// A translated message for a failure: by problem type, else its status.
+pub fn failure_message(lang: Language, f: &Failure) -> String {
+    if let Some(m) = i18n::try_tr(lang, &format!("problem.{}", f.kind())) {
+        return m;
+    }
+    match f {
+        Failure::Network(_) => tr(lang, "problem.network"),
+        Failure::Problem(p) => match p.status {
+            403 => tr(lang, "problem.forbidden"),
+            404 => tr(lang, "problem.not_found"),
+            409 => tr(lang, "problem.conflict"),
+            422 => tr(lang, "problem.validation_failed"),
+            s if s >= 500 => tr(lang, "problem.server"),
+            _ => p.detail.clone(),
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProblemProps {
+    pub failure: Option<Failure>,
+}
+
+/// The message of a failed request, in the user's language.
+#[function_component]
+pub fn ProblemMessage(p: &ProblemProps) -> Html {
+    let session = use_session();
+    match &p.failure {
+        None => html! {},
+        Some(f) => html! {
+            <p class="problem" role="alert">{ failure_message(session.lang, f) }</p>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DateProps {
+    pub at: DateTime<Utc>,
+    #[prop_or_default]
+    pub time: bool,
+}
+
+/// A date in the account's format.
+#[function_component]
+pub fn When(p: &DateProps) -> Html {
+    let session = use_session();
+    let text = if p.time {
+        format::datetime(&p.at, session.date_format)
+    } else {
+        format::date(&p.at, session.date_format)
+    };
+    html! { <time datetime={p.at.to_rfc3339()}>{ text }</time> }
+}
+
+/// A button that copies text to the clipboard.
+#[derive(Properties, PartialEq)]
+pub struct CopyProps {
+    pub text: AttrValue,
+    pub label: AttrValue,
+}
+
+#[function_component]
+pub fn CopyButton(p: &CopyProps) -> Html {
+    let session = use_session();
+    let copied = use_state(|| false);
+    let onclick = {
+        let text = p.text.to_string();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        })
+    };
+    html! {
+        <button type="button" class="secondary" {onclick}>
+            { if *copied { session.t("common.copied") } else { p.label.to_string() } }
+        </button>
+    }
+}

@@ -1,0 +1,28 @@
+//! One module per page.
+
+pub mod account;
+pub mod activate;
+pub mod audit;
+pub mod home;
+pub mod password;
+pub mod people;
+pub mod policy;
+pub mod signin;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::route::Route;
+use crate::state::{use_session, use_title};
+
+#[function_component]
+pub fn NotFound() -> Html {
+    let session = use_session();
+    use_title(session.t("notfound.title"));
+    html! {
+        <section>
+            <h1>{ session.t("notfound.title") }</h1>
+            <p><Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>></p>
+        </section>
+    }
+}

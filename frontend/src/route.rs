@@ -1,0 +1,40 @@
+//! Every page has a URL; back and forward work.
+
+use yew_router::prelude::*;
+
+#[derive(Clone, Debug, Routable, PartialEq)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/signin")]
+    SignIn,
+    #[at("/activate")]
+    Activate,
+    #[at("/password")]
+    ChangePassword,
+    #[at("/account")]
+    Account,
+    #[at("/people")]
+    People,
+    #[at("/people/new")]
+    NewPerson,
+    #[at("/people/:id")]
+    Person { id: String },
+    #[at("/policy")]
+    Policy,
+    #[at("/audit")]
+    Audit,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+impl Route {
+    /// Pages reachable without signing in.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Route::SignIn | Route::Activate | Route::Policy | Route::NotFound
+        )
+    }
+}

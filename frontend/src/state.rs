@@ -1,0 +1,130 @@
+//! The session: who is signed in, the policy, the language. A `Reducible`
+//! behind a context provider (yew's function_todomvc pattern).
+
+use std::rc::Rc;
+
+use habilis_shared::dto::{DateFormat, Language, Me};
+use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
+use yew::prelude::*;
+
+use crate::api::Client;
+use crate::i18n;
+
+#[derive(Clone, PartialEq)]
+pub struct Session {
+    pub client: Client,
+    /// `None` until the start-up refresh has been tried.
+    pub booted: bool,
+    pub me: Option<Me>,
+    pub policy: Option<Rc<Policy>>,
+    pub lang: Language,
+    pub date_format: DateFormat,
+}
+
+pub enum Msg {
+    Booted(Option<Me>),
+    SignedIn(Me),
+    SignedOut,
+    Policy(Rc<Policy>),
+    Lang(Language),
+}
+
+impl Session {
+    pub fn new(lang: Language) -> Self {
+        Session {
+            client: Client::default(),
+            booted: false,
+            me: None,
+            policy: None,
+            lang,
+            date_format: DateFormat::DayMonthYear,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::tr(self.lang, key)
+    }
+
+    /// The caller's view of the policy decision (the server decides again).
+    pub fn decide(&self, action: Action) -> Option<Decision> {
+        let me = self.me.as_ref()?;
+        let policy = self.policy.as_ref()?;
+        let actor = Actor {
+            profile: me.user.profile,
+            charter_accepted: me
+                .user
+                .personal
+                .as_ref()
+                .and_then(|p| p.charter_version.as_deref())
+                == Some(policy.charter_version.as_str()),
+        };
+        Some(policy.decide(&actor, &action, &Resource::None))
+    }
+
+    pub fn allows(&self, action: Action) -> bool {
+        self.decide(action).is_some_and(|d| d.allowed)
+    }
+}
+
+impl Reducible for Session {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match msg {
+            Msg::Booted(me) => {
+                next.booted = true;
+                if let Some(me) = me {
+                    apply_me(&mut next, me);
+                }
+            }
+            Msg::SignedIn(me) => apply_me(&mut next, me),
+            Msg::SignedOut => next.me = None,
+            Msg::Policy(p) => next.policy = Some(p),
+            Msg::Lang(l) => next.lang = l,
+        }
+        Rc::new(next)
+    }
+}
+
+fn apply_me(s: &mut Session, me: Me) {
+    if let Some(p) = &me.user.personal {
+        s.lang = p.language;
+        s.date_format = p.date_format;
+    }
+    s.me = Some(me);
+}
+
+pub type SessionHandle = UseReducerHandle<Session>;
+
+/// The session from context (the provider wraps the whole app).
+#[hook]
+pub fn use_session() -> SessionHandle {
+    // App wraps every component in the provider: an invariant, not input.
+    use_context::<SessionHandle>().expect("App provides the session context")
+}
+
+/// Sets the page title: "<title> · Habilis".
+#[hook]
+pub fn use_title(title: String) {
+    use_effect_with(title, |title| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&format!("{title} · Habilis"));
+        }
+    });
+}
+
+/// The browser's preferred language among ours.
+pub fn browser_language() -> Language {
+    let lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
+        .to_lowercase();
+    if lang.starts_with("fr") {
+        Language::Fr
+    } else if lang.starts_with("ja") {
+        Language::Ja
+    } else {
+        Language::En
+    }
+}
