@@ -176,9 +176,20 @@ fn build_app(
                 .default_handler(web::to(move |req: actix_web::HttpRequest| {
                     let index = index.clone();
                     async move {
+                        // Client-side routes get the SPA; API-looking paths
+                        // keep their problem+json 404.
+                        if is_server_path(req.path()) {
+                            return Err(ApiError::new(
+                                actix_web::http::StatusCode::NOT_FOUND,
+                                "not_found",
+                                "no such endpoint",
+                            )
+                            .into());
+                        }
                         actix_files::NamedFile::open_async(index)
                             .await
                             .map(|f| f.into_response(&req))
+                            .map_err(actix_web::Error::from)
                     }
                 })),
         );
@@ -230,6 +241,13 @@ fn build_app(
             }
         })
         .wrap(TracingLogger::default())
+}
+
+/// Paths that belong to the server, never to the SPA's router.
+fn is_server_path(path: &str) -> bool {
+    path == "/api"
+        || path.starts_with("/api/")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
 /// Errors produced by actix itself (payload too large, method not allowed,

@@ -104,11 +104,17 @@ pub struct Session {
 pub struct Builder {
     policy_toml: Option<String>,
     mail_poll_ms: u64,
+    spa: bool,
 }
 
 impl Builder {
     pub fn policy(mut self, toml: &str) -> Self {
         self.policy_toml = Some(toml.to_owned());
+        self
+    }
+    /// Serves a stand-in SPA (an `index.html` and a stylesheet).
+    pub fn with_spa(mut self) -> Self {
+        self.spa = true;
         self
     }
     pub fn without_mail_worker(mut self) -> Self {
@@ -130,6 +136,17 @@ impl Builder {
             dist_dir: dir.path().join("no-dist"),
             ..Config::default()
         };
+        if self.spa {
+            let dist = dir.path().join("dist");
+            std::fs::create_dir_all(&dist).expect("dist");
+            std::fs::write(
+                dist.join("index.html"),
+                "<!doctype html><title>Habilis SPA</title>",
+            )
+            .expect("index");
+            std::fs::write(dist.join("style.css"), "body {}").expect("css");
+            config.dist_dir = dist;
+        }
         if let Some(toml) = self.policy_toml {
             let path = dir.path().join("policy.toml");
             std::fs::write(&path, toml).expect("policy file");
@@ -183,6 +200,7 @@ impl TestApp {
         Builder {
             policy_toml: None,
             mail_poll_ms: 50,
+            spa: false,
         }
     }
 

@@ -160,3 +160,38 @@ async fn health_readiness_metrics_and_docs() {
     let html = ui.text().await.expect("html");
     assert!(html.contains("swagger"), "Swagger UI is served offline");
 }
+
+#[actix_web::test]
+async fn the_spa_is_served_with_client_routes_and_api_paths_stay_problems() {
+    let app = TestApp::builder().with_spa().start().await;
+    for path in ["/", "/people/123", "/activate?token=abc", "/account"] {
+        let res = app.request("GET", path, None, None).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(
+            res.text().await.expect("body").contains("Habilis SPA"),
+            "{path}"
+        );
+    }
+    let css = app.request("GET", "/style.css", None, None).await;
+    assert_eq!(css.status(), 200);
+    assert!(css
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/css")));
+    for path in ["/api/nope", "/api/v1/nope", "/api/v2/users"] {
+        problem(app.request("GET", path, None, None).await, 404).await;
+    }
+    // The SPA works under this policy: no inline script, WASM allowed.
+    let csp = app.request("GET", "/", None, None).await;
+    let csp = csp
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+}
