@@ -17,6 +17,7 @@ pub mod extract;
 pub mod mail;
 pub mod meta;
 pub mod metrics;
+pub mod paging;
 pub mod policy;
 pub mod routes;
 pub mod state;

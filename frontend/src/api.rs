@@ -79,7 +79,12 @@ impl Client {
         self.0.borrow_mut().access = None;
     }
 
-    async fn send_once(&self, method: Method, path: &str, body: Option<&str>) -> Result<Response, Failure> {
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<Response, Failure> {
         let mut b = RequestBuilder::new(&format!("/api/v1{path}"))
             .method(method)
             .credentials(RequestCredentials::SameOrigin);
@@ -96,9 +101,16 @@ impl Client {
         req.send().await.map_err(network)
     }
 
-    async fn exchange(&self, method: Method, path: &str, body: Option<Value>) -> Result<Response, Failure> {
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Response, Failure> {
         let json = body.map(|b| b.to_string());
-        let res = self.send_once(method.clone(), path, json.as_deref()).await?;
+        let res = self
+            .send_once(method.clone(), path, json.as_deref())
+            .await?;
         if res.status() == 401 && self.token().is_some() {
             if self.refresh().await {
                 let again = self.send_once(method, path, json.as_deref()).await?;
@@ -147,7 +159,9 @@ impl Client {
     pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, Failure> {
         self.forget();
         let body = serde_json::json!({ "email": email, "password": password });
-        let res = self.exchange(Method::POST, "/auth/login", Some(body)).await?;
+        let res = self
+            .exchange(Method::POST, "/auth/login", Some(body))
+            .await?;
         let pair: TokenPair = res.json().await.map_err(network)?;
         self.0.borrow_mut().access = Some(pair.access_token.clone());
         Ok(pair)

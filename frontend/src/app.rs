@@ -103,7 +103,11 @@ fn Nav() -> Html {
             });
         })
     };
-    let settled = !me.user.personal.as_ref().is_some_and(|p| p.must_change_password);
+    let settled = !me
+        .user
+        .personal
+        .as_ref()
+        .is_some_and(|p| p.must_change_password);
     html! {
         <nav aria-label={session.t("nav.label")}>
             if settled {
@@ -137,7 +141,12 @@ fn LanguagePicker() -> Html {
                 let session = session.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let body = serde_json::json!({ "language": lang });
-                    if session.client.patch::<serde_json::Value>("/me", body).await.is_ok() {
+                    if session
+                        .client
+                        .patch::<serde_json::Value>("/me", body)
+                        .await
+                        .is_ok()
+                    {
                         if let Ok(me) = session.client.get::<Me>("/me").await {
                             session.dispatch(Msg::SignedIn(me));
                         }
@@ -184,7 +193,9 @@ fn Guard(p: &GuardProps) -> Html {
             return html! { <Redirect<Route> to={Route::SignIn} /> }
         }
         (None, Route::ChangePassword) => return html! { <Redirect<Route> to={Route::SignIn} /> },
-        (Some(_), Route::SignIn) if !must_change => return html! { <Redirect<Route> to={Route::Home} /> },
+        (Some(_), Route::SignIn) if !must_change => {
+            return html! { <Redirect<Route> to={Route::Home} /> }
+        }
         (Some(_), r) if must_change && *r != Route::ChangePassword => {
             return html! { <Redirect<Route> to={Route::ChangePassword} /> }
         }

@@ -70,7 +70,9 @@ pub fn Field(p: &FieldProps) -> Html {
 pub fn field_errors(lang: Language, failure: &Option<Failure>, field: &str) -> Vec<String> {
     let Some(f) = failure else { return vec![] };
     let errors: BTreeMap<String, Vec<String>> = f.field_errors();
-    let Some(msgs) = errors.get(field) else { return vec![] };
+    let Some(msgs) = errors.get(field) else {
+        return vec![];
+    };
     if lang == Language::En {
         return msgs.clone();
     }

@@ -25,6 +25,9 @@ mod tests {
             .with_timezone(&Utc);
         assert_eq!(date(&t, DateFormat::DayMonthYear), "04/03/2026");
         assert_eq!(date(&t, DateFormat::MonthDayYear), "03/04/2026");
-        assert_eq!(datetime(&t, DateFormat::DayMonthYear), "04/03/2026 05:06 UTC");
+        assert_eq!(
+            datetime(&t, DateFormat::DayMonthYear),
+            "04/03/2026 05:06 UTC"
+        );
     }
 }

@@ -72,7 +72,10 @@ mod tests {
             let other = keys(text);
             let missing: Vec<_> = en.difference(&other).collect();
             let extra: Vec<_> = other.difference(&en).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{name}: missing {missing:?}, extra {extra:?}");
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{name}: missing {missing:?}, extra {extra:?}"
+            );
         }
     }
 
@@ -115,6 +118,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from en.json: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from en.json: {missing:#?}"
+        );
     }
 }

@@ -196,14 +196,7 @@ fn token_view((id, name, scopes, created_at, expires_at, last_used_at): TokenRow
     ApiTokenView {
         id,
         name,
-        scopes: scopes
-            .split(',')
-            .filter_map(|s| match s {
-                "read" => Some(TokenScope::Read),
-                "write" => Some(TokenScope::Write),
-                _ => None,
-            })
-            .collect(),
+        scopes: TokenScope::parse_list(&scopes),
         created_at: utc(created_at),
         expires_at: utc(expires_at),
         last_used_at: last_used_at.map(utc),
@@ -274,17 +267,7 @@ pub async fn create_token(
     let req = body.into_inner()?;
     req.validate()?;
     authorize(&state, &caller, Action::TokensManage, Resource::None).await?;
-    let mut scopes = req.scopes.clone();
-    scopes.sort();
-    scopes.dedup();
-    let scopes_text = scopes
-        .iter()
-        .map(|s| match s {
-            TokenScope::Read => "read",
-            TokenScope::Write => "write",
-        })
-        .collect::<Vec<_>>()
-        .join(",");
+    let scopes_text = TokenScope::join(&req.scopes);
     let secret = tokens::generate(tokens::API_TOKEN_PREFIX);
     let digest = tokens::digest(&secret);
     let now = state.now();

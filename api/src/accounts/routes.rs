@@ -2,12 +2,8 @@
 //! see, block and unblock.
 
 use actix_web::{web, HttpResponse};
-use base64::Engine;
 use diesel::prelude::*;
-use habilis_shared::dto::{
-    CreateUser, CreatedUser, PageQuery, Problem, UserPage, UserQuery, UserView, DEFAULT_PAGE_LIMIT,
-    MAX_PAGE_LIMIT,
-};
+use habilis_shared::dto::{CreateUser, CreatedUser, Problem, UserPage, UserQuery, UserView};
 use habilis_shared::policy::{Action, Profile, Relation, Resource};
 use validator::Validate;
 
@@ -18,40 +14,9 @@ use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::paging;
 use crate::policy::{authorize, check};
 use crate::state::AppState;
-
-/// `(limit, cursor)` from `?limit=&cursor=`: limit 1–200 (default 50), the
-/// cursor an opaque token from a previous page.
-pub fn page_params(q: &PageQuery) -> ApiResult<(i64, Option<String>)> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-    if limit == 0 || limit > MAX_PAGE_LIMIT {
-        return Err(ApiError::field(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE_LIMIT}"),
-        ));
-    }
-    let cursor = match &q.cursor {
-        None => None,
-        Some(c) => {
-            Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid cursor"))?)
-        }
-    };
-    Ok((i64::from(limit), cursor))
-}
-
-pub fn encode_cursor(key: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
-}
-
-pub fn decode_cursor(c: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(c.as_bytes())
-        .ok()?;
-    let s = String::from_utf8(bytes).ok()?;
-    (!s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .then_some(s)
-}
 
 /// May `viewer` see the personal data of `target` (owner, webmaster)?
 pub fn sees_personal(
@@ -187,10 +152,8 @@ pub async fn list_users(
     query: web::Query<UserQuery>,
 ) -> ApiResult<web::Json<UserPage>> {
     let query = query.into_inner();
-    let (limit, cursor) = page_params(&PageQuery {
-        limit: query.limit,
-        cursor: query.cursor,
-    })?;
+    let limit = paging::limit(query.limit)?;
+    let cursor = paging::decode_cursor(query.cursor.as_deref())?;
     let search = match query.q.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(q) if q.chars().count() > 100 => {
@@ -234,13 +197,9 @@ pub async fn list_users(
                         .or(lower(users::last_name).like(pattern.clone()).escape('\\')),
                 );
             }
-            let mut rows: Vec<UserRow> = q.load(conn)?;
-            let next_cursor = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|r| encode_cursor(&r.id))
-            } else {
-                None
-            };
+            let (rows, next_cursor) = paging::split_page(q.load::<UserRow>(conn)?, limit, |r| {
+                paging::encode_cursor(&r.id)
+            });
             let mut items = Vec::with_capacity(rows.len());
             for r in &rows {
                 let relation = if r.id == caller.user.id {

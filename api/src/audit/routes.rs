@@ -2,9 +2,7 @@
 
 use actix_web::web;
 use diesel::prelude::*;
-use habilis_shared::dto::{
-    AuditEntry, AuditPage, AuditQuery, Problem, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT,
-};
+use habilis_shared::dto::{AuditEntry, AuditPage, AuditQuery, Problem};
 use habilis_shared::policy::{Action, Resource};
 
 use super::AuditRow;
@@ -12,6 +10,7 @@ use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::audit_log;
 use crate::error::{ApiError, ApiResult};
+use crate::paging;
 use crate::policy::authorize;
 use crate::state::AppState;
 
@@ -32,13 +31,7 @@ pub async fn list_audit(
 ) -> ApiResult<web::Json<AuditPage>> {
     authorize(&state, &caller, Action::AuditRead, Resource::None).await?;
     let q = query.into_inner();
-    let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE_LIMIT));
-    if limit < 1 || limit > i64::from(MAX_PAGE_LIMIT) {
-        return Err(ApiError::field(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(q.limit)?;
     let before: Option<i64> = match &q.cursor {
         None => None,
         Some(c) => Some(
@@ -70,13 +63,8 @@ pub async fn list_audit(
             if let Some(until) = q.until {
                 sel = sel.filter(audit_log::at.lt(db_time(until)));
             }
-            let mut rows: Vec<AuditRow> = sel.load(conn)?;
-            let next_cursor = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|r| r.seq.to_string())
-            } else {
-                None
-            };
+            let (rows, next_cursor) =
+                paging::split_page(sel.load::<AuditRow>(conn)?, limit, |r| r.seq.to_string());
             let items = rows
                 .into_iter()
                 .map(|r| AuditEntry {

@@ -169,14 +169,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
                         .set(api_tokens::last_used_at.eq(now_db))
                         .execute(conn)?;
                 }
-                let scopes = scopes
-                    .split(',')
-                    .filter_map(|s| match s {
-                        "read" => Some(TokenScope::Read),
-                        "write" => Some(TokenScope::Write),
-                        _ => None,
-                    })
-                    .collect();
+                let scopes = TokenScope::parse_list(&scopes);
                 Ok((user, Credential::ApiToken { id, scopes }))
             })
             .await?

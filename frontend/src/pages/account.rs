@@ -36,7 +36,12 @@ fn Preferences() -> Html {
     let session = use_session();
     let failure = use_state(|| None::<Failure>);
     let personal = session.me.as_ref().and_then(|m| m.user.personal.clone());
-    let phone = use_state(|| personal.as_ref().and_then(|p| p.phone.clone()).unwrap_or_default());
+    let phone = use_state(|| {
+        personal
+            .as_ref()
+            .and_then(|p| p.phone.clone())
+            .unwrap_or_default()
+    });
     let saved = use_state(|| false);
     let save = {
         let (session, failure, saved) = (session.clone(), failure.clone(), saved.clone());
@@ -115,7 +120,9 @@ fn Preferences() -> Html {
 fn Charter() -> Html {
     let session = use_session();
     let failure = use_state(|| None::<Failure>);
-    let Some(me) = session.me.clone() else { return html! {} };
+    let Some(me) = session.me.clone() else {
+        return html! {};
+    };
     let personal = me.user.personal.clone();
     let accepted = personal.as_ref().and_then(|p| p.charter_version.clone());
     let current = me.current_charter_version.clone();
@@ -194,10 +201,18 @@ fn Tokens() -> Html {
                 "scopes": scopes,
                 "expires_in_days": days.parse::<u32>().unwrap_or(0),
             });
-            let (session, failure, created, reload) =
-                (session.clone(), failure.clone(), created.clone(), reload.clone());
+            let (session, failure, created, reload) = (
+                session.clone(),
+                failure.clone(),
+                created.clone(),
+                reload.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<CreatedApiToken>("/me/tokens", body).await {
+                match session
+                    .client
+                    .post::<CreatedApiToken>("/me/tokens", body)
+                    .await
+                {
                     Ok(t) => {
                         failure.set(None);
                         created.set(Some(t));

@@ -37,7 +37,11 @@ pub fn Activate() -> Html {
             let token = token.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let body = serde_json::json!({ "token": token });
-                match session.client.post_empty("/auth/activate", Some(body)).await {
+                match session
+                    .client
+                    .post_empty("/auth/activate", Some(body))
+                    .await
+                {
                     Ok(()) => outcome.set(Outcome::Done),
                     Err(f) => outcome.set(Outcome::Failed(f)),
                 }

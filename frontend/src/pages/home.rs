@@ -12,7 +12,9 @@ use crate::state::{use_session, use_title};
 pub fn Home() -> Html {
     let session = use_session();
     use_title(session.t("home.title"));
-    let Some(me) = &session.me else { return html! {} };
+    let Some(me) = &session.me else {
+        return html! {};
+    };
     let u = &me.user;
     let profile = session.t(&format!("profile.{}", u.profile.as_str()));
     let charter_ok = session.allows(Action::Capability(Capability::ResultsRead))

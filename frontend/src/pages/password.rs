@@ -41,11 +41,15 @@ pub fn ChangePassword() -> Html {
                 return;
             }
             mismatch.set(false);
-            let (session, failure, navigator) = (session.clone(), failure.clone(), navigator.clone());
+            let (session, failure, navigator) =
+                (session.clone(), failure.clone(), navigator.clone());
             let body = serde_json::json!({ "current_password": *current, "new_password": *new });
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
-                    session.client.post_empty("/auth/password", Some(body)).await?;
+                    session
+                        .client
+                        .post_empty("/auth/password", Some(body))
+                        .await?;
                     session.client.get::<Me>("/me").await
                 }
                 .await;

@@ -14,7 +14,10 @@ use crate::state::{use_session, use_title, Msg};
 fn query_string(q: &str, cursor: Option<&str>) -> String {
     let mut parts = vec!["limit=20".to_owned()];
     if !q.trim().is_empty() {
-        parts.push(format!("q={}", String::from(js_sys::encode_uri_component(q.trim()))));
+        parts.push(format!(
+            "q={}",
+            String::from(js_sys::encode_uri_component(q.trim()))
+        ));
     }
     if let Some(c) = cursor {
         parts.push(format!("cursor={c}"));
@@ -73,7 +76,10 @@ pub fn People() -> Html {
             cursors.set(v);
         })
     };
-    let can_create = session.me.as_ref().is_some_and(|m| !m.can_create.is_empty());
+    let can_create = session
+        .me
+        .as_ref()
+        .is_some_and(|m| !m.can_create.is_empty());
     html! {
         <section>
             <h1>{ session.t("people.title") }</h1>
@@ -142,7 +148,11 @@ pub fn Person(p: &PersonProps) -> Html {
         use_effect_with((p.id.clone(), *reload), move |(id, _)| {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<UserView>(&format!("/users/{id}")).await {
+                match session
+                    .client
+                    .get::<UserView>(&format!("/users/{id}"))
+                    .await
+                {
                     Ok(u) => user.set(Some(u)),
                     Err(f) => {
                         failure.set(Some(f));
@@ -163,11 +173,21 @@ pub fn Person(p: &PersonProps) -> Html {
         });
     }
     let act = {
-        let (session, failure, reload, id) = (session.clone(), failure.clone(), reload.clone(), p.id.clone());
+        let (session, failure, reload, id) = (
+            session.clone(),
+            failure.clone(),
+            reload.clone(),
+            p.id.clone(),
+        );
         Callback::from(move |verb: &'static str| {
-            let (session, failure, reload, id) = (session.clone(), failure.clone(), reload.clone(), id.clone());
+            let (session, failure, reload, id) =
+                (session.clone(), failure.clone(), reload.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<UserView>(&format!("/users/{id}/{verb}"), serde_json::json!({})).await {
+                match session
+                    .client
+                    .post::<UserView>(&format!("/users/{id}/{verb}"), serde_json::json!({}))
+                    .await
+                {
                     Ok(_) => {
                         failure.set(None);
                         reload.set(*reload + 1);
@@ -214,7 +234,11 @@ pub fn Person(p: &PersonProps) -> Html {
 pub fn NewPerson() -> Html {
     let session = use_session();
     use_title(session.t("newperson.title"));
-    let creatable: Vec<Profile> = session.me.as_ref().map(|m| m.can_create.clone()).unwrap_or_default();
+    let creatable: Vec<Profile> = session
+        .me
+        .as_ref()
+        .map(|m| m.can_create.clone())
+        .unwrap_or_default();
     let first = use_state(String::new);
     let last = use_state(String::new);
     let email = use_state(String::new);

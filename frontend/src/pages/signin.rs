@@ -20,12 +20,21 @@ pub fn SignIn() -> Html {
     let busy = use_state(|| false);
 
     let onsubmit = {
-        let (session, email, password, failure, busy) =
-            (session.clone(), email.clone(), password.clone(), failure.clone(), busy.clone());
+        let (session, email, password, failure, busy) = (
+            session.clone(),
+            email.clone(),
+            password.clone(),
+            failure.clone(),
+            busy.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (session, failure, busy, navigator) =
-                (session.clone(), failure.clone(), busy.clone(), navigator.clone());
+            let (session, failure, busy, navigator) = (
+                session.clone(),
+                failure.clone(),
+                busy.clone(),
+                navigator.clone(),
+            );
             let (em, pw) = ((*email).clone(), (*password).clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {

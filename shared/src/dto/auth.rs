@@ -94,6 +94,34 @@ pub enum TokenScope {
     Write,
 }
 
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// Scopes as stored: a comma-separated list; unknown words are ignored.
+    pub fn parse_list(text: &str) -> Vec<TokenScope> {
+        text.split(',')
+            .filter_map(|s| match s.trim() {
+                "read" => Some(TokenScope::Read),
+                "write" => Some(TokenScope::Write),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The stored form of a set of scopes: sorted, without repeats.
+    pub fn join(scopes: &[TokenScope]) -> String {
+        let mut v = scopes.to_vec();
+        v.sort();
+        v.dedup();
+        v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
