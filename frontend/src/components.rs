@@ -162,3 +162,58 @@ pub fn CopyButton(p: &CopyProps) -> Html {
         </button>
     }
 }
+
+/// Cursor paging (SPEC §11 lists): the cursors of the pages seen so far,
+/// so "previous" works without the server keeping state.
+#[derive(Clone, PartialEq)]
+pub struct Pager(UseStateHandle<Vec<Option<String>>>);
+
+#[hook]
+pub fn use_pager() -> Pager {
+    Pager(use_state(Vec::new))
+}
+
+impl Pager {
+    /// The cursor of the page on show (`None` = first page).
+    pub fn current(&self) -> Option<String> {
+        self.0.last().cloned().flatten()
+    }
+    pub fn reset(&self) {
+        self.0.set(vec![]);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PagerProps {
+    pub pager: Pager,
+    /// The `next_cursor` of the page on show.
+    pub next: Option<String>,
+}
+
+/// "Previous page" / "Next page".
+#[function_component]
+pub fn PagerButtons(p: &PagerProps) -> Html {
+    let session = use_session();
+    let on_next = {
+        let (cursors, next) = (p.pager.0.clone(), p.next.clone());
+        Callback::from(move |_| {
+            let mut v = (*cursors).clone();
+            v.push(next.clone());
+            cursors.set(v);
+        })
+    };
+    let on_prev = {
+        let cursors = p.pager.0.clone();
+        Callback::from(move |_| {
+            let mut v = (*cursors).clone();
+            v.pop();
+            cursors.set(v);
+        })
+    };
+    html! {
+        <div class="pager">
+            <button type="button" class="secondary" onclick={on_prev} disabled={p.pager.0.is_empty()}>{ session.t("common.previous") }</button>
+            <button type="button" class="secondary" onclick={on_next} disabled={p.next.is_none()}>{ session.t("common.next") }</button>
+        </div>
+    }
+}

@@ -201,11 +201,12 @@ fn Tokens() -> Html {
                 "scopes": scopes,
                 "expires_in_days": days.parse::<u32>().unwrap_or(0),
             });
-            let (session, failure, created, reload) = (
+            let (session, failure, created, reload, name) = (
                 session.clone(),
                 failure.clone(),
                 created.clone(),
                 reload.clone(),
+                name.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match session
@@ -216,6 +217,7 @@ fn Tokens() -> Html {
                     Ok(t) => {
                         failure.set(None);
                         created.set(Some(t));
+                        name.set(String::new());
                         reload.set(*reload + 1);
                     }
                     Err(f) => failure.set(Some(f)),
@@ -225,7 +227,15 @@ fn Tokens() -> Html {
     };
     let revoke = {
         let (session, reload, failure) = (session.clone(), reload.clone(), failure.clone());
-        Callback::from(move |id: String| {
+        Callback::from(move |(id, label): (String, String)| {
+            let question =
+                crate::i18n::fill(&session.t("tokens.revoke_confirm"), &[("name", &label)]);
+            let confirmed = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
             let (session, reload, failure) = (session.clone(), reload.clone(), failure.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match session.client.delete(&format!("/me/tokens/{id}")).await {
@@ -278,7 +288,7 @@ fn Tokens() -> Html {
                 </tr></thead>
                 <tbody>
                 { for list.as_ref().map(|l| l.items.clone()).unwrap_or_default().into_iter().map(|t| {
-                    let id = t.id.clone();
+                    let (id, label) = (t.id.clone(), t.name.clone());
                     let revoke = revoke.clone();
                     let scopes = t.scopes.iter().map(|s| match s {
                         TokenScope::Read => session.t("tokens.scope_read"),
@@ -290,7 +300,7 @@ fn Tokens() -> Html {
                             <td>{ scopes }</td>
                             <td><When at={t.expires_at} /></td>
                             <td>{ match t.last_used_at { Some(at) => html!{ <When at={at} time=true /> }, None => html!{ "—" } } }</td>
-                            <td><button type="button" class="danger" onclick={Callback::from(move |_| revoke.emit(id.clone()))}
+                            <td><button type="button" class="danger" onclick={Callback::from(move |_| revoke.emit((id.clone(), label.clone())))}
                                 aria-label={format!("{} {}", session.t("tokens.revoke"), t.name)}>{ session.t("tokens.revoke") }</button></td>
                         </tr>
                     }

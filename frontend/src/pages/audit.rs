@@ -5,7 +5,7 @@ use habilis_shared::dto::AuditPage;
 use yew::prelude::*;
 
 use crate::api::Failure;
-use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
 use crate::state::{use_session, use_title};
 
 #[derive(Clone, PartialEq, Default)]
@@ -49,10 +49,10 @@ pub fn Audit() -> Html {
     use_title(session.t("audit.title"));
     let draft = use_state(Filters::default);
     let applied = use_state(Filters::default);
-    let cursors = use_state(Vec::<Option<String>>::new);
+    let pager = use_pager();
     let page = use_state(|| None::<AuditPage>);
     let failure = use_state(|| None::<Failure>);
-    let current = cursors.last().cloned().flatten();
+    let current = pager.current();
     {
         let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
         use_effect_with(((*applied).clone(), current), move |(f, cursor)| {
@@ -69,10 +69,10 @@ pub fn Audit() -> Html {
         });
     }
     let onsubmit = {
-        let (draft, applied, cursors) = (draft.clone(), applied.clone(), cursors.clone());
+        let (draft, applied, pager) = (draft.clone(), applied.clone(), pager.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            cursors.set(vec![]);
+            pager.reset();
             applied.set((*draft).clone());
         })
     };
@@ -85,22 +85,6 @@ pub fn Audit() -> Html {
         })
     };
     let next = page.as_ref().and_then(|p| p.next_cursor.clone());
-    let on_next = {
-        let (cursors, next) = (cursors.clone(), next.clone());
-        Callback::from(move |_| {
-            let mut v = (*cursors).clone();
-            v.push(next.clone());
-            cursors.set(v);
-        })
-    };
-    let on_prev = {
-        let cursors = cursors.clone();
-        Callback::from(move |_| {
-            let mut v = (*cursors).clone();
-            v.pop();
-            cursors.set(v);
-        })
-    };
     let lang = session.lang;
     html! {
         <section>
@@ -142,10 +126,7 @@ pub fn Audit() -> Html {
                 }) }
                 </tbody>
             </table>
-            <div class="pager">
-                <button type="button" class="secondary" onclick={on_prev} disabled={cursors.is_empty()}>{ session.t("common.previous") }</button>
-                <button type="button" class="secondary" onclick={on_next} disabled={next.is_none()}>{ session.t("common.next") }</button>
-            </div>
+            <PagerButtons pager={pager.clone()} {next} />
         </section>
     }
 }

@@ -17,11 +17,12 @@ pub fn Home() -> Html {
     };
     let u = &me.user;
     let profile = session.t(&format!("profile.{}", u.profile.as_str()));
-    let charter_ok = session.allows(Action::Capability(Capability::ResultsRead))
-        || u.personal
-            .as_ref()
-            .and_then(|p| p.charter_version.as_deref())
-            == Some(me.current_charter_version.as_str());
+    // SPEC §3.3: every profile signs before any scientific action.
+    let charter_ok = u
+        .personal
+        .as_ref()
+        .and_then(|p| p.charter_version.as_deref())
+        == Some(me.current_charter_version.as_str());
     let provisional = |c: Capability| {
         session
             .policy

@@ -7,7 +7,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::Failure;
-use crate::components::{field_errors, CopyButton, Field, ProblemMessage, When};
+use crate::components::{
+    field_errors, use_pager, CopyButton, Field, PagerButtons, ProblemMessage, When,
+};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Msg};
 
@@ -31,11 +33,10 @@ pub fn People() -> Html {
     use_title(session.t("people.title"));
     let search = use_state(String::new);
     let applied = use_state(String::new);
-    // Cursors of the pages seen so far, so "previous" works.
-    let cursors = use_state(Vec::<Option<String>>::new);
+    let pager = use_pager();
     let page = use_state(|| None::<UserPage>);
     let failure = use_state(|| None::<Failure>);
-    let current = cursors.last().cloned().flatten();
+    let current = pager.current();
     {
         let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
         use_effect_with(((*applied).clone(), current.clone()), move |(q, cursor)| {
@@ -52,30 +53,14 @@ pub fn People() -> Html {
         });
     }
     let onsubmit = {
-        let (search, applied, cursors) = (search.clone(), applied.clone(), cursors.clone());
+        let (search, applied, pager) = (search.clone(), applied.clone(), pager.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            cursors.set(vec![]);
+            pager.reset();
             applied.set((*search).clone());
         })
     };
     let next = page.as_ref().and_then(|p| p.next_cursor.clone());
-    let on_next = {
-        let (cursors, next) = (cursors.clone(), next.clone());
-        Callback::from(move |_| {
-            let mut v = (*cursors).clone();
-            v.push(next.clone());
-            cursors.set(v);
-        })
-    };
-    let on_prev = {
-        let cursors = cursors.clone();
-        Callback::from(move |_| {
-            let mut v = (*cursors).clone();
-            v.pop();
-            cursors.set(v);
-        })
-    };
     let can_create = session
         .me
         .as_ref()
@@ -111,10 +96,7 @@ pub fn People() -> Html {
                 }) }
                 </tbody>
             </table>
-            <div class="pager">
-                <button type="button" class="secondary" onclick={on_prev} disabled={cursors.is_empty()}>{ session.t("common.previous") }</button>
-                <button type="button" class="secondary" onclick={on_next} disabled={next.is_none()}>{ session.t("common.next") }</button>
-            </div>
+            <PagerButtons pager={pager.clone()} {next} />
         </section>
     }
 }
