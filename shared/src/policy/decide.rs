@@ -12,7 +12,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::validate::MAX_WEBMASTERS;
 use super::{
     Action, Actor, Capability, Decision, Policy, PriorityAccess, Profile, Relation, Resource,
+    WorkState,
 };
+
+fn charter_required() -> Decision {
+    decision(
+        false,
+        "charter.required".to_owned(),
+        "accept the confidentiality charter first (SPEC §3.3)".to_owned(),
+    )
+}
+
+fn no_target(code: &str) -> Decision {
+    decision(
+        false,
+        cat(&["visibility.", code, ".unknown"]),
+        cat(&[code, " is decided per object, and none was given"]),
+    )
+}
 
 /// Concatenates static pieces with a single allocation.
 fn cat(parts: &[&str]) -> String {
@@ -95,6 +112,13 @@ impl Policy {
             ),
             Action::UserRead => self.decide_user_read(me, resource),
             Action::UserReadPersonal => self.decide_personal(me, resource),
+            Action::WorkCreate => self.decide_work_create(actor),
+            Action::WorkRead => self.decide_work_read(actor, resource),
+            Action::WorkAdvance(to) => self.decide_work_advance(actor, resource, *to),
+            Action::WorkDelete => self.decide_work_delete(me, resource),
+            Action::WorkAnnotate => self.decide_work_annotate(actor, resource),
+            Action::ActivityRead => self.decide_activity(me, resource),
+            Action::UserPromote => self.decide_promote(me, resource),
             Action::UserBlock => self.decide_block(me, resource, "block"),
             Action::UserUnblock => self.decide_block(me, resource, "unblock"),
             Action::AuditRead => {
@@ -156,6 +180,248 @@ impl Policy {
             rule_id(),
             cat(&[me.plural_noun(), may(allowed), c.verb_phrase(), suffix]),
         )
+    }
+
+    fn decide_work_create(&self, actor: &Actor) -> Decision {
+        let allowed = self.works.create.contains(&actor.profile);
+        if allowed && !actor.charter_accepted {
+            return charter_required();
+        }
+        decision(
+            allowed,
+            "works.create".to_owned(),
+            cat(&[
+                actor.profile.plural_noun(),
+                may(allowed),
+                "record works (SPEC §5)",
+            ]),
+        )
+    }
+
+    /// SPEC §2.5, in one place. The owner sees all of their works; published
+    /// works are for everyone who may read sensitive results; the webmaster
+    /// reads everything; admins see no works; drafts and unpublished works
+    /// go up the supervision line only: a confirmed supervisor sees those of
+    /// their novices, an expert those of the novices of their subtree and,
+    /// if `expert_sees_confirmed_drafts`, of the confirmed they supervise.
+    /// Peers and superiors see nothing private.
+    fn decide_work_read(&self, actor: &Actor, resource: &Resource) -> Decision {
+        let me = actor.profile;
+        let Resource::Work {
+            owner,
+            relation,
+            state,
+        } = *resource
+        else {
+            return no_target("work.read");
+        };
+        let v = &self.visibility;
+        if relation == Relation::Myself {
+            return decision(
+                true,
+                "visibility.work.owner".to_owned(),
+                "everyone sees their own works (SPEC §2.5)".to_owned(),
+            );
+        }
+        if me == Profile::Admin && !v.admin_sees_works {
+            return decision(
+                false,
+                "visibility.admin_sees_works".to_owned(),
+                "administrators see no works, not even published ones (SPEC §2.5)".to_owned(),
+            );
+        }
+        if me == Profile::Webmaster && v.webmaster_reads_everything {
+            return decision(
+                true,
+                "visibility.webmaster_reads_everything".to_owned(),
+                "the webmaster reads works in every state (SPEC §2.5)".to_owned(),
+            );
+        }
+        let read = self.decide_capability(actor, Capability::ResultsRead);
+        if !read.allowed {
+            return read;
+        }
+        if state == WorkState::Published {
+            return decision(
+                true,
+                "visibility.work.published".to_owned(),
+                "published works are visible to everyone who may read results (SPEC §2.5)"
+                    .to_owned(),
+            );
+        }
+        if relation != Relation::Subordinate {
+            return decision(
+                false,
+                "visibility.work.private".to_owned(),
+                "nobody sees the drafts or unpublished works of peers or superiors (SPEC §2.5)"
+                    .to_owned(),
+            );
+        }
+        let (allowed, rule, reason) = match (me, owner) {
+            (Profile::Confirmed, Profile::Novice) => (
+                v.confirmed_sees_novice_drafts,
+                "visibility.confirmed_sees_novice_drafts",
+                "confirmed supervisors see the drafts and unpublished works of their novices (SPEC §2.5)",
+            ),
+            (Profile::Expert, Profile::Novice) => (
+                true,
+                "visibility.work.expert_novices",
+                "experts see the drafts and unpublished works of the novices in their subtree (SPEC §2.5)",
+            ),
+            (Profile::Expert, Profile::Confirmed) => (
+                v.expert_sees_confirmed_drafts,
+                "visibility.expert_sees_confirmed_drafts",
+                "experts see the published works only of the confirmed they supervise, unless the policy says otherwise (SPEC §2.5)",
+            ),
+            _ => (
+                false,
+                "visibility.work.private",
+                "these drafts and unpublished works are not visible from this profile (SPEC §2.5)",
+            ),
+        };
+        decision(allowed, rule.to_owned(), reason.to_owned())
+    }
+
+    fn decide_work_advance(&self, actor: &Actor, resource: &Resource, to: WorkState) -> Decision {
+        let Resource::Work {
+            relation, state, ..
+        } = *resource
+        else {
+            return no_target("work.state");
+        };
+        if relation != Relation::Myself {
+            return decision(
+                false,
+                "works.owner_only".to_owned(),
+                "only the owner changes the state of a work (SPEC §5)".to_owned(),
+            );
+        }
+        if state.next() != Some(to) {
+            return decision(
+                false,
+                "works.one_step".to_owned(),
+                "a work moves one step at a time: draft → unpublished → published (SPEC §5)"
+                    .to_owned(),
+            );
+        }
+        let capability = match to {
+            WorkState::Published => Capability::ResultsPublish,
+            _ => Capability::ResultsCreate,
+        };
+        self.decide_capability(actor, capability)
+    }
+
+    fn decide_work_delete(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Work { relation, .. } = *resource else {
+            return no_target("work.delete");
+        };
+        if relation != Relation::Myself {
+            return decision(
+                false,
+                "works.owner_only".to_owned(),
+                "only the owner deletes a work (SPEC §3.6)".to_owned(),
+            );
+        }
+        let allowed = self.works.delete_own.contains(&me);
+        decision(
+            allowed,
+            "works.delete_own".to_owned(),
+            cat(&[
+                me.plural_noun(),
+                may(allowed),
+                "delete their own works (SPEC §3.6)",
+            ]),
+        )
+    }
+
+    fn decide_work_annotate(&self, actor: &Actor, resource: &Resource) -> Decision {
+        let read = self.decide_work_read(actor, resource);
+        if !read.allowed {
+            return read;
+        }
+        self.decide_capability(actor, Capability::ResultsModify)
+    }
+
+    /// SPEC §2.5: one's own log; supervisors over their subtree; admins over
+    /// every scientist; the webmaster over everyone, admins included.
+    fn decide_activity(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { profile, relation } = *resource else {
+            return no_target("activity.read");
+        };
+        let v = &self.visibility;
+        let scientist = matches!(
+            profile,
+            Profile::Novice | Profile::Confirmed | Profile::Expert
+        );
+        let (allowed, rule, reason) = if relation == Relation::Myself {
+            (
+                true,
+                "visibility.activity.myself",
+                "everyone sees their own activity log (SPEC §2.5)",
+            )
+        } else if me == Profile::Webmaster && v.webmaster_reads_everything {
+            (
+                true,
+                "visibility.webmaster_reads_everything",
+                "the webmaster reads everyone's activity log (SPEC §2.5)",
+            )
+        } else if me == Profile::Admin && v.admin_sees_all_activity_logs && scientist {
+            (
+                true,
+                "visibility.admin_sees_all_activity_logs",
+                "administrators see the activity logs of all scientists (SPEC §2.5)",
+            )
+        } else if relation == Relation::Subordinate && v.supervisors_see_subordinate_activity {
+            (
+                true,
+                "visibility.supervisors_see_subordinate_activity",
+                "supervisors see the activity logs of their subtree (SPEC §2.5)",
+            )
+        } else {
+            (
+                false,
+                "visibility.activity.private",
+                "nobody sees the activity log of peers or superiors (SPEC §2.5)",
+            )
+        };
+        decision(allowed, rule.to_owned(), reason.to_owned())
+    }
+
+    /// SPEC §3.4: one level at a time, by the profiles the rule names (and
+    /// from above in the supervision line when it says so); admins and
+    /// webmasters never change profile.
+    fn decide_promote(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { profile, relation } = *resource else {
+            return no_target("user.promote");
+        };
+        let Some(rule) = self.promotion.get(&profile) else {
+            return decision(
+                false,
+                "promotion.none".to_owned(),
+                cat(&[profile.plural_noun(), " are never promoted (SPEC §3.4)"]),
+            );
+        };
+        let allowed = relation != Relation::Myself
+            && rule.by.contains(&me)
+            && (!rule.from_supervision_line || relation == Relation::Subordinate);
+        let rule_id = cat(&["promotion.", profile.as_str()]);
+        let reason = if rule.from_supervision_line {
+            cat(&[
+                profile.plural_noun(),
+                " are promoted to ",
+                rule.to.as_str(),
+                " by the ",
+                "supervisor line above them, from the profiles the policy names (SPEC §3.4)",
+            ])
+        } else {
+            cat(&[
+                profile.plural_noun(),
+                " are promoted to ",
+                rule.to.as_str(),
+                " by the profiles the policy names (SPEC §3.4)",
+            ])
+        };
+        decision(allowed, rule_id, reason)
     }
 
     /// Personal data: its owner, and the profiles of

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, Policy, PriorityAccess,
-    PriorityCap, PriorityPolicy, VisibilityPolicy,
+    PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -123,8 +123,42 @@ impl Default for Policy {
             administration: AdministrationPolicy::default(),
             visibility: VisibilityPolicy::default(),
             priority: PriorityPolicy::default(),
+            works: WorksPolicy::default(),
+            promotion: promotion_rules(),
         }
     }
+}
+
+impl Default for WorksPolicy {
+    fn default() -> Self {
+        WorksPolicy {
+            create: set(&[Novice, Confirmed, Expert]),
+            delete_own: set(&[Confirmed, Expert]),
+        }
+    }
+}
+
+/// SPEC §3.4 (seed 004 §5): novice → confirmed by the expert above, who
+/// becomes the supervisor; confirmed → expert by an admin.
+pub(crate) fn promotion_rules() -> BTreeMap<Profile, PromotionRule> {
+    BTreeMap::from([
+        (
+            Novice,
+            PromotionRule {
+                to: Confirmed,
+                by: set(&[Expert]),
+                from_supervision_line: true,
+            },
+        ),
+        (
+            Confirmed,
+            PromotionRule {
+                to: Expert,
+                by: set(&[Admin]),
+                from_supervision_line: false,
+            },
+        ),
+    ])
 }
 
 impl Default for AccountsPolicy {

@@ -30,12 +30,12 @@ mod tests;
 pub use default::DEFAULT_CHARTER_VERSION;
 pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, Policy, PriorityAccess,
-    PriorityCap, PriorityPolicy, VisibilityPolicy,
+    PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{
-    Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, ACTION_CODES,
-    CAPABILITY_CODES, PROFILE_CODES,
+    Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, WorkState,
+    ACTION_CODES, CAPABILITY_CODES, PROFILE_CODES,
 };
 
 /// Why a policy document was refused: the path of the first problem in the

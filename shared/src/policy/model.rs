@@ -44,6 +44,39 @@ pub struct Policy {
     pub visibility: VisibilityPolicy,
     /// Processing priority and resources (SPEC §2.6, seed 004 §8).
     pub priority: PriorityPolicy,
+    /// Works (SPEC §5).
+    pub works: WorksPolicy,
+    /// Promotion, one level at a time (SPEC §3.4): from-profile → rule.
+    pub promotion: BTreeMap<Profile, PromotionRule>,
+}
+
+/// Who records and deletes works (SPEC §5, §3.6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorksPolicy {
+    /// Profiles that record draft works (novices' drafts come from the
+    /// engines they run, seed 004 §2.1.4; admins see no works, the webmaster
+    /// changes none).
+    pub create: BTreeSet<Profile>,
+    /// Profiles that may delete their own works (SPEC §3.6: novices may not;
+    /// everything of theirs goes to their supervisor).
+    pub delete_own: BTreeSet<Profile>,
+}
+
+/// How one profile is promoted (SPEC §3.4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PromotionRule {
+    /// The profile one level up.
+    pub to: Profile,
+    /// Who may promote.
+    pub by: BTreeSet<Profile>,
+    /// The promoter must be above the person in the supervision line (and
+    /// becomes the new supervisor).
+    #[serde(default)]
+    pub from_supervision_line: bool,
 }
 
 /// Account settings (SPEC §3).

@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 12] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 20] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -72,6 +72,14 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 12] = [
     ("me.update",     [N, Y, Y, Y, Y, Y]),
     ("me.tokens",     [N, Y, Y, Y, Y, Y]),
     ("auth.password", [N, Y, Y, Y, Y, Y]),
+    ("work.create",   [N, Y, Y, Y, N, N]), // SPEC §5; admins see no works, the webmaster changes none
+    ("work.read",     [N, N, N, N, N, N]), // needs a work
+    ("work.state.unpublished", [N, N, N, N, N, N]), // needs a work
+    ("work.state.published",   [N, N, N, N, N, N]), // needs a work
+    ("work.delete",   [N, N, N, N, N, N]), // needs a work
+    ("work.annotate", [N, N, N, N, N, N]), // needs a work
+    ("activity.read", [N, N, N, N, N, N]), // needs an account
+    ("user.promote",  [N, N, N, N, N, N]), // needs an account
 ];
 
 fn profile(code: &str) -> Profile {
@@ -620,7 +628,7 @@ fn syntax_errors_are_reported() {
 #[test]
 fn action_codes_round_trip() {
     let all = Action::all();
-    assert_eq!(all.len(), 9 + 5 + 5 + 12);
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         assert_eq!(a.code(), code);
@@ -691,4 +699,171 @@ fn openapi_schemas_build() {
     assert!(capability.contains("results.read"), "{capability}");
     let decision = serde_json::to_string(&Decision::schema()).expect("json");
     assert!(decision.contains("reason"), "{decision}");
+}
+
+// ---------------------------------------------------------------------------
+// Works, activity, promotion (SPEC §2.5, §3.4, §5)
+// ---------------------------------------------------------------------------
+
+fn work(owner: Profile, relation: Relation, state: WorkState) -> Resource {
+    Resource::Work {
+        owner,
+        relation,
+        state,
+    }
+}
+
+/// Viewer × (owner profile, relation) × state, written out.
+#[test]
+fn work_visibility_table() {
+    use Profile::*;
+    use Relation::*;
+    use WorkState::*;
+    let policy = Policy::default();
+    #[rustfmt::skip]
+    let rows: &[(Profile, Profile, Relation, [bool; 3])] = &[
+        //  viewer     owner      relation       draft  unpub  published
+        (Novice,    Novice,    Myself,       [true,  true,  true ]),
+        (Novice,    Novice,    Other,        [false, false, true ]),
+        (Novice,    Confirmed, Supervisor,   [false, false, true ]),
+        (Confirmed, Novice,    Subordinate,  [true,  true,  true ]),
+        (Confirmed, Confirmed, Other,        [false, false, true ]),
+        (Confirmed, Expert,    Supervisor,   [false, false, true ]),
+        (Expert,    Novice,    Subordinate,  [true,  true,  true ]),
+        (Expert,    Confirmed, Subordinate,  [false, false, true ]),
+        (Expert,    Expert,    Other,        [false, false, true ]),
+        (Admin,     Novice,    Other,        [false, false, false]),
+        (Admin,     Expert,    Other,        [false, false, false]),
+        (Webmaster, Novice,    Other,        [true,  true,  true ]),
+        (Webmaster, Expert,    Other,        [true,  true,  true ]),
+    ];
+    for (viewer, owner, relation, expected) in rows {
+        for (state, want) in WorkState::ALL.into_iter().zip(expected) {
+            let d = policy.decide(
+                &accepted(*viewer),
+                &Action::WorkRead,
+                &work(*owner, *relation, state),
+            );
+            assert_eq!(
+                d.allowed, *want,
+                "{viewer} sees {state:?} of {owner} ({relation:?}): {d:?}"
+            );
+        }
+    }
+    // The switch lets experts see the drafts of their confirmed.
+    let mut open = Policy::default();
+    open.visibility.expert_sees_confirmed_drafts = true;
+    let d = open.decide(
+        &accepted(Expert),
+        &Action::WorkRead,
+        &work(Confirmed, Subordinate, Draft),
+    );
+    assert!(
+        d.allowed && d.rule == "visibility.expert_sees_confirmed_drafts",
+        "{d:?}"
+    );
+    // Without the charter, not even published works of others.
+    let d = policy.decide(
+        &Actor::new(Novice, false),
+        &Action::WorkRead,
+        &work(Expert, Other, Published),
+    );
+    assert_eq!(d.rule, "charter.required");
+}
+
+#[test]
+fn work_changes_belong_to_the_owner_and_follow_the_capabilities() {
+    use Profile::*;
+    use Relation::*;
+    use WorkState::*;
+    let policy = Policy::default();
+    let advance = |p: Profile, rel: Relation, from: WorkState, to: WorkState| {
+        policy
+            .decide(&accepted(p), &Action::WorkAdvance(to), &work(p, rel, from))
+            .allowed
+    };
+    assert!(advance(Confirmed, Myself, Draft, Unpublished));
+    assert!(advance(Confirmed, Myself, Unpublished, Published));
+    assert!(
+        !advance(Confirmed, Myself, Draft, Published),
+        "one step at a time"
+    );
+    assert!(
+        !advance(Novice, Myself, Draft, Unpublished),
+        "novices have no results.create"
+    );
+    assert!(
+        !advance(Expert, Subordinate, Draft, Unpublished),
+        "only the owner"
+    );
+    let delete = |p: Profile| {
+        policy
+            .decide(&accepted(p), &Action::WorkDelete, &work(p, Myself, Draft))
+            .allowed
+    };
+    assert!(!delete(Novice) && delete(Confirmed) && delete(Expert));
+    let annotate = |p: Profile, owner: Profile, rel: Relation, s: WorkState| {
+        policy
+            .decide(&accepted(p), &Action::WorkAnnotate, &work(owner, rel, s))
+            .allowed
+    };
+    assert!(annotate(Confirmed, Novice, Subordinate, Draft));
+    assert!(
+        !annotate(Novice, Novice, Myself, Draft),
+        "novices may not modify results"
+    );
+    assert!(
+        !annotate(Webmaster, Novice, Other, Published),
+        "the webmaster changes nothing"
+    );
+    assert!(!annotate(Confirmed, Confirmed, Other, Draft), "not visible");
+}
+
+#[test]
+fn activity_and_promotion() {
+    use Profile::*;
+    use Relation::*;
+    let policy = Policy::default();
+    let acct = |profile, relation| Resource::Account { profile, relation };
+    let activity = |viewer: Profile, owner: Profile, rel: Relation| {
+        policy
+            .decide(&accepted(viewer), &Action::ActivityRead, &acct(owner, rel))
+            .allowed
+    };
+    assert!(activity(Novice, Novice, Myself));
+    assert!(activity(Confirmed, Novice, Subordinate));
+    assert!(activity(Expert, Confirmed, Subordinate));
+    assert!(!activity(Novice, Confirmed, Supervisor));
+    assert!(!activity(Confirmed, Confirmed, Other));
+    assert!(activity(Admin, Expert, Other));
+    assert!(!activity(Admin, Webmaster, Other));
+    assert!(activity(Webmaster, Admin, Other));
+    let promote = |by: Profile, target: Profile, rel: Relation| {
+        policy
+            .decide(&accepted(by), &Action::UserPromote, &acct(target, rel))
+            .allowed
+    };
+    assert!(promote(Expert, Novice, Subordinate));
+    assert!(
+        !promote(Expert, Novice, Other),
+        "only from the supervision line"
+    );
+    assert!(
+        !promote(Confirmed, Novice, Subordinate),
+        "the expert above, not the confirmed"
+    );
+    assert!(promote(Admin, Confirmed, Other));
+    assert!(!promote(Expert, Confirmed, Subordinate));
+    assert!(!promote(Admin, Expert, Other), "experts are never promoted");
+    assert!(!promote(Admin, Webmaster, Other) && !promote(Admin, Admin, Myself));
+}
+
+#[test]
+fn promotion_rules_are_validated() {
+    let e = toml_err("[promotion.admin]\nto = \"expert\"\nby = [\"admin\"]\n");
+    assert_eq!(e.path, "promotion.admin");
+    let e = toml_err("[promotion.novice]\nto = \"webmaster\"\nby = [\"expert\"]\n");
+    assert_eq!(e.path, "promotion.novice.to");
+    let e = toml_err("[promotion.confirmed]\nto = \"novice\"\nby = [\"admin\"]\n");
+    assert_eq!(e.path, "promotion.confirmed.to");
 }

@@ -81,7 +81,40 @@ impl Policy {
         validate_matrix("habilitation", &self.habilitation)?;
         self.validate_capabilities()?;
         self.validate_administration()?;
-        self.validate_priority()
+        self.validate_priority()?;
+        self.validate_promotion()
+    }
+
+    /// SPEC §3.4: admins and webmasters never change profile, nobody becomes
+    /// one by promotion, and a promotion goes up the hierarchy.
+    fn validate_promotion(&self) -> Check {
+        let scientific =
+            |p: Profile| matches!(p, Profile::Novice | Profile::Confirmed | Profile::Expert);
+        for (from, rule) in &self.promotion {
+            let path = format!("promotion.{}", from.as_str());
+            if !scientific(*from) {
+                return err(
+                    path,
+                    format!(
+                        "{} accounts never change profile (SPEC §3.4)",
+                        from.as_str()
+                    ),
+                );
+            }
+            if !scientific(rule.to) || self.rank(rule.to) <= self.rank(*from) {
+                return err(
+                    format!("{path}.to"),
+                    format!(
+                        "a {} may only be promoted to a higher scientific profile (SPEC §3.4)",
+                        from.as_str()
+                    ),
+                );
+            }
+            if rule.by.contains(&Profile::Public) {
+                return err(format!("{path}.by"), "the public promotes nobody");
+            }
+        }
+        Ok(())
     }
 
     fn validate_accounts(&self) -> Check {

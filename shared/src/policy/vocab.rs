@@ -307,10 +307,64 @@ pub enum Action {
     TokensManage,
     /// `auth.password`: any account holder.
     PasswordChange,
+    /// `work.create`: record a draft work (SPEC §5).
+    WorkCreate,
+    /// `work.read`: one work; resource = [`Resource::Work`] (SPEC §2.5).
+    WorkRead,
+    /// `work.state.<state>`: move one's own work to `state` (SPEC §5):
+    /// unpublished needs `results.create`, published `results.publish`.
+    WorkAdvance(WorkState),
+    /// `work.delete`: delete one's own work (SPEC §3.6: not novices).
+    WorkDelete,
+    /// `work.annotate`: annotate a visible work (`results.modify`).
+    WorkAnnotate,
+    /// `activity.read`: a person's activity log; resource = [`Resource::Account`].
+    ActivityRead,
+    /// `user.promote`: one level up (SPEC §3.4); resource = [`Resource::Account`].
+    UserPromote,
+}
+
+/// The life of a work (SPEC §5): draft → unpublished → published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum WorkState {
+    Draft,
+    Unpublished,
+    Published,
+}
+
+impl WorkState {
+    pub const ALL: [WorkState; 3] = [
+        WorkState::Draft,
+        WorkState::Unpublished,
+        WorkState::Published,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkState::Draft => "draft",
+            WorkState::Unpublished => "unpublished",
+            WorkState::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkState> {
+        WorkState::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+
+    /// The one state a work may move to next, if any.
+    pub fn next(self) -> Option<WorkState> {
+        match self {
+            WorkState::Draft => Some(WorkState::Unpublished),
+            WorkState::Unpublished => Some(WorkState::Published),
+            WorkState::Published => None,
+        }
+    }
 }
 
 /// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 31] = [
+pub const ACTION_CODES: [&str; 39] = [
     "charter.sign",
     "results.read",
     "data.download",
@@ -342,6 +396,14 @@ pub const ACTION_CODES: [&str; 31] = [
     "me.update",
     "me.tokens",
     "auth.password",
+    "work.create",
+    "work.read",
+    "work.state.unpublished",
+    "work.state.published",
+    "work.delete",
+    "work.annotate",
+    "activity.read",
+    "user.promote",
 ];
 
 /// `user.create.<p>` for a profile; `user.create.public` exists as a code
@@ -392,6 +454,15 @@ impl Action {
             Action::MeUpdate => "me.update",
             Action::TokensManage => "me.tokens",
             Action::PasswordChange => "auth.password",
+            Action::WorkCreate => "work.create",
+            Action::WorkRead => "work.read",
+            Action::WorkAdvance(WorkState::Draft) => "work.state.draft",
+            Action::WorkAdvance(WorkState::Unpublished) => "work.state.unpublished",
+            Action::WorkAdvance(WorkState::Published) => "work.state.published",
+            Action::WorkDelete => "work.delete",
+            Action::WorkAnnotate => "work.annotate",
+            Action::ActivityRead => "activity.read",
+            Action::UserPromote => "user.promote",
         }
     }
 
@@ -423,6 +494,14 @@ impl Action {
             Action::MeUpdate,
             Action::TokensManage,
             Action::PasswordChange,
+            Action::WorkCreate,
+            Action::WorkRead,
+            Action::WorkAdvance(WorkState::Unpublished),
+            Action::WorkAdvance(WorkState::Published),
+            Action::WorkDelete,
+            Action::WorkAnnotate,
+            Action::ActivityRead,
+            Action::UserPromote,
         ]);
         v
     }
@@ -464,6 +543,15 @@ impl FromStr for Action {
             "me.update" => Action::MeUpdate,
             "me.tokens" => Action::TokensManage,
             "auth.password" => Action::PasswordChange,
+            "work.create" => Action::WorkCreate,
+            "work.read" => Action::WorkRead,
+            "work.state.draft" => Action::WorkAdvance(WorkState::Draft),
+            "work.state.unpublished" => Action::WorkAdvance(WorkState::Unpublished),
+            "work.state.published" => Action::WorkAdvance(WorkState::Published),
+            "work.delete" => Action::WorkDelete,
+            "work.annotate" => Action::WorkAnnotate,
+            "activity.read" => Action::ActivityRead,
+            "user.promote" => Action::UserPromote,
             _ => return Err(unknown()),
         })
     }
@@ -563,6 +651,13 @@ pub enum Resource {
         profile: Profile,
         /// The target's place relative to the actor.
         relation: Relation,
+    },
+    /// One work: its owner's profile, the owner's place relative to the
+    /// actor, and its state.
+    Work {
+        owner: Profile,
+        relation: Relation,
+        state: WorkState,
     },
 }
 
