@@ -5,6 +5,7 @@
 //! outbox mail) → DTO → JSON. See README "Architecture".
 
 pub mod accounts;
+pub mod activity;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -21,3 +22,4 @@ pub mod paging;
 pub mod policy;
 pub mod routes;
 pub mod state;
+pub mod works;

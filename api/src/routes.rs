@@ -6,11 +6,12 @@ use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::accounts::{me, routes as users};
+use crate::accounts::{lifecycle, me, routes as users};
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::error::ApiError;
 use crate::meta;
+use crate::works::routes as works;
 
 /// Every API route. `/api/v1` answers problem+json 404 for anything else.
 pub fn api(cfg: &mut web::ServiceConfig) {
@@ -34,6 +35,30 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}", web::get().to(users::get_user))
             .route("/users/{id}/block", web::post().to(users::block_user))
             .route("/users/{id}/unblock", web::post().to(users::unblock_user))
+            .route(
+                "/users/{id}/promote",
+                web::post().to(lifecycle::promote_user),
+            )
+            .route(
+                "/users/{id}/activity",
+                web::get().to(lifecycle::user_activity),
+            )
+            .route("/works", web::get().to(works::list_works))
+            .route("/works", web::post().to(works::create_work))
+            .route("/works/{id}", web::get().to(works::get_work))
+            .route("/works/{id}", web::delete().to(works::delete_work))
+            .route(
+                "/works/{id}/state",
+                web::post().to(works::change_work_state),
+            )
+            .route(
+                "/works/{id}/annotations",
+                web::get().to(works::list_annotations),
+            )
+            .route(
+                "/works/{id}/annotations",
+                web::post().to(works::create_annotation),
+            )
             .route("/audit", web::get().to(audit::list_audit))
             .default_service(web::to(not_found)),
     )
@@ -105,6 +130,15 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         users::get_user,
         users::block_user,
         users::unblock_user,
+        lifecycle::promote_user,
+        lifecycle::user_activity,
+        works::list_works,
+        works::create_work,
+        works::get_work,
+        works::delete_work,
+        works::change_work_state,
+        works::list_annotations,
+        works::create_annotation,
         audit::list_audit,
         meta::healthz,
         meta::readyz,
@@ -116,6 +150,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "me", description = "My account, preferences, charter, API tokens"),
         (name = "users", description = "Accounts and the supervision hierarchy"),
         (name = "policy", description = "The policy document and decisions"),
+        (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

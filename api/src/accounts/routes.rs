@@ -217,7 +217,7 @@ pub async fn list_users(
 
 /// Loads a target account and checks the viewer may see it (404 otherwise:
 /// existence is not revealed).
-fn visible_target(
+pub fn visible_target(
     conn: &mut DbConn,
     state: &AppState,
     caller: &Caller,

@@ -141,6 +141,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
 
     let (user, credential) = if token.starts_with(tokens::API_TOKEN_PREFIX) {
         let digest = tokens::digest(&token);
+        let ctx_ip = ctx.ip.clone();
         state
             .db(move |conn| {
                 let found: Option<TokenRow> = api_tokens::table
@@ -168,6 +169,14 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
                     diesel::update(api_tokens::table.find(&id))
                         .set(api_tokens::last_used_at.eq(now_db))
                         .execute(conn)?;
+                    crate::activity::record(
+                        conn,
+                        &user.id,
+                        crate::activity::TOKEN_USE,
+                        Some(("api_token", &id)),
+                        Some(&ctx_ip),
+                        now,
+                    )?;
                 }
                 let scopes = TokenScope::parse_list(&scopes);
                 Ok((user, Credential::ApiToken { id, scopes }))

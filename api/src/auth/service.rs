@@ -122,6 +122,14 @@ pub fn start_session(
             ))
             .execute(conn)?;
         let refresh = new_refresh(conn, policy, &session_id, now)?;
+        crate::activity::record(
+            conn,
+            &user.id,
+            crate::activity::SIGN_IN,
+            None,
+            Some(&ctx.ip),
+            now,
+        )?;
         audit::append(
             conn,
             now,

@@ -145,3 +145,43 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     app_locks,
 );
+
+diesel::table! {
+    works (id) {
+        id -> Text,
+        owner_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        summary -> Text,
+        state -> Text,
+        project_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    annotations (id) {
+        id -> Text,
+        work_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(annotations -> works (work_id));
+diesel::allow_tables_to_appear_in_same_query!(works, annotations, activity, users);

@@ -12,3 +12,4 @@ mod openapi;
 mod routes;
 mod security;
 mod storage;
+mod works;

@@ -119,6 +119,48 @@ fn table() -> Vec<Route> {
             ..r("GET", "/api/v1/audit")
         },
         Route {
+            refused: Some((Who::Admin, "only the expert above", 403)),
+            ..r("POST", "/api/v1/users/{novice}/promote")
+        },
+        Route {
+            refused: Some((Who::Novice, "not visible", 404)),
+            ..r("GET", "/api/v1/users/{webmaster}/activity")
+        },
+        Route {
+            refused: Some((Who::Admin, "admins see no works: an empty list", 200)),
+            ..r("GET", "/api/v1/works")
+        },
+        Route {
+            invalid: Some(json!({ "title": "" })),
+            refused: Some((Who::Admin, "admins record no works", 403)),
+            valid: Some(json!({ "title": "t" })),
+            ..r("POST", "/api/v1/works")
+        },
+        Route {
+            refused: Some((Who::Admin, "admins see no works", 404)),
+            ..r("GET", "/api/v1/works/{work}")
+        },
+        Route {
+            refused: Some((Who::Admin, "admins see no works", 404)),
+            ..r("DELETE", "/api/v1/works/{work}")
+        },
+        Route {
+            invalid: Some(json!({ "state": "archived" })),
+            refused: Some((Who::Admin, "admins see no works", 404)),
+            valid: Some(json!({ "state": "unpublished" })),
+            ..r("POST", "/api/v1/works/{work}/state")
+        },
+        Route {
+            refused: Some((Who::Admin, "admins see no works", 404)),
+            ..r("GET", "/api/v1/works/{work}/annotations")
+        },
+        Route {
+            invalid: Some(json!({ "body": "" })),
+            refused: Some((Who::Novice, "novices may not modify results", 403)),
+            valid: Some(json!({ "body": "note" })),
+            ..r("POST", "/api/v1/works/{work}/annotations")
+        },
+        Route {
             public: true,
             ..r("GET", "/healthz")
         },
@@ -157,7 +199,8 @@ fn the_table_lists_every_documented_operation() {
                 .path
                 .replace("{novice}", "{id}")
                 .replace("{webmaster}", "{id}")
-                .replace("{token}", "{id}");
+                .replace("{token}", "{id}")
+                .replace("{work}", "{id}");
             format!("{} {p}", r.method)
         })
         .collect();
@@ -182,12 +225,39 @@ async fn every_route_refuses_what_it_must() {
         .await
         .expect("json");
     let token_id = token["id"].as_str().expect("id").to_owned();
+    // A draft of the novice, seen by its supervisors only.
+    let policy: Value = app
+        .request("GET", "/api/v1/policy", None, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    for s in [&h.novice, &h.confirmed, &h.expert] {
+        app.post(
+            "/api/v1/me/charter",
+            &s.access,
+            json!({ "version": policy["charter_version"] }),
+        )
+        .await;
+    }
+    let work: Value = app
+        .post(
+            "/api/v1/works",
+            &h.novice.access,
+            json!({ "title": "route table" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let work_id = work["id"].as_str().expect("id").to_owned();
     for route in table() {
         let path = route
             .path
             .replace("{novice}", &h.novice.id)
             .replace("{webmaster}", &h.webmaster.id)
-            .replace("{token}", &token_id);
+            .replace("{token}", &token_id)
+            .replace("{work}", &work_id);
         let what = format!("{} {}", route.method, route.path);
 
         if !route.public {

@@ -10,8 +10,10 @@ mod audit;
 mod auth;
 mod common;
 mod users;
+mod works;
 
 pub use audit::*;
 pub use auth::*;
 pub use common::*;
 pub use users::*;
+pub use works::*;

@@ -1,0 +1,144 @@
+//! Diesel queries over `works` and `annotations`, and the visibility filter.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use habilis_shared::dto::WorkView;
+use habilis_shared::policy::{Action, Profile, Relation, Resource, WorkState};
+
+use crate::accounts::queries::{self as users_q, UserRow};
+use crate::clock::utc;
+use crate::db::schema::{users, works};
+use crate::db::DbConn;
+use crate::state::AppState;
+
+type Backend = <DbConn as diesel::Connection>::Backend;
+pub type WorkFilter = Box<dyn BoxableExpression<works::table, Backend, SqlType = Bool>>;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = works)]
+pub struct WorkRow {
+    pub id: String,
+    pub owner_id: String,
+    pub author_id: String,
+    pub title: String,
+    pub summary: String,
+    pub state: String,
+    pub project_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+impl WorkRow {
+    /// A hand-edited unknown state reads as a draft: the most private.
+    pub fn state(&self) -> WorkState {
+        WorkState::parse(&self.state).unwrap_or(WorkState::Draft)
+    }
+
+    pub fn view(&self) -> WorkView {
+        WorkView {
+            id: self.id.clone(),
+            owner_id: self.owner_id.clone(),
+            author_id: self.author_id.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            state: self.state(),
+            project_id: self.project_id.clone(),
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+            published_at: self.published_at.map(utc),
+        }
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<WorkRow>> {
+    works::table
+        .find(id)
+        .select(WorkRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The resource `decide` needs for `viewer` and this work.
+pub fn resource(conn: &mut DbConn, viewer: &UserRow, work: &WorkRow) -> QueryResult<Resource> {
+    let owner = users_q::find(conn, &work.owner_id)?;
+    let (profile, relation) = match owner {
+        Some(o) => (o.profile(), users_q::relation(conn, viewer, &o)?),
+        None => (Profile::Public, Relation::Other),
+    };
+    Ok(Resource::Work {
+        owner: profile,
+        relation,
+        state: work.state(),
+    })
+}
+
+fn states(list: &[WorkState]) -> Vec<&'static str> {
+    list.iter().map(|s| s.as_str()).collect()
+}
+
+/// The works `viewer` may see, as a SQL condition derived from the policy's
+/// own decisions: one's own works; published ones if the policy shows them
+/// to unrelated people; for each person of the subtree, the states the
+/// policy lets a supervisor see (grouped by identical answers). `None`
+/// means everything (the webmaster).
+pub fn visibility_filter(
+    conn: &mut DbConn,
+    st: &AppState,
+    viewer: &UserRow,
+) -> QueryResult<Option<WorkFilter>> {
+    let actor = viewer.actor(&st.policy);
+    let sees = |owner: Profile, relation: Relation, state: WorkState| {
+        st.policy
+            .decide(
+                &actor,
+                &Action::WorkRead,
+                &Resource::Work {
+                    owner,
+                    relation,
+                    state,
+                },
+            )
+            .allowed
+    };
+    // Drafts of an unrelated person: only whoever reads everything.
+    if Profile::ACCOUNT_PROFILES
+        .iter()
+        .all(|p| WorkState::ALL.iter().all(|s| sees(*p, Relation::Other, *s)))
+    {
+        return Ok(None);
+    }
+    let mut filter: WorkFilter = Box::new(works::owner_id.eq(viewer.id.clone()));
+    if sees(Profile::Expert, Relation::Other, WorkState::Published) {
+        filter = Box::new(filter.or(works::state.eq(WorkState::Published.as_str())));
+    }
+    let below = users_q::subtree_ids(conn, &viewer.id)?;
+    if !below.is_empty() {
+        let profiles: Vec<(String, String)> = users::table
+            .filter(users::id.eq_any(&below))
+            .select((users::id, users::profile))
+            .load(conn)?;
+        let mut groups: BTreeMap<Vec<WorkState>, Vec<String>> = BTreeMap::new();
+        for (id, profile) in profiles {
+            let profile = profile.parse().unwrap_or(Profile::Public);
+            let visible: Vec<WorkState> = WorkState::ALL
+                .into_iter()
+                .filter(|s| sees(profile, Relation::Subordinate, *s))
+                .collect();
+            if !visible.is_empty() {
+                groups.entry(visible).or_default().push(id);
+            }
+        }
+        for (visible, ids) in groups {
+            filter = Box::new(
+                filter.or(works::owner_id
+                    .eq_any(ids)
+                    .and(works::state.eq_any(states(&visible)))),
+            );
+        }
+    }
+    Ok(Some(filter))
+}

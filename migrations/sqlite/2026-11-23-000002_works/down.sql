@@ -1,0 +1,3 @@
+DROP TABLE activity;
+DROP TABLE annotations;
+DROP TABLE works;

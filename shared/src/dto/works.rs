@@ -1,0 +1,107 @@
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::policy::WorkState;
+
+/// `POST /works`: record a draft work.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateWork {
+    #[validate(length(min = 1, max = 200))]
+    pub title: String,
+    #[validate(length(max = 5000))]
+    #[serde(default)]
+    pub summary: String,
+    /// Optional until projects exist.
+    #[validate(length(min = 1, max = 64))]
+    pub project_id: Option<String>,
+}
+
+/// A work as its viewer may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkView {
+    pub id: String,
+    /// Who owns it now (changes when people leave, SPEC §3.7).
+    pub owner_id: String,
+    /// Who recorded it.
+    pub author_id: String,
+    pub title: String,
+    pub summary: String,
+    pub state: WorkState,
+    pub project_id: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkPage {
+    pub items: Vec<WorkView>,
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /works` filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct WorkQuery {
+    /// Only this owner's works (those visible to me).
+    pub owner_id: Option<String>,
+    pub state: Option<WorkState>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// `POST /works/{id}/state`: one step forward.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeWorkState {
+    pub state: WorkState,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateAnnotation {
+    #[validate(length(min = 1, max = 5000))]
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnnotationView {
+    pub id: String,
+    pub work_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnnotationList {
+    pub items: Vec<AnnotationView>,
+}
+
+/// One line of a person's activity log (SPEC §2.5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityEntry {
+    pub id: String,
+    /// `sign_in`, `token_use`, `work_view`, `download`.
+    pub kind: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityPage {
+    pub items: Vec<ActivityEntry>,
+    pub next_cursor: Option<String>,
+}
