@@ -91,6 +91,15 @@ impl Application {
             );
         }
 
+        if config.jobs_poll_ms > 0 {
+            crate::jobs::spawn_worker(
+                state.pool.clone(),
+                state.policy.clone(),
+                state.clock.clone(),
+                Duration::from_millis(config.jobs_poll_ms),
+            );
+        }
+
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();

@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Background jobs (departures, warnings, inactivity review).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         #[arg(long)]
@@ -70,6 +75,12 @@ enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run every job that is due now, then exit.
+    RunDue,
 }
 
 #[derive(Subcommand)]
@@ -192,6 +203,26 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Jobs {
+            command: JobsCommand::RunDue,
+        } => {
+            let policy =
+                crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+            let pool = db::connect_pool(&config.database_url(), 2)?;
+            pool.get()?.migrate()?;
+            let worker = format!("cli-{}", std::process::id());
+            let mut total = 0;
+            loop {
+                let ran = crate::jobs::run_due(&pool, &policy, &worker, chrono::Utc::now(), 50)
+                    .map_err(anyhow::Error::msg)?;
+                total += ran;
+                if ran == 0 {
+                    break;
+                }
+            }
+            println!("ran {total} job(s)");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Openapi { output } => {
             let json = crate::routes::openapi_json();

@@ -33,6 +33,8 @@ pub struct Config {
     pub mail_from: String,
     /// `HABILIS_MAIL_POLL_MS`: outbox worker period; 0 disables the worker.
     pub mail_poll_ms: u64,
+    /// `HABILIS_JOBS_POLL_MS`: background jobs period; 0 disables them here.
+    pub jobs_poll_ms: u64,
     /// `HABILIS_CORS_ORIGINS`: comma-separated allowed origins; empty = closed.
     pub cors_origins: Vec<String>,
     /// `HABILIS_BODY_LIMIT`: largest JSON body in bytes (413 above).
@@ -65,6 +67,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Habilis <no-reply@habilis.local>".into(),
             mail_poll_ms: 1000,
+            jobs_poll_ms: 30_000,
             cors_origins: Vec::new(),
             body_limit: 64 * 1024,
             db_pool: 16,
@@ -143,6 +146,9 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_MAIL_POLL_MS") {
             cfg.mail_poll_ms = parse_num("HABILIS_MAIL_POLL_MS", &v)?;
+        }
+        if let Some(v) = text("HABILIS_JOBS_POLL_MS") {
+            cfg.jobs_poll_ms = parse_num("HABILIS_JOBS_POLL_MS", &v)?;
         }
         if let Some(v) = text("HABILIS_CORS_ORIGINS") {
             cfg.cors_origins = v

@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod mail;
 pub mod meta;
 pub mod metrics;

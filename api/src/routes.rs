@@ -6,7 +6,7 @@ use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::accounts::{lifecycle, me, routes as users};
+use crate::accounts::{departure, lifecycle, me, routes as users};
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::error::ApiError;
@@ -35,6 +35,19 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}", web::get().to(users::get_user))
             .route("/users/{id}/block", web::post().to(users::block_user))
             .route("/users/{id}/unblock", web::post().to(users::unblock_user))
+            .route("/users/{id}", web::delete().to(departure::delete_user))
+            .route(
+                "/users/{id}/departure",
+                web::post().to(departure::schedule_departure),
+            )
+            .route(
+                "/users/{id}/departure",
+                web::get().to(departure::get_departure),
+            )
+            .route(
+                "/users/{id}/handover",
+                web::post().to(departure::handover_seat),
+            )
             .route(
                 "/users/{id}/promote",
                 web::post().to(lifecycle::promote_user),
@@ -130,6 +143,10 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         users::get_user,
         users::block_user,
         users::unblock_user,
+        departure::delete_user,
+        departure::schedule_departure,
+        departure::get_departure,
+        departure::handover_seat,
         lifecycle::promote_user,
         lifecycle::user_activity,
         works::list_works,

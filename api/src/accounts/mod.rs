@@ -2,6 +2,7 @@
 //! (§2.5), block/unblock (§3.5), the caller's own account, preferences,
 //! charter and personal access tokens.
 
+pub mod departure;
 pub mod lifecycle;
 pub mod me;
 pub mod queries;

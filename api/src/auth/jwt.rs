@@ -50,8 +50,10 @@ impl JwtKeys {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        validation.validate_nbf = true;
-        validation.leeway = 5;
+        // Expiry and not-before are checked against the application clock in
+        // `verify` (the same clock that issued them), not the system's.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         Ok(JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -130,9 +132,25 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// Checks signature, algorithm, issuer, audience, expiry and not-before.
-    pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims)
+    /// Checks signature, algorithm, issuer, audience, then expiry and
+    /// not-before at `now` (5 s leeway).
+    pub fn verify(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Claims, jsonwebtoken::errors::Error> {
+        use jsonwebtoken::errors::{Error, ErrorKind};
+        const LEEWAY: i64 = 5;
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let t = now.timestamp();
+        if claims.exp <= t - LEEWAY {
+            return Err(Error::from(ErrorKind::ExpiredSignature));
+        }
+        if claims.nbf > t + LEEWAY {
+            return Err(Error::from(ErrorKind::ImmatureSignature));
+        }
+        Ok(claims)
     }
 }
 
@@ -148,7 +166,7 @@ mod tests {
     fn round_trip() {
         let k = keys();
         let t = k.issue("u1", "s1", Utc::now(), 60).expect("issue");
-        let c = k.verify(&t).expect("valid");
+        let c = k.verify(&t, Utc::now()).expect("valid");
         assert_eq!((c.sub.as_str(), c.sid.as_str()), ("u1", "s1"));
     }
 
@@ -158,13 +176,17 @@ mod tests {
         let old = k
             .issue("u1", "s1", Utc::now() - chrono::Duration::hours(1), 60)
             .expect("issue");
-        assert!(k.verify(&old).is_err());
+        assert!(k.verify(&old, Utc::now()).is_err());
+        // The same token at the time it was issued is fine: the clock decides.
+        assert!(k
+            .verify(&old, Utc::now() - chrono::Duration::hours(1))
+            .is_ok());
         let other = JwtKeys::new(&[8u8; 32], "habilis", "habilis-api").expect("keys");
         let t = other.issue("u1", "s1", Utc::now(), 60).expect("issue");
-        assert!(k.verify(&t).is_err());
+        assert!(k.verify(&t, Utc::now()).is_err());
         let wrong_aud = JwtKeys::new(&[7u8; 32], "habilis", "elsewhere").expect("keys");
         let t = wrong_aud.issue("u1", "s1", Utc::now(), 60).expect("issue");
-        assert!(k.verify(&t).is_err());
+        assert!(k.verify(&t, Utc::now()).is_err());
     }
 
     #[test]

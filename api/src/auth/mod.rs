@@ -185,7 +185,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
     } else {
         let claims = state
             .jwt
-            .verify(&token)
+            .verify(&token, now)
             .map_err(|_| ApiError::unauthorized("invalid or expired access token"))?;
         state
             .db(move |conn| {

@@ -111,7 +111,10 @@ pub fn start_session(
         )
         .execute(conn)?;
         diesel::update(users::table.find(&user.id))
-            .set(users::last_login_at.eq(db_time(now)))
+            .set((
+                users::last_login_at.eq(db_time(now)),
+                users::inactivity_warned_at.eq(None::<chrono::NaiveDateTime>),
+            ))
             .execute(conn)?;
         let session_id = uuid::Uuid::now_v7().to_string();
         diesel::insert_into(sessions::table)

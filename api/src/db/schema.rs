@@ -23,6 +23,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        inactivity_warned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -185,3 +186,32 @@ diesel::table! {
 
 diesel::joinable!(annotations -> works (work_id));
 diesel::allow_tables_to_appear_in_same_query!(works, annotations, activity, users);
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        subject_id -> Nullable<Text>,
+        payload -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        done_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    departures (user_id) {
+        user_id -> Text,
+        date -> Timestamp,
+        heir_id -> Nullable<Text>,
+        scheduled_by -> Text,
+        created_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(jobs, departures, users);

@@ -130,6 +130,8 @@ impl Builder {
             data_dir: dir.path().join("data"),
             jwt_secret: Some(JWT_SECRET.into()),
             mail_poll_ms: self.mail_poll_ms,
+            // Tests run jobs themselves, at the time they choose.
+            jobs_poll_ms: 0,
             workers: Some(1),
             db_pool: 4,
             public_url: Some("http://habilis.test".into()),

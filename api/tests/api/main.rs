@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod helpers;
 mod hygiene;
+mod lifecycle;
 mod mail;
 mod openapi;
 mod routes;

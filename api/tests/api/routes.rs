@@ -123,6 +123,26 @@ fn table() -> Vec<Route> {
             ..r("POST", "/api/v1/users/{novice}/promote")
         },
         Route {
+            refused: Some((Who::Admin, "not the creator line", 403)),
+            ..r("DELETE", "/api/v1/users/{novice}")
+        },
+        Route {
+            invalid: Some(json!({ "date": "soon" })),
+            refused: Some((Who::Admin, "not the creator line", 403)),
+            valid: Some(json!({ "date": "2999-01-01T00:00:00Z" })),
+            ..r("POST", "/api/v1/users/{novice}/departure")
+        },
+        Route {
+            refused: Some((Who::Novice, "not visible", 404)),
+            ..r("GET", "/api/v1/users/{webmaster}/departure")
+        },
+        Route {
+            invalid: Some(json!({ "email": "nope", "first_name": "", "last_name": "x" })),
+            refused: Some((Who::Admin, "a novice is not a seat", 403)),
+            valid: Some(json!({ "email": "seat@inserm.fr", "first_name": "S", "last_name": "T" })),
+            ..r("POST", "/api/v1/users/{novice}/handover")
+        },
+        Route {
             refused: Some((Who::Novice, "not visible", 404)),
             ..r("GET", "/api/v1/users/{webmaster}/activity")
         },

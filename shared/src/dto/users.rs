@@ -207,3 +207,56 @@ pub struct Me {
     pub can_create: Vec<Profile>,
     pub current_charter_version: String,
 }
+
+/// `POST /users/{id}/departure` (SPEC §3.6).
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleDeparture {
+    /// When the account is deleted and its works handed over; in the future.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// Who inherits instead of the direct supervisor; required for experts
+    /// (another expert).
+    #[validate(length(min = 1, max = 64))]
+    pub heir_id: Option<String>,
+}
+
+/// What a departure will hand over, and to whom.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartureView {
+    pub user_id: String,
+    pub date: chrono::DateTime<chrono::Utc>,
+    pub heir_id: Option<String>,
+    /// The heir, or else the direct supervisor.
+    pub receiver_id: String,
+    pub scheduled_by: String,
+    pub drafts: i64,
+    pub unpublished: i64,
+    pub published: i64,
+    /// People whose supervisor becomes the receiver.
+    pub subordinates: i64,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `POST /users/{id}/handover`: an admin or webmaster seat to a new person.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandoverSeat {
+    #[validate(email, length(max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 100))]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100))]
+    pub last_name: String,
+}
+
+/// `DELETE /users/{id}?heir_id=`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteUserQuery {
+    /// Required for experts: another expert inherits.
+    pub heir_id: Option<String>,
+}

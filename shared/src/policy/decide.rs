@@ -119,6 +119,8 @@ impl Policy {
             Action::WorkAnnotate => self.decide_work_annotate(actor, resource),
             Action::ActivityRead => self.decide_activity(me, resource),
             Action::UserPromote => self.decide_promote(me, resource),
+            Action::UserDepart => self.decide_depart(me, resource),
+            Action::UserHandover => self.decide_handover(me, resource),
             Action::UserBlock => self.decide_block(me, resource, "block"),
             Action::UserUnblock => self.decide_block(me, resource, "unblock"),
             Action::AuditRead => {
@@ -385,6 +387,62 @@ impl Policy {
             )
         };
         decision(allowed, rule.to_owned(), reason.to_owned())
+    }
+
+    /// SPEC §3.6: the creator line schedules departures; seats (admin,
+    /// webmaster) are never deleted, only handed over.
+    fn decide_depart(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { profile, relation } = *resource else {
+            return no_target("user.depart");
+        };
+        let Some(rule) = self.departure.get(&profile) else {
+            return decision(
+                false,
+                "departure.seat".to_owned(),
+                cat(&[
+                    profile.plural_noun(),
+                    " are never deleted: their seat is handed over (SPEC §3.7)",
+                ]),
+            );
+        };
+        let allowed = relation != Relation::Myself
+            && rule.by.contains(&me)
+            && (!rule.from_supervision_line || relation == Relation::Subordinate);
+        decision(
+            allowed,
+            cat(&["departure.", profile.as_str()]),
+            cat(&[
+                "the departure of ",
+                profile.plural_noun(),
+                " is scheduled by the creator line the policy names (SPEC §3.6)",
+            ]),
+        )
+    }
+
+    fn decide_handover(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { profile, .. } = *resource else {
+            return no_target("user.handover");
+        };
+        if !self.accounts.seats.contains(&profile) {
+            return decision(
+                false,
+                "handover.not_a_seat".to_owned(),
+                cat(&[
+                    profile.plural_noun(),
+                    " leave by departure, not by hand-over (SPEC §3.6)",
+                ]),
+            );
+        }
+        let allowed = self.administration.handover_seats.contains(&me);
+        decision(
+            allowed,
+            "administration.handover_seats".to_owned(),
+            cat(&[
+                me.plural_noun(),
+                may(allowed),
+                "hand an admin or webmaster seat over (SPEC §3.7)",
+            ]),
+        )
     }
 
     /// SPEC §3.4: one level at a time, by the profiles the rule names (and

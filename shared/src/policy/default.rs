@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
-    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, Policy, PriorityAccess,
-    PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
+    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -125,6 +125,7 @@ impl Default for Policy {
             priority: PriorityPolicy::default(),
             works: WorksPolicy::default(),
             promotion: promotion_rules(),
+            departure: departure_rules(),
         }
     }
 }
@@ -136,6 +137,38 @@ impl Default for WorksPolicy {
             delete_own: set(&[Confirmed, Expert]),
         }
     }
+}
+
+/// SPEC §3.6 (seed 004 §6): the creator line schedules departures —
+/// confirmed or expert above a novice, the expert above a confirmed, an
+/// expert or an admin for an expert, who must name another expert as heir.
+pub(crate) fn departure_rules() -> BTreeMap<Profile, DepartureRule> {
+    BTreeMap::from([
+        (
+            Novice,
+            DepartureRule {
+                by: set(&[Confirmed, Expert]),
+                from_supervision_line: true,
+                heir_required: false,
+            },
+        ),
+        (
+            Confirmed,
+            DepartureRule {
+                by: set(&[Expert]),
+                from_supervision_line: true,
+                heir_required: false,
+            },
+        ),
+        (
+            Expert,
+            DepartureRule {
+                by: set(&[Expert, Admin]),
+                from_supervision_line: false,
+                heir_required: true,
+            },
+        ),
+    ])
 }
 
 /// SPEC §3.4 (seed 004 §5): novice → confirmed by the expert above, who
@@ -172,6 +205,7 @@ impl Default for AccountsPolicy {
             inactive_after_days: 365,
             inactivity_grace_days: 30,
             departure_warning_days: vec![21, 7],
+            seats: set(&[Admin, Webmaster]),
             // seed 004 §2.1.4–2.1.5: novices report to a confirmed (or expert)
             // scientist, confirmed to an expert; experts report to no one.
             supervisors: BTreeMap::from([
@@ -201,6 +235,7 @@ impl Default for AdministrationPolicy {
             read_audit: set(&[Admin, Webmaster]),
             see_all_accounts: set(&[Admin, Webmaster]),
             read_personal_data: set(&[Webmaster]),
+            handover_seats: set(&[Admin]),
             notified_of_activations: set(&[Admin, Webmaster]),
         }
     }

@@ -29,8 +29,8 @@ mod tests;
 
 pub use default::DEFAULT_CHARTER_VERSION;
 pub use model::{
-    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, Policy, PriorityAccess,
-    PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
+    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{

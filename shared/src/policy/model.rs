@@ -48,6 +48,23 @@ pub struct Policy {
     pub works: WorksPolicy,
     /// Promotion, one level at a time (SPEC §3.4): from-profile → rule.
     pub promotion: BTreeMap<Profile, PromotionRule>,
+    /// Who schedules the departure of whom (SPEC §3.6): leaving profile → rule.
+    /// Profiles absent here are never deleted (see `accounts.seats`).
+    pub departure: BTreeMap<Profile, DepartureRule>,
+}
+
+/// Who may schedule a person's departure (SPEC §3.6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartureRule {
+    pub by: BTreeSet<Profile>,
+    /// The scheduler must be above the person in the supervision line.
+    #[serde(default)]
+    pub from_supervision_line: bool,
+    /// An heir must be named (experts have no supervisor to inherit).
+    #[serde(default)]
+    pub heir_required: bool,
 }
 
 /// Who records and deletes works (SPEC §5, §3.6).
@@ -99,6 +116,9 @@ pub struct AccountsPolicy {
     pub inactivity_grace_days: u32,
     /// Departure warnings, in days before the date (SPEC §3.6).
     pub departure_warning_days: Vec<u32>,
+    /// Profiles whose accounts are never deleted, only handed over to a new
+    /// person (SPEC §3.7: admins and webmasters).
+    pub seats: BTreeSet<Profile>,
     /// Which profiles may supervise each profile (SPEC §2.1: a novice has a
     /// confirmed or expert supervisor, a confirmed an expert; others none).
     pub supervisors: BTreeMap<Profile, BTreeSet<Profile>>,
@@ -148,6 +168,8 @@ pub struct AdministrationPolicy {
     pub read_audit: BTreeSet<Profile>,
     /// Profiles that see every account, not just their hierarchy (SPEC §2.5).
     pub see_all_accounts: BTreeSet<Profile>,
+    /// Profiles that hand an admin or webmaster seat to a new person.
+    pub handover_seats: BTreeSet<Profile>,
     /// Profiles that read everyone's personal data (SPEC §2.5: the webmaster).
     pub read_personal_data: BTreeSet<Profile>,
     /// Profiles told by e-mail when an account is activated or fails to be

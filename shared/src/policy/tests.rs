@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 20] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 22] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -80,6 +80,8 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 20] = [
     ("work.annotate", [N, N, N, N, N, N]), // needs a work
     ("activity.read", [N, N, N, N, N, N]), // needs an account
     ("user.promote",  [N, N, N, N, N, N]), // needs an account
+    ("user.depart",   [N, N, N, N, N, N]), // needs an account
+    ("user.handover", [N, N, N, N, N, N]), // needs an account
 ];
 
 fn profile(code: &str) -> Profile {
@@ -628,7 +630,7 @@ fn syntax_errors_are_reported() {
 #[test]
 fn action_codes_round_trip() {
     let all = Action::all();
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8);
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         assert_eq!(a.code(), code);
@@ -866,4 +868,35 @@ fn promotion_rules_are_validated() {
     assert_eq!(e.path, "promotion.novice.to");
     let e = toml_err("[promotion.confirmed]\nto = \"novice\"\nby = [\"admin\"]\n");
     assert_eq!(e.path, "promotion.confirmed.to");
+}
+
+#[test]
+fn departure_and_handover() {
+    use Profile::*;
+    use Relation::*;
+    let policy = Policy::default();
+    let acct = |profile, relation| Resource::Account { profile, relation };
+    let depart = |by: Profile, who: Profile, rel: Relation| {
+        policy
+            .decide(&accepted(by), &Action::UserDepart, &acct(who, rel))
+            .allowed
+    };
+    assert!(depart(Confirmed, Novice, Subordinate));
+    assert!(depart(Expert, Novice, Subordinate));
+    assert!(!depart(Confirmed, Novice, Other), "only the line above");
+    assert!(depart(Expert, Confirmed, Subordinate));
+    assert!(!depart(Admin, Confirmed, Other));
+    assert!(depart(Admin, Expert, Other) && depart(Expert, Expert, Other));
+    assert!(!depart(Expert, Expert, Myself));
+    assert!(
+        !depart(Admin, Webmaster, Other) && !depart(Admin, Admin, Other),
+        "seats are handed over"
+    );
+    let handover = |by: Profile, who: Profile| {
+        policy
+            .decide(&accepted(by), &Action::UserHandover, &acct(who, Other))
+            .allowed
+    };
+    assert!(handover(Admin, Webmaster) && handover(Admin, Admin));
+    assert!(!handover(Webmaster, Webmaster) && !handover(Admin, Expert));
 }

@@ -322,6 +322,10 @@ pub enum Action {
     ActivityRead,
     /// `user.promote`: one level up (SPEC §3.4); resource = [`Resource::Account`].
     UserPromote,
+    /// `user.depart`: schedule a departure, or delete now (SPEC §3.6–3.7).
+    UserDepart,
+    /// `user.handover`: give an admin or webmaster seat to a new person.
+    UserHandover,
 }
 
 /// The life of a work (SPEC §5): draft → unpublished → published.
@@ -364,7 +368,7 @@ impl WorkState {
 }
 
 /// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 39] = [
+pub const ACTION_CODES: [&str; 41] = [
     "charter.sign",
     "results.read",
     "data.download",
@@ -404,6 +408,8 @@ pub const ACTION_CODES: [&str; 39] = [
     "work.annotate",
     "activity.read",
     "user.promote",
+    "user.depart",
+    "user.handover",
 ];
 
 /// `user.create.<p>` for a profile; `user.create.public` exists as a code
@@ -463,6 +469,8 @@ impl Action {
             Action::WorkAnnotate => "work.annotate",
             Action::ActivityRead => "activity.read",
             Action::UserPromote => "user.promote",
+            Action::UserDepart => "user.depart",
+            Action::UserHandover => "user.handover",
         }
     }
 
@@ -502,6 +510,8 @@ impl Action {
             Action::WorkAnnotate,
             Action::ActivityRead,
             Action::UserPromote,
+            Action::UserDepart,
+            Action::UserHandover,
         ]);
         v
     }
@@ -552,6 +562,8 @@ impl FromStr for Action {
             "work.annotate" => Action::WorkAnnotate,
             "activity.read" => Action::ActivityRead,
             "user.promote" => Action::UserPromote,
+            "user.depart" => Action::UserDepart,
+            "user.handover" => Action::UserHandover,
             _ => return Err(unknown()),
         })
     }

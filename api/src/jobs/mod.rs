@@ -1,0 +1,205 @@
+//! Background jobs (departure warnings, departures, the inactivity review)
+//! from the `jobs` table.
+//!
+//! Workers claim due rows with a compare-and-set lease, as the mail outbox
+//! does, so several API processes on one PostgreSQL never run one job twice.
+//! A job's work and its completion are one transaction that also checks the
+//! lease is still ours: a failure leaves nothing half done, and the job is
+//! retried with backoff. `habilis jobs run-due` runs what is due now.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use habilis_shared::policy::Policy;
+
+use crate::accounts::departure;
+use crate::clock::{db_time, Clock};
+use crate::db::schema::jobs;
+use crate::db::{DbConn, DbPool};
+use crate::error::{ApiError, ApiResult};
+
+pub const DEPARTURE_WARNING: &str = "departure.warning";
+pub const DEPARTURE: &str = "departure.execute";
+pub const INACTIVITY: &str = "inactivity.review";
+
+const LEASE_SECS: i64 = 300;
+
+/// What a finished job asks for.
+pub enum Next {
+    Done,
+    /// Periodic jobs run again at this time.
+    At(DateTime<Utc>),
+}
+
+pub struct JobCtx<'a> {
+    pub policy: &'a Policy,
+    pub now: DateTime<Utc>,
+}
+
+pub fn enqueue(
+    conn: &mut DbConn,
+    kind: &str,
+    subject: Option<&str>,
+    payload: serde_json::Value,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(jobs::table)
+        .values((
+            jobs::id.eq(&id),
+            jobs::kind.eq(kind),
+            jobs::subject_id.eq(subject),
+            jobs::payload.eq(payload.to_string()),
+            jobs::run_at.eq(db_time(run_at)),
+            jobs::attempts.eq(0),
+            jobs::created_at.eq(db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = jobs)]
+pub struct JobRow {
+    pub id: String,
+    pub kind: String,
+    pub subject_id: Option<String>,
+    pub payload: String,
+    pub attempts: i32,
+}
+
+fn execute(conn: &mut DbConn, ctx: &JobCtx, job: &JobRow) -> ApiResult<Next> {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+    let subject = job.subject_id.as_deref().unwrap_or_default();
+    match job.kind.as_str() {
+        DEPARTURE_WARNING => departure::warn(conn, ctx, subject, &payload).map(|_| Next::Done),
+        DEPARTURE => departure::execute(conn, ctx, subject).map(|_| Next::Done),
+        INACTIVITY => {
+            departure::review_inactivity(conn, ctx).map(|_| Next::At(ctx.now + Duration::days(1)))
+        }
+        other => Err(ApiError::internal(format!("unknown job kind {other}"))),
+    }
+}
+
+/// Claims and runs up to `batch` due jobs as `worker`; returns how many ran.
+pub fn run_due(
+    pool: &DbPool,
+    policy: &Policy,
+    worker: &str,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> Result<usize, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let now_db = db_time(now);
+    let lease_free = jobs::lease_until.is_null().or(jobs::lease_until.lt(now_db));
+    let due: Vec<String> = jobs::table
+        .filter(jobs::done_at.is_null())
+        .filter(jobs::run_at.le(now_db))
+        .filter(lease_free)
+        .order(jobs::run_at.asc())
+        .limit(batch)
+        .select(jobs::id)
+        .load(&mut conn)
+        .map_err(|e| e.to_string())?;
+    let mut ran = 0;
+    for id in due {
+        let claimed = diesel::update(
+            jobs::table
+                .filter(jobs::id.eq(&id))
+                .filter(jobs::done_at.is_null())
+                .filter(jobs::lease_until.is_null().or(jobs::lease_until.lt(now_db))),
+        )
+        .set((
+            jobs::lease_owner.eq(worker),
+            jobs::lease_until.eq(db_time(now + Duration::seconds(LEASE_SECS))),
+        ))
+        .execute(&mut conn)
+        .map_err(|e| e.to_string())?;
+        if claimed != 1 {
+            continue;
+        }
+        let job: JobRow = jobs::table
+            .find(&id)
+            .select(JobRow::as_select())
+            .first(&mut conn)
+            .map_err(|e| e.to_string())?;
+        let ctx = JobCtx { policy, now };
+        let outcome = conn.write_tx(|conn| {
+            let next = execute(conn, &ctx, &job)?;
+            let mine = jobs::table
+                .filter(jobs::id.eq(&id))
+                .filter(jobs::lease_owner.eq(worker));
+            let finished = match next {
+                Next::Done => diesel::update(mine)
+                    .set((
+                        jobs::done_at.eq(Some(now_db)),
+                        jobs::attempts.eq(job.attempts + 1),
+                        jobs::lease_owner.eq(None::<String>),
+                        jobs::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        jobs::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?,
+                Next::At(t) => diesel::update(mine)
+                    .set((
+                        jobs::run_at.eq(db_time(t)),
+                        jobs::attempts.eq(0),
+                        jobs::lease_owner.eq(None::<String>),
+                        jobs::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        jobs::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?,
+            };
+            if finished != 1 {
+                // Our lease expired and another worker took the job: undo.
+                return Err(ApiError::conflict("lease_lost", "the job's lease was lost"));
+            }
+            Ok::<_, ApiError>(())
+        });
+        match outcome {
+            Ok(()) => ran += 1,
+            Err(e) => {
+                let attempts = job.attempts + 1;
+                let backoff = (60i64 << attempts.min(8)).min(6 * 3600);
+                tracing::warn!(job = %id, kind = %job.kind, attempts, error = %e, "job failed; will retry");
+                diesel::update(
+                    jobs::table
+                        .filter(jobs::id.eq(&id))
+                        .filter(jobs::lease_owner.eq(worker)),
+                )
+                .set((
+                    jobs::attempts.eq(attempts),
+                    jobs::run_at.eq(db_time(now + Duration::seconds(backoff))),
+                    jobs::lease_owner.eq(None::<String>),
+                    jobs::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    jobs::last_error.eq(Some(e.detail.clone())),
+                ))
+                .execute(&mut conn)
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(ran)
+}
+
+/// The background loop inside `serve`.
+pub fn spawn_worker(pool: DbPool, policy: Arc<Policy>, clock: Arc<dyn Clock>, period: StdDuration) {
+    let worker = format!("jobs-{}-{}", std::process::id(), uuid::Uuid::new_v4());
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(period);
+        loop {
+            tick.tick().await;
+            let (pool, policy, clock, worker) =
+                (pool.clone(), policy.clone(), clock.clone(), worker.clone());
+            match actix_web::web::block(move || run_due(&pool, &policy, &worker, clock.now(), 20))
+                .await
+            {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "jobs worker pass failed"),
+                Err(e) => tracing::warn!(error = %e, "jobs worker could not run"),
+            }
+        }
+    });
+}

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN inactivity_warned_at;
+DROP TABLE departures;
+DROP TABLE jobs;
