@@ -260,3 +260,32 @@ pub struct DeleteUserQuery {
     /// Required for experts: another expert inherits.
     pub heir_id: Option<String>,
 }
+
+/// `POST /users/{id}/secondments` (SPEC §2.5): attach a person to a host
+/// supervisor for `[starts_at, ends_at)`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateSecondment {
+    #[validate(length(min = 1, max = 64))]
+    pub host_supervisor_id: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondmentView {
+    pub id: String,
+    pub user_id: String,
+    pub host_supervisor_id: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondmentList {
+    pub items: Vec<SecondmentView>,
+}

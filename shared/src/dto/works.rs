@@ -105,3 +105,12 @@ pub struct ActivityPage {
     pub items: Vec<ActivityEntry>,
     pub next_cursor: Option<String>,
 }
+
+/// `POST /works/{id}/transfer`: the owner gives the work to someone.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferWork {
+    #[validate(length(min = 1, max = 64))]
+    pub to: String,
+}

@@ -121,6 +121,8 @@ impl Policy {
             Action::UserPromote => self.decide_promote(me, resource),
             Action::UserDepart => self.decide_depart(me, resource),
             Action::UserHandover => self.decide_handover(me, resource),
+            Action::UserSecond => self.decide_second(me, resource),
+            Action::WorkTransfer => self.decide_work_transfer(me, resource),
             Action::UserBlock => self.decide_block(me, resource, "block"),
             Action::UserUnblock => self.decide_block(me, resource, "unblock"),
             Action::AuditRead => {
@@ -416,6 +418,39 @@ impl Policy {
                 profile.plural_noun(),
                 " is scheduled by the creator line the policy names (SPEC §3.6)",
             ]),
+        )
+    }
+
+    /// Secondment (SPEC §2.5): someone who has supervisors (novice,
+    /// confirmed) is attached to a host by a profile that may supervise
+    /// them, from above in their line.
+    fn decide_second(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Account { profile, relation } = *resource else {
+            return no_target("user.second");
+        };
+        let supervisors = self.accounts.supervisors.get(&profile);
+        let allowed =
+            relation == Relation::Subordinate && supervisors.is_some_and(|s| s.contains(&me));
+        decision(
+            allowed,
+            "secondment.supervision_line".to_owned(),
+            cat(&[
+                "a secondment of ",
+                profile.plural_noun(),
+                " is arranged by a supervisor above them (SPEC §2.5)",
+            ]),
+        )
+    }
+
+    fn decide_work_transfer(&self, me: Profile, resource: &Resource) -> Decision {
+        let Resource::Work { relation, .. } = *resource else {
+            return no_target("work.transfer");
+        };
+        let allowed = relation == Relation::Myself && self.works.create.contains(&me);
+        decision(
+            allowed,
+            "works.transfer".to_owned(),
+            "only the owner gives a work away (SPEC §2.5 secondment)".to_owned(),
         )
     }
 

@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 22] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 24] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -82,6 +82,8 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 22] = [
     ("user.promote",  [N, N, N, N, N, N]), // needs an account
     ("user.depart",   [N, N, N, N, N, N]), // needs an account
     ("user.handover", [N, N, N, N, N, N]), // needs an account
+    ("user.second",   [N, N, N, N, N, N]), // needs an account
+    ("work.transfer", [N, N, N, N, N, N]), // needs a work
 ];
 
 fn profile(code: &str) -> Profile {
@@ -630,7 +632,7 @@ fn syntax_errors_are_reported() {
 #[test]
 fn action_codes_round_trip() {
     let all = Action::all();
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2);
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         assert_eq!(a.code(), code);
@@ -899,4 +901,38 @@ fn departure_and_handover() {
     };
     assert!(handover(Admin, Webmaster) && handover(Admin, Admin));
     assert!(!handover(Webmaster, Webmaster) && !handover(Admin, Expert));
+}
+
+#[test]
+fn secondment_and_transfer() {
+    use Profile::*;
+    use Relation::*;
+    let policy = Policy::default();
+    let second = |by: Profile, who: Profile, rel: Relation| {
+        policy
+            .decide(
+                &accepted(by),
+                &Action::UserSecond,
+                &Resource::Account {
+                    profile: who,
+                    relation: rel,
+                },
+            )
+            .allowed
+    };
+    assert!(second(Confirmed, Novice, Subordinate) && second(Expert, Novice, Subordinate));
+    assert!(second(Expert, Confirmed, Subordinate));
+    assert!(!second(Confirmed, Novice, Other) && !second(Admin, Novice, Other));
+    assert!(!second(Admin, Expert, Other), "experts have no supervisor");
+    let transfer = |by: Profile, rel: Relation| {
+        policy
+            .decide(
+                &accepted(by),
+                &Action::WorkTransfer,
+                &work(by, rel, WorkState::Draft),
+            )
+            .allowed
+    };
+    assert!(transfer(Novice, Myself) && transfer(Confirmed, Myself));
+    assert!(!transfer(Confirmed, Subordinate), "only the owner");
 }

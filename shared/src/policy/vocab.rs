@@ -326,6 +326,11 @@ pub enum Action {
     UserDepart,
     /// `user.handover`: give an admin or webmaster seat to a new person.
     UserHandover,
+    /// `user.second`: attach someone of one's line to a host supervisor for
+    /// a period (SPEC §2.5 secondment); resource = [`Resource::Account`].
+    UserSecond,
+    /// `work.transfer`: the owner gives a work to someone else.
+    WorkTransfer,
 }
 
 /// The life of a work (SPEC §5): draft → unpublished → published.
@@ -368,7 +373,7 @@ impl WorkState {
 }
 
 /// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 41] = [
+pub const ACTION_CODES: [&str; 43] = [
     "charter.sign",
     "results.read",
     "data.download",
@@ -410,6 +415,8 @@ pub const ACTION_CODES: [&str; 41] = [
     "user.promote",
     "user.depart",
     "user.handover",
+    "user.second",
+    "work.transfer",
 ];
 
 /// `user.create.<p>` for a profile; `user.create.public` exists as a code
@@ -471,6 +478,8 @@ impl Action {
             Action::UserPromote => "user.promote",
             Action::UserDepart => "user.depart",
             Action::UserHandover => "user.handover",
+            Action::UserSecond => "user.second",
+            Action::WorkTransfer => "work.transfer",
         }
     }
 
@@ -512,6 +521,8 @@ impl Action {
             Action::UserPromote,
             Action::UserDepart,
             Action::UserHandover,
+            Action::UserSecond,
+            Action::WorkTransfer,
         ]);
         v
     }
@@ -564,6 +575,8 @@ impl FromStr for Action {
             "user.promote" => Action::UserPromote,
             "user.depart" => Action::UserDepart,
             "user.handover" => Action::UserHandover,
+            "user.second" => Action::UserSecond,
+            "work.transfer" => Action::WorkTransfer,
             _ => return Err(unknown()),
         })
     }
