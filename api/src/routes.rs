@@ -6,7 +6,7 @@ use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::accounts::{departure, lifecycle, me, routes as users};
+use crate::accounts::{departure, lifecycle, me, routes as users, secondment};
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::error::ApiError;
@@ -56,10 +56,19 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/users/{id}/activity",
                 web::get().to(lifecycle::user_activity),
             )
+            .route(
+                "/users/{id}/secondments",
+                web::post().to(secondment::create_secondment),
+            )
+            .route(
+                "/users/{id}/secondments",
+                web::get().to(secondment::list_secondments),
+            )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
             .route("/works/{id}", web::delete().to(works::delete_work))
+            .route("/works/{id}/transfer", web::post().to(works::transfer_work))
             .route(
                 "/works/{id}/state",
                 web::post().to(works::change_work_state),
@@ -149,11 +158,14 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         departure::handover_seat,
         lifecycle::promote_user,
         lifecycle::user_activity,
+        secondment::create_secondment,
+        secondment::list_secondments,
         works::list_works,
         works::create_work,
         works::get_work,
         works::delete_work,
         works::change_work_state,
+        works::transfer_work,
         works::list_annotations,
         works::create_annotation,
         audit::list_audit,

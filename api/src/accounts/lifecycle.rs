@@ -7,7 +7,7 @@ use habilis_shared::policy::{Action, Resource};
 use serde_json::json;
 
 use super::queries;
-use super::routes::{sees_personal, visible_target};
+use super::routes::{readable_target, sees_personal, visible_target};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
@@ -42,7 +42,7 @@ pub async fn user_activity(
     let st = state.clone();
     let page = state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
+            let (target, relation, window) = readable_target(conn, &st, &caller, &id)?;
             check(
                 conn,
                 &st,
@@ -69,6 +69,12 @@ pub async fn user_activity(
                 .into_boxed();
             if let Some(b) = before {
                 sel = sel.filter(activity::id.lt(b));
+            }
+            // A host sees only what happened during the secondment.
+            if let Some(w) = window {
+                sel = sel
+                    .filter(activity::at.ge(w.starts_at))
+                    .filter(activity::at.lt(w.ends_at));
             }
             type Row = (
                 String,

@@ -7,4 +7,5 @@ pub mod lifecycle;
 pub mod me;
 pub mod queries;
 pub mod routes;
+pub mod secondment;
 pub mod service;

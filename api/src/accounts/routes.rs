@@ -8,6 +8,7 @@ use habilis_shared::policy::{Action, Profile, Relation, Resource};
 use validator::Validate;
 
 use super::queries::{self, UserRow};
+use super::secondment::{self, Window};
 use super::service::{self, NewAccount};
 use crate::auth::{password, Caller};
 use crate::db::schema::users;
@@ -240,6 +241,34 @@ pub fn visible_target(
     Ok((target, relation))
 }
 
+/// Like [`visible_target`], for reading only: an open secondment makes the
+/// host a supervisor of what the person does during the window, which comes
+/// back so that the caller limits what it shows to it (SPEC §2.5).
+pub fn readable_target(
+    conn: &mut DbConn,
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<(UserRow, Relation, Option<Window>)> {
+    let target = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
+    let relation = queries::relation(conn, &caller.user, &target)?;
+    let (relation, window) =
+        secondment::reading_relation(conn, state, caller.id(), &target.id, relation)?;
+    check(
+        conn,
+        state,
+        caller,
+        Action::UserRead,
+        Resource::Account {
+            profile: target.profile(),
+            relation,
+        },
+        Some(("user", target.id.clone())),
+        true,
+    )?;
+    Ok((target, relation, window))
+}
+
 /// One account, if I may see it.
 #[utoipa::path(
     get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
@@ -259,7 +288,7 @@ pub async fn get_user(
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
+            let (target, relation, _) = readable_target(conn, &st, &caller, &id)?;
             Ok(target.view(sees_personal(&st, &caller.user, &target, relation)))
         })
         .await?;

@@ -214,4 +214,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    secondments (id) {
+        id -> Text,
+        user_id -> Text,
+        host_supervisor_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(jobs, departures, users);
+diesel::allow_tables_to_appear_in_same_query!(secondments, users);
+diesel::allow_tables_to_appear_in_same_query!(secondments, works);

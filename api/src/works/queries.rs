@@ -9,6 +9,7 @@ use habilis_shared::dto::WorkView;
 use habilis_shared::policy::{Action, Profile, Relation, Resource, WorkState};
 
 use crate::accounts::queries::{self as users_q, UserRow};
+use crate::accounts::secondment;
 use crate::clock::utc;
 use crate::db::schema::{users, works};
 use crate::db::DbConn;
@@ -62,11 +63,25 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<WorkRow>> {
         .optional()
 }
 
-/// The resource `decide` needs for `viewer` and this work.
-pub fn resource(conn: &mut DbConn, viewer: &UserRow, work: &WorkRow) -> QueryResult<Resource> {
+/// The resource `decide` needs for `viewer` and this work. The host of an
+/// open secondment stands as a supervisor for the works created during the
+/// window (SPEC §2.5), and only for those.
+pub fn resource(
+    conn: &mut DbConn,
+    st: &AppState,
+    viewer: &UserRow,
+    work: &WorkRow,
+) -> QueryResult<Resource> {
     let owner = users_q::find(conn, &work.owner_id)?;
     let (profile, relation) = match owner {
-        Some(o) => (o.profile(), users_q::relation(conn, viewer, &o)?),
+        Some(o) => {
+            let base = users_q::relation(conn, viewer, &o)?;
+            let relation = match secondment::reading_relation(conn, st, &viewer.id, &o.id, base)? {
+                (hosted, Some(w)) if w.contains(work.created_at) => hosted,
+                _ => base,
+            };
+            (o.profile(), relation)
+        }
         None => (Profile::Public, Relation::Other),
     };
     Ok(Resource::Work {
@@ -136,6 +151,26 @@ pub fn visibility_filter(
             filter = Box::new(
                 filter.or(works::owner_id
                     .eq_any(ids)
+                    .and(works::state.eq_any(states(&visible)))),
+            );
+        }
+    }
+    // Hosts of an open secondment: the works created during the window,
+    // in the states a supervisor of that profile sees.
+    for (person, w) in secondment::hosted_now(conn, st, &viewer.id)? {
+        let Some(profile) = users_q::find(conn, &person)?.map(|u| u.profile()) else {
+            continue;
+        };
+        let visible: Vec<WorkState> = WorkState::ALL
+            .into_iter()
+            .filter(|s| sees(profile, Relation::Subordinate, *s))
+            .collect();
+        if !visible.is_empty() {
+            filter = Box::new(
+                filter.or(works::owner_id
+                    .eq(person)
+                    .and(works::created_at.ge(w.starts_at))
+                    .and(works::created_at.lt(w.ends_at))
                     .and(works::state.eq_any(states(&visible)))),
             );
         }

@@ -4,13 +4,15 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, Problem,
-    WorkPage, WorkQuery, WorkView,
+    TransferWork, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, Resource, WorkState};
 use serde_json::json;
 use validator::Validate;
 
 use super::queries::{self, WorkRow};
+use crate::accounts::queries as users_q;
+use crate::accounts::secondment;
 use crate::activity;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Caller;
@@ -19,6 +21,7 @@ use crate::db::schema::{annotations, works};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::mail::{self, Mail};
 use crate::paging;
 use crate::policy::{authorize, check};
 use crate::state::AppState;
@@ -31,7 +34,7 @@ fn visible_work(
     id: &str,
 ) -> ApiResult<(WorkRow, Resource)> {
     let work = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let resource = queries::resource(conn, &caller.user, &work)?;
+    let resource = queries::resource(conn, st, &caller.user, &work)?;
     check(
         conn,
         st,
@@ -316,6 +319,108 @@ pub async fn delete_work(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Give my work to someone (SPEC §2.5): the host of one of my secondments
+/// (seed 004 §6, results handed to the temporary supervisor) or someone
+/// above me in my supervision line. The work keeps its state, author and
+/// annotations; the new owner is told by e-mail; the transfer is audited.
+#[utoipa::path(
+    post, path = "/api/v1/works/{id}/transfer", tag = "works", request_body = TransferWork, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Work id")),
+    responses(
+        (status = 200, description = "The work, now owned by `to`", body = WorkView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the owner", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such work, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The work changed hands meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The recipient is unknown, inactive, or neither a host of mine nor above me", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn transfer_work(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<TransferWork>,
+) -> ApiResult<web::Json<WorkView>> {
+    let req = body.into_inner()?;
+    req.validate()?;
+    let id = id.into_inner();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            let (work, resource) = visible_work(conn, &st, &caller, &id)?;
+            check(
+                conn,
+                &st,
+                &caller,
+                Action::WorkTransfer,
+                resource,
+                Some(("work", work.id.clone())),
+                false,
+            )?;
+            let to = users_q::find(conn, &req.to)?
+                .ok_or_else(|| ApiError::field("to", "no such account"))?;
+            let eligible = to.id != caller.id()
+                && to.state().may_sign_in()
+                && (secondment::ever_hosted(conn, &to.id, caller.id())?
+                    || users_q::supervisor_chain(conn, &caller.user)?.contains(&to.id));
+            if !eligible {
+                return Err(ApiError::field(
+                    "to",
+                    "give works to a host of one of your secondments or to someone above you, who must be active",
+                ));
+            }
+            let now = st.now();
+            conn.write_tx(|conn| {
+                // Compare-and-set on the owner: of two racing transfers one wins.
+                let changed = diesel::update(
+                    works::table
+                        .filter(works::id.eq(&work.id))
+                        .filter(works::owner_id.eq(caller.id())),
+                )
+                .set((
+                    works::owner_id.eq(&to.id),
+                    works::updated_at.eq(db_time(now)),
+                ))
+                .execute(conn)?;
+                if changed != 1 {
+                    return Err(ApiError::conflict(
+                        "wrong_state",
+                        "the work changed hands meanwhile",
+                    ));
+                }
+                let giver = caller.user.display_name();
+                mail::enqueue(
+                    conn,
+                    now,
+                    &Mail {
+                        to: to.email.clone(),
+                        subject: format!("Habilis: {giver} gave you a work"),
+                        body: format!(
+                            "{giver} gave you the work \"{}\" ({}); it is now yours.\n\n--\n\n\
+                             {giver} vous a confié le travail « {} » ({}) ; il est désormais à vous.\n",
+                            work.title, work.state, work.title, work.state
+                        ),
+                    },
+                )?;
+                audit::append(
+                    conn,
+                    now,
+                    Event::new("work.transfer", Outcome::Success)
+                        .actor(caller.id())
+                        .target("work", work.id.clone())
+                        .detail(json!({ "from": caller.id(), "to": to.id, "state": work.state }))
+                        .ctx(&caller.ctx),
+                )?;
+                queries::find(conn, &work.id)?
+                    .ok_or_else(ApiError::not_found)
+                    .map(|w| w.view())
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
 }
 
 /// Annotate a work I may see (`results.modify`).

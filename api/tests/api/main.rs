@@ -11,6 +11,7 @@ mod lifecycle;
 mod mail;
 mod openapi;
 mod routes;
+mod secondment;
 mod security;
 mod storage;
 mod works;

@@ -147,6 +147,26 @@ fn table() -> Vec<Route> {
             ..r("GET", "/api/v1/users/{webmaster}/activity")
         },
         Route {
+            invalid: Some(
+                json!({ "host_supervisor_id": "", "starts_at": "2999-01-01T00:00:00Z", "ends_at": "2999-02-01T00:00:00Z" }),
+            ),
+            refused: Some((Who::Admin, "only a supervisor above", 403)),
+            valid: Some(
+                json!({ "host_supervisor_id": "someone", "starts_at": "2999-01-01T00:00:00Z", "ends_at": "2999-02-01T00:00:00Z" }),
+            ),
+            ..r("POST", "/api/v1/users/{novice}/secondments")
+        },
+        Route {
+            refused: Some((Who::Novice, "not visible", 404)),
+            ..r("GET", "/api/v1/users/{webmaster}/secondments")
+        },
+        Route {
+            invalid: Some(json!({ "to": "" })),
+            refused: Some((Who::Expert, "only the owner gives a work away", 403)),
+            valid: Some(json!({ "to": "someone" })),
+            ..r("POST", "/api/v1/works/{work}/transfer")
+        },
+        Route {
             refused: Some((Who::Admin, "admins see no works: an empty list", 200)),
             ..r("GET", "/api/v1/works")
         },

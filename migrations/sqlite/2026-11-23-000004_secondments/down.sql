@@ -1,0 +1,2 @@
+DELETE FROM app_locks WHERE name = 'secondments';
+DROP TABLE secondments;
