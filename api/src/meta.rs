@@ -126,6 +126,20 @@ pub async fn authz_check(
                     }
                     resource
                 }
+                Some(AuthzResource::Work { id }) => {
+                    let work =
+                        crate::works::queries::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
+                    let resource = crate::works::queries::resource(conn, &st, &caller.user, &work)?;
+                    // Do not confirm that an invisible work exists.
+                    if !st
+                        .policy
+                        .decide(&caller.actor(&st), &Action::WorkRead, &resource)
+                        .allowed
+                    {
+                        return Err(ApiError::not_found());
+                    }
+                    resource
+                }
             };
             Ok(st.policy.decide(&caller.actor(&st), &action, &resource))
         })

@@ -45,6 +45,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 web::get().to(departure::get_departure),
             )
             .route(
+                "/users/{id}/departure/preview",
+                web::get().to(departure::preview_departure),
+            )
+            .route(
                 "/users/{id}/handover",
                 web::post().to(departure::handover_seat),
             )
@@ -155,6 +159,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         departure::delete_user,
         departure::schedule_departure,
         departure::get_departure,
+        departure::preview_departure,
         departure::handover_seat,
         lifecycle::promote_user,
         lifecycle::user_activity,

@@ -510,6 +510,53 @@ pub async fn schedule_departure(
     Ok(HttpResponse::Created().json(view))
 }
 
+/// What a departure would hand over today, and to whom, without
+/// scheduling it: the preview the web app shows before one confirms.
+#[utoipa::path(
+    get, path = "/api/v1/users/{id}/departure/preview", tag = "users", params(("id" = String, Path, description = "Account id"), DeleteUserQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What would be handed to whom (dated now)", body = DepartureView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the creator line, or a seat", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Heir missing or not eligible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn preview_departure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<DeleteUserQuery>,
+) -> ApiResult<web::Json<DepartureView>> {
+    let heir_id = query.into_inner().heir_id.filter(|h| !h.is_empty());
+    let id = id.into_inner();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
+            check(
+                conn,
+                &st,
+                &caller,
+                Action::UserDepart,
+                depart_resource(&target, relation),
+                Some(("user", target.id.clone())),
+                false,
+            )?;
+            let receiver_id = receiver(conn, &st.policy, &target, heir_id.as_deref())?;
+            let row = (
+                target.id.clone(),
+                db_time(st.now()),
+                heir_id,
+                caller.id().to_owned(),
+                None,
+            );
+            Ok(preview(conn, &row, receiver_id)?)
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
 /// The scheduled departure of a person and what it will hand over.
 #[utoipa::path(
     get, path = "/api/v1/users/{id}/departure", tag = "users", security(("bearer" = [])),

@@ -606,3 +606,54 @@ async fn inactive_accounts_are_warned_then_blocked_never_deleted() {
         "seats are never blocked by the review"
     );
 }
+
+#[actix_web::test]
+async fn a_departure_preview_says_what_goes_to_whom_and_schedules_nothing() {
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    charter(&app, &h.novice).await;
+    work(&app, &h.novice, "a draft").await;
+    let path = format!("/api/v1/users/{}/departure/preview", h.novice.id);
+    let view: Value = app
+        .get(&path, &h.confirmed.access)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (view["drafts"].as_i64(), view["receiver_id"].as_str()),
+        (Some(1), Some(h.confirmed.id.as_str()))
+    );
+    // With an heir: the expert above may inherit a novice's works.
+    let with_heir: Value = app
+        .get(
+            &format!("{path}?heir_id={}", h.expert.id),
+            &h.confirmed.access,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(with_heir["receiver_id"], json!(h.expert.id));
+    problem(
+        app.get(
+            &format!("{path}?heir_id={}", h.webmaster.id),
+            &h.confirmed.access,
+        )
+        .await,
+        422,
+    )
+    .await;
+    problem(app.get(&path, &h.admin.access).await, 403).await;
+    problem(app.get(&path, &h.novice.access).await, 403).await;
+    // Nothing was scheduled.
+    problem(
+        app.get(
+            &format!("/api/v1/users/{}/departure", h.novice.id),
+            &h.confirmed.access,
+        )
+        .await,
+        404,
+    )
+    .await;
+}

@@ -137,6 +137,10 @@ fn table() -> Vec<Route> {
             ..r("GET", "/api/v1/users/{webmaster}/departure")
         },
         Route {
+            refused: Some((Who::Admin, "not the creator line", 403)),
+            ..r("GET", "/api/v1/users/{novice}/departure/preview")
+        },
+        Route {
             invalid: Some(json!({ "email": "nope", "first_name": "", "last_name": "x" })),
             refused: Some((Who::Admin, "a novice is not a seat", 403)),
             valid: Some(json!({ "email": "seat@inserm.fr", "first_name": "S", "last_name": "T" })),

@@ -642,3 +642,60 @@ async fn promotion_goes_one_level_by_the_right_people() {
         "every refusal is recorded: {outcomes:?}"
     );
 }
+
+#[actix_web::test]
+async fn authz_check_answers_for_a_work_without_leaking_it() {
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    let policy: Value = app
+        .request("GET", "/api/v1/policy", None, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    for s in [&h.novice, &h.confirmed] {
+        app.post(
+            "/api/v1/me/charter",
+            &s.access,
+            json!({ "version": policy["charter_version"] }),
+        )
+        .await;
+    }
+    let w: Value = app
+        .post("/api/v1/works", &h.novice.access, json!({ "title": "t" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let ask =
+        |action: &str| json!({ "action": action, "resource": { "type": "work", "id": w["id"] } });
+    let allowed = |v: Value| v["allowed"].as_bool();
+    let mine: Value = app
+        .post(
+            "/api/v1/authz/check",
+            &h.novice.access,
+            ask("work.transfer"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(allowed(mine), Some(true));
+    let theirs: Value = app
+        .post(
+            "/api/v1/authz/check",
+            &h.confirmed.access,
+            ask("work.transfer"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(allowed(theirs), Some(false));
+    problem(
+        app.post("/api/v1/authz/check", &h.admin.access, ask("work.read"))
+            .await,
+        404,
+    )
+    .await;
+}

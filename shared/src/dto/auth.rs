@@ -70,6 +70,8 @@ pub struct AuthzCheck {
 pub enum AuthzResource {
     /// An account, by id.
     User { id: String },
+    /// A work, by id.
+    Work { id: String },
 }
 
 /// A personal access token as listed (the secret is never shown again).
