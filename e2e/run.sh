@@ -92,6 +92,7 @@ set +e
     E2E_ADMIN_PASSWORD="$admin_password" \
     E2E_MAIL_DIR="$HABILIS_DATA_DIR/mail" \
     E2E_BACKEND="$backend" \
+    E2E_BIN="$bin" \
     E2E_ARTIFACTS="$artifacts" \
     E2E_STATE="$tmp/state.json" \
     node --test --test-concurrency=1 tests/

@@ -80,7 +80,25 @@ enum PolicyCommand {
 #[derive(Subcommand)]
 enum JobsCommand {
     /// Run every job that is due now, then exit.
-    RunDue,
+    RunDue {
+        /// Also bring forward the departures (and their warnings) scheduled
+        /// up to this time (RFC 3339, or YYYY-MM-DD for the end of that day
+        /// UTC): they run now. The inactivity review keeps its schedule.
+        #[arg(long, value_parser = parse_until)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+/// `--until`: an RFC 3339 time, or a day (its last second, UTC).
+fn parse_until(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("{s:?} is neither an RFC 3339 time nor a YYYY-MM-DD day"))
 }
 
 #[derive(Subcommand)]
@@ -205,7 +223,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Jobs {
-            command: JobsCommand::RunDue,
+            command: JobsCommand::RunDue { until },
         } => {
             let policy =
                 crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
@@ -214,8 +232,10 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let worker = format!("cli-{}", std::process::id());
             let mut total = 0;
             loop {
-                let ran = crate::jobs::run_due(&pool, &policy, &worker, chrono::Utc::now(), 50)
-                    .map_err(anyhow::Error::msg)?;
+                let now = chrono::Utc::now();
+                let ran =
+                    crate::jobs::run_due_by(&pool, &policy, &worker, now, until.unwrap_or(now), 50)
+                        .map_err(anyhow::Error::msg)?;
                 total += ran;
                 if ran == 0 {
                     break;

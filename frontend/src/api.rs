@@ -156,6 +156,16 @@ impl Client {
         self.exchange(Method::DELETE, path, None).await.map(drop)
     }
 
+    /// Does the policy allow `action` on this resource (`{"type": "user"|"work", "id": …}`)?
+    /// The server decides again on the real request: this only picks the
+    /// buttons to show. Any failure reads as "no".
+    pub async fn allowed(&self, action: &str, resource: Value) -> bool {
+        let body = serde_json::json!({ "action": action, "resource": resource });
+        self.post::<habilis_shared::policy::Decision>("/authz/check", body)
+            .await
+            .is_ok_and(|d| d.allowed)
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, Failure> {
         self.forget();
         let body = serde_json::json!({ "email": email, "password": password });

@@ -113,6 +113,7 @@ fn Nav() -> Html {
             if settled {
                 <Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>>
                 <Link<Route> to={Route::People}>{ session.t("nav.people") }</Link<Route>>
+                <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
                 <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
                 if session.allows(Action::AuditRead) {
                     <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
@@ -210,6 +211,8 @@ fn Guard(p: &GuardProps) -> Html {
         Route::People => html! { <pages::people::People /> },
         Route::NewPerson => html! { <pages::people::NewPerson /> },
         Route::Person { id } => html! { <pages::people::Person {id} /> },
+        Route::Works => html! { <pages::works::Works /> },
+        Route::Work { id } => html! { <pages::works::Work {id} /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

@@ -20,6 +20,10 @@ pub enum Route {
     NewPerson,
     #[at("/people/:id")]
     Person { id: String },
+    #[at("/works")]
+    Works,
+    #[at("/works/:id")]
+    Work { id: String },
     #[at("/policy")]
     Policy,
     #[at("/audit")]

@@ -84,7 +84,8 @@ fn execute(conn: &mut DbConn, ctx: &JobCtx, job: &JobRow) -> ApiResult<Next> {
     }
 }
 
-/// Claims and runs up to `batch` due jobs as `worker`; returns how many ran.
+/// Claims and runs up to `batch` due jobs as `worker`; returns how many
+/// succeeded.
 pub fn run_due(
     pool: &DbPool,
     policy: &Policy,
@@ -92,12 +93,31 @@ pub fn run_due(
     now: DateTime<Utc>,
     batch: i64,
 ) -> Result<usize, String> {
+    run_due_by(pool, policy, worker, now, now, batch)
+}
+
+/// Like [`run_due`], and also brings forward the one-off jobs (departures
+/// and their warnings) scheduled up to `until`: they run now, at the real
+/// time. The periodic inactivity review keeps its own schedule.
+pub fn run_due_by(
+    pool: &DbPool,
+    policy: &Policy,
+    worker: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    batch: i64,
+) -> Result<usize, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let now_db = db_time(now);
+    let until_db = db_time(until.max(now));
     let lease_free = jobs::lease_until.is_null().or(jobs::lease_until.lt(now_db));
     let due: Vec<String> = jobs::table
         .filter(jobs::done_at.is_null())
-        .filter(jobs::run_at.le(now_db))
+        .filter(
+            jobs::run_at
+                .le(now_db)
+                .or(jobs::run_at.le(until_db).and(jobs::kind.ne(INACTIVITY))),
+        )
         .filter(lease_free)
         .order(jobs::run_at.asc())
         .limit(batch)

@@ -321,3 +321,16 @@ fn an_unreachable_postgresql_is_a_clear_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn jobs_run_due_refuses_a_bad_until_and_runs_with_a_good_one() {
+    let cli = Cli::new();
+    let bad = cli.run(&["jobs", "run-due", "--until", "next week"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("YYYY-MM-DD"), "{}", stderr(&bad));
+    for until in ["2999-01-01", "2999-01-01T00:00:00Z"] {
+        let ok = cli.run(&["jobs", "run-due", "--until", until]);
+        assert_success(&ok, "run-due --until");
+        assert!(stdout(&ok).contains("job(s)"), "{}", stdout(&ok));
+    }
+}

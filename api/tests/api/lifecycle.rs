@@ -657,3 +657,50 @@ async fn a_departure_preview_says_what_goes_to_whom_and_schedules_nothing() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn run_due_until_brings_departures_forward_not_the_periodic_review() {
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    charter(&app, &h.novice).await;
+    let draft = work(&app, &h.novice, "draft").await;
+    let res = app
+        .post(
+            &format!("/api/v1/users/{}/departure", h.novice.id),
+            &h.confirmed.access,
+            json!({ "date": in_days(&app, 30) }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let run = |until_days: i64| {
+        let (pool, policy, now) = (
+            app.state.pool.clone(),
+            app.state.policy.clone(),
+            app.clock.now(),
+        );
+        actix_web::web::block(move || {
+            habilis_api::jobs::run_due_by(
+                &pool,
+                &policy,
+                "cli",
+                now,
+                now + chrono::Duration::days(until_days),
+                500,
+            )
+        })
+    };
+    // Today: only the inactivity review is due; the departure waits.
+    run(0).await.expect("block").expect("jobs");
+    assert_eq!(owner_of(&app, &draft).await, h.novice.id);
+    // Brought forward: the warnings and the departure run now; the review,
+    // rescheduled for tomorrow, does not run again.
+    let ran = run(31).await.expect("block").expect("jobs");
+    assert_eq!(ran, 3, "two warnings and the departure");
+    assert_eq!(owner_of(&app, &draft).await, h.confirmed.id);
+    problem(
+        app.login_raw(&h.novice.email, &h.novice.password).await,
+        401,
+    )
+    .await;
+    assert_eq!(run(31).await.expect("block").expect("jobs"), 0);
+}

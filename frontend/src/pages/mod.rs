@@ -4,10 +4,12 @@ pub mod account;
 pub mod activate;
 pub mod audit;
 pub mod home;
+pub mod lifecycle;
 pub mod password;
 pub mod people;
 pub mod policy;
 pub mod signin;
+pub mod works;
 
 use yew::prelude::*;
 use yew_router::prelude::*;

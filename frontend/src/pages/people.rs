@@ -207,6 +207,8 @@ pub fn Person(p: &PersonProps) -> Html {
             if *can_unblock && blocked {
                 <button type="button" id="unblock" onclick={let a = act.clone(); Callback::from(move |_| a.emit("unblock"))}>{ session.t("people.unblock") }</button>
             }
+            <crate::pages::lifecycle::Lifecycle user={u.clone()}
+                changed={let r = reload.clone(); Callback::from(move |_| r.set(*r + 1))} />
             <p><Link<Route> to={Route::People}>{ session.t("people.back") }</Link<Route>></p>
         </section>
     }

@@ -1,0 +1,199 @@
+// Scenario 3 (issue 5): who sees whose works, and no work is lost when
+// someone leaves. A confirmed scientist with a novice; the novice records
+// a draft; the confirmed and the expert above see it, a peer confirmed does
+// not; the confirmed schedules the novice's departure with a preview of the
+// hand-over; after the job runs (`habilis jobs run-due --until`), the
+// confirmed owns the draft and the novice can no longer sign in.
+//
+// Accounts (random e-mails) are created through the API; everything the
+// story is about happens in the browser.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe } from 'node:test';
+
+import {
+  adminToken,
+  api,
+  apiOk,
+  expectPath,
+  hasText,
+  hidden,
+  launch,
+  login,
+  nav,
+  newPassword,
+  open,
+  pageErrors,
+  person,
+  shot,
+  signIn,
+  stepper,
+  suffix,
+  visible,
+} from './helpers.mjs';
+
+const sfx = suffix();
+
+/** Creates an account as `token`, settles its password, accepts the charter. */
+async function account(token, first, last, profile, charterVersion) {
+  const email = `s3.${last.toLowerCase()}.${sfx}@inserm.fr`;
+  const created = await apiOk('POST', '/users', {
+    token,
+    body: { first_name: first, last_name: `${last}-${sfx}`, email, profile },
+  });
+  const password = newPassword(last);
+  const first_pair = await login(email, created.initial_password);
+  await apiOk('POST', '/auth/password', {
+    token: first_pair.access_token,
+    body: { current_password: created.initial_password, new_password: password },
+  });
+  const pair = await login(email, password);
+  await apiOk('POST', '/me/charter', { token: pair.access_token, body: { version: charterVersion } });
+  return { id: created.user.id, name: `${first} ${last}-${sfx}`, email, password, token: pair.access_token };
+}
+
+/** `YYYY-MM-DD`, `days` from today (UTC). */
+function day(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Titles in the works table. */
+async function workTitles(page) {
+  await visible(page.locator('#works'));
+  return (await page.locator('#works tbody tr td:first-child').allTextContents()).map((s) => s.trim());
+}
+
+async function signedIn(browser, who, label) {
+  const { page } = await person(browser, label);
+  await signIn(page, who.email, who.password);
+  await expectPath(page, '/');
+  return page;
+}
+
+describe('works, visibility and departure with hand-over', () => {
+  const step = stepper();
+  let browser;
+  let expert;
+  let confirmed;
+  let peer;
+  let novice;
+  const title = `Plankton draft ${sfx}`;
+  let workId;
+  let pages = {};
+
+  before(async () => {
+    browser = await launch();
+    const admin = await adminToken();
+    const { charter_version: v } = await apiOk('GET', '/policy');
+    expert = await account(admin, 'Erin', 'Expert', 'expert', v);
+    confirmed = await account(expert.token, 'Colm', 'Confirmed', 'confirmed', v);
+    peer = await account(expert.token, 'Pia', 'Peer', 'confirmed', v);
+    novice = await account(confirmed.token, 'Nils', 'Novice', 'novice', v);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  step('the novice records a draft on /works', async () => {
+    const page = await signedIn(browser, novice, 'novice');
+    pages.novice = page;
+    await nav(page).getByRole('link', { name: 'Works' }).click();
+    await expectPath(page, '/works');
+    await visible(page.getByRole('heading', { name: 'Works', level: 1 }));
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Summary', { exact: true }).fill('Counts from the spring campaign');
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await visible(page.locator('#works tbody tr', { hasText: title }));
+    const row = page.locator('#works tbody tr', { hasText: title });
+    await hasText(row.locator('td').nth(1), /^draft$/);
+    await shot(page, '31-novice-records-a-draft');
+    await row.getByRole('link', { name: title }).click();
+    await visible(page.getByRole('heading', { name: title, level: 1 }));
+    workId = new URL(page.url()).pathname.split('/').pop();
+    assert.match(workId, /^[0-9a-f-]{36}$/);
+    // A novice may not publish nor delete (SPEC §2.4, §3.6): no such buttons.
+    await hidden(page.locator('#advance'));
+    await hidden(page.locator('#delete-work'));
+  });
+
+  step('the confirmed above sees the draft and its owner', async () => {
+    const page = await signedIn(browser, confirmed, 'confirmed');
+    pages.confirmed = page;
+    await nav(page).getByRole('link', { name: 'Works' }).click();
+    assert.ok((await workTitles(page)).includes(title), 'the supervisor lists the draft');
+    await page.getByRole('link', { name: title }).click();
+    await visible(page.getByRole('heading', { name: title, level: 1 }));
+    await hasText(page.locator('#work-owner'), new RegExp(novice.name));
+    await hasText(page.locator('#work-state'), /^draft$/);
+    await shot(page, '32-confirmed-sees-the-draft');
+  });
+
+  step('the expert above sees it too', async () => {
+    const page = await signedIn(browser, expert, 'expert');
+    await open(page, '/works');
+    assert.ok((await workTitles(page)).includes(title), 'the expert lists the draft');
+    await page.context().close();
+  });
+
+  step('a peer confirmed does not, not even by its address', async () => {
+    const page = await signedIn(browser, peer, 'peer');
+    await open(page, '/works');
+    assert.ok(!(await workTitles(page)).includes(title), 'the peer does not list the draft');
+    await open(page, `/works/${workId}`);
+    await hasText(page.getByRole('alert'), /not found|does not exist|not visible/i);
+    await hidden(page.getByRole('heading', { name: title }));
+    await shot(page, '33-peer-sees-nothing');
+    await page.context().close();
+  });
+
+  step('the confirmed schedules the novice departure after a preview of the hand-over', async () => {
+    const page = pages.confirmed;
+    await open(page, `/people/${novice.id}`);
+    await visible(page.getByRole('heading', { name: novice.name, level: 1 }));
+    await visible(page.getByRole('heading', { name: 'Departure', level: 2 }));
+    await page.getByLabel('Departure date', { exact: true }).fill(day(1));
+    await page.getByRole('button', { name: 'Preview the hand-over' }).click();
+    const preview = page.locator('#handover-preview');
+    await hasText(preview, /1 draft\(s\), 0 unpublished, 0 published/);
+    await hasText(preview.locator('p'), /go to me$/);
+    await shot(page, '34-departure-preview');
+    await page.getByRole('button', { name: 'Schedule the departure' }).click();
+    await hasText(page.locator('#departure-scheduled'), /Leaves on/);
+    await hidden(page.getByRole('button', { name: 'Schedule the departure' }));
+    await shot(page, '35-departure-scheduled');
+    // The API agrees, and scheduling again is refused (one departure).
+    const again = await api('POST', `/users/${novice.id}/departure`, {
+      token: confirmed.token,
+      body: { date: `${day(2)}T00:00:00Z` },
+    });
+    assert.equal(again.status, 409);
+  });
+
+  step('after the job runs, the confirmed owns the draft and the novice cannot sign in', async () => {
+    const bin = process.env.E2E_BIN;
+    assert.ok(bin, 'E2E_BIN is set by e2e/run.sh');
+    const out = execFileSync(bin, ['jobs', 'run-due', '--until', day(2)], { encoding: 'utf8', env: process.env });
+    assert.match(out, /ran [1-9]\d* job\(s\)/);
+
+    const page = pages.confirmed;
+    await open(page, `/works/${workId}`);
+    await visible(page.getByRole('heading', { name: title, level: 1 }));
+    await hasText(page.locator('#work-owner'), /^me$/);
+    await shot(page, '36-confirmed-owns-the-draft');
+
+    // The novice's open session is over, and signing in again fails.
+    const np = pages.novice;
+    await open(np, '/works');
+    await expectPath(np, '/signin');
+    await signIn(np, novice.email, novice.password);
+    await hasText(np.getByRole('alert'), /^Wrong e-mail or password\.$/);
+    await expectPath(np, '/signin');
+    await shot(np, '37-former-novice-cannot-sign-in');
+
+    // The person page now shows a former member.
+    await open(page, `/people/${novice.id}`);
+    await hasText(page.locator('#person-state'), /./);
+    assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
+  });
+});
