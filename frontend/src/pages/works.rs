@@ -396,7 +396,7 @@ pub fn Work(p: &WorkProps) -> Html {
                 }
             </div>
             if allowed.transfer {
-                <form class="inline card" onsubmit={on_transfer}>
+                <form class="card" onsubmit={on_transfer}>
                     <h2>{ session.t("works.transfer") }</h2>
                     <p class="hint">{ session.t("works.transfer_hint") }</p>
                     <div class="field">

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate::MAX_WEBMASTERS;
 use super::{
-    Action, Actor, Capability, Decision, Policy, PriorityAccess, Profile, Relation, Resource,
-    WorkState,
+    Action, Actor, Capability, Decision, OrgCapability, Policy, PriorityAccess, Profile, Relation,
+    Resource, WorkState,
 };
 
 fn charter_required() -> Decision {
@@ -123,6 +123,19 @@ impl Policy {
             Action::UserHandover => self.decide_handover(me, resource),
             Action::UserSecond => self.decide_second(me, resource),
             Action::WorkTransfer => self.decide_work_transfer(me, resource),
+            Action::OrgCreate => {
+                let allowed = self.organizations.administer.contains(&me);
+                decision(
+                    allowed,
+                    "organizations.administer".to_owned(),
+                    cat(&[
+                        me.plural_noun(),
+                        may(allowed),
+                        "create organisations (SPEC §4)",
+                    ]),
+                )
+            }
+            Action::Org(c) => self.decide_org(actor, *c, resource),
             Action::UserBlock => self.decide_block(me, resource, "block"),
             Action::UserUnblock => self.decide_block(me, resource, "unblock"),
             Action::AuditRead => {
@@ -438,6 +451,68 @@ impl Policy {
                 "a secondment of ",
                 profile.plural_noun(),
                 " is arranged by a supervisor above them (SPEC §2.5)",
+            ]),
+        )
+    }
+
+    /// A row of the SPEC §4 table: the actor's role in the organisation
+    /// must hold it, and the platform capability it names too (an
+    /// organisation role never grants what the profile forbids). Platform
+    /// administrators manage the people of every organisation.
+    fn decide_org(&self, actor: &Actor, c: OrgCapability, resource: &Resource) -> Decision {
+        let me = actor.profile;
+        let Resource::Organization { role } = *resource else {
+            return no_target(c.code());
+        };
+        if c.is_administrative() && self.organizations.administer.contains(&me) {
+            return decision(
+                true,
+                "organizations.administer".to_owned(),
+                cat(&[
+                    me.plural_noun(),
+                    " manage the people of every organisation (SPEC §4)",
+                ]),
+            );
+        }
+        let rule = self.organizations.roles.get(&c);
+        let Some(role) = role else {
+            return decision(
+                false,
+                cat(&["organizations.roles.", c.code()]),
+                "only members of the organisation act in it (SPEC §4)".to_owned(),
+            );
+        };
+        if !rule.is_some_and(|r| r.roles.contains(&role)) {
+            return decision(
+                false,
+                cat(&["organizations.roles.", c.code()]),
+                cat(&[
+                    "the organisation role ",
+                    role.as_str(),
+                    " does not allow this (SPEC §4)",
+                ]),
+            );
+        }
+        if let Some(needed) = rule.and_then(|r| r.requires) {
+            let platform = self.decide_capability(actor, needed);
+            if !platform.allowed {
+                return decision(
+                    false,
+                    platform.rule,
+                    cat(&[
+                        "an organisation role never grants what the profile forbids (SPEC §4): ",
+                        &platform.reason,
+                    ]),
+                );
+            }
+        }
+        decision(
+            true,
+            cat(&["organizations.roles.", c.code()]),
+            cat(&[
+                "the organisation role ",
+                role.as_str(),
+                " allows this (SPEC §4)",
             ]),
         )
     }

@@ -126,6 +126,7 @@ impl Default for Policy {
             works: WorksPolicy::default(),
             promotion: promotion_rules(),
             departure: departure_rules(),
+            organizations: super::OrganizationsPolicy::default(),
         }
     }
 }

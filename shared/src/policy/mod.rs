@@ -21,6 +21,7 @@
 mod decide;
 mod default;
 mod model;
+mod org;
 mod validate;
 mod vocab;
 
@@ -32,6 +33,7 @@ pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
     PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
+pub use org::{OrgCapability, OrgRole, OrgRule, OrganizationsPolicy};
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{
     Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, WorkState,

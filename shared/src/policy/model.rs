@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Capability, PolicyError, Profile};
+use super::{Capability, OrganizationsPolicy, PolicyError, Profile};
 
 /// The whole policy document. `Default` is the SPEC §2 reading of the seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +51,8 @@ pub struct Policy {
     /// Who schedules the departure of whom (SPEC §3.6): leaving profile → rule.
     /// Profiles absent here are never deleted (see `accounts.seats`).
     pub departure: BTreeMap<Profile, DepartureRule>,
+    /// Organisations, their roles and projects (SPEC §4).
+    pub organizations: OrganizationsPolicy,
 }
 
 /// Who may schedule a person's departure (SPEC §3.6).

@@ -632,7 +632,8 @@ fn syntax_errors_are_reported() {
 #[test]
 fn action_codes_round_trip() {
     let all = Action::all();
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2);
+    // … + org.create + the 12 rows of the SPEC §4 organisation table.
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 12);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         assert_eq!(a.code(), code);
@@ -935,4 +936,101 @@ fn secondment_and_transfer() {
     };
     assert!(transfer(Novice, Myself) && transfer(Confirmed, Myself));
     assert!(!transfer(Confirmed, Subordinate), "only the owner");
+}
+
+// ---------------------------------------------------------------------------
+// Organisations (SPEC §4)
+// ---------------------------------------------------------------------------
+
+/// The SPEC §4 organisation-role table, literally: capability → (manager,
+/// contributor, user, operator). Asked by an expert with the charter
+/// accepted, whose profile forbids none of them.
+#[test]
+fn organisation_role_table_of_spec_4() {
+    use super::{OrgCapability as C, OrgRole};
+    const Y: bool = true;
+    const N: bool = false;
+    let table: [(C, [bool; 4]); 12] = [
+        (C::ProjectsReadAll, [Y, N, N, N]),
+        (C::ProjectsReadGranted, [Y, Y, Y, N]),
+        (C::ProjectsReadNames, [Y, Y, Y, Y]),
+        (C::ProjectsManage, [Y, N, N, N]),
+        (C::MembersManage, [Y, N, N, N]),
+        (C::MembersExport, [Y, N, N, N]),
+        (C::ProjectsAccess, [Y, N, N, N]),
+        (C::FilesUpload, [Y, Y, N, Y]),
+        (C::DatasetsDownload, [Y, Y, Y, N]),
+        (C::ProcessingLaunch, [Y, Y, Y, N]),
+        (C::Annotate, [Y, Y, N, N]),
+        (C::FilesDelete, [Y, Y, N, N]),
+    ];
+    let policy = Policy::default();
+    let expert = accepted(Profile::Expert);
+    for (c, row) in table {
+        for (role, expected) in OrgRole::ALL.into_iter().zip(row) {
+            let d = policy.decide(
+                &expert,
+                &Action::Org(c),
+                &Resource::Organization { role: Some(role) },
+            );
+            assert_eq!(d.allowed, expected, "{} as {role}: {}", c.code(), d.reason);
+        }
+        // Not a member: nothing, whatever the profile (admins aside).
+        let outsider = policy.decide(
+            &expert,
+            &Action::Org(c),
+            &Resource::Organization { role: None },
+        );
+        assert!(!outsider.allowed, "{} without a role", c.code());
+    }
+}
+
+#[test]
+fn an_organisation_role_never_grants_what_the_profile_forbids() {
+    use super::{OrgCapability as C, OrgRole};
+    let policy = Policy::default();
+    let manager = Resource::Organization {
+        role: Some(OrgRole::Manager),
+    };
+    let ask = |p: Profile, c: C| policy.decide(&accepted(p), &Action::Org(c), &manager);
+    // Novices may not download data (SPEC §2.4), managers or not.
+    let d = ask(Profile::Novice, C::DatasetsDownload);
+    assert!(
+        !d.allowed && d.reason.contains("profile forbids"),
+        "{}",
+        d.reason
+    );
+    assert!(ask(Profile::Confirmed, C::DatasetsDownload).allowed);
+    // Admins manage every organisation's people, never its content.
+    let admin = |c: C| {
+        policy
+            .decide(
+                &accepted(Profile::Admin),
+                &Action::Org(c),
+                &Resource::Organization { role: None },
+            )
+            .allowed
+    };
+    assert!(admin(C::MembersManage) && admin(C::MembersExport) && admin(C::ProjectsReadNames));
+    assert!(!admin(C::ProjectsReadAll) && !admin(C::DatasetsDownload) && !admin(C::ProjectsManage));
+    let create = |p: Profile| {
+        policy
+            .decide(&accepted(p), &Action::OrgCreate, &Resource::None)
+            .allowed
+    };
+    assert!(create(Profile::Admin));
+    assert!(!create(Profile::Expert) && !create(Profile::Webmaster));
+    // The table is policy data: a document may change a cell.
+    let custom = Policy::from_toml_str(
+        "[organizations.roles.\"org.annotate\"]\nroles = [\"manager\", \"contributor\", \"user\"]\nrequires = \"results.modify\"\n",
+    )
+    .expect("valid policy");
+    let user = Resource::Organization {
+        role: Some(OrgRole::User),
+    };
+    assert!(
+        custom
+            .decide(&accepted(Profile::Expert), &Action::Org(C::Annotate), &user)
+            .allowed
+    );
 }

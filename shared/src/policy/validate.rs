@@ -82,7 +82,36 @@ impl Policy {
         self.validate_capabilities()?;
         self.validate_administration()?;
         self.validate_priority()?;
-        self.validate_promotion()
+        self.validate_promotion()?;
+        self.validate_organizations()
+    }
+
+    /// SPEC §4: bulk invitations are bounded; links expire; domains are named.
+    fn validate_organizations(&self) -> Check {
+        let o = &self.organizations;
+        if !(1..=1000).contains(&o.max_invitations_per_request) {
+            return err(
+                "organizations.max_invitations_per_request",
+                format!(
+                    "must be between 1 and 1000 (got {})",
+                    o.max_invitations_per_request
+                ),
+            );
+        }
+        at_least(
+            "organizations.invitation_ttl_days",
+            o.invitation_ttl_days,
+            1,
+        )?;
+        for (i, d) in o.project_domains.iter().enumerate() {
+            if d.trim().is_empty() {
+                return err(
+                    format!("organizations.project_domains[{i}]"),
+                    "must not be empty",
+                );
+            }
+        }
+        Ok(())
     }
 
     /// SPEC §3.4: admins and webmasters never change profile, nobody becomes

@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::org::{OrgCapability, OrgRole};
+
 /// A string that is not one of the known codes (profile, capability or action).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown code `{0}`")]
@@ -331,6 +333,11 @@ pub enum Action {
     UserSecond,
     /// `work.transfer`: the owner gives a work to someone else.
     WorkTransfer,
+    /// `org.create`: create an organisation (SPEC §4: admins).
+    OrgCreate,
+    /// `org.*`: a row of the SPEC §4 organisation-role table; resource =
+    /// [`Resource::Organization`].
+    Org(OrgCapability),
 }
 
 /// The life of a work (SPEC §5): draft → unpublished → published.
@@ -373,7 +380,7 @@ impl WorkState {
 }
 
 /// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 43] = [
+pub const ACTION_CODES: [&str; 56] = [
     "charter.sign",
     "results.read",
     "data.download",
@@ -417,6 +424,19 @@ pub const ACTION_CODES: [&str; 43] = [
     "user.handover",
     "user.second",
     "work.transfer",
+    "org.create",
+    "org.projects.read_all",
+    "org.projects.read_granted",
+    "org.projects.read_names",
+    "org.projects.manage",
+    "org.members.manage",
+    "org.members.export",
+    "org.projects.access",
+    "org.files.upload",
+    "org.datasets.download",
+    "org.processing.launch",
+    "org.annotate",
+    "org.files.delete",
 ];
 
 /// `user.create.<p>` for a profile; `user.create.public` exists as a code
@@ -480,6 +500,8 @@ impl Action {
             Action::UserHandover => "user.handover",
             Action::UserSecond => "user.second",
             Action::WorkTransfer => "work.transfer",
+            Action::OrgCreate => "org.create",
+            Action::Org(c) => c.code(),
         }
     }
 
@@ -523,7 +545,9 @@ impl Action {
             Action::UserHandover,
             Action::UserSecond,
             Action::WorkTransfer,
+            Action::OrgCreate,
         ]);
+        v.extend(OrgCapability::ALL.into_iter().map(Action::Org));
         v
     }
 }
@@ -577,7 +601,8 @@ impl FromStr for Action {
             "user.handover" => Action::UserHandover,
             "user.second" => Action::UserSecond,
             "work.transfer" => Action::WorkTransfer,
-            _ => return Err(unknown()),
+            "org.create" => Action::OrgCreate,
+            other => other.parse().map(Action::Org).map_err(|_| unknown())?,
         })
     }
 }
@@ -684,6 +709,8 @@ pub enum Resource {
         relation: Relation,
         state: WorkState,
     },
+    /// One organisation: the actor's role in it, if a member.
+    Organization { role: Option<OrgRole> },
 }
 
 /// Who asks: the facts about the caller `decide` needs.
