@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod mail;
 pub mod meta;
 pub mod metrics;
+pub mod orgs;
 pub mod paging;
 pub mod policy;
 pub mod routes;

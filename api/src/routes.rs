@@ -11,6 +11,7 @@ use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::error::ApiError;
 use crate::meta;
+use crate::orgs::{export, invitations, routes as orgs};
 use crate::works::routes as works;
 
 /// Every API route. `/api/v1` answers problem+json 404 for anything else.
@@ -67,6 +68,53 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route(
                 "/users/{id}/secondments",
                 web::get().to(secondment::list_secondments),
+            )
+            .route("/organizations", web::get().to(orgs::list_organizations))
+            .route("/organizations", web::post().to(orgs::create_organization))
+            .route("/organizations/{id}", web::get().to(orgs::get_organization))
+            .route(
+                "/organizations/{id}",
+                web::patch().to(orgs::update_organization),
+            )
+            .route(
+                "/organizations/{id}/members",
+                web::get().to(orgs::list_members),
+            )
+            .route(
+                "/organizations/{id}/members.csv",
+                web::get().to(export::members_csv),
+            )
+            .route(
+                "/organizations/{id}/members/{user_id}",
+                web::patch().to(orgs::change_member_role),
+            )
+            .route(
+                "/organizations/{id}/members/{user_id}",
+                web::delete().to(orgs::remove_member),
+            )
+            .route(
+                "/organizations/{id}/members/{user_id}/block",
+                web::post().to(orgs::block_member),
+            )
+            .route(
+                "/organizations/{id}/members/{user_id}/unblock",
+                web::post().to(orgs::unblock_member),
+            )
+            .route(
+                "/organizations/{id}/invitations",
+                web::get().to(invitations::list_invitations),
+            )
+            .route(
+                "/organizations/{id}/invitations",
+                web::post().to(invitations::invite),
+            )
+            .route(
+                "/organizations/{id}/invitations/{invitation_id}",
+                web::delete().to(invitations::revoke_invitation),
+            )
+            .route(
+                "/invitations/{token}/accept",
+                web::post().to(invitations::accept_invitation),
             )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
@@ -165,6 +213,20 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         lifecycle::user_activity,
         secondment::create_secondment,
         secondment::list_secondments,
+        orgs::list_organizations,
+        orgs::create_organization,
+        orgs::get_organization,
+        orgs::update_organization,
+        orgs::list_members,
+        orgs::change_member_role,
+        orgs::remove_member,
+        orgs::block_member,
+        orgs::unblock_member,
+        export::members_csv,
+        invitations::list_invitations,
+        invitations::invite,
+        invitations::revoke_invitation,
+        invitations::accept_invitation,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -184,6 +246,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "me", description = "My account, preferences, charter, API tokens"),
         (name = "users", description = "Accounts and the supervision hierarchy"),
         (name = "policy", description = "The policy document and decisions"),
+        (name = "organizations", description = "Organisations, members, invitations, CSV export (SPEC §4)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),

@@ -10,6 +10,7 @@ mod hygiene;
 mod lifecycle;
 mod mail;
 mod openapi;
+mod orgs;
 mod routes;
 mod secondment;
 mod security;

@@ -171,6 +171,76 @@ fn table() -> Vec<Route> {
             ..r("POST", "/api/v1/works/{work}/transfer")
         },
         Route {
+            refused: Some((Who::Novice, "a non-member gets an empty list", 200)),
+            ..r("GET", "/api/v1/organizations")
+        },
+        Route {
+            invalid: Some(json!({ "name": "" })),
+            refused: Some((Who::Expert, "only administrators create organisations", 403)),
+            valid: Some(json!({ "name": "Another lab" })),
+            ..r("POST", "/api/v1/organizations")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("GET", "/api/v1/organizations/{org}")
+        },
+        Route {
+            invalid: Some(json!({ "name": "" })),
+            refused: Some((Who::Novice, "not a member", 404)),
+            valid: Some(json!({ "name": "Renamed" })),
+            ..r("PATCH", "/api/v1/organizations/{org}")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("GET", "/api/v1/organizations/{org}/members")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("GET", "/api/v1/organizations/{org}/members.csv")
+        },
+        Route {
+            invalid: Some(json!({ "role": "boss" })),
+            refused: Some((Who::Novice, "not a member", 404)),
+            valid: Some(json!({ "role": "user" })),
+            ..r("PATCH", "/api/v1/organizations/{org}/members/{member}")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("DELETE", "/api/v1/organizations/{org}/members/{member}")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("POST", "/api/v1/organizations/{org}/members/{member}/block")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r(
+                "POST",
+                "/api/v1/organizations/{org}/members/{member}/unblock",
+            )
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r("GET", "/api/v1/organizations/{org}/invitations")
+        },
+        Route {
+            invalid: Some(json!({ "emails": 3, "role": "user" })),
+            refused: Some((Who::Novice, "not a member", 404)),
+            valid: Some(json!({ "emails": "someone@inserm.fr", "role": "user" })),
+            ..r("POST", "/api/v1/organizations/{org}/invitations")
+        },
+        Route {
+            refused: Some((Who::Novice, "not a member", 404)),
+            ..r(
+                "DELETE",
+                "/api/v1/organizations/{org}/invitations/{invitation}",
+            )
+        },
+        Route {
+            refused: Some((Who::Novice, "no such invitation", 404)),
+            ..r("POST", "/api/v1/invitations/{secret}/accept")
+        },
+        Route {
             refused: Some((Who::Admin, "admins see no works: an empty list", 200)),
             ..r("GET", "/api/v1/works")
         },
@@ -244,7 +314,11 @@ fn the_table_lists_every_documented_operation() {
                 .replace("{novice}", "{id}")
                 .replace("{webmaster}", "{id}")
                 .replace("{token}", "{id}")
-                .replace("{work}", "{id}");
+                .replace("{work}", "{id}")
+                .replace("{org}", "{id}")
+                .replace("{member}", "{user_id}")
+                .replace("{invitation}", "{invitation_id}")
+                .replace("{secret}", "{token}");
             format!("{} {p}", r.method)
         })
         .collect();
@@ -295,13 +369,37 @@ async fn every_route_refuses_what_it_must() {
         .await
         .expect("json");
     let work_id = work["id"].as_str().expect("id").to_owned();
+    // An organisation the novice is not in, with the confirmed as member.
+    let org: Value = app
+        .post(
+            "/api/v1/organizations",
+            &h.admin.access,
+            json!({ "name": "Route table lab" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let org_id = org["id"].as_str().expect("id").to_owned();
+    let added = app
+        .post(
+            &format!("/api/v1/organizations/{org_id}/invitations"),
+            &h.admin.access,
+            json!({ "emails": [h.confirmed.email], "role": "user" }),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
     for route in table() {
         let path = route
             .path
             .replace("{novice}", &h.novice.id)
             .replace("{webmaster}", &h.webmaster.id)
             .replace("{token}", &token_id)
-            .replace("{work}", &work_id);
+            .replace("{work}", &work_id)
+            .replace("{org}", &org_id)
+            .replace("{member}", &h.confirmed.id)
+            .replace("{invitation}", "none")
+            .replace("{secret}", "hinv_none");
         let what = format!("{} {}", route.method, route.path);
 
         if !route.public {

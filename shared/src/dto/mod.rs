@@ -9,11 +9,13 @@
 mod audit;
 mod auth;
 mod common;
+mod orgs;
 mod users;
 mod works;
 
 pub use audit::*;
 pub use auth::*;
 pub use common::*;
+pub use orgs::*;
 pub use users::*;
 pub use works::*;
