@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod orgs;
 pub mod paging;
 pub mod policy;
+pub mod projects;
 pub mod routes;
 pub mod state;
 pub mod works;

@@ -12,6 +12,7 @@ use crate::auth::routes as auth;
 use crate::error::ApiError;
 use crate::meta;
 use crate::orgs::{export, invitations, routes as orgs};
+use crate::projects::{approvals, participants, routes as projects};
 use crate::works::routes as works;
 
 /// Every API route. `/api/v1` answers problem+json 404 for anything else.
@@ -115,6 +116,32 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route(
                 "/invitations/{token}/accept",
                 web::post().to(invitations::accept_invitation),
+            )
+            .route("/projects", web::get().to(projects::list_projects))
+            .route("/projects", web::post().to(projects::create_project))
+            .route("/projects/{id}", web::get().to(projects::get_project))
+            .route("/projects/{id}", web::patch().to(projects::update_project))
+            .route("/projects/{id}", web::delete().to(projects::delete_project))
+            .route(
+                "/projects/{id}/close",
+                web::post().to(projects::close_project),
+            )
+            .route(
+                "/projects/{id}/participants",
+                web::get().to(participants::list_participants),
+            )
+            .route(
+                "/projects/{id}/participants",
+                web::post().to(participants::invite_participant),
+            )
+            .route(
+                "/projects/{id}/participants/{participant_id}",
+                web::delete().to(participants::revoke_participant),
+            )
+            .route("/approvals", web::get().to(approvals::list_approvals))
+            .route(
+                "/approvals/{id}/decision",
+                web::post().to(approvals::decide),
             )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
@@ -227,6 +254,17 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         invitations::invite,
         invitations::revoke_invitation,
         invitations::accept_invitation,
+        projects::list_projects,
+        projects::create_project,
+        projects::get_project,
+        projects::update_project,
+        projects::delete_project,
+        projects::close_project,
+        participants::list_participants,
+        participants::invite_participant,
+        participants::revoke_participant,
+        approvals::list_approvals,
+        approvals::decide,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -247,6 +285,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "users", description = "Accounts and the supervision hierarchy"),
         (name = "policy", description = "The policy document and decisions"),
         (name = "organizations", description = "Organisations, members, invitations, CSV export (SPEC §4)"),
+        (name = "projects", description = "Projects, approvals by sponsor and data steward, participants (SPEC §4)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),

@@ -275,3 +275,74 @@ diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, invitations);
 diesel::allow_tables_to_appear_in_same_query!(memberships, users);
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        data_class -> Text,
+        domain -> Text,
+        description -> Text,
+        owner_id -> Text,
+        sponsor_id -> Text,
+        data_steward_id -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_requests (id) {
+        id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        requested_by -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    approvals (id) {
+        id -> Text,
+        request_id -> Text,
+        approver_id -> Text,
+        approver_role -> Text,
+        decision -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    project_events (id) {
+        id -> Text,
+        project_id -> Text,
+        at -> Timestamp,
+        actor_id -> Text,
+        kind -> Text,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    participants (id) {
+        id -> Text,
+        project_id -> Text,
+        user_id -> Nullable<Text>,
+        email -> Text,
+        email_key -> Text,
+        role -> Nullable<Text>,
+        state -> Text,
+        invited_by -> Text,
+        invited_at -> Timestamp,
+        revoked_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(approvals -> approval_requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(approvals, approval_requests);

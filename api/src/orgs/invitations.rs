@@ -17,7 +17,7 @@ use habilis_shared::policy::{OrgCapability, OrgRole};
 use serde_json::json;
 use validator::ValidateEmail;
 
-use super::org_for;
+use super::{org_for, OrgRow};
 use crate::accounts::queries as users_q;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{tokens, Caller};
@@ -70,6 +70,94 @@ fn pending(now: chrono::NaiveDateTime) -> Pending {
         .and(invitations::expires_at.gt(now))
 }
 
+/// Invites one address to `org` with `role`, inside the caller's
+/// transaction: an existing account joins at once (and is told), anyone
+/// else gets a single-use link. Also used for project participants.
+pub fn invite_one(
+    conn: &mut DbConn,
+    st: &AppState,
+    org: &OrgRow,
+    email: &str,
+    role: OrgRole,
+    caller: &Caller,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<InvitationOutcome> {
+    let key = email.to_lowercase();
+    let ttl = Duration::days(i64::from(st.policy.organizations.invitation_ttl_days));
+    let public_url = st.config.public_url();
+    let inviter = caller.user.display_name();
+    if !email.validate_email() {
+        return Ok(InvitationOutcome::InvalidEmail);
+    }
+    if !st.policy.email_domain_allowed(email) {
+        return Ok(InvitationOutcome::DomainNotAllowed);
+    }
+    if let Some(user) = users_q::find_by_email_key(conn, &key)? {
+        if is_member(conn, &org.id, &user.id)? {
+            return Ok(InvitationOutcome::AlreadyMember);
+        }
+        add_member(conn, &org.id, &user.id, role, caller.id(), db_time(now))?;
+        mail::enqueue(
+            conn,
+            now,
+            &Mail {
+                to: user.email.clone(),
+                subject: format!("Habilis: you joined {}", org.name),
+                body: format!(
+                    "{inviter} added you to {} as {}.\n\n--\n\n{inviter} vous a ajouté·e à {} comme {}.\n",
+                    org.name, role, org.name, role
+                ),
+            },
+        )?;
+        return Ok(InvitationOutcome::Added);
+    }
+    let open: bool = diesel::select(diesel::dsl::exists(
+        invitations::table
+            .filter(invitations::organization_id.eq(&org.id))
+            .filter(invitations::email_key.eq(&key))
+            .filter(pending(db_time(now))),
+    ))
+    .get_result(conn)?;
+    if open {
+        return Ok(InvitationOutcome::AlreadyInvited);
+    }
+    let secret = tokens::generate("hinv_");
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::id.eq(uuid::Uuid::now_v7().to_string()),
+            invitations::organization_id.eq(&org.id),
+            invitations::email.eq(email),
+            invitations::email_key.eq(&key),
+            invitations::role.eq(role.as_str()),
+            invitations::token_hash.eq(tokens::digest(&secret)),
+            invitations::invited_by.eq(caller.id()),
+            invitations::created_at.eq(db_time(now)),
+            invitations::expires_at.eq(db_time(now + ttl)),
+        ))
+        .execute(conn)?;
+    let until = (now + ttl).format("%Y-%m-%d");
+    mail::enqueue(
+        conn,
+        now,
+        &Mail {
+            to: email.to_owned(),
+            subject: format!("Habilis: invitation to {}", org.name),
+            body: format!(
+                "{inviter} invites you to join {} on Habilis as {role}.\n\
+                 Once your account exists (your supervisor creates it), open:\n\
+                 {public_url}/invitations/accept?token={secret}\n\
+                 The link works once and expires on {until}.\n\n--\n\n\
+                 {inviter} vous invite à rejoindre {} sur Habilis comme {role}.\n\
+                 Une fois votre compte créé (par votre encadrant), ouvrez :\n\
+                 {public_url}/invitations/accept?token={secret}\n\
+                 Le lien ne sert qu'une fois et expire le {until}.\n",
+                org.name, org.name,
+            ),
+        },
+    )?;
+    Ok(InvitationOutcome::Invited)
+}
+
 /// Invite up to 100 addresses (a JSON list, or one string separated by
 /// `;`) with one role; the answer gives every address its outcome.
 #[utoipa::path(
@@ -111,90 +199,14 @@ pub async fn invite(
         .db(move |conn| {
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
             let now = st.now();
-            let ttl = Duration::days(i64::from(st.policy.organizations.invitation_ttl_days));
-            let public_url = st.config.public_url();
-            let inviter = caller.user.display_name();
             conn.write_tx(|conn| {
                 let mut seen = std::collections::HashSet::new();
                 let mut results = Vec::with_capacity(addresses.len());
                 for email in addresses {
-                    let key = email.to_lowercase();
-                    let outcome = if !seen.insert(key.clone()) {
+                    let outcome = if !seen.insert(email.to_lowercase()) {
                         InvitationOutcome::Duplicate
-                    } else if !email.validate_email() {
-                        InvitationOutcome::InvalidEmail
-                    } else if !st.policy.email_domain_allowed(&email) {
-                        InvitationOutcome::DomainNotAllowed
-                    } else if let Some(user) = users_q::find_by_email_key(conn, &key)? {
-                        if is_member(conn, &org.id, &user.id)? {
-                            InvitationOutcome::AlreadyMember
-                        } else {
-                            add_member(conn, &org.id, &user.id, req.role, caller.id(), db_time(now))?;
-                            mail::enqueue(
-                                conn,
-                                now,
-                                &Mail {
-                                    to: user.email.clone(),
-                                    subject: format!("Habilis: you joined {}", org.name),
-                                    body: format!(
-                                        "{inviter} added you to {} as {}.\n\n--\n\n{inviter} vous a ajouté·e à {} comme {}.\n",
-                                        org.name, req.role, org.name, req.role
-                                    ),
-                                },
-                            )?;
-                            InvitationOutcome::Added
-                        }
                     } else {
-                        let open: bool = diesel::select(diesel::dsl::exists(
-                            invitations::table
-                                .filter(invitations::organization_id.eq(&org.id))
-                                .filter(invitations::email_key.eq(&key))
-                                .filter(pending(db_time(now))),
-                        ))
-                        .get_result(conn)?;
-                        if open {
-                            InvitationOutcome::AlreadyInvited
-                        } else {
-                            let secret = tokens::generate("hinv_");
-                            diesel::insert_into(invitations::table)
-                                .values((
-                                    invitations::id.eq(uuid::Uuid::now_v7().to_string()),
-                                    invitations::organization_id.eq(&org.id),
-                                    invitations::email.eq(&email),
-                                    invitations::email_key.eq(&key),
-                                    invitations::role.eq(req.role.as_str()),
-                                    invitations::token_hash.eq(tokens::digest(&secret)),
-                                    invitations::invited_by.eq(caller.id()),
-                                    invitations::created_at.eq(db_time(now)),
-                                    invitations::expires_at.eq(db_time(now + ttl)),
-                                ))
-                                .execute(conn)?;
-                            mail::enqueue(
-                                conn,
-                                now,
-                                &Mail {
-                                    to: email.clone(),
-                                    subject: format!("Habilis: invitation to {}", org.name),
-                                    body: format!(
-                                        "{inviter} invites you to join {} on Habilis as {}.\n\
-                                         Once your account exists (your supervisor creates it), open:\n\
-                                         {public_url}/invitations/accept?token={secret}\n\
-                                         The link works once and expires on {}.\n\n--\n\n\
-                                         {inviter} vous invite à rejoindre {} sur Habilis comme {}.\n\
-                                         Une fois votre compte créé (par votre encadrant), ouvrez :\n\
-                                         {public_url}/invitations/accept?token={secret}\n\
-                                         Le lien ne sert qu'une fois et expire le {}.\n",
-                                        org.name,
-                                        req.role,
-                                        (now + ttl).format("%Y-%m-%d"),
-                                        org.name,
-                                        req.role,
-                                        (now + ttl).format("%Y-%m-%d"),
-                                    ),
-                                },
-                            )?;
-                            InvitationOutcome::Invited
-                        }
+                        invite_one(conn, &st, &org, &email, req.role, &caller, now)?
                     };
                     results.push(InvitationResult { email, outcome });
                 }

@@ -11,6 +11,7 @@ mod lifecycle;
 mod mail;
 mod openapi;
 mod orgs;
+mod projects;
 mod routes;
 mod secondment;
 mod security;

@@ -13,6 +13,7 @@ use crate::helpers::*;
 #[derive(Clone, Copy)]
 enum Who {
     Novice,
+    Confirmed,
     Expert,
     Admin,
 }
@@ -241,6 +242,81 @@ fn table() -> Vec<Route> {
             ..r("POST", "/api/v1/invitations/{secret}/accept")
         },
         Route {
+            refused: Some((Who::Novice, "not in any project: an empty list", 200)),
+            ..r("GET", "/api/v1/projects")
+        },
+        Route {
+            invalid: Some(
+                json!({ "organization_id": "", "name": "", "data_class": "hds", "domain": "x", "sponsor_id": "a", "data_steward_id": "b" }),
+            ),
+            refused: Some((
+                Who::Confirmed,
+                "a `user` member may not create projects",
+                403,
+            )),
+            valid: Some(
+                json!({ "organization_id": "{org}", "name": "p", "data_class": "standard", "domain": "ecology", "sponsor_id": "{webmaster}", "data_steward_id": "{novice}" }),
+            ),
+            ..r("POST", "/api/v1/projects")
+        },
+        Route {
+            refused: Some((Who::Novice, "not granted", 404)),
+            ..r("GET", "/api/v1/projects/{project}")
+        },
+        Route {
+            invalid: Some(json!({ "name": "" })),
+            refused: Some((
+                Who::Confirmed,
+                "the data steward does not manage the project",
+                403,
+            )),
+            valid: Some(json!({ "name": "renamed" })),
+            ..r("PATCH", "/api/v1/projects/{project}")
+        },
+        Route {
+            refused: Some((
+                Who::Confirmed,
+                "the data steward does not manage the project",
+                403,
+            )),
+            ..r("DELETE", "/api/v1/projects/{project}")
+        },
+        Route {
+            refused: Some((
+                Who::Confirmed,
+                "the data steward does not manage the project",
+                403,
+            )),
+            ..r("POST", "/api/v1/projects/{project}/close")
+        },
+        Route {
+            refused: Some((Who::Novice, "not granted", 404)),
+            ..r("GET", "/api/v1/projects/{project}/participants")
+        },
+        Route {
+            invalid: Some(json!({ "email": "nope" })),
+            refused: Some((Who::Novice, "not granted", 404)),
+            valid: Some(json!({ "email": "someone@inserm.fr" })),
+            ..r("POST", "/api/v1/projects/{project}/participants")
+        },
+        Route {
+            refused: Some((Who::Novice, "not granted", 404)),
+            ..r(
+                "DELETE",
+                "/api/v1/projects/{project}/participants/{participant}",
+            )
+        },
+        Route {
+            refused: Some((Who::Novice, "nothing waits for me: an empty inbox", 200)),
+            ..r("GET", "/api/v1/approvals")
+        },
+        Route {
+            invalid: Some(json!({ "decision": "maybe" })),
+            refused: Some((Who::Novice, "not the approver", 404)),
+            valid: Some(json!({ "decision": "approve" })),
+            ..r("POST", "/api/v1/approvals/{approval}/decision")
+        },
+        Route {
             refused: Some((Who::Admin, "admins see no works: an empty list", 200)),
             ..r("GET", "/api/v1/works")
         },
@@ -318,7 +394,10 @@ fn the_table_lists_every_documented_operation() {
                 .replace("{org}", "{id}")
                 .replace("{member}", "{user_id}")
                 .replace("{invitation}", "{invitation_id}")
-                .replace("{secret}", "{token}");
+                .replace("{secret}", "{token}")
+                .replace("{project}", "{id}")
+                .replace("{participant}", "{participant_id}")
+                .replace("{approval}", "{id}");
             format!("{} {p}", r.method)
         })
         .collect();
@@ -389,17 +468,53 @@ async fn every_route_refuses_what_it_must() {
         )
         .await;
     assert_eq!(added.status(), 200);
-    for route in table() {
-        let path = route
-            .path
-            .replace("{novice}", &h.novice.id)
+    let added = app
+        .post(
+            &format!("/api/v1/organizations/{org_id}/invitations"),
+            &h.admin.access,
+            json!({ "emails": [h.expert.email], "role": "manager" }),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    // A project of that organisation: the webmaster sponsors it, the
+    // confirmed is its data steward.
+    let project: Value = app
+        .post(
+            "/api/v1/projects",
+            &h.expert.access,
+            json!({ "organization_id": org_id, "name": "Route table project", "data_class": "standard",
+                    "domain": "ecology", "sponsor_id": h.webmaster.id, "data_steward_id": h.confirmed.id }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let project_id = project["id"].as_str().expect("project id").to_owned();
+    let inbox: Value = app
+        .get("/api/v1/approvals", &h.webmaster.access)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let approval_id = inbox["items"][0]["id"]
+        .as_str()
+        .expect("approval")
+        .to_owned();
+    let fill = |text: &str| {
+        text.replace("{novice}", &h.novice.id)
             .replace("{webmaster}", &h.webmaster.id)
             .replace("{token}", &token_id)
             .replace("{work}", &work_id)
             .replace("{org}", &org_id)
             .replace("{member}", &h.confirmed.id)
             .replace("{invitation}", "none")
-            .replace("{secret}", "hinv_none");
+            .replace("{secret}", "hinv_none")
+            .replace("{project}", &project_id)
+            .replace("{participant}", "none")
+            .replace("{approval}", &approval_id)
+    };
+    for route in table() {
+        let path = fill(route.path);
         let what = format!("{} {}", route.method, route.path);
 
         if !route.public {
@@ -438,10 +553,15 @@ async fn every_route_refuses_what_it_must() {
         if let Some((who, why, status)) = route.refused {
             let s = match who {
                 Who::Novice => &h.novice,
+                Who::Confirmed => &h.confirmed,
                 Who::Expert => &h.expert,
                 Who::Admin => &h.admin,
             };
-            let body = route.valid.clone().unwrap_or_else(|| json!({}));
+            let body = route
+                .valid
+                .as_ref()
+                .map(|v| serde_json::from_str(&fill(&v.to_string())).expect("valid body"))
+                .unwrap_or_else(|| json!({}));
             let res = app
                 .request(route.method, &path, Some(&s.access), Some(body))
                 .await;

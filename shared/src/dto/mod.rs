@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod common;
 mod orgs;
+mod projects;
 mod users;
 mod works;
 
@@ -17,5 +18,6 @@ pub use audit::*;
 pub use auth::*;
 pub use common::*;
 pub use orgs::*;
+pub use projects::*;
 pub use users::*;
 pub use works::*;

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate::MAX_WEBMASTERS;
 use super::{
-    Action, Actor, Capability, Decision, OrgCapability, Policy, PriorityAccess, Profile, Relation,
-    Resource, WorkState,
+    Action, Actor, Capability, Decision, OrgCapability, Policy, PriorityAccess, Profile,
+    ProjectRelation, Relation, Resource, WorkState,
 };
 
 fn charter_required() -> Decision {
@@ -136,6 +136,23 @@ impl Policy {
                 )
             }
             Action::Org(c) => self.decide_org(actor, *c, resource),
+            Action::ProjectRead
+            | Action::ProjectReadName
+            | Action::ProjectManage
+            | Action::ProjectParticipants => self.decide_project(actor, action, resource),
+            Action::ApprovalDecide => {
+                let allowed = matches!(resource, Resource::Approval { approver: true });
+                decision(
+                    allowed,
+                    "approvals.approver".to_owned(),
+                    (if allowed {
+                        "the approver decides (SPEC §4)"
+                    } else {
+                        "only the approver named in the request decides (SPEC §4)"
+                    })
+                    .to_owned(),
+                )
+            }
             Action::UserBlock => self.decide_block(me, resource, "block"),
             Action::UserUnblock => self.decide_block(me, resource, "unblock"),
             Action::AuditRead => {
@@ -515,6 +532,71 @@ impl Policy {
                 " allows this (SPEC §4)",
             ]),
         )
+    }
+
+    /// Projects (SPEC §4): managers see and manage every project of their
+    /// organisation; members see the projects they were granted (operators:
+    /// names only); owner, sponsor and data steward see theirs and manage
+    /// who accesses it, as do managers (`org.projects.access`).
+    fn decide_project(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let Resource::Project { org_role, relation } = *resource else {
+            return no_target(action.code_str());
+        };
+        let org = Resource::Organization { role: org_role };
+        let may = |c: OrgCapability| self.decide_org(actor, c, &org).allowed;
+        let granted = relation != ProjectRelation::None;
+        let (allowed, rule, reason) = match action {
+            Action::ProjectRead => {
+                if may(OrgCapability::ProjectsReadAll) {
+                    (
+                        true,
+                        "organizations.roles.org.projects.read_all",
+                        "managers see every project of their organisation",
+                    )
+                } else if relation.answers_for_it() {
+                    (
+                        true,
+                        "projects.answerable",
+                        "owner, sponsor and data steward see their project",
+                    )
+                } else if granted && may(OrgCapability::ProjectsReadGranted) {
+                    (
+                        true,
+                        "organizations.roles.org.projects.read_granted",
+                        "members see the projects they were granted",
+                    )
+                } else {
+                    (false, "organizations.roles.org.projects.read_granted", "only managers, the people answering for a project and those granted see it")
+                }
+            }
+            Action::ProjectReadName => {
+                let allowed = may(OrgCapability::ProjectsReadAll)
+                    || relation.answers_for_it()
+                    || (granted && may(OrgCapability::ProjectsReadNames));
+                (
+                    allowed,
+                    "organizations.roles.org.projects.read_names",
+                    "the names of granted projects",
+                )
+            }
+            Action::ProjectManage => {
+                let allowed = may(OrgCapability::ProjectsManage);
+                (
+                    allowed,
+                    "organizations.roles.org.projects.manage",
+                    "managers create, rename, delete and close projects",
+                )
+            }
+            _ => {
+                let allowed = relation.answers_for_it() || may(OrgCapability::ProjectsAccess);
+                (
+                    allowed,
+                    "projects.participants",
+                    "owner, sponsor, data steward and managers decide who accesses a project",
+                )
+            }
+        };
+        decision(allowed, rule.to_owned(), cat(&[reason, " (SPEC §4)"]))
     }
 
     fn decide_work_transfer(&self, me: Profile, resource: &Resource) -> Decision {

@@ -33,7 +33,7 @@ pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
     PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
-pub use org::{OrgCapability, OrgRole, OrgRule, OrganizationsPolicy};
+pub use org::{OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation};
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{
     Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, WorkState,

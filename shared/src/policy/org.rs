@@ -256,3 +256,29 @@ impl Default for OrganizationsPolicy {
         }
     }
 }
+
+/// How the actor stands to one project (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ProjectRelation {
+    /// Who asked for it.
+    Owner,
+    Sponsor,
+    DataSteward,
+    /// Invited to it (not revoked).
+    Participant,
+    /// None of the above.
+    None,
+}
+
+impl ProjectRelation {
+    /// Owner, sponsor and data steward answer for the project: they manage
+    /// who accesses it (SPEC §4 "participants").
+    pub fn answers_for_it(self) -> bool {
+        matches!(
+            self,
+            ProjectRelation::Owner | ProjectRelation::Sponsor | ProjectRelation::DataSteward
+        )
+    }
+}

@@ -633,7 +633,7 @@ fn syntax_errors_are_reported() {
 fn action_codes_round_trip() {
     let all = Action::all();
     // … + org.create + the 12 rows of the SPEC §4 organisation table.
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 12);
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 12 + 5);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         assert_eq!(a.code(), code);
@@ -1033,4 +1033,52 @@ fn an_organisation_role_never_grants_what_the_profile_forbids() {
             .decide(&accepted(Profile::Expert), &Action::Org(C::Annotate), &user)
             .allowed
     );
+}
+
+#[test]
+fn project_decisions_follow_the_role_and_the_relation() {
+    use super::{OrgRole::*, ProjectRelation as R};
+    let policy = Policy::default();
+    let expert = accepted(Profile::Expert);
+    let ask = |action: Action, org_role: Option<super::OrgRole>, relation: R| {
+        policy
+            .decide(&expert, &action, &Resource::Project { org_role, relation })
+            .allowed
+    };
+    // (org role, relation) → read, read name, manage, participants.
+    let table = [
+        (Some(Manager), R::None, [true, true, true, true]),
+        (
+            Some(Contributor),
+            R::Participant,
+            [true, true, false, false],
+        ),
+        (Some(Contributor), R::None, [false, false, false, false]),
+        (Some(User), R::Participant, [true, true, false, false]),
+        (Some(Operator), R::Participant, [false, true, false, false]),
+        (Some(Operator), R::None, [false, false, false, false]),
+        (None, R::Sponsor, [true, true, false, true]),
+        (None, R::DataSteward, [true, true, false, true]),
+        (Some(User), R::Owner, [true, true, false, true]),
+        (None, R::None, [false, false, false, false]),
+    ];
+    for (role, rel, expected) in table {
+        let got = [
+            ask(Action::ProjectRead, role, rel),
+            ask(Action::ProjectReadName, role, rel),
+            ask(Action::ProjectManage, role, rel),
+            ask(Action::ProjectParticipants, role, rel),
+        ];
+        assert_eq!(got, expected, "{role:?} {rel:?}");
+    }
+    let decide = |approver: bool| {
+        policy
+            .decide(
+                &expert,
+                &Action::ApprovalDecide,
+                &Resource::Approval { approver },
+            )
+            .allowed
+    };
+    assert!(decide(true) && !decide(false));
 }

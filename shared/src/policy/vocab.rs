@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::org::{OrgCapability, OrgRole};
+use super::org::{OrgCapability, OrgRole, ProjectRelation};
 
 /// A string that is not one of the known codes (profile, capability or action).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -338,6 +338,18 @@ pub enum Action {
     /// `org.*`: a row of the SPEC §4 organisation-role table; resource =
     /// [`Resource::Organization`].
     Org(OrgCapability),
+    /// `project.read`: a project's details; resource = [`Resource::Project`].
+    ProjectRead,
+    /// `project.read_name`: that a project exists, by name (operators).
+    ProjectReadName,
+    /// `project.manage`: edit, delete, close a project (managers).
+    ProjectManage,
+    /// `project.participants`: invite and revoke participants (owner,
+    /// sponsor, data steward; managers of the organisation).
+    ProjectParticipants,
+    /// `approval.decide`: decide an approval one is the approver of;
+    /// resource = [`Resource::Approval`].
+    ApprovalDecide,
 }
 
 /// The life of a work (SPEC §5): draft → unpublished → published.
@@ -380,7 +392,7 @@ impl WorkState {
 }
 
 /// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 56] = [
+pub const ACTION_CODES: [&str; 61] = [
     "charter.sign",
     "results.read",
     "data.download",
@@ -437,6 +449,11 @@ pub const ACTION_CODES: [&str; 56] = [
     "org.processing.launch",
     "org.annotate",
     "org.files.delete",
+    "project.read",
+    "project.read_name",
+    "project.manage",
+    "project.participants",
+    "approval.decide",
 ];
 
 /// `user.create.<p>` for a profile; `user.create.public` exists as a code
@@ -502,6 +519,11 @@ impl Action {
             Action::WorkTransfer => "work.transfer",
             Action::OrgCreate => "org.create",
             Action::Org(c) => c.code(),
+            Action::ProjectRead => "project.read",
+            Action::ProjectReadName => "project.read_name",
+            Action::ProjectManage => "project.manage",
+            Action::ProjectParticipants => "project.participants",
+            Action::ApprovalDecide => "approval.decide",
         }
     }
 
@@ -548,6 +570,13 @@ impl Action {
             Action::OrgCreate,
         ]);
         v.extend(OrgCapability::ALL.into_iter().map(Action::Org));
+        v.extend([
+            Action::ProjectRead,
+            Action::ProjectReadName,
+            Action::ProjectManage,
+            Action::ProjectParticipants,
+            Action::ApprovalDecide,
+        ]);
         v
     }
 }
@@ -602,6 +631,11 @@ impl FromStr for Action {
             "user.second" => Action::UserSecond,
             "work.transfer" => Action::WorkTransfer,
             "org.create" => Action::OrgCreate,
+            "project.read" => Action::ProjectRead,
+            "project.read_name" => Action::ProjectReadName,
+            "project.manage" => Action::ProjectManage,
+            "project.participants" => Action::ProjectParticipants,
+            "approval.decide" => Action::ApprovalDecide,
             other => other.parse().map(Action::Org).map_err(|_| unknown())?,
         })
     }
@@ -711,6 +745,14 @@ pub enum Resource {
     },
     /// One organisation: the actor's role in it, if a member.
     Organization { role: Option<OrgRole> },
+    /// One project: the actor's role in its organisation and how the actor
+    /// stands to the project.
+    Project {
+        org_role: Option<OrgRole>,
+        relation: ProjectRelation,
+    },
+    /// One approval: whether the actor is the approver it waits for.
+    Approval { approver: bool },
 }
 
 /// Who asks: the facts about the caller `decide` needs.
