@@ -140,6 +140,20 @@ pub async fn authz_check(
                     }
                     resource
                 }
+                Some(AuthzResource::Project { id }) => {
+                    let project =
+                        crate::projects::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
+                    let resource = crate::projects::resource(conn, &project, &caller)?;
+                    // Do not confirm that an invisible project exists.
+                    if !st
+                        .policy
+                        .decide(&caller.actor(&st), &Action::ProjectReadName, &resource)
+                        .allowed
+                    {
+                        return Err(ApiError::not_found());
+                    }
+                    resource
+                }
             };
             Ok(st.policy.decide(&caller.actor(&st), &action, &resource))
         })

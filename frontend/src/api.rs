@@ -147,6 +147,12 @@ impl Client {
         res.json().await.map_err(network)
     }
 
+    /// A text answer (CSV).
+    pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
+        let res = self.exchange(Method::GET, path, None).await?;
+        res.text().await.map_err(network)
+    }
+
     /// For answers without a body (204).
     pub async fn post_empty(&self, path: &str, body: Option<Value>) -> Result<(), Failure> {
         self.exchange(Method::POST, path, body).await.map(drop)

@@ -114,6 +114,9 @@ fn Nav() -> Html {
                 <Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>>
                 <Link<Route> to={Route::People}>{ session.t("nav.people") }</Link<Route>>
                 <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
+                <Link<Route> to={Route::Organizations}>{ session.t("nav.organizations") }</Link<Route>>
+                <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
+                <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
                 <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
                 if session.allows(Action::AuditRead) {
                     <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
@@ -213,6 +216,12 @@ fn Guard(p: &GuardProps) -> Html {
         Route::Person { id } => html! { <pages::people::Person {id} /> },
         Route::Works => html! { <pages::works::Works /> },
         Route::Work { id } => html! { <pages::works::Work {id} /> },
+        Route::Organizations => html! { <pages::orgs::Organizations /> },
+        Route::Organization { id } => html! { <pages::orgs::Organization {id} /> },
+        Route::AcceptInvitation => html! { <pages::orgs::AcceptInvitation /> },
+        Route::Projects => html! { <pages::projects::Projects /> },
+        Route::Project { id } => html! { <pages::projects::Project {id} /> },
+        Route::Approvals => html! { <pages::projects::Approvals /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

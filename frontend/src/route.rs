@@ -24,6 +24,18 @@ pub enum Route {
     Works,
     #[at("/works/:id")]
     Work { id: String },
+    #[at("/organizations")]
+    Organizations,
+    #[at("/organizations/:id")]
+    Organization { id: String },
+    #[at("/invitations/accept")]
+    AcceptInvitation,
+    #[at("/projects")]
+    Projects,
+    #[at("/projects/:id")]
+    Project { id: String },
+    #[at("/approvals")]
+    Approvals,
     #[at("/policy")]
     Policy,
     #[at("/audit")]

@@ -47,6 +47,12 @@ impl Session {
 
     /// The caller's view of the policy decision (the server decides again).
     pub fn decide(&self, action: Action) -> Option<Decision> {
+        self.decide_on(action, Resource::None)
+    }
+
+    /// Same, about a resource whose facts the page knows (e.g. my role in
+    /// an organisation).
+    pub fn decide_on(&self, action: Action, resource: Resource) -> Option<Decision> {
         let me = self.me.as_ref()?;
         let policy = self.policy.as_ref()?;
         let actor = Actor {
@@ -58,11 +64,15 @@ impl Session {
                 .and_then(|p| p.charter_version.as_deref())
                 == Some(policy.charter_version.as_str()),
         };
-        Some(policy.decide(&actor, &action, &Resource::None))
+        Some(policy.decide(&actor, &action, &resource))
     }
 
     pub fn allows(&self, action: Action) -> bool {
         self.decide(action).is_some_and(|d| d.allowed)
+    }
+
+    pub fn allows_on(&self, action: Action, resource: Resource) -> bool {
+        self.decide_on(action, resource).is_some_and(|d| d.allowed)
     }
 }
 

@@ -5,9 +5,11 @@ pub mod activate;
 pub mod audit;
 pub mod home;
 pub mod lifecycle;
+pub mod orgs;
 pub mod password;
 pub mod people;
 pub mod policy;
+pub mod projects;
 pub mod signin;
 pub mod works;
 

@@ -72,6 +72,8 @@ pub enum AuthzResource {
     User { id: String },
     /// A work, by id.
     Work { id: String },
+    /// A project, by id.
+    Project { id: String },
 }
 
 /// A personal access token as listed (the secret is never shown again).

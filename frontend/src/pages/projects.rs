@@ -1,0 +1,539 @@
+//! Projects (issue 6): the list and the request form, a project's page with
+//! its state history, participants (invite, revoke) and closing, and the
+//! approvals inbox of sponsors and data stewards.
+
+use habilis_shared::dto::{
+    ApprovalList, ApprovalView, OrganizationList, ParticipantList, ParticipantState,
+    ParticipantView, ProjectList, ProjectState, ProjectView,
+};
+use habilis_shared::policy::{Action, OrgCapability, Resource};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::Failure;
+use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::pages::works::{use_people, PersonLink};
+use crate::route::Route;
+use crate::state::{use_session, use_title, Session};
+
+fn state_label(session: &Session, s: Option<ProjectState>) -> String {
+    s.map(|s| session.t(&format!("project_state.{}", s.as_str())))
+        .unwrap_or_else(|| "—".into())
+}
+
+#[derive(Properties, PartialEq)]
+struct ChoiceProps {
+    id: AttrValue,
+    label: String,
+    options: Vec<(String, String)>,
+    value: String,
+    onchange: Callback<String>,
+    #[prop_or_default]
+    errors: Vec<String>,
+}
+
+/// A labelled `<select>` over (value, label) pairs, with a blank first choice.
+#[function_component]
+fn Choice(p: &ChoiceProps) -> Html {
+    let onchange = {
+        let cb = p.onchange.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            cb.emit(el.value());
+        })
+    };
+    html! {
+        <div class={classes!("field", (!p.errors.is_empty()).then_some("invalid"))}>
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            <select id={p.id.clone()} {onchange}>
+                <option value="" selected={p.value.is_empty()}>{ "—" }</option>
+                { for p.options.iter().map(|(v, l)| html! {
+                    <option value={v.clone()} selected={p.value == *v}>{ l }</option>
+                }) }
+            </select>
+            if !p.errors.is_empty() { <p class="field-error" role="alert">{ p.errors.join(" ") }</p> }
+        </div>
+    }
+}
+
+#[function_component]
+pub fn Projects() -> Html {
+    let session = use_session();
+    use_title(session.t("projects.title"));
+    let people = use_people();
+    let list = use_state(|| None::<ProjectList>);
+    let orgs = use_state(Vec::<(String, String)>::new);
+    let failure = use_state(|| None::<Failure>);
+    let create_failure = use_state(|| None::<Failure>);
+    let reload = use_state(|| 0u32);
+    let org = use_state(String::new);
+    let name = use_state(String::new);
+    let data_class = use_state(|| "standard".to_owned());
+    let domain = use_state(String::new);
+    let description = use_state(String::new);
+    let sponsor = use_state(String::new);
+    let steward = use_state(String::new);
+    {
+        let (session, list, orgs, failure) =
+            (session.clone(), list.clone(), orgs.clone(), failure.clone());
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match session.client.get::<ProjectList>("/projects").await {
+                    Ok(l) => list.set(Some(l)),
+                    Err(f) => failure.set(Some(f)),
+                }
+                // The organisations where the policy lets me request projects.
+                if let Ok(l) = session
+                    .client
+                    .get::<OrganizationList>("/organizations")
+                    .await
+                {
+                    orgs.set(
+                        l.items
+                            .into_iter()
+                            .filter(|o| {
+                                session.allows_on(
+                                    Action::Org(OrgCapability::ProjectsManage),
+                                    Resource::Organization { role: o.my_role },
+                                )
+                            })
+                            .map(|o| (o.id, o.name))
+                            .collect(),
+                    );
+                }
+            });
+        });
+    }
+    let onsubmit = {
+        let s = session.clone();
+        let (org, name, data_class, domain, description, sponsor, steward, create_failure, reload) = (
+            org.clone(),
+            name.clone(),
+            data_class.clone(),
+            domain.clone(),
+            description.clone(),
+            sponsor.clone(),
+            steward.clone(),
+            create_failure.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = serde_json::json!({
+                "organization_id": *org, "name": *name, "data_class": *data_class, "domain": *domain,
+                "description": *description, "sponsor_id": *sponsor, "data_steward_id": *steward,
+            });
+            let (session, create_failure, reload, name) = (
+                s.clone(),
+                create_failure.clone(),
+                reload.clone(),
+                name.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match session.client.post::<ProjectView>("/projects", body).await {
+                    Ok(_) => {
+                        create_failure.set(None);
+                        name.set(String::new());
+                        reload.set(*reload + 1);
+                    }
+                    Err(f) => create_failure.set(Some(f)),
+                }
+            });
+        })
+    };
+    let lang = session.lang;
+    let domains: Vec<(String, String)> = session
+        .policy
+        .as_ref()
+        .map(|p| {
+            p.organizations
+                .project_domains
+                .iter()
+                .map(|d| (d.clone(), d.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let me = session
+        .me
+        .as_ref()
+        .map(|m| m.user.id.clone())
+        .unwrap_or_default();
+    let persons: Vec<(String, String)> = people
+        .iter()
+        .filter(|(id, _)| **id != me)
+        .map(|(id, n)| (id.clone(), n.clone()))
+        .collect();
+    let set = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |v: String| h.set(v))
+    };
+    let items = list.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+    html! {
+        <section>
+            <h1>{ session.t("projects.title") }</h1>
+            <ProblemMessage failure={(*failure).clone()} />
+            if !orgs.is_empty() {
+                <form {onsubmit} class="card" novalidate=true>
+                    <h2>{ session.t("projects.new") }</h2>
+                    <p class="hint">{ session.t("projects.new_hint") }</p>
+                    <ProblemMessage failure={(*create_failure).clone()} />
+                    <Choice id="project-org" label={session.t("projects.organization")} options={(*orgs).clone()} value={(*org).clone()}
+                        errors={field_errors(lang, &create_failure, "organization_id")} onchange={set(&org)} />
+                    <Field id="project-name" label={session.t("projects.name")} value={(*name).clone()} required=true
+                        errors={field_errors(lang, &create_failure, "name")} oninput={set(&name)} />
+                    <Choice id="project-class" label={session.t("projects.data_class")}
+                        options={vec![("standard".to_owned(), session.t("data_class.standard")), ("hds".to_owned(), session.t("data_class.hds"))]}
+                        value={(*data_class).clone()} onchange={set(&data_class)} />
+                    <Choice id="project-domain" label={session.t("projects.domain")} options={domains} value={(*domain).clone()}
+                        errors={field_errors(lang, &create_failure, "domain")} onchange={set(&domain)} />
+                    <Field id="project-description" label={session.t("projects.description")} value={(*description).clone()}
+                        oninput={set(&description)} />
+                    <Choice id="project-sponsor" label={session.t("projects.sponsor")} options={persons.clone()} value={(*sponsor).clone()}
+                        errors={field_errors(lang, &create_failure, "sponsor_id")} onchange={set(&sponsor)} />
+                    <Choice id="project-steward" label={session.t("projects.steward")} options={persons} value={(*steward).clone()}
+                        errors={field_errors(lang, &create_failure, "data_steward_id")} onchange={set(&steward)} />
+                    <button type="submit">{ session.t("projects.create") }</button>
+                </form>
+            }
+            <table id="projects">
+                <caption>{ session.t("projects.caption") }</caption>
+                <thead><tr>
+                    <th scope="col">{ session.t("projects.name") }</th>
+                    <th scope="col">{ session.t("people.state") }</th>
+                    <th scope="col">{ session.t("projects.domain") }</th>
+                </tr></thead>
+                <tbody>
+                { for items.iter().map(|p| html! {
+                    <tr>
+                        <td><Link<Route> to={Route::Project { id: p.id.clone() }}>{ &p.name }</Link<Route>></td>
+                        <td>{ state_label(&session, p.state) }</td>
+                        <td>{ p.domain.clone().unwrap_or_else(|| "—".into()) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if list.as_ref().is_some_and(|l| l.items.is_empty()) { <p>{ session.t("projects.none") }</p> }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProjectProps {
+    pub id: String,
+}
+
+#[function_component]
+pub fn Project(p: &ProjectProps) -> Html {
+    let session = use_session();
+    let people = use_people();
+    let project = use_state(|| None::<ProjectView>);
+    let participants = use_state(|| None::<Vec<ParticipantView>>);
+    let can_manage_access = use_state(|| false);
+    let can_manage = use_state(|| false);
+    let failure = use_state(|| None::<Failure>);
+    let reload = use_state(|| 0u32);
+    let email = use_state(String::new);
+    use_title(
+        project
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| session.t("projects.title")),
+    );
+    {
+        let (session, project, participants, can_manage_access, can_manage, failure) = (
+            session.clone(),
+            project.clone(),
+            participants.clone(),
+            can_manage_access.clone(),
+            can_manage.clone(),
+            failure.clone(),
+        );
+        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match session
+                    .client
+                    .get::<ProjectView>(&format!("/projects/{id}"))
+                    .await
+                {
+                    Ok(v) => project.set(Some(v)),
+                    Err(f) => {
+                        failure.set(Some(f));
+                        return;
+                    }
+                }
+                participants.set(
+                    session
+                        .client
+                        .get::<ParticipantList>(&format!("/projects/{id}/participants"))
+                        .await
+                        .ok()
+                        .map(|l| l.items),
+                );
+                let res = serde_json::json!({ "type": "project", "id": id });
+                can_manage_access.set(
+                    session
+                        .client
+                        .allowed("project.participants", res.clone())
+                        .await,
+                );
+                can_manage.set(session.client.allowed("project.manage", res).await);
+            });
+        });
+    }
+    let Some(v) = (*project).clone() else {
+        return html! { <section><ProblemMessage failure={(*failure).clone()} /></section> };
+    };
+    let on_invite = {
+        let (session, email, failure, reload, id) = (
+            session.clone(),
+            email.clone(),
+            failure.clone(),
+            reload.clone(),
+            v.id.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = serde_json::json!({ "email": *email });
+            let (session, email, failure, reload, id) = (
+                session.clone(),
+                email.clone(),
+                failure.clone(),
+                reload.clone(),
+                id.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match session
+                    .client
+                    .post::<ParticipantView>(&format!("/projects/{id}/participants"), body)
+                    .await
+                {
+                    Ok(_) => {
+                        failure.set(None);
+                        email.set(String::new());
+                        reload.set(*reload + 1);
+                    }
+                    Err(f) => failure.set(Some(f)),
+                }
+            });
+        })
+    };
+    let on_revoke = {
+        let (session, failure, reload, id) = (
+            session.clone(),
+            failure.clone(),
+            reload.clone(),
+            v.id.clone(),
+        );
+        Callback::from(move |pid: String| {
+            let (session, failure, reload, path) = (
+                session.clone(),
+                failure.clone(),
+                reload.clone(),
+                format!("/projects/{id}/participants/{pid}"),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match session.client.delete(&path).await {
+                    Ok(()) => reload.set(*reload + 1),
+                    Err(f) => failure.set(Some(f)),
+                }
+            });
+        })
+    };
+    let on_close = {
+        let (session, failure, reload, id) = (
+            session.clone(),
+            failure.clone(),
+            reload.clone(),
+            v.id.clone(),
+        );
+        Callback::from(move |_| {
+            let (session, failure, reload, path) = (
+                session.clone(),
+                failure.clone(),
+                reload.clone(),
+                format!("/projects/{id}/close"),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match session
+                    .client
+                    .post::<ProjectView>(&path, serde_json::json!({}))
+                    .await
+                {
+                    Ok(_) => reload.set(*reload + 1),
+                    Err(f) => failure.set(Some(f)),
+                }
+            });
+        })
+    };
+    let lang = session.lang;
+    let link = |id: &Option<String>| match id {
+        Some(i) => html! { <PersonLink id={i.clone()} people={(*people).clone()} /> },
+        None => html! { "—" },
+    };
+    html! {
+        <section>
+            <h1>{ &v.name }</h1>
+            <ProblemMessage failure={(*failure).clone()} />
+            if v.names_only {
+                <p id="names-only">{ session.t("projects.names_only") }</p>
+            } else {
+                <dl class="facts">
+                    <dt>{ session.t("people.state") }</dt><dd id="project-state">{ state_label(&session, v.state) }</dd>
+                    <dt>{ session.t("projects.data_class") }</dt><dd>{ v.data_class.map(|c| session.t(&format!("data_class.{}", c.as_str()))).unwrap_or_default() }</dd>
+                    <dt>{ session.t("projects.domain") }</dt><dd>{ v.domain.clone().unwrap_or_default() }</dd>
+                    <dt>{ session.t("projects.owner") }</dt><dd>{ link(&v.owner_id) }</dd>
+                    <dt>{ session.t("projects.sponsor") }</dt><dd>{ link(&v.sponsor_id) }</dd>
+                    <dt>{ session.t("projects.steward") }</dt><dd>{ link(&v.data_steward_id) }</dd>
+                </dl>
+                if let Some(d) = &v.description { if !d.is_empty() { <p>{ d }</p> } }
+                if *can_manage && v.state == Some(ProjectState::Active) {
+                    <p><button type="button" class="secondary" id="close-project" onclick={on_close}>{ session.t("projects.close") }</button></p>
+                }
+                <h2>{ session.t("projects.history") }</h2>
+                <ol id="history">
+                    { for v.history.iter().map(|e| html! {
+                        <li>
+                            <When at={e.at} time=true />{ " — " }{ session.t(&format!("project_event.{}", e.kind)) }{ " — " }
+                            <PersonLink id={e.actor_id.clone()} people={(*people).clone()} />
+                            if let Some(c) = &e.comment { { format!(" « {c} »") } }
+                        </li>
+                    }) }
+                </ol>
+                <h2>{ session.t("projects.participants") }</h2>
+                if let Some(list) = &*participants {
+                    if list.is_empty() {
+                        <p>{ session.t("projects.no_participants") }</p>
+                    } else {
+                        <table id="participants">
+                            <thead><tr>
+                                <th scope="col">{ session.t("people.email") }</th>
+                                <th scope="col">{ session.t("people.state") }</th>
+                                <th scope="col">{ session.t("projects.invited_by") }</th>
+                                <th scope="col">{ session.t("orgs.invited_on") }</th>
+                                if *can_manage_access { <th scope="col">{ session.t("orgs.actions") }</th> }
+                            </tr></thead>
+                            <tbody>
+                            { for list.iter().map(|x| {
+                                let pid = x.id.clone();
+                                html! {
+                                    <tr>
+                                        <td>{ &x.email }</td>
+                                        <td>{ session.t(&format!("participant.{}", x.state.as_str())) }</td>
+                                        <td><PersonLink id={x.invited_by.clone()} people={(*people).clone()} /></td>
+                                        <td><When at={x.invited_at} /></td>
+                                        if *can_manage_access {
+                                            <td>
+                                                if x.state != ParticipantState::Revoked {
+                                                    <button type="button" class="secondary" onclick={let r = on_revoke.clone(); Callback::from(move |_| r.emit(pid.clone()))}>{ session.t("orgs.revoke") }</button>
+                                                }
+                                            </td>
+                                        }
+                                    </tr>
+                                }
+                            }) }
+                            </tbody>
+                        </table>
+                    }
+                }
+                if *can_manage_access {
+                    <form class="inline" onsubmit={on_invite} novalidate=true>
+                        <Field id="participant-email" kind="email" label={session.t("projects.invite_email")} value={(*email).clone()}
+                            errors={field_errors(lang, &failure, "email")}
+                            oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
+                        <button type="submit" class="secondary">{ session.t("projects.invite") }</button>
+                    </form>
+                }
+            }
+            <p><Link<Route> to={Route::Projects}>{ session.t("projects.back") }</Link<Route>></p>
+        </section>
+    }
+}
+
+/// My approvals inbox: approve, or reject with a comment.
+#[function_component]
+pub fn Approvals() -> Html {
+    let session = use_session();
+    use_title(session.t("approvals.title"));
+    let list = use_state(|| None::<ApprovalList>);
+    let failure = use_state(|| None::<Failure>);
+    let reload = use_state(|| 0u32);
+    let comments = use_state(std::collections::BTreeMap::<String, String>::new);
+    {
+        let (session, list, failure) = (session.clone(), list.clone(), failure.clone());
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match session.client.get::<ApprovalList>("/approvals").await {
+                    Ok(l) => list.set(Some(l)),
+                    Err(f) => failure.set(Some(f)),
+                }
+            });
+        });
+    }
+    let decide = {
+        let (session, failure, reload, comments) = (
+            session.clone(),
+            failure.clone(),
+            reload.clone(),
+            comments.clone(),
+        );
+        Callback::from(move |(id, decision): (String, &'static str)| {
+            let comment = comments.get(&id).cloned().unwrap_or_default();
+            let body = serde_json::json!({ "decision": decision, "comment": comment });
+            let (session, failure, reload) = (session.clone(), failure.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match session
+                    .client
+                    .post::<ApprovalView>(&format!("/approvals/{id}/decision"), body)
+                    .await
+                {
+                    Ok(_) => {
+                        failure.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(f) => failure.set(Some(f)),
+                }
+            });
+        })
+    };
+    let lang = session.lang;
+    let items = list.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+    html! {
+        <section>
+            <h1>{ session.t("approvals.title") }</h1>
+            <p>{ session.t("approvals.intro") }</p>
+            <ProblemMessage failure={(*failure).clone()} />
+            if list.as_ref().is_some_and(|l| l.items.is_empty()) {
+                <p id="inbox-empty">{ session.t("approvals.none") }</p>
+            }
+            { for items.iter().map(|a| {
+                let id = a.id.clone();
+                let field = format!("comment-{}", a.id);
+                html! {
+                    <article class="card approval">
+                        <h2>
+                            if a.subject_type == "project" {
+                                <Link<Route> to={Route::Project { id: a.subject_id.clone() }}>{ &a.subject_name }</Link<Route>>
+                            } else {
+                                { &a.subject_name }
+                            }
+                        </h2>
+                        <p>{ crate::i18n::fill(&session.t("approvals.as"), &[("role", &session.t(&format!("approver.{}", a.approver_role)))]) }{ " · " }<When at={a.requested_at} /></p>
+                        <Field id={field} label={session.t("approvals.comment")} value={comments.get(&a.id).cloned().unwrap_or_default()}
+                            errors={field_errors(lang, &failure, "comment")}
+                            oninput={let c = comments.clone(); let i = id.clone(); Callback::from(move |v: String| {
+                                let mut m = (*c).clone();
+                                m.insert(i.clone(), v);
+                                c.set(m);
+                            })} />
+                        <div class="actions">
+                            <button type="button" onclick={let d = decide.clone(); let i = id.clone(); Callback::from(move |_| d.emit((i.clone(), "approve")))}>{ session.t("approvals.approve") }</button>
+                            <button type="button" class="danger" onclick={let d = decide.clone(); let i = id.clone(); Callback::from(move |_| d.emit((i.clone(), "reject")))}>{ session.t("approvals.reject") }</button>
+                        </div>
+                    </article>
+                }
+            }) }
+        </section>
+    }
+}
