@@ -427,9 +427,9 @@ pub fn Organization(p: &OrgProps) -> Html {
                             if manages {
                                 <td class="actions">
                                     if blocked {
-                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "unblock", None)))}>{ session.t("people.unblock") }</button>
+                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "unblock", None)))}>{ session.t("orgs.unblock") }</button>
                                     } else {
-                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "block", None)))}>{ session.t("people.block") }</button>
+                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "block", None)))}>{ session.t("orgs.block") }</button>
                                     }
                                     <button type="button" class="danger" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "remove", None)))}>{ session.t("orgs.remove") }</button>
                                 </td>

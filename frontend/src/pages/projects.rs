@@ -3,8 +3,8 @@
 //! approvals inbox of sponsors and data stewards.
 
 use habilis_shared::dto::{
-    ApprovalList, ApprovalView, OrganizationList, ParticipantList, ParticipantState,
-    ParticipantView, ProjectList, ProjectState, ProjectView,
+    ApprovalList, ApprovalView, MemberList, MembershipState, OrganizationList, ParticipantList,
+    ParticipantState, ParticipantView, ProjectList, ProjectState, ProjectView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use web_sys::HtmlSelectElement;
@@ -61,7 +61,6 @@ fn Choice(p: &ChoiceProps) -> Html {
 pub fn Projects() -> Html {
     let session = use_session();
     use_title(session.t("projects.title"));
-    let people = use_people();
     let list = use_state(|| None::<ProjectList>);
     let orgs = use_state(Vec::<(String, String)>::new);
     let failure = use_state(|| None::<Failure>);
@@ -74,6 +73,43 @@ pub fn Projects() -> Html {
     let description = use_state(String::new);
     let sponsor = use_state(String::new);
     let steward = use_state(String::new);
+    // Sponsor and data steward are chosen among the organisation's members.
+    let members = use_state(Vec::<(String, String)>::new);
+    {
+        let (session, members) = (session.clone(), members.clone());
+        use_effect_with((*org).clone(), move |org| {
+            let org = org.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if org.is_empty() {
+                    members.set(Vec::new());
+                    return;
+                }
+                if let Ok(l) = session
+                    .client
+                    .get::<MemberList>(&format!("/organizations/{org}/members"))
+                    .await
+                {
+                    let me = session
+                        .me
+                        .as_ref()
+                        .map(|m| m.user.id.clone())
+                        .unwrap_or_default();
+                    members.set(
+                        l.items
+                            .into_iter()
+                            .filter(|m| m.user_id != me && m.state == MembershipState::Active)
+                            .map(|m| {
+                                (
+                                    m.user_id,
+                                    format!("{} {} <{}>", m.first_name, m.last_name, m.email),
+                                )
+                            })
+                            .collect(),
+                    );
+                }
+            });
+        });
+    }
     {
         let (session, list, orgs, failure) =
             (session.clone(), list.clone(), orgs.clone(), failure.clone());
@@ -154,16 +190,7 @@ pub fn Projects() -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let me = session
-        .me
-        .as_ref()
-        .map(|m| m.user.id.clone())
-        .unwrap_or_default();
-    let persons: Vec<(String, String)> = people
-        .iter()
-        .filter(|(id, _)| **id != me)
-        .map(|(id, n)| (id.clone(), n.clone()))
-        .collect();
+    let persons: Vec<(String, String)> = (*members).clone();
     let set = |h: &UseStateHandle<String>| {
         let h = h.clone();
         Callback::from(move |v: String| h.set(v))
@@ -193,6 +220,7 @@ pub fn Projects() -> Html {
                         errors={field_errors(lang, &create_failure, "sponsor_id")} onchange={set(&sponsor)} />
                     <Choice id="project-steward" label={session.t("projects.steward")} options={persons} value={(*steward).clone()}
                         errors={field_errors(lang, &create_failure, "data_steward_id")} onchange={set(&steward)} />
+                    <p class="hint">{ session.t("projects.approvers_hint") }</p>
                     <button type="submit">{ session.t("projects.create") }</button>
                 </form>
             }

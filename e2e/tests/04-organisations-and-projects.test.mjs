@@ -1,0 +1,206 @@
+// Scenario 4 (issue 6): a manager invites three addresses in one paste (one
+// invalid); a confirmed scientist, made manager, requests a project naming
+// a sponsor and a data steward; both approve from their inbox; the project
+// turns active; the owner invites a participant, then revokes them; the
+// members CSV downloads with the expected lines.
+//
+// The organisation and the accounts (random e-mails) are set up through the
+// API; everything the story is about happens in the browser.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe } from 'node:test';
+
+import {
+  adminToken,
+  apiOk,
+  expectPath,
+  hasText,
+  launch,
+  login,
+  nav,
+  newPassword,
+  open,
+  pageErrors,
+  person,
+  shot,
+  signIn,
+  stepper,
+  suffix,
+  visible,
+} from './helpers.mjs';
+
+const sfx = suffix();
+
+/** Creates an account as `token` and settles its password. */
+async function account(token, first, last, profile) {
+  const email = `s4.${last.toLowerCase()}.${sfx}@inserm.fr`;
+  const created = await apiOk('POST', '/users', {
+    token,
+    body: { first_name: first, last_name: `${last}-${sfx}`, email, profile },
+  });
+  const password = newPassword(last);
+  const first_pair = await login(email, created.initial_password);
+  await apiOk('POST', '/auth/password', {
+    token: first_pair.access_token,
+    body: { current_password: created.initial_password, new_password: password },
+  });
+  const pair = await login(email, password);
+  return { id: created.user.id, name: `${first} ${last}-${sfx}`, email, password, token: pair.access_token };
+}
+
+async function signedIn(browser, who, label) {
+  const { page } = await person(browser, label);
+  await signIn(page, who.email, who.password);
+  await expectPath(page, '/');
+  return page;
+}
+
+describe('organisations, projects, approvals, participants, CSV', () => {
+  const step = stepper();
+  let browser;
+  let manager;
+  let confirmed;
+  let sponsor;
+  let steward;
+  let guest;
+  let orgId;
+  const orgName = `Marine Lab ${sfx}`;
+  const projectName = `Plankton survey ${sfx}`;
+  const newcomer = `s4.newcomer.${sfx}@inserm.fr`;
+  const pages = {};
+
+  before(async () => {
+    browser = await launch();
+    const admin = await adminToken();
+    manager = await account(admin, 'Mona', 'Manager', 'expert');
+    sponsor = await account(admin, 'Sam', 'Sponsor', 'expert');
+    steward = await account(admin, 'Dana', 'Steward', 'expert');
+    confirmed = await account(manager.token, 'Cyril', 'Confirmed', 'confirmed');
+    guest = await account(manager.token, 'Gus', 'Guest', 'confirmed');
+    const org = await apiOk('POST', '/organizations', { token: admin, body: { name: orgName } });
+    orgId = org.id;
+    await apiOk('POST', `/organizations/${orgId}/invitations`, {
+      token: admin,
+      body: { emails: [manager.email], role: 'manager' },
+    });
+    await apiOk('POST', `/organizations/${orgId}/invitations`, {
+      token: admin,
+      body: { emails: `${sponsor.email}; ${steward.email}`, role: 'user' },
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  step('the manager invites three addresses in one paste, one of them invalid', async () => {
+    const page = await signedIn(browser, manager, 'manager');
+    pages.manager = page;
+    await nav(page).getByRole('link', { name: 'Organisations' }).click();
+    await expectPath(page, '/organizations');
+    await page.getByRole('link', { name: orgName }).click();
+    await visible(page.getByRole('heading', { name: orgName, level: 1 }));
+    await page
+      .getByLabel('E-mail addresses', { exact: true })
+      .fill(`${confirmed.email} ;\n not-an-address ; ${newcomer}`);
+    await page.locator('#invite-role').selectOption('contributor');
+    await shot(page, '41-bulk-invitation');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const results = page.locator('#invite-results tbody tr');
+    await visible(results.first());
+    assert.equal(await results.count(), 3);
+    await hasText(page.locator('#invite-results tr', { hasText: confirmed.email }).locator('td').nth(1), /^added/);
+    await hasText(page.locator('#invite-results tr', { hasText: 'not-an-address' }).locator('td').nth(1), /not a valid/);
+    await hasText(page.locator('#invite-results tr', { hasText: newcomer }).locator('td').nth(1), /^invited/);
+    await visible(page.locator('#pending-invitations tr', { hasText: newcomer }));
+    // The confirmed becomes a manager, so that they may request projects.
+    await page.locator(`#role-${confirmed.id}`).selectOption('manager');
+    await hasText(page.locator('#members tr', { hasText: confirmed.email }).locator('select'), /manager/);
+    await shot(page, '42-members-and-roles');
+  });
+
+  step('the confirmed requests a project naming a sponsor and a data steward', async () => {
+    const page = await signedIn(browser, confirmed, 'confirmed');
+    pages.confirmed = page;
+    await nav(page).getByRole('link', { name: 'Projects' }).click();
+    await expectPath(page, '/projects');
+    await page.getByLabel('Organisation', { exact: true }).selectOption({ label: orgName });
+    await page.getByLabel('Name', { exact: true }).fill(projectName);
+    await page.getByLabel('Data class', { exact: true }).selectOption('hds');
+    await page.getByLabel('Research domain', { exact: true }).selectOption('oceanography');
+    await page.getByLabel('Short description', { exact: true }).fill('Spring and autumn counts');
+    await page.getByLabel('Sponsor', { exact: true }).selectOption({ label: `${sponsor.name} <${sponsor.email}>` });
+    await page.getByLabel('Data steward', { exact: true }).selectOption({ label: `${steward.name} <${steward.email}>` });
+    await shot(page, '43-project-request');
+    await page.getByRole('button', { name: 'Request the project' }).click();
+    const row = page.locator('#projects tr', { hasText: projectName });
+    await visible(row);
+    await hasText(row.locator('td').nth(1), /^pending$/);
+  });
+
+  step('sponsor and data steward approve from their inbox; the project turns active', async () => {
+    for (const [who, label] of [
+      [sponsor, 'sponsor'],
+      [steward, 'steward'],
+    ]) {
+      const page = await signedIn(browser, who, label);
+      await nav(page).getByRole('link', { name: 'Approvals' }).click();
+      await expectPath(page, '/approvals');
+      const card = page.locator('article.approval', { hasText: projectName });
+      await visible(card);
+      if (label === 'sponsor') await shot(page, '44-approvals-inbox');
+      await card.getByRole('button', { name: 'Approve' }).click();
+      await visible(page.locator('#inbox-empty'));
+      await page.context().close();
+    }
+    const page = pages.confirmed;
+    await open(page, '/projects');
+    await page.getByRole('link', { name: projectName }).click();
+    await hasText(page.locator('#project-state'), /^active$/);
+    await hasText(page.locator('#history'), /requested[\s\S]*approved[\s\S]*approved[\s\S]*active/);
+    await shot(page, '45-project-active');
+  });
+
+  step('the owner invites a participant, then revokes them', async () => {
+    const page = pages.confirmed;
+    await page.getByLabel("Participant's e-mail", { exact: true }).fill(guest.email);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const row = page.locator('#participants tr', { hasText: guest.email });
+    await visible(row);
+    await hasText(row.locator('td').nth(1), /^active$/);
+    // The guest sees the project now.
+    const seen = await apiOk('GET', '/projects', { token: (await login(guest.email, guest.password)).access_token });
+    assert.ok(seen.items.some((p) => p.name === projectName), 'the participant sees the project');
+    await shot(page, '46-participant-invited');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await hasText(page.locator('#participants tr', { hasText: guest.email }).locator('td').nth(1), /^revoked$/);
+    const after = await apiOk('GET', '/projects', { token: (await login(guest.email, guest.password)).access_token });
+    assert.ok(!after.items.some((p) => p.name === projectName), 'access is gone');
+  });
+
+  step('the manager downloads the members CSV with the expected lines', async () => {
+    const page = pages.manager;
+    await open(page, `/organizations/${orgId}`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export the members (CSV)' }).click(),
+    ]);
+    const file = await download.path();
+    const lines = readFileSync(file, 'utf8').split('\r\n').filter((l) => l);
+    assert.equal(lines[0], 'first_name,last_name,email,created_at,status,language,organization,role');
+    const expect = [
+      [manager, 'manager'],
+      [sponsor, 'user'],
+      [steward, 'user'],
+      [confirmed, 'manager'],
+      [guest, 'user'],
+    ];
+    assert.equal(lines.length, 1 + expect.length, lines.join('\n'));
+    for (const [who, role] of expect) {
+      const line = lines.find((l) => l.includes(who.email));
+      assert.ok(line, `a line for ${who.email}`);
+      assert.ok(line.endsWith(`,active,en,${orgName},${role}`), line);
+    }
+    assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
+  });
+});
