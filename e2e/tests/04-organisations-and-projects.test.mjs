@@ -8,11 +8,14 @@
 // API; everything the story is about happens in the browser.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import {
+  MAIL_DIR,
   adminToken,
+  eventually,
   apiOk,
   expectPath,
   hasText,
@@ -47,6 +50,22 @@ async function account(token, first, last, profile) {
   });
   const pair = await login(email, password);
   return { id: created.user.id, name: `${first} ${last}-${sfx}`, email, password, token: pair.access_token };
+}
+
+/** The invitation secret in the e-mail sent to `email`. */
+async function invitationSecret(email) {
+  return eventually(
+    () => {
+      for (const f of existsSync(MAIL_DIR) ? readdirSync(MAIL_DIR) : []) {
+        const text = readFileSync(join(MAIL_DIR, f), 'utf8');
+        if (!text.toLowerCase().includes(`to: ${email}`)) continue;
+        const m = text.match(/\/invitations\/(hinv_[A-Za-z0-9_-]+)/);
+        if (m) return m[1];
+      }
+      return false;
+    },
+    { interval: 200, message: `an invitation e-mail to ${email}` },
+  );
 }
 
 async function signedIn(browser, who, label) {
@@ -117,6 +136,35 @@ describe('organisations, projects, approvals, participants, CSV', () => {
     await page.locator(`#role-${confirmed.id}`).selectOption('manager');
     await hasText(page.locator('#members tr', { hasText: confirmed.email }).locator('select'), /manager/);
     await shot(page, '42-members-and-roles');
+  });
+
+  step('the invited newcomer opens the e-mailed link, signs in and joins', async () => {
+    const secret = await invitationSecret(newcomer);
+    // The account is created afterwards by a supervisor.
+    const created = await apiOk('POST', '/users', {
+      token: manager.token,
+      body: { first_name: 'Nina', last_name: `Newcomer-${sfx}`, email: newcomer, profile: 'confirmed' },
+    });
+    const password = newPassword('newcomer');
+    const first = await login(newcomer, created.initial_password);
+    await apiOk('POST', '/auth/password', {
+      token: first.access_token,
+      body: { current_password: created.initial_password, new_password: password },
+    });
+    const { page } = await person(browser, 'newcomer');
+    await open(page, `/invitations/${secret}`);
+    await expectPath(page, '/signin');
+    assert.match(page.url(), /next=%2Finvitations%2Fhinv_/);
+    await signIn(page, newcomer, password);
+    await expectPath(page, `/invitations/${secret}`);
+    await page.getByRole('button', { name: 'Join the organisation' }).click();
+    await hasText(page.getByRole('status'), /You joined the organisation as contributor/);
+    await shot(page, '425-invitation-accepted');
+    // The link works once.
+    await open(page, `/invitations/${secret}`);
+    await page.getByRole('button', { name: 'Join the organisation' }).click();
+    await hasText(page.getByRole('alert'), /./);
+    await page.context().close();
   });
 
   step('the confirmed requests a project naming a sponsor and a data steward', async () => {
@@ -194,6 +242,7 @@ describe('organisations, projects, approvals, participants, CSV', () => {
       [steward, 'user'],
       [confirmed, 'manager'],
       [guest, 'user'],
+      [{ email: newcomer }, 'contributor'],
     ];
     assert.equal(lines.length, 1 + expect.length, lines.join('\n'));
     for (const [who, role] of expect) {

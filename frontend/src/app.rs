@@ -174,6 +174,25 @@ fn LanguagePicker() -> Html {
     }
 }
 
+/// Sends a signed-out visitor to sign-in, remembering where they were
+/// going (`?next=`), so that an e-mailed link still works after signing in.
+#[function_component]
+fn ToSignIn() -> Html {
+    let navigator = use_navigator();
+    let location = use_location();
+    use_effect_with((), move |_| {
+        if let Some(n) = navigator {
+            let next = location.map(|l| l.path().to_owned()).unwrap_or_default();
+            if n.push_with_query(&Route::SignIn, &[("next", next)])
+                .is_err()
+            {
+                n.push(&Route::SignIn);
+            }
+        }
+    });
+    html! {}
+}
+
 #[derive(Properties, PartialEq)]
 struct GuardProps {
     route: Route,
@@ -193,9 +212,7 @@ fn Guard(p: &GuardProps) -> Html {
         .and_then(|m| m.user.personal.as_ref())
         .is_some_and(|p| p.must_change_password);
     match (&session.me, &p.route) {
-        (None, r) if !r.is_public() && *r != Route::ChangePassword => {
-            return html! { <Redirect<Route> to={Route::SignIn} /> }
-        }
+        (None, r) if !r.is_public() && *r != Route::ChangePassword => return html! { <ToSignIn /> },
         (None, Route::ChangePassword) => return html! { <Redirect<Route> to={Route::SignIn} /> },
         (Some(_), Route::SignIn) if !must_change => {
             return html! { <Redirect<Route> to={Route::Home} /> }
@@ -218,7 +235,7 @@ fn Guard(p: &GuardProps) -> Html {
         Route::Work { id } => html! { <pages::works::Work {id} /> },
         Route::Organizations => html! { <pages::orgs::Organizations /> },
         Route::Organization { id } => html! { <pages::orgs::Organization {id} /> },
-        Route::AcceptInvitation => html! { <pages::orgs::AcceptInvitation /> },
+        Route::AcceptInvitation { token } => html! { <pages::orgs::AcceptInvitation {token} /> },
         Route::Projects => html! { <pages::projects::Projects /> },
         Route::Project { id } => html! { <pages::projects::Project {id} /> },
         Route::Approvals => html! { <pages::projects::Approvals /> },

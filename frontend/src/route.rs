@@ -28,8 +28,8 @@ pub enum Route {
     Organizations,
     #[at("/organizations/:id")]
     Organization { id: String },
-    #[at("/invitations/accept")]
-    AcceptInvitation,
+    #[at("/invitations/:token")]
+    AcceptInvitation { token: String },
     #[at("/projects")]
     Projects,
     #[at("/projects/:id")]

@@ -145,11 +145,11 @@ pub fn invite_one(
             body: format!(
                 "{inviter} invites you to join {} on Habilis as {role}.\n\
                  Once your account exists (your supervisor creates it), open:\n\
-                 {public_url}/invitations/accept?token={secret}\n\
+                 {public_url}/invitations/{secret}\n\
                  The link works once and expires on {until}.\n\n--\n\n\
                  {inviter} vous invite à rejoindre {} sur Habilis comme {role}.\n\
                  Une fois votre compte créé (par votre encadrant), ouvrez :\n\
-                 {public_url}/invitations/accept?token={secret}\n\
+                 {public_url}/invitations/{secret}\n\
                  Le lien ne sert qu'une fois et expire le {until}.\n",
                 org.name, org.name,
             ),

@@ -69,9 +69,9 @@ async fn members(app: &TestApp, s: &Session, org: &str) -> Vec<(String, String, 
 /// The secret of the invitation link e-mailed to `to`.
 async fn invitation_token(app: &TestApp, to: &str) -> String {
     let mail = app
-        .wait_for_mail(|m| m.contains(&format!("To: {to}")) && m.contains("token=hinv_"))
+        .wait_for_mail(|m| m.contains(&format!("To: {to}")) && m.contains("/invitations/hinv_"))
         .await;
-    let start = mail.find("token=").expect("link") + "token=".len();
+    let start = mail.find("/invitations/hinv_").expect("link") + "/invitations/".len();
     mail[start..]
         .split(|c: char| c.is_whitespace())
         .next()

@@ -450,7 +450,7 @@ async fn participants_are_invited_listed_and_revoked_and_operators_see_names_onl
     assert_eq!(res.status(), 201);
     let newcomer: Value = res.json().await.expect("json");
     assert_eq!(newcomer["state"], "invited");
-    app.wait_for_mail(|m| m.contains("To: newcomer@inserm.fr") && m.contains("token=hinv_"))
+    app.wait_for_mail(|m| m.contains("To: newcomer@inserm.fr") && m.contains("/invitations/hinv_"))
         .await;
     let list: Value = app
         .get(&path, &s.h.confirmed.access)

@@ -8,7 +8,6 @@ use habilis_shared::dto::{
     OrganizationView,
 };
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -512,21 +511,19 @@ pub fn Organization(p: &OrgProps) -> Html {
     }
 }
 
-#[derive(Deserialize, Clone, PartialEq, Default)]
-struct TokenQuery {
-    token: Option<String>,
+#[derive(Properties, PartialEq)]
+pub struct AcceptProps {
+    pub token: String,
 }
 
-/// `/invitations/accept?token=…`: join the organisation, signed in as the
-/// account the invitation was sent to.
+/// `/invitations/{token}`: join the organisation, signed in as the account
+/// the invitation was sent to (a signed-out visitor signs in first and
+/// comes back here).
 #[function_component]
-pub fn AcceptInvitation() -> Html {
+pub fn AcceptInvitation(p: &AcceptProps) -> Html {
     let session = use_session();
     use_title(session.t("invitation.title"));
-    let token = use_location()
-        .and_then(|l| l.query::<TokenQuery>().ok())
-        .and_then(|q| q.token)
-        .unwrap_or_default();
+    let token = p.token.clone();
     let done = use_state(|| None::<MemberView>);
     let failure = use_state(|| None::<Failure>);
     let onclick = {

@@ -9,10 +9,27 @@ use crate::components::{field_errors, Field, ProblemMessage};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Msg};
 
+#[derive(serde::Deserialize, Clone, PartialEq, Default)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Where to go after signing in: a page of this app named by `?next=`
+/// (never another site), else home.
+fn after_sign_in(next: Option<&str>) -> Route {
+    next.filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .and_then(Route::recognize)
+        .filter(|r| !matches!(r, Route::SignIn | Route::NotFound))
+        .unwrap_or(Route::Home)
+}
+
 #[function_component]
 pub fn SignIn() -> Html {
     let session = use_session();
     let navigator = use_navigator();
+    let next = use_location()
+        .and_then(|l| l.query::<NextQuery>().ok())
+        .and_then(|q| q.next);
     use_title(session.t("signin.title"));
     let email = use_state(String::new);
     let password = use_state(String::new);
@@ -29,11 +46,12 @@ pub fn SignIn() -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (session, failure, busy, navigator) = (
+            let (session, failure, busy, navigator, next) = (
                 session.clone(),
                 failure.clone(),
                 busy.clone(),
                 navigator.clone(),
+                next.clone(),
             );
             let (em, pw) = ((*email).clone(), (*password).clone());
             busy.set(true);
@@ -50,10 +68,10 @@ pub fn SignIn() -> Html {
                         failure.set(None);
                         session.dispatch(Msg::SignedIn(me));
                         if let Some(n) = navigator {
-                            n.push(if pair.must_change_password {
-                                &Route::ChangePassword
+                            n.push(&if pair.must_change_password {
+                                Route::ChangePassword
                             } else {
-                                &Route::Home
+                                after_sign_in(next.as_deref())
                             });
                         }
                     }
