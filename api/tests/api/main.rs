@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod cli;
+mod crash;
 mod helpers;
 mod hygiene;
 mod lifecycle;
