@@ -52,7 +52,7 @@ impl Server {
     }
 
     async fn start(&self, client: &reqwest::Client) -> Child {
-        let child = self.command(&["serve"]).spawn().expect("serve starts");
+        let mut child = self.command(&["serve"]).spawn().expect("serve starts");
         for _ in 0..300 {
             if client
                 .get(self.url("/readyz"))
@@ -64,6 +64,8 @@ impl Server {
             }
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the server did not become ready");
     }
 
