@@ -3,6 +3,7 @@
 //! (`make test` runs both).
 
 mod accounts;
+mod attacks;
 mod auth;
 mod cli;
 mod crash;
