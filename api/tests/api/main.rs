@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod helpers;
 mod hygiene;
+mod idor;
 mod lifecycle;
 mod mail;
 mod openapi;
