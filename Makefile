@@ -17,7 +17,7 @@ WASM_OPT     := $(CURDIR)/e2e/node_modules/.bin/wasm-opt
 WASM_OUT     := $(TARGET_DIR)/wasm32-unknown-unknown/release/habilis_frontend.wasm
 CHROMIUM     ?= /usr/bin/chromium
 
-.PHONY: help run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme e2e wasm-check openapi tools tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme e2e wasm-check openapi tools tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on Post
 	$(CARGO) build --locked -q -p habilis-api
 	./e2e/run.sh sqlite $(TARGET_DIR)/debug/habilis
 	./scripts/with-postgres.sh ./e2e/run.sh postgres $(TARGET_DIR)/debug/habilis
+
+bench: tools ## Side-by-side benchmarks in release (bench/, not part of `make test`); writes bench/results/latest.json
+	cd bench && $(CARGO) run --release --locked -q -- results/latest.json
 
 openapi: ## Regenerate openapi/openapi.json from the code
 	$(CARGO) run --locked -q -p habilis-api -- openapi --output openapi/openapi.json
