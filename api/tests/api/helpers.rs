@@ -321,6 +321,34 @@ impl TestApp {
         }
     }
 
+    /// Accepts the current confidentiality charter as `s` (works need it).
+    pub async fn accept_charter(&self, s: &Session) {
+        let policy: Value = self
+            .request("GET", "/api/v1/policy", None, None)
+            .await
+            .json()
+            .await
+            .expect("json");
+        let res = self
+            .post(
+                "/api/v1/me/charter",
+                &s.access,
+                json!({ "version": policy["charter_version"] }),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "accept the charter");
+    }
+
+    /// Records a draft work as `s`; returns its id.
+    pub async fn draft(&self, s: &Session, title: &str) -> String {
+        let res = self
+            .post("/api/v1/works", &s.access, json!({ "title": title }))
+            .await;
+        assert_eq!(res.status(), 201, "record a draft");
+        let w: Value = res.json().await.expect("json");
+        w["id"].as_str().expect("id").to_owned()
+    }
+
     /// A small organisation: admin → expert → confirmed → novice, plus a webmaster.
     pub async fn hierarchy(&self) -> Hierarchy {
         let admin = self.admin().await;

@@ -14,23 +14,6 @@ use utoipa::OpenApi;
 
 use crate::helpers::*;
 
-async fn charter(app: &TestApp, s: &Session) {
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let res = app
-        .post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-}
-
 async fn id_of(res: reqwest::Response) -> String {
     let status = res.status();
     let v: Value = res.json().await.expect("json");
@@ -76,7 +59,7 @@ async fn another_branch_never_reaches_these_objects() {
         .await;
 
     // Objects of the first branch.
-    charter(&app, &h.novice).await;
+    app.accept_charter(&h.novice).await;
     let token = id_of(
         app.post(
             "/api/v1/me/tokens",

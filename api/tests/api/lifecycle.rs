@@ -25,33 +25,6 @@ async fn run_jobs(app: &TestApp) -> usize {
     .expect("jobs pass")
 }
 
-async fn charter(app: &TestApp, s: &Session) {
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let res = app
-        .post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-}
-
-async fn work(app: &TestApp, s: &Session, title: &str) -> String {
-    let w: Value = app
-        .post("/api/v1/works", &s.access, json!({ "title": title }))
-        .await
-        .json()
-        .await
-        .expect("json");
-    w["id"].as_str().expect("id").to_owned()
-}
-
 async fn owner_of(app: &TestApp, id: &str) -> String {
     let id = id.to_owned();
     app.with_db(move |c| {
@@ -72,9 +45,9 @@ fn in_days(app: &TestApp, days: i64) -> String {
 async fn a_novice_leaves_and_the_supervisor_inherits_everything() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    charter(&app, &h.novice).await;
-    let draft = work(&app, &h.novice, "draft").await;
-    let published = work(&app, &h.novice, "published").await;
+    app.accept_charter(&h.novice).await;
+    let draft = app.draft(&h.novice, "draft").await;
+    let published = app.draft(&h.novice, "published").await;
     let p = published.clone();
     app.with_db(move |c| {
         diesel::update(works::table.find(p))
@@ -201,8 +174,8 @@ async fn an_expert_needs_another_expert_as_heir() {
     let other = app
         .ready(&h.admin, Profile::Expert, "other@inserm.fr")
         .await;
-    charter(&app, &h.expert).await;
-    let mine = work(&app, &h.expert, "expert's").await;
+    app.accept_charter(&h.expert).await;
+    let mine = app.draft(&h.expert, "expert's").await;
     let path = format!("/api/v1/users/{}/departure", h.expert.id);
     let date = in_days(&app, 5);
     assert!(problem(
@@ -254,8 +227,8 @@ async fn an_expert_needs_another_expert_as_heir() {
 async fn delete_now_hands_over_and_seats_are_handed_over_not_deleted() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    charter(&app, &h.novice).await;
-    let w = work(&app, &h.novice, "n").await;
+    app.accept_charter(&h.novice).await;
+    let w = app.draft(&h.novice, "n").await;
     problem(
         app.request(
             "DELETE",
@@ -390,9 +363,9 @@ async fn no_work_is_ever_orphaned() {
         .ready(&h.expert, Profile::Confirmed, "c2@inserm.fr")
         .await;
     for s in [&h.expert, &e2, &h.confirmed, &c2, &h.novice, &n2] {
-        charter(&app, s).await;
-        work(&app, s, "w1").await;
-        work(&app, s, "w2").await;
+        app.accept_charter(s).await;
+        app.draft(s, "w1").await;
+        app.draft(s, "w2").await;
     }
     // People leave at every level: a novice, a confirmed with a novice
     // below, an expert with confirmed below (heir: the other expert).
@@ -520,8 +493,8 @@ async fn two_workers_never_run_one_job_twice() {
 async fn a_failing_job_changes_nothing_and_is_retried() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    charter(&app, &h.novice).await;
-    let w = work(&app, &h.novice, "kept").await;
+    app.accept_charter(&h.novice).await;
+    let w = app.draft(&h.novice, "kept").await;
     let res = app
         .post(
             &format!("/api/v1/users/{}/departure", h.novice.id),
@@ -611,8 +584,8 @@ async fn inactive_accounts_are_warned_then_blocked_never_deleted() {
 async fn a_departure_preview_says_what_goes_to_whom_and_schedules_nothing() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    charter(&app, &h.novice).await;
-    work(&app, &h.novice, "a draft").await;
+    app.accept_charter(&h.novice).await;
+    app.draft(&h.novice, "a draft").await;
     let path = format!("/api/v1/users/{}/departure/preview", h.novice.id);
     let view: Value = app
         .get(&path, &h.confirmed.access)
@@ -662,8 +635,8 @@ async fn a_departure_preview_says_what_goes_to_whom_and_schedules_nothing() {
 async fn run_due_until_brings_departures_forward_not_the_periodic_review() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    charter(&app, &h.novice).await;
-    let draft = work(&app, &h.novice, "draft").await;
+    app.accept_charter(&h.novice).await;
+    let draft = app.draft(&h.novice, "draft").await;
     let res = app
         .post(
             &format!("/api/v1/users/{}/departure", h.novice.id),

@@ -423,19 +423,8 @@ async fn every_route_refuses_what_it_must() {
         .expect("json");
     let token_id = token["id"].as_str().expect("id").to_owned();
     // A draft of the novice, seen by its supervisors only.
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
     for s in [&h.novice, &h.confirmed, &h.expert] {
-        app.post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
+        app.accept_charter(s).await;
     }
     let work: Value = app
         .post(

@@ -9,32 +9,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-async fn charter(app: &TestApp, s: &Session) {
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let res = app
-        .post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-}
-
-async fn work(app: &TestApp, s: &Session, title: &str) -> String {
-    let res = app
-        .post("/api/v1/works", &s.access, json!({ "title": title }))
-        .await;
-    assert_eq!(res.status(), 201);
-    let w: Value = res.json().await.expect("json");
-    w["id"].as_str().expect("id").to_owned()
-}
-
 async fn listed(app: &TestApp, s: &Session) -> Vec<String> {
     let page: Value = app
         .get("/api/v1/works?limit=100", &s.access)
@@ -71,7 +45,7 @@ async fn org(app: &TestApp) -> Org {
         .ready(&h.expert, Profile::Confirmed, "peer@inserm.fr")
         .await;
     for s in [&h.novice, &h.confirmed, &host, &peer] {
-        charter(app, s).await;
+        app.accept_charter(s).await;
     }
     Org { h, host, peer }
 }
@@ -84,7 +58,7 @@ async fn relogin(app: &TestApp, s: &Session) -> Session {
 async fn the_host_sees_what_is_produced_during_the_window_only() {
     let app = TestApp::new().await;
     let Org { h, host, peer } = org(&app).await;
-    work(&app, &h.novice, "before").await;
+    app.draft(&h.novice, "before").await;
     let path = format!("/api/v1/users/{}/secondments", h.novice.id);
     let res = app
         .post(
@@ -121,7 +95,7 @@ async fn the_host_sees_what_is_produced_during_the_window_only() {
         relogin(&app, &host).await,
         relogin(&app, &peer).await,
     );
-    let during = work(&app, &novice, "during").await;
+    let during = app.draft(&novice, "during").await;
     let seen = listed(&app, &host).await;
     assert!(seen.contains(&"during".to_owned()), "{seen:?}");
     assert!(!seen.contains(&"before".to_owned()), "{seen:?}");
@@ -370,7 +344,7 @@ async fn the_policy_switch_turns_temporary_supervision_off() {
     assert_eq!(res.status(), 201);
     app.clock.advance(chrono::Duration::hours(1));
     let (novice, host) = (relogin(&app, &h.novice).await, relogin(&app, &host).await);
-    let id = work(&app, &novice, "during").await;
+    let id = app.draft(&novice, "during").await;
     assert!(!listed(&app, &host).await.contains(&"during".to_owned()));
     problem(
         app.get(&format!("/api/v1/works/{id}"), &host.access).await,

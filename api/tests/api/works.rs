@@ -22,23 +22,6 @@ impl Org {
     }
 }
 
-async fn accept_charter(app: &TestApp, s: &Session) {
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let res = app
-        .post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-}
-
 async fn org(app: &TestApp) -> Org {
     let mut people = BTreeMap::new();
     let admin = app.admin().await;
@@ -65,7 +48,7 @@ async fn org(app: &TestApp) -> Org {
         ("N3", n3),
         ("N4", n4),
     ] {
-        accept_charter(app, &s).await;
+        app.accept_charter(&s).await;
         people.insert(name, s);
     }
     Org { people }
@@ -647,19 +630,8 @@ async fn promotion_goes_one_level_by_the_right_people() {
 async fn authz_check_answers_for_a_work_without_leaking_it() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
-    let policy: Value = app
-        .request("GET", "/api/v1/policy", None, None)
-        .await
-        .json()
-        .await
-        .expect("json");
     for s in [&h.novice, &h.confirmed] {
-        app.post(
-            "/api/v1/me/charter",
-            &s.access,
-            json!({ "version": policy["charter_version"] }),
-        )
-        .await;
+        app.accept_charter(s).await;
     }
     let w: Value = app
         .post("/api/v1/works", &h.novice.access, json!({ "title": "t" }))
