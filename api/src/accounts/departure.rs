@@ -445,6 +445,23 @@ fn depart_resource(target: &UserRow, relation: habilis_shared::policy::Relation)
     }
 }
 
+/// The account `caller` may schedule the departure of, or delete now
+/// (`user.depart`, SPEC §3.6): 404 when not visible, 403 when not the
+/// creator line.
+fn departing(conn: &mut DbConn, st: &AppState, caller: &Caller, id: &str) -> ApiResult<UserRow> {
+    let (target, relation) = visible_target(conn, st, caller, id)?;
+    check(
+        conn,
+        st,
+        caller,
+        Action::UserDepart,
+        depart_resource(&target, relation),
+        Some(("user", target.id.clone())),
+        false,
+    )?;
+    Ok(target)
+}
+
 /// Schedule a person's departure (SPEC §3.6): the creator line only; an heir
 /// for experts. Warning e-mails go out before; at the date their works are
 /// handed over and the account becomes a "former member".
@@ -473,16 +490,7 @@ pub async fn schedule_departure(
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::UserDepart,
-                depart_resource(&target, relation),
-                Some(("user", target.id.clone())),
-                false,
-            )?;
+            let target = departing(conn, &st, &caller, &id)?;
             let now = st.now();
             if req.date <= now {
                 return Err(ApiError::field(
@@ -533,16 +541,7 @@ pub async fn preview_departure(
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::UserDepart,
-                depart_resource(&target, relation),
-                Some(("user", target.id.clone())),
-                false,
-            )?;
+            let target = departing(conn, &st, &caller, &id)?;
             let receiver_id = receiver(conn, &st.policy, &target, heir_id.as_deref())?;
             let row = (
                 target.id.clone(),
@@ -613,16 +612,7 @@ pub async fn delete_user(
     let st = state.clone();
     state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::UserDepart,
-                depart_resource(&target, relation),
-                Some(("user", target.id.clone())),
-                false,
-            )?;
+            let target = departing(conn, &st, &caller, &id)?;
             if target.state() == AccountState::Deleted {
                 return Err(ApiError::conflict(
                     "wrong_state",

@@ -278,6 +278,31 @@ type MemberRow = (
     chrono::NaiveDateTime,
 );
 
+type MemberColumns = (
+    users::id,
+    users::first_name,
+    users::last_name,
+    users::email,
+    users::state,
+    memberships::role,
+    memberships::state,
+    memberships::created_at,
+);
+
+/// What a member row shows, in [`MemberRow`] order.
+fn member_columns() -> MemberColumns {
+    (
+        users::id,
+        users::first_name,
+        users::last_name,
+        users::email,
+        users::state,
+        memberships::role,
+        memberships::state,
+        memberships::created_at,
+    )
+}
+
 fn member_view(
     (user_id, first_name, last_name, email, account_state, role, state, added): MemberRow,
 ) -> Option<MemberView> {
@@ -321,16 +346,7 @@ pub async fn list_members(
                     users::first_name.asc(),
                     users::id.asc(),
                 ))
-                .select((
-                    users::id,
-                    users::first_name,
-                    users::last_name,
-                    users::email,
-                    users::state,
-                    memberships::role,
-                    memberships::state,
-                    memberships::created_at,
-                ))
+                .select(member_columns())
                 .load(conn)?;
             Ok(MemberList {
                 items: rows.into_iter().filter_map(member_view).collect(),
@@ -378,16 +394,7 @@ fn member(conn: &mut DbConn, org: &str, user: &str) -> ApiResult<MemberView> {
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(org))
         .filter(memberships::user_id.eq(user))
-        .select((
-            users::id,
-            users::first_name,
-            users::last_name,
-            users::email,
-            users::state,
-            memberships::role,
-            memberships::state,
-            memberships::created_at,
-        ))
+        .select(member_columns())
         .first(conn)?;
     member_view(row).ok_or_else(|| ApiError::internal("unreadable membership row"))
 }

@@ -89,19 +89,32 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ProjectRow>> {
         .optional()
 }
 
-/// Is `caller` a participant (not revoked) of `project`, by account or by
-/// the e-mail an invitation went to?
+/// Participant rows (not revoked) that name `caller`, by account or by the
+/// e-mail an invitation went to.
+pub type GrantedTo = diesel::dsl::And<
+    diesel::dsl::NotEq<participant_rows::state, &'static str>,
+    diesel::dsl::Or<
+        diesel::dsl::Eq<participant_rows::user_id, String>,
+        diesel::dsl::Eq<participant_rows::email_key, String>,
+    >,
+>;
+
+pub fn granted_to(caller: &Caller) -> GrantedTo {
+    participant_rows::state
+        .ne(ParticipantState::Revoked.as_str())
+        .and(
+            participant_rows::user_id
+                .eq(caller.id().to_owned())
+                .or(participant_rows::email_key.eq(caller.user.email.trim().to_lowercase())),
+        )
+}
+
+/// Is `caller` a participant of `project`?
 fn participates(conn: &mut DbConn, project: &str, caller: &Caller) -> QueryResult<bool> {
-    let key = caller.user.email.trim().to_lowercase();
     diesel::select(diesel::dsl::exists(
         participant_rows::table
             .filter(participant_rows::project_id.eq(project))
-            .filter(participant_rows::state.ne(ParticipantState::Revoked.as_str()))
-            .filter(
-                participant_rows::user_id
-                    .eq(caller.id())
-                    .or(participant_rows::email_key.eq(key)),
-            ),
+            .filter(granted_to(caller)),
     ))
     .get_result(conn)
 }

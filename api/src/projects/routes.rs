@@ -3,8 +3,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
-    CreateProject, MembershipState, ParticipantState, Problem, ProjectList, ProjectState,
-    ProjectView, UpdateProject,
+    CreateProject, MembershipState, Problem, ProjectList, ProjectState, ProjectView, UpdateProject,
 };
 use habilis_shared::policy::{Action, OrgCapability};
 use serde_json::json;
@@ -193,14 +192,8 @@ pub async fn list_projects(
                 .filter(memberships::state.eq(MembershipState::Active.as_str()))
                 .select(memberships::organization_id)
                 .load(conn)?;
-            let key = caller.user.email.trim().to_lowercase();
             let granted: Vec<String> = participants::table
-                .filter(participants::state.ne(ParticipantState::Revoked.as_str()))
-                .filter(
-                    participants::user_id
-                        .eq(caller.id())
-                        .or(participants::email_key.eq(key)),
-                )
+                .filter(super::granted_to(&caller))
                 .select(participants::project_id)
                 .load(conn)?;
             let me = caller.id().to_owned();
