@@ -20,12 +20,11 @@ import {
   hasText,
   hidden,
   launch,
-  login,
   nav,
-  newPassword,
   open,
   pageErrors,
-  person,
+  settledAccount,
+  signedIn,
   shot,
   signIn,
   stepper,
@@ -35,22 +34,10 @@ import {
 
 const sfx = suffix();
 
-/** Creates an account as `token`, settles its password, accepts the charter. */
-async function account(token, first, last, profile, charterVersion) {
+/** An account `s3.<last>.<suffix>@inserm.fr`, settled through the API. */
+function account(token, first, last, profile, charterVersion) {
   const email = `s3.${last.toLowerCase()}.${sfx}@inserm.fr`;
-  const created = await apiOk('POST', '/users', {
-    token,
-    body: { first_name: first, last_name: `${last}-${sfx}`, email, profile },
-  });
-  const password = newPassword(last);
-  const first_pair = await login(email, created.initial_password);
-  await apiOk('POST', '/auth/password', {
-    token: first_pair.access_token,
-    body: { current_password: created.initial_password, new_password: password },
-  });
-  const pair = await login(email, password);
-  await apiOk('POST', '/me/charter', { token: pair.access_token, body: { version: charterVersion } });
-  return { id: created.user.id, name: `${first} ${last}-${sfx}`, email, password, token: pair.access_token };
+  return settledAccount(token, { email, first, last: `${last}-${sfx}`, profile, charterVersion });
 }
 
 /** `YYYY-MM-DD`, `days` from today (UTC). */
@@ -62,13 +49,6 @@ function day(days) {
 async function workTitles(page) {
   await visible(page.locator('#works'));
   return (await page.locator('#works tbody tr td:first-child').allTextContents()).map((s) => s.trim());
-}
-
-async function signedIn(browser, who, label) {
-  const { page } = await person(browser, label);
-  await signIn(page, who.email, who.password);
-  await expectPath(page, '/');
-  return page;
 }
 
 describe('works, visibility and departure with hand-over', () => {

@@ -22,9 +22,10 @@ import {
   launch,
   login,
   nav,
-  newPassword,
   open,
   pageErrors,
+  settledAccount,
+  signedIn,
   person,
   shot,
   signIn,
@@ -35,21 +36,10 @@ import {
 
 const sfx = suffix();
 
-/** Creates an account as `token` and settles its password. */
-async function account(token, first, last, profile) {
+/** An account `s4.<last>.<suffix>@inserm.fr`, settled through the API. */
+function account(token, first, last, profile, charterVersion) {
   const email = `s4.${last.toLowerCase()}.${sfx}@inserm.fr`;
-  const created = await apiOk('POST', '/users', {
-    token,
-    body: { first_name: first, last_name: `${last}-${sfx}`, email, profile },
-  });
-  const password = newPassword(last);
-  const first_pair = await login(email, created.initial_password);
-  await apiOk('POST', '/auth/password', {
-    token: first_pair.access_token,
-    body: { current_password: created.initial_password, new_password: password },
-  });
-  const pair = await login(email, password);
-  return { id: created.user.id, name: `${first} ${last}-${sfx}`, email, password, token: pair.access_token };
+  return settledAccount(token, { email, first, last: `${last}-${sfx}`, profile, charterVersion });
 }
 
 /** The invitation secret in the e-mail sent to `email`. */
@@ -66,13 +56,6 @@ async function invitationSecret(email) {
     },
     { interval: 200, message: `an invitation e-mail to ${email}` },
   );
-}
-
-async function signedIn(browser, who, label) {
-  const { page } = await person(browser, label);
-  await signIn(page, who.email, who.password);
-  await expectPath(page, '/');
-  return page;
 }
 
 describe('organisations, projects, approvals, participants, CSV', () => {
@@ -141,15 +124,11 @@ describe('organisations, projects, approvals, participants, CSV', () => {
   step('the invited newcomer opens the e-mailed link, signs in and joins', async () => {
     const secret = await invitationSecret(newcomer);
     // The account is created afterwards by a supervisor.
-    const created = await apiOk('POST', '/users', {
-      token: manager.token,
-      body: { first_name: 'Nina', last_name: `Newcomer-${sfx}`, email: newcomer, profile: 'confirmed' },
-    });
-    const password = newPassword('newcomer');
-    const first = await login(newcomer, created.initial_password);
-    await apiOk('POST', '/auth/password', {
-      token: first.access_token,
-      body: { current_password: created.initial_password, new_password: password },
+    const { password } = await settledAccount(manager.token, {
+      email: newcomer,
+      first: 'Nina',
+      last: `Newcomer-${sfx}`,
+      profile: 'confirmed',
     });
     const { page } = await person(browser, 'newcomer');
     await open(page, `/invitations/${secret}`);

@@ -370,6 +370,37 @@ export async function adminToken() {
   return (await login(ADMIN_EMAIL, next)).access_token;
 }
 
+/**
+ * Creates an account through the API as `token`, replaces its initial
+ * password, and with `charterVersion` accepts the charter. Returns
+ * `{ id, name, email, password, token }`.
+ */
+export async function settledAccount(token, { email, first, last, profile, charterVersion }) {
+  const created = await apiOk('POST', '/users', {
+    token,
+    body: { first_name: first, last_name: last, email, profile },
+  });
+  const password = newPassword(profile);
+  const initial = await login(email, created.initial_password);
+  await apiOk('POST', '/auth/password', {
+    token: initial.access_token,
+    body: { current_password: created.initial_password, new_password: password },
+  });
+  const pair = await login(email, password);
+  if (charterVersion) {
+    await apiOk('POST', '/me/charter', { token: pair.access_token, body: { version: charterVersion } });
+  }
+  return { id: created.user.id, name: `${first} ${last}`, email, password, token: pair.access_token };
+}
+
+/** A fresh browser context for `who`, signed in on the home page. */
+export async function signedIn(browser, who, label) {
+  const { page } = await person(browser, label);
+  await signIn(page, who.email, who.password);
+  await expectPath(page, '/');
+  return page;
+}
+
 // ───────────────────────────── mail ─────────────────────────────
 
 function headerValue(text, name) {

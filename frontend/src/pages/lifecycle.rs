@@ -42,6 +42,7 @@ struct Allowed {
 #[function_component]
 pub fn Lifecycle(p: &SectionProps) -> Html {
     let session = use_session();
+    let people = use_people();
     let allowed = use_state(Allowed::default);
     {
         let (session, allowed) = (session.clone(), allowed.clone());
@@ -63,9 +64,9 @@ pub fn Lifecycle(p: &SectionProps) -> Html {
     html! {
         <>
             if allowed.promote && !gone { <Promote user={p.user.clone()} changed={p.changed.clone()} /> }
-            <Secondments user={p.user.clone()} changed={p.changed.clone()} can_add={allowed.second && !gone} />
+            <Secondments user={p.user.clone()} changed={p.changed.clone()} can_add={allowed.second && !gone} people={(*people).clone()} />
             if !gone {
-                <Departure user={p.user.clone()} changed={p.changed.clone()} can_schedule={allowed.depart} />
+                <Departure user={p.user.clone()} changed={p.changed.clone()} can_schedule={allowed.depart} people={(*people).clone()} />
             }
             if allowed.handover && !gone { <Handover user={p.user.clone()} changed={p.changed.clone()} /> }
             <Activity user={p.user.clone()} changed={p.changed.clone()} />
@@ -118,12 +119,14 @@ struct SecondmentProps {
     user: UserView,
     changed: Callback<()>,
     can_add: bool,
+    /// The people I may see, fetched once for the whole page.
+    people: BTreeMap<String, String>,
 }
 
 #[function_component]
 fn Secondments(p: &SecondmentProps) -> Html {
     let session = use_session();
-    let people = use_people();
+    let people = &p.people;
     let list = use_state(|| None::<Vec<SecondmentView>>);
     let reload = use_state(|| 0u32);
     let host = use_state(String::new);
@@ -281,6 +284,8 @@ struct DepartureProps {
     user: UserView,
     changed: Callback<()>,
     can_schedule: bool,
+    /// The people I may see, fetched once for the whole page.
+    people: BTreeMap<String, String>,
 }
 
 /// The scheduled departure, or the form to schedule one: date, heir,
@@ -289,7 +294,7 @@ struct DepartureProps {
 #[function_component]
 fn Departure(p: &DepartureProps) -> Html {
     let session = use_session();
-    let people = use_people();
+    let people = &p.people;
     let scheduled = use_state(|| None::<DepartureView>);
     let preview = use_state(|| None::<DepartureView>);
     let date = use_state(String::new);
