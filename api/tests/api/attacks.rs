@@ -17,9 +17,10 @@ use utoipa::OpenApi;
 
 use crate::helpers::*;
 
-type Counts = Vec<(&'static str, i64)>;
+pub(crate) type Counts = Vec<(&'static str, i64)>;
 
-fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
+/// Row counts of the business tables (also compared by idor.rs).
+pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
     vec![
         ("users", users::table.count().get_result(c).expect("users")),
         ("works", works::table.count().get_result(c).expect("works")),

@@ -1,14 +1,28 @@
-//! Object-level authorisation (IDOR, issue 7): every documented route with
-//! an id, aimed at real objects of one branch of the organisation by people
-//! of another branch who must not see them, with bodies the route would
-//! accept. Always 403 or 404, never the object's data, nothing changed.
+//! The object-level matrix (IDOR, issue 7): every documented route with an
+//! id, aimed at real objects of one branch of the organisation by every
+//! profile that must not see them, with bodies the route would accept.
+//! Always 404 (existence must not leak), never the object's data, nothing
+//! changed, and only refusals added to the audit log.
+//!
+//! Who must not see what is asked of the policy, not written here: every
+//! attacker stands to the objects in the same documented way (see
+//! [`hidden`]); an object whose read question the policy refuses to an
+//! attacker is a target for every route on it. With the default policy
+//! that makes everything a target for the expert, confirmed and novice of
+//! the other branch; works, projects, approvals and tokens for the admin;
+//! organisations, projects, approvals and tokens for the webmaster.
 //!
 //! The routes come from the OpenAPI document; a new route with an id fails
 //! this test until it says which object its id names.
 
 use diesel::prelude::*;
-use habilis_api::db::schema::{memberships, organizations, participants, projects, users, works};
-use habilis_shared::policy::Profile;
+use habilis_api::db::schema::{
+    api_tokens, approvals, audit_log, invitations, memberships, organizations, participants,
+    projects, users, works,
+};
+use habilis_shared::policy::{
+    Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
+};
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
@@ -21,18 +35,22 @@ async fn id_of(res: reqwest::Response) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
 
-type Snapshot = (i64, i64, i64, i64, i64, Vec<(String, String)>, Vec<String>);
+/// What the row counts of attacks.rs do not show: states, roles,
+/// revocations, decisions, names.
+type States = (
+    Vec<(String, String)>,
+    Vec<String>,
+    Vec<(String, String, String)>,
+    Vec<(String, String)>,
+    Vec<Option<String>>,
+    Vec<String>,
+    Vec<Option<chrono::NaiveDateTime>>,
+    Vec<Option<chrono::NaiveDateTime>>,
+    Vec<(String, String)>,
+);
 
-fn snapshot(c: &mut habilis_api::db::DbConn) -> Snapshot {
+fn states(c: &mut habilis_api::db::DbConn) -> States {
     (
-        users::table.count().get_result(c).expect("users"),
-        organizations::table.count().get_result(c).expect("orgs"),
-        memberships::table.count().get_result(c).expect("members"),
-        participants::table
-            .count()
-            .get_result(c)
-            .expect("participants"),
-        projects::table.count().get_result(c).expect("projects"),
         works::table
             .select((works::owner_id, works::state))
             .order(works::id)
@@ -42,24 +60,125 @@ fn snapshot(c: &mut habilis_api::db::DbConn) -> Snapshot {
             .select(users::state)
             .order(users::id)
             .load(c)
-            .expect("states"),
+            .expect("users"),
+        memberships::table
+            .select((memberships::user_id, memberships::role, memberships::state))
+            .order((memberships::organization_id, memberships::user_id))
+            .load(c)
+            .expect("memberships"),
+        participants::table
+            .select((participants::id, participants::state))
+            .order(participants::id)
+            .load(c)
+            .expect("participants"),
+        approvals::table
+            .select(approvals::decision)
+            .order(approvals::id)
+            .load(c)
+            .expect("approvals"),
+        organizations::table
+            .select(organizations::name)
+            .order(organizations::id)
+            .load(c)
+            .expect("organizations"),
+        invitations::table
+            .select(invitations::revoked_at)
+            .order(invitations::id)
+            .load(c)
+            .expect("invitations"),
+        api_tokens::table
+            .select(api_tokens::revoked_at)
+            .order(api_tokens::id)
+            .load(c)
+            .expect("tokens"),
+        projects::table
+            .select((projects::name, projects::state))
+            .order(projects::id)
+            .load(c)
+            .expect("projects"),
     )
 }
 
+/// Whether the policy hides the object a route's first segment names from
+/// `profile`, standing to it as every attacker here does: no supervision
+/// link to its owner (`Other`), no role in its organisation, not named in
+/// its project, not the approver it waits for. Tokens are answered by
+/// ownership alone (`/me/tokens/{id}` only finds one's own): always hidden.
+fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
+    let (action, resource) = match kind {
+        "users" => (
+            Action::UserRead,
+            Resource::Account {
+                profile: Profile::Novice,
+                relation: Relation::Other,
+            },
+        ),
+        "works" => (
+            Action::WorkRead,
+            Resource::Work {
+                owner: Profile::Novice,
+                relation: Relation::Other,
+                state: WorkState::Draft,
+            },
+        ),
+        "organizations" => (
+            Action::Org(OrgCapability::ProjectsReadNames),
+            Resource::Organization { role: None },
+        ),
+        "projects" => (
+            Action::ProjectReadName,
+            Resource::Project {
+                org_role: None,
+                relation: ProjectRelation::None,
+            },
+        ),
+        "approvals" => (
+            Action::ApprovalDecide,
+            Resource::Approval { approver: false },
+        ),
+        "me" => return true,
+        other => panic!("say which object /{other}/{{id}} names and who sees it"),
+    };
+    !policy
+        .decide(&Actor::new(profile, true), &action, &resource)
+        .allowed
+}
+
 #[actix_web::test]
-async fn another_branch_never_reaches_these_objects() {
+async fn no_profile_reaches_what_the_policy_hides_from_it() {
     let app = TestApp::new().await;
+    let policy = app.state.policy.clone();
     let h = app.hierarchy().await;
-    // The other branch: an expert and a confirmed of their own.
+    // The other branch: an expert, a confirmed and a novice of their own.
     let outsider = app
         .ready(&h.admin, Profile::Expert, "outsider@inserm.fr")
         .await;
     let peer = app
         .ready(&outsider, Profile::Confirmed, "peer@inserm.fr")
         .await;
+    let stranger = app
+        .ready(&peer, Profile::Novice, "stranger@inserm.fr")
+        .await;
+    let attackers = [
+        (Profile::Admin, &h.admin),
+        (Profile::Webmaster, &h.webmaster),
+        (Profile::Expert, &outsider),
+        (Profile::Confirmed, &peer),
+        (Profile::Novice, &stranger),
+    ];
+    // Everyone accepted the charter: only the object can be the reason.
+    for s in [
+        &h.novice,
+        &h.admin,
+        &h.webmaster,
+        &outsider,
+        &peer,
+        &stranger,
+    ] {
+        app.accept_charter(s).await;
+    }
 
     // Objects of the first branch.
-    app.accept_charter(&h.novice).await;
     let token = id_of(
         app.post(
             "/api/v1/me/tokens",
@@ -69,15 +188,7 @@ async fn another_branch_never_reaches_these_objects() {
         .await,
     )
     .await;
-    let work = id_of(
-        app.post(
-            "/api/v1/works",
-            &h.novice.access,
-            json!({ "title": "SECRET-WORK" }),
-        )
-        .await,
-    )
-    .await;
+    let work = app.draft(&h.novice, "SECRET-WORK").await;
     let org = id_of(
         app.post(
             "/api/v1/organizations",
@@ -108,12 +219,14 @@ async fn another_branch_never_reaches_these_objects() {
         .as_str()
         .expect("invitation")
         .to_owned();
+    // Sponsor and data steward of the first branch too: nobody outside it
+    // answers for the project.
     let project = id_of(
         app.post(
             "/api/v1/projects",
             &h.expert.access,
             json!({ "organization_id": org, "name": "SECRET-PROJECT", "data_class": "hds", "domain": "ecology",
-                    "sponsor_id": h.confirmed.id, "data_steward_id": h.webmaster.id }),
+                    "sponsor_id": h.confirmed.id, "data_steward_id": h.novice.id }),
         )
         .await,
     )
@@ -122,7 +235,7 @@ async fn another_branch_never_reaches_these_objects() {
         app.post(
             &format!("/api/v1/projects/{project}/participants"),
             &h.expert.access,
-            json!({ "email": h.novice.email }),
+            json!({ "email": "guest@inserm.fr" }),
         )
         .await,
     )
@@ -138,23 +251,71 @@ async fn another_branch_never_reaches_these_objects() {
         .expect("approval")
         .to_owned();
 
+    // The default policy hides at least this (SPEC §2.5, §4): a test that
+    // tries nothing cannot pass unnoticed.
+    let kinds = [
+        "users",
+        "works",
+        "organizations",
+        "projects",
+        "approvals",
+        "me",
+    ];
+    for (profile, _) in attackers {
+        let hides: Vec<&str> = kinds
+            .into_iter()
+            .filter(|k| hidden(&policy, profile, k))
+            .collect();
+        let at_least: &[&str] = match profile {
+            Profile::Admin => &["works", "projects", "approvals", "me"],
+            Profile::Webmaster => &["organizations", "projects", "approvals", "me"],
+            _ => &kinds,
+        };
+        for k in at_least {
+            assert!(hides.contains(k), "the policy shows {k} to the {profile}");
+        }
+    }
+
     let secrets = [
         "SECRET-TOKEN",
         "SECRET-WORK",
         "SECRET-ORG",
         "SECRET-PROJECT",
         h.novice.email.as_str(),
+        h.novice.id.as_str(),
         "pending@inserm.fr",
+        "guest@inserm.fr",
+        token.as_str(),
+        work.as_str(),
+        org.as_str(),
+        invitation.as_str(),
+        project.as_str(),
+        participant.as_str(),
+        approval.as_str(),
     ];
-    let before = app.with_db(snapshot).await;
+    let counts_before = app.with_db(crate::attacks::counts).await;
+    let states_before = app.with_db(states).await;
+    let seq_before: i64 = app
+        .with_db(|c| {
+            audit_log::table
+                .select(diesel::dsl::max(audit_log::seq))
+                .first::<Option<i64>>(c)
+                .expect("seq")
+                .unwrap_or(0)
+        })
+        .await;
     let doc = habilis_api::routes::ApiDoc::openapi();
-    let mut tried = 0;
+    let in_a_month = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let in_two = (chrono::Utc::now() + chrono::Duration::days(60)).to_rfc3339();
+    let mut tried = std::collections::BTreeMap::new();
+    let mut wrong = Vec::new();
     for (path, item) in doc.paths.paths.iter() {
         if !path.contains('{') || path.starts_with("/api/v1/invitations/") {
             continue;
         }
         let root = path.trim_start_matches("/api/v1/");
-        let id = match root.split('/').next().unwrap_or_default() {
+        let kind = root.split('/').next().unwrap_or_default();
+        let id = match kind {
             "users" => &h.novice.id,
             "works" => &work,
             "organizations" => &org,
@@ -169,8 +330,6 @@ async fn another_branch_never_reaches_these_objects() {
             .replace("{invitation_id}", &invitation)
             .replace("{participant_id}", &participant);
         assert!(!url.contains('{'), "{path}: unknown parameter");
-        let in_a_month = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
-        let in_two = (chrono::Utc::now() + chrono::Duration::days(60)).to_rfc3339();
         for (method, op) in [
             ("GET", &item.get),
             ("POST", &item.post),
@@ -180,7 +339,10 @@ async fn another_branch_never_reaches_these_objects() {
             if op.is_none() {
                 continue;
             }
-            for who in [&outsider, &peer] {
+            for (profile, who) in attackers {
+                if !hidden(&policy, profile, kind) {
+                    continue;
+                }
                 // A body the route accepts, so that only authorisation refuses.
                 let body = match (method, root.rsplit('/').next().unwrap_or_default()) {
                     ("POST", "departure") => Some(json!({ "date": in_a_month })),
@@ -206,23 +368,51 @@ async fn another_branch_never_reaches_these_objects() {
                 let res = app.request(method, &url, Some(&who.access), body).await;
                 let status = res.status().as_u16();
                 let text = res.text().await.unwrap_or_default();
-                assert!(
-                    matches!(status, 403 | 404),
-                    "{method} {path} by {}: {status} {text}",
-                    who.email
-                );
-                for s in secrets {
-                    assert!(
-                        !text.contains(s),
-                        "{method} {path} by {} leaks {s}: {text}",
-                        who.email
-                    );
+                if status != 404 {
+                    wrong.push(format!("{method} {path} by the {profile}: {status} {text}"));
                 }
-                tried += 1;
+                for s in secrets {
+                    if text.contains(s) {
+                        wrong.push(format!(
+                            "{method} {path} by the {profile} leaks {s}: {text}"
+                        ));
+                    }
+                }
+                *tried.entry(profile).or_insert(0) += 1;
             }
         }
     }
-    assert!(tried >= 60, "{tried} attempts");
-    let after = app.with_db(snapshot).await;
-    assert_eq!(before, after, "an attempt changed something");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for (profile, _) in attackers {
+        let n = tried.get(&profile).copied().unwrap_or(0);
+        assert!(n >= 10, "the {profile} tried only {n} routes");
+    }
+    assert_eq!(
+        app.with_db(crate::attacks::counts).await,
+        counts_before,
+        "an attempt added or removed rows"
+    );
+    assert_eq!(
+        app.with_db(states).await,
+        states_before,
+        "an attempt changed something"
+    );
+    let added: Vec<(String, String)> = app
+        .with_db(move |c| {
+            audit_log::table
+                .filter(audit_log::seq.gt(seq_before))
+                .select((audit_log::action, audit_log::outcome))
+                .load(c)
+                .expect("audit")
+        })
+        .await;
+    let done: Vec<_> = added.iter().filter(|(_, o)| o != "denied").collect();
+    assert!(done.is_empty(), "audited as done: {done:?}");
+    let verdict = app
+        .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
+        .await;
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Ok { .. }),
+        "{verdict:?}"
+    );
 }
