@@ -333,6 +333,8 @@ fn table() -> Vec<Route> {
                 404,
                 "no policy question: the e-mailed link decides, and this one is unknown to everyone",
             ),
+        // After login, refresh and logout: a new password ends the caller's
+        // other sessions (among them the novice's spare one used above).
         Route {
             changes_password: true,
             ..r("POST", "/api/v1/auth/password")
