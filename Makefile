@@ -100,7 +100,9 @@ e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on Post
 	./scripts/with-postgres.sh ./e2e/run.sh postgres $(TARGET_DIR)/debug/habilis
 
 bench: tools ## Side-by-side benchmarks in release (bench/, not part of `make test`); writes bench/results/latest.json
-	cd bench && $(CARGO) run --release --locked -q -- results/latest.json
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	cd bench && $(CARGO) build --release --locked
+	cd bench && ../scripts/with-postgres.sh $(or $(CARGO_TARGET_DIR),target)/release/habilis-bench results/latest.json
 
 openapi: ## Regenerate openapi/openapi.json from the code
 	$(CARGO) run --locked -q -p habilis-api -- openapi --output openapi/openapi.json

@@ -1,180 +1,455 @@
-//! `make bench`: comparisons measured side by side in one run, because
-//! these machines are noisy and only ratios mean something (issue 7).
+//! `make bench`: Habilis measured side by side with its floor and its
+//! alternatives in one run, because these machines are noisy and only
+//! ratios mean something (issue 7). Prints a table and writes
+//! `results/latest.json` (or the path given as the first argument).
 //!
-//! Today: the policy decision of `habilis-shared` against the `casbin`
-//! crate answering the same questions (every profile × every action of
-//! SPEC §2.3–2.4, loaded into casbin as `p, profile, action` rows), single
-//! thread, with casbin's plain `Enforcer` and its `CachedEnforcer`. The
-//! answers are checked equal before anything is timed.
+//! - policy decision vs casbin (single thread, [`policy`]);
+//! - authenticated read vs a bare actix-web handler doing the same query,
+//!   64 and 200 connections, on SQLite and on PostgreSQL ([`stack`]);
+//! - login vs raw argon2id verification with the same parameters;
+//! - token refresh per second;
+//! - `GET /api/v1/users` with 100,000 accounts, page 1 vs page 50.
+//!
+//! The load generator is `wrk` ([`wrk`]). Every HTTP comparison runs its
+//! two sides in the order A B B A and averages, so that a drift of the
+//! machine during the run weighs on both sides alike.
 
-use std::hint::black_box;
-use std::time::Instant;
+mod policy;
+mod stack;
+mod wrk;
 
-use casbin::{CachedApi, CachedEnforcer, CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
-use habilis_shared::policy::{Action, Actor, Policy, Profile, Resource};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-const MODEL: &str = r#"
-[request_definition]
-r = sub, act
+use serde_json::{json, Value};
+use stack::{Backend, People, Stack, PASSWORD};
+use wrk::{Load, Run};
 
-[policy_definition]
-p = sub, act
+/// Accounts seeded for the list comparison (and present during the others).
+const ACCOUNTS: usize = 100_000;
 
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = r.sub == p.sub && r.act == p.act
-"#;
-
-struct Row {
-    name: &'static str,
-    ns_per_decision: f64,
+struct Settings {
+    secs: u32,
+    cores: u32,
+    scripts: PathBuf,
 }
 
-fn questions() -> Vec<(Profile, Action)> {
-    let mut q = Vec::new();
-    for p in Profile::ACCOUNT_PROFILES {
-        for a in Action::all() {
-            q.push((p, a));
-        }
-    }
-    q
+/// One line of the table.
+struct Line {
+    comparison: String,
+    habilis: String,
+    floor: String,
+    ratio: String,
+    goal: String,
+    met: bool,
+    detail: Value,
 }
 
-/// Runs `f` over every question `rounds` times; ns per decision, best of 5.
-fn time(rounds: usize, n: usize, mut f: impl FnMut() -> usize) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..5 {
-        let start = Instant::now();
-        let mut allowed = 0;
-        for _ in 0..rounds {
-            allowed += f();
-        }
-        black_box(allowed);
-        let ns = start.elapsed().as_nanos() as f64 / (rounds * n) as f64;
-        best = best.min(ns);
-    }
-    best
-}
-
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> anyhow::Result<()> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "results/latest.json".into());
-    let policy = Policy::default();
-    let qs = questions();
-    let actor = |p: Profile| Actor::new(p, true);
-    let expected: Vec<bool> = qs
-        .iter()
-        .map(|(p, a)| policy.decide(&actor(*p), a, &Resource::None).allowed)
-        .collect();
+    let secs = std::env::var("HABILIS_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+    let scripts = std::env::temp_dir().join(format!("habilis-bench-lua-{}", std::process::id()));
+    std::fs::create_dir_all(&scripts)?;
+    let settings = Settings {
+        secs,
+        cores,
+        scripts,
+    };
+    let started = Instant::now();
+    let mut lines = Vec::new();
 
-    let rules: Vec<Vec<String>> = qs
-        .iter()
-        .zip(&expected)
-        .filter(|(_, allowed)| **allowed)
-        .map(|((p, a), _)| vec![p.as_str().to_owned(), a.code()])
-        .collect();
-    let mut plain = Enforcer::new(
-        DefaultModel::from_str(MODEL).await?,
-        MemoryAdapter::default(),
-    )
-    .await?;
-    plain.add_policies(rules.clone()).await?;
-    let mut cached = CachedEnforcer::new(
-        DefaultModel::from_str(MODEL).await?,
-        MemoryAdapter::default(),
-    )
-    .await?;
-    cached.add_policies(rules).await?;
-    cached.set_cache(Box::new(casbin::DefaultCache::new(10_000)));
+    eprintln!("policy decision vs casbin…");
+    let p = policy::run()?;
+    lines.push(Line {
+        comparison: format!("policy decision vs casbin CachedEnforcer ({} questions)", p.questions),
+        habilis: format!("{:.0} ns", p.habilis_ns),
+        floor: format!("{:.0} ns", p.casbin_cached_ns),
+        ratio: format!("{:.1}× faster", p.vs_cached()),
+        goal: "≥ 10× faster".into(),
+        met: p.vs_cached() >= 10.0,
+        detail: json!({ "habilis_ns": p.habilis_ns, "casbin_cached_ns": p.casbin_cached_ns, "ratio": p.vs_cached() }),
+    });
+    lines.push(Line {
+        comparison: format!("policy decision vs casbin Enforcer ({} questions)", p.questions),
+        habilis: format!("{:.0} ns", p.habilis_ns),
+        floor: format!("{:.0} ns", p.casbin_plain_ns),
+        ratio: format!("{:.0}× faster", p.vs_plain()),
+        goal: "≥ 500× faster".into(),
+        met: p.vs_plain() >= 500.0,
+        detail: json!({ "habilis_ns": p.habilis_ns, "casbin_plain_ns": p.casbin_plain_ns, "ratio": p.vs_plain() }),
+    });
 
-    let asks: Vec<(String, String)> = qs
-        .iter()
-        .map(|(p, a)| (p.as_str().to_owned(), a.code()))
-        .collect();
-    for (i, (s, a)) in asks.iter().enumerate() {
-        let p = plain.enforce((s.as_str(), a.as_str()))?;
-        let c = cached.enforce_mut((s.as_str(), a.as_str()))?;
-        if p != expected[i] || c != expected[i] {
-            return Err(format!("casbin disagrees on {s} {a}").into());
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        eprintln!("{}: seeding {ACCOUNTS} accounts…", backend.name());
+        let stack = Stack::start(backend)?;
+        let seeded = Instant::now();
+        let people = stack.seed(ACCOUNTS)?;
+        let seed_secs = seeded.elapsed().as_secs_f64();
+        eprintln!("{}: seeded in {seed_secs:.1} s", backend.name());
+        for conns in [64, 200] {
+            lines.push(authenticated_read(&settings, &stack, &people, conns)?);
         }
+        lines.push(login_vs_argon2(&settings, &stack, &people)?);
+        lines.push(refresh(&settings, &stack, &people)?);
+        lines.push(list_at_scale(&settings, &stack, &people)?);
     }
 
-    let n = qs.len();
-    let habilis = time(2_000, n, || {
-        qs.iter()
-            .filter(|(p, a)| policy.decide(&actor(*p), a, &Resource::None).allowed)
-            .count()
-    });
-    let casbin_cached = time(200, n, || {
-        asks.iter()
-            .filter(|(s, a)| {
-                cached
-                    .enforce_mut((s.as_str(), a.as_str()))
-                    .unwrap_or(false)
-            })
-            .count()
-    });
-    let casbin_plain = time(5, n, || {
-        asks.iter()
-            .filter(|(s, a)| plain.enforce((s.as_str(), a.as_str())).unwrap_or(false))
-            .count()
-    });
-    let rows = [
-        Row {
-            name: "habilis decide (with rule and reason)",
-            ns_per_decision: habilis,
-        },
-        Row {
-            name: "casbin CachedEnforcer",
-            ns_per_decision: casbin_cached,
-        },
-        Row {
-            name: "casbin Enforcer",
-            ns_per_decision: casbin_plain,
-        },
-    ];
-    let vs_cached = casbin_cached / habilis;
-    let vs_plain = casbin_plain / habilis;
-    println!("policy decision vs casbin ({n} questions: every profile × every action)");
-    println!("| implementation | ns per decision |");
-    println!("|---|---|");
-    for r in &rows {
-        println!("| {} | {:.0} |", r.name, r.ns_per_decision);
-    }
+    println!();
     println!(
-        "habilis is {vs_cached:.1}× faster than casbin's cached enforcer (goal ≥ 10×: {}) and {vs_plain:.0}× faster than its plain enforcer (goal ≥ 500×: {})",
-        if vs_cached >= 10.0 { "met" } else { "NOT met" },
-        if vs_plain >= 500.0 { "met" } else { "NOT met" },
+        "make bench, {} on {} cores, {} s per load run, {:.0} s in all",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        cores,
+        secs,
+        started.elapsed().as_secs_f64()
     );
-    let json = serde_json::json!({
+    println!("| comparison | habilis | floor / alternative | ratio | goal | met |");
+    println!("|---|---|---|---|---|---|");
+    for l in &lines {
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            l.comparison,
+            l.habilis,
+            l.floor,
+            l.ratio,
+            l.goal,
+            if l.met { "yes" } else { "**no**" }
+        );
+    }
+    let json = json!({
         "date": chrono::Utc::now().to_rfc3339(),
-        "machine": std::fs::read_to_string("/proc/cpuinfo").ok()
-            .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())),
-        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "comparisons": [{
-            "name": "policy decision vs casbin",
-            "questions": n,
-            "ns_per_decision": {
-                "habilis": habilis,
-                "casbin_cached": casbin_cached,
-                "casbin_plain": casbin_plain,
-            },
-            "ratio_vs_cached": vs_cached,
-            "ratio_vs_plain": vs_plain,
-            "goals": { "vs_cached": 10.0, "vs_plain": 500.0 },
-        }],
-        "not_measured_yet": [
-            "authenticated read vs bare actix floor (SQLite, PostgreSQL; 64 and 200 connections)",
-            "login vs raw argon2id verify",
-            "token refresh per second",
-            "GET /users with 100,000 accounts, page 1 vs page 50",
-        ],
+        "machine": cpu_model(),
+        "cores": cores,
+        "seconds_per_load_run": secs,
+        "load_generator": wrk_version(),
+        "comparisons": lines.iter().map(|l| json!({
+            "comparison": l.comparison,
+            "habilis": l.habilis,
+            "floor": l.floor,
+            "ratio": l.ratio,
+            "goal": l.goal,
+            "met": l.met,
+            "detail": l.detail,
+        })).collect::<Vec<_>>(),
     });
     std::fs::write(&out, serde_json::to_string_pretty(&json)? + "\n")?;
+    let _ = std::fs::remove_dir_all(&settings.scripts);
     println!("written to {out}");
     Ok(())
+}
+
+/// Runs `a` and `b` in the order A B B A; the mean of each side.
+fn abba(
+    mut a: impl FnMut() -> anyhow::Result<Load>,
+    mut b: impl FnMut() -> anyhow::Result<Load>,
+) -> anyhow::Result<(Load, Load)> {
+    let a1 = a()?;
+    let b1 = b()?;
+    let b2 = b()?;
+    let a2 = a()?;
+    Ok((mean(a1, a2), mean(b1, b2)))
+}
+
+fn mean(x: Load, y: Load) -> Load {
+    Load {
+        requests_per_sec: (x.requests_per_sec + y.requests_per_sec) / 2.0,
+        p50_ms: (x.p50_ms + y.p50_ms) / 2.0,
+        p99_ms: (x.p99_ms + y.p99_ms) / 2.0,
+        requests: x.requests + y.requests,
+    }
+}
+
+fn login(stack: &Stack, email: &str) -> anyhow::Result<Value> {
+    let mut res = ureq::post(format!("{}/api/v1/auth/login", stack.app))
+        .send_json(json!({ "email": email, "password": PASSWORD }))?;
+    Ok(res.body_mut().read_json::<Value>()?)
+}
+
+fn access(stack: &Stack, email: &str) -> anyhow::Result<String> {
+    let pair = login(stack, email)?;
+    pair["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no access token for {email}: {pair}"))
+}
+
+fn get_json(url: &str, bearer: &str) -> anyhow::Result<Value> {
+    let mut res = ureq::get(url)
+        .header("authorization", &format!("Bearer {bearer}"))
+        .call()?;
+    Ok(res.body_mut().read_json::<Value>()?)
+}
+
+/// `GET /api/v1/users/{id}` by an expert reading a novice two levels down
+/// (JWT, caller load, relation, secondments, policy) vs the floor.
+fn authenticated_read(
+    s: &Settings,
+    stack: &Stack,
+    people: &People,
+    conns: u32,
+) -> anyhow::Result<Line> {
+    eprintln!(
+        "{}: authenticated read, {conns} connections…",
+        stack.backend.name()
+    );
+    let token = access(stack, &people.expert)?;
+    let app_url = format!("{}/api/v1/users/{}", stack.app, people.novice_id);
+    let floor_url = format!("{}/floor/users/{}", stack.floor, people.novice_id);
+    // Same question, same answer: otherwise the floor would not be one.
+    let via_app = get_json(&app_url, &token)?;
+    let via_floor = get_json(&floor_url, "")?;
+    if via_app != via_floor {
+        anyhow::bail!("the floor answers differently:\n{via_app}\n{via_floor}");
+    }
+    let auth = [("Authorization", format!("Bearer {token}"))];
+    let run = |url: &str, headers: &[(&str, String)]| {
+        Run {
+            url,
+            connections: conns,
+            threads: s.cores,
+            secs: s.secs,
+            headers,
+            script: None,
+            env: &[],
+        }
+        .go()
+    };
+    let (app, floor) = abba(|| run(&app_url, &auth), || run(&floor_url, &[]))?;
+    let ratio = app.requests_per_sec / floor.requests_per_sec;
+    Ok(Line {
+        comparison: format!(
+            "authenticated read vs floor, {}, {conns} connections",
+            stack.backend.name()
+        ),
+        habilis: format!(
+            "{:.0} req/s, p99 {:.1} ms",
+            app.requests_per_sec, app.p99_ms
+        ),
+        floor: format!(
+            "{:.0} req/s, p99 {:.1} ms",
+            floor.requests_per_sec, floor.p99_ms
+        ),
+        ratio: format!("{ratio:.2} of the floor"),
+        goal: "≥ 0.6 of the floor".into(),
+        met: ratio >= 0.6,
+        detail: json!({ "backend": stack.backend.name(), "connections": conns, "habilis": app, "floor": floor, "ratio": ratio }),
+    })
+}
+
+/// Raw argon2id verifications per second on every core, with the stored
+/// hash (so the same parameters), for `secs`.
+fn argon2_per_sec(hash: &str, cores: u32, secs: u32) -> f64 {
+    let until = Instant::now() + Duration::from_secs(u64::from(secs));
+    let started = Instant::now();
+    let total: u64 = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut n = 0u64;
+                    while Instant::now() < until {
+                        if habilis_api::auth::password::verify(hash, PASSWORD) {
+                            n += 1;
+                        }
+                    }
+                    n
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn login_vs_argon2(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
+    eprintln!("{}: login vs argon2…", stack.backend.name());
+    let hash: String = {
+        use diesel::prelude::*;
+        use habilis_api::db::schema::users;
+        let mut conn = stack.pool.get()?;
+        users::table
+            .filter(users::email_key.eq(&people.expert))
+            .select(users::password_hash)
+            .first(&mut conn)?
+    };
+    let script = lua(
+        s,
+        "login.lua",
+        &format!(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{}'\n",
+            json!({ "email": people.expert, "password": PASSWORD })
+        ),
+    )?;
+    let url = format!("{}/api/v1/auth/login", stack.app);
+    let argon = || {
+        let rps = argon2_per_sec(&hash, s.cores, s.secs);
+        Ok(Load {
+            requests_per_sec: rps,
+            p50_ms: 0.0,
+            p99_ms: 0.0,
+            requests: 0,
+        })
+    };
+    let (login, raw) = abba(
+        || {
+            Run {
+                url: &url,
+                connections: s.cores * 2,
+                threads: s.cores,
+                secs: s.secs,
+                headers: &[],
+                script: Some(&script),
+                env: &[],
+            }
+            .go()
+        },
+        argon,
+    )?;
+    let ratio = login.requests_per_sec / raw.requests_per_sec;
+    Ok(Line {
+        comparison: format!("login vs raw argon2id verify, {}", stack.backend.name()),
+        habilis: format!(
+            "{:.0} logins/s, p99 {:.0} ms",
+            login.requests_per_sec, login.p99_ms
+        ),
+        floor: format!("{:.0} verifies/s", raw.requests_per_sec),
+        ratio: format!("{ratio:.2} of argon2"),
+        goal: "≥ 0.9 of argon2".into(),
+        met: ratio >= 0.9,
+        detail: json!({ "backend": stack.backend.name(), "login": login, "argon2_verifies_per_sec": raw.requests_per_sec, "ratio": ratio }),
+    })
+}
+
+/// `POST /auth/refresh`: one connection per wrk thread, each following its
+/// own chain of rotated refresh tokens (a token is single-use: reusing one
+/// revokes the whole session, SPEC §3.4).
+fn refresh(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
+    eprintln!("{}: token refresh…", stack.backend.name());
+    let chains = 8u32;
+    let mut env = Vec::new();
+    for i in 1..=chains {
+        let pair = login(stack, &people.expert)?;
+        let token = pair["refresh_token"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("no refresh token: {pair}"))?;
+        env.push((format!("HABILIS_BENCH_REFRESH_{i}"), token.to_owned()));
+    }
+    let script = lua(
+        s,
+        "refresh.lua",
+        r#"local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("token", os.getenv("HABILIS_BENCH_REFRESH_" .. n))
+end
+function request()
+  return wrk.format("POST", "/api/v1/auth/refresh",
+    { ["Content-Type"] = "application/json" },
+    '{"refresh_token":"' .. token .. '"}')
+end
+function response(status, headers, body)
+  local next = body:match('"refresh_token"%s*:%s*"([^"]+)"')
+  if next then token = next end
+end
+"#,
+    )?;
+    let url = format!("{}/api/v1/auth/refresh", stack.app);
+    let load = Run {
+        url: &url,
+        connections: chains,
+        threads: chains,
+        secs: s.secs * 2,
+        headers: &[],
+        script: Some(&script),
+        env: &env,
+    }
+    .go()?;
+    Ok(Line {
+        comparison: format!("token refresh, {}", stack.backend.name()),
+        habilis: format!(
+            "{:.0} refreshes/s, p99 {:.1} ms",
+            load.requests_per_sec, load.p99_ms
+        ),
+        floor: "—".into(),
+        ratio: "—".into(),
+        goal: "≥ 2,000/s".into(),
+        met: load.requests_per_sec >= 2_000.0,
+        detail: json!({ "backend": stack.backend.name(), "chains": chains, "refresh": load }),
+    })
+}
+
+/// `GET /api/v1/users?limit=50` by the admin with 100,000 accounts: the
+/// first page vs the 50th (reached by following `next_cursor`).
+fn list_at_scale(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
+    eprintln!("{}: list, page 1 vs page 50…", stack.backend.name());
+    let token = access(stack, &people.admin)?;
+    let first = format!("{}/api/v1/users?limit=50", stack.app);
+    let mut url = first.clone();
+    for _ in 1..50 {
+        let page = get_json(&url, &token)?;
+        let cursor = page["next_cursor"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("fewer than 50 pages"))?;
+        url = format!("{first}&cursor={cursor}");
+    }
+    let page50 = get_json(&url, &token)?;
+    if page50["items"].as_array().map_or(0, Vec::len) != 50 {
+        anyhow::bail!("page 50 is not full");
+    }
+    let auth = [("Authorization", format!("Bearer {token}"))];
+    let run = |u: &str| {
+        Run {
+            url: u,
+            connections: 16,
+            threads: s.cores,
+            secs: s.secs,
+            headers: &auth,
+            script: None,
+            env: &[],
+        }
+        .go()
+    };
+    let (p1, p50) = abba(|| run(&first), || run(&url))?;
+    let ratio = p50.p50_ms / p1.p50_ms;
+    Ok(Line {
+        comparison: format!(
+            "GET /users with {ACCOUNTS} accounts, page 50 vs page 1, {}",
+            stack.backend.name()
+        ),
+        habilis: format!(
+            "page 50: {:.0} req/s, p50 {:.2} ms",
+            p50.requests_per_sec, p50.p50_ms
+        ),
+        floor: format!(
+            "page 1: {:.0} req/s, p50 {:.2} ms",
+            p1.requests_per_sec, p1.p50_ms
+        ),
+        ratio: format!("{ratio:.2}× the latency of page 1"),
+        goal: "≤ 2×".into(),
+        met: ratio <= 2.0,
+        detail: json!({ "backend": stack.backend.name(), "accounts": ACCOUNTS, "page_1": p1, "page_50": p50, "latency_ratio": ratio }),
+    })
+}
+
+fn lua(s: &Settings, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+    let path = s.scripts.join(name);
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+fn cpu_model() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("model name"))?;
+    Some(line.split(':').nth(1)?.trim().to_owned())
+}
+
+fn wrk_version() -> Option<String> {
+    let out = std::process::Command::new("wrk").arg("-v").output().ok()?;
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    text.lines().next().map(|l| l.trim().to_owned())
 }
