@@ -149,7 +149,7 @@ pub fn Works() -> Html {
                     <button type="submit">{ session.t("works.create") }</button>
                 </form>
             } else {
-                <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason).unwrap_or_default() }</p>
+                <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason.to_string()).unwrap_or_default() }</p>
             }
             <ProblemMessage failure={(*failure).clone()} />
             <table id="works">

@@ -4,26 +4,26 @@
 //! queries built on the same matrices (`may_create`, `creatable_by`, ...).
 //!
 //! `decide` never panics and is cheap: a few `BTreeMap`/`BTreeSet` look-ups on
-//! tiny maps, and exactly two allocations (the `rule` and `reason` strings of
-//! the [`Decision`], each built in one go from `&'static str` pieces).
+//! tiny maps and no allocation: the `rule` and `reason` of the [`Decision`]
+//! are [`Text`]s, `&'static str` pieces joined only when written out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate::MAX_WEBMASTERS;
 use super::{
     Action, Actor, Capability, Decision, OrgCapability, Policy, PriorityAccess, Profile,
-    ProjectRelation, Relation, Resource, WorkState,
+    ProjectRelation, Relation, Resource, Text, WorkState,
 };
 
 fn charter_required() -> Decision {
     decision(
         false,
-        "charter.required".to_owned(),
-        "accept the confidentiality charter first (SPEC §3.3)".to_owned(),
+        "charter.required",
+        "accept the confidentiality charter first (SPEC §3.3)",
     )
 }
 
-fn no_target(code: &str) -> Decision {
+fn no_target(code: &'static str) -> Decision {
     decision(
         false,
         cat(&["visibility.", code, ".unknown"]),
@@ -31,20 +31,16 @@ fn no_target(code: &str) -> Decision {
     )
 }
 
-/// Concatenates static pieces with a single allocation.
-fn cat(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        s.push_str(p);
-    }
-    s
+/// Static pieces as one text, joined only when written out.
+fn cat(parts: &[&'static str]) -> Text {
+    Text::cat(parts)
 }
 
-fn decision(allowed: bool, rule: String, reason: String) -> Decision {
+fn decision(allowed: bool, rule: impl Into<Text>, reason: impl Into<Text>) -> Decision {
     Decision {
         allowed,
-        rule,
-        reason,
+        rule: rule.into(),
+        reason: reason.into(),
     }
 }
 
@@ -77,17 +73,15 @@ impl Policy {
         if *action == Action::PolicyRead {
             return decision(
                 true,
-                "policy.read".to_owned(),
-                "everyone, including anonymous visitors, may read the policy (SPEC §2.2)"
-                    .to_owned(),
+                "policy.read",
+                "everyone, including anonymous visitors, may read the policy (SPEC §2.2)",
             );
         }
         if me == Profile::Public {
             return decision(
                 false,
-                "public.no_account".to_owned(),
-                "anonymous visitors have no account and may only read the policy (SPEC §2.1)"
-                    .to_owned(),
+                "public.no_account",
+                "anonymous visitors have no account and may only read the policy (SPEC §2.1)",
             );
         }
         match action {
@@ -127,7 +121,7 @@ impl Policy {
                 let allowed = self.organizations.administer.contains(&me);
                 decision(
                     allowed,
-                    "organizations.administer".to_owned(),
+                    "organizations.administer",
                     cat(&[
                         me.plural_noun(),
                         may(allowed),
@@ -144,13 +138,12 @@ impl Policy {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
                     allowed,
-                    "approvals.approver".to_owned(),
-                    (if allowed {
+                    "approvals.approver",
+                    if allowed {
                         "the approver decides (SPEC §4)"
                     } else {
                         "only the approver named in the request decides (SPEC §4)"
-                    })
-                    .to_owned(),
+                    },
                 )
             }
             Action::UserBlock => self.decide_block(me, resource, "block"),
@@ -159,7 +152,7 @@ impl Policy {
                 let allowed = self.administration.read_audit.contains(&me);
                 decision(
                     allowed,
-                    "administration.read_audit".to_owned(),
+                    "administration.read_audit",
                     cat(&[
                         me.plural_noun(),
                         may(allowed),
@@ -170,8 +163,8 @@ impl Policy {
             // Handled above; kept for exhaustiveness.
             Action::PolicyRead => decision(
                 true,
-                "policy.read".to_owned(),
-                "everyone may read the policy (SPEC §2.2)".to_owned(),
+                "policy.read",
+                "everyone may read the policy (SPEC §2.2)",
             ),
         }
     }
@@ -194,7 +187,7 @@ impl Policy {
         if allowed && c != Capability::CharterSign && !actor.charter_accepted {
             return decision(
                 false,
-                "charter.required".to_owned(),
+                "charter.required",
                 cat(&[
                     "accept the confidentiality charter first: ",
                     me.plural_noun(),
@@ -223,7 +216,7 @@ impl Policy {
         }
         decision(
             allowed,
-            "works.create".to_owned(),
+            "works.create",
             cat(&[
                 actor.profile.plural_noun(),
                 may(allowed),
@@ -253,22 +246,22 @@ impl Policy {
         if relation == Relation::Myself {
             return decision(
                 true,
-                "visibility.work.owner".to_owned(),
-                "everyone sees their own works (SPEC §2.5)".to_owned(),
+                "visibility.work.owner",
+                "everyone sees their own works (SPEC §2.5)",
             );
         }
         if me == Profile::Admin && !v.admin_sees_works {
             return decision(
                 false,
-                "visibility.admin_sees_works".to_owned(),
-                "administrators see no works, not even published ones (SPEC §2.5)".to_owned(),
+                "visibility.admin_sees_works",
+                "administrators see no works, not even published ones (SPEC §2.5)",
             );
         }
         if me == Profile::Webmaster && v.webmaster_reads_everything {
             return decision(
                 true,
-                "visibility.webmaster_reads_everything".to_owned(),
-                "the webmaster reads works in every state (SPEC §2.5)".to_owned(),
+                "visibility.webmaster_reads_everything",
+                "the webmaster reads works in every state (SPEC §2.5)",
             );
         }
         let read = self.decide_capability(actor, Capability::ResultsRead);
@@ -278,17 +271,15 @@ impl Policy {
         if state == WorkState::Published {
             return decision(
                 true,
-                "visibility.work.published".to_owned(),
-                "published works are visible to everyone who may read results (SPEC §2.5)"
-                    .to_owned(),
+                "visibility.work.published",
+                "published works are visible to everyone who may read results (SPEC §2.5)",
             );
         }
         if relation != Relation::Subordinate {
             return decision(
                 false,
-                "visibility.work.private".to_owned(),
-                "nobody sees the drafts or unpublished works of peers or superiors (SPEC §2.5)"
-                    .to_owned(),
+                "visibility.work.private",
+                "nobody sees the drafts or unpublished works of peers or superiors (SPEC §2.5)",
             );
         }
         let (allowed, rule, reason) = match (me, owner) {
@@ -313,7 +304,7 @@ impl Policy {
                 "these drafts and unpublished works are not visible from this profile (SPEC §2.5)",
             ),
         };
-        decision(allowed, rule.to_owned(), reason.to_owned())
+        decision(allowed, rule, reason)
     }
 
     fn decide_work_advance(&self, actor: &Actor, resource: &Resource, to: WorkState) -> Decision {
@@ -326,16 +317,15 @@ impl Policy {
         if relation != Relation::Myself {
             return decision(
                 false,
-                "works.owner_only".to_owned(),
-                "only the owner changes the state of a work (SPEC §5)".to_owned(),
+                "works.owner_only",
+                "only the owner changes the state of a work (SPEC §5)",
             );
         }
         if state.next() != Some(to) {
             return decision(
                 false,
-                "works.one_step".to_owned(),
-                "a work moves one step at a time: draft → unpublished → published (SPEC §5)"
-                    .to_owned(),
+                "works.one_step",
+                "a work moves one step at a time: draft → unpublished → published (SPEC §5)",
             );
         }
         let capability = match to {
@@ -352,14 +342,14 @@ impl Policy {
         if relation != Relation::Myself {
             return decision(
                 false,
-                "works.owner_only".to_owned(),
-                "only the owner deletes a work (SPEC §3.6)".to_owned(),
+                "works.owner_only",
+                "only the owner deletes a work (SPEC §3.6)",
             );
         }
         let allowed = self.works.delete_own.contains(&me);
         decision(
             allowed,
-            "works.delete_own".to_owned(),
+            "works.delete_own",
             cat(&[
                 me.plural_noun(),
                 may(allowed),
@@ -418,7 +408,7 @@ impl Policy {
                 "nobody sees the activity log of peers or superiors (SPEC §2.5)",
             )
         };
-        decision(allowed, rule.to_owned(), reason.to_owned())
+        decision(allowed, rule, reason)
     }
 
     /// SPEC §3.6: the creator line schedules departures; seats (admin,
@@ -430,7 +420,7 @@ impl Policy {
         let Some(rule) = self.departure.get(&profile) else {
             return decision(
                 false,
-                "departure.seat".to_owned(),
+                "departure.seat",
                 cat(&[
                     profile.plural_noun(),
                     " are never deleted: their seat is handed over (SPEC §3.7)",
@@ -463,7 +453,7 @@ impl Policy {
             relation == Relation::Subordinate && supervisors.is_some_and(|s| s.contains(&me));
         decision(
             allowed,
-            "secondment.supervision_line".to_owned(),
+            "secondment.supervision_line",
             cat(&[
                 "a secondment of ",
                 profile.plural_noun(),
@@ -484,7 +474,7 @@ impl Policy {
         if c.is_administrative() && self.organizations.administer.contains(&me) {
             return decision(
                 true,
-                "organizations.administer".to_owned(),
+                "organizations.administer",
                 cat(&[
                     me.plural_noun(),
                     " manage the people of every organisation (SPEC §4)",
@@ -496,7 +486,7 @@ impl Policy {
             return decision(
                 false,
                 cat(&["organizations.roles.", c.code()]),
-                "only members of the organisation act in it (SPEC §4)".to_owned(),
+                "only members of the organisation act in it (SPEC §4)",
             );
         };
         if !rule.is_some_and(|r| r.roles.contains(&role)) {
@@ -516,10 +506,10 @@ impl Policy {
                 return decision(
                     false,
                     platform.rule,
-                    cat(&[
+                    Text::prefixed(
                         "an organisation role never grants what the profile forbids (SPEC §4): ",
-                        &platform.reason,
-                    ]),
+                        platform.reason,
+                    ),
                 );
             }
         }
@@ -596,7 +586,7 @@ impl Policy {
                 )
             }
         };
-        decision(allowed, rule.to_owned(), cat(&[reason, " (SPEC §4)"]))
+        decision(allowed, rule, cat(&[reason, " (SPEC §4)"]))
     }
 
     fn decide_work_transfer(&self, me: Profile, resource: &Resource) -> Decision {
@@ -606,8 +596,8 @@ impl Policy {
         let allowed = relation == Relation::Myself && self.works.create.contains(&me);
         decision(
             allowed,
-            "works.transfer".to_owned(),
-            "only the owner gives a work away (SPEC §2.5 secondment)".to_owned(),
+            "works.transfer",
+            "only the owner gives a work away (SPEC §2.5 secondment)",
         )
     }
 
@@ -618,7 +608,7 @@ impl Policy {
         if !self.accounts.seats.contains(&profile) {
             return decision(
                 false,
-                "handover.not_a_seat".to_owned(),
+                "handover.not_a_seat",
                 cat(&[
                     profile.plural_noun(),
                     " leave by departure, not by hand-over (SPEC §3.6)",
@@ -628,7 +618,7 @@ impl Policy {
         let allowed = self.administration.handover_seats.contains(&me);
         decision(
             allowed,
-            "administration.handover_seats".to_owned(),
+            "administration.handover_seats",
             cat(&[
                 me.plural_noun(),
                 may(allowed),
@@ -647,7 +637,7 @@ impl Policy {
         let Some(rule) = self.promotion.get(&profile) else {
             return decision(
                 false,
-                "promotion.none".to_owned(),
+                "promotion.none",
                 cat(&[profile.plural_noun(), " are never promoted (SPEC §3.4)"]),
             );
         };
@@ -680,22 +670,21 @@ impl Policy {
         let Resource::Account { relation, .. } = resource else {
             return decision(
                 false,
-                "visibility.personal.unknown".to_owned(),
-                "user.read_personal is decided per account, and no target account was given"
-                    .to_owned(),
+                "visibility.personal.unknown",
+                "user.read_personal is decided per account, and no target account was given",
             );
         };
         if *relation == Relation::Myself {
             return decision(
                 true,
-                "visibility.personal.myself".to_owned(),
-                "everyone may read their own personal data (SPEC §2.5)".to_owned(),
+                "visibility.personal.myself",
+                "everyone may read their own personal data (SPEC §2.5)",
             );
         }
         if self.administration.read_personal_data.contains(&me) {
             return decision(
                 true,
-                "administration.read_personal_data".to_owned(),
+                "administration.read_personal_data",
                 cat(&[
                     me.plural_noun(),
                     " read everyone's personal data (SPEC §2.5)",
@@ -704,10 +693,9 @@ impl Policy {
         }
         decision(
             false,
-            "visibility.personal.owner_only".to_owned(),
+            "visibility.personal.owner_only",
             "personal data is visible to its owner only; supervisors see the professional \
-             e-mail (SPEC §2.5)"
-                .to_owned(),
+             e-mail (SPEC §2.5)",
         )
     }
 
@@ -715,8 +703,8 @@ impl Policy {
         let Resource::Account { relation, .. } = resource else {
             return decision(
                 false,
-                "visibility.account.unknown".to_owned(),
-                "user.read is decided per account, and no target account was given".to_owned(),
+                "visibility.account.unknown",
+                "user.read is decided per account, and no target account was given",
             );
         };
         let (rule, reason) = match relation {
@@ -737,13 +725,13 @@ impl Policy {
                 return if allowed {
                     decision(
                         true,
-                        "administration.see_all_accounts".to_owned(),
+                        "administration.see_all_accounts",
                         cat(&[me.plural_noun(), " may read every account (SPEC §2.5)"]),
                     )
                 } else {
                     decision(
                         false,
-                        "visibility.account.other".to_owned(),
+                        "visibility.account.other",
                         cat(&[
                             me.plural_noun(),
                             " may only read their own account and those of their \
@@ -753,10 +741,10 @@ impl Policy {
                 };
             }
         };
-        decision(true, rule.to_owned(), reason.to_owned())
+        decision(true, rule, reason)
     }
 
-    fn decide_block(&self, me: Profile, resource: &Resource, verb: &str) -> Decision {
+    fn decide_block(&self, me: Profile, resource: &Resource, verb: &'static str) -> Decision {
         let allowed = self.administration.block_accounts.contains(&me);
         if allowed {
             if let Resource::Account {
@@ -766,14 +754,14 @@ impl Policy {
             {
                 return decision(
                     false,
-                    "administration.block_self".to_owned(),
+                    "administration.block_self",
                     cat(&["nobody may ", verb, " their own account (SPEC §3.5)"]),
                 );
             }
         }
         decision(
             allowed,
-            "administration.block_accounts".to_owned(),
+            "administration.block_accounts",
             cat(&[
                 me.plural_noun(),
                 may(allowed),
@@ -878,8 +866,8 @@ fn matrix_allows(
 
 fn decide_matrix(
     matrix: &BTreeMap<Profile, BTreeSet<Profile>>,
-    section: &str,
-    verb: &str,
+    section: &'static str,
+    verb: &'static str,
     me: Profile,
     target: Profile,
 ) -> Decision {

@@ -22,6 +22,7 @@ mod decide;
 mod default;
 mod model;
 mod org;
+mod text;
 mod validate;
 mod vocab;
 
@@ -34,6 +35,7 @@ pub use model::{
     PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
 pub use org::{OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation};
+pub use text::Text;
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{
     Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, WorkState,

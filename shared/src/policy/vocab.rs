@@ -13,6 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::org::{OrgCapability, OrgRole, ProjectRelation};
+use super::text::Text;
 
 /// A string that is not one of the known codes (profile, capability or action).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -791,7 +792,9 @@ pub struct Decision {
     /// Whether the action is permitted.
     pub allowed: bool,
     /// Stable dotted identifier of the deciding rule.
-    pub rule: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub rule: Text,
     /// One clear English sentence.
-    pub reason: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub reason: Text,
 }
