@@ -3,7 +3,9 @@
 //! name, as crates.io does).
 
 use actix_web::web;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::accounts::{departure, lifecycle, me, routes as users, secondment};
@@ -201,6 +203,76 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Answers the request pipeline gives before a handler decides anything,
+/// documented once here rather than on every handler:
+/// - 400 for a NUL character anywhere in the URL (refused before routing,
+///   `app.rs`), on every operation;
+/// - 413 for a body over `HABILIS_BODY_LIMIT`, on every operation that
+///   takes a body;
+/// - 415 for a content type other than JSON (`extract::Json`), on every
+///   operation whose body is required.
+///
+/// A handler that documents the status itself keeps its own description.
+struct PipelineResponses;
+
+impl PipelineResponses {
+    fn problem(description: &str) -> RefOr<Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    crate::error::PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    }
+
+    fn document(op: &mut Operation) {
+        let (has_body, body_required) = op.request_body.as_ref().map_or((false, false), |b| {
+            (true, b.required == Some(utoipa::openapi::Required::True))
+        });
+        let responses = &mut op.responses.responses;
+        responses
+            .entry("400".into())
+            .or_insert_with(|| Self::problem("Malformed request (a NUL character in the URL)"));
+        if has_body {
+            responses
+                .entry("413".into())
+                .or_insert_with(|| Self::problem("Request body over the size limit"));
+        }
+        if body_required {
+            responses
+                .entry("415".into())
+                .or_insert_with(|| Self::problem("Content-Type is not JSON"));
+        }
+    }
+}
+
+impl Modify for PipelineResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::document(op);
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -278,7 +350,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         meta::readyz,
         meta::metrics,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &PipelineResponses),
     tags(
         (name = "auth", description = "Sign in, tokens, activation, password"),
         (name = "me", description = "My account, preferences, charter, API tokens"),

@@ -149,7 +149,7 @@ fn optional_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<Opti
 /// The presented token is spent; presenting it again revokes its whole
 /// family (401).
 #[utoipa::path(
-    post, path = "/api/v1/auth/refresh", tag = "auth", request_body(content = Refresh, description = "May be empty when the refresh cookie is sent"),
+    post, path = "/api/v1/auth/refresh", tag = "auth", request_body(content = Option<Refresh>, description = "May be empty when the refresh cookie is sent"),
     responses(
         (status = 200, description = "New pair", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
