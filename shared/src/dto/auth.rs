@@ -6,8 +6,10 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct Login {
     #[validate(length(min = 1, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
@@ -30,6 +32,7 @@ pub struct TokenPair {
 pub struct Refresh {
     /// May be omitted when the refresh cookie is sent instead.
     #[validate(length(min = 1, max = 512))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     pub refresh_token: Option<String>,
 }
 
@@ -38,6 +41,7 @@ pub struct Refresh {
 #[serde(deny_unknown_fields)]
 pub struct Activate {
     #[validate(length(min = 1, max = 512))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     pub token: String,
 }
 
@@ -46,10 +50,12 @@ pub struct Activate {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 1024))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
     /// At least the policy's `password_min_length` (12) characters, not the
     /// current password, not the e-mail address.
     #[validate(length(max = 1024))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
     pub new_password: String,
 }
 
@@ -60,6 +66,7 @@ pub struct ChangePassword {
 pub struct AuthzCheck {
     /// An action code of SPEC §2.4, e.g. `results.read` or `user.create.novice`.
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub action: String,
     pub resource: Option<AuthzResource>,
 }
@@ -131,11 +138,14 @@ impl TokenScope {
 #[serde(deny_unknown_fields)]
 pub struct CreateApiToken {
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[validate(length(min = 1, max = 2))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2))]
     pub scopes: Vec<TokenScope>,
     /// Days until expiry, 1–365 (default 90).
     #[validate(range(min = 1, max = 365))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub expires_in_days: Option<u32>,
 }
 

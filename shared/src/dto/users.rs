@@ -106,11 +106,14 @@ impl DateFormat {
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
     /// Professional e-mail in an allowed institutional domain.
     #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     pub profile: Profile,
     /// Defaults to the creator.
@@ -185,6 +188,7 @@ pub struct UpdateMe {
     pub date_format: Option<DateFormat>,
     /// Empty string clears it.
     #[validate(length(max = 40))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub phone: Option<String>,
 }
 
@@ -195,6 +199,7 @@ pub struct UpdateMe {
 pub struct AcceptCharter {
     /// Must equal the policy's `charter_version`.
     #[validate(length(min = 1, max = 50))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub version: String,
 }
 
@@ -218,6 +223,7 @@ pub struct ScheduleDeparture {
     /// Who inherits instead of the direct supervisor; required for experts
     /// (another expert).
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub heir_id: Option<String>,
 }
 
@@ -245,10 +251,13 @@ pub struct DepartureView {
 #[serde(deny_unknown_fields)]
 pub struct HandoverSeat {
     #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
 }
 
@@ -268,6 +277,7 @@ pub struct DeleteUserQuery {
 #[serde(deny_unknown_fields)]
 pub struct CreateSecondment {
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub host_supervisor_id: String,
     pub starts_at: chrono::DateTime<chrono::Utc>,
     pub ends_at: chrono::DateTime<chrono::Utc>,

@@ -9,12 +9,15 @@ use crate::policy::WorkState;
 #[serde(deny_unknown_fields)]
 pub struct CreateWork {
     #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
     #[validate(length(max = 5000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     #[serde(default)]
     pub summary: String,
     /// Optional until projects exist.
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub project_id: Option<String>,
 }
 
@@ -68,6 +71,7 @@ pub struct ChangeWorkState {
 #[serde(deny_unknown_fields)]
 pub struct CreateAnnotation {
     #[validate(length(min = 1, max = 5000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000))]
     pub body: String,
 }
 
@@ -112,5 +116,6 @@ pub struct ActivityPage {
 #[serde(deny_unknown_fields)]
 pub struct TransferWork {
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub to: String,
 }
