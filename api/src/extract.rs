@@ -2,9 +2,9 @@
 //!
 //! It parses in two steps so the status says what is wrong: bytes that are
 //! not JSON (bad syntax, invalid UTF-8, nesting deeper than serde_json's
-//! limit) are 400; well-formed JSON with unknown, missing or mistyped
-//! fields is 422 naming the field; a body over `HABILIS_BODY_LIMIT` is 413;
-//! another content type is 415.
+//! limit) are 400; well-formed JSON that is not an object, or has unknown,
+//! missing or mistyped fields, is 422 naming the field; a body over
+//! `HABILIS_BODY_LIMIT` is 413; another content type is 415.
 //!
 //! actix polls a handler's extractors together, so a body error raised by
 //! the extractor could overtake the caller's 401/403. The extractor
@@ -46,6 +46,12 @@ fn is_json(req: &HttpRequest) -> bool {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    // Every request body is a JSON object. serde would also fill a struct
+    // from an array, by position (`[null, null]` was a valid PATCH), a
+    // shape no client is told about.
+    if !value.is_object() {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
     if let Some(path) = nul_path(&value, String::new()) {
         return Err(ApiError::field(&path, "must not contain NUL characters"));
     }
@@ -163,6 +169,9 @@ mod tests {
         assert_eq!(status(br#"{"name":5}"#), 422);
         assert_eq!(status(br#"{}"#), 422);
         assert_eq!(status(br#"{"name":"a\u0000b"}"#), 422);
+        // A struct is never filled from an array by position.
+        assert_eq!(status(br#"["x"]"#), 422);
+        assert_eq!(status(b"null"), 422);
         let e = parse::<Body>(br#"{"name":"x","profile":"admin"}"#)
             .err()
             .map(|e| e.errors);

@@ -82,6 +82,40 @@ async fn unknown_routes_and_bad_bodies_are_problems() {
     assert_eq!(app.get("/api/v1/users", &s.access).await.status(), 200);
 }
 
+/// Every request body is a JSON object. serde fills a struct from an array
+/// by position, so `[null, null]` used to pass as a `PATCH` (found by
+/// schemathesis's negative data check).
+#[actix_web::test]
+async fn a_body_that_is_not_a_json_object_is_refused() {
+    let app = TestApp::new().await;
+    let s = app.admin().await;
+    let org: Value = app
+        .post("/api/v1/organizations", &s.access, json!({ "name": "Lab" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let url = format!("/api/v1/organizations/{}", org["id"].as_str().expect("id"));
+    for body in [
+        json!([null, null]),
+        json!(["Renamed by position", "and described"]),
+        json!(null),
+        json!("Lab"),
+        json!(7),
+    ] {
+        let res = app
+            .request("PATCH", &url, Some(&s.access), Some(body.clone()))
+            .await;
+        let p = problem(res, 422).await;
+        assert!(p["errors"]["body"].is_array(), "{body}: {p}");
+    }
+    let positional = json!(["Eve", "Martin", "eve.martin@inserm.fr", "expert"]);
+    problem(app.post("/api/v1/users", &s.access, positional).await, 422).await;
+    let after: Value = app.get(&url, &s.access).await.json().await.expect("json");
+    assert_eq!(after["name"], "Lab");
+    assert_eq!(after["description"], "");
+}
+
 #[actix_web::test]
 async fn security_headers_and_request_ids() {
     let app = TestApp::new().await;
