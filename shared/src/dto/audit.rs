@@ -36,6 +36,7 @@ pub struct AuditQuery {
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     /// RFC 3339 upper bound (exclusive).
     pub until: Option<chrono::DateTime<chrono::Utc>>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

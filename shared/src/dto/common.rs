@@ -26,6 +26,7 @@ pub struct Problem {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Page size, 1–200, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,

@@ -174,6 +174,7 @@ pub struct UserQuery {
     /// Case-insensitive search in first name, last name and e-mail.
     pub q: Option<String>,
     /// Page size, 1–200, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,

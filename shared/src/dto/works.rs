@@ -54,6 +54,7 @@ pub struct WorkQuery {
     /// Only this owner's works (those visible to me).
     pub owner_id: Option<String>,
     pub state: Option<WorkState>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
