@@ -16,8 +16,15 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 WASM_OPT     := $(CURDIR)/e2e/node_modules/.bin/wasm-opt
 WASM_OUT     := $(TARGET_DIR)/wasm32-unknown-unknown/release/habilis_frontend.wasm
 CHROMIUM     ?= /usr/bin/chromium
+# schemathesis (PyPI), pinned, in a virtualenv outside the clone.
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_VENV    := $(HOME)/.cache/habilis-tools/schemathesis-$(SCHEMATHESIS_VERSION)
+# Generated examples per operation and phase: the step stays near 1.5 min on
+# 2 busy cores (SQLite, then PostgreSQL with fewer: it only adds the backend).
+SCHEMATHESIS_EXAMPLES    ?= 20
+SCHEMATHESIS_PG_EXAMPLES ?= 10
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme e2e wasm-check openapi tools tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme schemathesis tools-schemathesis e2e wasm-check openapi tools tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,7 +74,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough, browser e2e on both databases
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough, schemathesis, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -93,6 +100,19 @@ test-pg: ## Integration tests on a throwaway PostgreSQL database (server started
 test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
 	$(CARGO) build --locked -q -p habilis-api
 	./scripts/readme-walkthrough.sh $(TARGET_DIR)/debug/habilis
+
+tools-schemathesis: ## schemathesis (pinned) in a virtualenv under ~/.cache/habilis-tools (skipped when present)
+	@[ -x "$(SCHEMATHESIS_VENV)/bin/schemathesis" ] || { \
+	  rm -rf "$(SCHEMATHESIS_VENV)" && python3 -m venv "$(SCHEMATHESIS_VENV)" \
+	  && "$(SCHEMATHESIS_VENV)/bin/pip" install -q --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)" \
+	  || { rm -rf "$(SCHEMATHESIS_VENV)"; exit 1; }; }
+
+schemathesis: tools-schemathesis ## schemathesis against openapi/openapi.json and a fresh server, on SQLite then PostgreSQL: no 5xx, every answer as documented
+	$(CARGO) build --locked -q -p habilis-api
+	SCHEMATHESIS="$(SCHEMATHESIS_VENV)/bin/schemathesis" SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_EXAMPLES) \
+		./scripts/schemathesis.sh $(TARGET_DIR)/debug/habilis sqlite
+	SCHEMATHESIS="$(SCHEMATHESIS_VENV)/bin/schemathesis" SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_PG_EXAMPLES) \
+		./scripts/with-postgres.sh ./scripts/schemathesis.sh $(TARGET_DIR)/debug/habilis postgres
 
 e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on PostgreSQL
 	$(CARGO) build --locked -q -p habilis-api
