@@ -103,6 +103,10 @@ python3 "$root/scripts/schemathesis_seed.py" "$base" "$email" "$password" >"$tmp
 seed() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]])" "$tmp/seed.json" "$1" "$2"; }
 # The hooks drop the calls that would end the run's own credential (see there).
 export SCHEMATHESIS_HOOKS="$root/scripts/schemathesis_hooks.py"
+# An explicit, empty-handed configuration: no schemathesis.toml found by
+# chance, no crash cache (.schemathesis/) left in the clone. The examples
+# database is off too, so a run depends on the seed only.
+printf '[cache]\nenabled = false\n' >"$tmp/schemathesis.toml"
 
 # run WHO [FILTERS…]: one schemathesis pass with WHO's token.
 run() {
@@ -112,13 +116,14 @@ run() {
   echo "schemathesis ($backend, as the $who): at most $max_examples examples per operation and phase, seed $seed" >&2
   set +e
   HABILIS_ST_USER_ID=$(seed "$who" user_id) HABILIS_ST_TOKEN_ID=$(seed "$who" token_id) \
-    timeout "$time_limit" "$st" run "$root/openapi/openapi.json" \
+    timeout "$time_limit" "$st" --config-file "$tmp/schemathesis.toml" run "$root/openapi/openapi.json" \
     --url "$base" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection \
     --phases examples,coverage,fuzzing \
     --max-examples "$max_examples" \
     --seed "$seed" \
+    --generation-database none \
     --request-timeout 10 \
     --workers 2 \
     --no-color \
