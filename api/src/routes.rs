@@ -3,9 +3,10 @@
 //! name, as crates.io does).
 
 use actix_web::web;
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
 use crate::accounts::{departure, lifecycle, me, routes as users, secondment};
@@ -213,6 +214,8 @@ impl Modify for BearerAuth {
 ///   operation whose body is required.
 ///
 /// A handler that documents the status itself keeps its own description.
+/// The headers `ApiError` adds are documented wherever the status is: every
+/// 401 carries `WWW-Authenticate: Bearer`, every 429 `Retry-After` (seconds).
 struct PipelineResponses;
 
 impl PipelineResponses {
@@ -247,6 +250,36 @@ impl PipelineResponses {
             responses
                 .entry("415".into())
                 .or_insert_with(|| Self::problem("Content-Type is not JSON"));
+        }
+        for (status, name, header) in [
+            (
+                "401",
+                "WWW-Authenticate",
+                HeaderBuilder::new()
+                    .schema(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .enum_values(Some(["Bearer"])),
+                    )
+                    .description(Some("Always `Bearer`"))
+                    .build(),
+            ),
+            (
+                "429",
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .minimum(Some(1)),
+                    )
+                    .description(Some("Seconds to wait before trying again"))
+                    .build(),
+            ),
+        ] {
+            if let Some(RefOr::T(response)) = responses.get_mut(status) {
+                response.headers.entry(name.into()).or_insert(header);
+            }
         }
     }
 }
