@@ -100,10 +100,10 @@ done
 # work, an organisation, projects, a departure, a secondment) and personal
 # access tokens are issued: see scripts/schemathesis_seed.py.
 python3 "$root/scripts/schemathesis_seed.py" "$base" "$email" "$password" >"$tmp/seed.json"
-seed() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]])" "$tmp/seed.json" "$1" "$2"; }
+cred() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]])" "$tmp/seed.json" "$1" "$2"; }
 # The hooks drop the calls that would end the run's own credential (see there).
 export SCHEMATHESIS_HOOKS="$root/scripts/schemathesis_hooks.py"
-# An explicit, empty-handed configuration: no schemathesis.toml found by
+# A minimal, explicit configuration: no schemathesis.toml picked up by
 # chance, no crash cache (.schemathesis/) left in the clone. The examples
 # database is off too, so a run depends on the seed only.
 printf '[cache]\nenabled = false\n' >"$tmp/schemathesis.toml"
@@ -112,10 +112,10 @@ printf '[cache]\nenabled = false\n' >"$tmp/schemathesis.toml"
 run() {
   local who=$1 token
   shift
-  token=$(seed "$who" token)
+  token=$(cred "$who" token)
   echo "schemathesis ($backend, as the $who): at most $max_examples examples per operation and phase, seed $seed" >&2
   set +e
-  HABILIS_ST_USER_ID=$(seed "$who" user_id) HABILIS_ST_TOKEN_ID=$(seed "$who" token_id) \
+  HABILIS_ST_USER_ID=$(cred "$who" user_id) HABILIS_ST_TOKEN_ID=$(cred "$who" token_id) \
     timeout "$time_limit" "$st" --config-file "$tmp/schemathesis.toml" run "$root/openapi/openapi.json" \
     --url "$base" \
     --header "Authorization: Bearer $token" \

@@ -13,8 +13,8 @@ run:
 
 After either, every later request answers 401 and the run tests nothing.
 Only those exact cases are dropped; the operations still run with every
-other id (someone else's seat, another token). The integration suite covers
-the self-handover and token revocation themselves.
+other id (someone else's seat, another token). The integration suite
+covers seat handover (lifecycle.rs) and token revocation (auth.rs).
 """
 
 import os
