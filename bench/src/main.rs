@@ -329,7 +329,7 @@ fn login_vs_argon2(s: &Settings, stack: &Stack, people: &People) -> anyhow::Resu
 /// revokes the whole session, SPEC §3.4).
 fn refresh(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
     eprintln!("{}: token refresh…", stack.backend.name());
-    let chains = 8u32;
+    let chains = 32u32;
     let mut env = Vec::new();
     for i in 1..=chains {
         let pair = login(stack, &people.expert)?;

@@ -8,7 +8,9 @@
 
 pub mod schema;
 
+use std::cell::Cell;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -138,12 +140,54 @@ impl ManageConnection for Manager {
         }
     }
 
+    /// Run on every checkout. A PostgreSQL connection can die under the
+    /// pool (server restart, network cut): one round trip finds it before
+    /// a request does. A SQLite connection is a file opened in this
+    /// process and cannot go away, so it is not pinged.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(DbError::from)
+        match conn {
+            DbConn::Pg(c) => c.batch_execute("SELECT 1").map_err(DbError::from),
+            DbConn::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
         false
+    }
+}
+
+/// The queue of this process's SQLite writers (see [`DbConn::write_tx`]).
+/// One per process, not per database file: a process serves one database
+/// (tests running many at once only queue a little longer).
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// Whether this thread holds [`SQLITE_WRITER`]: a `write_tx` nested in
+    /// another (a savepoint) must not wait for itself.
+    static HOLDS_WRITER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// This thread's turn to write, until dropped (or nothing, when nested).
+struct WriterTurn(Option<MutexGuard<'static, ()>>);
+
+impl WriterTurn {
+    fn take() -> WriterTurn {
+        if HOLDS_WRITER.get() {
+            return WriterTurn(None);
+        }
+        // A panic while writing poisons nothing we rely on: the guard only
+        // orders writers.
+        let guard = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+        HOLDS_WRITER.set(true);
+        WriterTurn(Some(guard))
+    }
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        if self.0.is_some() {
+            HOLDS_WRITER.set(false);
+        }
     }
 }
 
@@ -208,11 +252,18 @@ impl DbConn {
     /// transaction that reads and then writes fails with `SQLITE_BUSY` when
     /// another writer committed in between, whereas a lock taken up front
     /// simply waits for `busy_timeout`. PostgreSQL needs nothing special.
+    ///
+    /// SQLite has one writer at a time, and a writer that finds the lock
+    /// taken polls it with sleeps (`busy_timeout`): under load most of the
+    /// time goes to sleeping. The writers of this process therefore queue
+    /// on [`SQLITE_WRITER`] first and are woken as soon as the previous one
+    /// commits; another process (the CLI) still meets the busy timeout.
     pub fn write_tx<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<diesel::result::Error>,
     {
+        let _turn = matches!(self, DbConn::Sqlite(_)).then(WriterTurn::take);
         self.transaction(|conn| {
             if matches!(conn, DbConn::Sqlite(_)) {
                 conn.batch_execute(
