@@ -17,6 +17,7 @@ use crate::clock::db_time;
 use crate::db::schema::{
     approval_requests, approvals, memberships, participants, project_events, projects, works,
 };
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::mail::{self, Mail};
@@ -363,6 +364,19 @@ pub async fn delete_project(
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectManage)?;
             let now = st.now();
             conn.write_tx(|conn| {
+                // Lock the project row against new children (events,
+                // participants) committed by a racing request or job while
+                // we delete them: PostgreSQL would refuse the final delete
+                // with a foreign-key violation. On SQLite `write_tx` already
+                // holds the only write lock.
+                if let DbConn::Pg(pg) = conn {
+                    projects::table
+                        .find(&p.id)
+                        .select(projects::id)
+                        .for_update()
+                        .first::<String>(pg)
+                        .optional()?;
+                }
                 let state = find(conn, &p.id)?.ok_or_else(ApiError::not_found)?.state();
                 if !matches!(state, ProjectState::Pending | ProjectState::Rejected) {
                     return Err(ApiError::conflict(
