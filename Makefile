@@ -24,15 +24,17 @@ SCHEMATHESIS_VENV    := $(HOME)/.cache/habilis-tools/schemathesis-$(SCHEMATHESIS
 SCHEMATHESIS_EXAMPLES    ?= 20
 SCHEMATHESIS_PG_EXAMPLES ?= 10
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme schemathesis tools-schemathesis e2e wasm-check openapi tools tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-tools: ## Install what the build needs (skipped when present)
-	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+tools: tools-native ## Install what the build needs (skipped when present)
 	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
 		|| rustup target add wasm32-unknown-unknown
+
+tools-native: ## cargo and libpq: what the server alone needs
+	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
 	@pkg-config --exists libpq 2>/dev/null || [ -e /usr/lib/x86_64-linux-gnu/libpq.so ] \
 		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev; }
 
@@ -119,7 +121,7 @@ e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on Post
 	./e2e/run.sh sqlite $(TARGET_DIR)/debug/habilis
 	./scripts/with-postgres.sh ./e2e/run.sh postgres $(TARGET_DIR)/debug/habilis
 
-bench: tools ## Side-by-side benchmarks in release (bench/, not part of `make test`); writes bench/results/latest.json
+bench: tools-native ## Side-by-side benchmarks in release (bench/, not part of `make test`); writes bench/results/latest.json
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	cd bench && $(CARGO) build --release --locked
 	cd bench && ../scripts/with-postgres.sh $(or $(CARGO_TARGET_DIR),target)/release/habilis-bench results/latest.json

@@ -52,7 +52,7 @@ fn main() -> anyhow::Result<()> {
     let secs = std::env::var("HABILIS_BENCH_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(2);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
     let scripts = std::env::temp_dir().join(format!("habilis-bench-lua-{}", std::process::id()));
     std::fs::create_dir_all(&scripts)?;
