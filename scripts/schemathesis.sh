@@ -41,65 +41,20 @@ max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
 seed="${SCHEMATHESIS_SEED:-20240607}"
 time_limit="${SCHEMATHESIS_TIME_LIMIT:-240}"
 
-tmp=$(mktemp -d "/tmp/habilis-schemathesis-$backend.XXXXXX")
-server=""
-pg_base=""
-db_name=""
-status=1
-cleanup() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  if [ "$status" -ne 0 ] && [ -f "$tmp/server.log" ]; then
-    echo "── server log, errors and panics ($backend) ──" >&2
-    grep -E 'ERROR|panick' "$tmp/server.log" | tail -n 40 >&2 || true
-  fi
-  if [ -n "$db_name" ]; then
-    psql "$pg_base/postgres" -qAtc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 \
-      || echo "warning: could not drop database $db_name" >&2
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-unset DATABASE_URL HABILIS_CONFIG HABILIS_POLICY HABILIS_SMTP_URL HABILIS_PUBLIC_URL
-if [ "$backend" = postgres ]; then
-  pg_base="${HABILIS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
-  pg_base="${pg_base%/}"
-  name="habilis_st_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  psql "$pg_base/postgres" -qAtc "CREATE DATABASE $name" >/dev/null \
-    || { echo "cannot create a database on $pg_base (is PostgreSQL up? see scripts/with-postgres.sh)" >&2; exit 1; }
-  db_name="$name"
-  export DATABASE_URL="$pg_base/$db_name"
-fi
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export HABILIS_DATA_DIR="$tmp/data" HABILIS_BIND="127.0.0.1:$port"
+# shellcheck source=lib/throwaway-server.sh
+source "$root/scripts/lib/throwaway-server.sh"
+TS_LOG_FILTER='ERROR|panick'
+ts_prepare "$backend" schemathesis
 # No SPA: only the API is under test.
-export HABILIS_DIST_DIR="$tmp/no-dist"
-mkdir -p "$HABILIS_DATA_DIR"
-
-email=admin@inserm.fr
-password=$("$bin" bootstrap-admin --email "$email" | sed -n 's/^  password: //p')
-[ -n "$password" ] || { echo "bootstrap-admin printed no password" >&2; exit 1; }
-
-"$bin" serve >"$tmp/server.log" 2>&1 &
-server=$!
-base="http://127.0.0.1:$port"
-ready=""
-for _ in $(seq 1 150); do
-  if curl -sf "$base/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$ready" ] || { echo "the server did not become ready on $base" >&2; exit 1; }
+export HABILIS_DIST_DIR="$ts_tmp/no-dist"
+ts_serve "$bin"
+base=$ts_base
+tmp=$ts_tmp
 
 # The admin settles the account, a few real objects are made (people, a
 # work, an organisation, projects, a departure, a secondment) and personal
 # access tokens are issued: see scripts/schemathesis_seed.py.
-python3 "$root/scripts/schemathesis_seed.py" "$base" "$email" "$password" >"$tmp/seed.json"
+python3 "$root/scripts/schemathesis_seed.py" "$base" "$ts_admin_email" "$ts_admin_password" >"$tmp/seed.json"
 cred() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]])" "$tmp/seed.json" "$1" "$2"; }
 # The hooks drop the calls that would end the run's own credential (see there).
 export SCHEMATHESIS_HOOKS="$root/scripts/schemathesis_hooks.py"
