@@ -442,3 +442,40 @@ pub async fn problem(res: reqwest::Response, status: u16) -> Value {
     assert!(v["type"].is_string() && v["title"].is_string() && v["detail"].is_string());
     v
 }
+
+/// One operation of the OpenAPI document.
+pub struct DocumentedOp {
+    pub method: &'static str,
+    pub path: String,
+    pub has_body: bool,
+}
+
+/// Every operation the OpenAPI document lists, whatever its method: the
+/// suites that must cover every route (the function-level matrix, the
+/// attacks) walk this, so a new route cannot be forgotten.
+pub fn documented_operations() -> Vec<DocumentedOp> {
+    use utoipa::OpenApi;
+    let doc = habilis_api::routes::ApiDoc::openapi();
+    let mut ops = Vec::new();
+    for (path, item) in doc.paths.paths {
+        for (method, op) in [
+            ("GET", item.get),
+            ("HEAD", item.head),
+            ("OPTIONS", item.options),
+            ("POST", item.post),
+            ("PUT", item.put),
+            ("PATCH", item.patch),
+            ("DELETE", item.delete),
+            ("TRACE", item.trace),
+        ] {
+            if let Some(op) = op {
+                ops.push(DocumentedOp {
+                    method,
+                    path: path.clone(),
+                    has_body: op.request_body.is_some(),
+                });
+            }
+        }
+    }
+    ops
+}
