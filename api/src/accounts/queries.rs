@@ -105,10 +105,29 @@ pub fn find_by_email_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Use
 
 /// The ids above `user` (its supervisor, theirs, …), nearest first.
 pub fn supervisor_chain(conn: &mut DbConn, user: &UserRow) -> QueryResult<Vec<String>> {
+    walk_up(conn, user, None)
+}
+
+/// Whether `ancestor` is somewhere above `user`. The walk stops on finding
+/// it: one statement per level strictly between them, none for the level
+/// above it (an expert reading a novice two levels down costs one look-up).
+pub fn is_above(conn: &mut DbConn, ancestor: &str, user: &UserRow) -> QueryResult<bool> {
+    Ok(walk_up(conn, user, Some(ancestor))?
+        .last()
+        .is_some_and(|id| id == ancestor))
+}
+
+/// The chain above `user`, nearest first, ending early at `stop`; a cycle
+/// or a chain deeper than [`MAX_DEPTH`] ends it too.
+fn walk_up(conn: &mut DbConn, user: &UserRow, stop: Option<&str>) -> QueryResult<Vec<String>> {
     let mut chain = Vec::new();
     let mut next = user.supervisor_id.clone();
     while let Some(id) = next {
         if chain.len() >= MAX_DEPTH || chain.contains(&id) || id == user.id {
+            break;
+        }
+        if stop == Some(id.as_str()) {
+            chain.push(id);
             break;
         }
         next = users::table
@@ -127,10 +146,10 @@ pub fn relation(conn: &mut DbConn, viewer: &UserRow, target: &UserRow) -> QueryR
     if viewer.id == target.id {
         return Ok(Relation::Myself);
     }
-    if supervisor_chain(conn, viewer)?.contains(&target.id) {
+    if is_above(conn, &target.id, viewer)? {
         return Ok(Relation::Supervisor);
     }
-    if supervisor_chain(conn, target)?.contains(&viewer.id) {
+    if is_above(conn, &viewer.id, target)? {
         return Ok(Relation::Subordinate);
     }
     Ok(Relation::Other)

@@ -365,7 +365,7 @@ pub async fn transfer_work(
             let eligible = to.id != caller.id()
                 && to.state().may_sign_in()
                 && (secondment::ever_hosted(conn, &to.id, caller.id())?
-                    || users_q::supervisor_chain(conn, &caller.user)?.contains(&to.id));
+                    || users_q::is_above(conn, &to.id, &caller.user)?);
             if !eligible {
                 return Err(ApiError::field(
                     "to",
