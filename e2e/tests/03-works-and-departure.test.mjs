@@ -47,7 +47,8 @@ function day(days) {
 
 /** Titles in the works table. */
 async function workTitles(page) {
-  await visible(page.locator('#works'));
+  // The table is drawn before its rows arrive: wait for the page of works.
+  await visible(page.locator('#works[aria-busy="false"]'));
   return (await page.locator('#works tbody tr td:first-child').allTextContents()).map((s) => s.trim());
 }
 

@@ -132,6 +132,11 @@ pub fn Works() -> Html {
     let lang = session.lang;
     let next = page.as_ref().and_then(|p| p.next_cursor.clone());
     let items = page.as_ref().map(|p| p.items.clone()).unwrap_or_default();
+    let busy = if page.is_none() && failure.is_none() {
+        "true"
+    } else {
+        "false"
+    };
     html! {
         <section>
             <h1>{ session.t("works.title") }</h1>
@@ -152,7 +157,9 @@ pub fn Works() -> Html {
                 <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason.to_string()).unwrap_or_default() }</p>
             }
             <ProblemMessage failure={(*failure).clone()} />
-            <table id="works">
+            // Busy until the first page arrives: assistive technology (and the
+            // browser tests) can tell "loading" from "nothing to list".
+            <table id="works" aria-busy={busy}>
                 <caption>{ session.t("works.caption") }</caption>
                 <thead><tr>
                     <th scope="col">{ session.t("works.field_title") }</th>
