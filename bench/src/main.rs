@@ -34,6 +34,13 @@ struct Settings {
     scripts: PathBuf,
 }
 
+impl Settings {
+    /// A load run on `url`: one `wrk` thread per core, `secs` long.
+    fn load<'a>(&self, url: &'a str, connections: u32) -> Run<'a> {
+        Run::new(url, connections, self.cores, self.secs)
+    }
+}
+
 /// One line of the table.
 struct Line {
     comparison: String,
@@ -207,18 +214,7 @@ fn authenticated_read(
         anyhow::bail!("the floor answers differently:\n{via_app}\n{via_floor}");
     }
     let auth = [("Authorization", format!("Bearer {token}"))];
-    let run = |url: &str, headers: &[(&str, String)]| {
-        Run {
-            url,
-            connections: conns,
-            threads: s.cores,
-            secs: s.secs,
-            headers,
-            script: None,
-            env: &[],
-        }
-        .go()
-    };
+    let run = |url: &str, headers: &[(&str, String)]| s.load(url, conns).headers(headers).go();
     let (app, floor) = abba(|| run(&app_url, &auth), || run(&floor_url, &[]))?;
     let ratio = app.requests_per_sec / floor.requests_per_sec;
     Ok(Line {
@@ -295,18 +291,7 @@ fn login_vs_argon2(s: &Settings, stack: &Stack, people: &People) -> anyhow::Resu
         })
     };
     let (login, raw) = abba(
-        || {
-            Run {
-                url: &url,
-                connections: s.cores * 2,
-                threads: s.cores,
-                secs: s.secs,
-                headers: &[],
-                script: Some(&script),
-                env: &[],
-            }
-            .go()
-        },
+        || s.load(&url, s.cores * 2).script(&script, &[]).go(),
         argon,
     )?;
     let ratio = login.requests_per_sec / raw.requests_per_sec;
@@ -358,16 +343,9 @@ end
 "#,
     )?;
     let url = format!("{}/api/v1/auth/refresh", stack.app);
-    let load = Run {
-        url: &url,
-        connections: chains,
-        threads: chains,
-        secs: s.secs * 2,
-        headers: &[],
-        script: Some(&script),
-        env: &env,
-    }
-    .go()?;
+    let load = Run::new(&url, chains, chains, s.secs * 2)
+        .script(&script, &env)
+        .go()?;
     Ok(Line {
         comparison: format!("token refresh, {}", stack.backend.name()),
         habilis: format!(
@@ -401,18 +379,7 @@ fn list_at_scale(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result
         anyhow::bail!("page 50 is not full");
     }
     let auth = [("Authorization", format!("Bearer {token}"))];
-    let run = |u: &str| {
-        Run {
-            url: u,
-            connections: 16,
-            threads: s.cores,
-            secs: s.secs,
-            headers: &auth,
-            script: None,
-            env: &[],
-        }
-        .go()
-    };
+    let run = |u: &str| s.load(u, 16).headers(&auth).go();
     let (p1, p50) = abba(|| run(&first), || run(&url))?;
     let ratio = p50.p50_ms / p1.p50_ms;
     Ok(Line {

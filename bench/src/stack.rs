@@ -180,7 +180,9 @@ impl Stack {
                 // (already fast: no round trip).
                 DbConn::Sqlite(lite) => lite.transaction(|lite| {
                     for row in rows {
-                        diesel::insert_into(users::table).values(row).execute(lite)?;
+                        diesel::insert_into(users::table)
+                            .values(row)
+                            .execute(lite)?;
                     }
                     diesel::QueryResult::Ok(())
                 })?,

@@ -27,7 +27,33 @@ pub struct Run<'a> {
     pub env: &'a [(String, String)],
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// `connections` spread over `threads` for `secs`: a plain GET.
+    pub fn new(url: &'a str, connections: u32, threads: u32, secs: u32) -> Self {
+        Run {
+            url,
+            connections,
+            threads,
+            secs,
+            headers: &[],
+            script: None,
+            env: &[],
+        }
+    }
+
+    pub fn headers(self, headers: &'a [(&'a str, String)]) -> Self {
+        Run { headers, ..self }
+    }
+
+    /// A Lua script (method, body, per-thread state) and the environment it reads.
+    pub fn script(self, script: &'a Path, env: &'a [(String, String)]) -> Self {
+        Run {
+            script: Some(script),
+            env,
+            ..self
+        }
+    }
+
     pub fn go(&self) -> anyhow::Result<Load> {
         let mut cmd = Command::new("wrk");
         cmd.arg("--latency")
