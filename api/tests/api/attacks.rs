@@ -186,12 +186,7 @@ async fn hostile_input_on_every_operation_is_a_clear_4xx_and_changes_nothing() {
                     (400..500).contains(&status),
                     "{method} {path} with {what}: {status}"
                 );
-                let ct = res
-                    .headers()
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_owned();
+                let ct = content_type(&res);
                 assert!(
                     ct.starts_with("application/problem+json"),
                     "{method} {path} with {what}: {ct}"

@@ -422,15 +422,19 @@ pub struct Hierarchy {
     pub novice: Session,
 }
 
+/// The answer's `Content-Type`, or "" when it has none.
+pub fn content_type(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Asserts a problem+json answer with this status; returns the body.
 pub async fn problem(res: reqwest::Response, status: u16) -> Value {
     let got = res.status().as_u16();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let ct = content_type(&res);
     let text = res.text().await.unwrap_or_default();
     assert_eq!(got, status, "status (body: {text})");
     assert!(

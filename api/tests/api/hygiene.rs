@@ -208,11 +208,7 @@ async fn the_spa_is_served_with_client_routes_and_api_paths_stay_problems() {
     }
     let css = app.request("GET", "/style.css", None, None).await;
     assert_eq!(css.status(), 200);
-    assert!(css
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/css")));
+    assert!(content_type(&css).starts_with("text/css"));
     for path in ["/api/nope", "/api/v1/nope", "/api/v2/users"] {
         problem(app.request("GET", path, None, None).await, 404).await;
     }

@@ -1029,11 +1029,7 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                 .request(route.method, &path, token.as_deref(), body)
                 .await;
             let got = res.status().as_u16();
-            let problem_json = res
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|c| c.starts_with("application/problem+json"));
+            let problem_json = content_type(&res).starts_with("application/problem+json");
             let text = res.text().await.unwrap_or_default();
             tried += 1;
             if got != expect {

@@ -79,12 +79,7 @@ async fn an_unwritable_audit_log_fails_the_action_and_changes_nothing() {
         .await;
     let status = res.status().as_u16();
     assert!((500..600).contains(&status), "status {status}");
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let ct = content_type(&res);
     assert!(ct.starts_with("application/problem+json"), "{ct}");
     let text = res.text().await.expect("body");
     let body: Value = serde_json::from_str(&text).expect("problem JSON");
