@@ -142,6 +142,13 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 ApiError::conflict("unique_violation", "this already exists")
             }
+            // What the change refers to was removed by a request that
+            // committed first (a project deleted while someone was being
+            // invited to it): the caller's view is stale, not the server.
+            E::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::conflict(
+                "reference_gone",
+                "what this refers to was removed meanwhile; reload and try again",
+            ),
             other => ApiError::internal(other),
         }
     }

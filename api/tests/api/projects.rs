@@ -552,3 +552,97 @@ async fn participants_are_invited_listed_and_revoked_and_operators_see_names_onl
     assert!(one.get("history").is_none());
     problem(app.get(&path, &op.access).await, 403).await;
 }
+
+/// Someone is invited to a project while another request deletes it
+/// (PostgreSQL: the invitation's insert waits for the deletion's row lock,
+/// then finds the project gone). A clear 4xx, never a 500, and nothing left
+/// behind. On SQLite the writers of a process take turns on one lock, so
+/// the two cannot interleave.
+#[actix_web::test]
+async fn inviting_into_a_project_being_deleted_answers_4xx() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    if !is_postgres() {
+        return;
+    }
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let p = create(&app, &s, "Doomed").await;
+    let id = p["id"].as_str().expect("id").to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok());
+    let url = app.db_url().to_owned();
+
+    // The deletion, in the order the handler uses, in a transaction left
+    // open until the invitation is seen waiting for it.
+    let (deleted_tx, deleted_rx) = std::sync::mpsc::channel::<()>();
+    let (commit_tx, commit_rx) = std::sync::mpsc::channel::<()>();
+    let deleter = std::thread::spawn({
+        let (url, id) = (url.clone(), id.clone());
+        move || {
+            let mut c = PgConnection::establish(&url).expect("connect");
+            c.batch_execute(&format!(
+                "BEGIN;
+                 DELETE FROM approvals WHERE request_id IN (SELECT id FROM approval_requests
+                   WHERE subject_type = 'project' AND subject_id = '{id}');
+                 DELETE FROM approval_requests WHERE subject_type = 'project' AND subject_id = '{id}';
+                 DELETE FROM participants WHERE project_id = '{id}';
+                 DELETE FROM project_events WHERE project_id = '{id}';
+                 DELETE FROM projects WHERE id = '{id}';"
+            ))
+            .expect("delete");
+            deleted_tx.send(()).expect("signal");
+            let _ = commit_rx.recv();
+            c.batch_execute("COMMIT").expect("commit");
+        }
+    });
+    deleted_rx.recv().expect("deleted");
+
+    // Commits once a backend of this database waits on a lock (or after
+    // 10 s: then the invitation simply finds no project).
+    let watcher = tokio::task::spawn_blocking(move || {
+        let mut c = PgConnection::establish(&url).expect("connect");
+        let mut overlapped = false;
+        for _ in 0..200 {
+            let waiting: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .get_result(&mut c)
+            .expect("pg_stat_activity");
+            if waiting > 0 {
+                overlapped = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        commit_tx.send(()).expect("commit");
+        overlapped
+    });
+    let res = app
+        .post(
+            &format!("/api/v1/projects/{id}/participants"),
+            &s.h.expert.access,
+            json!({ "email": s.h.confirmed.email, "role": "analyst" }),
+        )
+        .await;
+    let overlapped = watcher.await.expect("watcher");
+    deleter.join().expect("deleter");
+    if overlapped {
+        // Waited for the deletion, then met the foreign key.
+        let body = problem(res, 409).await;
+        assert_eq!(body["type"], "reference_gone", "{body}");
+    } else {
+        problem(res, 404).await;
+    }
+    let left: i64 = app
+        .with_db(move |c| {
+            use habilis_api::db::schema::participants;
+            participants::table
+                .filter(participants::project_id.eq(&id))
+                .count()
+                .get_result(c)
+                .expect("count")
+        })
+        .await;
+    assert_eq!(left, 0);
+}
