@@ -145,10 +145,14 @@ impl From<diesel::result::Error> for ApiError {
             // What the change refers to was removed by a request that
             // committed first (a project deleted while someone was being
             // invited to it): the caller's view is stale, not the server.
-            E::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::conflict(
-                "reference_gone",
-                "what this refers to was removed meanwhile; reload and try again",
-            ),
+            // Logged: a missing validation would surface here too.
+            E::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                tracing::warn!(cause = %info.message(), "foreign-key violation answered 409");
+                ApiError::conflict(
+                    "reference_gone",
+                    "what this refers to was removed meanwhile; reload and try again",
+                )
+            }
             other => ApiError::internal(other),
         }
     }
