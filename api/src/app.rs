@@ -11,6 +11,7 @@ use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use habilis_shared::i18n::Msg;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -19,11 +20,11 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::error::{self, ApiError, PROBLEM_JSON};
+use crate::error::{self, ApiError, ProblemType, PROBLEM_JSON};
 use crate::metrics::Metrics;
 use crate::routes::{self, ApiDoc};
 use crate::state::AppState;
-use crate::{db, mail};
+use crate::{db, lang, mail};
 
 pub struct Application {
     server: Server,
@@ -189,9 +190,8 @@ fn build_app(
                         // keep their problem+json 404.
                         if is_server_path(req.path()) {
                             return Err(ApiError::new(
-                                actix_web::http::StatusCode::NOT_FOUND,
-                                "not_found",
-                                "no such endpoint",
+                                ProblemType::NotFound,
+                                Msg::new("error-no-endpoint"),
                             )
                             .into());
                         }
@@ -217,7 +217,7 @@ fn build_app(
             let fut = (!nul).then(|| srv.call(req));
             async move {
                 let Some(fut) = fut else {
-                    return Err(ApiError::bad_request("the URL contains a NUL character").into());
+                    return Err(ApiError::bad_request(Msg::new("error-url-nul")).into());
                 };
                 let mut res = fut.await?;
                 if !is_docs {
@@ -227,6 +227,24 @@ fn build_app(
                     );
                 }
                 Ok(res)
+            }
+        })
+        .wrap_fn(|req, srv| {
+            // Every answer in the reader's language (errors written again).
+            let early = (req.request().clone(), lang::of_service_request(&req));
+            let fut = srv.call(req);
+            async move {
+                match fut.await {
+                    Ok(res) => Ok(lang::localize(res)),
+                    Err(e) => match e.as_error::<ApiError>() {
+                        Some(api) => {
+                            let (http_req, lang) = early;
+                            Ok(ServiceResponse::new(http_req, api.response_in(lang))
+                                .map_into_right_body())
+                        }
+                        None => Err(e),
+                    },
+                }
             }
         })
         .wrap_fn(move |req, srv| {
@@ -272,30 +290,31 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
     if already || is_docs {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let status = res.status();
-    let kind = match status.as_u16() {
-        400 => "bad_request",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        _ if status.is_server_error() => "internal_error",
-        _ => "error",
+    let problem = match res.status().as_u16() {
+        400 => ApiError::bad_request(Msg::new("error-http")),
+        404 => ApiError::new(ProblemType::NotFound, Msg::new("error-no-endpoint")),
+        405 => ApiError::new(
+            ProblemType::MethodNotAllowed,
+            Msg::new("error-method-not-allowed"),
+        ),
+        413 => ApiError::new(
+            ProblemType::PayloadTooLarge,
+            Msg::new("error-body-too-large"),
+        ),
+        415 => ApiError::new(
+            ProblemType::UnsupportedMediaType,
+            Msg::new("error-body-not-json"),
+        ),
+        status if status >= 500 => {
+            ApiError::new(ProblemType::InternalError, Msg::new("error-internal"))
+        }
+        _ => ApiError::new(ProblemType::Error, Msg::new("error-http")),
     };
-    let detail = if status.is_server_error() {
-        "an internal error occurred; it has been logged".to_owned()
-    } else {
-        status.canonical_reason().unwrap_or("error").to_lowercase()
-    };
-    let problem = ApiError::new(status, kind, detail).error_response_body();
+    // The error travels with the answer so that `lang::localize` can write
+    // it in the reader's language; the status stays actix's.
+    let problem = HttpResponse::from_error(problem.with_status(res.status()));
     let (req, _) = res.into_parts();
     let response: HttpResponse<BoxBody> = problem;
     let res = ServiceResponse::new(req, response).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
-}
-
-impl ApiError {
-    fn error_response_body(&self) -> HttpResponse<BoxBody> {
-        actix_web::ResponseError::error_response(self)
-    }
 }

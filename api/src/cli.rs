@@ -13,6 +13,7 @@ use crate::accounts::service;
 use crate::app::Application;
 use crate::auth::password;
 use crate::config::Config;
+use crate::error::ProblemType;
 use crate::{audit, db};
 
 #[derive(Parser)]
@@ -296,7 +297,7 @@ fn bootstrap_admin(
         chrono::Utc::now(),
     ) {
         Ok(row) => row,
-        Err(e) if e.kind == "admin_exists" => {
+        Err(e) if e.problem == ProblemType::AdminExists => {
             eprintln!("{}", e.detail);
             return Ok(ExitCode::from(2));
         }

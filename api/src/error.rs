@@ -1,113 +1,150 @@
 //! The one error type handlers return: RFC 9457 problem+json with a
-//! machine-readable `type`, never leaking internals (a 500 logs its cause
-//! with the request id and says nothing more). SPEC §11, STYLE "three layers".
+//! machine-readable `type` (a [`ProblemType`], declared once in `shared/`),
+//! never leaking internals (a 500 logs its cause with the request id and
+//! says nothing more). SPEC §11, STYLE "three layers".
+//!
+//! Texts are [`Msg`]s — catalog keys with arguments — and are written in
+//! the reader's language only when the answer goes out: [`crate::lang`]
+//! renders the error again for the caller, from the account's language or
+//! `Accept-Language`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use habilis_shared::dto::Problem;
+use habilis_shared::dto::{Language, Problem};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Decision;
+pub use habilis_shared::problem::ProblemType;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub kind: &'static str,
-    pub detail: String,
-    pub errors: Option<BTreeMap<String, Vec<String>>>,
+    pub problem: ProblemType,
+    pub detail: Msg,
+    /// Per-field messages of a 422.
+    pub errors: Option<BTreeMap<String, Vec<Msg>>>,
     pub retry_after: Option<u64>,
+    /// The HTTP layer's own status, for its errors that have no type of
+    /// their own (`ProblemType::Error`).
+    status_override: Option<StatusCode>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, kind: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(problem: ProblemType, detail: Msg) -> Self {
         ApiError {
-            status,
-            kind,
-            detail: detail.into(),
+            problem,
+            detail,
             errors: None,
             retry_after: None,
+            status_override: None,
         }
     }
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", detail)
+    /// Keeps `status` for an error of the HTTP layer.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status_override = Some(status);
+        self
     }
-    pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    pub fn status(&self) -> StatusCode {
+        self.status_override.unwrap_or_else(|| {
+            StatusCode::from_u16(self.problem.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        })
     }
-    pub fn forbidden(kind: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, kind, detail)
+    /// The `type` code, e.g. `wrong_state`.
+    pub fn kind(&self) -> &'static str {
+        self.problem.code()
+    }
+    pub fn bad_request(detail: Msg) -> Self {
+        Self::new(ProblemType::BadRequest, detail)
+    }
+    pub fn unauthorized(detail: Msg) -> Self {
+        Self::new(ProblemType::Unauthorized, detail)
     }
     /// 403 from a policy decision, naming the rule that refused.
     pub fn denied(decision: &Decision) -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!("{} (rule {})", decision.reason, decision.rule),
-        )
+        Self::new(ProblemType::Forbidden, decision.explain())
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+        Self::new(ProblemType::NotFound, Msg::new("error-not-found"))
     }
-    pub fn conflict(kind: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, kind, detail)
+    pub fn conflict(problem: ProblemType, detail: Msg) -> Self {
+        Self::new(problem, detail)
     }
-    pub fn too_many(retry_after: u64, detail: impl Into<String>) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", detail);
+    pub fn too_many(retry_after: u64, detail: Msg) -> Self {
+        let mut e = Self::new(ProblemType::TooManyRequests, detail);
         e.retry_after = Some(retry_after.max(1));
         e
     }
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    /// 422 naming one field.
+    pub fn field(field: &str, message: Msg) -> Self {
         let mut errors = BTreeMap::new();
-        errors.insert(field.to_owned(), vec![message.into()]);
+        errors.insert(field.to_owned(), vec![message]);
         Self::validation(errors)
     }
-    pub fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
-        let mut e = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "some fields are invalid",
-        );
+    pub fn validation(errors: BTreeMap<String, Vec<Msg>>) -> Self {
+        let mut e = Self::new(ProblemType::ValidationFailed, Msg::new("error-validation"));
         e.errors = Some(errors);
         e
     }
-    pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
+    pub fn unavailable(detail: Msg) -> Self {
+        Self::new(ProblemType::Unavailable, detail)
     }
     /// A server fault: the cause is logged (with the request id of the
     /// current span), the client learns nothing about internals.
     pub fn internal(cause: impl fmt::Display) -> Self {
         tracing::error!(cause = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "an internal error occurred; it has been logged",
-        )
+        Self::new(ProblemType::InternalError, Msg::new("error-internal"))
     }
 
-    pub fn title(&self) -> &'static str {
-        self.status.canonical_reason().unwrap_or("Error")
-    }
-
-    pub fn to_problem(&self) -> Problem {
+    /// The problem+json body in `lang`.
+    pub fn to_problem(&self, lang: Language) -> Problem {
         Problem {
-            kind: self.kind.to_owned(),
-            title: self.title().to_owned(),
-            status: self.status.as_u16(),
-            detail: self.detail.clone(),
-            errors: self.errors.clone(),
+            kind: self.problem.code().to_owned(),
+            title: Msg::new(self.problem.title_key()).render(lang),
+            status: self.status().as_u16(),
+            detail: self.detail.render(lang),
+            errors: self.errors.as_ref().map(|errors| {
+                errors
+                    .iter()
+                    .map(|(field, msgs)| {
+                        (field.clone(), msgs.iter().map(|m| m.render(lang)).collect())
+                    })
+                    .collect()
+            }),
             request_id: None,
         }
+    }
+
+    /// The whole HTTP answer in `lang`, with `Content-Language`.
+    pub fn response_in(&self, lang: Language) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status());
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        builder.insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
+        if self.problem == ProblemType::Unauthorized {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(secs) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        let body = serde_json::to_string(&self.to_problem(lang))
+            .unwrap_or_else(|_| String::from("{\"type\":\"internal_error\"}"));
+        builder.body(body)
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.kind, self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.problem.status(),
+            self.problem.code(),
+            self.detail
+        )
     }
 }
 
@@ -115,21 +152,12 @@ impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
+    /// English; [`crate::lang`] writes it again in the caller's language.
     fn error_response(&self) -> HttpResponse {
-        let mut builder = HttpResponse::build(self.status);
-        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if self.status == StatusCode::UNAUTHORIZED {
-            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        if let Some(secs) = self.retry_after {
-            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
-        }
-        let body = serde_json::to_string(&self.to_problem())
-            .unwrap_or_else(|_| String::from("{\"type\":\"internal_error\"}"));
-        builder.body(body)
+        self.response_in(Language::En)
     }
 }
 
@@ -139,19 +167,17 @@ impl From<diesel::result::Error> for ApiError {
         match e {
             E::NotFound => ApiError::not_found(),
             // A unique index caught what a racing request inserted first.
-            E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("unique_violation", "this already exists")
-            }
+            E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
+                ProblemType::UniqueViolation,
+                Msg::new("error-unique-violation"),
+            ),
             // What the change refers to was removed by a request that
             // committed first (a project deleted while someone was being
             // invited to it): the caller's view is stale, not the server.
             // Logged: a missing validation would surface here too.
             E::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 tracing::warn!(cause = %info.message(), "foreign-key violation answered 409");
-                ApiError::conflict(
-                    "reference_gone",
-                    "what this refers to was removed meanwhile; reload and try again",
-                )
+                ApiError::conflict(ProblemType::ReferenceGone, Msg::new("error-reference-gone"))
             }
             other => ApiError::internal(other),
         }
@@ -161,7 +187,7 @@ impl From<diesel::result::Error> for ApiError {
 impl From<r2d2::Error> for ApiError {
     fn from(e: r2d2::Error) -> Self {
         tracing::error!(cause = %e, "database pool exhausted or unreachable");
-        ApiError::unavailable("the database is unavailable; try again shortly")
+        ApiError::unavailable(Msg::new("error-database-unavailable"))
     }
 }
 
@@ -173,41 +199,44 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errs: validator::ValidationErrors) -> Self {
-        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut map: BTreeMap<String, Vec<Msg>> = BTreeMap::new();
         for (field, list) in errs.field_errors() {
-            let msgs = list
-                .iter()
-                .map(|e| match &e.message {
-                    Some(m) => m.to_string(),
-                    None => describe_validation(e),
-                })
-                .collect();
-            map.insert(field.to_string(), msgs);
+            map.insert(
+                field.to_string(),
+                list.iter().map(describe_validation).collect(),
+            );
         }
         ApiError::validation(map)
     }
 }
 
-fn describe_validation(e: &validator::ValidationError) -> String {
+fn describe_validation(e: &validator::ValidationError) -> Msg {
     let param = |k: &str| e.params.get(k).map(|v| v.to_string());
     match e.code.as_ref() {
         "length" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
-            (Some(min), None) => format!("length must be at least {min}"),
-            (None, Some(max)) => format!("length must be at most {max}"),
-            _ => "invalid length".into(),
+            (Some(min), Some(max)) => Msg::new("validation-length-between")
+                .arg("min", min)
+                .arg("max", max),
+            (Some(min), None) => Msg::new("validation-length-min").arg("min", min),
+            (None, Some(max)) => Msg::new("validation-length-max").arg("max", max),
+            _ => Msg::new("validation-length"),
         },
         "range" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
-            _ => "out of range".into(),
+            (Some(min), Some(max)) => Msg::new("validation-range-between")
+                .arg("min", min)
+                .arg("max", max),
+            _ => Msg::new("validation-range"),
         },
-        "email" => "not a valid e-mail address".into(),
-        other => format!("invalid ({other})"),
+        "email" => Msg::new("validation-email"),
+        other => Msg::new("validation-invalid").arg("code", other.to_owned()),
     }
 }
 
 pub fn query_error(err: &actix_web::error::QueryPayloadError) -> ApiError {
-    ApiError::field("query", format!("invalid query string: {err}"))
+    ApiError::field(
+        "query",
+        Msg::new("validation-query").arg("detail", err.to_string()),
+    )
 }
 
 pub fn path_error(_err: &actix_web::error::PathError) -> ApiError {

@@ -11,6 +11,8 @@
 //! therefore never fails: it carries the outcome, and the handler takes it
 //! with `body.into_inner()?` once the caller is known.
 
+use crate::error::ProblemType;
+use habilis_shared::i18n::Msg;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -44,21 +46,32 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Parses a JSON body (shared with handlers that take an optional body).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(Msg::new("error-body-malformed").arg("detail", e.to_string()))
+    })?;
     // Every request body is a JSON object. serde would also fill a struct
     // from an array, by position (`[null, null]` was a valid PATCH), a
     // shape no client is told about.
     if !value.is_object() {
-        return Err(ApiError::field("body", "must be a JSON object"));
+        return Err(ApiError::field("body", Msg::new("validation-body-object")));
     }
     if let Some(path) = nul_path(&value, String::new()) {
-        return Err(ApiError::field(&path, "must not contain NUL characters"));
+        return Err(ApiError::field(&path, Msg::new("validation-nul")));
     }
     serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
-        let field = field_of(&msg).unwrap_or_else(|| "body".to_owned());
-        ApiError::field(&field, msg)
+        match field_of(&msg) {
+            Some((field, FieldError::Unknown)) => {
+                ApiError::field(&field, Msg::new("validation-field-unknown"))
+            }
+            Some((field, FieldError::Missing)) => {
+                ApiError::field(&field, Msg::new("validation-field-missing"))
+            }
+            None => ApiError::field(
+                "body",
+                Msg::new("validation-field-invalid").arg("detail", msg),
+            ),
+        }
     })
 }
 
@@ -95,15 +108,25 @@ fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
     }
 }
 
+enum FieldError {
+    Unknown,
+    Missing,
+}
+
 /// serde says "unknown field `profile`, expected one of …" or
 /// "missing field `email`": name the field so the SPA can show it in place.
-fn field_of(msg: &str) -> Option<String> {
-    if !(msg.starts_with("unknown field") || msg.starts_with("missing field")) {
+/// Other serde messages (a wrong type, say) name no field by themselves.
+fn field_of(msg: &str) -> Option<(String, FieldError)> {
+    let what = if msg.starts_with("unknown field") {
+        FieldError::Unknown
+    } else if msg.starts_with("missing field") {
+        FieldError::Missing
+    } else {
         return None;
-    }
+    };
     let start = msg.find('`')? + 1;
     let len = msg[start..].find('`')?;
-    Some(msg[start..start + len].to_owned())
+    Some((msg[start..start + len].to_owned(), what))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
@@ -124,19 +147,17 @@ fn read<T: DeserializeOwned>(
     let bytes = bytes.map_err(|e| {
         if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "request body is too large",
+                ProblemType::PayloadTooLarge,
+                Msg::new("error-body-too-large"),
             )
         } else {
-            ApiError::bad_request(format!("unreadable body: {e}"))
+            ApiError::bad_request(Msg::new("error-body-unreadable"))
         }
     })?;
     if !json {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "expected Content-Type: application/json",
+            ProblemType::UnsupportedMediaType,
+            Msg::new("error-body-not-json"),
         ));
     }
     parse(&bytes)
@@ -158,7 +179,7 @@ mod tests {
         let status = |b: &[u8]| {
             parse::<Body>(b)
                 .map(|_| 200)
-                .unwrap_or_else(|e| e.status.as_u16())
+                .unwrap_or_else(|e| e.status().as_u16())
         };
         assert_eq!(status(br#"{"name":"x"}"#), 200);
         assert_eq!(status(br#"{"oops": "#), 400);

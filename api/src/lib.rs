@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod jobs;
+pub mod lang;
 pub mod mail;
 pub mod meta;
 pub mod metrics;

@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use habilis_shared::dto::{AuthzCheck, AuthzResource, Problem};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
 use serde::Serialize;
 use validator::Validate;
@@ -37,15 +38,15 @@ pub async fn healthz() -> web::Json<Health> {
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
     let pending = state
         .db(|conn| {
-            conn.has_pending_migrations()
-                .map_err(|e| ApiError::unavailable(e.to_string()))
+            conn.has_pending_migrations().map_err(|e| {
+                tracing::error!(cause = %e, "cannot read the migration state");
+                ApiError::unavailable(Msg::new("error-database-unavailable"))
+            })
         })
         .await
-        .map_err(|e| ApiError::unavailable(format!("database not ready: {}", e.detail)))?;
+        .map_err(|_| ApiError::unavailable(Msg::new("error-database-unavailable")))?;
     if pending {
-        return Err(ApiError::unavailable(
-            "migrations are pending; run `habilis migrate`",
-        ));
+        return Err(ApiError::unavailable(Msg::new("error-migrations-pending")));
     }
     Ok(web::Json(Health {
         status: "ready".into(),
@@ -100,10 +101,12 @@ pub async fn authz_check(
     let req = body.into_inner()?;
     req.validate()?;
     crate::policy::authorize(&state, &caller, Action::AuthzCheck, Resource::None).await?;
-    let action: Action = req
-        .action
-        .parse()
-        .map_err(|_| ApiError::field("action", format!("unknown action code {:?}", req.action)))?;
+    let action: Action = req.action.parse().map_err(|_| {
+        ApiError::field(
+            "action",
+            Msg::new("validation-action-unknown").arg("code", req.action.clone()),
+        )
+    })?;
     let st = state.clone();
     let decision = state
         .db(move |conn| {

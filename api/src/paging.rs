@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use habilis_shared::dto::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
+use habilis_shared::i18n::Msg;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -11,7 +12,9 @@ pub fn limit(asked: Option<u32>) -> ApiResult<i64> {
     if limit == 0 || limit > MAX_PAGE_LIMIT {
         return Err(ApiError::field(
             "limit",
-            format!("must be between 1 and {MAX_PAGE_LIMIT}"),
+            Msg::new("validation-range-between")
+                .arg("min", 1)
+                .arg("max", MAX_PAGE_LIMIT),
         ));
     }
     Ok(i64::from(limit))
@@ -35,7 +38,7 @@ pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<String>> {
                 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
     key.map(Some)
-        .ok_or_else(|| ApiError::field("cursor", "invalid cursor"))
+        .ok_or_else(|| ApiError::field("cursor", Msg::new("validation-cursor")))
 }
 
 /// Cuts a page fetched with `limit + 1` rows and names the next cursor.

@@ -1,7 +1,20 @@
 //! The server side of the policy: loading the document and asking the one
-//! decision function of `habilis-shared` (SPEC §2.2). Handlers call
-//! [`authorize`] (or [`check`] on a connection outside any transaction);
-//! a refusal is written to the audit log before the 403 goes out.
+//! decision function of `habilis-shared` (SPEC §2.2).
+//!
+//! Handlers ask through one guard, [`Authz`]:
+//!
+//! ```ignore
+//! Authz::new(&state, &caller)
+//!     .require(Action::WorkRead, resource)
+//!     .target("work", &id)
+//!     .hidden_as_404()
+//!     .on(conn)?;          // or `.await?` from async code
+//! ```
+//!
+//! A refusal is written to the audit log before the 403 (or, where the
+//! object's existence must not leak, the 404: SPEC §11) goes out. Facts
+//! about what a profile sees in general are named queries of the policy
+//! (`Policy::sees_all_accounts`, …), never a made-up question.
 
 use std::path::Path;
 
@@ -9,7 +22,7 @@ use actix_web::web;
 use habilis_shared::policy::{Action, Decision, Policy, Resource};
 use serde_json::json;
 
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, Event};
 use crate::auth::Caller;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -40,7 +53,7 @@ fn denial(
     decision: &Decision,
     target: Option<(&'static str, String)>,
 ) -> Event {
-    let mut event = Event::new(action.code(), Outcome::Denied)
+    let mut event = Event::denial(action)
         .actor(caller.id())
         .ctx(&caller.ctx)
         .detail(json!({ "rule": decision.rule, "reason": decision.reason }));
@@ -50,7 +63,113 @@ fn denial(
     event
 }
 
+/// The one way a handler asks the policy: who asks ([`Authz::new`]), what
+/// ([`Authz::require`]), about which object ([`Requirement::target`]), and
+/// how a refusal answers ([`Requirement::hidden_as_404`]).
+pub struct Authz<'a> {
+    state: &'a AppState,
+    caller: &'a Caller,
+}
+
+impl<'a> Authz<'a> {
+    pub fn new(state: &'a AppState, caller: &'a Caller) -> Self {
+        Authz { state, caller }
+    }
+
+    /// The question: may the caller do `action` on `resource`?
+    pub fn require(self, action: Action, resource: Resource) -> Requirement<'a> {
+        Requirement {
+            state: self.state,
+            caller: self.caller,
+            action,
+            resource,
+            target: None,
+            hidden: false,
+        }
+    }
+}
+
+/// A question to the policy, answered by [`Requirement::on`] (on a
+/// connection) or by awaiting it.
+#[must_use = "a requirement decides nothing until it is checked"]
+pub struct Requirement<'a> {
+    state: &'a AppState,
+    caller: &'a Caller,
+    action: Action,
+    resource: Resource,
+    target: Option<(&'static str, String)>,
+    hidden: bool,
+}
+
+impl<'a> Requirement<'a> {
+    /// The object asked about, named in the audit row of a refusal.
+    pub fn target(mut self, kind: &'static str, id: impl Into<String>) -> Self {
+        self.target = Some((kind, id.into()));
+        self
+    }
+
+    /// A refusal answers 404, as if the object did not exist (SPEC §11).
+    pub fn hidden_as_404(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+
+    fn decide(&self) -> Decision {
+        self.state
+            .policy
+            .decide(&self.caller.actor(self.state), &self.action, &self.resource)
+    }
+
+    fn refusal(&self, decision: &Decision) -> ApiError {
+        if self.hidden {
+            ApiError::not_found()
+        } else {
+            ApiError::denied(decision)
+        }
+    }
+
+    /// Decides on `conn`, writing a refusal to the audit log there. Must not
+    /// run inside a transaction that the refusal then rolls back (the audit
+    /// row would go with it).
+    pub fn on(self, conn: &mut DbConn) -> ApiResult<Decision> {
+        let decision = self.decide();
+        if decision.allowed {
+            return Ok(decision);
+        }
+        let event = denial(self.caller, &self.action, &decision, self.target.clone());
+        audit::append(conn, self.state.now(), event)?;
+        Err(self.refusal(&decision))
+    }
+
+    async fn check(self) -> ApiResult<Decision> {
+        let decision = self.decide();
+        if decision.allowed {
+            return Ok(decision);
+        }
+        let event = denial(self.caller, &self.action, &decision, self.target.clone());
+        let now = self.state.now();
+        let pool = self.state.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            audit::append(&mut conn, now, event).map_err(ApiError::from)
+        })
+        .await??;
+        Err(self.refusal(&decision))
+    }
+}
+
+impl<'a> std::future::IntoFuture for Requirement<'a> {
+    type Output = ApiResult<Decision>;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + 'a>>;
+
+    /// Decides off a connection; a refusal is audited on the blocking pool.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.check())
+    }
+}
+
 /// Decides, and on refusal records it and answers 403.
+/// Transitional: use [`Authz`].
 pub async fn authorize(
     state: &web::Data<AppState>,
     caller: &Caller,
@@ -71,6 +190,7 @@ pub async fn authorize(
     Err(ApiError::denied(&decision))
 }
 
+/// Transitional: use [`Authz`].
 /// Synchronous form for handlers already on a connection. Must not run
 /// inside a transaction that the refusal then rolls back (the audit row
 /// would go with it). `hide` answers 404 instead of 403 where existence

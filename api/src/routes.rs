@@ -2,7 +2,9 @@
 //! OpenAPI document that lists the same handlers (operation id = handler
 //! name, as crates.io does).
 
+use crate::error::ProblemType;
 use actix_web::web;
+use habilis_shared::i18n::Msg;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -181,9 +183,8 @@ async fn docs_redirect() -> actix_web::HttpResponse {
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "not_found",
-        "no such endpoint",
+        ProblemType::NotFound,
+        Msg::new("error-no-endpoint"),
     ))
 }
 

@@ -3,9 +3,13 @@
 //! - [`policy`]: profiles, actions, the policy document (SPEC §2) and the one
 //!   decision function every API handler calls.
 //! - [`dto`]: request and response bodies of the REST API.
+//! - [`problem`]: every problem type the API answers, with its status.
+//! - [`i18n`]: the message catalogs (en, fr, ja) of every text sent to people.
 //!
 //! No I/O and no server dependencies: this crate also builds for
 //! `wasm32-unknown-unknown`. OpenAPI schemas sit behind the `openapi` feature.
 
 pub mod dto;
+pub mod i18n;
 pub mod policy;
+pub mod problem;

@@ -8,6 +8,7 @@
 //! member") so that everything referring to it keeps working — all in one
 //! transaction.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -15,6 +16,7 @@ use habilis_shared::dto::{
     AccountState, CreatedUser, DeleteUserQuery, DepartureView, HandoverSeat, Problem,
     ScheduleDeparture,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Policy, Profile, Resource, WorkState};
 use serde_json::json;
 use validator::Validate;
@@ -22,7 +24,7 @@ use validator::Validate;
 use super::queries::{self, UserRow};
 use super::routes::visible_target;
 use super::service::{self, NewAccount};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::{password, service as auth_service, Caller};
 use crate::clock::{db_time, utc};
 use crate::db::schema::{api_tokens, departures, users, works};
@@ -98,20 +100,23 @@ fn receiver(
 ) -> ApiResult<String> {
     let profile = target.profile();
     let rule = policy.departure.get(&profile).ok_or_else(|| {
-        ApiError::forbidden(
-            "forbidden",
-            "this profile is never deleted; hand the seat over",
+        ApiError::new(
+            ProblemType::Forbidden,
+            Msg::untranslated("this profile is never deleted; hand the seat over"),
         )
     })?;
     let Some(heir_id) = heir_id else {
         if rule.heir_required {
             return Err(ApiError::field(
                 "heir_id",
-                format!("a departing {profile} needs an heir"),
+                Msg::untranslated(format!("a departing {profile} needs an heir")),
             ));
         }
         return target.supervisor_id.clone().ok_or_else(|| {
-            ApiError::field("heir_id", "this person has no supervisor: name an heir")
+            ApiError::field(
+                "heir_id",
+                Msg::untranslated("this person has no supervisor: name an heir"),
+            )
         });
     };
     let heir = queries::find(conn, heir_id)?;
@@ -129,14 +134,14 @@ fn receiver(
         }
         _ => Err(ApiError::field(
             "heir_id",
-            format!(
+            Msg::untranslated(format!(
                 "the heir must be another active {}",
                 eligible
                     .iter()
                     .map(|p| p.as_str())
                     .collect::<Vec<_>>()
                     .join(" or ")
-            ),
+            )),
         )),
     }
 }
@@ -156,8 +161,8 @@ fn schedule(
     conn.write_tx(|conn| {
         if departure_row(conn, &target.id)?.is_some() {
             return Err(ApiError::conflict(
-                "departure_exists",
-                "a departure is already scheduled for this person",
+                ProblemType::DepartureExists,
+                Msg::untranslated("a departure is already scheduled for this person"),
             ));
         }
         diesel::insert_into(departures::table)
@@ -199,7 +204,7 @@ fn schedule(
         audit::append(
             conn,
             now,
-            Event::new("user.depart", Outcome::Success)
+            Event::new(AuditAction::UserDepart, Outcome::Success)
                 .actor(by.id())
                 .target("user", target.id.clone())
                 .detail(json!({ "date": date, "heir_id": heir_id, "receiver_id": receiver_id }))
@@ -295,7 +300,7 @@ pub fn execute(conn: &mut DbConn, ctx: &JobCtx, user_id: &str) -> ApiResult<()> 
         audit::append(
             conn,
             now,
-            Event::new("work.transfer", Outcome::Success)
+            Event::new(AuditAction::WorkTransfer, Outcome::Success)
                 .target("work", work_id.clone())
                 .detail(json!({ "from": user_id, "to": receiver_id, "state": state, "reason": "departure" })),
         )?;
@@ -347,7 +352,7 @@ pub fn execute(conn: &mut DbConn, ctx: &JobCtx, user_id: &str) -> ApiResult<()> 
     audit::append(
         conn,
         now,
-        Event::new("user.delete", Outcome::Success)
+        Event::new(AuditAction::UserDelete, Outcome::Success)
             .target("user", user_id.to_owned())
             .detail(
                 json!({ "receiver_id": receiver_id, "works": owned.len(), "subordinates": moved }),
@@ -412,7 +417,7 @@ pub fn review_inactivity(conn: &mut DbConn, ctx: &JobCtx) -> ApiResult<()> {
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.inactivity_warning", Outcome::Success)
+                    Event::new(AuditAction::UserInactivityWarning, Outcome::Success)
                         .target("user", id.clone()),
                 )?;
             }
@@ -427,7 +432,7 @@ pub fn review_inactivity(conn: &mut DbConn, ctx: &JobCtx) -> ApiResult<()> {
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.block", Outcome::Success)
+                    Event::new(AuditAction::UserBlock, Outcome::Success)
                         .target("user", id.clone())
                         .detail(json!({ "reason": "inactivity" })),
                 )?;
@@ -495,13 +500,13 @@ pub async fn schedule_departure(
             if req.date <= now {
                 return Err(ApiError::field(
                     "date",
-                    "the departure date must be in the future",
+                    Msg::untranslated("the departure date must be in the future"),
                 ));
             }
             if target.state() == AccountState::Deleted {
                 return Err(ApiError::conflict(
-                    "wrong_state",
-                    "this person has already left",
+                    ProblemType::WrongState,
+                    Msg::untranslated("this person has already left"),
                 ));
             }
             schedule(
@@ -615,8 +620,8 @@ pub async fn delete_user(
             let target = departing(conn, &st, &caller, &id)?;
             if target.state() == AccountState::Deleted {
                 return Err(ApiError::conflict(
-                    "wrong_state",
-                    "this person has already left",
+                    ProblemType::WrongState,
+                    Msg::untranslated("this person has already left"),
                 ));
             }
             let now = st.now();
@@ -624,8 +629,8 @@ pub async fn delete_user(
             conn.write_tx(|conn| {
                 if departure_row(conn, &target.id)?.is_some() {
                     return Err(ApiError::conflict(
-                        "departure_exists",
-                        "a departure is already scheduled for this person",
+                        ProblemType::DepartureExists,
+                        Msg::untranslated("a departure is already scheduled for this person"),
                     ));
                 }
                 diesel::insert_into(departures::table)
@@ -640,7 +645,7 @@ pub async fn delete_user(
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.depart", Outcome::Success)
+                    Event::new(AuditAction::UserDepart, Outcome::Success)
                         .actor(caller.id())
                         .target("user", target.id.clone())
                         .detail(
@@ -689,7 +694,7 @@ pub async fn handover_seat(
     if !state.policy.email_domain_allowed(req.email.trim()) {
         return Err(ApiError::field(
             "email",
-            "the e-mail domain is not an allowed institutional domain",
+            Msg::untranslated("the e-mail domain is not an allowed institutional domain"),
         ));
     }
     let id = id.into_inner();
@@ -715,8 +720,8 @@ pub async fn handover_seat(
             )?;
             if target.state() == AccountState::Deleted {
                 return Err(ApiError::conflict(
-                    "wrong_state",
-                    "this seat was already handed over",
+                    ProblemType::WrongState,
+                    Msg::untranslated("this seat was already handed over"),
                 ));
             }
             let now = st.now();
@@ -748,7 +753,7 @@ pub async fn handover_seat(
                         supervisor_id: None,
                         created_by: Some(caller.id().to_owned()),
                         password_hash: hash,
-                        audit_action: "user.handover",
+                        audit_action: AuditAction::UserHandover,
                     },
                     &st.config.public_url(),
                     now,
@@ -757,7 +762,7 @@ pub async fn handover_seat(
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.delete", Outcome::Success)
+                    Event::new(AuditAction::UserDelete, Outcome::Success)
                         .actor(caller.id())
                         .target("user", target.id.clone())
                         .detail(json!({ "handed_over_to": new.id })),

@@ -1,14 +1,16 @@
 //! A person's activity log and promotion (SPEC §2.5, §3.4).
 
+use crate::error::ProblemType;
 use actix_web::web;
 use diesel::prelude::*;
 use habilis_shared::dto::{ActivityEntry, ActivityPage, PageQuery, Problem, UserView};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 use serde_json::json;
 
 use super::queries;
 use super::routes::{readable_target, sees_personal, visible_target};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::{activity, users};
@@ -138,9 +140,9 @@ pub async fn promote_user(
                 Some(("user", target.id.clone())),
                 false,
             )?;
-            let rule = st.policy.promotion.get(&from).cloned().ok_or_else(|| ApiError::conflict("wrong_state", "no promotion for this profile"))?;
+            let rule = st.policy.promotion.get(&from).cloned().ok_or_else(|| ApiError::conflict(ProblemType::WrongState, Msg::untranslated("no promotion for this profile")))?;
             if !target.state().may_sign_in() {
-                return Err(ApiError::conflict("wrong_state", format!("the account is {}", target.state().as_str())));
+                return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated(format!("the account is {}", target.state().as_str()))));
             }
             // The promoter from the line above becomes the supervisor; a
             // profile without supervisors (expert) reports to no one.
@@ -161,7 +163,7 @@ pub async fn promote_user(
                     ))
                     .execute(conn)?;
                 if changed != 1 {
-                    return Err(ApiError::conflict("wrong_state", "the account changed meanwhile"));
+                    return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated("the account changed meanwhile")));
                 }
                 let name = target.display_name();
                 let mut to = vec![target.email.clone()];
@@ -186,7 +188,7 @@ pub async fn promote_user(
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.promote", Outcome::Success)
+                    Event::new(AuditAction::UserPromote, Outcome::Success)
                         .actor(caller.id())
                         .target("user", target.id.clone())
                         .detail(json!({ "from": from, "to": rule.to, "supervisor_id": supervisor }))

@@ -1,5 +1,6 @@
 //! `/api/v1/me*`: my account, my preferences, the charter, my API tokens.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -7,13 +8,14 @@ use habilis_shared::dto::{
     AcceptCharter, ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken, Me, Problem,
     TokenScope, UpdateMe, UserView,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Capability, Relation, Resource};
 use serde_json::json;
 use validator::Validate;
 
 use super::queries;
 use super::routes::sees_personal;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::{tokens, Caller, PendingCaller};
 use crate::clock::{db_time, utc};
 use crate::db::schema::{api_tokens, users};
@@ -107,7 +109,7 @@ pub async fn update_me(
                 audit::append(
                     conn,
                     now,
-                    Event::new("me.update", Outcome::Success)
+                    Event::new(AuditAction::MeUpdate, Outcome::Success)
                         .actor(caller.id())
                         .target("user", caller.id().to_owned())
                         .detail(json!({
@@ -154,7 +156,7 @@ pub async fn accept_charter(
     if req.version != current {
         return Err(ApiError::field(
             "version",
-            format!("the current charter version is {current}"),
+            Msg::untranslated(format!("the current charter version is {current}")),
         ));
     }
     let now = state.now();
@@ -171,7 +173,7 @@ pub async fn accept_charter(
                 audit::append(
                     conn,
                     now,
-                    Event::new("charter.sign", Outcome::Success)
+                    Event::new(AuditAction::CharterSign, Outcome::Success)
                         .actor(caller.id())
                         .detail(json!({ "version": current }))
                         .ctx(&caller.ctx),
@@ -284,8 +286,10 @@ pub async fn create_token(
                     .get_result(conn)?;
                 if live >= MAX_TOKENS_PER_ACCOUNT {
                     return Err(ApiError::conflict(
-                        "too_many_tokens",
-                        format!("at most {MAX_TOKENS_PER_ACCOUNT} live tokens; revoke one first"),
+                        ProblemType::TooManyTokens,
+                        Msg::untranslated(format!(
+                            "at most {MAX_TOKENS_PER_ACCOUNT} live tokens; revoke one first"
+                        )),
                     ));
                 }
                 let id = uuid::Uuid::now_v7().to_string();
@@ -303,7 +307,7 @@ pub async fn create_token(
                 audit::append(
                     conn,
                     now,
-                    Event::new("me.tokens.create", Outcome::Success)
+                    Event::new(AuditAction::MeTokensCreate, Outcome::Success)
                         .actor(caller.id())
                         .target("api_token", id.clone())
                         .detail(json!({ "name": name, "scopes": scopes_text }))
@@ -360,7 +364,7 @@ pub async fn delete_token(
                 audit::append(
                     conn,
                     now,
-                    Event::new("me.tokens.revoke", Outcome::Success)
+                    Event::new(AuditAction::MeTokensRevoke, Outcome::Success)
                         .actor(caller.id())
                         .target("api_token", id.clone())
                         .ctx(&caller.ctx),

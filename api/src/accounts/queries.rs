@@ -57,6 +57,12 @@ impl UserRow {
         }
     }
 
+    /// The account's interface language (English if the stored code is
+    /// unknown).
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or(Language::En)
+    }
+
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
@@ -74,7 +80,7 @@ impl UserRow {
             supervisor_id: self.supervisor_id.clone(),
             created_at: utc(self.created_at),
             personal: personal.then(|| PersonalData {
-                language: Language::parse(&self.language).unwrap_or(Language::En),
+                language: self.language(),
                 date_format: DateFormat::parse(&self.date_format)
                     .unwrap_or(DateFormat::DayMonthYear),
                 phone: self.phone.clone(),

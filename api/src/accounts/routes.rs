@@ -4,12 +4,14 @@
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{CreateUser, CreatedUser, Problem, UserPage, UserQuery, UserView};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Profile, Relation, Resource};
 use validator::Validate;
 
 use super::queries::{self, UserRow};
 use super::secondment::{self, Window};
 use super::service::{self, NewAccount};
+use crate::audit::AuditAction;
 use crate::auth::{password, Caller};
 use crate::db::schema::users;
 use crate::db::DbConn;
@@ -97,7 +99,7 @@ pub async fn create_user(
                     supervisor_id,
                     created_by: Some(caller.user.id.clone()),
                     password_hash: hash,
-                    audit_action: "user.create",
+                    audit_action: AuditAction::UserCreate,
                 },
                 &st.config.public_url(),
                 now,
@@ -158,7 +160,10 @@ pub async fn list_users(
     let search = match query.q.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(q) if q.chars().count() > 100 => {
-            return Err(ApiError::field("q", "at most 100 characters"))
+            return Err(ApiError::field(
+                "q",
+                Msg::untranslated("at most 100 characters"),
+            ))
         }
         Some(q) => Some(like_pattern(q)),
     };

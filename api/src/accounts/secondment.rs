@@ -13,17 +13,19 @@
 //! switch `visibility.secondment_host_sees_period_work` turns the host's
 //! temporary supervision off entirely.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use habilis_shared::dto::{CreateSecondment, Problem, SecondmentList, SecondmentView};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Relation, Resource};
 use serde_json::json;
 use validator::Validate;
 
 use super::queries;
 use super::routes::visible_target;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::secondments;
@@ -193,13 +195,13 @@ pub async fn create_secondment(
             )?;
             let now = st.now();
             if req.ends_at <= req.starts_at {
-                return Err(ApiError::field("ends_at", "must be after starts_at"));
+                return Err(ApiError::field("ends_at", Msg::untranslated("must be after starts_at")));
             }
             if req.ends_at <= now {
-                return Err(ApiError::field("ends_at", "the window is already over"));
+                return Err(ApiError::field("ends_at", Msg::untranslated("the window is already over")));
             }
             let host = queries::find(conn, &req.host_supervisor_id)?.ok_or_else(|| {
-                ApiError::field("host_supervisor_id", "no such account")
+                ApiError::field("host_supervisor_id", Msg::untranslated("no such account"))
             })?;
             let eligible = host.state().may_sign_in()
                 && st
@@ -209,19 +211,13 @@ pub async fn create_secondment(
                 && host.id != target.id
                 && target.supervisor_id.as_deref() != Some(host.id.as_str());
             if !eligible {
-                return Err(ApiError::field(
-                    "host_supervisor_id",
-                    format!(
+                return Err(ApiError::field("host_supervisor_id", Msg::untranslated(format!(
                         "the host must be another active account that may supervise {}, not the current supervisor",
                         target.profile().plural_noun()
-                    ),
-                ));
+                    ))));
             }
             if !target.state().may_sign_in() {
-                return Err(ApiError::conflict(
-                    "wrong_state",
-                    format!("the account is {}", target.state().as_str()),
-                ));
+                return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated(format!("the account is {}", target.state().as_str()))));
             }
             let (starts, ends) = (db_time(req.starts_at), db_time(req.ends_at));
             conn.write_tx(|conn| {
@@ -234,10 +230,7 @@ pub async fn create_secondment(
                 ))
                 .get_result(conn)?;
                 if overlapping {
-                    return Err(ApiError::conflict(
-                        "overlap",
-                        "the person is already seconded during part of this window",
-                    ));
+                    return Err(ApiError::conflict(ProblemType::Overlap, Msg::untranslated("the person is already seconded during part of this window")));
                 }
                 let sid = uuid::Uuid::now_v7().to_string();
                 diesel::insert_into(secondments::table)
@@ -277,7 +270,7 @@ pub async fn create_secondment(
                 audit::append(
                     conn,
                     now,
-                    Event::new("user.second", Outcome::Success)
+                    Event::new(AuditAction::UserSecond, Outcome::Success)
                         .actor(caller.id())
                         .target("user", target.id.clone())
                         .detail(json!({

@@ -1,15 +1,17 @@
 //! Account rules that need the database: creation (quota, uniqueness,
 //! supervisor), listing by visibility, block/unblock.
 
+use crate::error::ProblemType;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use habilis_shared::dto::{AccountState, CreateUser};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Policy, Profile, Relation};
 use serde_json::json;
 
 use super::queries::{self, UserRow};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::{service::ACTIVATION, tokens, ReqCtx};
 use crate::clock::db_time;
 use crate::db::schema::{email_tokens, users};
@@ -26,7 +28,7 @@ pub struct NewAccount {
     pub created_by: Option<String>,
     pub password_hash: String,
     /// Audit action recorded: `user.create`, or `user.bootstrap_admin`.
-    pub audit_action: &'static str,
+    pub audit_action: AuditAction,
 }
 
 /// Normalises and checks what a creator sent, before any hashing: the
@@ -42,10 +44,10 @@ pub fn check_request(
     if !policy.email_domain_allowed(email) {
         return Err(ApiError::field(
             "email",
-            format!(
+            Msg::untranslated(format!(
                 "the e-mail domain is not an allowed institutional domain ({})",
                 policy.accounts.allowed_email_domains.join(", ")
-            ),
+            )),
         ));
     }
     let allowed_supervisors = policy.supervisor_profiles(req.profile);
@@ -53,7 +55,7 @@ pub fn check_request(
         if req.supervisor_id.is_some() {
             return Err(ApiError::field(
                 "supervisor_id",
-                format!("a {} account has no supervisor", req.profile),
+                Msg::untranslated(format!("a {} account has no supervisor", req.profile)),
             ));
         }
         return Ok(None);
@@ -72,7 +74,7 @@ pub fn check_request(
                 _ => {
                     return Err(ApiError::field(
                         "supervisor_id",
-                        "the supervisor must be you or someone you supervise",
+                        Msg::untranslated("the supervisor must be you or someone you supervise"),
                     ))
                 }
             }
@@ -81,7 +83,7 @@ pub fn check_request(
     if !allowed_supervisors.contains(&supervisor.profile()) || !supervisor.state().may_sign_in() {
         return Err(ApiError::field(
             "supervisor_id",
-            format!(
+            Msg::untranslated(format!(
                 "a {} must be supervised by an active {}",
                 req.profile,
                 allowed_supervisors
@@ -89,7 +91,7 @@ pub fn check_request(
                     .map(|p| p.as_str())
                     .collect::<Vec<_>>()
                     .join(" or ")
-            ),
+            )),
         ));
     }
     Ok(Some(supervisor.id))
@@ -112,8 +114,11 @@ pub fn insert(
             conn.lock_named("profile_limits")?;
             if queries::count_profile(conn, new.profile)? >= i64::from(limit) {
                 return Ok(Err(ApiError::conflict(
-                    "profile_limit_reached",
-                    format!("there may be at most {limit} {} accounts", new.profile),
+                    ProblemType::ProfileLimitReached,
+                    Msg::untranslated(format!(
+                        "there may be at most {limit} {} accounts",
+                        new.profile
+                    )),
                 )));
             }
         }
@@ -183,11 +188,14 @@ pub fn insert(
 }
 
 fn duplicate() -> ApiError {
-    ApiError::conflict("email_taken", "an account with this e-mail already exists")
+    ApiError::conflict(
+        ProblemType::EmailTaken,
+        Msg::untranslated("an account with this e-mail already exists"),
+    )
 }
 
 fn is_unique_violation(e: &ApiError) -> bool {
-    e.kind == "unique_violation"
+    e.problem == ProblemType::UniqueViolation
 }
 
 /// The first admin, created at installation (`habilis bootstrap-admin`),
@@ -208,8 +216,10 @@ pub fn bootstrap_admin(
         conn.lock_named("profile_limits")?;
         if queries::count_profile(conn, Profile::Admin)? > 0 {
             return Err(ApiError::conflict(
-                "admin_exists",
-                "an admin account already exists; bootstrap-admin only creates the first one",
+                ProblemType::AdminExists,
+                Msg::untranslated(
+                    "an admin account already exists; bootstrap-admin only creates the first one",
+                ),
             ));
         }
         let row = insert(
@@ -223,7 +233,7 @@ pub fn bootstrap_admin(
                 supervisor_id: None,
                 created_by: None,
                 password_hash,
-                audit_action: "user.bootstrap_admin",
+                audit_action: AuditAction::UserBootstrapAdmin,
             },
             public_url,
             now,
@@ -251,19 +261,19 @@ pub fn set_blocked(
         (
             target.state().may_sign_in(),
             AccountState::Blocked,
-            "user.block",
+            AuditAction::UserBlock,
         )
     } else {
         (
             target.state() == AccountState::Blocked,
             AccountState::Active,
-            "user.unblock",
+            AuditAction::UserUnblock,
         )
     };
     if !from_ok {
         return Err(ApiError::conflict(
-            "wrong_state",
-            format!("the account is {}", target.state().as_str()),
+            ProblemType::WrongState,
+            Msg::untranslated(format!("the account is {}", target.state().as_str())),
         ));
     }
     conn.write_tx(|conn| {

@@ -20,6 +20,71 @@ use crate::db::DbConn;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+macro_rules! audit_actions {
+    ($($variant:ident = $code:literal,)*) => {
+        /// What an audit row records, declared once: the variant names the
+        /// change, the code is what the `action` column holds (a contract
+        /// with whoever reads the log, so codes never change).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant),*];
+
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    ApprovalDecide = "approval.decide",
+    AuthActivate = "auth.activate",
+    AuthLogin = "auth.login",
+    AuthLogout = "auth.logout",
+    AuthPassword = "auth.password",
+    AuthRefreshReuse = "auth.refresh_reuse",
+    CharterSign = "charter.sign",
+    MeTokensCreate = "me.tokens.create",
+    MeTokensRevoke = "me.tokens.revoke",
+    MeUpdate = "me.update",
+    OrgCreate = "org.create",
+    OrgInvitationAccept = "org.invitation.accept",
+    OrgInvitationRevoke = "org.invitation.revoke",
+    OrgInvite = "org.invite",
+    OrgUpdate = "org.update",
+    OrgMemberRole = "org.member.role",
+    OrgMemberBlock = "org.member.block",
+    OrgMemberUnblock = "org.member.unblock",
+    OrgMemberRemove = "org.member.remove",
+    ProjectClose = "project.close",
+    ProjectCreate = "project.create",
+    ProjectDelete = "project.delete",
+    ProjectParticipantInvite = "project.participant.invite",
+    ProjectParticipantRevoke = "project.participant.revoke",
+    ProjectUpdate = "project.update",
+    UserBlock = "user.block",
+    UserUnblock = "user.unblock",
+    UserBootstrapAdmin = "user.bootstrap_admin",
+    UserCreate = "user.create",
+    UserDelete = "user.delete",
+    UserDepart = "user.depart",
+    UserHandover = "user.handover",
+    UserInactivityWarning = "user.inactivity_warning",
+    UserPromote = "user.promote",
+    UserSecond = "user.second",
+    WorkAnnotate = "work.annotate",
+    WorkCreate = "work.create",
+    WorkDelete = "work.delete",
+    WorkState = "work.state",
+    WorkTransfer = "work.transfer",
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Success,
@@ -51,10 +116,20 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(action: impl Into<String>, outcome: Outcome) -> Self {
+    pub fn new(action: AuditAction, outcome: Outcome) -> Self {
+        Self::with_code(action.code().to_owned(), outcome)
+    }
+
+    /// A refusal by the policy: the row's action is the policy's action
+    /// code (`user.create.expert`, …), the outcome `denied`.
+    pub fn denial(action: &habilis_shared::policy::Action) -> Self {
+        Self::with_code(action.code(), Outcome::Denied)
+    }
+
+    fn with_code(action: String, outcome: Outcome) -> Self {
         Event {
             actor_id: None,
-            action: action.into(),
+            action,
             target_type: None,
             target_id: None,
             outcome,

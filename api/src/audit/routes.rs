@@ -3,6 +3,7 @@
 use actix_web::web;
 use diesel::prelude::*;
 use habilis_shared::dto::{AuditEntry, AuditPage, AuditQuery, Problem};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 
 use super::AuditRow;
@@ -38,7 +39,7 @@ pub async fn list_audit(
             c.parse::<i64>()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| ApiError::field("cursor", "invalid cursor"))?,
+                .ok_or_else(|| ApiError::field("cursor", Msg::new("validation-cursor")))?,
         ),
     };
     let page = state

@@ -13,6 +13,8 @@ pub mod routes;
 pub mod service;
 pub mod tokens;
 
+use crate::error::ProblemType;
+use habilis_shared::i18n::Msg;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -117,15 +119,15 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+        .ok_or_else(|| ApiError::unauthorized(Msg::new("auth-bearer-missing")))?;
     let value = header
         .to_str()
-        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+        .map_err(|_| ApiError::unauthorized(Msg::new("auth-bearer-malformed")))?;
     let (scheme, token) = value
         .split_once(' ')
-        .ok_or_else(|| ApiError::unauthorized("malformed Authorization header"))?;
+        .ok_or_else(|| ApiError::unauthorized(Msg::new("auth-bearer-malformed")))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::unauthorized("expected a Bearer token"));
+        return Err(ApiError::unauthorized(Msg::new("auth-bearer-expected")));
     }
     Ok(token.trim().to_owned())
 }
@@ -158,11 +160,11 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
                     .first(conn)
                     .optional()?;
                 let Some((id, scopes, expires_at, revoked_at, last_used, user)) = found else {
-                    return Err(ApiError::unauthorized("invalid token"));
+                    return Err(ApiError::unauthorized(Msg::new("auth-token-invalid")));
                 };
                 let now_db = db_time(now);
                 if revoked_at.is_some() || expires_at <= now_db {
-                    return Err(ApiError::unauthorized("token revoked or expired"));
+                    return Err(ApiError::unauthorized(Msg::new("auth-token-revoked")));
                 }
                 // Record use, at most once a minute, to keep reads cheap.
                 if last_used.is_none_or(|t| t + Duration::seconds(60) < now_db) {
@@ -186,7 +188,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
         let claims = state
             .jwt
             .verify(&token, now)
-            .map_err(|_| ApiError::unauthorized("invalid or expired access token"))?;
+            .map_err(|_| ApiError::unauthorized(Msg::new("auth-access-token-invalid")))?;
         state
             .db(move |conn| {
                 let found: Option<(Option<chrono::NaiveDateTime>, UserRow)> = sessions::table
@@ -198,28 +200,29 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
                     .optional()?;
                 match found {
                     Some((None, user)) => Ok((user, Credential::Session { id: claims.sid })),
-                    _ => Err(ApiError::unauthorized("session ended; sign in again")),
+                    _ => Err(ApiError::unauthorized(Msg::new("auth-session-ended"))),
                 }
             })
             .await?
     };
 
+    crate::lang::remember(&req, user.language());
     if !user.state().may_sign_in() {
-        return Err(ApiError::unauthorized("this account is blocked or closed"));
+        return Err(ApiError::unauthorized(Msg::new("auth-account-unusable")));
     }
     if let Credential::ApiToken { scopes, .. } = &credential {
         let read_only = matches!(*req.method(), Method::GET | Method::HEAD);
         if !read_only && !scopes.contains(&TokenScope::Write) {
-            return Err(ApiError::forbidden(
-                "insufficient_scope",
-                "this API token has the read scope only",
+            return Err(ApiError::new(
+                ProblemType::InsufficientScope,
+                Msg::new("auth-token-read-only"),
             ));
         }
     }
     if user.must_change_password && !allow_pending {
-        return Err(ApiError::forbidden(
-            "password_change_required",
-            "change your initial password first (POST /api/v1/auth/password)",
+        return Err(ApiError::new(
+            ProblemType::PasswordChangeRequired,
+            Msg::new("auth-password-change-first"),
         ));
     }
     Ok(Caller {

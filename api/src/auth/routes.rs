@@ -1,15 +1,17 @@
 //! `/api/v1/auth/*`: sign in, refresh, sign out, activation, password change.
 
+use crate::error::ProblemType;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use habilis_shared::dto::{Activate, ChangePassword, Login, Problem, Refresh, TokenPair};
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 use serde_json::json;
 use validator::Validate;
 
 use super::{password, service, tokens, PendingCaller, ReqCtx};
 use crate::accounts::queries::{self, UserRow};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
 use crate::db::schema::users;
 use crate::error::{ApiError, ApiResult};
@@ -90,10 +92,7 @@ pub async fn login(
             .await?
     };
     if let Some(secs) = locked {
-        return Err(ApiError::too_many(
-            secs,
-            "too many failed sign-ins; try again later",
-        ));
+        return Err(ApiError::too_many(secs, Msg::new("auth-locked-out")));
     }
 
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -110,12 +109,9 @@ pub async fn login(
     let user = match user {
         Some(u) if verified && u.state().may_sign_in() => u,
         Some(u) if verified => {
-            return Err(ApiError::forbidden(
-                "account_blocked",
-                format!(
-                    "this account is {}; contact an administrator",
-                    u.state().as_str()
-                ),
+            return Err(ApiError::new(
+                ProblemType::AccountBlocked,
+                Msg::new("auth-account-state").arg("state", u.state().as_str()),
             ))
         }
         other => {
@@ -123,7 +119,7 @@ pub async fn login(
             state
                 .db(move |conn| service::record_failure(conn, now, &key, other.as_ref(), &ctx2))
                 .await?;
-            return Err(ApiError::unauthorized("invalid e-mail or password"));
+            return Err(ApiError::unauthorized(Msg::new("auth-credentials-invalid")));
         }
     };
 
@@ -170,9 +166,9 @@ pub async fn refresh(
     let presented = parsed
         .and_then(|r| r.refresh_token)
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
-        .ok_or_else(|| ApiError::unauthorized("no refresh token given"))?;
+        .ok_or_else(|| ApiError::unauthorized(Msg::new("auth-refresh-missing")))?;
     if !presented.starts_with(tokens::REFRESH_PREFIX) {
-        return Err(ApiError::unauthorized("invalid refresh token"));
+        return Err(ApiError::unauthorized(Msg::new("auth-refresh-invalid")));
     }
     let now = state.now();
     let st = state.clone();
@@ -203,7 +199,7 @@ pub async fn logout(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
                 audit::append(
                     conn,
                     now,
-                    Event::new("auth.logout", Outcome::Success)
+                    Event::new(AuditAction::AuthLogout, Outcome::Success)
                         .actor(caller.id())
                         .ctx(&caller.ctx),
                 )?;
@@ -279,13 +275,13 @@ pub async fn change_password(
     if new_password.chars().count() < min {
         return Err(ApiError::field(
             "new_password",
-            format!("must be at least {min} characters"),
+            Msg::new("auth-password-too-short").arg("min", min),
         ));
     }
     if new_password == current_password {
         return Err(ApiError::field(
             "new_password",
-            "must differ from the current password",
+            Msg::new("auth-password-same"),
         ));
     }
     let lowered = new_password.to_lowercase();
@@ -293,7 +289,7 @@ pub async fn change_password(
     if lowered == caller.user.email_key || lowered == local {
         return Err(ApiError::field(
             "new_password",
-            "must not be your e-mail address",
+            Msg::new("auth-password-is-email"),
         ));
     }
     let stored = caller.user.password_hash.clone();
@@ -305,7 +301,7 @@ pub async fn change_password(
     })
     .await?
     .map_err(ApiError::internal)?
-    .ok_or_else(|| ApiError::field("current_password", "incorrect password"))?;
+    .ok_or_else(|| ApiError::field("current_password", Msg::new("auth-password-incorrect")))?;
 
     let now = state.now();
     state
@@ -327,7 +323,7 @@ pub async fn change_password(
                 audit::append(
                     conn,
                     now,
-                    Event::new("auth.password", Outcome::Success)
+                    Event::new(AuditAction::AuthPassword, Outcome::Success)
                         .actor(caller.id())
                         .target("user", caller.id().to_owned())
                         .detail(json!({ "was_initial": caller.user.must_change_password }))

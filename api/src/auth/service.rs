@@ -2,17 +2,19 @@
 //! links, password changes. Synchronous functions on a connection, called
 //! from `web::block` by the routes.
 
+use crate::error::ProblemType;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use habilis_shared::dto::AccountState;
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Policy;
 use serde_json::json;
 
 use super::tokens;
 use super::ReqCtx;
 use crate::accounts::queries::{self, UserRow};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
 use crate::db::schema::{email_tokens, login_failures, refresh_tokens, sessions, users};
 use crate::db::DbConn;
@@ -88,7 +90,7 @@ pub fn record_failure(
                 login_failures::at.eq(db_time(now)),
             ))
             .execute(conn)?;
-        let mut event = Event::new("auth.login", Outcome::Failure).ctx(ctx);
+        let mut event = Event::new(AuditAction::AuthLogin, Outcome::Failure).ctx(ctx);
         if let Some(u) = user {
             event = event.target("user", u.id.clone());
         }
@@ -136,7 +138,7 @@ pub fn start_session(
         audit::append(
             conn,
             now,
-            Event::new("auth.login", Outcome::Success)
+            Event::new(AuditAction::AuthLogin, Outcome::Success)
                 .actor(user.id.clone())
                 .target("user", user.id.clone())
                 .ctx(ctx),
@@ -210,7 +212,7 @@ pub fn rotate_refresh(
     ctx: &ReqCtx,
 ) -> ApiResult<(UserRow, String, String)> {
     let digest = tokens::digest(presented);
-    let invalid = || ApiError::unauthorized("invalid refresh token");
+    let invalid = || ApiError::unauthorized(Msg::new("auth-refresh-invalid"));
     // The closure answers Ok(Err(..)) when the request fails but what it
     // did must still commit (revoking a family on reuse, auditing).
     conn.write_tx(|conn| {
@@ -250,22 +252,20 @@ pub fn rotate_refresh(
             audit::append(
                 conn,
                 now,
-                Event::new("auth.refresh_reuse", Outcome::Denied)
+                Event::new(AuditAction::AuthRefreshReuse, Outcome::Denied)
                     .actor(user_id.clone())
                     .target("session", session_id)
                     .ctx(ctx),
             )?;
-            return Ok(Err(ApiError::unauthorized(
-                "refresh token already used: the session has been revoked",
-            )));
+            return Ok(Err(ApiError::unauthorized(Msg::new("auth-refresh-reused"))));
         }
         let Some(user) = queries::find(conn, &user_id)? else {
             return Ok(Err(invalid()));
         };
         if !user.state().may_sign_in() {
-            return Ok(Err(ApiError::unauthorized(
-                "this account is blocked or closed",
-            )));
+            return Ok(Err(ApiError::unauthorized(Msg::new(
+                "auth-account-unusable",
+            ))));
         }
         let token = new_refresh(conn, policy, &session_id, now)?;
         Ok::<_, ApiError>(Ok((user, session_id, token)))
@@ -301,9 +301,8 @@ pub fn activate(
             .optional()?;
         let Some((id, expires_at, used_at, user_id)) = found else {
             return Ok(Err(ApiError::new(
-                actix_web::http::StatusCode::NOT_FOUND,
-                "activation_link_unknown",
-                "this activation link is not valid",
+                ProblemType::ActivationLinkUnknown,
+                Msg::new("auth-activation-unknown"),
             )));
         };
         let Some(user) = queries::find(conn, &user_id)? else {
@@ -311,13 +310,13 @@ pub fn activate(
         };
         let failure = if used_at.is_some() {
             Some((
-                "activation_link_used",
-                "this activation link has already been used",
+                ProblemType::ActivationLinkUsed,
+                Msg::new("auth-activation-used"),
             ))
         } else if expires_at <= db_time(now) {
             Some((
-                "activation_link_expired",
-                "this activation link has expired; ask your supervisor for a new account link",
+                ProblemType::ActivationLinkExpired,
+                Msg::new("auth-activation-expired"),
             ))
         } else {
             None
@@ -327,16 +326,12 @@ pub fn activate(
             audit::append(
                 conn,
                 now,
-                Event::new("auth.activate", Outcome::Failure)
+                Event::new(AuditAction::AuthActivate, Outcome::Failure)
                     .target("user", user.id.clone())
-                    .detail(json!({ "reason": kind }))
+                    .detail(json!({ "reason": kind.code() }))
                     .ctx(ctx),
             )?;
-            return Ok(Err(ApiError::new(
-                actix_web::http::StatusCode::GONE,
-                kind,
-                detail,
-            )));
+            return Ok(Err(ApiError::new(kind, detail)));
         }
         diesel::update(email_tokens::table.find(&id))
             .set(email_tokens::used_at.eq(db_time(now)))
@@ -354,7 +349,7 @@ pub fn activate(
         audit::append(
             conn,
             now,
-            Event::new("auth.activate", Outcome::Success)
+            Event::new(AuditAction::AuthActivate, Outcome::Success)
                 .actor(user.id.clone())
                 .target("user", user.id.clone())
                 .ctx(ctx),

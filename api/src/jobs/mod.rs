@@ -7,6 +7,8 @@
 //! lease is still ours: a failure leaves nothing half done, and the job is
 //! retried with backoff. `habilis jobs run-due` runs what is due now.
 
+use crate::error::ProblemType;
+use habilis_shared::i18n::Msg;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -174,7 +176,10 @@ pub fn run_due_by(
             };
             if finished != 1 {
                 // Our lease expired and another worker took the job: undo.
-                return Err(ApiError::conflict("lease_lost", "the job's lease was lost"));
+                return Err(ApiError::conflict(
+                    ProblemType::LeaseLost,
+                    Msg::new("jobs-lease-lost"),
+                ));
             }
             Ok::<_, ApiError>(())
         });
@@ -194,7 +199,7 @@ pub fn run_due_by(
                     jobs::run_at.eq(db_time(now + Duration::seconds(backoff))),
                     jobs::lease_owner.eq(None::<String>),
                     jobs::lease_until.eq(None::<chrono::NaiveDateTime>),
-                    jobs::last_error.eq(Some(e.detail.clone())),
+                    jobs::last_error.eq(Some(e.detail.to_string())),
                 ))
                 .execute(&mut conn)
                 .map_err(|e| e.to_string())?;

@@ -6,6 +6,7 @@
 //! once; anyone else gets a single-use link, accepted by the account with
 //! that e-mail once it exists.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -13,13 +14,14 @@ use habilis_shared::dto::{
     InvitationList, InvitationOutcome, InvitationReport, InvitationResult, InvitationView,
     InviteMembers, MemberView, MembershipState, Problem,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{OrgCapability, OrgRole};
 use serde_json::json;
 use validator::ValidateEmail;
 
 use super::{org_for, OrgRow};
 use crate::accounts::queries as users_q;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::{tokens, Caller};
 use crate::clock::{db_time, utc};
 use crate::db::schema::{invitations, memberships};
@@ -182,15 +184,18 @@ pub async fn invite(
     let addresses = req.emails.addresses();
     let max = state.policy.organizations.max_invitations_per_request as usize;
     if addresses.is_empty() {
-        return Err(ApiError::field("emails", "give at least one address"));
+        return Err(ApiError::field(
+            "emails",
+            Msg::untranslated("give at least one address"),
+        ));
     }
     if addresses.len() > max {
         return Err(ApiError::field(
             "emails",
-            format!(
+            Msg::untranslated(format!(
                 "at most {max} addresses per request (got {}); nothing was applied",
                 addresses.len()
-            ),
+            )),
         ));
     }
     let id = id.into_inner();
@@ -213,7 +218,7 @@ pub async fn invite(
                 audit::append(
                     conn,
                     now,
-                    Event::new("org.invite", Outcome::Success)
+                    Event::new(AuditAction::OrgInvite, Outcome::Success)
                         .actor(caller.id())
                         .target("organization", org.id.clone())
                         .detail(json!({ "role": req.role, "results": results }))
@@ -331,7 +336,7 @@ pub async fn revoke_invitation(
                 audit::append(
                     conn,
                     now,
-                    Event::new("org.invitation.revoke", Outcome::Success)
+                    Event::new(AuditAction::OrgInvitationRevoke, Outcome::Success)
                         .actor(caller.id())
                         .target("organization", org.id.clone())
                         .detail(json!({ "invitation_id": invitation }))
@@ -394,11 +399,7 @@ pub async fn accept_invitation(
                         .optional()?
                         .ok_or_else(ApiError::not_found)?;
                 let gone = |why: &str| {
-                    ApiError::new(
-                        actix_web::http::StatusCode::GONE,
-                        "invitation_unusable",
-                        format!("this invitation {why}; ask a manager of the organisation for a new one"),
-                    )
+                    ApiError::new(ProblemType::InvitationUnusable, Msg::untranslated(format!("this invitation {why}; ask a manager of the organisation for a new one")))
                 };
                 if accepted.is_some() {
                     return Err(gone("was already used"));
@@ -410,16 +411,10 @@ pub async fn accept_invitation(
                     return Err(gone("has expired"));
                 }
                 if caller.user.email.to_lowercase() != email_key {
-                    return Err(ApiError::forbidden(
-                        "wrong_recipient",
-                        "this invitation was sent to another e-mail address",
-                    ));
+                    return Err(ApiError::new(ProblemType::WrongRecipient, Msg::untranslated("this invitation was sent to another e-mail address")));
                 }
                 if is_member(conn, &org_id, caller.id())? {
-                    return Err(ApiError::conflict(
-                        "already_member",
-                        "you are already a member of this organisation",
-                    ));
+                    return Err(ApiError::conflict(ProblemType::AlreadyMember, Msg::untranslated("you are already a member of this organisation")));
                 }
                 let role: OrgRole = role.parse().unwrap_or(OrgRole::User);
                 // Compare-and-set: of two racing accepts, one joins.
@@ -440,7 +435,7 @@ pub async fn accept_invitation(
                 audit::append(
                     conn,
                     now,
-                    Event::new("org.invitation.accept", Outcome::Success)
+                    Event::new(AuditAction::OrgInvitationAccept, Outcome::Success)
                         .actor(caller.id())
                         .target("organization", org_id.clone())
                         .detail(json!({ "invitation_id": inv_id, "role": role }))

@@ -1,17 +1,19 @@
 //! `/api/v1/organizations` and their members.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
     AccountState, ChangeMemberRole, CreateOrganization, MemberList, MemberView, MembershipState,
     OrganizationList, OrganizationView, Problem, UpdateOrganization,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
 use serde_json::json;
 use validator::Validate;
 
 use super::{find, member_count, org_for, OrgRow};
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::{memberships, organizations, users};
@@ -22,7 +24,10 @@ use crate::policy::authorize;
 use crate::state::AppState;
 
 fn name_taken() -> ApiError {
-    ApiError::conflict("name_taken", "an organisation already has this name")
+    ApiError::conflict(
+        ProblemType::NameTaken,
+        Msg::untranslated("an organisation already has this name"),
+    )
 }
 
 fn name_key(name: &str) -> String {
@@ -101,7 +106,10 @@ pub async fn create_organization(
     let req = body.into_inner()?;
     req.validate()?;
     if req.name.trim().is_empty() {
-        return Err(ApiError::field("name", "must not be blank"));
+        return Err(ApiError::field(
+            "name",
+            Msg::untranslated("must not be blank"),
+        ));
     }
     authorize(&state, &caller, Action::OrgCreate, Resource::None).await?;
     let now = state.now();
@@ -133,7 +141,7 @@ pub async fn create_organization(
                 audit::append(
                     conn,
                     now,
-                    Event::new("org.create", Outcome::Success)
+                    Event::new(AuditAction::OrgCreate, Outcome::Success)
                         .actor(caller.id())
                         .target("organization", id.clone())
                         .detail(json!({ "name": req.name.trim() }))
@@ -211,7 +219,10 @@ pub async fn update_organization(
     let req = body.into_inner()?;
     req.validate()?;
     if req.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(ApiError::field("name", "must not be blank"));
+        return Err(ApiError::field(
+            "name",
+            Msg::untranslated("must not be blank"),
+        ));
     }
     let id = id.into_inner();
     let st = state.clone();
@@ -250,7 +261,7 @@ pub async fn update_organization(
                 audit::append(
                     conn,
                     now,
-                    Event::new("org.update", Outcome::Success)
+                    Event::new(AuditAction::OrgUpdate, Outcome::Success)
                         .actor(caller.id())
                         .target("organization", org.id.clone())
                         .detail(
@@ -367,8 +378,10 @@ fn keep_a_manager(conn: &mut DbConn, org: &str, user: &str) -> ApiResult<()> {
         .load(conn)?;
     if managers.len() == 1 && managers[0] == user {
         return Err(ApiError::conflict(
-            "last_manager",
-            "this is the last manager of the organisation: name another one first",
+            ProblemType::LastManager,
+            Msg::untranslated(
+                "this is the last manager of the organisation: name another one first",
+            ),
         ));
     }
     Ok(())
@@ -441,7 +454,7 @@ async fn change_member(
                                 memberships::updated_at.eq(db_time(now)),
                             ))
                             .execute(conn)?;
-                        ("org.member.role", json!({ "from": role, "to": r }))
+                        (AuditAction::OrgMemberRole, json!({ "from": role, "to": r }))
                     }
                     Change::State(s) => {
                         diesel::update(one)
@@ -451,14 +464,14 @@ async fn change_member(
                             ))
                             .execute(conn)?;
                         let action = match s {
-                            MembershipState::Blocked => "org.member.block",
-                            MembershipState::Active => "org.member.unblock",
+                            MembershipState::Blocked => AuditAction::OrgMemberBlock,
+                            MembershipState::Active => AuditAction::OrgMemberUnblock,
                         };
                         (action, json!({ "role": role }))
                     }
                     Change::Remove => {
                         diesel::delete(one).execute(conn)?;
-                        ("org.member.remove", json!({ "role": role }))
+                        (AuditAction::OrgMemberRemove, json!({ "role": role }))
                     }
                 };
                 audit::append(

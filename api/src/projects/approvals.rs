@@ -5,19 +5,21 @@
 //! so two approvers deciding at once on PostgreSQL see each other's
 //! decision and the subject ends in one consistent state.
 
+use crate::error::ProblemType;
 use actix_web::web;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use habilis_shared::dto::{
     ApprovalDecision, ApprovalList, ApprovalView, DecideApproval, Problem, ProjectState,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 use serde_json::json;
 use validator::Validate;
 
 use super::{event, find};
 use crate::accounts::queries as users_q;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::{approval_requests, approvals, projects};
@@ -179,7 +181,7 @@ pub async fn decide(
     if req.decision == ApprovalDecision::Reject && comment.is_none() {
         return Err(ApiError::field(
             "comment",
-            "say why the request is rejected",
+            Msg::untranslated("say why the request is rejected"),
         ));
     }
     let id = id.into_inner();
@@ -220,10 +222,7 @@ pub async fn decide(
                         ))
                         .first(conn)?;
                 if req_state != "pending" {
-                    return Err(ApiError::conflict(
-                        "not_pending",
-                        format!("the request is already {req_state}"),
-                    ));
+                    return Err(ApiError::conflict(ProblemType::NotPending, Msg::untranslated(format!("the request is already {req_state}"))));
                 }
                 let n = diesel::update(
                     approvals::table
@@ -237,7 +236,7 @@ pub async fn decide(
                 ))
                 .execute(conn)?;
                 if n != 1 {
-                    return Err(ApiError::conflict("already_decided", "you already decided"));
+                    return Err(ApiError::conflict(ProblemType::AlreadyDecided, Msg::untranslated("you already decided")));
                 }
                 let outstanding: i64 = approvals::table
                     .filter(approvals::request_id.eq(&request_id))
@@ -305,7 +304,7 @@ pub async fn decide(
                 audit::append(
                     conn,
                     now,
-                    Event::new("approval.decide", Outcome::Success)
+                    Event::new(AuditAction::ApprovalDecide, Outcome::Success)
                         .actor(caller.id())
                         .target(if subject_type == "project" { "project" } else { "approval" }, subject_id.clone())
                         .detail(json!({ "approval_id": id, "decision": req.decision, "comment": comment }))

@@ -4,18 +4,20 @@
 //! the sponsor, the data steward or a manager of the organisation. Access is
 //! decided on every request, so a revoked participant loses it at once.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
     InviteParticipant, ParticipantList, ParticipantState, ParticipantView, Problem,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Action;
 use serde_json::json;
 use validator::Validate;
 
 use super::project_for;
 use crate::accounts::queries as users_q;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::participants;
@@ -106,7 +108,7 @@ pub async fn invite_participant(
     if !state.policy.email_domain_allowed(&email) {
         return Err(ApiError::field(
             "email",
-            "the e-mail domain is not an allowed institutional domain",
+            Msg::untranslated("the e-mail domain is not an allowed institutional domain"),
         ));
     }
     let id = id.into_inner();
@@ -116,10 +118,7 @@ pub async fn invite_participant(
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectParticipants)?;
             use habilis_shared::dto::ProjectState;
             if matches!(p.state(), ProjectState::Closed | ProjectState::Rejected) {
-                return Err(ApiError::conflict(
-                    "wrong_state",
-                    format!("the project is {}", p.state().as_str()),
-                ));
+                return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated(format!("the project is {}", p.state().as_str()))));
             }
             let now = st.now();
             let key = email.to_lowercase();
@@ -132,10 +131,7 @@ pub async fn invite_participant(
                 ))
                 .get_result(conn)?;
                 if there {
-                    return Err(ApiError::conflict(
-                        "already_participant",
-                        "this person already takes part in the project",
-                    ));
+                    return Err(ApiError::conflict(ProblemType::AlreadyParticipant, Msg::untranslated("this person already takes part in the project")));
                 }
                 // A participant takes part through the organisation (SPEC §4:
                 // "existing account or invitation to the organisation"): an
@@ -191,7 +187,7 @@ pub async fn invite_participant(
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.participant.invite", Outcome::Success)
+                    Event::new(AuditAction::ProjectParticipantInvite, Outcome::Success)
                         .actor(caller.id())
                         .target("project", p.id.clone())
                         .detail(json!({ "participant_id": pid, "email": email, "state": state.as_str() }))
@@ -279,7 +275,7 @@ pub async fn revoke_participant(
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.participant.revoke", Outcome::Success)
+                    Event::new(AuditAction::ProjectParticipantRevoke, Outcome::Success)
                         .actor(caller.id())
                         .target("project", p.id.clone())
                         .detail(json!({ "participant_id": participant }))

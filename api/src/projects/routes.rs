@@ -1,17 +1,19 @@
 //! `/api/v1/projects`: request, list, read, edit, delete, close.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
     CreateProject, MembershipState, Problem, ProjectList, ProjectState, ProjectView, UpdateProject,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, OrgCapability};
 use serde_json::json;
 use validator::Validate;
 
 use super::{event, find, history, project_for, ProjectRow};
 use crate::accounts::queries as users_q;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::db::schema::{
@@ -31,7 +33,7 @@ fn check_domain(st: &AppState, domain: &str) -> ApiResult<()> {
     }
     Err(ApiError::field(
         "domain",
-        format!("must be one of: {}", domains.join(", ")),
+        Msg::untranslated(format!("must be one of: {}", domains.join(", "))),
     ))
 }
 
@@ -56,13 +58,16 @@ pub async fn create_project(
     let req = body.into_inner()?;
     req.validate()?;
     if req.name.trim().is_empty() {
-        return Err(ApiError::field("name", "must not be blank"));
+        return Err(ApiError::field(
+            "name",
+            Msg::untranslated("must not be blank"),
+        ));
     }
     check_domain(&state, &req.domain)?;
     if req.sponsor_id == req.data_steward_id {
         return Err(ApiError::field(
             "data_steward_id",
-            "the sponsor and the data steward must be two different people",
+            Msg::untranslated("the sponsor and the data steward must be two different people"),
         ));
     }
     let st = state.clone();
@@ -82,12 +87,9 @@ pub async fn create_project(
             ] {
                 let person = users_q::find(conn, id)?
                     .filter(|u| u.state().may_sign_in())
-                    .ok_or_else(|| ApiError::field(field, "must be an existing active account"))?;
+                    .ok_or_else(|| ApiError::field(field, Msg::untranslated("must be an existing active account")))?;
                 if !st.policy.email_domain_allowed(&person.email) {
-                    return Err(ApiError::field(
-                        field,
-                        "must have an institutional e-mail address",
-                    ));
+                    return Err(ApiError::field(field, Msg::untranslated("must have an institutional e-mail address")));
                 }
                 approvers.push((person, role));
             }
@@ -152,7 +154,7 @@ pub async fn create_project(
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.create", Outcome::Success)
+                    Event::new(AuditAction::ProjectCreate, Outcome::Success)
                         .actor(caller.id())
                         .target("project", id.clone())
                         .detail(json!({
@@ -290,7 +292,10 @@ pub async fn update_project(
         check_domain(&state, d)?;
     }
     if req.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(ApiError::field("name", "must not be blank"));
+        return Err(ApiError::field(
+            "name",
+            Msg::untranslated("must not be blank"),
+        ));
     }
     let id = id.into_inner();
     let st = state.clone();
@@ -298,7 +303,10 @@ pub async fn update_project(
         .db(move |conn| {
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectManage)?;
             if p.state() == ProjectState::Closed {
-                return Err(ApiError::conflict("wrong_state", "the project is closed"));
+                return Err(ApiError::conflict(
+                    ProblemType::WrongState,
+                    Msg::untranslated("the project is closed"),
+                ));
             }
             let now = st.now();
             conn.write_tx(|conn| {
@@ -325,7 +333,7 @@ pub async fn update_project(
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.update", Outcome::Success)
+                    Event::new(AuditAction::ProjectUpdate, Outcome::Success)
                         .actor(caller.id())
                         .target("project", p.id.clone())
                         .detail(json!({ "name": req.name, "domain": req.domain }))
@@ -380,8 +388,10 @@ pub async fn delete_project(
                 let state = find(conn, &p.id)?.ok_or_else(ApiError::not_found)?.state();
                 if !matches!(state, ProjectState::Pending | ProjectState::Rejected) {
                     return Err(ApiError::conflict(
-                        "wrong_state",
-                        "only a pending or rejected project is deleted; close an active one",
+                        ProblemType::WrongState,
+                        Msg::untranslated(
+                            "only a pending or rejected project is deleted; close an active one",
+                        ),
                     ));
                 }
                 let used: bool = diesel::select(diesel::dsl::exists(
@@ -390,8 +400,8 @@ pub async fn delete_project(
                 .get_result(conn)?;
                 if used {
                     return Err(ApiError::conflict(
-                        "in_use",
-                        "works refer to this project: close it instead",
+                        ProblemType::InUse,
+                        Msg::untranslated("works refer to this project: close it instead"),
                     ));
                 }
                 let requests: Vec<String> = approval_requests::table
@@ -413,7 +423,7 @@ pub async fn delete_project(
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.delete", Outcome::Success)
+                    Event::new(AuditAction::ProjectDelete, Outcome::Success)
                         .actor(caller.id())
                         .target("project", p.id.clone())
                         .detail(json!({ "name": p.name, "state": state.as_str() }))
@@ -462,15 +472,15 @@ pub async fn close_project(
                 .execute(conn)?;
                 if n != 1 {
                     return Err(ApiError::conflict(
-                        "wrong_state",
-                        "only an active project is closed",
+                        ProblemType::WrongState,
+                        Msg::untranslated("only an active project is closed"),
                     ));
                 }
                 event(conn, &p.id, now, caller.id(), "closed", None)?;
                 audit::append(
                     conn,
                     now,
-                    Event::new("project.close", Outcome::Success)
+                    Event::new(AuditAction::ProjectClose, Outcome::Success)
                         .actor(caller.id())
                         .target("project", p.id.clone())
                         .ctx(&caller.ctx),

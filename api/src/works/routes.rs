@@ -1,11 +1,13 @@
 //! `/api/v1/works*`: record, list, read, advance, delete, annotate.
 
+use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, Problem,
     TransferWork, WorkPage, WorkQuery, WorkView,
 };
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource, WorkState};
 use serde_json::json;
 use validator::Validate;
@@ -14,7 +16,7 @@ use super::queries::{self, WorkRow};
 use crate::accounts::queries as users_q;
 use crate::accounts::secondment;
 use crate::activity;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::{annotations, works};
@@ -88,7 +90,7 @@ pub async fn create_work(
                 audit::append(
                     conn,
                     now,
-                    Event::new("work.create", Outcome::Success)
+                    Event::new(AuditAction::WorkCreate, Outcome::Success)
                         .actor(caller.id())
                         .target("work", id.clone())
                         .ctx(&caller.ctx),
@@ -215,12 +217,12 @@ pub async fn change_work_state(
             let from = work.state();
             if from.next() != Some(to) {
                 return Err(ApiError::conflict(
-                    "wrong_state",
-                    format!(
+                    ProblemType::WrongState,
+                    Msg::untranslated(format!(
                         "a {} work can only become {}",
                         from.as_str(),
                         from.next().map_or("nothing else", WorkState::as_str)
-                    ),
+                    )),
                 ));
             }
             check(
@@ -248,14 +250,14 @@ pub async fn change_work_state(
                 .execute(conn)?;
                 if changed != 1 {
                     return Err(ApiError::conflict(
-                        "wrong_state",
-                        "the work changed meanwhile",
+                        ProblemType::WrongState,
+                        Msg::untranslated("the work changed meanwhile"),
                     ));
                 }
                 audit::append(
                     conn,
                     now,
-                    Event::new("work.state", Outcome::Success)
+                    Event::new(AuditAction::WorkState, Outcome::Success)
                         .actor(caller.id())
                         .target("work", work.id.clone())
                         .detail(json!({ "from": from, "to": to }))
@@ -308,7 +310,7 @@ pub async fn delete_work(
                 audit::append(
                     conn,
                     now,
-                    Event::new("work.delete", Outcome::Success)
+                    Event::new(AuditAction::WorkDelete, Outcome::Success)
                         .actor(caller.id())
                         .target("work", work.id.clone())
                         .detail(json!({ "title": work.title, "state": work.state }))
@@ -361,16 +363,13 @@ pub async fn transfer_work(
                 false,
             )?;
             let to = users_q::find(conn, &req.to)?
-                .ok_or_else(|| ApiError::field("to", "no such account"))?;
+                .ok_or_else(|| ApiError::field("to", Msg::untranslated("no such account")))?;
             let eligible = to.id != caller.id()
                 && to.state().may_sign_in()
                 && (secondment::ever_hosted(conn, &to.id, caller.id())?
                     || users_q::is_above(conn, &to.id, &caller.user)?);
             if !eligible {
-                return Err(ApiError::field(
-                    "to",
-                    "give works to a host of one of your secondments or to someone above you, who must be active",
-                ));
+                return Err(ApiError::field("to", Msg::untranslated("give works to a host of one of your secondments or to someone above you, who must be active")));
             }
             let now = st.now();
             conn.write_tx(|conn| {
@@ -386,10 +385,7 @@ pub async fn transfer_work(
                 ))
                 .execute(conn)?;
                 if changed != 1 {
-                    return Err(ApiError::conflict(
-                        "wrong_state",
-                        "the work changed hands meanwhile",
-                    ));
+                    return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated("the work changed hands meanwhile")));
                 }
                 let giver = caller.user.display_name();
                 mail::enqueue(
@@ -408,7 +404,7 @@ pub async fn transfer_work(
                 audit::append(
                     conn,
                     now,
-                    Event::new("work.transfer", Outcome::Success)
+                    Event::new(AuditAction::WorkTransfer, Outcome::Success)
                         .actor(caller.id())
                         .target("work", work.id.clone())
                         .detail(json!({ "from": caller.id(), "to": to.id, "state": work.state }))
@@ -473,7 +469,7 @@ pub async fn create_annotation(
                 audit::append(
                     conn,
                     now,
-                    Event::new("work.annotate", Outcome::Success)
+                    Event::new(AuditAction::WorkAnnotate, Outcome::Success)
                         .actor(caller.id())
                         .target("work", work.id.clone())
                         .ctx(&caller.ctx),

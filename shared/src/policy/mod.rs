@@ -53,3 +53,12 @@ pub struct PolicyError {
     /// What, e.g. `at most 2 webmasters (SPEC §2.1), got 3`.
     pub message: String,
 }
+
+impl Decision {
+    /// The refusal as a message: the reason and the rule that decided.
+    pub fn explain(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::new("error-denied")
+            .arg("reason", self.reason.to_string())
+            .arg("rule", self.rule.to_string())
+    }
+}

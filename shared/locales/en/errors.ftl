@@ -1,0 +1,59 @@
+# Problem titles: one per problem type (shared/src/problem.rs), `problem-<type>`.
+problem-bad_request = Bad request
+problem-unauthorized = Not signed in
+problem-forbidden = Not allowed
+problem-account_blocked = Account blocked
+problem-insufficient_scope = Token scope too narrow
+problem-password_change_required = Password change required
+problem-wrong_recipient = Meant for someone else
+problem-not_found = Not found
+problem-activation_link_unknown = Unknown activation link
+problem-method_not_allowed = Method not allowed
+problem-wrong_state = Not possible in this state
+problem-not_pending = No longer pending
+problem-already_decided = Already decided
+problem-already_member = Already a member
+problem-already_participant = Already taking part
+problem-departure_exists = Departure already scheduled
+problem-email_taken = E-mail address in use
+problem-name_taken = Name in use
+problem-in_use = Still in use
+problem-last_manager = Last manager
+problem-overlap = Overlapping period
+problem-profile_limit_reached = Profile limit reached
+problem-too_many_tokens = Too many tokens
+problem-admin_exists = An administrator exists
+problem-lease_lost = Lease lost
+problem-unique_violation = Already exists
+problem-reference_gone = Reference removed
+problem-activation_link_used = Activation link already used
+problem-activation_link_expired = Activation link expired
+problem-invitation_unusable = Invitation no longer usable
+problem-payload_too_large = Request too large
+problem-unsupported_media_type = Unsupported content type
+problem-validation_failed = Invalid fields
+problem-too_many_requests = Too many requests
+problem-internal_error = Internal error
+problem-unavailable = Temporarily unavailable
+problem-error = Error
+
+# Details shared by every capability.
+error-not-found = There is no such resource, or you may not see it.
+error-no-endpoint = There is no such endpoint.
+error-method-not-allowed = This method is not allowed on this path.
+error-http = The request could not be served.
+error-internal = An internal error occurred; it has been logged.
+error-database-unavailable = The database is unavailable; try again shortly.
+error-url-nul = The URL contains a NUL character.
+error-body-too-large = The request body is too large.
+error-body-not-json = Expected Content-Type: application/json.
+error-body-malformed = The body is not valid JSON: { $detail }
+error-body-unreadable = The request body could not be read.
+error-unique-violation = This already exists.
+error-reference-gone = What this refers to was removed meanwhile; reload and try again.
+error-denied = { $reason } (rule { $rule })
+error-validation = Some fields are invalid.
+
+# Transitional: a text without its own entry yet, shown as it is.
+untranslated = { $text }
+error-migrations-pending = The database schema is not up to date; the operator must run `habilis migrate`.

@@ -1,0 +1,2 @@
+# jobs
+jobs-lease-lost = The job's lease was lost.

@@ -1,0 +1,59 @@
+# Titres des problèmes : un par type (shared/src/problem.rs), `problem-<type>`.
+problem-bad_request = Requête incorrecte
+problem-unauthorized = Non connecté
+problem-forbidden = Non autorisé
+problem-account_blocked = Compte bloqué
+problem-insufficient_scope = Portée du jeton insuffisante
+problem-password_change_required = Changement de mot de passe requis
+problem-wrong_recipient = Destiné à quelqu'un d'autre
+problem-not_found = Introuvable
+problem-activation_link_unknown = Lien d'activation inconnu
+problem-method_not_allowed = Méthode non autorisée
+problem-wrong_state = Impossible dans cet état
+problem-not_pending = Plus en attente
+problem-already_decided = Déjà décidé
+problem-already_member = Déjà membre
+problem-already_participant = Participe déjà
+problem-departure_exists = Départ déjà programmé
+problem-email_taken = Adresse e-mail déjà utilisée
+problem-name_taken = Nom déjà utilisé
+problem-in_use = Encore utilisé
+problem-last_manager = Dernier gestionnaire
+problem-overlap = Périodes qui se chevauchent
+problem-profile_limit_reached = Limite du profil atteinte
+problem-too_many_tokens = Trop de jetons
+problem-admin_exists = Un administrateur existe déjà
+problem-lease_lost = Bail perdu
+problem-unique_violation = Existe déjà
+problem-reference_gone = Référence supprimée
+problem-activation_link_used = Lien d'activation déjà utilisé
+problem-activation_link_expired = Lien d'activation expiré
+problem-invitation_unusable = Invitation inutilisable
+problem-payload_too_large = Requête trop volumineuse
+problem-unsupported_media_type = Type de contenu non pris en charge
+problem-validation_failed = Champs invalides
+problem-too_many_requests = Trop de requêtes
+problem-internal_error = Erreur interne
+problem-unavailable = Momentanément indisponible
+problem-error = Erreur
+
+# Détails communs à toutes les fonctions.
+error-not-found = Cette ressource n'existe pas, ou vous ne pouvez pas la voir.
+error-no-endpoint = Ce point d'accès n'existe pas.
+error-method-not-allowed = Cette méthode n'est pas autorisée sur ce chemin.
+error-http = La requête n'a pas pu être servie.
+error-internal = Une erreur interne s'est produite ; elle a été journalisée.
+error-database-unavailable = La base de données est indisponible ; réessayez dans un instant.
+error-url-nul = L'URL contient un caractère NUL.
+error-body-too-large = Le corps de la requête est trop volumineux.
+error-body-not-json = Content-Type attendu : application/json.
+error-body-malformed = Le corps n'est pas du JSON valide : { $detail }
+error-body-unreadable = Le corps de la requête n'a pas pu être lu.
+error-unique-violation = Cela existe déjà.
+error-reference-gone = Ce à quoi cela fait référence a été supprimé entre-temps ; rechargez et réessayez.
+error-denied = { $reason } (règle { $rule })
+error-validation = Certains champs sont invalides.
+
+# Transitional: a text without its own entry yet, shown as it is.
+untranslated = { $text }
+error-migrations-pending = Le schéma de la base n'est pas à jour ; l'exploitant doit lancer `habilis migrate`.

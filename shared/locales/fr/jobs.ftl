@@ -1,0 +1,2 @@
+# jobs
+jobs-lease-lost = Le bail de la tâche a été perdu.

@@ -1,0 +1,59 @@
+# 問題の種類ごとの見出し（shared/src/problem.rs）、`problem-<type>`。
+problem-bad_request = 不正なリクエスト
+problem-unauthorized = サインインしていません
+problem-forbidden = 許可されていません
+problem-account_blocked = アカウントはブロックされています
+problem-insufficient_scope = トークンの権限範囲が不足しています
+problem-password_change_required = パスワードの変更が必要です
+problem-wrong_recipient = 別の宛先向けです
+problem-not_found = 見つかりません
+problem-activation_link_unknown = 不明な有効化リンク
+problem-method_not_allowed = 許可されていないメソッド
+problem-wrong_state = この状態ではできません
+problem-not_pending = 保留中ではありません
+problem-already_decided = 決定済みです
+problem-already_member = すでにメンバーです
+problem-already_participant = すでに参加しています
+problem-departure_exists = 退職はすでに予定されています
+problem-email_taken = このメールアドレスは使用中です
+problem-name_taken = この名前は使用中です
+problem-in_use = まだ使用されています
+problem-last_manager = 最後の管理者です
+problem-overlap = 期間が重なっています
+problem-profile_limit_reached = プロファイルの上限に達しました
+problem-too_many_tokens = トークンが多すぎます
+problem-admin_exists = 管理者はすでに存在します
+problem-lease_lost = リースが失われました
+problem-unique_violation = すでに存在します
+problem-reference_gone = 参照先が削除されました
+problem-activation_link_used = 有効化リンクは使用済みです
+problem-activation_link_expired = 有効化リンクの期限が切れています
+problem-invitation_unusable = 招待は使用できません
+problem-payload_too_large = リクエストが大きすぎます
+problem-unsupported_media_type = 未対応のコンテンツタイプ
+problem-validation_failed = 無効な項目があります
+problem-too_many_requests = リクエストが多すぎます
+problem-internal_error = 内部エラー
+problem-unavailable = 一時的に利用できません
+problem-error = エラー
+
+# すべての機能に共通の詳細。
+error-not-found = このリソースは存在しないか、閲覧が許可されていません。
+error-no-endpoint = このエンドポイントは存在しません。
+error-method-not-allowed = このパスではこのメソッドは使用できません。
+error-http = リクエストを処理できませんでした。
+error-internal = 内部エラーが発生しました。記録済みです。
+error-database-unavailable = データベースを利用できません。しばらくしてから再試行してください。
+error-url-nul = URL に NUL 文字が含まれています。
+error-body-too-large = リクエスト本文が大きすぎます。
+error-body-not-json = Content-Type: application/json が必要です。
+error-body-malformed = 本文が正しい JSON ではありません: { $detail }
+error-body-unreadable = リクエスト本文を読み取れませんでした。
+error-unique-violation = すでに存在します。
+error-reference-gone = 参照先がその間に削除されました。再読み込みしてからやり直してください。
+error-denied = { $reason }（規則 { $rule }）
+error-validation = 無効な項目があります。
+
+# Transitional: a text without its own entry yet, shown as it is.
+untranslated = { $text }
+error-migrations-pending = データベースのスキーマが最新ではありません。運用担当者が `habilis migrate` を実行する必要があります。

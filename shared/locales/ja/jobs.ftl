@@ -1,0 +1,2 @@
+# jobs
+jobs-lease-lost = ジョブのリースが失われました。

@@ -1,0 +1,106 @@
+//! The Fluent bundles, built once per language from the compiled-in files.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use super::{Arg, Language};
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// The areas, one `.ftl` file each per language. A new capability adds its
+/// file here and under every `shared/locales/<lang>/`.
+pub const AREAS: [&str; 10] = [
+    "errors",
+    "validation",
+    "auth",
+    "accounts",
+    "orgs",
+    "projects",
+    "works",
+    "jobs",
+    "policy",
+    "mail",
+];
+
+macro_rules! files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../../locales/", $lang, "/errors.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/validation.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/auth.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/accounts.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/orgs.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/projects.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/works.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
+        ]
+    };
+}
+
+/// The source of every file of `lang`, in [`AREAS`] order.
+pub(crate) fn sources(lang: Language) -> [&'static str; 10] {
+    match lang {
+        Language::En => files!("en"),
+        Language::Fr => files!("fr"),
+        Language::Ja => files!("ja"),
+    }
+}
+
+fn build(lang: Language) -> Bundle {
+    let id = lang
+        .as_str()
+        .parse()
+        .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // No Unicode isolation marks around arguments: e-mail clients and JSON
+    // readers would show them as stray characters.
+    bundle.set_use_isolating(false);
+    for source in sources(lang) {
+        // A syntax error drops only the broken entries (and the parity test
+        // names them); the rest of the file still loads.
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(res, _)| res);
+        // An id defined twice keeps its first definition (the test refuses
+        // duplicates, so this never happens in a build that passed).
+        let _duplicates = bundle.add_resource(resource);
+    }
+    bundle
+}
+
+fn bundle(lang: Language) -> &'static Bundle {
+    static EN: OnceLock<Bundle> = OnceLock::new();
+    static FR: OnceLock<Bundle> = OnceLock::new();
+    static JA: OnceLock<Bundle> = OnceLock::new();
+    let cell = match lang {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::Ja => &JA,
+    };
+    cell.get_or_init(|| build(lang))
+}
+
+fn format(lang: Language, key: &str, args: &[(&'static str, Arg)]) -> Option<String> {
+    let bundle = bundle(lang);
+    let pattern = bundle.get_message(key)?.value()?;
+    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        let value = match value {
+            Arg::Text(s) => FluentValue::from(s.as_ref()),
+            Arg::Number(n) => FluentValue::from(*n),
+        };
+        fluent_args.set(*name, value);
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    Some(text.into_owned())
+}
+
+/// The text of `key` in `lang`, else in English, else the key itself.
+pub fn render(lang: Language, key: &str, args: &[(&'static str, Arg)]) -> String {
+    format(lang, key, args)
+        .or_else(|| format(Language::En, key, args))
+        .unwrap_or_else(|| key.to_owned())
+}
