@@ -1,4 +1,10 @@
-//! The REST client: `/api/v1` over `fetch` (gloo-net).
+//! The REST client: `/api/v1` over `fetch` (gloo-net), typed end to end.
+//!
+//! Every body is a request DTO of `habilis_shared::dto` (`B: Serialize`) and
+//! every answer is decoded into the type the caller names
+//! (`R: DeserializeOwned`); a non-2xx answer is the API's problem+json,
+//! decoded into [`Problem`]. Pages do not call it directly but through the
+//! hooks of [`crate::hooks`].
 //!
 //! On a 401 with a token it refreshes once through the refresh cookie and
 //! retries; if that fails the session is over and `on_expired` fires.
@@ -8,9 +14,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
-use habilis_shared::dto::{Problem, TokenPair};
+use habilis_shared::dto::{AuthzCheck, AuthzResource, Login, Me, Problem, TokenPair};
+use habilis_shared::policy::Decision;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Serialize;
 use web_sys::RequestCredentials;
 use yew::Callback;
 
@@ -24,6 +31,22 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A form field that cannot make a request DTO (an empty date), refused
+    /// before sending with the 422 the server would answer.
+    pub fn invalid(field: &str, message: &str) -> Failure {
+        Failure::Problem(Problem {
+            kind: "validation_failed".into(),
+            title: "some fields are invalid".into(),
+            status: 422,
+            detail: format!("{field}: {message}"),
+            errors: Some(BTreeMap::from([(
+                field.to_owned(),
+                vec![message.to_owned()],
+            )])),
+            request_id: None,
+        })
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             Failure::Problem(p) => Some(p.status),
@@ -101,13 +124,14 @@ impl Client {
         req.send().await.map_err(network)
     }
 
+    /// Sends once, refreshes and retries once on a 401; a non-2xx answer
+    /// becomes [`Failure::Problem`].
     async fn exchange(
         &self,
         method: Method,
         path: &str,
-        body: Option<Value>,
+        json: Option<String>,
     ) -> Result<Response, Failure> {
-        let json = body.map(|b| b.to_string());
         let res = self
             .send_once(method.clone(), path, json.as_deref())
             .await?;
@@ -132,19 +156,62 @@ impl Client {
         }
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        let res = self.exchange(Method::GET, path, None).await?;
-        res.json().await.map_err(network)
+    /// One typed request: the body (a request DTO of `habilis_shared::dto`)
+    /// as JSON, the answer decoded as `R`.
+    async fn request<B, R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        // A DTO always serialises; the error arm only keeps this total.
+        let json = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(network)?;
+        decode(self.exchange(method, path, json).await?).await
     }
 
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, Failure> {
-        let res = self.exchange(Method::POST, path, Some(body)).await?;
-        res.json().await.map_err(network)
+    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::GET, path, None).await
     }
 
-    pub async fn patch<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, Failure> {
-        let res = self.exchange(Method::PATCH, path, Some(body)).await?;
-        res.json().await.map_err(network)
+    pub async fn post<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    /// A POST that carries no body: the verb is in the path (`…/block`,
+    /// `…/close`, `…/accept`).
+    pub async fn post_empty<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::POST, path, None).await
+    }
+
+    pub async fn patch<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn put<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::DELETE, path, None).await
     }
 
     /// A text answer (CSV).
@@ -153,32 +220,27 @@ impl Client {
         res.text().await.map_err(network)
     }
 
-    /// For answers without a body (204).
-    pub async fn post_empty(&self, path: &str, body: Option<Value>) -> Result<(), Failure> {
-        self.exchange(Method::POST, path, body).await.map(drop)
+    /// The caller's account, as the session keeps it.
+    pub async fn me(&self) -> Result<Me, Failure> {
+        self.get("/me").await
     }
 
-    pub async fn delete(&self, path: &str) -> Result<(), Failure> {
-        self.exchange(Method::DELETE, path, None).await.map(drop)
-    }
-
-    /// Does the policy allow `action` on this resource (`{"type": "user"|"work", "id": …}`)?
-    /// The server decides again on the real request: this only picks the
-    /// buttons to show. Any failure reads as "no".
-    pub async fn allowed(&self, action: &str, resource: Value) -> bool {
-        let body = serde_json::json!({ "action": action, "resource": resource });
-        self.post::<habilis_shared::policy::Decision>("/authz/check", body)
+    /// Does the policy allow `action` on this resource? The server decides
+    /// again on the real request: this only picks the buttons to show. Any
+    /// failure reads as "no".
+    pub async fn allowed(&self, action: &str, resource: AuthzResource) -> bool {
+        let body = AuthzCheck {
+            action: action.to_owned(),
+            resource: Some(resource),
+        };
+        self.post::<_, Decision>("/authz/check", &body)
             .await
             .is_ok_and(|d| d.allowed)
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, Failure> {
+    pub async fn login(&self, body: &Login) -> Result<TokenPair, Failure> {
         self.forget();
-        let body = serde_json::json!({ "email": email, "password": password });
-        let res = self
-            .exchange(Method::POST, "/auth/login", Some(body))
-            .await?;
-        let pair: TokenPair = res.json().await.map_err(network)?;
+        let pair: TokenPair = self.post("/auth/login", body).await?;
         self.0.borrow_mut().access = Some(pair.access_token.clone());
         Ok(pair)
     }
@@ -204,6 +266,14 @@ impl Client {
         let _ = self.send_once(Method::POST, "/auth/logout", None).await;
         self.forget();
     }
+}
+
+/// The answer's JSON as `R`. An empty body (204) reads as `null`, which
+/// `()` and [`IgnoredAny`](serde::de::IgnoredAny) accept.
+async fn decode<R: DeserializeOwned>(res: Response) -> Result<R, Failure> {
+    let text = res.text().await.map_err(network)?;
+    let json = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(json).map_err(network)
 }
 
 async fn checked(res: Response) -> Result<Response, Failure> {

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use habilis_shared::dto::AuditPage;
 use yew::prelude::*;
 
-use crate::api::Failure;
 use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
+use crate::hooks::use_fetch;
 use crate::state::{use_session, use_title};
 
 #[derive(Clone, PartialEq, Default)]
@@ -50,24 +50,15 @@ pub fn Audit() -> Html {
     let draft = use_state(Filters::default);
     let applied = use_state(Filters::default);
     let pager = use_pager();
-    let page = use_state(|| None::<AuditPage>);
-    let failure = use_state(|| None::<Failure>);
-    let current = pager.current();
-    {
-        let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
-        use_effect_with(((*applied).clone(), current), move |(f, cursor)| {
-            let p = path(f, cursor.as_deref());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<AuditPage>(&p).await {
-                    Ok(pg) => {
-                        failure.set(None);
-                        page.set(Some(pg));
-                    }
-                    Err(e) => failure.set(Some(e)),
-                }
-            });
-        });
-    }
+    let page = use_fetch(
+        ((*applied).clone(), pager.current()),
+        |client, (filters, cursor)| async move {
+            client
+                .get::<AuditPage>(&path(&filters, cursor.as_deref()))
+                .await
+        },
+    );
+    let failure = page.error();
     let onsubmit = {
         let (draft, applied, pager) = (draft.clone(), applied.clone(), pager.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -84,7 +75,7 @@ pub fn Audit() -> Html {
             draft.set(d);
         })
     };
-    let next = page.as_ref().and_then(|p| p.next_cursor.clone());
+    let next = page.data().and_then(|p| p.next_cursor.clone());
     let lang = session.lang;
     html! {
         <section>
@@ -94,12 +85,12 @@ pub fn Audit() -> Html {
                 <Field id="audit-action" label={session.t("audit.action")} value={draft.action.clone()} oninput={set(|d, v| d.action = v)}
                     hint={Some(AttrValue::from(session.t("audit.action_hint")))} />
                 <Field id="audit-since" kind="date" label={session.t("audit.since")} value={draft.since.clone()} oninput={set(|d, v| d.since = v)}
-                    errors={field_errors(lang, &failure, "since")} />
+                    errors={field_errors(lang, failure, "since")} />
                 <Field id="audit-until" kind="date" label={session.t("audit.until")} value={draft.until.clone()} oninput={set(|d, v| d.until = v)}
-                    errors={field_errors(lang, &failure, "until")} />
+                    errors={field_errors(lang, failure, "until")} />
                 <button type="submit" class="secondary">{ session.t("audit.apply") }</button>
             </form>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.cloned()} />
             <table id="audit">
                 <caption>{ session.t("audit.caption") }</caption>
                 <thead><tr>
@@ -111,7 +102,7 @@ pub fn Audit() -> Html {
                     <th scope="col">{ session.t("audit.outcome") }</th>
                 </tr></thead>
                 <tbody>
-                { for page.as_ref().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|e| html! {
+                { for page.data().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|e| html! {
                     <tr class={e.outcome.clone()}>
                         <td>{ e.seq }</td>
                         <td><When at={e.at} time=true /></td>
