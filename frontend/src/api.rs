@@ -268,12 +268,16 @@ impl Client {
     }
 }
 
-/// The answer's JSON as `R`. An empty body (204) reads as `null`, which
-/// `()` and [`IgnoredAny`](serde::de::IgnoredAny) accept.
+/// The answer's JSON as `R`.
 async fn decode<R: DeserializeOwned>(res: Response) -> Result<R, Failure> {
     let text = res.text().await.map_err(network)?;
-    let json = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(json).map_err(network)
+    parse_answer(&text).map_err(network)
+}
+
+/// An empty body (204) reads as `null`, which `()` and
+/// [`IgnoredAny`](serde::de::IgnoredAny) accept.
+fn parse_answer<R: DeserializeOwned>(text: &str) -> serde_json::Result<R> {
+    serde_json::from_str(if text.is_empty() { "null" } else { text })
 }
 
 async fn checked(res: Response) -> Result<Response, Failure> {
@@ -291,5 +295,55 @@ async fn checked(res: Response) -> Result<Response, Failure> {
             errors: None,
             request_id: None,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use habilis_shared::dto::{ApiTokenList, TokenScope, UpdateMe};
+    use serde::de::IgnoredAny;
+
+    use super::*;
+
+    #[test]
+    fn an_empty_answer_is_unit_or_ignored() {
+        assert!(parse_answer::<()>("").is_ok());
+        assert!(parse_answer::<IgnoredAny>("").is_ok());
+        assert!(parse_answer::<IgnoredAny>(r#"{"id": "u1"}"#).is_ok());
+        assert!(parse_answer::<ApiTokenList>("").is_err());
+    }
+
+    #[test]
+    fn an_answer_decodes_into_its_dto() {
+        let list: ApiTokenList = parse_answer(r#"{"items": []}"#).expect("a token list");
+        assert!(list.items.is_empty());
+        assert_eq!(
+            parse_answer::<TokenScope>(r#""write""#).ok(),
+            Some(TokenScope::Write)
+        );
+    }
+
+    #[test]
+    fn a_partial_update_sends_only_nulls_besides_its_field() {
+        // The API reads a null as "unchanged", like an absent field.
+        let body = UpdateMe {
+            language: Some(habilis_shared::dto::Language::Fr),
+            ..UpdateMe::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&body).expect("JSON"),
+            serde_json::json!({ "language": "fr", "date_format": null, "phone": null })
+        );
+    }
+
+    #[test]
+    fn a_field_refused_before_sending_reads_like_the_servers_422() {
+        let f = Failure::invalid("starts_at", "a date is required");
+        assert_eq!(f.status(), Some(422));
+        assert_eq!(f.kind(), "validation_failed");
+        assert_eq!(
+            f.field_errors().get("starts_at"),
+            Some(&vec!["a date is required".to_owned()])
+        );
     }
 }

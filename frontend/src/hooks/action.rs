@@ -156,3 +156,36 @@ where
     };
     ActionHandle { state, trigger }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idle() -> Rc<ActionState<u8>> {
+        Rc::new(ActionState {
+            busy: false,
+            error: None,
+            value: None,
+        })
+    }
+
+    #[test]
+    fn a_run_is_busy_until_it_finishes() {
+        let running = idle().reduce(ActionMsg::Started);
+        assert!(running.busy);
+        let done = running.reduce(ActionMsg::Finished(Ok(Rc::new(7))));
+        assert!(!done.busy);
+        assert_eq!(done.value.as_deref(), Some(&7));
+    }
+
+    #[test]
+    fn a_failure_keeps_the_last_value_and_a_success_clears_the_failure() {
+        let done = idle().reduce(ActionMsg::Finished(Ok(Rc::new(7))));
+        let failed = done.reduce(ActionMsg::Finished(Err(Failure::Network("offline".into()))));
+        assert_eq!(failed.value.as_deref(), Some(&7));
+        assert!(failed.error.is_some());
+        let again = failed.reduce(ActionMsg::Finished(Ok(Rc::new(8))));
+        assert_eq!(again.error, None);
+        assert_eq!(again.value.as_deref(), Some(&8));
+    }
+}

@@ -133,3 +133,42 @@ where
     }
     FetchHandle { state }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(data: Option<u8>, error: Option<Failure>) -> Rc<FetchState<u8>> {
+        Rc::new(FetchState {
+            data: data.map(Rc::new),
+            error,
+            generation: 0,
+        })
+    }
+
+    fn offline() -> Failure {
+        Failure::Network("offline".into())
+    }
+
+    #[test]
+    fn a_failed_reload_keeps_the_last_answer_on_show() {
+        let next = state(Some(1), None).reduce(FetchMsg::Finished(Err(offline())));
+        assert_eq!(next.data.as_deref(), Some(&1));
+        assert_eq!(next.error, Some(offline()));
+    }
+
+    #[test]
+    fn an_answer_replaces_the_data_and_clears_the_failure() {
+        let next = state(Some(1), Some(offline())).reduce(FetchMsg::Finished(Ok(2)));
+        assert_eq!(next.data.as_deref(), Some(&2));
+        assert_eq!(next.error, None);
+    }
+
+    #[test]
+    fn reload_only_moves_the_generation() {
+        let next = state(Some(1), Some(offline())).reduce(FetchMsg::Reload);
+        assert_eq!(next.generation, 1);
+        assert_eq!(next.data.as_deref(), Some(&1));
+        assert_eq!(next.error, Some(offline()));
+    }
+}
