@@ -69,6 +69,18 @@ impl Failure {
     }
 }
 
+/// `path?query` from a query DTO of `habilis_shared::dto` (`UserQuery`,
+/// `AuditQuery`, …): absent fields are left out, values percent-encoded.
+pub fn with_query<Q: Serialize>(path: &str, query: &Q) -> String {
+    // A flat DTO of strings, numbers, enums and dates always encodes.
+    let encoded = serde_urlencoded::to_string(query).unwrap_or_default();
+    if encoded.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{encoded}")
+    }
+}
+
 fn network(e: impl std::fmt::Display) -> Failure {
     Failure::Network(e.to_string())
 }
@@ -300,7 +312,7 @@ async fn checked(res: Response) -> Result<Response, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use habilis_shared::dto::{ApiTokenList, TokenScope, UpdateMe};
+    use habilis_shared::dto::{ApiTokenList, AuditQuery, DeleteUserQuery, TokenScope, UpdateMe};
     use serde::de::IgnoredAny;
 
     use super::*;
@@ -333,6 +345,25 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&body).expect("JSON"),
             serde_json::json!({ "language": "fr", "date_format": null, "phone": null })
+        );
+    }
+
+    #[test]
+    fn a_query_leaves_out_absent_fields_and_encodes_values() {
+        assert_eq!(
+            with_query("/users/u1", &DeleteUserQuery::default()),
+            "/users/u1"
+        );
+        let query = AuditQuery {
+            action: Some("user.create".into()),
+            since: chrono::DateTime::from_timestamp(0, 0),
+            cursor: Some("a+b/c=".into()),
+            limit: Some(25),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            with_query("/audit", &query),
+            "/audit?action=user.create&since=1970-01-01T00%3A00%3A00Z&limit=25&cursor=a%2Bb%2Fc%3D"
         );
     }
 

@@ -137,7 +137,7 @@ where
     });
     let trigger = {
         let state = state.clone();
-        let (run, on_success) = (Rc::new(run), Rc::new(on_success));
+        let on_success = Rc::new(on_success);
         Callback::from(move |input: I| {
             state.dispatch(ActionMsg::Started);
             let (state, on_success) = (state.clone(), on_success.clone());

@@ -1,9 +1,10 @@
 //! The audit log (admins, webmasters): filterable, paginated, newest first.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use habilis_shared::dto::AuditPage;
+use chrono::{DateTime, NaiveDate, Utc};
+use habilis_shared::dto::{AuditPage, AuditQuery};
 use yew::prelude::*;
 
+use crate::api::with_query;
 use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
 use crate::hooks::use_fetch;
 use crate::state::{use_session, use_title};
@@ -16,31 +17,23 @@ struct Filters {
     until: String,
 }
 
-fn day(s: &str) -> Option<String> {
+/// Midnight UTC of a date field (`YYYY-MM-DD`); anything else filters nothing.
+fn day(s: &str) -> Option<DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    let t = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?);
-    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
-fn path(f: &Filters, cursor: Option<&str>) -> String {
-    let enc = |s: &str| String::from(js_sys::encode_uri_component(s.trim()));
-    let mut q = vec!["limit=25".to_owned()];
-    if !f.actor.trim().is_empty() {
-        q.push(format!("actor_id={}", enc(&f.actor)));
+/// The query of the filters as typed, blanks left out.
+fn query(f: &Filters, cursor: Option<String>) -> AuditQuery {
+    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    AuditQuery {
+        actor_id: text(&f.actor),
+        action: text(&f.action),
+        since: day(&f.since),
+        until: day(&f.until),
+        limit: Some(25),
+        cursor,
     }
-    if !f.action.trim().is_empty() {
-        q.push(format!("action={}", enc(&f.action)));
-    }
-    if let Some(d) = day(&f.since) {
-        q.push(format!("since={}", enc(&d)));
-    }
-    if let Some(d) = day(&f.until) {
-        q.push(format!("until={}", enc(&d)));
-    }
-    if let Some(c) = cursor {
-        q.push(format!("cursor={c}"));
-    }
-    format!("/audit?{}", q.join("&"))
 }
 
 #[function_component]
@@ -53,9 +46,8 @@ pub fn Audit() -> Html {
     let page = use_fetch(
         ((*applied).clone(), pager.current()),
         |client, (filters, cursor)| async move {
-            client
-                .get::<AuditPage>(&path(&filters, cursor.as_deref()))
-                .await
+            let path = with_query("/audit", &query(&filters, cursor));
+            client.get::<AuditPage>(&path).await
         },
     );
     let failure = page.error();

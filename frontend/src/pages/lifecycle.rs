@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use habilis_shared::dto::{
-    AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DepartureView,
-    HandoverSeat, ScheduleDeparture, SecondmentList, SecondmentView, UserView,
+    AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,
+    DepartureView, HandoverSeat, PageQuery, ScheduleDeparture, SecondmentList, SecondmentView,
+    UserView,
 };
 use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::api::Failure;
+use crate::api::{with_query, Failure};
 use crate::components::{confirmed, field_errors, CopyButton, Field, ProblemMessage, When};
 use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::i18n::fill;
@@ -290,31 +291,24 @@ fn Departure(p: &DepartureProps) -> Html {
             move |_| changed.emit(()),
         )
     };
-    let heir_query = |heir: &str| {
-        if heir.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "?heir_id={}",
-                String::from(js_sys::encode_uri_component(heir))
-            )
-        }
+    let heir_query = DeleteUserQuery {
+        heir_id: (!heir.is_empty()).then(|| (*heir).clone()),
     };
     let id = &p.user.id;
-    let on_preview = ask_preview.on_submit(format!(
-        "/users/{id}/departure/preview{}",
-        heir_query(&heir)
+    let on_preview = ask_preview.on_submit(with_query(
+        &format!("/users/{id}/departure/preview"),
+        &heir_query,
     ));
     let on_schedule = schedule.on_click((
         id.clone(),
         day_start("date", &date).map(|date| ScheduleDeparture {
             date,
-            heir_id: (!heir.is_empty()).then(|| (*heir).clone()),
+            heir_id: heir_query.heir_id.clone(),
         }),
     ));
     let on_delete_now = {
         let (session, delete_now) = (session.clone(), delete_now.clone());
-        let path = format!("/users/{id}{}", heir_query(&heir));
+        let path = with_query(&format!("/users/{id}"), &heir_query);
         Callback::from(move |_| {
             if confirmed(&session.t("lifecycle.delete_confirm")) {
                 delete_now.run(path.clone());
@@ -438,7 +432,13 @@ fn Activity(p: &SectionProps) -> Html {
     let session = use_session();
     let page = use_fetch(p.user.id.clone(), |client, id| async move {
         client
-            .get::<ActivityPage>(&format!("/users/{id}/activity?limit=50"))
+            .get::<ActivityPage>(&with_query(
+                &format!("/users/{id}/activity"),
+                &PageQuery {
+                    limit: Some(50),
+                    cursor: None,
+                },
+            ))
             .await
     });
     let Some(page) = page.data() else {

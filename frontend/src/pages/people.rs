@@ -1,7 +1,7 @@
 //! People: the accounts I may see, a person's page, creating an account.
 
 use habilis_shared::dto::{
-    AccountState, AuthzResource, CreateUser, CreatedUser, UserPage, UserView,
+    AccountState, AuthzResource, CreateUser, CreatedUser, UserPage, UserQuery, UserView,
 };
 use habilis_shared::policy::Profile;
 use serde::de::IgnoredAny;
@@ -9,27 +9,13 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{Client, Failure};
+use crate::api::{with_query, Client, Failure};
 use crate::components::{
     field_errors, use_pager, CopyButton, Field, PagerButtons, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch, use_reload_me};
 use crate::route::Route;
 use crate::state::{use_session, use_title};
-
-fn query_string(q: &str, cursor: Option<&str>) -> String {
-    let mut parts = vec!["limit=20".to_owned()];
-    if !q.trim().is_empty() {
-        parts.push(format!(
-            "q={}",
-            String::from(js_sys::encode_uri_component(q.trim()))
-        ));
-    }
-    if let Some(c) = cursor {
-        parts.push(format!("cursor={c}"));
-    }
-    format!("/users?{}", parts.join("&"))
-}
 
 #[function_component]
 pub fn People() -> Html {
@@ -41,9 +27,13 @@ pub fn People() -> Html {
     let page = use_fetch(
         ((*applied).clone(), pager.current()),
         |client, (q, cursor)| async move {
-            client
-                .get::<UserPage>(&query_string(&q, cursor.as_deref()))
-                .await
+            let q = q.trim();
+            let query = UserQuery {
+                q: (!q.is_empty()).then(|| q.to_owned()),
+                limit: Some(20),
+                cursor,
+            };
+            client.get::<UserPage>(&with_query("/users", &query)).await
         },
     );
     let onsubmit = {

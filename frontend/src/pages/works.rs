@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
-    TransferWork, UserPage, WorkPage, WorkView,
+    TransferWork, UserPage, UserQuery, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, WorkState};
 use serde::de::IgnoredAny;
@@ -15,7 +15,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{Client, Failure};
+use crate::api::{with_query, Client, Failure};
 use crate::components::{
     confirmed, field_errors, use_pager, Field, PagerButtons, ProblemMessage, When,
 };
@@ -27,7 +27,13 @@ use crate::state::{use_session, use_title};
 #[hook]
 pub fn use_people() -> Rc<BTreeMap<String, String>> {
     let people = use_fetch((), |client, ()| async move {
-        let page = client.get::<UserPage>("/users?limit=100").await?;
+        let query = UserQuery {
+            limit: Some(100),
+            ..UserQuery::default()
+        };
+        let page = client
+            .get::<UserPage>(&with_query("/users", &query))
+            .await?;
         Ok(page
             .items
             .into_iter()
@@ -72,11 +78,12 @@ pub fn Works() -> Html {
     let title = use_state(String::new);
     let summary = use_state(String::new);
     let page = use_fetch(pager.current(), |client, cursor| async move {
-        let mut path = "/works?limit=20".to_owned();
-        if let Some(c) = cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        client.get::<WorkPage>(&path).await
+        let query = WorkQuery {
+            limit: Some(20),
+            cursor,
+            ..WorkQuery::default()
+        };
+        client.get::<WorkPage>(&with_query("/works", &query)).await
     });
     let create = {
         let (title, summary, pager, page) =
