@@ -272,6 +272,15 @@ pub fn Organization(p: &OrgProps) -> Html {
         Resource::Organization { role: o.my_role },
     );
     let on_change = |c: OrgChange| change.on_click((o.id.clone(), c));
+    let on_role = |user: String| {
+        let (change, org) = (change.clone(), o.id.clone());
+        Callback::from(move |e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(role) = el.value().parse() {
+                change.run((org.clone(), OrgChange::Role(user.clone(), role)));
+            }
+        })
+    };
     let on_invite = invite.on_submit((
         o.id.clone(),
         InviteMembers {
@@ -321,12 +330,7 @@ pub fn Organization(p: &OrgProps) -> Html {
                             <td>
                                 if manages {
                                     <label class="visually-hidden" for={select_id.clone()}>{ session.t("orgs.role") }</label>
-                                    <select id={select_id} onchange={let (c, org, u) = (change.clone(), o.id.clone(), uid.clone()); Callback::from(move |e: Event| {
-                                        let el: HtmlSelectElement = e.target_unchecked_into();
-                                        if let Ok(r) = el.value().parse() {
-                                            c.run((org.clone(), OrgChange::Role(u.clone(), r)));
-                                        }
-                                    })}>
+                                    <select id={select_id} onchange={on_role(uid.clone())}>
                                         { for OrgRole::ALL.into_iter().map(|r| html! {
                                             <option value={r.as_str()} selected={m.role == r}>{ role_label(&session, r) }</option>
                                         }) }
