@@ -1,4 +1,10 @@
-//! The REST client: `/api/v1` over `fetch` (gloo-net).
+//! The REST client: `/api/v1` over `fetch` (gloo-net), typed end to end.
+//!
+//! Every body is a request DTO of `habilis_shared::dto` (`B: Serialize`) and
+//! every answer is decoded into the type the caller names
+//! (`R: DeserializeOwned`); a non-2xx answer is the API's problem+json,
+//! decoded into [`Problem`]. Pages do not call it directly but through the
+//! hooks of [`crate::hooks`].
 //!
 //! On a 401 with a token it refreshes once through the refresh cookie and
 //! retries; if that fails the session is over and `on_expired` fires.
@@ -8,9 +14,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
-use habilis_shared::dto::{Problem, TokenPair};
+use habilis_shared::dto::{AuthzCheck, AuthzResource, Login, Me, Problem, TokenPair};
+use habilis_shared::policy::Decision;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Serialize;
 use web_sys::RequestCredentials;
 use yew::Callback;
 
@@ -24,6 +31,22 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A form field that cannot make a request DTO (an empty date), refused
+    /// before sending with the 422 the server would answer.
+    pub fn invalid(field: &str, message: &str) -> Failure {
+        Failure::Problem(Problem {
+            kind: "validation_failed".into(),
+            title: "some fields are invalid".into(),
+            status: 422,
+            detail: format!("{field}: {message}"),
+            errors: Some(BTreeMap::from([(
+                field.to_owned(),
+                vec![message.to_owned()],
+            )])),
+            request_id: None,
+        })
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             Failure::Problem(p) => Some(p.status),
@@ -43,6 +66,18 @@ impl Failure {
             Failure::Problem(p) => p.errors.clone().unwrap_or_default(),
             Failure::Network(_) => BTreeMap::new(),
         }
+    }
+}
+
+/// `path?query` from a query DTO of `habilis_shared::dto` (`UserQuery`,
+/// `AuditQuery`, …): absent fields are left out, values percent-encoded.
+pub fn with_query<Q: Serialize>(path: &str, query: &Q) -> String {
+    // A flat DTO of strings, numbers, enums and dates always encodes.
+    let encoded = serde_urlencoded::to_string(query).unwrap_or_default();
+    if encoded.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{encoded}")
     }
 }
 
@@ -101,13 +136,14 @@ impl Client {
         req.send().await.map_err(network)
     }
 
+    /// Sends once, refreshes and retries once on a 401; a non-2xx answer
+    /// becomes [`Failure::Problem`].
     async fn exchange(
         &self,
         method: Method,
         path: &str,
-        body: Option<Value>,
+        json: Option<String>,
     ) -> Result<Response, Failure> {
-        let json = body.map(|b| b.to_string());
         let res = self
             .send_once(method.clone(), path, json.as_deref())
             .await?;
@@ -132,19 +168,62 @@ impl Client {
         }
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        let res = self.exchange(Method::GET, path, None).await?;
-        res.json().await.map_err(network)
+    /// One typed request: the body (a request DTO of `habilis_shared::dto`)
+    /// as JSON, the answer decoded as `R`.
+    async fn request<B, R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        // A DTO always serialises; the error arm only keeps this total.
+        let json = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(network)?;
+        decode(self.exchange(method, path, json).await?).await
     }
 
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, Failure> {
-        let res = self.exchange(Method::POST, path, Some(body)).await?;
-        res.json().await.map_err(network)
+    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::GET, path, None).await
     }
 
-    pub async fn patch<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, Failure> {
-        let res = self.exchange(Method::PATCH, path, Some(body)).await?;
-        res.json().await.map_err(network)
+    pub async fn post<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    /// A POST that carries no body: the verb is in the path (`…/block`,
+    /// `…/close`, `…/accept`).
+    pub async fn post_empty<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::POST, path, None).await
+    }
+
+    pub async fn patch<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn put<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
+        self.request::<(), R>(Method::DELETE, path, None).await
     }
 
     /// A text answer (CSV).
@@ -153,32 +232,27 @@ impl Client {
         res.text().await.map_err(network)
     }
 
-    /// For answers without a body (204).
-    pub async fn post_empty(&self, path: &str, body: Option<Value>) -> Result<(), Failure> {
-        self.exchange(Method::POST, path, body).await.map(drop)
+    /// The caller's account, as the session keeps it.
+    pub async fn me(&self) -> Result<Me, Failure> {
+        self.get("/me").await
     }
 
-    pub async fn delete(&self, path: &str) -> Result<(), Failure> {
-        self.exchange(Method::DELETE, path, None).await.map(drop)
-    }
-
-    /// Does the policy allow `action` on this resource (`{"type": "user"|"work", "id": …}`)?
-    /// The server decides again on the real request: this only picks the
-    /// buttons to show. Any failure reads as "no".
-    pub async fn allowed(&self, action: &str, resource: Value) -> bool {
-        let body = serde_json::json!({ "action": action, "resource": resource });
-        self.post::<habilis_shared::policy::Decision>("/authz/check", body)
+    /// Does the policy allow `action` on this resource? The server decides
+    /// again on the real request: this only picks the buttons to show. Any
+    /// failure reads as "no".
+    pub async fn allowed(&self, action: &str, resource: AuthzResource) -> bool {
+        let body = AuthzCheck {
+            action: action.to_owned(),
+            resource: Some(resource),
+        };
+        self.post::<_, Decision>("/authz/check", &body)
             .await
             .is_ok_and(|d| d.allowed)
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> Result<TokenPair, Failure> {
+    pub async fn login(&self, body: &Login) -> Result<TokenPair, Failure> {
         self.forget();
-        let body = serde_json::json!({ "email": email, "password": password });
-        let res = self
-            .exchange(Method::POST, "/auth/login", Some(body))
-            .await?;
-        let pair: TokenPair = res.json().await.map_err(network)?;
+        let pair: TokenPair = self.post("/auth/login", body).await?;
         self.0.borrow_mut().access = Some(pair.access_token.clone());
         Ok(pair)
     }
@@ -206,6 +280,18 @@ impl Client {
     }
 }
 
+/// The answer's JSON as `R`.
+async fn decode<R: DeserializeOwned>(res: Response) -> Result<R, Failure> {
+    let text = res.text().await.map_err(network)?;
+    parse_answer(&text).map_err(network)
+}
+
+/// An empty body (204) reads as `null`, which `()` and
+/// [`IgnoredAny`](serde::de::IgnoredAny) accept.
+fn parse_answer<R: DeserializeOwned>(text: &str) -> serde_json::Result<R> {
+    serde_json::from_str(if text.is_empty() { "null" } else { text })
+}
+
 async fn checked(res: Response) -> Result<Response, Failure> {
     if res.ok() {
         return Ok(res);
@@ -221,5 +307,74 @@ async fn checked(res: Response) -> Result<Response, Failure> {
             errors: None,
             request_id: None,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use habilis_shared::dto::{ApiTokenList, AuditQuery, DeleteUserQuery, TokenScope, UpdateMe};
+    use serde::de::IgnoredAny;
+
+    use super::*;
+
+    #[test]
+    fn an_empty_answer_is_unit_or_ignored() {
+        assert!(parse_answer::<()>("").is_ok());
+        assert!(parse_answer::<IgnoredAny>("").is_ok());
+        assert!(parse_answer::<IgnoredAny>(r#"{"id": "u1"}"#).is_ok());
+        assert!(parse_answer::<ApiTokenList>("").is_err());
+    }
+
+    #[test]
+    fn an_answer_decodes_into_its_dto() {
+        let list: ApiTokenList = parse_answer(r#"{"items": []}"#).expect("a token list");
+        assert!(list.items.is_empty());
+        assert_eq!(
+            parse_answer::<TokenScope>(r#""write""#).ok(),
+            Some(TokenScope::Write)
+        );
+    }
+
+    #[test]
+    fn a_partial_update_sends_only_nulls_besides_its_field() {
+        // The API reads a null as "unchanged", like an absent field.
+        let body = UpdateMe {
+            language: Some(habilis_shared::dto::Language::Fr),
+            ..UpdateMe::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&body).expect("JSON"),
+            r#"{"language":"fr","date_format":null,"phone":null}"#
+        );
+    }
+
+    #[test]
+    fn a_query_leaves_out_absent_fields_and_encodes_values() {
+        assert_eq!(
+            with_query("/users/u1", &DeleteUserQuery::default()),
+            "/users/u1"
+        );
+        let query = AuditQuery {
+            action: Some("user.create".into()),
+            since: chrono::DateTime::from_timestamp(0, 0),
+            cursor: Some("a+b/c=".into()),
+            limit: Some(25),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            with_query("/audit", &query),
+            "/audit?action=user.create&since=1970-01-01T00%3A00%3A00Z&limit=25&cursor=a%2Bb%2Fc%3D"
+        );
+    }
+
+    #[test]
+    fn a_field_refused_before_sending_reads_like_the_servers_422() {
+        let f = Failure::invalid("starts_at", "a date is required");
+        assert_eq!(f.status(), Some(422));
+        assert_eq!(f.kind(), "validation_failed");
+        assert_eq!(
+            f.field_errors().get("starts_at"),
+            Some(&vec!["a date is required".to_owned()])
+        );
     }
 }

@@ -2,12 +2,14 @@
 
 use std::rc::Rc;
 
-use habilis_shared::dto::{Language, Me};
+use habilis_shared::dto::{Language, UpdateMe};
 use habilis_shared::policy::{Action, Policy};
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::hooks::{use_action_then, use_reload_me};
 use crate::pages;
 use crate::route::Route;
 use crate::state::{browser_language, use_session, Msg, Session, SessionHandle};
@@ -24,13 +26,15 @@ pub fn App() -> Html {
                 .client
                 .set_on_expired(Callback::from(move |_| s.dispatch(Msg::SignedOut)));
             let client = session.client.clone();
+            // Start-up feeds the session reducer itself (policy, then me
+            // after a silent refresh), not a component's state: no hook fits.
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(p) = client.get::<Policy>("/policy").await {
                     session.dispatch(Msg::Policy(Rc::new(p)));
                 }
                 // A page reload keeps the session through the refresh cookie.
                 let me = if client.refresh().await {
-                    client.get::<Me>("/me").await.ok()
+                    client.me().await.ok()
                 } else {
                     None
                 };
@@ -81,6 +85,21 @@ fn Shell() -> Html {
 fn Nav() -> Html {
     let session = use_session();
     let navigator = use_navigator();
+    let sign_out = {
+        let session = session.clone();
+        use_action_then(
+            |client, ()| async move {
+                client.logout().await;
+                Ok(())
+            },
+            move |()| {
+                session.dispatch(Msg::SignedOut);
+                if let Some(n) = &navigator {
+                    n.push(&Route::SignIn);
+                }
+            },
+        )
+    };
     let Some(me) = &session.me else {
         return html! {
             <nav aria-label={session.t("nav.label")}>
@@ -89,20 +108,7 @@ fn Nav() -> Html {
             </nav>
         };
     };
-    let signout = {
-        let session = session.clone();
-        Callback::from(move |_| {
-            let session = session.clone();
-            let navigator = navigator.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                session.client.logout().await;
-                session.dispatch(Msg::SignedOut);
-                if let Some(n) = navigator {
-                    n.push(&Route::SignIn);
-                }
-            });
-        })
-    };
+    let signout = sign_out.on_click(());
     let settled = !me
         .user
         .personal
@@ -132,6 +138,17 @@ fn Nav() -> Html {
 #[function_component]
 fn LanguagePicker() -> Html {
     let session = use_session();
+    let reload_me = use_reload_me();
+    let save = use_action_then(
+        |client, language: Language| async move {
+            let body = UpdateMe {
+                language: Some(language),
+                ..UpdateMe::default()
+            };
+            client.patch::<_, IgnoredAny>("/me", &body).await
+        },
+        move |_| reload_me.emit(()),
+    );
     let onchange = {
         let session = session.clone();
         Callback::from(move |e: Event| {
@@ -142,20 +159,7 @@ fn LanguagePicker() -> Html {
             session.dispatch(Msg::Lang(lang));
             // Signed in: the choice is kept on the account.
             if session.me.is_some() {
-                let session = session.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let body = serde_json::json!({ "language": lang });
-                    if session
-                        .client
-                        .patch::<serde_json::Value>("/me", body)
-                        .await
-                        .is_ok()
-                    {
-                        if let Ok(me) = session.client.get::<Me>("/me").await {
-                            session.dispatch(Msg::SignedIn(me));
-                        }
-                    }
-                });
+                save.run(lang);
             }
         })
     };

@@ -67,7 +67,7 @@ pub fn Field(p: &FieldProps) -> Html {
 /// Field messages from a 422, in the user's language: English shows the
 /// server's words; other languages a translated message per field (or a
 /// generic one) with the server's words in brackets.
-pub fn field_errors(lang: Language, failure: &Option<Failure>, field: &str) -> Vec<String> {
+pub fn field_errors(lang: Language, failure: Option<&Failure>, field: &str) -> Vec<String> {
     let Some(f) = failure else { return vec![] };
     let errors: BTreeMap<String, Vec<String>> = f.field_errors();
     let Some(msgs) = errors.get(field) else {
@@ -97,6 +97,13 @@ pub fn failure_message(lang: Language, f: &Failure) -> String {
             _ => p.detail.clone(),
         },
     }
+}
+
+/// Asks the browser's confirmation dialog; no window, or no answer, is "no".
+pub fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
 }
 
 #[derive(Properties, PartialEq)]

@@ -12,6 +12,7 @@ pub mod api;
 mod app;
 mod components;
 pub mod format;
+mod hooks;
 pub mod i18n;
 mod pages;
 mod route;

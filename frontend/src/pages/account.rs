@@ -2,20 +2,16 @@
 //! charter, my API tokens.
 
 use habilis_shared::dto::{
-    ApiTokenList, CreatedApiToken, DateFormat, Language, Me, TokenScope, UserView,
+    AcceptCharter, ApiTokenList, CreateApiToken, CreatedApiToken, DateFormat, Language, TokenScope,
+    UpdateMe,
 };
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::api::Failure;
-use crate::components::{field_errors, CopyButton, Field, ProblemMessage, When};
-use crate::state::{use_session, use_title, Msg, SessionHandle};
-
-async fn reload_me(session: &SessionHandle) {
-    if let Ok(me) = session.client.get::<Me>("/me").await {
-        session.dispatch(Msg::SignedIn(me));
-    }
-}
+use crate::components::{confirmed, field_errors, CopyButton, Field, ProblemMessage, When};
+use crate::hooks::{use_action_then, use_fetch, use_reload_me};
+use crate::state::{use_session, use_title};
 
 #[function_component]
 pub fn Account() -> Html {
@@ -34,7 +30,6 @@ pub fn Account() -> Html {
 #[function_component]
 fn Preferences() -> Html {
     let session = use_session();
-    let failure = use_state(|| None::<Failure>);
     let personal = session.me.as_ref().and_then(|m| m.user.personal.clone());
     let phone = use_state(|| {
         personal
@@ -43,28 +38,26 @@ fn Preferences() -> Html {
             .unwrap_or_default()
     });
     let saved = use_state(|| false);
+    let reload_me = use_reload_me();
     let save = {
-        let (session, failure, saved) = (session.clone(), failure.clone(), saved.clone());
-        Callback::from(move |body: serde_json::Value| {
-            let (session, failure, saved) = (session.clone(), failure.clone(), saved.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.patch::<UserView>("/me", body).await {
-                    Ok(_) => {
-                        failure.set(None);
-                        saved.set(true);
-                        reload_me(&session).await;
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+        let saved = saved.clone();
+        use_action_then(
+            |client, body: UpdateMe| async move { client.patch::<_, IgnoredAny>("/me", &body).await },
+            move |_| {
+                saved.set(true);
+                reload_me.emit(());
+            },
+        )
     };
     let on_lang = {
         let save = save.clone();
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             if let Some(l) = Language::parse(&s.value()) {
-                save.emit(serde_json::json!({ "language": l }));
+                save.run(UpdateMe {
+                    language: Some(l),
+                    ..UpdateMe::default()
+                });
             }
         })
     };
@@ -73,23 +66,24 @@ fn Preferences() -> Html {
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             if let Some(f) = DateFormat::parse(&s.value()) {
-                save.emit(serde_json::json!({ "date_format": f }));
+                save.run(UpdateMe {
+                    date_format: Some(f),
+                    ..UpdateMe::default()
+                });
             }
         })
     };
-    let on_phone = {
-        let (save, phone) = (save.clone(), phone.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            save.emit(serde_json::json!({ "phone": *phone }));
-        })
-    };
+    let on_phone = save.on_submit(UpdateMe {
+        phone: Some((*phone).clone()),
+        ..UpdateMe::default()
+    });
+    let failure = save.error();
     let lang = session.lang;
     let fmt = session.date_format;
     html! {
         <section aria-labelledby="prefs-h">
             <h2 id="prefs-h">{ session.t("account.preferences") }</h2>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.cloned()} />
             <div class="field">
                 <label for="pref-language">{ session.t("account.language") }</label>
                 <select id="pref-language" onchange={on_lang}>
@@ -107,7 +101,7 @@ fn Preferences() -> Html {
             </div>
             <form onsubmit={on_phone} class="inline">
                 <Field id="phone" kind="tel" label={session.t("account.phone")} value={(*phone).clone()}
-                    autocomplete={Some(AttrValue::from("tel"))} errors={field_errors(lang, &failure, "phone")}
+                    autocomplete={Some(AttrValue::from("tel"))} errors={field_errors(lang, failure, "phone")}
                     oninput={let s = phone.clone(); Callback::from(move |v| s.set(v))} />
                 <button type="submit" class="secondary">{ session.t("common.save") }</button>
             </form>
@@ -119,31 +113,28 @@ fn Preferences() -> Html {
 #[function_component]
 fn Charter() -> Html {
     let session = use_session();
-    let failure = use_state(|| None::<Failure>);
+    let reload_me = use_reload_me();
+    let accept = use_action_then(
+        |client, body: AcceptCharter| async move {
+            client.post::<_, IgnoredAny>("/me/charter", &body).await
+        },
+        move |_| reload_me.emit(()),
+    );
     let Some(me) = session.me.clone() else {
         return html! {};
     };
     let personal = me.user.personal.clone();
     let accepted = personal.as_ref().and_then(|p| p.charter_version.clone());
     let current = me.current_charter_version.clone();
-    let onclick = {
-        let (session, failure, current) = (session.clone(), failure.clone(), current.clone());
-        Callback::from(move |_| {
-            let (session, failure) = (session.clone(), failure.clone());
-            let body = serde_json::json!({ "version": current });
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<UserView>("/me/charter", body).await {
-                    Ok(_) => reload_me(&session).await,
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
+    let onclick = accept.on_click(AcceptCharter {
+        version: current.clone(),
+    });
+    let failure = accept.error();
     html! {
         <section aria-labelledby="charter-h">
             <h2 id="charter-h">{ session.t("account.charter") }</h2>
             <p>{ session.t("account.charter_text") }</p>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.cloned()} />
             if accepted.as_deref() == Some(current.as_str()) {
                 <p class="success" id="charter-status">
                     { crate::i18n::fill(&session.t("account.charter_accepted"), &[("version", &current)]) }
@@ -162,98 +153,66 @@ fn Charter() -> Html {
 #[function_component]
 fn Tokens() -> Html {
     let session = use_session();
-    let list = use_state(|| None::<ApiTokenList>);
-    let reload = use_state(|| 0u32);
-    let failure = use_state(|| None::<Failure>);
-    let created = use_state(|| None::<CreatedApiToken>);
+    let list = use_fetch((), |client, ()| async move {
+        client.get::<ApiTokenList>("/me/tokens").await
+    });
     let name = use_state(String::new);
     let scope = use_state(|| "read".to_owned());
     let days = use_state(|| "90".to_owned());
-    {
-        let (session, list) = (session.clone(), list.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(l) = session.client.get::<ApiTokenList>("/me/tokens").await {
-                    list.set(Some(l));
-                }
-            });
-        });
-    }
-    let onsubmit = {
-        let (session, failure, created, name, scope, days, reload) = (
-            session.clone(),
-            failure.clone(),
-            created.clone(),
-            name.clone(),
-            scope.clone(),
-            days.clone(),
-            reload.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let scopes = if *scope == "write" {
-                vec![TokenScope::Read, TokenScope::Write]
-            } else {
-                vec![TokenScope::Read]
-            };
-            let body = serde_json::json!({
-                "name": *name,
-                "scopes": scopes,
-                "expires_in_days": days.parse::<u32>().unwrap_or(0),
-            });
-            let (session, failure, created, reload, name) = (
-                session.clone(),
-                failure.clone(),
-                created.clone(),
-                reload.clone(),
-                name.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<CreatedApiToken>("/me/tokens", body)
-                    .await
-                {
-                    Ok(t) => {
-                        failure.set(None);
-                        created.set(Some(t));
-                        name.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+    let create = {
+        let (list, name) = (list.clone(), name.clone());
+        use_action_then(
+            |client, body: CreateApiToken| async move {
+                client.post::<_, CreatedApiToken>("/me/tokens", &body).await
+            },
+            move |_| {
+                name.set(String::new());
+                list.reload();
+            },
+        )
     };
+    let revoke_token = {
+        let list = list.clone();
+        use_action_then(
+            |client, id: String| async move {
+                client
+                    .delete::<IgnoredAny>(&format!("/me/tokens/{id}"))
+                    .await
+            },
+            move |_| list.reload(),
+        )
+    };
+    let onsubmit = create.on_submit(CreateApiToken {
+        name: (*name).clone(),
+        scopes: if *scope == "write" {
+            vec![TokenScope::Read, TokenScope::Write]
+        } else {
+            vec![TokenScope::Read]
+        },
+        // Not a number: 0, which the server refuses with a message on the field.
+        expires_in_days: Some(days.parse::<u32>().unwrap_or(0)),
+    });
     let revoke = {
-        let (session, reload, failure) = (session.clone(), reload.clone(), failure.clone());
+        let (session, revoke_token) = (session.clone(), revoke_token.clone());
         Callback::from(move |(id, label): (String, String)| {
             let question =
                 crate::i18n::fill(&session.t("tokens.revoke_confirm"), &[("name", &label)]);
-            let confirmed = web_sys::window()
-                .and_then(|w| w.confirm_with_message(&question).ok())
-                .unwrap_or(false);
-            if !confirmed {
-                return;
+            if confirmed(&question) {
+                revoke_token.run(id);
             }
-            let (session, reload, failure) = (session.clone(), reload.clone(), failure.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.delete(&format!("/me/tokens/{id}")).await {
-                    Ok(()) => reload.set(*reload + 1),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
         })
     };
+    let created = create.value();
+    let failure = revoke_token.error().or(create.error());
     let lang = session.lang;
     html! {
         <section aria-labelledby="tokens-h">
             <h2 id="tokens-h">{ session.t("tokens.title") }</h2>
             <p>{ session.t("tokens.intro") }</p>
             <form {onsubmit}>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="token-name" label={session.t("tokens.name")} value={(*name).clone()}
-                    errors={field_errors(lang, &failure, "name")}
+                    errors={field_errors(lang, failure, "name")}
                     oninput={let s = name.clone(); Callback::from(move |v| s.set(v))} />
                 <div class="field">
                     <label for="token-scope">{ session.t("tokens.scope") }</label>
@@ -266,11 +225,11 @@ fn Tokens() -> Html {
                     </select>
                 </div>
                 <Field id="token-days" kind="number" label={session.t("tokens.days")} value={(*days).clone()}
-                    errors={field_errors(lang, &failure, "expires_in_days")}
+                    errors={field_errors(lang, failure, "expires_in_days")}
                     oninput={let s = days.clone(); Callback::from(move |v| s.set(v))} />
                 <button type="submit">{ session.t("tokens.create") }</button>
             </form>
-            if let Some(t) = &*created {
+            if let Some(t) = created {
                 <div class="secret" role="status">
                     <p><strong>{ session.t("tokens.shown_once") }</strong></p>
                     <code id="new-token">{ &t.token }</code>
@@ -287,7 +246,7 @@ fn Tokens() -> Html {
                     <th scope="col"><span class="sr-only">{ session.t("tokens.revoke") }</span></th>
                 </tr></thead>
                 <tbody>
-                { for list.as_ref().map(|l| l.items.clone()).unwrap_or_default().into_iter().map(|t| {
+                { for list.data().map(|l| l.items.clone()).unwrap_or_default().into_iter().map(|t| {
                     let (id, label) = (t.id.clone(), t.name.clone());
                     let revoke = revoke.clone();
                     let scopes = t.scopes.iter().map(|s| match s {

@@ -1,24 +1,19 @@
 //! `/activate?token=…`: the link from the activation e-mail.
 
+use habilis_shared::dto;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
 use crate::components::ProblemMessage;
+use crate::hooks::use_fetch;
 use crate::route::Route;
 use crate::state::{use_session, use_title};
 
 #[derive(Deserialize, Clone, PartialEq, Default)]
 struct Query {
     token: Option<String>,
-}
-
-#[derive(Clone, PartialEq)]
-enum Outcome {
-    Working,
-    Done,
-    Failed(Failure),
 }
 
 #[function_component]
@@ -30,37 +25,23 @@ pub fn Activate() -> Html {
         .and_then(|l| l.query::<Query>().ok())
         .and_then(|q| q.token)
         .unwrap_or_default();
-    let outcome = use_state(|| Outcome::Working);
-    {
-        let (session, outcome) = (session.clone(), outcome.clone());
-        use_effect_with(token, move |token| {
-            let token = token.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let body = serde_json::json!({ "token": token });
-                match session
-                    .client
-                    .post_empty("/auth/activate", Some(body))
-                    .await
-                {
-                    Ok(()) => outcome.set(Outcome::Done),
-                    Err(f) => outcome.set(Outcome::Failed(f)),
-                }
-            });
-        });
-    }
+    // Activation is what the link is for: it runs on arrival.
+    let activation = use_fetch(token, |client, token| async move {
+        client
+            .post::<_, IgnoredAny>("/auth/activate", &dto::Activate { token })
+            .await
+    });
     html! {
         <section class="narrow">
             <h1>{ session.t("activate.title") }</h1>
-            { match &*outcome {
-                Outcome::Working => html! { <p aria-live="polite">{ session.t("activate.working") }</p> },
-                Outcome::Done => html! {
-                    <>
-                        <p class="success" role="status">{ session.t("activate.done") }</p>
-                        <p><Link<Route> to={Route::SignIn}>{ session.t("activate.signin") }</Link<Route>></p>
-                    </>
-                },
-                Outcome::Failed(f) => html! { <ProblemMessage failure={Some(f.clone())} /> },
-            } }
+            if let Some(f) = activation.error() {
+                <ProblemMessage failure={Some(f.clone())} />
+            } else if activation.data().is_some() {
+                <p class="success" role="status">{ session.t("activate.done") }</p>
+                <p><Link<Route> to={Route::SignIn}>{ session.t("activate.signin") }</Link<Route>></p>
+            } else {
+                <p aria-live="polite">{ session.t("activate.working") }</p>
+            }
         </section>
     }
 }

@@ -1,11 +1,12 @@
 //! The audit log (admins, webmasters): filterable, paginated, newest first.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use habilis_shared::dto::AuditPage;
+use chrono::{DateTime, NaiveDate, Utc};
+use habilis_shared::dto::{AuditPage, AuditQuery};
 use yew::prelude::*;
 
-use crate::api::Failure;
+use crate::api::with_query;
 use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
+use crate::hooks::use_fetch;
 use crate::state::{use_session, use_title};
 
 #[derive(Clone, PartialEq, Default)]
@@ -16,31 +17,23 @@ struct Filters {
     until: String,
 }
 
-fn day(s: &str) -> Option<String> {
+/// Midnight UTC of a date field (`YYYY-MM-DD`); anything else filters nothing.
+fn day(s: &str) -> Option<DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    let t = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?);
-    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
-fn path(f: &Filters, cursor: Option<&str>) -> String {
-    let enc = |s: &str| String::from(js_sys::encode_uri_component(s.trim()));
-    let mut q = vec!["limit=25".to_owned()];
-    if !f.actor.trim().is_empty() {
-        q.push(format!("actor_id={}", enc(&f.actor)));
+/// The query of the filters as typed, blanks left out.
+fn query(f: &Filters, cursor: Option<String>) -> AuditQuery {
+    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    AuditQuery {
+        actor_id: text(&f.actor),
+        action: text(&f.action),
+        since: day(&f.since),
+        until: day(&f.until),
+        limit: Some(25),
+        cursor,
     }
-    if !f.action.trim().is_empty() {
-        q.push(format!("action={}", enc(&f.action)));
-    }
-    if let Some(d) = day(&f.since) {
-        q.push(format!("since={}", enc(&d)));
-    }
-    if let Some(d) = day(&f.until) {
-        q.push(format!("until={}", enc(&d)));
-    }
-    if let Some(c) = cursor {
-        q.push(format!("cursor={c}"));
-    }
-    format!("/audit?{}", q.join("&"))
 }
 
 #[function_component]
@@ -50,24 +43,14 @@ pub fn Audit() -> Html {
     let draft = use_state(Filters::default);
     let applied = use_state(Filters::default);
     let pager = use_pager();
-    let page = use_state(|| None::<AuditPage>);
-    let failure = use_state(|| None::<Failure>);
-    let current = pager.current();
-    {
-        let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
-        use_effect_with(((*applied).clone(), current), move |(f, cursor)| {
-            let p = path(f, cursor.as_deref());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<AuditPage>(&p).await {
-                    Ok(pg) => {
-                        failure.set(None);
-                        page.set(Some(pg));
-                    }
-                    Err(e) => failure.set(Some(e)),
-                }
-            });
-        });
-    }
+    let page = use_fetch(
+        ((*applied).clone(), pager.current()),
+        |client, (filters, cursor)| async move {
+            let path = with_query("/audit", &query(&filters, cursor));
+            client.get::<AuditPage>(&path).await
+        },
+    );
+    let failure = page.error();
     let onsubmit = {
         let (draft, applied, pager) = (draft.clone(), applied.clone(), pager.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -84,7 +67,7 @@ pub fn Audit() -> Html {
             draft.set(d);
         })
     };
-    let next = page.as_ref().and_then(|p| p.next_cursor.clone());
+    let next = page.data().and_then(|p| p.next_cursor.clone());
     let lang = session.lang;
     html! {
         <section>
@@ -94,12 +77,12 @@ pub fn Audit() -> Html {
                 <Field id="audit-action" label={session.t("audit.action")} value={draft.action.clone()} oninput={set(|d, v| d.action = v)}
                     hint={Some(AttrValue::from(session.t("audit.action_hint")))} />
                 <Field id="audit-since" kind="date" label={session.t("audit.since")} value={draft.since.clone()} oninput={set(|d, v| d.since = v)}
-                    errors={field_errors(lang, &failure, "since")} />
+                    errors={field_errors(lang, failure, "since")} />
                 <Field id="audit-until" kind="date" label={session.t("audit.until")} value={draft.until.clone()} oninput={set(|d, v| d.until = v)}
-                    errors={field_errors(lang, &failure, "until")} />
+                    errors={field_errors(lang, failure, "until")} />
                 <button type="submit" class="secondary">{ session.t("audit.apply") }</button>
             </form>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.cloned()} />
             <table id="audit">
                 <caption>{ session.t("audit.caption") }</caption>
                 <thead><tr>
@@ -111,7 +94,7 @@ pub fn Audit() -> Html {
                     <th scope="col">{ session.t("audit.outcome") }</th>
                 </tr></thead>
                 <tbody>
-                { for page.as_ref().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|e| html! {
+                { for page.data().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|e| html! {
                     <tr class={e.outcome.clone()}>
                         <td>{ e.seq }</td>
                         <td><When at={e.at} time=true /></td>

@@ -5,21 +5,31 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use habilis_shared::dto::{
-    ActivityPage, CreatedUser, DepartureView, SecondmentList, SecondmentView, UserView,
+    AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,
+    DepartureView, HandoverSeat, PageQuery, ScheduleDeparture, SecondmentList, SecondmentView,
+    UserView,
 };
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::api::Failure;
-use crate::components::{field_errors, CopyButton, Field, ProblemMessage, When};
+use crate::api::{with_query, Failure};
+use crate::components::{confirmed, field_errors, CopyButton, Field, ProblemMessage, When};
+use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::i18n::fill;
 use crate::pages::works::{use_people, PersonLink};
 use crate::state::use_session;
 
-/// Midnight UTC of a `<input type=date>` value, as the API wants it.
-fn day_start(day: &str) -> String {
-    format!("{day}T00:00:00Z")
+/// Midnight UTC of an `<input type=date>` value, as the API wants it; an
+/// empty one is refused on its field.
+fn day_start(field: &str, day: &str) -> Result<DateTime<Utc>, Failure> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| Failure::invalid(field, "a date is required"))
 }
 
 #[derive(Properties, PartialEq)]
@@ -41,26 +51,20 @@ struct Allowed {
 /// Everything below the person's facts.
 #[function_component]
 pub fn Lifecycle(p: &SectionProps) -> Html {
-    let session = use_session();
     let people = use_people();
-    let allowed = use_state(Allowed::default);
-    {
-        let (session, allowed) = (session.clone(), allowed.clone());
-        use_effect_with(p.user.clone(), move |u| {
-            let id = u.id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let res = serde_json::json!({ "type": "user", "id": id });
-                let c = &session.client;
-                allowed.set(Allowed {
-                    promote: c.allowed("user.promote", res.clone()).await,
-                    second: c.allowed("user.second", res.clone()).await,
-                    depart: c.allowed("user.depart", res.clone()).await,
-                    handover: c.allowed("user.handover", res).await,
-                });
-            });
-        });
-    }
-    let gone = p.user.state == habilis_shared::dto::AccountState::Deleted;
+    let allowed = use_fetch(p.user.clone(), |client, user| async move {
+        let resource = || AuthzResource::User {
+            id: user.id.clone(),
+        };
+        Ok(Allowed {
+            promote: client.allowed("user.promote", resource()).await,
+            second: client.allowed("user.second", resource()).await,
+            depart: client.allowed("user.depart", resource()).await,
+            handover: client.allowed("user.handover", resource()).await,
+        })
+    });
+    let allowed = allowed.data().copied().unwrap_or_default();
+    let gone = p.user.state == AccountState::Deleted;
     html! {
         <>
             if allowed.promote && !gone { <Promote user={p.user.clone()} changed={p.changed.clone()} /> }
@@ -77,38 +81,23 @@ pub fn Lifecycle(p: &SectionProps) -> Html {
 #[function_component]
 fn Promote(p: &SectionProps) -> Html {
     let session = use_session();
-    let failure = use_state(|| None::<Failure>);
-    let onclick = {
-        let (session, failure, changed, id) = (
-            session.clone(),
-            failure.clone(),
-            p.changed.clone(),
-            p.user.id.clone(),
-        );
-        Callback::from(move |_| {
-            let (session, failure, changed, id) = (
-                session.clone(),
-                failure.clone(),
-                changed.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<UserView>(&format!("/users/{id}/promote"), serde_json::json!({}))
+    let promote = {
+        let changed = p.changed.clone();
+        use_action_then(
+            |client, id: String| async move {
+                client
+                    .post_empty::<IgnoredAny>(&format!("/users/{id}/promote"))
                     .await
-                {
-                    Ok(_) => changed.emit(()),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+            move |_| changed.emit(()),
+        )
     };
+    let onclick = promote.on_click(p.user.id.clone());
     html! {
         <section class="card" aria-labelledby="promote-h">
             <h2 id="promote-h">{ session.t("lifecycle.promote") }</h2>
             <p class="hint">{ session.t("lifecycle.promote_hint") }</p>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={promote.error().cloned()} />
             <button type="button" id="promote" {onclick}>{ session.t("lifecycle.promote_submit") }</button>
         </section>
     }
@@ -127,67 +116,38 @@ struct SecondmentProps {
 fn Secondments(p: &SecondmentProps) -> Html {
     let session = use_session();
     let people = &p.people;
-    let list = use_state(|| None::<Vec<SecondmentView>>);
-    let reload = use_state(|| 0u32);
     let host = use_state(String::new);
     let starts = use_state(String::new);
     let ends = use_state(String::new);
-    let failure = use_state(|| None::<Failure>);
-    {
-        let (session, list) = (session.clone(), list.clone());
-        use_effect_with((p.user.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let got = session
-                    .client
-                    .get::<SecondmentList>(&format!("/users/{id}/secondments"))
-                    .await;
-                list.set(got.ok().map(|l| l.items));
-            });
-        });
-    }
-    let onsubmit = {
-        let (session, host, starts, ends, failure, reload, changed, id) = (
-            session.clone(),
-            host.clone(),
-            starts.clone(),
-            ends.clone(),
-            failure.clone(),
-            reload.clone(),
-            p.changed.clone(),
-            p.user.id.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({
-                "host_supervisor_id": *host,
-                "starts_at": day_start(&starts),
-                "ends_at": day_start(&ends),
-            });
-            let (session, failure, reload, changed, id) = (
-                session.clone(),
-                failure.clone(),
-                reload.clone(),
-                changed.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<SecondmentView>(&format!("/users/{id}/secondments"), body)
+    let list = use_fetch(p.user.id.clone(), |client, id| async move {
+        client
+            .get::<SecondmentList>(&format!("/users/{id}/secondments"))
+            .await
+    });
+    let second = {
+        let (list, changed) = (list.clone(), p.changed.clone());
+        use_action_then(
+            |client, (id, body): (String, Result<CreateSecondment, Failure>)| async move {
+                client
+                    .post::<_, SecondmentView>(&format!("/users/{id}/secondments"), &body?)
                     .await
-                {
-                    Ok(_) => {
-                        failure.set(None);
-                        reload.set(*reload + 1);
-                        changed.emit(());
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+            move |_| {
+                list.reload();
+                changed.emit(());
+            },
+        )
     };
-    let Some(items) = (*list).clone() else {
+    let form = day_start("starts_at", &starts).and_then(|starts_at| {
+        Ok(CreateSecondment {
+            host_supervisor_id: (*host).clone(),
+            starts_at,
+            ends_at: day_start("ends_at", &ends)?,
+        })
+    });
+    let onsubmit = second.on_submit((p.user.id.clone(), form));
+    let failure = second.error();
+    let Some(SecondmentList { items }) = list.data() else {
         return html! {};
     };
     let lang = session.lang;
@@ -217,16 +177,16 @@ fn Secondments(p: &SecondmentProps) -> Html {
             }
             if p.can_add {
                 <form {onsubmit} novalidate=true>
-                    <ProblemMessage failure={(*failure).clone()} />
+                    <ProblemMessage failure={failure.cloned()} />
                     <PersonSelect id="host" label={session.t("lifecycle.host")} people={(*people).clone()}
                         exclude={vec![p.user.id.clone()]} value={(*host).clone()}
-                        errors={field_errors(lang, &failure, "host_supervisor_id")}
+                        errors={field_errors(lang, failure, "host_supervisor_id")}
                         onchange={let s = host.clone(); Callback::from(move |v| s.set(v))} />
                     <Field id="starts" kind="date" label={session.t("lifecycle.starts")} value={(*starts).clone()} required=true
-                        errors={field_errors(lang, &failure, "starts_at")}
+                        errors={field_errors(lang, failure, "starts_at")}
                         oninput={let s = starts.clone(); Callback::from(move |v| s.set(v))} />
                     <Field id="ends" kind="date" label={session.t("lifecycle.ends")} value={(*ends).clone()} required=true
-                        errors={field_errors(lang, &failure, "ends_at")}
+                        errors={field_errors(lang, failure, "ends_at")}
                         oninput={let s = ends.clone(); Callback::from(move |v| s.set(v))} />
                     <button type="submit" class="secondary">{ session.t("lifecycle.second_submit") }</button>
                 </form>
@@ -295,120 +255,70 @@ struct DepartureProps {
 fn Departure(p: &DepartureProps) -> Html {
     let session = use_session();
     let people = &p.people;
-    let scheduled = use_state(|| None::<DepartureView>);
     let preview = use_state(|| None::<DepartureView>);
     let date = use_state(String::new);
     let heir = use_state(String::new);
-    let failure = use_state(|| None::<Failure>);
-    {
-        let (session, scheduled) = (session.clone(), scheduled.clone());
-        use_effect_with(p.user.clone(), move |u| {
-            let id = u.id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let got = session
-                    .client
-                    .get::<DepartureView>(&format!("/users/{id}/departure"))
-                    .await;
-                scheduled.set(got.ok());
-            });
-        });
-    }
-    let heir_query = |heir: &str| {
-        if heir.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "?heir_id={}",
-                String::from(js_sys::encode_uri_component(heir))
-            )
-        }
+    let scheduled = use_fetch(p.user.clone(), |client, user| async move {
+        client
+            .get::<DepartureView>(&format!("/users/{}/departure", user.id))
+            .await
+    });
+    let ask_preview = {
+        let (cleared, shown) = (preview.clone(), preview.clone());
+        use_action_then(
+            move |client, path: String| {
+                cleared.set(None);
+                async move { client.get::<DepartureView>(&path).await }
+            },
+            move |v| shown.set(Some(v.clone())),
+        )
     };
-    let on_preview = {
-        let (session, heir, preview, failure, id) = (
-            session.clone(),
-            heir.clone(),
-            preview.clone(),
-            failure.clone(),
-            p.user.id.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let path = format!("/users/{id}/departure/preview{}", heir_query(&heir));
-            let (session, preview, failure) = (session.clone(), preview.clone(), failure.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<DepartureView>(&path).await {
-                    Ok(v) => {
-                        failure.set(None);
-                        preview.set(Some(v));
-                    }
-                    Err(f) => {
-                        preview.set(None);
-                        failure.set(Some(f));
-                    }
-                }
-            });
-        })
-    };
-    let on_schedule = {
-        let (session, date, heir, failure, changed, id) = (
-            session.clone(),
-            date.clone(),
-            heir.clone(),
-            failure.clone(),
-            p.changed.clone(),
-            p.user.id.clone(),
-        );
-        Callback::from(move |_| {
-            let mut body = serde_json::json!({ "date": day_start(&date) });
-            if !heir.is_empty() {
-                body["heir_id"] = serde_json::json!(*heir);
-            }
-            let (session, failure, changed, id) = (
-                session.clone(),
-                failure.clone(),
-                changed.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<DepartureView>(&format!("/users/{id}/departure"), body)
+    let schedule = {
+        let changed = p.changed.clone();
+        use_action_then(
+            |client, (id, body): (String, Result<ScheduleDeparture, Failure>)| async move {
+                client
+                    .post::<_, DepartureView>(&format!("/users/{id}/departure"), &body?)
                     .await
-                {
-                    Ok(_) => changed.emit(()),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+            move |_| changed.emit(()),
+        )
     };
+    let delete_now = {
+        let changed = p.changed.clone();
+        use_action_then(
+            |client, path: String| async move { client.delete::<IgnoredAny>(&path).await },
+            move |_| changed.emit(()),
+        )
+    };
+    let heir_query = DeleteUserQuery {
+        heir_id: (!heir.is_empty()).then(|| (*heir).clone()),
+    };
+    let id = &p.user.id;
+    let on_preview = ask_preview.on_submit(with_query(
+        &format!("/users/{id}/departure/preview"),
+        &heir_query,
+    ));
+    let on_schedule = schedule.on_click((
+        id.clone(),
+        day_start("date", &date).map(|date| ScheduleDeparture {
+            date,
+            heir_id: heir_query.heir_id.clone(),
+        }),
+    ));
     let on_delete_now = {
-        let (session, heir, failure, changed, id) = (
-            session.clone(),
-            heir.clone(),
-            failure.clone(),
-            p.changed.clone(),
-            p.user.id.clone(),
-        );
+        let (session, delete_now) = (session.clone(), delete_now.clone());
+        let path = with_query(&format!("/users/{id}"), &heir_query);
         Callback::from(move |_| {
-            let sure = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(&session.t("lifecycle.delete_confirm"))
-                        .ok()
-                })
-                .unwrap_or(false);
-            if !sure {
-                return;
+            if confirmed(&session.t("lifecycle.delete_confirm")) {
+                delete_now.run(path.clone());
             }
-            let path = format!("/users/{id}{}", heir_query(&heir));
-            let (session, failure, changed) = (session.clone(), failure.clone(), changed.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.delete(&path).await {
-                    Ok(()) => changed.emit(()),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
         })
     };
+    let failure = ask_preview
+        .error()
+        .or(schedule.error())
+        .or(delete_now.error());
     let summary = |v: &DepartureView| {
         fill(
             &session.t("lifecycle.handover_summary"),
@@ -420,7 +330,7 @@ fn Departure(p: &DepartureProps) -> Html {
             ],
         )
     };
-    if let Some(v) = &*scheduled {
+    if let Some(v) = scheduled.data() {
         return html! {
             <section class="card" aria-labelledby="departure-h">
                 <h2 id="departure-h">{ session.t("lifecycle.departure") }</h2>
@@ -440,13 +350,13 @@ fn Departure(p: &DepartureProps) -> Html {
             <h2 id="departure-h">{ session.t("lifecycle.departure") }</h2>
             <p class="hint">{ session.t("lifecycle.departure_hint") }</p>
             <form onsubmit={on_preview} novalidate=true>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="departure-date" kind="date" label={session.t("lifecycle.departure_date")} value={(*date).clone()}
-                    errors={field_errors(lang, &failure, "date")}
+                    errors={field_errors(lang, failure, "date")}
                     oninput={let s = date.clone(); let pv = preview.clone(); Callback::from(move |v| { s.set(v); pv.set(None); })} />
                 <PersonSelect id="heir" label={session.t("lifecycle.heir")} people={(*people).clone()}
                     exclude={vec![p.user.id.clone()]} value={(*heir).clone()} none={session.t("lifecycle.heir_none")}
-                    errors={field_errors(lang, &failure, "heir_id")}
+                    errors={field_errors(lang, failure, "heir_id")}
                     onchange={let s = heir.clone(); let pv = preview.clone(); Callback::from(move |v| { s.set(v); pv.set(None); })} />
                 <button type="submit" class="secondary" id="departure-preview">{ session.t("lifecycle.preview") }</button>
             </form>
@@ -469,44 +379,21 @@ fn Handover(p: &SectionProps) -> Html {
     let email = use_state(String::new);
     let first = use_state(String::new);
     let last = use_state(String::new);
-    let failure = use_state(|| None::<Failure>);
-    let created = use_state(|| None::<CreatedUser>);
-    let onsubmit = {
-        let (session, email, first, last, failure, created, id) = (
-            session.clone(),
-            email.clone(),
-            first.clone(),
-            last.clone(),
-            failure.clone(),
-            created.clone(),
-            p.user.id.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body =
-                serde_json::json!({ "email": *email, "first_name": *first, "last_name": *last });
-            let (session, failure, created, id) = (
-                session.clone(),
-                failure.clone(),
-                created.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<CreatedUser>(&format!("/users/{id}/handover"), body)
-                    .await
-                {
-                    Ok(c) => {
-                        failure.set(None);
-                        created.set(Some(c));
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
-    if let Some(c) = &*created {
+    let handover = use_action(|client, (id, body): (String, HandoverSeat)| async move {
+        client
+            .post::<_, CreatedUser>(&format!("/users/{id}/handover"), &body)
+            .await
+    });
+    let onsubmit = handover.on_submit((
+        p.user.id.clone(),
+        HandoverSeat {
+            email: (*email).clone(),
+            first_name: (*first).clone(),
+            last_name: (*last).clone(),
+        },
+    ));
+    let failure = handover.error();
+    if let Some(c) = handover.value() {
         return html! {
             <section class="card secret" role="status">
                 <h2>{ session.t("lifecycle.handover_done") }</h2>
@@ -523,15 +410,15 @@ fn Handover(p: &SectionProps) -> Html {
             <h2 id="handover-h">{ session.t("lifecycle.handover") }</h2>
             <p class="hint">{ session.t("lifecycle.handover_hint") }</p>
             <form {onsubmit} novalidate=true>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="seat-first" label={session.t("newperson.first_name")} value={(*first).clone()} required=true
-                    errors={field_errors(lang, &failure, "first_name")}
+                    errors={field_errors(lang, failure, "first_name")}
                     oninput={let s = first.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="seat-last" label={session.t("newperson.last_name")} value={(*last).clone()} required=true
-                    errors={field_errors(lang, &failure, "last_name")}
+                    errors={field_errors(lang, failure, "last_name")}
                     oninput={let s = last.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="seat-email" kind="email" label={session.t("newperson.email")} value={(*email).clone()} required=true
-                    errors={field_errors(lang, &failure, "email")}
+                    errors={field_errors(lang, failure, "email")}
                     oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
                 <button type="submit" class="danger">{ session.t("lifecycle.handover_submit") }</button>
             </form>
@@ -543,21 +430,18 @@ fn Handover(p: &SectionProps) -> Html {
 #[function_component]
 fn Activity(p: &SectionProps) -> Html {
     let session = use_session();
-    let page = use_state(|| None::<ActivityPage>);
-    {
-        let (session, page) = (session.clone(), page.clone());
-        use_effect_with(p.user.id.clone(), move |id| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let got = session
-                    .client
-                    .get::<ActivityPage>(&format!("/users/{id}/activity?limit=50"))
-                    .await;
-                page.set(got.ok());
-            });
-        });
-    }
-    let Some(page) = &*page else {
+    let page = use_fetch(p.user.id.clone(), |client, id| async move {
+        client
+            .get::<ActivityPage>(&with_query(
+                &format!("/users/{id}/activity"),
+                &PageQuery {
+                    limit: Some(50),
+                    cursor: None,
+                },
+            ))
+            .await
+    });
+    let Some(page) = page.data() else {
         return html! {};
     };
     html! {

@@ -4,17 +4,19 @@
 //! accepting an invitation from its e-mailed link.
 
 use habilis_shared::dto::{
-    InvitationList, InvitationReport, MemberList, MemberView, MembershipState, OrganizationList,
-    OrganizationView,
+    ChangeMemberRole, CreateOrganization, EmailList, InvitationList, InvitationReport,
+    InviteMembers, MemberList, MemberView, MembershipState, OrganizationList, OrganizationView,
 };
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
+use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
+use crate::api::{Client, Failure};
 use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
 
@@ -59,72 +61,42 @@ pub fn RoleSelect(p: &RoleSelectProps) -> Html {
 pub fn Organizations() -> Html {
     let session = use_session();
     use_title(session.t("orgs.title"));
-    let list = use_state(|| None::<OrganizationList>);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let name = use_state(String::new);
     let description = use_state(String::new);
-    {
-        let (session, list, failure) = (session.clone(), list.clone(), failure.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .get::<OrganizationList>("/organizations")
+    let list = use_fetch((), |client, ()| async move {
+        client.get::<OrganizationList>("/organizations").await
+    });
+    let create = {
+        let (name, description, list) = (name.clone(), description.clone(), list.clone());
+        use_action_then(
+            |client, body: CreateOrganization| async move {
+                client
+                    .post::<_, OrganizationView>("/organizations", &body)
                     .await
-                {
-                    Ok(l) => list.set(Some(l)),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        });
-    }
-    let onsubmit = {
-        let (session, name, description, failure, reload) = (
-            session.clone(),
-            name.clone(),
-            description.clone(),
-            failure.clone(),
-            reload.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({ "name": *name, "description": *description });
-            let (session, name, description, failure, reload) = (
-                session.clone(),
-                name.clone(),
-                description.clone(),
-                failure.clone(),
-                reload.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<OrganizationView>("/organizations", body)
-                    .await
-                {
-                    Ok(_) => {
-                        failure.set(None);
-                        name.set(String::new());
-                        description.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+            move |_| {
+                name.set(String::new());
+                description.set(String::new());
+                list.reload();
+            },
+        )
     };
+    let onsubmit = create.on_submit(CreateOrganization {
+        name: (*name).clone(),
+        description: (*description).clone(),
+    });
+    let failure = create.error().or(list.error());
     let lang = session.lang;
-    let items = list.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+    let items = list.data().map(|l| l.items.clone()).unwrap_or_default();
     html! {
         <section>
             <h1>{ session.t("orgs.title") }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.cloned()} />
             if session.allows(Action::OrgCreate) {
                 <form {onsubmit} class="card" novalidate=true>
                     <h2>{ session.t("orgs.new") }</h2>
                     <Field id="org-name" label={session.t("orgs.name")} value={(*name).clone()} required=true
-                        errors={field_errors(lang, &failure, "name")}
+                        errors={field_errors(lang, failure, "name")}
                         oninput={let s = name.clone(); Callback::from(move |v| s.set(v))} />
                     <Field id="org-description" label={session.t("orgs.description")} value={(*description).clone()}
                         oninput={let s = description.clone(); Callback::from(move |v| s.set(v))} />
@@ -148,7 +120,7 @@ pub fn Organizations() -> Html {
                 }) }
                 </tbody>
             </table>
-            if list.as_ref().is_some_and(|l| l.items.is_empty()) {
+            if list.data().is_some_and(|l| l.items.is_empty()) {
                 <p>{ session.t("orgs.none") }</p>
             }
         </section>
@@ -185,64 +157,111 @@ fn download(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// An organisation, its members, and its pending invitations (for those
+/// who may see them).
+struct OrgPage {
+    org: OrganizationView,
+    members: Vec<MemberView>,
+    pending: Option<InvitationList>,
+}
+
+async fn load_org(client: Client, id: String) -> Result<OrgPage, Failure> {
+    let org = client
+        .get::<OrganizationView>(&format!("/organizations/{id}"))
+        .await?;
+    let members = client
+        .get::<MemberList>(&format!("/organizations/{id}/members"))
+        .await
+        .map(|m| m.items)
+        .unwrap_or_default();
+    let pending = client
+        .get::<InvitationList>(&format!("/organizations/{id}/invitations"))
+        .await
+        .ok();
+    Ok(OrgPage {
+        org,
+        members,
+        pending,
+    })
+}
+
+/// What a manager does to a member or an invitation, each followed by a reload.
+#[derive(Clone)]
+enum OrgChange {
+    Role(String, OrgRole),
+    Block(String),
+    Unblock(String),
+    Remove(String),
+    Revoke(String),
+}
+
+async fn change_org(
+    client: Client,
+    (org, change): (String, OrgChange),
+) -> Result<IgnoredAny, Failure> {
+    let member = |user: &str| format!("/organizations/{org}/members/{user}");
+    match change {
+        OrgChange::Role(user, role) => {
+            client
+                .patch(&member(&user), &ChangeMemberRole { role })
+                .await
+        }
+        OrgChange::Block(user) => client.post_empty(&format!("{}/block", member(&user))).await,
+        OrgChange::Unblock(user) => {
+            client
+                .post_empty(&format!("{}/unblock", member(&user)))
+                .await
+        }
+        OrgChange::Remove(user) => client.delete(&member(&user)).await,
+        OrgChange::Revoke(invitation) => {
+            client
+                .delete(&format!("/organizations/{org}/invitations/{invitation}"))
+                .await
+        }
+    }
+}
+
 #[function_component]
 pub fn Organization(p: &OrgProps) -> Html {
     let session = use_session();
-    let org = use_state(|| None::<OrganizationView>);
-    let members = use_state(Vec::<MemberView>::new);
-    let pending = use_state(|| None::<InvitationList>);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let pasted = use_state(String::new);
     let role = use_state(|| OrgRole::User);
-    let report = use_state(|| None::<InvitationReport>);
-    let invite_failure = use_state(|| None::<Failure>);
+    let page = use_fetch(p.id.clone(), load_org);
+    let change = {
+        let page = page.clone();
+        use_action_then(change_org, move |_| page.reload())
+    };
+    let invite = {
+        let page = page.clone();
+        use_action_then(
+            |client, (id, body): (String, InviteMembers)| async move {
+                client
+                    .post::<_, InvitationReport>(&format!("/organizations/{id}/invitations"), &body)
+                    .await
+            },
+            move |_| page.reload(),
+        )
+    };
+    let export = use_action(|client, (id, file): (String, String)| async move {
+        let text = client
+            .get_text(&format!("/organizations/{id}/members.csv"))
+            .await?;
+        download(&file, &text);
+        Ok(())
+    });
     use_title(
-        org.as_ref()
-            .map(|o| o.name.clone())
+        page.data()
+            .map(|d| d.org.name.clone())
             .unwrap_or_else(|| session.t("orgs.title")),
     );
-    {
-        let (session, org, members, pending, failure) = (
-            session.clone(),
-            org.clone(),
-            members.clone(),
-            pending.clone(),
-            failure.clone(),
-        );
-        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .get::<OrganizationView>(&format!("/organizations/{id}"))
-                    .await
-                {
-                    Ok(o) => org.set(Some(o)),
-                    Err(f) => {
-                        failure.set(Some(f));
-                        return;
-                    }
-                }
-                if let Ok(m) = session
-                    .client
-                    .get::<MemberList>(&format!("/organizations/{id}/members"))
-                    .await
-                {
-                    members.set(m.items);
-                }
-                pending.set(
-                    session
-                        .client
-                        .get::<InvitationList>(&format!("/organizations/{id}/invitations"))
-                        .await
-                        .ok(),
-                );
-            });
-        });
-    }
-    let Some(o) = (*org).clone() else {
-        return html! { <section><ProblemMessage failure={(*failure).clone()} /></section> };
+    let failure = change.error().or(export.error()).or(page.error()).cloned();
+    let Some(OrgPage {
+        org: o,
+        members,
+        pending,
+    }) = page.data()
+    else {
+        return html! { <section><ProblemMessage {failure} /></section> };
     };
     let manages = session.allows_on(
         Action::Org(OrgCapability::MembersManage),
@@ -252,136 +271,37 @@ pub fn Organization(p: &OrgProps) -> Html {
         Action::Org(OrgCapability::MembersExport),
         Resource::Organization { role: o.my_role },
     );
-    // One helper for the member buttons: run, then reload or report.
-    let act = {
-        let (session, failure, reload, id) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            o.id.clone(),
-        );
-        Callback::from(
-            move |(user, what, body): (String, &'static str, Option<serde_json::Value>)| {
-                let (session, failure, reload) = (session.clone(), failure.clone(), reload.clone());
-                let path = match what {
-                    "block" | "unblock" => format!("/organizations/{id}/members/{user}/{what}"),
-                    _ => format!("/organizations/{id}/members/{user}"),
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    let done = match (what, body) {
-                        ("remove", _) => session.client.delete(&path).await,
-                        ("role", Some(b)) => {
-                            session.client.patch::<MemberView>(&path, b).await.map(drop)
-                        }
-                        _ => session
-                            .client
-                            .post::<MemberView>(&path, serde_json::json!({}))
-                            .await
-                            .map(drop),
-                    };
-                    match done {
-                        Ok(()) => {
-                            failure.set(None);
-                            reload.set(*reload + 1);
-                        }
-                        Err(f) => failure.set(Some(f)),
-                    }
-                });
-            },
-        )
-    };
-    let on_invite = {
-        let (session, pasted, role, report, invite_failure, reload, id) = (
-            session.clone(),
-            pasted.clone(),
-            role.clone(),
-            report.clone(),
-            invite_failure.clone(),
-            reload.clone(),
-            o.id.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({ "emails": *pasted, "role": *role });
-            let (session, report, invite_failure, reload, id) = (
-                session.clone(),
-                report.clone(),
-                invite_failure.clone(),
-                reload.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<InvitationReport>(&format!("/organizations/{id}/invitations"), body)
-                    .await
-                {
-                    Ok(r) => {
-                        invite_failure.set(None);
-                        report.set(Some(r));
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => invite_failure.set(Some(f)),
-                }
-            });
+    let on_change = |c: OrgChange| change.on_click((o.id.clone(), c));
+    let on_role = |user: String| {
+        let (change, org) = (change.clone(), o.id.clone());
+        Callback::from(move |e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(role) = el.value().parse() {
+                change.run((org.clone(), OrgChange::Role(user.clone(), role)));
+            }
         })
     };
-    let on_export = {
-        let (session, failure, id, name) = (
-            session.clone(),
-            failure.clone(),
-            o.id.clone(),
-            o.name.clone(),
-        );
-        Callback::from(move |_| {
-            let (session, failure, id, name) =
-                (session.clone(), failure.clone(), id.clone(), name.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .get_text(&format!("/organizations/{id}/members.csv"))
-                    .await
-                {
-                    Ok(text) => {
-                        let safe: String = name
-                            .chars()
-                            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                            .collect();
-                        download(&format!("members-{safe}.csv"), &text);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
-    let on_revoke = {
-        let (session, failure, reload, id) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            o.id.clone(),
-        );
-        Callback::from(move |inv: String| {
-            let (session, failure, reload, path) = (
-                session.clone(),
-                failure.clone(),
-                reload.clone(),
-                format!("/organizations/{id}/invitations/{inv}"),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.delete(&path).await {
-                    Ok(()) => reload.set(*reload + 1),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
+    let on_invite = invite.on_submit((
+        o.id.clone(),
+        InviteMembers {
+            emails: EmailList::Joined((*pasted).clone()),
+            role: *role,
+        },
+    ));
+    let safe: String = o
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let on_export = export.on_click((o.id.clone(), format!("members-{safe}.csv")));
+    let invite_failure = invite.error();
+    let report = invite.value();
     let lang = session.lang;
     html! {
         <section>
             <h1>{ &o.name }</h1>
             if !o.description.is_empty() { <p>{ &o.description }</p> }
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage {failure} />
             <p>
                 { session.t("orgs.my_role") }{ ": " }
                 <strong id="my-org-role">{ o.my_role.map(|r| role_label(&session, r)).unwrap_or_else(|| "—".into()) }</strong>
@@ -410,10 +330,7 @@ pub fn Organization(p: &OrgProps) -> Html {
                             <td>
                                 if manages {
                                     <label class="visually-hidden" for={select_id.clone()}>{ session.t("orgs.role") }</label>
-                                    <select id={select_id} onchange={let a = act.clone(); let u = uid.clone(); Callback::from(move |e: Event| {
-                                        let el: HtmlSelectElement = e.target_unchecked_into();
-                                        a.emit((u.clone(), "role", Some(serde_json::json!({ "role": el.value() }))));
-                                    })}>
+                                    <select id={select_id} onchange={on_role(uid.clone())}>
                                         { for OrgRole::ALL.into_iter().map(|r| html! {
                                             <option value={r.as_str()} selected={m.role == r}>{ role_label(&session, r) }</option>
                                         }) }
@@ -426,11 +343,11 @@ pub fn Organization(p: &OrgProps) -> Html {
                             if manages {
                                 <td class="actions">
                                     if blocked {
-                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "unblock", None)))}>{ session.t("orgs.unblock") }</button>
+                                        <button type="button" class="secondary" onclick={on_change(OrgChange::Unblock(uid.clone()))}>{ session.t("orgs.unblock") }</button>
                                     } else {
-                                        <button type="button" class="secondary" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "block", None)))}>{ session.t("orgs.block") }</button>
+                                        <button type="button" class="secondary" onclick={on_change(OrgChange::Block(uid.clone()))}>{ session.t("orgs.block") }</button>
                                     }
-                                    <button type="button" class="danger" onclick={let a = act.clone(); let u = uid.clone(); Callback::from(move |_| a.emit((u.clone(), "remove", None)))}>{ session.t("orgs.remove") }</button>
+                                    <button type="button" class="danger" onclick={on_change(OrgChange::Remove(uid.clone()))}>{ session.t("orgs.remove") }</button>
                                 </td>
                             }
                         </tr>
@@ -441,8 +358,8 @@ pub fn Organization(p: &OrgProps) -> Html {
             if manages {
                 <form class="card" onsubmit={on_invite} novalidate=true>
                     <h2>{ session.t("orgs.invite") }</h2>
-                    <ProblemMessage failure={(*invite_failure).clone()} />
-                    <div class={classes!("field", (!field_errors(lang, &invite_failure, "emails").is_empty()).then_some("invalid"))}>
+                    <ProblemMessage failure={invite_failure.cloned()} />
+                    <div class={classes!("field", (!field_errors(lang, invite_failure, "emails").is_empty()).then_some("invalid"))}>
                         <label for="invite-emails">{ session.t("orgs.invite_emails") }</label>
                         <textarea id="invite-emails" rows="4" value={(*pasted).clone()}
                             aria-describedby="invite-emails-hint"
@@ -451,13 +368,13 @@ pub fn Organization(p: &OrgProps) -> Html {
                                 s.set(el.value());
                             })} />
                         <p class="hint" id="invite-emails-hint">{ session.t("orgs.invite_hint") }</p>
-                        { for field_errors(lang, &invite_failure, "emails").into_iter().map(|e| html! { <p class="field-error" role="alert">{ e }</p> }) }
+                        { for field_errors(lang, invite_failure, "emails").into_iter().map(|e| html! { <p class="field-error" role="alert">{ e }</p> }) }
                     </div>
                     <RoleSelect id="invite-role" label={session.t("orgs.role")} value={*role}
                         onchange={let s = role.clone(); Callback::from(move |r| s.set(r))} />
                     <button type="submit">{ session.t("orgs.invite_submit") }</button>
                 </form>
-                if let Some(r) = &*report {
+                if let Some(r) = report {
                     <table id="invite-results" aria-live="polite">
                         <caption>{ session.t("orgs.invite_results") }</caption>
                         <thead><tr>
@@ -477,7 +394,7 @@ pub fn Organization(p: &OrgProps) -> Html {
                         </tbody>
                     </table>
                 }
-                if let Some(list) = &*pending {
+                if let Some(list) = pending {
                     <h2>{ session.t("orgs.pending") }</h2>
                     if list.items.is_empty() {
                         <p>{ session.t("orgs.no_pending") }</p>
@@ -491,13 +408,12 @@ pub fn Organization(p: &OrgProps) -> Html {
                             </tr></thead>
                             <tbody>
                             { for list.items.iter().map(|i| {
-                                let inv = i.id.clone();
                                 html! {
                                     <tr>
                                         <td>{ &i.email }</td>
                                         <td>{ role_label(&session, i.role) }</td>
                                         <td><When at={i.created_at} /></td>
-                                        <td><button type="button" class="secondary" onclick={let r = on_revoke.clone(); Callback::from(move |_| r.emit(inv.clone()))}>{ session.t("orgs.revoke") }</button></td>
+                                        <td><button type="button" class="secondary" onclick={on_change(OrgChange::Revoke(i.id.clone()))}>{ session.t("orgs.revoke") }</button></td>
                                     </tr>
                                 }
                             }) }
@@ -523,39 +439,19 @@ pub struct AcceptProps {
 pub fn AcceptInvitation(p: &AcceptProps) -> Html {
     let session = use_session();
     use_title(session.t("invitation.title"));
-    let token = p.token.clone();
-    let done = use_state(|| None::<MemberView>);
-    let failure = use_state(|| None::<Failure>);
-    let onclick = {
-        let (session, done, failure) = (session.clone(), done.clone(), failure.clone());
-        Callback::from(move |_| {
-            let (session, done, failure, token) = (
-                session.clone(),
-                done.clone(),
-                failure.clone(),
-                token.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/invitations/{}/accept",
-                    String::from(js_sys::encode_uri_component(&token))
-                );
-                match session
-                    .client
-                    .post::<MemberView>(&path, serde_json::json!({}))
-                    .await
-                {
-                    Ok(m) => done.set(Some(m)),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
+    let accept = use_action(|client, token: String| async move {
+        let path = format!(
+            "/invitations/{}/accept",
+            String::from(js_sys::encode_uri_component(&token))
+        );
+        client.post_empty::<MemberView>(&path).await
+    });
+    let onclick = accept.on_click(p.token.clone());
     html! {
         <section class="narrow">
             <h1>{ session.t("invitation.title") }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
-            if let Some(m) = &*done {
+            <ProblemMessage failure={accept.error().cloned()} />
+            if let Some(m) = accept.value() {
                 <p class="success" role="status">{ crate::i18n::fill(&session.t("invitation.joined"), &[("role", &role_label(&session, m.role))]) }</p>
                 <p><Link<Route> to={Route::Organizations}>{ session.t("orgs.title") }</Link<Route>></p>
             } else {

@@ -1,11 +1,12 @@
 //! Change my password (forced after the first sign-in).
 
-use habilis_shared::dto::Me;
+use habilis_shared::dto;
+use serde::de::IgnoredAny;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
 use crate::components::{field_errors, Field, ProblemMessage};
+use crate::hooks::use_action_then;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Msg};
 
@@ -17,7 +18,6 @@ pub fn ChangePassword() -> Html {
     let current = use_state(String::new);
     let new = use_state(String::new);
     let confirm = use_state(String::new);
-    let failure = use_state(|| None::<Failure>);
     let mismatch = use_state(|| false);
     let forced = session
         .me
@@ -25,48 +25,41 @@ pub fn ChangePassword() -> Html {
         .and_then(|m| m.user.personal.as_ref())
         .is_some_and(|p| p.must_change_password);
 
+    let change = {
+        let (session, navigator) = (session.clone(), navigator.clone());
+        use_action_then(
+            |client, body: dto::ChangePassword| async move {
+                client
+                    .post::<_, IgnoredAny>("/auth/password", &body)
+                    .await?;
+                client.me().await
+            },
+            move |me| {
+                session.dispatch(Msg::SignedIn(me.clone()));
+                if let Some(n) = &navigator {
+                    n.push(&Route::Home);
+                }
+            },
+        )
+    };
     let onsubmit = {
-        let (session, current, new, confirm, failure, mismatch) = (
-            session.clone(),
-            current.clone(),
-            new.clone(),
-            confirm.clone(),
-            failure.clone(),
-            mismatch.clone(),
-        );
+        let (change, mismatch) = (change.clone(), mismatch.clone());
+        let body = dto::ChangePassword {
+            current_password: (*current).clone(),
+            new_password: (*new).clone(),
+        };
+        let confirmed = *new == *confirm;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *new != *confirm {
-                mismatch.set(true);
-                return;
+            mismatch.set(!confirmed);
+            if confirmed {
+                change.run(body.clone());
             }
-            mismatch.set(false);
-            let (session, failure, navigator) =
-                (session.clone(), failure.clone(), navigator.clone());
-            let body = serde_json::json!({ "current_password": *current, "new_password": *new });
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = async {
-                    session
-                        .client
-                        .post_empty("/auth/password", Some(body))
-                        .await?;
-                    session.client.get::<Me>("/me").await
-                }
-                .await;
-                match result {
-                    Ok(me) => {
-                        session.dispatch(Msg::SignedIn(me));
-                        if let Some(n) = navigator {
-                            n.push(&Route::Home);
-                        }
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
         })
     };
+    let failure = change.error();
     let lang = session.lang;
-    let mut confirm_errors = field_errors(lang, &failure, "confirm");
+    let mut confirm_errors = field_errors(lang, failure, "confirm");
     if *mismatch {
         confirm_errors.push(session.t("password.mismatch"));
     }
@@ -81,15 +74,15 @@ pub fn ChangePassword() -> Html {
             <h1>{ session.t("password.title") }</h1>
             if forced { <p class="notice" role="status">{ session.t("password.forced") }</p> }
             <form {onsubmit} novalidate=true>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="current_password" kind="password" label={session.t("password.current")}
                     value={(*current).clone()} autocomplete={Some(AttrValue::from("current-password"))}
-                    errors={field_errors(lang, &failure, "current_password")}
+                    errors={field_errors(lang, failure, "current_password")}
                     oninput={let s = current.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="new_password" kind="password" label={session.t("password.new")}
                     value={(*new).clone()} autocomplete={Some(AttrValue::from("new-password"))}
                     hint={Some(AttrValue::from(crate::i18n::fill(&session.t("password.rules"), &[("min", &min)])))}
-                    errors={field_errors(lang, &failure, "new_password")}
+                    errors={field_errors(lang, failure, "new_password")}
                     oninput={let s = new.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="confirm_password" kind="password" label={session.t("password.confirm")}
                     value={(*confirm).clone()} autocomplete={Some(AttrValue::from("new-password"))}

@@ -1,31 +1,21 @@
 //! People: the accounts I may see, a person's page, creating an account.
 
-use habilis_shared::dto::{CreatedUser, Me, UserPage, UserView};
-use habilis_shared::policy::{Decision, Profile};
+use habilis_shared::dto::{
+    AccountState, AuthzResource, CreateUser, CreatedUser, UserPage, UserQuery, UserView,
+};
+use habilis_shared::policy::Profile;
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
+use crate::api::{with_query, Client, Failure};
 use crate::components::{
     field_errors, use_pager, CopyButton, Field, PagerButtons, ProblemMessage, When,
 };
+use crate::hooks::{use_action_then, use_fetch, use_reload_me};
 use crate::route::Route;
-use crate::state::{use_session, use_title, Msg};
-
-fn query_string(q: &str, cursor: Option<&str>) -> String {
-    let mut parts = vec!["limit=20".to_owned()];
-    if !q.trim().is_empty() {
-        parts.push(format!(
-            "q={}",
-            String::from(js_sys::encode_uri_component(q.trim()))
-        ));
-    }
-    if let Some(c) = cursor {
-        parts.push(format!("cursor={c}"));
-    }
-    format!("/users?{}", parts.join("&"))
-}
+use crate::state::{use_session, use_title};
 
 #[function_component]
 pub fn People() -> Html {
@@ -34,24 +24,18 @@ pub fn People() -> Html {
     let search = use_state(String::new);
     let applied = use_state(String::new);
     let pager = use_pager();
-    let page = use_state(|| None::<UserPage>);
-    let failure = use_state(|| None::<Failure>);
-    let current = pager.current();
-    {
-        let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
-        use_effect_with(((*applied).clone(), current.clone()), move |(q, cursor)| {
-            let path = query_string(q, cursor.as_deref());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<UserPage>(&path).await {
-                    Ok(p) => {
-                        failure.set(None);
-                        page.set(Some(p));
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        });
-    }
+    let page = use_fetch(
+        ((*applied).clone(), pager.current()),
+        |client, (q, cursor)| async move {
+            let q = q.trim();
+            let query = UserQuery {
+                q: (!q.is_empty()).then(|| q.to_owned()),
+                limit: Some(20),
+                cursor,
+            };
+            client.get::<UserPage>(&with_query("/users", &query)).await
+        },
+    );
     let onsubmit = {
         let (search, applied, pager) = (search.clone(), applied.clone(), pager.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -60,7 +44,7 @@ pub fn People() -> Html {
             applied.set((*search).clone());
         })
     };
-    let next = page.as_ref().and_then(|p| p.next_cursor.clone());
+    let next = page.data().and_then(|p| p.next_cursor.clone());
     let can_create = session
         .me
         .as_ref()
@@ -76,7 +60,7 @@ pub fn People() -> Html {
                     oninput={let s = search.clone(); Callback::from(move |v| s.set(v))} />
                 <button type="submit" class="secondary">{ session.t("people.search_submit") }</button>
             </form>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={page.error().cloned()} />
             <table id="people">
                 <caption>{ session.t("people.caption") }</caption>
                 <thead><tr>
@@ -86,7 +70,7 @@ pub fn People() -> Html {
                     <th scope="col">{ session.t("people.state") }</th>
                 </tr></thead>
                 <tbody>
-                { for page.as_ref().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|u| html! {
+                { for page.data().map(|p| p.items.clone()).unwrap_or_default().into_iter().map(|u| html! {
                     <tr>
                         <td><Link<Route> to={Route::Person { id: u.id.clone() }}>{ format!("{} {}", u.first_name, u.last_name) }</Link<Route>></td>
                         <td>{ &u.email }</td>
@@ -106,87 +90,55 @@ pub struct PersonProps {
     pub id: String,
 }
 
+/// A person, and the buttons the policy allows for this very account.
+struct PersonPage {
+    user: UserView,
+    can_block: bool,
+    can_unblock: bool,
+}
+
+async fn load_person(client: Client, id: String) -> Result<PersonPage, Failure> {
+    let user = client.get::<UserView>(&format!("/users/{id}")).await?;
+    let resource = || AuthzResource::User { id: id.clone() };
+    Ok(PersonPage {
+        can_block: client.allowed("user.block", resource()).await,
+        can_unblock: client.allowed("user.unblock", resource()).await,
+        user,
+    })
+}
+
 #[function_component]
 pub fn Person(p: &PersonProps) -> Html {
     let session = use_session();
-    let user = use_state(|| None::<UserView>);
-    let failure = use_state(|| None::<Failure>);
-    let can_block = use_state(|| false);
-    let can_unblock = use_state(|| false);
-    let reload = use_state(|| 0u32);
+    let person = use_fetch(p.id.clone(), load_person);
+    // Block or unblock: the verb is the path's last segment.
+    let act = {
+        let person = person.clone();
+        use_action_then(
+            |client, path: String| async move { client.post_empty::<IgnoredAny>(&path).await },
+            move |_| person.reload(),
+        )
+    };
     use_title(
-        user.as_ref()
-            .map(|u| format!("{} {}", u.first_name, u.last_name))
+        person
+            .data()
+            .map(|p| format!("{} {}", p.user.first_name, p.user.last_name))
             .unwrap_or_else(|| session.t("people.person")),
     );
-    {
-        let (session, user, failure, can_block, can_unblock) = (
-            session.clone(),
-            user.clone(),
-            failure.clone(),
-            can_block.clone(),
-            can_unblock.clone(),
-        );
-        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .get::<UserView>(&format!("/users/{id}"))
-                    .await
-                {
-                    Ok(u) => user.set(Some(u)),
-                    Err(f) => {
-                        failure.set(Some(f));
-                        return;
-                    }
-                }
-                // Show the buttons the policy allows for this very account.
-                for (action, flag) in [("user.block", &can_block), ("user.unblock", &can_unblock)] {
-                    let body = serde_json::json!({ "action": action, "resource": { "type": "user", "id": id } });
-                    let allowed = session
-                        .client
-                        .post::<Decision>("/authz/check", body)
-                        .await
-                        .is_ok_and(|d| d.allowed);
-                    flag.set(allowed);
-                }
-            });
-        });
-    }
-    let act = {
-        let (session, failure, reload, id) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            p.id.clone(),
-        );
-        Callback::from(move |verb: &'static str| {
-            let (session, failure, reload, id) =
-                (session.clone(), failure.clone(), reload.clone(), id.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<UserView>(&format!("/users/{id}/{verb}"), serde_json::json!({}))
-                    .await
-                {
-                    Ok(_) => {
-                        failure.set(None);
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+    let failure = act.error().or(person.error()).cloned();
+    let Some(PersonPage {
+        user: u,
+        can_block,
+        can_unblock,
+    }) = person.data()
+    else {
+        return html! { <section><ProblemMessage {failure} /></section> };
     };
-    let Some(u) = &*user else {
-        return html! { <section><ProblemMessage failure={(*failure).clone()} /></section> };
-    };
-    let blocked = u.state == habilis_shared::dto::AccountState::Blocked;
+    let blocked = u.state == AccountState::Blocked;
     html! {
         <section>
             <h1>{ format!("{} {}", u.first_name, u.last_name) }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage {failure} />
             <dl class="facts">
                 <dt>{ session.t("people.email") }</dt><dd>{ &u.email }</dd>
                 <dt>{ session.t("people.profile") }</dt><dd>{ session.t(&format!("profile.{}", u.profile.as_str())) }</dd>
@@ -202,13 +154,12 @@ pub fn Person(p: &PersonProps) -> Html {
                 }
             </dl>
             if *can_block && !blocked {
-                <button type="button" class="danger" id="block" onclick={let a = act.clone(); Callback::from(move |_| a.emit("block"))}>{ session.t("people.block") }</button>
+                <button type="button" class="danger" id="block" onclick={act.on_click(format!("/users/{}/block", u.id))}>{ session.t("people.block") }</button>
             }
             if *can_unblock && blocked {
-                <button type="button" id="unblock" onclick={let a = act.clone(); Callback::from(move |_| a.emit("unblock"))}>{ session.t("people.unblock") }</button>
+                <button type="button" id="unblock" onclick={act.on_click(format!("/users/{}/unblock", u.id))}>{ session.t("people.unblock") }</button>
             }
-            <crate::pages::lifecycle::Lifecycle user={u.clone()}
-                changed={let r = reload.clone(); Callback::from(move |_| r.set(*r + 1))} />
+            <crate::pages::lifecycle::Lifecycle user={u.clone()} changed={person.reloader()} />
             <p><Link<Route> to={Route::People}>{ session.t("people.back") }</Link<Route>></p>
         </section>
     }
@@ -227,41 +178,26 @@ pub fn NewPerson() -> Html {
     let last = use_state(String::new);
     let email = use_state(String::new);
     let profile = use_state(|| creatable.first().copied());
-    let failure = use_state(|| None::<Failure>);
-    let created = use_state(|| None::<CreatedUser>);
-
-    let onsubmit = {
-        let (session, first, last, email, profile, failure, created) = (
-            session.clone(),
-            first.clone(),
-            last.clone(),
-            email.clone(),
-            profile.clone(),
-            failure.clone(),
-            created.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({
-                "first_name": *first, "last_name": *last, "email": *email, "profile": *profile,
-            });
-            let (session, failure, created) = (session.clone(), failure.clone(), created.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<CreatedUser>("/users", body).await {
-                    Ok(c) => {
-                        failure.set(None);
-                        created.set(Some(c));
-                        if let Ok(me) = session.client.get::<Me>("/me").await {
-                            session.dispatch(Msg::SignedIn(me));
-                        }
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+    let reload_me = use_reload_me();
+    let create = use_action_then(
+        |client, body: CreateUser| async move { client.post::<_, CreatedUser>("/users", &body).await },
+        // Keep my account, and what it may still create, current.
+        move |_| reload_me.emit(()),
+    );
+    let onsubmit = match *profile {
+        Some(profile) => create.on_submit(CreateUser {
+            first_name: (*first).clone(),
+            last_name: (*last).clone(),
+            email: (*email).clone(),
+            profile,
+            supervisor_id: None,
+        }),
+        // Nothing to choose from: the page says so instead of a form.
+        None => Callback::from(|e: SubmitEvent| e.prevent_default()),
     };
+    let failure = create.error();
     let lang = session.lang;
-    if let Some(c) = &*created {
+    if let Some(c) = create.value() {
         return html! {
             <section class="narrow">
                 <h1>{ session.t("newperson.created") }</h1>
@@ -292,16 +228,16 @@ pub fn NewPerson() -> Html {
         <section class="narrow">
             <h1>{ session.t("newperson.title") }</h1>
             <form {onsubmit} novalidate=true>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="first_name" label={session.t("newperson.first_name")} value={(*first).clone()} required=true
-                    errors={field_errors(lang, &failure, "first_name")}
+                    errors={field_errors(lang, failure, "first_name")}
                     oninput={let s = first.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="last_name" label={session.t("newperson.last_name")} value={(*last).clone()} required=true
-                    errors={field_errors(lang, &failure, "last_name")}
+                    errors={field_errors(lang, failure, "last_name")}
                     oninput={let s = last.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="new_email" kind="email" label={session.t("newperson.email")} value={(*email).clone()} required=true
                     hint={session.policy.as_ref().map(|p| AttrValue::from(crate::i18n::fill(&session.t("newperson.domains"), &[("domains", &p.accounts.allowed_email_domains.join(", "))])))}
-                    errors={field_errors(lang, &failure, "email")}
+                    errors={field_errors(lang, failure, "email")}
                     oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
                 <div class="field">
                     <label for="new_profile">{ session.t("newperson.profile") }</label>

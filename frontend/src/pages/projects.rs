@@ -3,16 +3,19 @@
 //! approvals inbox of sponsors and data stewards.
 
 use habilis_shared::dto::{
-    ApprovalList, ApprovalView, MemberList, MembershipState, OrganizationList, ParticipantList,
-    ParticipantState, ParticipantView, ProjectList, ProjectState, ProjectView,
+    ApprovalDecision, ApprovalList, ApprovalView, AuthzResource, CreateProject, DataClass,
+    DecideApproval, InviteParticipant, MemberList, MembershipState, OrganizationList,
+    ParticipantList, ParticipantState, ParticipantView, ProjectList, ProjectState, ProjectView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
+use crate::api::{Client, Failure};
 use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::hooks::{use_action_then, use_fetch};
 use crate::pages::works::{use_people, PersonLink};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -61,11 +64,6 @@ fn Choice(p: &ChoiceProps) -> Html {
 pub fn Projects() -> Html {
     let session = use_session();
     use_title(session.t("projects.title"));
-    let list = use_state(|| None::<ProjectList>);
-    let orgs = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<Failure>);
-    let create_failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let org = use_state(String::new);
     let name = use_state(String::new);
     let data_class = use_state(|| "standard".to_owned());
@@ -73,111 +71,77 @@ pub fn Projects() -> Html {
     let description = use_state(String::new);
     let sponsor = use_state(String::new);
     let steward = use_state(String::new);
+    let list = use_fetch((), |client, ()| async move {
+        client.get::<ProjectList>("/projects").await
+    });
+    let all_orgs = use_fetch((), |client, ()| async move {
+        client.get::<OrganizationList>("/organizations").await
+    });
     // Sponsor and data steward are chosen among the organisation's members.
-    let members = use_state(Vec::<(String, String)>::new);
-    {
-        let (session, members) = (session.clone(), members.clone());
-        use_effect_with((*org).clone(), move |org| {
-            let org = org.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if org.is_empty() {
-                    members.set(Vec::new());
-                    return;
-                }
-                if let Ok(l) = session
-                    .client
-                    .get::<MemberList>(&format!("/organizations/{org}/members"))
-                    .await
-                {
-                    let me = session
-                        .me
-                        .as_ref()
-                        .map(|m| m.user.id.clone())
-                        .unwrap_or_default();
-                    members.set(
-                        l.items
-                            .into_iter()
-                            .filter(|m| m.user_id != me && m.state == MembershipState::Active)
-                            .map(|m| {
-                                (
-                                    m.user_id,
-                                    format!("{} {} <{}>", m.first_name, m.last_name, m.email),
-                                )
-                            })
-                            .collect(),
-                    );
-                }
-            });
-        });
-    }
-    {
-        let (session, list, orgs, failure) =
-            (session.clone(), list.clone(), orgs.clone(), failure.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<ProjectList>("/projects").await {
-                    Ok(l) => list.set(Some(l)),
-                    Err(f) => failure.set(Some(f)),
-                }
-                // The organisations where the policy lets me request projects.
-                if let Ok(l) = session
-                    .client
-                    .get::<OrganizationList>("/organizations")
-                    .await
-                {
-                    orgs.set(
-                        l.items
-                            .into_iter()
-                            .filter(|o| {
-                                session.allows_on(
-                                    Action::Org(OrgCapability::ProjectsManage),
-                                    Resource::Organization { role: o.my_role },
-                                )
-                            })
-                            .map(|o| (o.id, o.name))
-                            .collect(),
-                    );
-                }
-            });
-        });
-    }
-    let onsubmit = {
-        let s = session.clone();
-        let (org, name, data_class, domain, description, sponsor, steward, create_failure, reload) = (
-            org.clone(),
-            name.clone(),
-            data_class.clone(),
-            domain.clone(),
-            description.clone(),
-            sponsor.clone(),
-            steward.clone(),
-            create_failure.clone(),
-            reload.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({
-                "organization_id": *org, "name": *name, "data_class": *data_class, "domain": *domain,
-                "description": *description, "sponsor_id": *sponsor, "data_steward_id": *steward,
-            });
-            let (session, create_failure, reload, name) = (
-                s.clone(),
-                create_failure.clone(),
-                reload.clone(),
-                name.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<ProjectView>("/projects", body).await {
-                    Ok(_) => {
-                        create_failure.set(None);
-                        name.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => create_failure.set(Some(f)),
-                }
-            });
-        })
+    let members = use_fetch((*org).clone(), |client, org| async move {
+        if org.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = client
+            .get::<MemberList>(&format!("/organizations/{org}/members"))
+            .await?;
+        Ok(list.items)
+    });
+    let create = {
+        let (name, list) = (name.clone(), list.clone());
+        use_action_then(
+            |client, body: CreateProject| async move {
+                client.post::<_, ProjectView>("/projects", &body).await
+            },
+            move |_| {
+                name.set(String::new());
+                list.reload();
+            },
+        )
     };
+    let onsubmit = create.on_submit(CreateProject {
+        organization_id: (*org).clone(),
+        name: (*name).clone(),
+        // The blank choice reads as the default class.
+        data_class: DataClass::parse(&data_class).unwrap_or(DataClass::Standard),
+        domain: (*domain).clone(),
+        description: (*description).clone(),
+        sponsor_id: (*sponsor).clone(),
+        data_steward_id: (*steward).clone(),
+    });
+    // The organisations where the policy lets me request projects.
+    let orgs: Vec<(String, String)> = all_orgs
+        .data()
+        .map(|l| {
+            l.items
+                .iter()
+                .filter(|o| {
+                    session.allows_on(
+                        Action::Org(OrgCapability::ProjectsManage),
+                        Resource::Organization { role: o.my_role },
+                    )
+                })
+                .map(|o| (o.id.clone(), o.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let me = session.me.as_ref().map(|m| m.user.id.as_str());
+    let persons: Vec<(String, String)> = members
+        .data()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|m| Some(m.user_id.as_str()) != me && m.state == MembershipState::Active)
+                .map(|m| {
+                    (
+                        m.user_id.clone(),
+                        format!("{} {} <{}>", m.first_name, m.last_name, m.email),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let create_failure = create.error();
     let lang = session.lang;
     let domains: Vec<(String, String)> = session
         .policy
@@ -190,36 +154,35 @@ pub fn Projects() -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let persons: Vec<(String, String)> = (*members).clone();
     let set = |h: &UseStateHandle<String>| {
         let h = h.clone();
         Callback::from(move |v: String| h.set(v))
     };
-    let items = list.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+    let items = list.data().map(|l| l.items.clone()).unwrap_or_default();
     html! {
         <section>
             <h1>{ session.t("projects.title") }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={list.error().cloned()} />
             if !orgs.is_empty() {
                 <form {onsubmit} class="card" novalidate=true>
                     <h2>{ session.t("projects.new") }</h2>
                     <p class="hint">{ session.t("projects.new_hint") }</p>
-                    <ProblemMessage failure={(*create_failure).clone()} />
-                    <Choice id="project-org" label={session.t("projects.organization")} options={(*orgs).clone()} value={(*org).clone()}
-                        errors={field_errors(lang, &create_failure, "organization_id")} onchange={set(&org)} />
+                    <ProblemMessage failure={create_failure.cloned()} />
+                    <Choice id="project-org" label={session.t("projects.organization")} options={orgs} value={(*org).clone()}
+                        errors={field_errors(lang, create_failure, "organization_id")} onchange={set(&org)} />
                     <Field id="project-name" label={session.t("projects.name")} value={(*name).clone()} required=true
-                        errors={field_errors(lang, &create_failure, "name")} oninput={set(&name)} />
+                        errors={field_errors(lang, create_failure, "name")} oninput={set(&name)} />
                     <Choice id="project-class" label={session.t("projects.data_class")}
                         options={vec![("standard".to_owned(), session.t("data_class.standard")), ("hds".to_owned(), session.t("data_class.hds"))]}
                         value={(*data_class).clone()} onchange={set(&data_class)} />
                     <Choice id="project-domain" label={session.t("projects.domain")} options={domains} value={(*domain).clone()}
-                        errors={field_errors(lang, &create_failure, "domain")} onchange={set(&domain)} />
+                        errors={field_errors(lang, create_failure, "domain")} onchange={set(&domain)} />
                     <Field id="project-description" label={session.t("projects.description")} value={(*description).clone()}
                         oninput={set(&description)} />
                     <Choice id="project-sponsor" label={session.t("projects.sponsor")} options={persons.clone()} value={(*sponsor).clone()}
-                        errors={field_errors(lang, &create_failure, "sponsor_id")} onchange={set(&sponsor)} />
+                        errors={field_errors(lang, create_failure, "sponsor_id")} onchange={set(&sponsor)} />
                     <Choice id="project-steward" label={session.t("projects.steward")} options={persons} value={(*steward).clone()}
-                        errors={field_errors(lang, &create_failure, "data_steward_id")} onchange={set(&steward)} />
+                        errors={field_errors(lang, create_failure, "data_steward_id")} onchange={set(&steward)} />
                     <p class="hint">{ session.t("projects.approvers_hint") }</p>
                     <button type="submit">{ session.t("projects.create") }</button>
                 </form>
@@ -241,7 +204,7 @@ pub fn Projects() -> Html {
                 }) }
                 </tbody>
             </table>
-            if list.as_ref().is_some_and(|l| l.items.is_empty()) { <p>{ session.t("projects.none") }</p> }
+            if list.data().is_some_and(|l| l.items.is_empty()) { <p>{ session.t("projects.none") }</p> }
         </section>
     }
 }
@@ -251,150 +214,100 @@ pub struct ProjectProps {
     pub id: String,
 }
 
+/// A project, its participants, and what the policy lets me do with it.
+struct ProjectPage {
+    project: ProjectView,
+    participants: Option<Vec<ParticipantView>>,
+    can_manage_access: bool,
+    can_manage: bool,
+}
+
+async fn load_project(client: Client, id: String) -> Result<ProjectPage, Failure> {
+    let project = client
+        .get::<ProjectView>(&format!("/projects/{id}"))
+        .await?;
+    let participants = client
+        .get::<ParticipantList>(&format!("/projects/{id}/participants"))
+        .await
+        .ok()
+        .map(|l| l.items);
+    let resource = || AuthzResource::Project { id: id.clone() };
+    Ok(ProjectPage {
+        project,
+        participants,
+        can_manage_access: client.allowed("project.participants", resource()).await,
+        can_manage: client.allowed("project.manage", resource()).await,
+    })
+}
+
+/// Revoking a participant, closing the project: each followed by a reload.
+#[derive(Clone)]
+enum ProjectChange {
+    Revoke(String),
+    Close,
+}
+
+async fn change_project(
+    client: Client,
+    (id, change): (String, ProjectChange),
+) -> Result<IgnoredAny, Failure> {
+    match change {
+        ProjectChange::Revoke(participant) => {
+            client
+                .delete(&format!("/projects/{id}/participants/{participant}"))
+                .await
+        }
+        ProjectChange::Close => client.post_empty(&format!("/projects/{id}/close")).await,
+    }
+}
+
 #[function_component]
 pub fn Project(p: &ProjectProps) -> Html {
     let session = use_session();
     let people = use_people();
-    let project = use_state(|| None::<ProjectView>);
-    let participants = use_state(|| None::<Vec<ParticipantView>>);
-    let can_manage_access = use_state(|| false);
-    let can_manage = use_state(|| false);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let email = use_state(String::new);
+    let page = use_fetch(p.id.clone(), load_project);
+    let invite = {
+        let (email, page) = (email.clone(), page.clone());
+        use_action_then(
+            |client, (id, body): (String, InviteParticipant)| async move {
+                client
+                    .post::<_, ParticipantView>(&format!("/projects/{id}/participants"), &body)
+                    .await
+            },
+            move |_| {
+                email.set(String::new());
+                page.reload();
+            },
+        )
+    };
+    let change = {
+        let page = page.clone();
+        use_action_then(change_project, move |_| page.reload())
+    };
     use_title(
-        project
-            .as_ref()
-            .map(|p| p.name.clone())
+        page.data()
+            .map(|d| d.project.name.clone())
             .unwrap_or_else(|| session.t("projects.title")),
     );
-    {
-        let (session, project, participants, can_manage_access, can_manage, failure) = (
-            session.clone(),
-            project.clone(),
-            participants.clone(),
-            can_manage_access.clone(),
-            can_manage.clone(),
-            failure.clone(),
-        );
-        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .get::<ProjectView>(&format!("/projects/{id}"))
-                    .await
-                {
-                    Ok(v) => project.set(Some(v)),
-                    Err(f) => {
-                        failure.set(Some(f));
-                        return;
-                    }
-                }
-                participants.set(
-                    session
-                        .client
-                        .get::<ParticipantList>(&format!("/projects/{id}/participants"))
-                        .await
-                        .ok()
-                        .map(|l| l.items),
-                );
-                let res = serde_json::json!({ "type": "project", "id": id });
-                can_manage_access.set(
-                    session
-                        .client
-                        .allowed("project.participants", res.clone())
-                        .await,
-                );
-                can_manage.set(session.client.allowed("project.manage", res).await);
-            });
-        });
-    }
-    let Some(v) = (*project).clone() else {
-        return html! { <section><ProblemMessage failure={(*failure).clone()} /></section> };
+    let failure = invite.error().or(change.error()).or(page.error()).cloned();
+    let Some(ProjectPage {
+        project: v,
+        participants,
+        can_manage_access,
+        can_manage,
+    }) = page.data()
+    else {
+        return html! { <section><ProblemMessage {failure} /></section> };
     };
-    let on_invite = {
-        let (session, email, failure, reload, id) = (
-            session.clone(),
-            email.clone(),
-            failure.clone(),
-            reload.clone(),
-            v.id.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({ "email": *email });
-            let (session, email, failure, reload, id) = (
-                session.clone(),
-                email.clone(),
-                failure.clone(),
-                reload.clone(),
-                id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<ParticipantView>(&format!("/projects/{id}/participants"), body)
-                    .await
-                {
-                    Ok(_) => {
-                        failure.set(None);
-                        email.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
-    let on_revoke = {
-        let (session, failure, reload, id) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            v.id.clone(),
-        );
-        Callback::from(move |pid: String| {
-            let (session, failure, reload, path) = (
-                session.clone(),
-                failure.clone(),
-                reload.clone(),
-                format!("/projects/{id}/participants/{pid}"),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.delete(&path).await {
-                    Ok(()) => reload.set(*reload + 1),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
-    let on_close = {
-        let (session, failure, reload, id) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            v.id.clone(),
-        );
-        Callback::from(move |_| {
-            let (session, failure, reload, path) = (
-                session.clone(),
-                failure.clone(),
-                reload.clone(),
-                format!("/projects/{id}/close"),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<ProjectView>(&path, serde_json::json!({}))
-                    .await
-                {
-                    Ok(_) => reload.set(*reload + 1),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
-    };
+    let on_invite = invite.on_submit((
+        v.id.clone(),
+        InviteParticipant {
+            email: (*email).clone(),
+            role: None,
+        },
+    ));
+    let on_close = change.on_click((v.id.clone(), ProjectChange::Close));
     let lang = session.lang;
     let link = |id: &Option<String>| match id {
         Some(i) => html! { <PersonLink id={i.clone()} people={(*people).clone()} /> },
@@ -403,7 +316,7 @@ pub fn Project(p: &ProjectProps) -> Html {
     html! {
         <section>
             <h1>{ &v.name }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.clone()} />
             if v.names_only {
                 <p id="names-only">{ session.t("projects.names_only") }</p>
             } else {
@@ -430,7 +343,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                     }) }
                 </ol>
                 <h2>{ session.t("projects.participants") }</h2>
-                if let Some(list) = &*participants {
+                if let Some(list) = participants {
                     if list.is_empty() {
                         <p>{ session.t("projects.no_participants") }</p>
                     } else {
@@ -444,7 +357,6 @@ pub fn Project(p: &ProjectProps) -> Html {
                             </tr></thead>
                             <tbody>
                             { for list.iter().map(|x| {
-                                let pid = x.id.clone();
                                 html! {
                                     <tr>
                                         <td>{ &x.email }</td>
@@ -454,7 +366,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                                         if *can_manage_access {
                                             <td>
                                                 if x.state != ParticipantState::Revoked {
-                                                    <button type="button" class="secondary" onclick={let r = on_revoke.clone(); Callback::from(move |_| r.emit(pid.clone()))}>{ session.t("orgs.revoke") }</button>
+                                                    <button type="button" class="secondary" onclick={change.on_click((v.id.clone(), ProjectChange::Revoke(x.id.clone())))}>{ session.t("orgs.revoke") }</button>
                                                 }
                                             </td>
                                         }
@@ -468,7 +380,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                 if *can_manage_access {
                     <form class="inline" onsubmit={on_invite} novalidate=true>
                         <Field id="participant-email" kind="email" label={session.t("projects.invite_email")} value={(*email).clone()}
-                            errors={field_errors(lang, &failure, "email")}
+                            errors={field_errors(lang, failure.as_ref(), "email")}
                             oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
                         <button type="submit" class="secondary">{ session.t("projects.invite") }</button>
                     </form>
@@ -484,55 +396,37 @@ pub fn Project(p: &ProjectProps) -> Html {
 pub fn Approvals() -> Html {
     let session = use_session();
     use_title(session.t("approvals.title"));
-    let list = use_state(|| None::<ApprovalList>);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let comments = use_state(std::collections::BTreeMap::<String, String>::new);
-    {
-        let (session, list, failure) = (session.clone(), list.clone(), failure.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<ApprovalList>("/approvals").await {
-                    Ok(l) => list.set(Some(l)),
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        });
-    }
+    let list = use_fetch((), |client, ()| async move {
+        client.get::<ApprovalList>("/approvals").await
+    });
     let decide = {
-        let (session, failure, reload, comments) = (
-            session.clone(),
-            failure.clone(),
-            reload.clone(),
-            comments.clone(),
-        );
-        Callback::from(move |(id, decision): (String, &'static str)| {
-            let comment = comments.get(&id).cloned().unwrap_or_default();
-            let body = serde_json::json!({ "decision": decision, "comment": comment });
-            let (session, failure, reload) = (session.clone(), failure.clone(), reload.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match session
-                    .client
-                    .post::<ApprovalView>(&format!("/approvals/{id}/decision"), body)
+        let list = list.clone();
+        use_action_then(
+            |client, (id, body): (String, DecideApproval)| async move {
+                client
+                    .post::<_, ApprovalView>(&format!("/approvals/{id}/decision"), &body)
                     .await
-                {
-                    Ok(_) => {
-                        failure.set(None);
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+            move |_| list.reload(),
+        )
     };
+    let on_decide = |id: &str, decision: ApprovalDecision| {
+        let body = DecideApproval {
+            decision,
+            comment: Some(comments.get(id).cloned().unwrap_or_default()),
+        };
+        decide.on_click((id.to_owned(), body))
+    };
+    let failure = decide.error().or(list.error());
     let lang = session.lang;
-    let items = list.as_ref().map(|l| l.items.clone()).unwrap_or_default();
+    let items = list.data().map(|l| l.items.clone()).unwrap_or_default();
     html! {
         <section>
             <h1>{ session.t("approvals.title") }</h1>
             <p>{ session.t("approvals.intro") }</p>
-            <ProblemMessage failure={(*failure).clone()} />
-            if list.as_ref().is_some_and(|l| l.items.is_empty()) {
+            <ProblemMessage failure={failure.cloned()} />
+            if list.data().is_some_and(|l| l.items.is_empty()) {
                 <p id="inbox-empty">{ session.t("approvals.none") }</p>
             }
             { for items.iter().map(|a| {
@@ -549,15 +443,15 @@ pub fn Approvals() -> Html {
                         </h2>
                         <p>{ crate::i18n::fill(&session.t("approvals.as"), &[("role", &session.t(&format!("approver.{}", a.approver_role)))]) }{ " · " }<When at={a.requested_at} /></p>
                         <Field id={field} label={session.t("approvals.comment")} value={comments.get(&a.id).cloned().unwrap_or_default()}
-                            errors={field_errors(lang, &failure, "comment")}
+                            errors={field_errors(lang, failure, "comment")}
                             oninput={let c = comments.clone(); let i = id.clone(); Callback::from(move |v: String| {
                                 let mut m = (*c).clone();
                                 m.insert(i.clone(), v);
                                 c.set(m);
                             })} />
                         <div class="actions">
-                            <button type="button" onclick={let d = decide.clone(); let i = id.clone(); Callback::from(move |_| d.emit((i.clone(), "approve")))}>{ session.t("approvals.approve") }</button>
-                            <button type="button" class="danger" onclick={let d = decide.clone(); let i = id.clone(); Callback::from(move |_| d.emit((i.clone(), "reject")))}>{ session.t("approvals.reject") }</button>
+                            <button type="button" onclick={on_decide(&a.id, ApprovalDecision::Approve)}>{ session.t("approvals.approve") }</button>
+                            <button type="button" class="danger" onclick={on_decide(&a.id, ApprovalDecision::Reject)}>{ session.t("approvals.reject") }</button>
                         </div>
                     </article>
                 }

@@ -1,11 +1,11 @@
 //! Sign in.
 
-use habilis_shared::dto::Me;
+use habilis_shared::dto::Login;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
 use crate::components::{field_errors, Field, ProblemMessage};
+use crate::hooks::use_action_then;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Msg};
 
@@ -33,68 +33,46 @@ pub fn SignIn() -> Html {
     use_title(session.t("signin.title"));
     let email = use_state(String::new);
     let password = use_state(String::new);
-    let failure = use_state(|| None::<Failure>);
-    let busy = use_state(|| false);
-
-    let onsubmit = {
-        let (session, email, password, failure, busy) = (
-            session.clone(),
-            email.clone(),
-            password.clone(),
-            failure.clone(),
-            busy.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let (session, failure, busy, navigator, next) = (
-                session.clone(),
-                failure.clone(),
-                busy.clone(),
-                navigator.clone(),
-                next.clone(),
-            );
-            let (em, pw) = ((*email).clone(), (*password).clone());
-            busy.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = async {
-                    let pair = session.client.login(&em, &pw).await?;
-                    let me = session.client.get::<Me>("/me").await?;
-                    Ok::<_, Failure>((pair, me))
+    let sign_in = {
+        let session = session.clone();
+        use_action_then(
+            |client, body: Login| async move {
+                let pair = client.login(&body).await?;
+                let me = client.me().await?;
+                Ok((pair, me))
+            },
+            move |(pair, me)| {
+                session.dispatch(Msg::SignedIn(me.clone()));
+                if let Some(n) = &navigator {
+                    n.push(&if pair.must_change_password {
+                        Route::ChangePassword
+                    } else {
+                        after_sign_in(next.as_deref())
+                    });
                 }
-                .await;
-                busy.set(false);
-                match result {
-                    Ok((pair, me)) => {
-                        failure.set(None);
-                        session.dispatch(Msg::SignedIn(me));
-                        if let Some(n) = navigator {
-                            n.push(&if pair.must_change_password {
-                                Route::ChangePassword
-                            } else {
-                                after_sign_in(next.as_deref())
-                            });
-                        }
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        })
+            },
+        )
     };
+    let onsubmit = sign_in.on_submit(Login {
+        email: (*email).clone(),
+        password: (*password).clone(),
+    });
+    let failure = sign_in.error();
     let lang = session.lang;
     html! {
         <section class="narrow">
             <h1>{ session.t("signin.title") }</h1>
             <form {onsubmit} novalidate=true>
-                <ProblemMessage failure={(*failure).clone()} />
+                <ProblemMessage failure={failure.cloned()} />
                 <Field id="email" kind="email" label={session.t("signin.email")} value={(*email).clone()}
                     autocomplete={Some(AttrValue::from("username"))} required=true
-                    errors={field_errors(lang, &failure, "email")}
+                    errors={field_errors(lang, failure, "email")}
                     oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
                 <Field id="password" kind="password" label={session.t("signin.password")} value={(*password).clone()}
                     autocomplete={Some(AttrValue::from("current-password"))} required=true
-                    errors={field_errors(lang, &failure, "password")}
+                    errors={field_errors(lang, failure, "password")}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))} />
-                <button type="submit" disabled={*busy}>{ session.t("signin.submit") }</button>
+                <button type="submit" disabled={sign_in.busy()}>{ session.t("signin.submit") }</button>
             </form>
         </section>
     }

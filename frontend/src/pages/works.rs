@@ -3,39 +3,44 @@
 //! the policy allows (`/authz/check`); the server decides again.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use habilis_shared::dto::{AnnotationList, AnnotationView, UserPage, WorkPage, WorkView};
+use habilis_shared::dto::{
+    AnnotationList, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
+    TransferWork, UserPage, UserQuery, WorkPage, WorkQuery, WorkView,
+};
 use habilis_shared::policy::{Action, WorkState};
+use serde::de::IgnoredAny;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::Failure;
-use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
+use crate::api::{with_query, Client, Failure};
+use crate::components::{
+    confirmed, field_errors, use_pager, Field, PagerButtons, ProblemMessage, When,
+};
+use crate::hooks::{use_action_then, use_fetch};
 use crate::route::Route;
 use crate::state::{use_session, use_title};
 
 /// Names of the people I may see (first page of 100), for links and choices.
 #[hook]
-pub fn use_people() -> UseStateHandle<BTreeMap<String, String>> {
-    let session = use_session();
-    let people = use_state(BTreeMap::new);
-    {
-        let people = people.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(page) = session.client.get::<UserPage>("/users?limit=100").await {
-                    people.set(
-                        page.items
-                            .into_iter()
-                            .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
-                            .collect(),
-                    );
-                }
-            });
-        });
-    }
-    people
+pub fn use_people() -> Rc<BTreeMap<String, String>> {
+    let people = use_fetch((), |client, ()| async move {
+        let query = UserQuery {
+            limit: Some(100),
+            ..UserQuery::default()
+        };
+        let page = client
+            .get::<UserPage>(&with_query("/users", &query))
+            .await?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
+            .collect::<BTreeMap<_, _>>())
+    });
+    people.shared().unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]
@@ -70,73 +75,39 @@ pub fn Works() -> Html {
     use_title(session.t("works.title"));
     let people = use_people();
     let pager = use_pager();
-    let page = use_state(|| None::<WorkPage>);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let title = use_state(String::new);
     let summary = use_state(String::new);
-    let create_failure = use_state(|| None::<Failure>);
-    let current = pager.current();
-    {
-        let (session, page, failure) = (session.clone(), page.clone(), failure.clone());
-        use_effect_with((current.clone(), *reload), move |(cursor, _)| {
-            let mut path = "/works?limit=20".to_owned();
-            if let Some(c) = cursor {
-                path.push_str(&format!("&cursor={c}"));
-            }
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.get::<WorkPage>(&path).await {
-                    Ok(p) => {
-                        failure.set(None);
-                        page.set(Some(p));
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        });
-    }
-    let onsubmit = {
-        let (session, title, summary, create_failure, reload, pager) = (
-            session.clone(),
-            title.clone(),
-            summary.clone(),
-            create_failure.clone(),
-            reload.clone(),
-            pager.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let body = serde_json::json!({ "title": *title, "summary": *summary });
-            let (session, title, summary, create_failure, reload, pager) = (
-                session.clone(),
-                title.clone(),
-                summary.clone(),
-                create_failure.clone(),
-                reload.clone(),
-                pager.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session.client.post::<WorkView>("/works", body).await {
-                    Ok(_) => {
-                        create_failure.set(None);
-                        title.set(String::new());
-                        summary.set(String::new());
-                        pager.reset();
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => create_failure.set(Some(f)),
-                }
-            });
-        })
+    let page = use_fetch(pager.current(), |client, cursor| async move {
+        let query = WorkQuery {
+            limit: Some(20),
+            cursor,
+            ..WorkQuery::default()
+        };
+        client.get::<WorkPage>(&with_query("/works", &query)).await
+    });
+    let create = {
+        let (title, summary, pager, page) =
+            (title.clone(), summary.clone(), pager.clone(), page.clone());
+        use_action_then(
+            |client, body: CreateWork| async move { client.post::<_, WorkView>("/works", &body).await },
+            move |_| {
+                title.set(String::new());
+                summary.set(String::new());
+                pager.reset();
+                page.reload();
+            },
+        )
     };
+    let onsubmit = create.on_submit(CreateWork {
+        title: (*title).clone(),
+        summary: (*summary).clone(),
+        project_id: None,
+    });
+    let create_failure = create.error();
     let lang = session.lang;
-    let next = page.as_ref().and_then(|p| p.next_cursor.clone());
-    let items = page.as_ref().map(|p| p.items.clone()).unwrap_or_default();
-    let busy = if page.is_none() && failure.is_none() {
-        "true"
-    } else {
-        "false"
-    };
+    let next = page.data().and_then(|p| p.next_cursor.clone());
+    let items = page.data().map(|p| p.items.clone()).unwrap_or_default();
+    let busy = if page.pending() { "true" } else { "false" };
     html! {
         <section>
             <h1>{ session.t("works.title") }</h1>
@@ -144,19 +115,19 @@ pub fn Works() -> Html {
             if session.allows(Action::WorkCreate) {
                 <form {onsubmit} class="card" novalidate=true>
                     <h2>{ session.t("works.new") }</h2>
-                    <ProblemMessage failure={(*create_failure).clone()} />
+                    <ProblemMessage failure={create_failure.cloned()} />
                     <Field id="work-title" label={session.t("works.field_title")} value={(*title).clone()} required=true
-                        errors={field_errors(lang, &create_failure, "title")}
+                        errors={field_errors(lang, create_failure, "title")}
                         oninput={let s = title.clone(); Callback::from(move |v| s.set(v))} />
                     <Field id="work-summary" label={session.t("works.field_summary")} value={(*summary).clone()}
-                        errors={field_errors(lang, &create_failure, "summary")}
+                        errors={field_errors(lang, create_failure, "summary")}
                         oninput={let s = summary.clone(); Callback::from(move |v| s.set(v))} />
                     <button type="submit">{ session.t("works.create") }</button>
                 </form>
             } else {
                 <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason.to_string()).unwrap_or_default() }</p>
             }
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={page.error().cloned()} />
             // Busy until the first page arrives: assistive technology (and the
             // browser tests) can tell "loading" from "nothing to list".
             <table id="works" aria-busy={busy}>
@@ -178,7 +149,7 @@ pub fn Works() -> Html {
                 }) }
                 </tbody>
             </table>
-            if page.as_ref().is_some_and(|p| p.items.is_empty()) {
+            if page.data().is_some_and(|p| p.items.is_empty()) {
                 <p id="no-works">{ session.t("works.none") }</p>
             }
             <PagerButtons pager={pager.clone()} {next} />
@@ -200,174 +171,116 @@ struct Allowed {
     transfer: bool,
 }
 
+/// A work, what I may do with it, and its annotations.
+struct WorkPageData {
+    work: WorkView,
+    allowed: Allowed,
+    notes: Vec<AnnotationView>,
+}
+
+async fn load_work(client: Client, id: String) -> Result<WorkPageData, Failure> {
+    let work = client.get::<WorkView>(&format!("/works/{id}")).await?;
+    let ask = |action: String| {
+        let (client, resource) = (client.clone(), AuthzResource::Work { id: id.clone() });
+        async move { client.allowed(&action, resource).await }
+    };
+    let advance = match work.state.next() {
+        Some(n) => ask(format!("work.state.{}", n.as_str())).await,
+        None => false,
+    };
+    let allowed = Allowed {
+        advance,
+        delete: ask("work.delete".into()).await,
+        annotate: ask("work.annotate".into()).await,
+        transfer: ask("work.transfer".into()).await,
+    };
+    let notes = client
+        .get::<AnnotationList>(&format!("/works/{id}/annotations"))
+        .await
+        .map(|l| l.items)
+        .unwrap_or_default();
+    Ok(WorkPageData {
+        work,
+        allowed,
+        notes,
+    })
+}
+
+/// The changes the work's page makes, each followed by a reload.
+#[derive(Clone)]
+enum WorkChange {
+    State(ChangeWorkState),
+    Annotate(CreateAnnotation),
+    Transfer(TransferWork),
+}
+
+async fn change_work(
+    client: Client,
+    (id, change): (String, WorkChange),
+) -> Result<IgnoredAny, Failure> {
+    match change {
+        WorkChange::State(b) => client.post(&format!("/works/{id}/state"), &b).await,
+        WorkChange::Annotate(b) => client.post(&format!("/works/{id}/annotations"), &b).await,
+        WorkChange::Transfer(b) => client.post(&format!("/works/{id}/transfer"), &b).await,
+    }
+}
+
 #[function_component]
 pub fn Work(p: &WorkProps) -> Html {
     let session = use_session();
     let navigator = use_navigator();
     let people = use_people();
-    let work = use_state(|| None::<WorkView>);
-    let notes = use_state(Vec::<AnnotationView>::new);
-    let allowed = use_state(Allowed::default);
-    let failure = use_state(|| None::<Failure>);
-    let reload = use_state(|| 0u32);
     let note = use_state(String::new);
     let to = use_state(String::new);
+    let page = use_fetch(p.id.clone(), load_work);
+    let change = {
+        let page = page.clone();
+        use_action_then(change_work, move |_| page.reload())
+    };
+    let delete = use_action_then(
+        |client, id: String| async move { client.delete::<IgnoredAny>(&format!("/works/{id}")).await },
+        move |_| {
+            if let Some(n) = &navigator {
+                n.push(&Route::Works);
+            }
+        },
+    );
     use_title(
-        work.as_ref()
-            .map(|w| w.title.clone())
+        page.data()
+            .map(|d| d.work.title.clone())
             .unwrap_or_else(|| session.t("works.work")),
     );
-    {
-        let (session, work, notes, allowed, failure) = (
-            session.clone(),
-            work.clone(),
-            notes.clone(),
-            allowed.clone(),
-            failure.clone(),
-        );
-        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let w = match session
-                    .client
-                    .get::<WorkView>(&format!("/works/{id}"))
-                    .await
-                {
-                    Ok(w) => w,
-                    Err(f) => {
-                        failure.set(Some(f));
-                        return;
-                    }
-                };
-                let res = serde_json::json!({ "type": "work", "id": id });
-                let ask = |code: String| {
-                    let (client, res) = (session.client.clone(), res.clone());
-                    async move { client.allowed(&code, res).await }
-                };
-                let advance = match w.state.next() {
-                    Some(n) => ask(format!("work.state.{}", n.as_str())).await,
-                    None => false,
-                };
-                allowed.set(Allowed {
-                    advance,
-                    delete: ask("work.delete".into()).await,
-                    annotate: ask("work.annotate".into()).await,
-                    transfer: ask("work.transfer".into()).await,
-                });
-                if let Ok(list) = session
-                    .client
-                    .get::<AnnotationList>(&format!("/works/{id}/annotations"))
-                    .await
-                {
-                    notes.set(list.items);
-                }
-                work.set(Some(w));
-            });
-        });
-    }
-    let Some(w) = (*work).clone() else {
-        return html! { <section><ProblemMessage failure={(*failure).clone()} /></section> };
+    let failure = change.error().or(delete.error()).or(page.error()).cloned();
+    let Some(WorkPageData {
+        work: w,
+        allowed,
+        notes,
+    }) = page.data()
+    else {
+        return html! { <section><ProblemMessage {failure} /></section> };
     };
     let id = w.id.clone();
-    // One helper for the buttons: run, then reload or report.
-    let run = {
-        let (failure, reload) = (failure.clone(), reload.clone());
-        move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Failure>>>>| {
-            let (failure, reload) = (failure.clone(), reload.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match fut.await {
-                    Ok(()) => {
-                        failure.set(None);
-                        reload.set(*reload + 1);
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
-        }
-    };
-    let on_advance = {
-        let (session, id, run, next) = (session.clone(), id.clone(), run.clone(), w.state.next());
-        Callback::from(move |_| {
-            let Some(next) = next else { return };
-            let (client, id) = (session.client.clone(), id.clone());
-            run(Box::pin(async move {
-                client
-                    .post::<WorkView>(
-                        &format!("/works/{id}/state"),
-                        serde_json::json!({ "state": next }),
-                    )
-                    .await
-                    .map(drop)
-            }));
-        })
-    };
     let on_note = {
-        let (session, id, run, note) = (session.clone(), id.clone(), run.clone(), note.clone());
+        let (change, note, id) = (change.clone(), note.clone(), id.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (client, id, body) = (session.client.clone(), id.clone(), (*note).clone());
+            let body = CreateAnnotation {
+                body: (*note).clone(),
+            };
             note.set(String::new());
-            run(Box::pin(async move {
-                client
-                    .post::<AnnotationView>(
-                        &format!("/works/{id}/annotations"),
-                        serde_json::json!({ "body": body }),
-                    )
-                    .await
-                    .map(drop)
-            }));
+            change.run((id.clone(), WorkChange::Annotate(body)));
         })
     };
-    let on_transfer = {
-        let (session, id, run, to) = (session.clone(), id.clone(), run.clone(), to.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let (client, id, body) = (
-                session.client.clone(),
-                id.clone(),
-                serde_json::json!({ "to": *to }),
-            );
-            run(Box::pin(async move {
-                client
-                    .post::<WorkView>(&format!("/works/{id}/transfer"), body)
-                    .await
-                    .map(drop)
-            }));
-        })
-    };
+    let on_transfer = change.on_submit((
+        id.clone(),
+        WorkChange::Transfer(TransferWork { to: (*to).clone() }),
+    ));
     let on_delete = {
-        let (session, id, failure, navigator) = (
-            session.clone(),
-            id.clone(),
-            failure.clone(),
-            navigator.clone(),
-        );
+        let (session, delete, id) = (session.clone(), delete.clone(), id.clone());
         Callback::from(move |_| {
-            let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(&session.t("works.delete_confirm"))
-                        .ok()
-                })
-                .unwrap_or(false);
-            if !confirmed {
-                return;
+            if confirmed(&session.t("works.delete_confirm")) {
+                delete.run(id.clone());
             }
-            let (client, id, failure, navigator) = (
-                session.client.clone(),
-                id.clone(),
-                failure.clone(),
-                navigator.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match client.delete(&format!("/works/{id}")).await {
-                    Ok(()) => {
-                        if let Some(n) = navigator {
-                            n.push(&Route::Works);
-                        }
-                    }
-                    Err(f) => failure.set(Some(f)),
-                }
-            });
         })
     };
     let me = session
@@ -379,7 +292,7 @@ pub fn Work(p: &WorkProps) -> Html {
     html! {
         <section>
             <h1>{ &w.title }</h1>
-            <ProblemMessage failure={(*failure).clone()} />
+            <ProblemMessage failure={failure.clone()} />
             <dl class="facts">
                 <dt>{ session.t("works.state") }</dt><dd id="work-state">{ state_label(&session, w.state) }</dd>
                 <dt>{ session.t("works.owner") }</dt><dd id="work-owner"><PersonLink id={w.owner_id.clone()} people={(*people).clone()} /></dd>
@@ -393,7 +306,7 @@ pub fn Work(p: &WorkProps) -> Html {
             <div class="actions">
                 if allowed.advance {
                     if let Some(n) = w.state.next() {
-                        <button type="button" id="advance" onclick={on_advance}>
+                        <button type="button" id="advance" onclick={change.on_click((id.clone(), WorkChange::State(ChangeWorkState { state: n })))}>
                             { crate::i18n::fill(&session.t("works.advance"), &[("state", &state_label(&session, n))]) }
                         </button>
                     }
@@ -431,7 +344,7 @@ pub fn Work(p: &WorkProps) -> Html {
             if allowed.annotate {
                 <form class="inline" onsubmit={on_note}>
                     <Field id="annotation" label={session.t("works.annotate")} value={(*note).clone()}
-                        errors={field_errors(lang, &failure, "body")}
+                        errors={field_errors(lang, failure.as_ref(), "body")}
                         oninput={let s = note.clone(); Callback::from(move |v| s.set(v))} />
                     <button type="submit" class="secondary">{ session.t("works.annotate_submit") }</button>
                 </form>

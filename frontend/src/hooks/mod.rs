@@ -1,0 +1,30 @@
+//! The hooks every page talks to the API through, so no page writes its own
+//! `spawn_local` + clone + reload block:
+//!
+//! - [`use_fetch`]: load on mount and whenever its dependencies change, keep
+//!   the last answer and the last failure, reload on demand;
+//! - [`use_action`]: run a request on an event (a click, a submit), with its
+//!   busy and error state and an optional reaction to success;
+//! - [`use_reload_me`]: fetch `/me` again after a change to my account.
+
+mod action;
+mod fetch;
+
+pub use action::{use_action, use_action_then};
+pub use fetch::use_fetch;
+
+use yew::prelude::*;
+
+use crate::state::{use_session, Msg};
+
+/// Fetches my account again (after a change to it) and hands it to the
+/// session; a failure leaves the session as it was.
+#[hook]
+pub fn use_reload_me() -> Callback<()> {
+    let session = use_session();
+    let reload = use_action_then(
+        |client, ()| async move { client.me().await },
+        move |me| session.dispatch(Msg::SignedIn(me.clone())),
+    );
+    Callback::from(move |()| reload.run(()))
+}
