@@ -214,10 +214,18 @@ fn build_app(
             let raw = req.uri().to_string().to_ascii_lowercase();
             let nul = raw.contains("%00");
             let is_docs = req.path().starts_with("/api/docs");
-            let fut = (!nul).then(|| srv.call(req));
+            // The refusal is an answer, not an error, so that the layers
+            // outside (language, metrics, request id) still see it.
+            let served = if nul {
+                let refusal = ApiError::bad_request(Msg::new("error-url-nul"));
+                Err(req.into_response(HttpResponse::from_error(refusal)))
+            } else {
+                Ok(srv.call(req))
+            };
             async move {
-                let Some(fut) = fut else {
-                    return Err(ApiError::bad_request(Msg::new("error-url-nul")).into());
+                let fut = match served {
+                    Ok(fut) => fut,
+                    Err(refused) => return Ok(refused.map_into_right_body()),
                 };
                 let mut res = fut.await?;
                 if !is_docs {
@@ -226,26 +234,13 @@ fn build_app(
                         HeaderValue::from_static(CSP),
                     );
                 }
-                Ok(res)
+                Ok(res.map_into_left_body())
             }
         })
         .wrap_fn(|req, srv| {
             // Every answer in the reader's language (errors written again).
-            let early = (req.request().clone(), lang::of_service_request(&req));
             let fut = srv.call(req);
-            async move {
-                match fut.await {
-                    Ok(res) => Ok(lang::localize(res)),
-                    Err(e) => match e.as_error::<ApiError>() {
-                        Some(api) => {
-                            let (http_req, lang) = early;
-                            Ok(ServiceResponse::new(http_req, api.response_in(lang))
-                                .map_into_right_body())
-                        }
-                        None => Err(e),
-                    },
-                }
-            }
+            async move { fut.await.map(lang::localize) }
         })
         .wrap_fn(move |req, srv| {
             let started = Instant::now();
