@@ -10,6 +10,7 @@ mod crash;
 mod helpers;
 mod hygiene;
 mod idor;
+mod language;
 mod lifecycle;
 mod mail;
 mod openapi;
