@@ -307,3 +307,26 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Verdict> {
     }
     Ok(Verdict::Ok { rows })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    /// Codes are what the log holds and what its readers filter on: each
+    /// names one action, in the dotted lower-case form of the policy's codes.
+    #[test]
+    fn audit_codes_are_unique_and_dotted() {
+        let mut seen = std::collections::BTreeSet::new();
+        for action in AuditAction::ALL {
+            let code = action.code();
+            assert!(seen.insert(code), "{code} twice");
+            assert!(
+                code.contains('.')
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
+                "{code}"
+            );
+        }
+    }
+}
