@@ -135,7 +135,8 @@ pub fn negotiate(accept_language: &str) -> Option<Language> {
             .filter_map(|q| q.trim().parse::<f32>().ok())
             .next()
             .unwrap_or(1.0);
-        if !(quality > 0.0) {
+        // q=0 means "not acceptable"; a NaN is no quality either.
+        if quality.is_nan() || quality <= 0.0 {
             continue;
         }
         // Quality in thousandths, so ordering needs no float comparison.

@@ -117,6 +117,8 @@ fn every_key_named_in_the_code_exists() {
         rust_files(&dir, &mut files);
     }
     let mut unknown = Vec::new();
+    // This file names the markers themselves, not keys.
+    files.retain(|f| !f.ends_with("i18n/tests.rs"));
     for file in &files {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
