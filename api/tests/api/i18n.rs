@@ -1,7 +1,9 @@
 //! Errors in the reader's language (issue 13 §2): a refusal of the
-//! organisations capability comes back in French for `Accept-Language: fr`
-//! and in Japanese for an account whose language is `ja`, with
-//! `Content-Language`; the `type` and the field names never change.
+//! organisations capability (409, 422) comes back in French and in Japanese,
+//! title, detail and every field message, with `Content-Language`; the
+//! `type` and the field names never change. A signed-in caller is answered
+//! in the account's language, whatever `Accept-Language` says (`crate::lang`;
+//! a visitor's `Accept-Language` is `language.rs`'s).
 
 use serde_json::{json, Value};
 
@@ -35,11 +37,24 @@ async fn ask(
     (lang, problem(res, status).await)
 }
 
-#[tokio::test]
-async fn errors_come_back_in_the_readers_language() {
-    // arrange
+async fn set_language(app: &TestApp, s: &Session, language: &str) {
+    let res = app
+        .request(
+            "PATCH",
+            "/api/v1/me",
+            Some(&s.access),
+            Some(json!({ "language": language })),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+}
+
+#[actix_web::test]
+async fn a_capabilitys_refusals_come_back_in_the_readers_language() {
+    // arrange: the admin reads French
     let app = TestApp::new().await;
     let admin = app.admin().await;
+    set_language(&app, &admin, "fr").await;
     let res = app
         .post(
             "/api/v1/organizations",
@@ -51,7 +66,7 @@ async fn errors_come_back_in_the_readers_language() {
     let taken = json!({ "name": "lab" });
     let blank = json!({ "name": "   " });
 
-    // act: French by Accept-Language
+    // act
     let (lang, conflict) = ask(
         &app,
         &admin,
@@ -85,16 +100,8 @@ async fn errors_come_back_in_the_readers_language() {
         json!({ "name": ["Ne doit pas être vide."] })
     );
 
-    // act: the account's language wins over the header
-    let res = app
-        .request(
-            "PATCH",
-            "/api/v1/me",
-            Some(&admin.access),
-            Some(json!({ "language": "ja" })),
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    // act: Japanese now, the browser still asking for French
+    set_language(&app, &admin, "ja").await;
     let (lang, conflict) = ask(
         &app,
         &admin,
