@@ -157,6 +157,12 @@ pub struct MyOrg {
     pub role: String,
 }
 
+impl MyOrg {
+    pub fn role(&self) -> Option<OrgRole> {
+        self.role.parse().ok()
+    }
+}
+
 pub fn active_orgs_of(conn: &mut DbConn, user: &str) -> QueryResult<Vec<MyOrg>> {
     memberships::table
         .filter(memberships::user_id.eq(user))

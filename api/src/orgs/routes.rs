@@ -48,7 +48,7 @@ pub async fn list_organizations(
                 let role = mine
                     .iter()
                     .find(|m| m.organization_id == org.id)
-                    .and_then(|m: &MyOrg| m.role.parse().ok());
+                    .and_then(MyOrg::role);
                 let n = queries::member_count(conn, &org.id)?;
                 items.push(org.view(role, n));
             }
