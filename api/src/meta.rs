@@ -8,12 +8,13 @@ use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
 use serde::Serialize;
 use validator::Validate;
 
-use crate::accounts::queries;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::mail;
+use crate::policy::Authz;
 use crate::state::AppState;
+use crate::{accounts, projects, works};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -100,7 +101,9 @@ pub async fn authz_check(
 ) -> ApiResult<web::Json<Decision>> {
     let req = body.into_inner()?;
     req.validate()?;
-    crate::policy::authorize(&state, &caller, Action::AuthzCheck, Resource::None).await?;
+    Authz::new(&state, &caller)
+        .require(Action::AuthzCheck, Resource::None)
+        .await?;
     let action: Action = req.action.parse().map_err(|_| {
         ApiError::field(
             "action",
@@ -110,55 +113,26 @@ pub async fn authz_check(
     let st = state.clone();
     let decision = state
         .db(move |conn| {
+            // Each capability's own loader: an object the caller may not
+            // see answers 404, so that the check does not confirm it exists.
             let resource = match req.resource {
                 None => Resource::None,
                 Some(AuthzResource::User { id }) => {
-                    let target = queries::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
-                    let relation = queries::relation(conn, &caller.user, &target)?;
-                    let resource = Resource::Account {
+                    let (target, relation) =
+                        accounts::routes::visible_target(conn, &st, &caller, &id)?;
+                    Resource::Account {
                         profile: target.profile(),
                         relation,
-                    };
-                    // Do not confirm that an invisible account exists.
-                    if !st
-                        .policy
-                        .decide(&caller.actor(&st), &Action::UserRead, &resource)
-                        .allowed
-                    {
-                        return Err(ApiError::not_found());
                     }
-                    resource
                 }
-                Some(AuthzResource::Work { id }) => {
-                    let work =
-                        crate::works::queries::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
-                    let resource = crate::works::queries::resource(conn, &st, &caller.user, &work)?;
-                    // Do not confirm that an invisible work exists.
-                    if !st
-                        .policy
-                        .decide(&caller.actor(&st), &Action::WorkRead, &resource)
-                        .allowed
-                    {
-                        return Err(ApiError::not_found());
-                    }
-                    resource
-                }
+                Some(AuthzResource::Work { id }) => works::work_for(conn, &st, &caller, &id)?.1,
                 Some(AuthzResource::Project { id }) => {
-                    let project =
-                        crate::projects::find(conn, &id)?.ok_or_else(ApiError::not_found)?;
-                    let resource = crate::projects::resource(conn, &project, &caller)?;
-                    // Do not confirm that an invisible project exists.
-                    if !st
-                        .policy
-                        .decide(&caller.actor(&st), &Action::ProjectReadName, &resource)
-                        .allowed
-                    {
-                        return Err(ApiError::not_found());
-                    }
-                    resource
+                    projects::project_for(conn, &st, &caller, &id, Action::ProjectReadName)?.1
                 }
             };
-            Ok(st.policy.decide(&caller.actor(&st), &action, &resource))
+            Ok(Authz::new(&st, &caller)
+                .require(action, resource)
+                .decision())
         })
         .await?;
     Ok(web::Json(decision))

@@ -120,6 +120,18 @@ impl<'a> Requirement<'a> {
             .decide(&self.caller.actor(self.state), &self.action, &self.resource)
     }
 
+    /// The decision itself, for a choice of what to show (a list filter,
+    /// the name alone or the whole view, the "may I?" answer): nothing is
+    /// refused, so nothing is audited.
+    pub fn decision(&self) -> Decision {
+        self.decide()
+    }
+
+    /// Whether the policy allows; see [`Requirement::decision`].
+    pub fn allows(&self) -> bool {
+        self.decide().allowed
+    }
+
     fn refusal(&self, decision: &Decision) -> ApiError {
         if self.hidden {
             ApiError::not_found()

@@ -12,7 +12,7 @@ use crate::clock::{db_time, utc};
 use crate::db::schema::audit_log;
 use crate::error::{ApiError, ApiResult};
 use crate::paging;
-use crate::policy::authorize;
+use crate::policy::Authz;
 use crate::state::AppState;
 
 /// Read the audit log.
@@ -30,7 +30,9 @@ pub async fn list_audit(
     caller: Caller,
     query: web::Query<AuditQuery>,
 ) -> ApiResult<web::Json<AuditPage>> {
-    authorize(&state, &caller, Action::AuditRead, Resource::None).await?;
+    Authz::new(&state, &caller)
+        .require(Action::AuditRead, Resource::None)
+        .await?;
     let q = query.into_inner();
     let limit = paging::limit(q.limit)?;
     let before: Option<i64> = match &q.cursor {

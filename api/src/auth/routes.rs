@@ -16,7 +16,7 @@ use crate::clock::db_time;
 use crate::db::schema::users;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::policy::authorize;
+use crate::policy::Authz;
 use crate::state::AppState;
 
 /// The refresh token also travels as this cookie, scoped to the auth paths,
@@ -266,7 +266,9 @@ pub async fn change_password(
     let caller = caller.0;
     let body = body.into_inner()?;
     body.validate()?;
-    authorize(&state, &caller, Action::PasswordChange, Resource::None).await?;
+    Authz::new(&state, &caller)
+        .require(Action::PasswordChange, Resource::None)
+        .await?;
     let ChangePassword {
         current_password,
         new_password,

@@ -4,14 +4,13 @@
 //! a formula neutralised.
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use futures_util::{stream, StreamExt};
 use habilis_shared::dto::Problem;
 use habilis_shared::policy::OrgCapability;
 
 use super::org_for;
+use super::queries::{self, ExportRow};
 use crate::auth::Caller;
-use crate::db::schema::{memberships, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -34,28 +33,17 @@ pub fn cell(value: &str) -> String {
     }
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    chrono::NaiveDateTime,
-    String,
-    String,
-    String,
-);
-
-fn line(org: &str, (_, first, last, email, created, state, language, role): &Row) -> String {
-    let created = created.and_utc().to_rfc3339();
+fn line(org: &str, row: &ExportRow) -> String {
+    let created = row.created_at.and_utc().to_rfc3339();
     let cells = [
-        first.as_str(),
-        last,
-        email,
+        row.first_name.as_str(),
+        &row.last_name,
+        &row.email,
         &created,
-        state,
-        language,
+        &row.state,
+        &row.language,
         org,
-        role,
+        &row.role,
     ];
     let mut out = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
@@ -100,31 +88,17 @@ pub async fn members_csv(
             let (org_id, after_q) = (org.id.clone(), after.clone());
             let page = state
                 .db(move |conn| {
-                    let mut q = memberships::table
-                        .inner_join(users::table)
-                        .filter(memberships::organization_id.eq(org_id))
-                        .order(users::id.asc())
-                        .limit(PAGE)
-                        .select((
-                            users::id,
-                            users::first_name,
-                            users::last_name,
-                            users::email,
-                            users::created_at,
-                            users::state,
-                            users::language,
-                            memberships::role,
-                        ))
-                        .into_boxed();
-                    if let Some(a) = after_q {
-                        q = q.filter(users::id.gt(a));
-                    }
-                    Ok(q.load::<Row>(conn)?)
+                    Ok(queries::export_page(
+                        conn,
+                        &org_id,
+                        after_q.as_deref(),
+                        PAGE,
+                    )?)
                 })
                 .await;
             match page {
                 Ok(rows) => {
-                    let last = rows.last().map(|r| r.0.clone());
+                    let last = rows.last().map(|r| r.user_id.clone());
                     let done = (rows.len() as i64) < PAGE;
                     let text: String = rows.iter().map(|r| line(&org.name, r)).collect();
                     Some((

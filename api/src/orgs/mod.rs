@@ -1,6 +1,10 @@
 //! Organisations (SPEC §4, issue 6): the organisations, their members with
 //! one organisation role each, bulk invitations and the CSV export.
 //!
+//! - [`routes`], [`invitations`], [`export`]: HTTP, one authorisation each;
+//! - [`service`]: the rules, one transaction per change, [`OrgError`];
+//! - [`queries`]: diesel, named rows.
+//!
 //! Every handler goes through [`org_for`]: the caller's role in the
 //! organisation (none when not a member or blocked there) is the
 //! [`Resource::Organization`] the one policy function decides on, together
@@ -8,71 +12,20 @@
 
 pub mod export;
 pub mod invitations;
+pub mod queries;
 pub mod routes;
+pub mod service;
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-use habilis_shared::dto::{MembershipState, OrganizationView};
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
 
+pub use queries::{find, role_of, OrgRow};
+pub use service::OrgError;
+
 use crate::auth::Caller;
-use crate::clock::utc;
-use crate::db::schema::{memberships, organizations};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::check;
+use crate::policy::Authz;
 use crate::state::AppState;
-
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = organizations)]
-pub struct OrgRow {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub created_at: NaiveDateTime,
-}
-
-impl OrgRow {
-    pub fn view(&self, my_role: Option<OrgRole>, members: i64) -> OrganizationView {
-        OrganizationView {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            description: self.description.clone(),
-            my_role,
-            members,
-            created_at: utc(self.created_at),
-        }
-    }
-}
-
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrgRow>> {
-    organizations::table
-        .find(id)
-        .select(OrgRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// `user`'s active role in `org` (a blocked membership has none).
-pub fn role_of(conn: &mut DbConn, org: &str, user: &str) -> QueryResult<Option<OrgRole>> {
-    let row: Option<(String, String)> = memberships::table
-        .find((org, user))
-        .select((memberships::role, memberships::state))
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|(role, state)| {
-        (MembershipState::parse(&state) == Some(MembershipState::Active))
-            .then(|| role.parse().ok())
-            .flatten()
-    }))
-}
-
-pub fn member_count(conn: &mut DbConn, org: &str) -> QueryResult<i64> {
-    memberships::table
-        .filter(memberships::organization_id.eq(org))
-        .count()
-        .get_result(conn)
-}
 
 /// Loads the organisation and decides `cap` for the caller in it. An
 /// organisation the caller may not even see by name answers 404 (its
@@ -87,18 +40,17 @@ pub fn org_for(
     let org = find(conn, id)?.ok_or_else(ApiError::not_found)?;
     let role = role_of(conn, &org.id, caller.id())?;
     let resource = Resource::Organization { role };
-    let target = Some(("organization", org.id.clone()));
-    check(
-        conn,
-        st,
-        caller,
-        Action::Org(OrgCapability::ProjectsReadNames),
-        resource,
-        target.clone(),
-        true,
-    )?;
+    let authz = || Authz::new(st, caller);
+    authz()
+        .require(Action::Org(OrgCapability::ProjectsReadNames), resource)
+        .target("organization", &org.id)
+        .hidden_as_404()
+        .on(conn)?;
     if cap != OrgCapability::ProjectsReadNames {
-        check(conn, st, caller, Action::Org(cap), resource, target, false)?;
+        authz()
+            .require(Action::Org(cap), resource)
+            .target("organization", &org.id)
+            .on(conn)?;
     }
     Ok((org, role))
 }

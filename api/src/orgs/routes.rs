@@ -1,38 +1,23 @@
-//! `/api/v1/organizations` and their members.
+//! `/api/v1/organizations` and their members: HTTP only. Each handler
+//! parses, authorises once (through [`org_for`] or [`Authz`]) and hands over
+//! to [`service`].
 
-use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use habilis_shared::dto::{
-    AccountState, ChangeMemberRole, CreateOrganization, MemberList, MemberView, MembershipState,
+    ChangeMemberRole, CreateOrganization, MemberList, MemberView, MembershipState,
     OrganizationList, OrganizationView, Problem, UpdateOrganization,
 };
-use habilis_shared::i18n::Msg;
-use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
-use serde_json::json;
+use habilis_shared::policy::{Action, OrgCapability, Resource};
 use validator::Validate;
 
-use super::{find, member_count, org_for, OrgRow};
-use crate::audit::{self, AuditAction, Event, Outcome};
+use super::org_for;
+use super::queries::{self, MyOrg};
+use super::service::{self, Change};
 use crate::auth::Caller;
-use crate::clock::{db_time, utc};
-use crate::db::schema::{memberships, organizations, users};
-use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::policy::authorize;
+use crate::policy::Authz;
 use crate::state::AppState;
-
-fn name_taken() -> ApiError {
-    ApiError::conflict(
-        ProblemType::NameTaken,
-        Msg::untranslated("an organisation already has this name"),
-    )
-}
-
-fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
 
 /// The organisations I belong to (administrators: all of them), by name.
 #[utoipa::path(
@@ -46,37 +31,25 @@ pub async fn list_organizations(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> ApiResult<web::Json<OrganizationList>> {
-    let st = state.clone();
+    // Whoever may see an organisation without a role in it sees them all.
+    let sees_all = Authz::new(&state, &caller)
+        .require(
+            Action::Org(OrgCapability::ProjectsReadNames),
+            Resource::Organization { role: None },
+        )
+        .allows();
     let list = state
         .db(move |conn| {
-            let sees_all = st
-                .policy
-                .decide(
-                    &caller.actor(&st),
-                    &Action::Org(OrgCapability::ProjectsReadNames),
-                    &Resource::Organization { role: None },
-                )
-                .allowed;
-            let mine: Vec<(String, String)> = memberships::table
-                .filter(memberships::user_id.eq(caller.id()))
-                .filter(memberships::state.eq(MembershipState::Active.as_str()))
-                .select((memberships::organization_id, memberships::role))
-                .load(conn)?;
-            let mut q = organizations::table
-                .select(OrgRow::as_select())
-                .order(organizations::name_key.asc())
-                .into_boxed();
-            if !sees_all {
-                q = q.filter(organizations::id.eq_any(mine.iter().map(|(o, _)| o.clone())));
-            }
-            let rows = q.load::<OrgRow>(conn)?;
-            let mut items = Vec::with_capacity(rows.len());
-            for org in rows {
+            let mine = queries::active_orgs_of(conn, caller.id())?;
+            let only =
+                (!sees_all).then(|| mine.iter().map(|m| m.organization_id.clone()).collect());
+            let mut items = Vec::new();
+            for org in queries::list(conn, only)? {
                 let role = mine
                     .iter()
-                    .find(|(o, _)| *o == org.id)
-                    .and_then(|(_, r)| r.parse().ok());
-                let n = member_count(conn, &org.id)?;
+                    .find(|m| m.organization_id == org.id)
+                    .and_then(MyOrg::role);
+                let n = queries::member_count(conn, &org.id)?;
                 items.push(org.view(role, n));
             }
             Ok(OrganizationList { items })
@@ -105,67 +78,17 @@ pub async fn create_organization(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
-    if req.name.trim().is_empty() {
-        return Err(ApiError::field(
-            "name",
-            Msg::untranslated("must not be blank"),
-        ));
-    }
-    authorize(&state, &caller, Action::OrgCreate, Resource::None).await?;
+    service::check_create(&req)?;
+    Authz::new(&state, &caller)
+        .require(Action::OrgCreate, Resource::None)
+        .await?;
     let now = state.now();
     let view = state
-        .db(move |conn| {
-            conn.write_tx(|conn| {
-                let key = name_key(&req.name);
-                let taken: bool = diesel::select(diesel::dsl::exists(
-                    organizations::table.filter(organizations::name_key.eq(&key)),
-                ))
-                .get_result(conn)?;
-                if taken {
-                    return Err(name_taken());
-                }
-                let id = uuid::Uuid::now_v7().to_string();
-                let t = db_time(now);
-                diesel::insert_into(organizations::table)
-                    .values((
-                        organizations::id.eq(&id),
-                        organizations::name.eq(req.name.trim()),
-                        organizations::name_key.eq(&key),
-                        organizations::description.eq(req.description.trim()),
-                        organizations::created_by.eq(caller.id()),
-                        organizations::created_at.eq(t),
-                        organizations::updated_at.eq(t),
-                    ))
-                    .execute(conn)
-                    .map_err(|e| unique_or(e, name_taken))?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::OrgCreate, Outcome::Success)
-                        .actor(caller.id())
-                        .target("organization", id.clone())
-                        .detail(json!({ "name": req.name.trim() }))
-                        .ctx(&caller.ctx),
-                )?;
-                let org = find(conn, &id)?.ok_or_else(ApiError::not_found)?;
-                Ok(org.view(None, 0))
-            })
-        })
+        .db(move |conn| Ok(service::create(conn, now, &caller, &req)?))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/organizations/{}", view.id)))
         .json(view))
-}
-
-/// A unique-constraint violation becomes `conflict`; anything else stays.
-fn unique_or(e: diesel::result::Error, conflict: fn() -> ApiError) -> ApiError {
-    match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => conflict(),
-        other => other.into(),
-    }
 }
 
 /// One organisation (members, and administrators).
@@ -183,12 +106,11 @@ pub async fn get_organization(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<OrganizationView>> {
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
         .db(move |conn| {
             let (org, role) = org_for(conn, &st, &caller, &id, OrgCapability::ProjectsReadNames)?;
-            let n = member_count(conn, &org.id)?;
+            let n = queries::member_count(conn, &org.id)?;
             Ok(org.view(role, n))
         })
         .await?;
@@ -218,115 +140,15 @@ pub async fn update_organization(
 ) -> ApiResult<web::Json<OrganizationView>> {
     let req = body.into_inner()?;
     req.validate()?;
-    if req.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(ApiError::field(
-            "name",
-            Msg::untranslated("must not be blank"),
-        ));
-    }
-    let id = id.into_inner();
+    service::check_update(&req)?;
     let st = state.clone();
     let view = state
         .db(move |conn| {
             let (org, role) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
-            let now = st.now();
-            conn.write_tx(|conn| {
-                if let Some(name) = &req.name {
-                    let key = name_key(name);
-                    let taken: bool = diesel::select(diesel::dsl::exists(
-                        organizations::table
-                            .filter(organizations::name_key.eq(&key))
-                            .filter(organizations::id.ne(&org.id)),
-                    ))
-                    .get_result(conn)?;
-                    if taken {
-                        return Err(name_taken());
-                    }
-                    diesel::update(organizations::table.find(&org.id))
-                        .set((
-                            organizations::name.eq(name.trim()),
-                            organizations::name_key.eq(&key),
-                        ))
-                        .execute(conn)
-                        .map_err(|e| unique_or(e, name_taken))?;
-                }
-                if let Some(d) = &req.description {
-                    diesel::update(organizations::table.find(&org.id))
-                        .set(organizations::description.eq(d.trim()))
-                        .execute(conn)?;
-                }
-                diesel::update(organizations::table.find(&org.id))
-                    .set(organizations::updated_at.eq(db_time(now)))
-                    .execute(conn)?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::OrgUpdate, Outcome::Success)
-                        .actor(caller.id())
-                        .target("organization", org.id.clone())
-                        .detail(
-                            json!({ "name": req.name, "description": req.description.is_some() }),
-                        )
-                        .ctx(&caller.ctx),
-                )?;
-                let org = find(conn, &org.id)?.ok_or_else(ApiError::not_found)?;
-                let n = member_count(conn, &org.id)?;
-                Ok(org.view(role, n))
-            })
+            Ok(service::update(conn, st.now(), &caller, &org, role, &req)?)
         })
         .await?;
     Ok(web::Json(view))
-}
-
-type MemberRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    chrono::NaiveDateTime,
-);
-
-type MemberColumns = (
-    users::id,
-    users::first_name,
-    users::last_name,
-    users::email,
-    users::state,
-    memberships::role,
-    memberships::state,
-    memberships::created_at,
-);
-
-/// What a member row shows, in [`MemberRow`] order.
-fn member_columns() -> MemberColumns {
-    (
-        users::id,
-        users::first_name,
-        users::last_name,
-        users::email,
-        users::state,
-        memberships::role,
-        memberships::state,
-        memberships::created_at,
-    )
-}
-
-fn member_view(
-    (user_id, first_name, last_name, email, account_state, role, state, added): MemberRow,
-) -> Option<MemberView> {
-    Some(MemberView {
-        user_id,
-        first_name,
-        last_name,
-        email,
-        account_state: AccountState::parse(&account_state)?,
-        role: role.parse().ok()?,
-        state: MembershipState::parse(&state)?,
-        added_at: utc(added),
-    })
 }
 
 /// The members, by last name (every member sees them; administrators too).
@@ -344,152 +166,20 @@ pub async fn list_members(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<MemberList>> {
-    let id = id.into_inner();
     let st = state.clone();
     let list = state
         .db(move |conn| {
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::ProjectsReadNames)?;
-            let rows: Vec<MemberRow> = memberships::table
-                .inner_join(users::table)
-                .filter(memberships::organization_id.eq(&org.id))
-                .order((
-                    users::last_name.asc(),
-                    users::first_name.asc(),
-                    users::id.asc(),
-                ))
-                .select(member_columns())
-                .load(conn)?;
+            let rows = queries::members(conn, &org.id)?;
             Ok(MemberList {
-                items: rows.into_iter().filter_map(member_view).collect(),
+                items: rows
+                    .into_iter()
+                    .filter_map(queries::MemberRow::view)
+                    .collect(),
             })
         })
         .await?;
     Ok(web::Json(list))
-}
-
-/// Refuses a change that would leave the organisation without an active
-/// manager (nobody could then manage it but administrators).
-fn keep_a_manager(conn: &mut DbConn, org: &str, user: &str) -> ApiResult<()> {
-    let managers: Vec<String> = memberships::table
-        .filter(memberships::organization_id.eq(org))
-        .filter(memberships::role.eq(OrgRole::Manager.as_str()))
-        .filter(memberships::state.eq(MembershipState::Active.as_str()))
-        .select(memberships::user_id)
-        .load(conn)?;
-    if managers.len() == 1 && managers[0] == user {
-        return Err(ApiError::conflict(
-            ProblemType::LastManager,
-            Msg::untranslated(
-                "this is the last manager of the organisation: name another one first",
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// A member's current (role, state), or 404.
-fn membership(conn: &mut DbConn, org: &str, user: &str) -> ApiResult<(OrgRole, MembershipState)> {
-    let (role, state): (String, String) = memberships::table
-        .find((org, user))
-        .select((memberships::role, memberships::state))
-        .first(conn)
-        .optional()?
-        .ok_or_else(ApiError::not_found)?;
-    Ok((
-        role.parse().unwrap_or(OrgRole::User),
-        MembershipState::parse(&state).unwrap_or(MembershipState::Blocked),
-    ))
-}
-
-/// The one member, as listed.
-fn member(conn: &mut DbConn, org: &str, user: &str) -> ApiResult<MemberView> {
-    let row: MemberRow = memberships::table
-        .inner_join(users::table)
-        .filter(memberships::organization_id.eq(org))
-        .filter(memberships::user_id.eq(user))
-        .select(member_columns())
-        .first(conn)?;
-    member_view(row).ok_or_else(|| ApiError::internal("unreadable membership row"))
-}
-
-/// What a manager does to one member, in one transaction with its audit row.
-#[derive(Clone, Copy)]
-enum Change {
-    Role(OrgRole),
-    State(MembershipState),
-    Remove,
-}
-
-async fn change_member(
-    state: web::Data<AppState>,
-    caller: Caller,
-    org_id: String,
-    user_id: String,
-    change: Change,
-) -> ApiResult<Option<MemberView>> {
-    let st = state.clone();
-    state
-        .db(move |conn| {
-            let (org, _) = org_for(conn, &st, &caller, &org_id, OrgCapability::MembersManage)?;
-            let now = st.now();
-            conn.write_tx(|conn| {
-                conn.lock_named("memberships")?;
-                let (role, current) = membership(conn, &org.id, &user_id)?;
-                let demotes_a_manager = role == OrgRole::Manager
-                    && current == MembershipState::Active
-                    && match change {
-                        Change::Role(r) => r != OrgRole::Manager,
-                        Change::State(s) => s != MembershipState::Active,
-                        Change::Remove => true,
-                    };
-                if demotes_a_manager {
-                    keep_a_manager(conn, &org.id, &user_id)?;
-                }
-                let one = memberships::table.find((&org.id, &user_id));
-                let (action, detail) = match change {
-                    Change::Role(r) => {
-                        diesel::update(one)
-                            .set((
-                                memberships::role.eq(r.as_str()),
-                                memberships::updated_at.eq(db_time(now)),
-                            ))
-                            .execute(conn)?;
-                        (AuditAction::OrgMemberRole, json!({ "from": role, "to": r }))
-                    }
-                    Change::State(s) => {
-                        diesel::update(one)
-                            .set((
-                                memberships::state.eq(s.as_str()),
-                                memberships::updated_at.eq(db_time(now)),
-                            ))
-                            .execute(conn)?;
-                        let action = match s {
-                            MembershipState::Blocked => AuditAction::OrgMemberBlock,
-                            MembershipState::Active => AuditAction::OrgMemberUnblock,
-                        };
-                        (action, json!({ "role": role }))
-                    }
-                    Change::Remove => {
-                        diesel::delete(one).execute(conn)?;
-                        (AuditAction::OrgMemberRemove, json!({ "role": role }))
-                    }
-                };
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(action, Outcome::Success)
-                        .actor(caller.id())
-                        .target("user", user_id.clone())
-                        .detail(json!({ "organization_id": org.id, "change": detail }))
-                        .ctx(&caller.ctx),
-                )?;
-                match change {
-                    Change::Remove => Ok(None),
-                    _ => member(conn, &org.id, &user_id).map(Some),
-                }
-            })
-        })
-        .await
 }
 
 type MemberPath = web::Path<(String, String)>;
@@ -515,8 +205,7 @@ pub async fn change_member_role(
     body: Json<ChangeMemberRole>,
 ) -> ApiResult<web::Json<MemberView>> {
     let role = body.into_inner()?.role;
-    let (org, user) = path.into_inner();
-    let view = change_member(state, caller, org, user, Change::Role(role)).await?;
+    let view = change_member(state, caller, path, Change::Role(role)).await?;
     view.map(web::Json).ok_or_else(ApiError::not_found)
 }
 
@@ -537,8 +226,7 @@ pub async fn remove_member(
     caller: Caller,
     path: MemberPath,
 ) -> ApiResult<HttpResponse> {
-    let (org, user) = path.into_inner();
-    change_member(state, caller, org, user, Change::Remove).await?;
+    change_member(state, caller, path, Change::Remove).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -560,15 +248,7 @@ pub async fn block_member(
     caller: Caller,
     path: MemberPath,
 ) -> ApiResult<web::Json<MemberView>> {
-    let (org, user) = path.into_inner();
-    let view = change_member(
-        state,
-        caller,
-        org,
-        user,
-        Change::State(MembershipState::Blocked),
-    )
-    .await?;
+    let view = change_member(state, caller, path, Change::State(MembershipState::Blocked)).await?;
     view.map(web::Json).ok_or_else(ApiError::not_found)
 }
 
@@ -588,14 +268,30 @@ pub async fn unblock_member(
     caller: Caller,
     path: MemberPath,
 ) -> ApiResult<web::Json<MemberView>> {
-    let (org, user) = path.into_inner();
-    let view = change_member(
-        state,
-        caller,
-        org,
-        user,
-        Change::State(MembershipState::Active),
-    )
-    .await?;
+    let view = change_member(state, caller, path, Change::State(MembershipState::Active)).await?;
     view.map(web::Json).ok_or_else(ApiError::not_found)
+}
+
+/// The members' managers (and administrators) apply one [`Change`].
+async fn change_member(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: MemberPath,
+    change: Change,
+) -> ApiResult<Option<MemberView>> {
+    let (org_id, user_id) = path.into_inner();
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let (org, _) = org_for(conn, &st, &caller, &org_id, OrgCapability::MembersManage)?;
+            Ok(service::change_member(
+                conn,
+                st.now(),
+                &caller,
+                &org,
+                &user_id,
+                change,
+            )?)
+        })
+        .await
 }

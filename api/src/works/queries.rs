@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use habilis_shared::dto::WorkView;
+use habilis_shared::dto::{AnnotationView, WorkView};
 use habilis_shared::policy::{Action, Profile, Relation, Resource, WorkState};
 
 use crate::accounts::queries::{self as users_q, UserRow};
 use crate::accounts::secondment;
 use crate::clock::utc;
-use crate::db::schema::{users, works};
+use crate::db::schema::{annotations, users, works};
 use crate::db::DbConn;
 use crate::state::AppState;
 
@@ -176,4 +176,149 @@ pub fn visibility_filter(
         }
     }
     Ok(Some(filter))
+}
+
+/// What a list asks for beyond visibility: after a cursor, one owner, one
+/// state; `limit` rows at most.
+pub struct WorkSelection {
+    pub visible: Option<WorkFilter>,
+    pub after: Option<String>,
+    pub owner_id: Option<String>,
+    pub state: Option<WorkState>,
+    pub limit: i64,
+}
+
+/// The works of `sel`, by id.
+pub fn page(conn: &mut DbConn, sel: WorkSelection) -> QueryResult<Vec<WorkRow>> {
+    let mut q = works::table
+        .select(WorkRow::as_select())
+        .order(works::id.asc())
+        .limit(sel.limit)
+        .into_boxed();
+    if let Some(filter) = sel.visible {
+        q = q.filter(filter);
+    }
+    if let Some(after) = sel.after {
+        q = q.filter(works::id.gt(after));
+    }
+    if let Some(owner) = sel.owner_id {
+        q = q.filter(works::owner_id.eq(owner));
+    }
+    if let Some(s) = sel.state {
+        q = q.filter(works::state.eq(s.as_str()));
+    }
+    q.load(conn)
+}
+
+pub struct NewWork<'a> {
+    pub id: &'a str,
+    pub owner_id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub project_id: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
+/// Inserts a draft written and owned by `owner_id`.
+pub fn insert(conn: &mut DbConn, w: &NewWork<'_>) -> QueryResult<usize> {
+    diesel::insert_into(works::table)
+        .values((
+            works::id.eq(w.id),
+            works::owner_id.eq(w.owner_id),
+            works::author_id.eq(w.owner_id),
+            works::title.eq(w.title),
+            works::summary.eq(w.summary),
+            works::state.eq(WorkState::Draft.as_str()),
+            works::project_id.eq(w.project_id),
+            works::created_at.eq(w.at),
+            works::updated_at.eq(w.at),
+        ))
+        .execute(conn)
+}
+
+/// Compare-and-set `from` → `to` (stamping publication); the count says
+/// whether it applied.
+pub fn set_state(
+    conn: &mut DbConn,
+    id: &str,
+    from: WorkState,
+    to: WorkState,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        works::table
+            .filter(works::id.eq(id))
+            .filter(works::state.eq(from.as_str())),
+    )
+    .set((
+        works::state.eq(to.as_str()),
+        works::updated_at.eq(at),
+        works::published_at.eq((to == WorkState::Published).then_some(at)),
+    ))
+    .execute(conn)
+}
+
+/// Compare-and-set the owner `from` → `to`; the count says whether it
+/// applied.
+pub fn set_owner(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        works::table
+            .filter(works::id.eq(id))
+            .filter(works::owner_id.eq(from)),
+    )
+    .set((works::owner_id.eq(to), works::updated_at.eq(at)))
+    .execute(conn)
+}
+
+/// Deletes the work with its annotations.
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::delete(annotations::table.filter(annotations::work_id.eq(id))).execute(conn)?;
+    diesel::delete(works::table.find(id))
+        .execute(conn)
+        .map(drop)
+}
+
+/// An annotation as stored.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = annotations)]
+pub struct AnnotationRow {
+    pub id: String,
+    pub work_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl AnnotationRow {
+    pub fn view(self) -> AnnotationView {
+        AnnotationView {
+            id: self.id,
+            work_id: self.work_id,
+            author_id: self.author_id,
+            body: self.body,
+            created_at: utc(self.created_at),
+        }
+    }
+}
+
+pub fn insert_annotation(conn: &mut DbConn, a: &AnnotationRow) -> QueryResult<usize> {
+    diesel::insert_into(annotations::table)
+        .values(a)
+        .execute(conn)
+}
+
+/// The first thousand annotations of `work`, oldest first.
+pub fn annotations(conn: &mut DbConn, work: &str) -> QueryResult<Vec<AnnotationRow>> {
+    annotations::table
+        .filter(annotations::work_id.eq(work))
+        .order(annotations::id.asc())
+        .limit(1000)
+        .select(AnnotationRow::as_select())
+        .load(conn)
 }

@@ -1,53 +1,24 @@
-//! `/api/v1/works*`: record, list, read, advance, delete, annotate.
+//! `/api/v1/works*`: record, list, read, advance, delete, annotate — HTTP
+//! only. Each handler parses, authorises once (through [`work_for`],
+//! [`work_for_action`] or [`Authz`]) and hands over to [`service`].
 
-use crate::error::ProblemType;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, Problem,
     TransferWork, WorkPage, WorkQuery, WorkView,
 };
-use habilis_shared::i18n::Msg;
-use habilis_shared::policy::{Action, Resource, WorkState};
-use serde_json::json;
+use habilis_shared::policy::{Action, Resource};
 use validator::Validate;
 
-use super::queries::{self, WorkRow};
-use crate::accounts::queries as users_q;
-use crate::accounts::secondment;
+use super::queries::{self, AnnotationRow, WorkRow, WorkSelection};
+use super::{service, work_for, work_for_action};
 use crate::activity;
-use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
-use crate::clock::{db_time, utc};
-use crate::db::schema::{annotations, works};
-use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Json;
-use crate::mail::{self, Mail};
 use crate::paging;
-use crate::policy::{authorize, check};
+use crate::policy::Authz;
 use crate::state::AppState;
-
-/// Loads a work the caller may see (404 otherwise, recorded as a denial).
-fn visible_work(
-    conn: &mut DbConn,
-    st: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> ApiResult<(WorkRow, Resource)> {
-    let work = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let resource = queries::resource(conn, st, &caller.user, &work)?;
-    check(
-        conn,
-        st,
-        caller,
-        Action::WorkRead,
-        resource,
-        Some(("work", work.id.clone())),
-        true,
-    )?;
-    Ok((work, resource))
-}
 
 /// Record a draft work.
 #[utoipa::path(
@@ -67,41 +38,16 @@ pub async fn create_work(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
-    authorize(&state, &caller, Action::WorkCreate, Resource::None).await?;
+    Authz::new(&state, &caller)
+        .require(Action::WorkCreate, Resource::None)
+        .await?;
     let now = state.now();
-    let row = state
-        .db(move |conn| {
-            conn.write_tx(|conn| {
-                let id = uuid::Uuid::now_v7().to_string();
-                let t = db_time(now);
-                diesel::insert_into(works::table)
-                    .values((
-                        works::id.eq(&id),
-                        works::owner_id.eq(caller.id()),
-                        works::author_id.eq(caller.id()),
-                        works::title.eq(req.title.trim()),
-                        works::summary.eq(req.summary.trim()),
-                        works::state.eq(WorkState::Draft.as_str()),
-                        works::project_id.eq(&req.project_id),
-                        works::created_at.eq(t),
-                        works::updated_at.eq(t),
-                    ))
-                    .execute(conn)?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::WorkCreate, Outcome::Success)
-                        .actor(caller.id())
-                        .target("work", id.clone())
-                        .ctx(&caller.ctx),
-                )?;
-                queries::find(conn, &id)?.ok_or_else(ApiError::not_found)
-            })
-        })
+    let view = state
+        .db(move |conn| Ok(service::create(conn, now, &caller, &req)?))
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/works/{}", row.id)))
-        .json(row.view()))
+        .insert_header(("Location", format!("/api/v1/works/{}", view.id)))
+        .json(view))
 }
 
 /// The works I may see (SPEC §2.5), oldest first.
@@ -120,30 +66,24 @@ pub async fn list_works(
 ) -> ApiResult<web::Json<WorkPage>> {
     let q = query.into_inner();
     let limit = paging::limit(q.limit)?;
-    let cursor = paging::decode_cursor(q.cursor.as_deref())?;
+    let after = paging::decode_cursor(q.cursor.as_deref())?;
     let st = state.clone();
     let page = state
         .db(move |conn| {
-            let mut sel = works::table
-                .select(queries::WorkRow::as_select())
-                .order(works::id.asc())
-                .limit(limit + 1)
-                .into_boxed();
-            if let Some(filter) = queries::visibility_filter(conn, &st, &caller.user)? {
-                sel = sel.filter(filter);
-            }
-            if let Some(after) = cursor {
-                sel = sel.filter(works::id.gt(after));
-            }
-            if let Some(owner) = q.owner_id {
-                sel = sel.filter(works::owner_id.eq(owner));
-            }
-            if let Some(s) = q.state {
-                sel = sel.filter(works::state.eq(s.as_str()));
-            }
-            let (rows, next_cursor) = paging::split_page(sel.load::<WorkRow>(conn)?, limit, |r| {
-                paging::encode_cursor(&r.id)
-            });
+            // Visibility is the policy's own decisions, as a SQL filter.
+            let visible = queries::visibility_filter(conn, &st, &caller.user)?;
+            let rows = queries::page(
+                conn,
+                WorkSelection {
+                    visible,
+                    after,
+                    owner_id: q.owner_id,
+                    state: q.state,
+                    limit: limit + 1,
+                },
+            )?;
+            let (rows, next_cursor) =
+                paging::split_page(rows, limit, |r| paging::encode_cursor(&r.id));
             Ok(WorkPage {
                 items: rows.iter().map(WorkRow::view).collect(),
                 next_cursor,
@@ -168,11 +108,10 @@ pub async fn get_work(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<WorkView>> {
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (work, _) = visible_work(conn, &st, &caller, &id)?;
+            let (work, _) = work_for(conn, &st, &caller, &id)?;
             activity::record(
                 conn,
                 caller.id(),
@@ -209,64 +148,17 @@ pub async fn change_work_state(
     body: Json<ChangeWorkState>,
 ) -> ApiResult<web::Json<WorkView>> {
     let to = body.into_inner()?.state;
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (work, resource) = visible_work(conn, &st, &caller, &id)?;
-            let from = work.state();
-            if from.next() != Some(to) {
-                return Err(ApiError::conflict(
-                    ProblemType::WrongState,
-                    Msg::untranslated(format!(
-                        "a {} work can only become {}",
-                        from.as_str(),
-                        from.next().map_or("nothing else", WorkState::as_str)
-                    )),
-                ));
-            }
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::WorkAdvance(to),
-                resource,
-                Some(("work", work.id.clone())),
-                false,
-            )?;
-            let now = st.now();
-            conn.write_tx(|conn| {
-                // Compare-and-set on the state: of two racing changes one wins.
-                let changed = diesel::update(
-                    works::table
-                        .filter(works::id.eq(&work.id))
-                        .filter(works::state.eq(from.as_str())),
-                )
-                .set((
-                    works::state.eq(to.as_str()),
-                    works::updated_at.eq(db_time(now)),
-                    works::published_at.eq((to == WorkState::Published).then(|| db_time(now))),
-                ))
-                .execute(conn)?;
-                if changed != 1 {
-                    return Err(ApiError::conflict(
-                        ProblemType::WrongState,
-                        Msg::untranslated("the work changed meanwhile"),
-                    ));
-                }
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::WorkState, Outcome::Success)
-                        .actor(caller.id())
-                        .target("work", work.id.clone())
-                        .detail(json!({ "from": from, "to": to }))
-                        .ctx(&caller.ctx),
-                )?;
-                queries::find(conn, &work.id)?
-                    .ok_or_else(ApiError::not_found)
-                    .map(|w| w.view())
-            })
+            let (work, resource) = work_for(conn, &st, &caller, &id)?;
+            // A step that does not exist is a 409 whoever asks.
+            service::check_step(&work, to)?;
+            Authz::new(&st, &caller)
+                .require(Action::WorkAdvance(to), resource)
+                .target("work", &work.id)
+                .on(conn)?;
+            Ok(service::advance(conn, st.now(), &caller, &work, to)?)
         })
         .await?;
     Ok(web::Json(view))
@@ -288,36 +180,11 @@ pub async fn delete_work(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
     let st = state.clone();
     state
         .db(move |conn| {
-            let (work, resource) = visible_work(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::WorkDelete,
-                resource,
-                Some(("work", work.id.clone())),
-                false,
-            )?;
-            let now = st.now();
-            conn.write_tx(|conn| {
-                diesel::delete(annotations::table.filter(annotations::work_id.eq(&work.id)))
-                    .execute(conn)?;
-                diesel::delete(works::table.find(&work.id)).execute(conn)?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::WorkDelete, Outcome::Success)
-                        .actor(caller.id())
-                        .target("work", work.id.clone())
-                        .detail(json!({ "title": work.title, "state": work.state }))
-                        .ctx(&caller.ctx),
-                )?;
-                Ok::<_, ApiError>(())
-            })
+            let work = work_for_action(conn, &st, &caller, &id, Action::WorkDelete)?;
+            Ok(service::delete(conn, st.now(), &caller, &work)?)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -348,72 +215,12 @@ pub async fn transfer_work(
 ) -> ApiResult<web::Json<WorkView>> {
     let req = body.into_inner()?;
     req.validate()?;
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (work, resource) = visible_work(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::WorkTransfer,
-                resource,
-                Some(("work", work.id.clone())),
-                false,
-            )?;
-            let to = users_q::find(conn, &req.to)?
-                .ok_or_else(|| ApiError::field("to", Msg::untranslated("no such account")))?;
-            let eligible = to.id != caller.id()
-                && to.state().may_sign_in()
-                && (secondment::ever_hosted(conn, &to.id, caller.id())?
-                    || users_q::is_above(conn, &to.id, &caller.user)?);
-            if !eligible {
-                return Err(ApiError::field("to", Msg::untranslated("give works to a host of one of your secondments or to someone above you, who must be active")));
-            }
-            let now = st.now();
-            conn.write_tx(|conn| {
-                // Compare-and-set on the owner: of two racing transfers one wins.
-                let changed = diesel::update(
-                    works::table
-                        .filter(works::id.eq(&work.id))
-                        .filter(works::owner_id.eq(caller.id())),
-                )
-                .set((
-                    works::owner_id.eq(&to.id),
-                    works::updated_at.eq(db_time(now)),
-                ))
-                .execute(conn)?;
-                if changed != 1 {
-                    return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated("the work changed hands meanwhile")));
-                }
-                let giver = caller.user.display_name();
-                mail::enqueue(
-                    conn,
-                    now,
-                    &Mail {
-                        to: to.email.clone(),
-                        subject: format!("Habilis: {giver} gave you a work"),
-                        body: format!(
-                            "{giver} gave you the work \"{}\" ({}); it is now yours.\n\n--\n\n\
-                             {giver} vous a confié le travail « {} » ({}) ; il est désormais à vous.\n",
-                            work.title, work.state, work.title, work.state
-                        ),
-                    },
-                )?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::WorkTransfer, Outcome::Success)
-                        .actor(caller.id())
-                        .target("work", work.id.clone())
-                        .detail(json!({ "from": caller.id(), "to": to.id, "state": work.state }))
-                        .ctx(&caller.ctx),
-                )?;
-                queries::find(conn, &work.id)?
-                    .ok_or_else(ApiError::not_found)
-                    .map(|w| w.view())
-            })
+            let work = work_for_action(conn, &st, &caller, &id, Action::WorkTransfer)?;
+            let to = service::recipient(conn, &caller, &req.to)?;
+            Ok(service::transfer(conn, st.now(), &caller, &work, &to)?)
         })
         .await?;
     Ok(web::Json(view))
@@ -440,48 +247,11 @@ pub async fn create_annotation(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
-    let id = id.into_inner();
     let st = state.clone();
-    let view = state
+    let view: AnnotationView = state
         .db(move |conn| {
-            let (work, resource) = visible_work(conn, &st, &caller, &id)?;
-            check(
-                conn,
-                &st,
-                &caller,
-                Action::WorkAnnotate,
-                resource,
-                Some(("work", work.id.clone())),
-                false,
-            )?;
-            let now = st.now();
-            conn.write_tx(|conn| {
-                let aid = uuid::Uuid::now_v7().to_string();
-                diesel::insert_into(annotations::table)
-                    .values((
-                        annotations::id.eq(&aid),
-                        annotations::work_id.eq(&work.id),
-                        annotations::author_id.eq(caller.id()),
-                        annotations::body.eq(req.body.trim()),
-                        annotations::created_at.eq(db_time(now)),
-                    ))
-                    .execute(conn)?;
-                audit::append(
-                    conn,
-                    now,
-                    Event::new(AuditAction::WorkAnnotate, Outcome::Success)
-                        .actor(caller.id())
-                        .target("work", work.id.clone())
-                        .ctx(&caller.ctx),
-                )?;
-                Ok::<_, ApiError>(AnnotationView {
-                    id: aid,
-                    work_id: work.id.clone(),
-                    author_id: caller.id().to_owned(),
-                    body: req.body.trim().to_owned(),
-                    created_at: utc(db_time(now)),
-                })
-            })
+            let work = work_for_action(conn, &st, &caller, &id, Action::WorkAnnotate)?;
+            Ok(service::annotate(conn, st.now(), &caller, &work, &req)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -502,33 +272,13 @@ pub async fn list_annotations(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<AnnotationList>> {
-    let id = id.into_inner();
     let st = state.clone();
     let list = state
         .db(move |conn| {
-            let (work, _) = visible_work(conn, &st, &caller, &id)?;
-            let rows: Vec<(String, String, String, chrono::NaiveDateTime)> = annotations::table
-                .filter(annotations::work_id.eq(&work.id))
-                .order(annotations::id.asc())
-                .limit(1000)
-                .select((
-                    annotations::id,
-                    annotations::author_id,
-                    annotations::body,
-                    annotations::created_at,
-                ))
-                .load(conn)?;
+            let (work, _) = work_for(conn, &st, &caller, &id)?;
+            let rows = queries::annotations(conn, &work.id)?;
             Ok(AnnotationList {
-                items: rows
-                    .into_iter()
-                    .map(|(id, author_id, body, at)| AnnotationView {
-                        id,
-                        work_id: work.id.clone(),
-                        author_id,
-                        body,
-                        created_at: utc(at),
-                    })
-                    .collect(),
+                items: rows.into_iter().map(AnnotationRow::view).collect(),
             })
         })
         .await?;

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod helpers;
 mod hygiene;
+mod i18n;
 mod idor;
 mod language;
 mod lifecycle;

@@ -1,0 +1,245 @@
+//! The work rules (SPEC §5, §2.5): one step at a time, transfers to a host
+//! of one of the owner's secondments (seed 004 §6) or to someone above the
+//! owner, annotations. Each change runs in one transaction with its audit
+//! row and its outbox mail, and fails with a [`WorkError`]; the caller has
+//! already been authorised (by [`super::work_for`]).
+
+use chrono::{DateTime, Utc};
+use habilis_shared::dto::{AnnotationView, CreateAnnotation, CreateWork, WorkView};
+use habilis_shared::i18n::Msg;
+use habilis_shared::policy::WorkState;
+use serde_json::json;
+
+use super::queries::{self, AnnotationRow, NewWork, WorkRow};
+use crate::accounts::queries::{self as users_q, UserRow};
+use crate::accounts::secondment;
+use crate::audit::{self, AuditAction, Event, Outcome};
+use crate::auth::Caller;
+use crate::clock::db_time;
+use crate::db::DbConn;
+use crate::error::{ApiError, ProblemType};
+use crate::mail::{self, Mail};
+
+/// Why a work rule refused, or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    #[error("a {} work cannot become {}", .from.as_str(), .to.as_str())]
+    NotNext { from: WorkState, to: WorkState },
+    #[error("the work changed meanwhile")]
+    Changed,
+    #[error("no such recipient")]
+    UnknownRecipient,
+    #[error("the recipient is neither a host nor above, or inactive")]
+    IneligibleRecipient,
+    #[error("the work changed hands meanwhile")]
+    ChangedHands,
+    #[error("no such work")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<WorkError> for ApiError {
+    fn from(e: WorkError) -> Self {
+        use WorkError as E;
+        match e {
+            E::NotNext { from, .. } => ApiError::conflict(
+                ProblemType::WrongState,
+                Msg::new("works-state-not-next")
+                    .arg("from", from.as_str())
+                    .arg("next", from.next().map_or("none", WorkState::as_str)),
+            ),
+            E::Changed => ApiError::conflict(ProblemType::WrongState, Msg::new("works-changed")),
+            E::UnknownRecipient => ApiError::field("to", Msg::new("works-transfer-unknown")),
+            E::IneligibleRecipient => ApiError::field("to", Msg::new("works-transfer-ineligible")),
+            E::ChangedHands => {
+                ApiError::conflict(ProblemType::WrongState, Msg::new("works-changed-hands"))
+            }
+            E::NotFound => ApiError::not_found(),
+            E::Db(e) => e.into(),
+        }
+    }
+}
+
+type WorkResult<T> = Result<T, WorkError>;
+
+fn reload(conn: &mut DbConn, id: &str) -> WorkResult<WorkView> {
+    Ok(queries::find(conn, id)?.ok_or(WorkError::NotFound)?.view())
+}
+
+/// Records a draft owned and written by the caller.
+pub fn create(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    req: &CreateWork,
+) -> WorkResult<WorkView> {
+    conn.write_tx(|conn| {
+        let id = uuid::Uuid::now_v7().to_string();
+        queries::insert(
+            conn,
+            &NewWork {
+                id: &id,
+                owner_id: caller.id(),
+                title: req.title.trim(),
+                summary: req.summary.trim(),
+                project_id: req.project_id.as_deref(),
+                at: db_time(now),
+            },
+        )?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkCreate, Outcome::Success)
+                .actor(caller.id())
+                .target("work", id.clone())
+                .ctx(&caller.ctx),
+        )?;
+        reload(conn, &id)
+    })
+}
+
+/// A work moves one step at a time: draft → unpublished → published.
+pub fn check_step(work: &WorkRow, to: WorkState) -> WorkResult<()> {
+    let from = work.state();
+    if from.next() == Some(to) {
+        Ok(())
+    } else {
+        Err(WorkError::NotNext { from, to })
+    }
+}
+
+/// Moves the work to `to` (see [`check_step`]); of two racing changes one
+/// wins, the other is told the work changed.
+pub fn advance(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    work: &WorkRow,
+    to: WorkState,
+) -> WorkResult<WorkView> {
+    let from = work.state();
+    conn.write_tx(|conn| {
+        if queries::set_state(conn, &work.id, from, to, db_time(now))? != 1 {
+            return Err(WorkError::Changed);
+        }
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkState, Outcome::Success)
+                .actor(caller.id())
+                .target("work", work.id.clone())
+                .detail(json!({ "from": from, "to": to }))
+                .ctx(&caller.ctx),
+        )?;
+        reload(conn, &work.id)
+    })
+}
+
+/// Deletes the work with its annotations.
+pub fn delete(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    work: &WorkRow,
+) -> WorkResult<()> {
+    conn.write_tx(|conn| {
+        queries::delete(conn, &work.id)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkDelete, Outcome::Success)
+                .actor(caller.id())
+                .target("work", work.id.clone())
+                .detail(json!({ "title": work.title, "state": work.state }))
+                .ctx(&caller.ctx),
+        )?;
+        Ok(())
+    })
+}
+
+/// Who may receive the caller's works (SPEC §2.5): an active account, host
+/// of one of the caller's secondments (seed 004 §6: results handed to the
+/// temporary supervisor) or above the caller in the supervision line.
+pub fn recipient(conn: &mut DbConn, caller: &Caller, to: &str) -> WorkResult<UserRow> {
+    let to = users_q::find(conn, to)?.ok_or(WorkError::UnknownRecipient)?;
+    let eligible = to.id != caller.id()
+        && to.state().may_sign_in()
+        && (secondment::ever_hosted(conn, &to.id, caller.id())?
+            || users_q::is_above(conn, &to.id, &caller.user)?);
+    if eligible {
+        Ok(to)
+    } else {
+        Err(WorkError::IneligibleRecipient)
+    }
+}
+
+/// Gives the work to `to` (see [`recipient`]): it keeps its state, author
+/// and annotations; the new owner is told by e-mail.
+pub fn transfer(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    work: &WorkRow,
+    to: &UserRow,
+) -> WorkResult<WorkView> {
+    conn.write_tx(|conn| {
+        // Compare-and-set on the owner: of two racing transfers one wins.
+        if queries::set_owner(conn, &work.id, caller.id(), &to.id, db_time(now))? != 1 {
+            return Err(WorkError::ChangedHands);
+        }
+        let giver = caller.user.display_name();
+        mail::enqueue(
+            conn,
+            now,
+            &Mail {
+                to: to.email.clone(),
+                subject: format!("Habilis: {giver} gave you a work"),
+                body: format!(
+                    "{giver} gave you the work \"{}\" ({}); it is now yours.\n\n--\n\n\
+                     {giver} vous a confié le travail « {} » ({}) ; il est désormais à vous.\n",
+                    work.title, work.state, work.title, work.state
+                ),
+            },
+        )?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkTransfer, Outcome::Success)
+                .actor(caller.id())
+                .target("work", work.id.clone())
+                .detail(json!({ "from": caller.id(), "to": to.id, "state": work.state }))
+                .ctx(&caller.ctx),
+        )?;
+        reload(conn, &work.id)
+    })
+}
+
+/// Adds the caller's annotation to the work.
+pub fn annotate(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    work: &WorkRow,
+    req: &CreateAnnotation,
+) -> WorkResult<AnnotationView> {
+    conn.write_tx(|conn| {
+        let row = AnnotationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            work_id: work.id.clone(),
+            author_id: caller.id().to_owned(),
+            body: req.body.trim().to_owned(),
+            created_at: db_time(now),
+        };
+        queries::insert_annotation(conn, &row)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkAnnotate, Outcome::Success)
+                .actor(caller.id())
+                .target("work", work.id.clone())
+                .ctx(&caller.ctx),
+        )?;
+        Ok(row.view())
+    })
+}
