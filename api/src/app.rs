@@ -16,6 +16,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::accounts::{departure, inactivity};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::clock::{Clock, SystemClock};
@@ -24,7 +25,20 @@ use crate::error::{self, ApiError, ProblemType, PROBLEM_JSON};
 use crate::metrics::Metrics;
 use crate::routes::{self, ApiDoc};
 use crate::state::AppState;
-use crate::{db, lang, mail};
+use crate::{db, jobs, lang, mail};
+
+/// Every kind of background job this process runs, each named and given
+/// its body by the capability that owns it.
+pub fn job_kinds() -> jobs::Registry {
+    jobs::Registry::default()
+        .once(departure::jobs::WARNING, departure::jobs::warn)
+        .once(departure::jobs::EXECUTE, departure::jobs::execute)
+        .every(
+            inactivity::REVIEW,
+            inactivity::period(),
+            inactivity::review_job,
+        )
+}
 
 pub struct Application {
     server: Server,
@@ -93,7 +107,7 @@ impl Application {
         }
 
         if config.jobs_poll_ms > 0 {
-            crate::jobs::spawn_worker(
+            job_kinds().spawn_worker(
                 state.pool.clone(),
                 state.policy.clone(),
                 state.clock.clone(),

@@ -234,9 +234,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let mut total = 0;
             loop {
                 let now = chrono::Utc::now();
-                let ran =
-                    crate::jobs::run_due_by(&pool, &policy, &worker, now, until.unwrap_or(now), 50)
-                        .map_err(anyhow::Error::msg)?;
+                let ran = crate::app::job_kinds()
+                    .run_due_by(&pool, &policy, &worker, now, until.unwrap_or(now), 50)
+                    .map_err(anyhow::Error::msg)?;
                 total += ran;
                 if ran == 0 {
                     break;
@@ -295,7 +295,9 @@ fn bootstrap_admin(
         hash,
         generated,
         chrono::Utc::now(),
-    ) {
+    )
+    .map_err(crate::error::ApiError::from)
+    {
         Ok(row) => row,
         Err(e) if e.problem == ProblemType::AdminExists => {
             eprintln!("{}", e.detail);

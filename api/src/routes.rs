@@ -11,13 +11,17 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
-use crate::accounts::{departure, lifecycle, me, routes as users, secondment};
+use crate::accounts::{
+    departure::routes as departure, lifecycle::routes as lifecycle, me::routes as me,
+    routes as users, secondment::routes as secondment,
+};
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::error::ApiError;
 use crate::meta;
 use crate::orgs::{export, invitations, routes as orgs};
-use crate::projects::{approvals, participants, routes as projects};
+use crate::projects::approvals::routes as approvals;
+use crate::projects::{participants, routes as projects};
 use crate::works::routes as works;
 
 /// Every API route. `/api/v1` answers problem+json 404 for anything else.

@@ -1,11 +1,11 @@
 //! Diesel queries over `users` (and the hierarchy) used by accounts and auth.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use habilis_shared::dto::{AccountState, DateFormat, Language, PersonalData, UserView};
 use habilis_shared::policy::{Actor, Policy, Profile, Relation};
 
-use crate::clock::utc;
+use crate::clock::{db_time, utc};
 use crate::db::schema::users;
 use crate::db::DbConn;
 
@@ -199,4 +199,97 @@ pub fn emails_of_profiles(conn: &mut DbConn, profiles: &[Profile]) -> QueryResul
         .filter(users::state.ne(AccountState::Deleted.as_str()))
         .select(users::email)
         .load(conn)
+}
+
+pub fn set_state(
+    conn: &mut DbConn,
+    id: &str,
+    state: AccountState,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::state.eq(state.as_str()),
+            users::updated_at.eq(db_time(now)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Erases the personal data and the login of `id`, leaving the row as a
+/// tombstone: "Former member", an address that cannot receive mail, a
+/// password hash nothing matches, state `deleted`.
+pub fn erase_personal_data(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    let tomb = format!("former-{id}@deleted.invalid");
+    diesel::update(users::table.find(id))
+        .set((
+            users::first_name.eq("Former"),
+            users::last_name.eq("member"),
+            users::email.eq(&tomb),
+            users::email_key.eq(&tomb),
+            users::phone.eq(None::<String>),
+            users::password_hash.eq("!"),
+            users::must_change_password.eq(false),
+            users::state.eq(AccountState::Deleted.as_str()),
+            users::updated_at.eq(db_time(now)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The ids a viewer who may not see everyone may list: self, the
+/// supervisors above, everyone in the subtree below (SPEC §2.5).
+pub fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> QueryResult<Vec<String>> {
+    let mut ids = vec![viewer.id.clone()];
+    ids.extend(supervisor_chain(conn, viewer)?);
+    ids.extend(subtree_ids(conn, &viewer.id)?);
+    Ok(ids)
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// `%q%` in lower case, with LIKE's own metacharacters escaped.
+fn like_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Up to `limit` accounts after the id `after`, oldest first: only those of
+/// `among` when given, only those whose e-mail or names contain `search`
+/// (any case) when given.
+pub fn page(
+    conn: &mut DbConn,
+    after: Option<String>,
+    among: Option<Vec<String>>,
+    search: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
+    let mut q = users::table
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(users::id.gt(after));
+    }
+    if let Some(ids) = among {
+        q = q.filter(users::id.eq_any(ids));
+    }
+    if let Some(pattern) = search.map(like_pattern) {
+        q = q.filter(
+            users::email_key
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(users::first_name).like(pattern.clone()).escape('\\'))
+                .or(lower(users::last_name).like(pattern).escape('\\')),
+        );
+    }
+    q.load(conn)
 }

@@ -1,45 +1,25 @@
 //! `/api/v1/users`: create subordinates, list and read the accounts one may
-//! see, block and unblock.
+//! see, block and unblock. HTTP only; the rules are in [`super::service`].
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use habilis_shared::dto::{CreateUser, CreatedUser, Problem, UserPage, UserQuery, UserView};
 use habilis_shared::i18n::Msg;
-use habilis_shared::policy::{Action, Profile, Relation, Resource};
+use habilis_shared::policy::{Action, Relation, Resource};
 use validator::Validate;
 
-use super::queries::{self, UserRow};
-use super::secondment::{self, Window};
+use super::access::{account_for, readable_account_for, view_for};
+use super::queries;
 use super::service::{self, NewAccount};
 use crate::audit::AuditAction;
 use crate::auth::{password, Caller};
-use crate::db::schema::users;
-use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::paging;
-use crate::policy::{authorize, check};
+use crate::policy::Authz;
 use crate::state::AppState;
 
-/// May `viewer` see the personal data of `target` (owner, webmaster)?
-pub fn sees_personal(
-    state: &AppState,
-    viewer: &UserRow,
-    target: &UserRow,
-    relation: Relation,
-) -> bool {
-    state
-        .policy
-        .decide(
-            &viewer.actor(&state.policy),
-            &Action::UserReadPersonal,
-            &Resource::Account {
-                profile: target.profile(),
-                relation,
-            },
-        )
-        .allowed
-}
+/// The longest search text of `GET /users?q=`.
+const MAX_SEARCH_CHARS: usize = 100;
 
 /// Create an account for someone below me (SPEC §2.3).
 ///
@@ -63,18 +43,14 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
-    authorize(
-        &state,
-        &caller,
-        Action::UserCreate(req.profile),
-        Resource::None,
-    )
-    .await?;
+    Authz::new(&state, &caller)
+        .require(Action::UserCreate(req.profile), Resource::None)
+        .await?;
 
     let supervisor_id = {
         let (st, creator, r) = (state.clone(), caller.user.clone(), req.clone());
         state
-            .db(move |conn| service::check_request(conn, &st.policy, &creator, &r))
+            .db(move |conn| Ok(service::check_request(conn, &st.policy, &creator, &r)?))
             .await?
     };
     let initial = password::generate();
@@ -88,23 +64,25 @@ pub async fn create_user(
     let st = state.clone();
     let row = state
         .db(move |conn| {
-            service::insert(
+            let new = NewAccount {
+                first_name: req.first_name,
+                last_name: req.last_name,
+                email: req.email,
+                profile: req.profile,
+                supervisor_id,
+                created_by: Some(caller.user.id.clone()),
+                password_hash: hash,
+                audit_action: AuditAction::UserCreate,
+            };
+            let url = st.config.public_url();
+            Ok(service::insert(
                 conn,
                 &st.policy,
-                NewAccount {
-                    first_name: req.first_name,
-                    last_name: req.last_name,
-                    email: req.email,
-                    profile: req.profile,
-                    supervisor_id,
-                    created_by: Some(caller.user.id.clone()),
-                    password_hash: hash,
-                    audit_action: AuditAction::UserCreate,
-                },
-                &st.config.public_url(),
+                new,
+                &url,
                 now,
                 Some(&caller.ctx),
-            )
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -114,30 +92,6 @@ pub async fn create_user(
             user: row.view(false),
             initial_password: initial,
         }))
-}
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// `%q%` in lower case, with LIKE's own metacharacters escaped.
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
-/// The ids a viewer who may not see everyone may list: self, the
-/// supervisors above, everyone in the subtree below (SPEC §2.5).
-fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> ApiResult<Vec<String>> {
-    let mut ids = vec![viewer.id.clone()];
-    ids.extend(queries::supervisor_chain(conn, viewer)?);
-    ids.extend(queries::subtree_ids(conn, &viewer.id)?);
-    Ok(ids)
 }
 
 /// List the accounts I may see (cursor pagination, oldest first).
@@ -159,119 +113,44 @@ pub async fn list_users(
     let cursor = paging::decode_cursor(query.cursor.as_deref())?;
     let search = match query.q.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(q) if q.chars().count() > 100 => {
+        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
             return Err(ApiError::field(
                 "q",
-                Msg::untranslated("at most 100 characters"),
+                Msg::new("accounts-search-too-long").arg("max", MAX_SEARCH_CHARS),
             ))
         }
-        Some(q) => Some(like_pattern(q)),
+        Some(q) => Some(q.to_owned()),
     };
-    authorize(&state, &caller, Action::UserList, Resource::None).await?;
-    // Whoever may read an unrelated account sees everyone.
-    let sees_all = state
-        .policy
-        .decide(
-            &caller.actor(&state),
-            &Action::UserRead,
-            &Resource::Account {
-                profile: Profile::Public,
-                relation: Relation::Other,
-            },
-        )
-        .allowed;
+    Authz::new(&state, &caller)
+        .require(Action::UserList, Resource::None)
+        .await?;
     let st = state.clone();
     let page = state
         .db(move |conn| {
-            let mut q = users::table
-                .select(UserRow::as_select())
-                .order(users::id.asc())
-                .limit(limit + 1)
-                .into_boxed();
-            if let Some(after) = &cursor {
-                q = q.filter(users::id.gt(after.clone()));
-            }
-            if !sees_all {
-                q = q.filter(users::id.eq_any(visible_ids(conn, &caller.user)?));
-            }
-            if let Some(pattern) = &search {
-                q = q.filter(
-                    users::email_key
-                        .like(pattern.clone())
-                        .escape('\\')
-                        .or(lower(users::first_name).like(pattern.clone()).escape('\\'))
-                        .or(lower(users::last_name).like(pattern.clone()).escape('\\')),
-                );
-            }
-            let (rows, next_cursor) = paging::split_page(q.load::<UserRow>(conn)?, limit, |r| {
-                paging::encode_cursor(&r.id)
-            });
-            let mut items = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let relation = if r.id == caller.user.id {
-                    Relation::Myself
-                } else {
-                    Relation::Other
-                };
-                items.push(r.view(sees_personal(&st, &caller.user, r, relation)));
-            }
+            let sees_all = st.policy.sees_all_accounts(&caller.actor(&st));
+            let among = if sees_all {
+                None
+            } else {
+                Some(queries::visible_ids(conn, &caller.user)?)
+            };
+            let rows = queries::page(conn, cursor, among, search.as_deref(), limit + 1)?;
+            let (rows, next_cursor) =
+                paging::split_page(rows, limit, |r| paging::encode_cursor(&r.id));
+            let items = rows
+                .iter()
+                .map(|r| {
+                    let relation = if r.id == caller.user.id {
+                        Relation::Myself
+                    } else {
+                        Relation::Other
+                    };
+                    view_for(&st, &caller.user, r, relation)
+                })
+                .collect();
             Ok(UserPage { items, next_cursor })
         })
         .await?;
     Ok(web::Json(page))
-}
-
-/// Loads a target account and checks the viewer may see it (404 otherwise:
-/// existence is not revealed).
-pub fn visible_target(
-    conn: &mut DbConn,
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> ApiResult<(UserRow, Relation)> {
-    let target = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let relation = queries::relation(conn, &caller.user, &target)?;
-    check(
-        conn,
-        state,
-        caller,
-        Action::UserRead,
-        Resource::Account {
-            profile: target.profile(),
-            relation,
-        },
-        Some(("user", target.id.clone())),
-        true,
-    )?;
-    Ok((target, relation))
-}
-
-/// Like [`visible_target`], for reading only: an open secondment makes the
-/// host a supervisor of what the person does during the window, which comes
-/// back so that the caller limits what it shows to it (SPEC §2.5).
-pub fn readable_target(
-    conn: &mut DbConn,
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> ApiResult<(UserRow, Relation, Option<Window>)> {
-    let target = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
-    let relation = queries::relation(conn, &caller.user, &target)?;
-    let (relation, window) =
-        secondment::reading_relation(conn, state, caller.id(), &target.id, relation)?;
-    check(
-        conn,
-        state,
-        caller,
-        Action::UserRead,
-        Resource::Account {
-            profile: target.profile(),
-            relation,
-        },
-        Some(("user", target.id.clone())),
-        true,
-    )?;
-    Ok((target, relation, window))
 }
 
 /// One account, if I may see it.
@@ -293,8 +172,8 @@ pub async fn get_user(
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (target, relation, _) = readable_target(conn, &st, &caller, &id)?;
-            Ok(target.view(sees_personal(&st, &caller.user, &target, relation)))
+            let target = readable_account_for(conn, &st, &caller, &id, Action::UserRead)?;
+            Ok(view_for(&st, &caller.user, &target.user, target.relation))
         })
         .await?;
     Ok(web::Json(view))
@@ -306,30 +185,17 @@ async fn set_blocked(
     id: String,
     block: bool,
 ) -> ApiResult<web::Json<UserView>> {
+    let action = if block {
+        Action::UserBlock
+    } else {
+        Action::UserUnblock
+    };
     let st = state.clone();
     let view = state
         .db(move |conn| {
-            let (target, relation) = visible_target(conn, &st, &caller, &id)?;
-            let action = if block {
-                Action::UserBlock
-            } else {
-                Action::UserUnblock
-            };
-            check(
-                conn,
-                &st,
-                &caller,
-                action,
-                Resource::Account {
-                    profile: target.profile(),
-                    relation,
-                },
-                Some(("user", target.id.clone())),
-                false,
-            )?;
-            let row =
-                service::set_blocked(conn, &caller.user, &target, block, st.now(), &caller.ctx)?;
-            Ok(row.view(sees_personal(&st, &caller.user, &row, relation)))
+            let target = account_for(conn, &st, &caller, &id, action)?;
+            let row = service::set_blocked(conn, &caller, &target.user, block, st.now())?;
+            Ok(view_for(&st, &caller.user, &row, target.relation))
         })
         .await?;
     Ok(web::Json(view))

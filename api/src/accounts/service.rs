@@ -1,22 +1,20 @@
 //! Account rules that need the database: creation (quota, uniqueness,
-//! supervisor), listing by visibility, block/unblock.
+//! supervisor), the first admin, block/unblock. One transaction each:
+//! change, audit row, outbox mail.
 
-use crate::error::ProblemType;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::result::Error as DieselError;
 use habilis_shared::dto::{AccountState, CreateUser};
-use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Policy, Profile, Relation};
 use serde_json::json;
 
+use super::error::{AccountError, AccountResult};
 use super::queries::{self, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
-use crate::auth::{service::ACTIVATION, tokens, ReqCtx};
+use crate::auth::{service::ACTIVATION, tokens, Caller};
 use crate::clock::db_time;
 use crate::db::schema::{email_tokens, users};
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, templates};
 
 pub struct NewAccount {
@@ -31,6 +29,17 @@ pub struct NewAccount {
     pub audit_action: AuditAction,
 }
 
+/// An account's e-mail must be at an allowed institutional domain
+/// (SPEC §3.1).
+pub fn check_email_domain(policy: &Policy, email: &str) -> AccountResult<()> {
+    if !policy.email_domain_allowed(email.trim()) {
+        return Err(AccountError::EmailDomainNotAllowed {
+            allowed: policy.accounts.allowed_email_domains.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// Normalises and checks what a creator sent, before any hashing: the
 /// e-mail domain (422) and the supervisor (must fit the hierarchy and be
 /// the creator or someone in the creator's subtree).
@@ -39,24 +48,12 @@ pub fn check_request(
     policy: &Policy,
     creator: &UserRow,
     req: &CreateUser,
-) -> ApiResult<Option<String>> {
-    let email = req.email.trim();
-    if !policy.email_domain_allowed(email) {
-        return Err(ApiError::field(
-            "email",
-            Msg::untranslated(format!(
-                "the e-mail domain is not an allowed institutional domain ({})",
-                policy.accounts.allowed_email_domains.join(", ")
-            )),
-        ));
-    }
+) -> AccountResult<Option<String>> {
+    check_email_domain(policy, &req.email)?;
     let allowed_supervisors = policy.supervisor_profiles(req.profile);
     if allowed_supervisors.is_empty() {
         if req.supervisor_id.is_some() {
-            return Err(ApiError::field(
-                "supervisor_id",
-                Msg::untranslated(format!("a {} account has no supervisor", req.profile)),
-            ));
+            return Err(AccountError::NoSupervisorForProfile(req.profile));
         }
         return Ok(None);
     }
@@ -71,28 +68,15 @@ pub fn check_request(
             };
             match found {
                 Some(s) if ok => s,
-                _ => {
-                    return Err(ApiError::field(
-                        "supervisor_id",
-                        Msg::untranslated("the supervisor must be you or someone you supervise"),
-                    ))
-                }
+                _ => return Err(AccountError::SupervisorOutsideLine),
             }
         }
     };
     if !allowed_supervisors.contains(&supervisor.profile()) || !supervisor.state().may_sign_in() {
-        return Err(ApiError::field(
-            "supervisor_id",
-            Msg::untranslated(format!(
-                "a {} must be supervised by an active {}",
-                req.profile,
-                allowed_supervisors
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )),
-        ));
+        return Err(AccountError::SupervisorNotEligible {
+            profile: req.profile,
+            eligible: allowed_supervisors,
+        });
     }
     Ok(Some(supervisor.id))
 }
@@ -106,24 +90,21 @@ pub fn insert(
     new: NewAccount,
     public_url: &str,
     now: DateTime<Utc>,
-    ctx: Option<&ReqCtx>,
-) -> ApiResult<UserRow> {
+    ctx: Option<&crate::auth::ReqCtx>,
+) -> AccountResult<UserRow> {
     let key = new.email.trim().to_lowercase();
     let result = conn.write_tx(|conn| {
         if let Some(limit) = policy.profile_limit(new.profile) {
             conn.lock_named("profile_limits")?;
             if queries::count_profile(conn, new.profile)? >= i64::from(limit) {
-                return Ok(Err(ApiError::conflict(
-                    ProblemType::ProfileLimitReached,
-                    Msg::untranslated(format!(
-                        "there may be at most {limit} {} accounts",
-                        new.profile
-                    )),
-                )));
+                return Err(AccountError::ProfileLimitReached {
+                    limit,
+                    profile: new.profile,
+                });
             }
         }
         if queries::find_by_email_key(conn, &key)?.is_some() {
-            return Ok(Err(duplicate()));
+            return Err(AccountError::EmailTaken);
         }
         let id = uuid::Uuid::now_v7().to_string();
         let t = db_time(now);
@@ -176,26 +157,13 @@ pub fn insert(
             event = event.ctx(ctx);
         }
         audit::append(conn, now, event)?;
-        let row = queries::find(conn, &id)?.ok_or(DieselError::NotFound)?;
-        Ok::<_, ApiError>(Ok(row))
+        queries::find(conn, &id)?.ok_or(AccountError::NotFound)
     });
     match result {
-        Ok(inner) => inner,
         // The unique index caught a concurrent insert of the same e-mail.
-        Err(e) if is_unique_violation(&e) => Err(duplicate()),
-        Err(e) => Err(e),
+        Err(e) if e.is_unique_violation() => Err(AccountError::EmailTaken),
+        other => other,
     }
-}
-
-fn duplicate() -> ApiError {
-    ApiError::conflict(
-        ProblemType::EmailTaken,
-        Msg::untranslated("an account with this e-mail already exists"),
-    )
-}
-
-fn is_unique_violation(e: &ApiError) -> bool {
-    e.problem == ProblemType::UniqueViolation
 }
 
 /// The first admin, created at installation (`habilis bootstrap-admin`),
@@ -211,16 +179,11 @@ pub fn bootstrap_admin(
     password_hash: String,
     must_change_password: bool,
     now: DateTime<Utc>,
-) -> ApiResult<UserRow> {
+) -> AccountResult<UserRow> {
     conn.write_tx(|conn| {
         conn.lock_named("profile_limits")?;
         if queries::count_profile(conn, Profile::Admin)? > 0 {
-            return Err(ApiError::conflict(
-                ProblemType::AdminExists,
-                Msg::untranslated(
-                    "an admin account already exists; bootstrap-admin only creates the first one",
-                ),
-            ));
+            return Err(AccountError::AdminExists);
         }
         let row = insert(
             conn,
@@ -244,19 +207,19 @@ pub fn bootstrap_admin(
                 .set(users::must_change_password.eq(false))
                 .execute(conn)?;
         }
-        queries::find(conn, &row.id)?.ok_or_else(ApiError::not_found)
+        queries::find(conn, &row.id)?.ok_or(AccountError::NotFound)
     })
 }
 
-/// Block or unblock; blocking ends every session at once.
+/// Block or unblock; blocking ends every session at once (and a blocked
+/// account's personal access tokens are refused while it stays blocked).
 pub fn set_blocked(
     conn: &mut DbConn,
-    actor: &UserRow,
+    by: &Caller,
     target: &UserRow,
     block: bool,
     now: DateTime<Utc>,
-    ctx: &ReqCtx,
-) -> ApiResult<UserRow> {
+) -> AccountResult<UserRow> {
     let (from_ok, to, action) = if block {
         (
             target.state().may_sign_in(),
@@ -271,18 +234,10 @@ pub fn set_blocked(
         )
     };
     if !from_ok {
-        return Err(ApiError::conflict(
-            ProblemType::WrongState,
-            Msg::untranslated(format!("the account is {}", target.state().as_str())),
-        ));
+        return Err(AccountError::WrongState(target.state()));
     }
     conn.write_tx(|conn| {
-        diesel::update(users::table.find(&target.id))
-            .set((
-                users::state.eq(to.as_str()),
-                users::updated_at.eq(db_time(now)),
-            ))
-            .execute(conn)?;
+        queries::set_state(conn, &target.id, to, now)?;
         if block {
             crate::auth::service::revoke_user_sessions(conn, &target.id, None, now)?;
         }
@@ -290,10 +245,10 @@ pub fn set_blocked(
             conn,
             now,
             Event::new(action, Outcome::Success)
-                .actor(actor.id.clone())
+                .actor(by.id())
                 .target("user", target.id.clone())
-                .ctx(ctx),
+                .ctx(&by.ctx),
         )?;
-        queries::find(conn, &target.id)?.ok_or_else(ApiError::not_found)
+        queries::find(conn, &target.id)?.ok_or(AccountError::NotFound)
     })
 }

@@ -18,7 +18,7 @@ async fn run_jobs(app: &TestApp) -> usize {
         app.clock.now(),
     );
     actix_web::web::block(move || {
-        habilis_api::jobs::run_due(&pool, &policy, "test-worker", now, 500)
+        habilis_api::app::job_kinds().run_due(&pool, &policy, "test-worker", now, 500)
     })
     .await
     .expect("block")
@@ -334,6 +334,53 @@ async fn delete_now_hands_over_and_seats_are_handed_over_not_deleted() {
     problem(res, 403).await;
 }
 
+/// A hand-over erases the former holder as a departure does: their
+/// personal API tokens are revoked, not merely refused while the account
+/// stays closed.
+#[actix_web::test]
+async fn a_handed_over_seat_leaves_no_live_token_behind() {
+    // arrange
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    let res = app
+        .post(
+            "/api/v1/me/tokens",
+            &h.webmaster.access,
+            json!({ "name": "script", "scopes": ["read"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.expect("json");
+    let token = created["token"].as_str().expect("token").to_owned();
+    assert_eq!(app.get("/api/v1/me", &token).await.status(), 200);
+
+    // act
+    let res = app
+        .post(
+            &format!("/api/v1/users/{}/handover", h.webmaster.id),
+            &h.admin.access,
+            json!({ "email": "w2@inserm.fr", "first_name": "W", "last_name": "Two" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // assert
+    problem(app.get("/api/v1/me", &token).await, 401).await;
+    let former = h.webmaster.id.clone();
+    let live: i64 = app
+        .with_db(move |c| {
+            use habilis_api::db::schema::api_tokens;
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(former))
+                .filter(api_tokens::revoked_at.is_null())
+                .count()
+                .get_result(c)
+                .expect("count")
+        })
+        .await;
+    assert_eq!(live, 0, "the former holder's token is still live");
+}
+
 #[actix_web::test]
 async fn racing_departures_one_wins() {
     let app = TestApp::new().await;
@@ -464,7 +511,8 @@ async fn two_workers_never_run_one_job_twice() {
                 let pool = habilis_api::db::connect_pool(&url, 2).expect("pool");
                 let mut ran = 0;
                 for _ in 0..20 {
-                    ran += habilis_api::jobs::run_due(&pool, &policy, &format!("w{w}"), now, 3)
+                    ran += habilis_api::app::job_kinds()
+                        .run_due(&pool, &policy, &format!("w{w}"), now, 3)
                         .expect("pass");
                 }
                 ran
@@ -652,7 +700,7 @@ async fn run_due_until_brings_departures_forward_not_the_periodic_review() {
             app.clock.now(),
         );
         actix_web::web::block(move || {
-            habilis_api::jobs::run_due_by(
+            habilis_api::app::job_kinds().run_due_by(
                 &pool,
                 &policy,
                 "cli",

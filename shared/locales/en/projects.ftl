@@ -13,3 +13,11 @@ projects-participants-closed = { $state ->
        *[closed] The project is closed: nobody can be invited to it.
     }
 projects-already-participant = This person already takes part in the project.
+# approvals (projects/approvals)
+projects-approval-comment-required = Say why the request is rejected.
+projects-approval-not-pending = The request is already { $state ->
+    [approved] approved
+    [rejected] rejected
+   *[other] { $state }
+}.
+projects-approval-already-decided = You have already decided.

@@ -13,3 +13,11 @@ projects-participants-closed = { $state ->
        *[closed] Le projet est clos : personne ne peut y être invité.
     }
 projects-already-participant = Cette personne participe déjà au projet.
+# approvals (projects/approvals)
+projects-approval-comment-required = Indiquez pourquoi la demande est rejetée.
+projects-approval-not-pending = La demande est déjà { $state ->
+    [approved] approuvée
+    [rejected] rejetée
+   *[other] { $state }
+}.
+projects-approval-already-decided = Vous avez déjà rendu votre décision.

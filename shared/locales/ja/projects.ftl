@@ -13,3 +13,11 @@ projects-participants-closed = { $state ->
        *[closed] このプロジェクトは終了しているため、招待できません。
     }
 projects-already-participant = この方はすでにプロジェクトに参加しています。
+# approvals (projects/approvals)
+projects-approval-comment-required = 却下する理由を記入してください。
+projects-approval-not-pending = この申請はすでに{ $state ->
+    [approved] 承認されています
+    [rejected] 却下されています
+   *[other] { $state } です
+}。
+projects-approval-already-decided = すでに判断済みです。

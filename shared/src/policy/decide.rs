@@ -816,6 +816,30 @@ impl Policy {
         configured
     }
 
+    /// Whether `actor` reads every account, related to them or not: the
+    /// `administration.see_all_accounts` rule that [`Policy::decide`] applies
+    /// to `user.read` of an unrelated account (SPEC §2.5). Lists of accounts
+    /// are filtered by it.
+    pub fn sees_all_accounts(&self, actor: &Actor) -> bool {
+        actor.profile != Profile::Public
+            && self
+                .administration
+                .see_all_accounts
+                .contains(&actor.profile)
+    }
+
+    /// Whether `actor` reads the personal data of an account that stands in
+    /// `relation` to them: the rule of `user.read_personal` (SPEC §2.5). A
+    /// view shows or leaves out those fields by it; nothing is refused.
+    pub fn sees_personal_data(&self, actor: &Actor, relation: Relation) -> bool {
+        actor.profile != Profile::Public
+            && (relation == Relation::Myself
+                || self
+                    .administration
+                    .read_personal_data
+                    .contains(&actor.profile))
+    }
+
     /// Profiles that may supervise an account of `profile`; empty when the
     /// profile has no supervisor (experts, admins, webmasters).
     pub fn supervisor_profiles(&self, profile: Profile) -> Vec<Profile> {
@@ -910,6 +934,53 @@ fn decide_matrix(
                     suffix,
                 ]),
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod facts {
+    use super::super::{Action, Actor, Policy, Profile, Relation, Resource};
+
+    /// The named facts say what [`Policy::decide`] says, for every profile
+    /// and relation.
+    #[test]
+    fn facts_agree_with_decide() {
+        let policy = Policy::default();
+        for profile in Profile::ALL {
+            for charter_accepted in [false, true] {
+                let actor = Actor {
+                    profile,
+                    charter_accepted,
+                };
+                for relation in [
+                    Relation::Myself,
+                    Relation::Supervisor,
+                    Relation::Subordinate,
+                    Relation::Other,
+                ] {
+                    let account = Resource::Account {
+                        profile: Profile::Novice,
+                        relation,
+                    };
+                    assert_eq!(
+                        policy.sees_personal_data(&actor, relation),
+                        policy
+                            .decide(&actor, &Action::UserReadPersonal, &account)
+                            .allowed,
+                        "{profile:?} {relation:?}"
+                    );
+                }
+                let other = Resource::Account {
+                    profile: Profile::Public,
+                    relation: Relation::Other,
+                };
+                assert_eq!(
+                    policy.sees_all_accounts(&actor),
+                    policy.decide(&actor, &Action::UserRead, &other).allowed,
+                    "{profile:?}"
+                );
+            }
         }
     }
 }

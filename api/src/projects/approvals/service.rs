@@ -1,0 +1,203 @@
+//! Deciding an approval: one transaction that records the decision, closes
+//! the request when it is settled, moves the project, writes its history,
+//! the audit row and the e-mail to the requester.
+
+use chrono::{DateTime, Utc};
+use habilis_shared::dto::{ApprovalDecision, ApprovalView, ProjectState};
+use habilis_shared::i18n::Msg;
+use serde_json::json;
+
+use super::mails::{self, Outcome as MailOutcome};
+use super::queries::{self, ApprovalRow, Filter, RequestRow};
+use crate::accounts::queries as users;
+use crate::audit::{self, AuditAction, Event, Outcome};
+use crate::auth::Caller;
+use crate::clock::utc;
+use crate::db::DbConn;
+use crate::error::{ApiError, ProblemType};
+use crate::mail;
+use crate::projects::{event, find};
+
+/// What deciding an approval refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum ApprovalError {
+    #[error("no such approval")]
+    NotFound,
+    #[error("a rejection needs a comment")]
+    CommentRequired,
+    #[error("the request is already {0}")]
+    NotPending(String),
+    #[error("already decided")]
+    AlreadyDecided,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<ApprovalError> for ApiError {
+    fn from(e: ApprovalError) -> Self {
+        match e {
+            ApprovalError::NotFound => ApiError::not_found(),
+            ApprovalError::CommentRequired => {
+                ApiError::field("comment", Msg::new("projects-approval-comment-required"))
+            }
+            ApprovalError::NotPending(state) => ApiError::conflict(
+                ProblemType::NotPending,
+                Msg::new("projects-approval-not-pending").arg("state", state),
+            ),
+            ApprovalError::AlreadyDecided => ApiError::conflict(
+                ProblemType::AlreadyDecided,
+                Msg::new("projects-approval-already-decided"),
+            ),
+            ApprovalError::Db(e) => ApiError::from(e),
+        }
+    }
+}
+
+type ApprovalResult<T> = Result<T, ApprovalError>;
+
+fn view(conn: &mut DbConn, row: ApprovalRow) -> ApprovalResult<ApprovalView> {
+    let subject_name = match row.subject_type.as_str() {
+        "project" => find(conn, &row.subject_id)?
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Ok(ApprovalView {
+        decision: row.decision.as_deref().and_then(queries::parse_decision),
+        id: row.id,
+        request_id: row.request_id,
+        subject_type: row.subject_type,
+        subject_id: row.subject_id,
+        subject_name,
+        requested_by: row.requested_by,
+        approver_role: row.approver_role,
+        comment: row.comment,
+        requested_at: utc(row.requested_at),
+        decided_at: row.decided_at.map(utc),
+    })
+}
+
+fn views(conn: &mut DbConn, filter: Filter) -> ApprovalResult<Vec<ApprovalView>> {
+    queries::list(conn, filter)?
+        .into_iter()
+        .map(|row| view(conn, row))
+        .collect()
+}
+
+/// The approvals waiting for `approver`'s decision, oldest first.
+pub fn inbox(conn: &mut DbConn, approver: &str) -> ApprovalResult<Vec<ApprovalView>> {
+    views(conn, Filter::Inbox(approver))
+}
+
+/// Who approval `id` waits for, and on which request.
+pub fn approver(conn: &mut DbConn, id: &str) -> ApprovalResult<queries::Approver> {
+    queries::approver(conn, id)?.ok_or(ApprovalError::NotFound)
+}
+
+/// A comment, trimmed; none when empty. A rejection must say why.
+pub fn comment(decision: ApprovalDecision, text: Option<&str>) -> ApprovalResult<Option<String>> {
+    let comment = text
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    if decision == ApprovalDecision::Reject && comment.is_none() {
+        return Err(ApprovalError::CommentRequired);
+    }
+    Ok(comment)
+}
+
+/// Records `by`'s decision on approval `id` of request `request_id`.
+pub fn decide(
+    conn: &mut DbConn,
+    by: &Caller,
+    id: &str,
+    request_id: &str,
+    decision: ApprovalDecision,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApprovalResult<ApprovalView> {
+    conn.write_tx(|conn| {
+        let request = queries::lock_request(conn, request_id)?;
+        if request.state != queries::PENDING {
+            return Err(ApprovalError::NotPending(request.state));
+        }
+        if !queries::record_decision(conn, id, decision, comment, now)? {
+            return Err(ApprovalError::AlreadyDecided);
+        }
+        let outstanding = queries::outstanding(conn, request_id)?;
+        let settled = match decision {
+            ApprovalDecision::Reject => Some((queries::REJECTED, ProjectState::Rejected)),
+            ApprovalDecision::Approve if outstanding == 0 => {
+                Some((queries::APPROVED, ProjectState::Active))
+            }
+            ApprovalDecision::Approve => None,
+        };
+        if let Some((request_state, _)) = settled {
+            queries::close_request(conn, request_id, request_state, now)?;
+        }
+        let project = request.subject_type == "project";
+        if project {
+            on_project(
+                conn,
+                by,
+                &request,
+                decision,
+                settled.map(|(_, s)| s),
+                comment,
+                now,
+            )?;
+        }
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::ApprovalDecide, Outcome::Success)
+                .actor(by.id())
+                .target(
+                    if project { "project" } else { "approval" },
+                    request.subject_id.clone(),
+                )
+                .detail(json!({ "approval_id": id, "decision": decision, "comment": comment }))
+                .ctx(&by.ctx),
+        )?;
+        views(conn, Filter::Id(id))?
+            .pop()
+            .ok_or(ApprovalError::NotFound)
+    })
+}
+
+/// What a decision does to the project it is about: its history, its state
+/// once settled, the e-mail to whoever asked for it.
+fn on_project(
+    conn: &mut DbConn,
+    by: &Caller,
+    request: &RequestRow,
+    decision: ApprovalDecision,
+    settled: Option<ProjectState>,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApprovalResult<()> {
+    let project = request.subject_id.as_str();
+    let kind = match decision {
+        ApprovalDecision::Approve => "approved",
+        ApprovalDecision::Reject => "rejected",
+    };
+    event(conn, project, now, by.id(), kind, comment)?;
+    if let Some(state) = settled {
+        queries::settle_project(conn, project, state, now)?;
+        if state == ProjectState::Active {
+            event(conn, project, now, by.id(), "activated", None)?;
+        }
+    }
+    let name = find(conn, project)?.map(|p| p.name).unwrap_or_default();
+    if let Some(requester) = users::find(conn, &request.requested_by)? {
+        let outcome = match (decision, settled) {
+            (ApprovalDecision::Reject, _) => MailOutcome::Rejected,
+            (_, Some(_)) => MailOutcome::Activated,
+            _ => MailOutcome::Awaiting,
+        };
+        let who = by.user.display_name();
+        let mail = mails::decided(&requester.email, &name, &who, outcome, comment);
+        mail::enqueue(conn, now, &mail)?;
+    }
+    Ok(())
+}
