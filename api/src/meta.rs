@@ -118,11 +118,11 @@ pub async fn authz_check(
             let resource = match req.resource {
                 None => Resource::None,
                 Some(AuthzResource::User { id }) => {
-                    let (target, relation) =
-                        accounts::routes::visible_target(conn, &st, &caller, &id)?;
+                    let target =
+                        accounts::access::account_for(conn, &st, &caller, &id, Action::UserRead)?;
                     Resource::Account {
-                        profile: target.profile(),
-                        relation,
+                        profile: target.user.profile(),
+                        relation: target.relation,
                     }
                 }
                 Some(AuthzResource::Work { id }) => works::work_for(conn, &st, &caller, &id)?.1,
