@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::clock::{db_time, utc};
 use crate::db::schema::{activity, users};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Email, Recipient};
 use crate::paging;
 use crate::policy::check;
 use crate::state::AppState;
@@ -136,13 +136,24 @@ pub async fn promote_user(
                 &st,
                 &caller,
                 Action::UserPromote,
-                Resource::Account { profile: from, relation },
+                Resource::Account {
+                    profile: from,
+                    relation,
+                },
                 Some(("user", target.id.clone())),
                 false,
             )?;
-            let rule = st.policy.promotion.get(&from).cloned().ok_or_else(|| ApiError::conflict(ProblemType::WrongState, Msg::untranslated("no promotion for this profile")))?;
+            let rule = st.policy.promotion.get(&from).cloned().ok_or_else(|| {
+                ApiError::conflict(
+                    ProblemType::WrongState,
+                    Msg::untranslated("no promotion for this profile"),
+                )
+            })?;
             if !target.state().may_sign_in() {
-                return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated(format!("the account is {}", target.state().as_str()))));
+                return Err(ApiError::conflict(
+                    ProblemType::WrongState,
+                    Msg::untranslated(format!("the account is {}", target.state().as_str())),
+                ));
             }
             // The promoter from the line above becomes the supervisor; a
             // profile without supervisors (expert) reports to no one.
@@ -155,35 +166,41 @@ pub async fn promote_user(
             };
             let now = st.now();
             let row = conn.write_tx(|conn| {
-                let changed = diesel::update(users::table.filter(users::id.eq(&target.id)).filter(users::profile.eq(from.as_str())))
-                    .set((
-                        users::profile.eq(rule.to.as_str()),
-                        users::supervisor_id.eq(&supervisor),
-                        users::updated_at.eq(db_time(now)),
-                    ))
-                    .execute(conn)?;
+                let changed = diesel::update(
+                    users::table
+                        .filter(users::id.eq(&target.id))
+                        .filter(users::profile.eq(from.as_str())),
+                )
+                .set((
+                    users::profile.eq(rule.to.as_str()),
+                    users::supervisor_id.eq(&supervisor),
+                    users::updated_at.eq(db_time(now)),
+                ))
+                .execute(conn)?;
                 if changed != 1 {
-                    return Err(ApiError::conflict(ProblemType::WrongState, Msg::untranslated("the account changed meanwhile")));
+                    return Err(ApiError::conflict(
+                        ProblemType::WrongState,
+                        Msg::untranslated("the account changed meanwhile"),
+                    ));
                 }
                 let name = target.display_name();
-                let mut to = vec![target.email.clone()];
-                if let Some(s) = supervisor.as_deref().map(|s| queries::find(conn, s)).transpose()?.flatten() {
-                    to.push(s.email);
+                let mut to = vec![Recipient::of(&target)];
+                if let Some(s) = supervisor
+                    .as_deref()
+                    .map(|s| queries::find(conn, s))
+                    .transpose()?
+                    .flatten()
+                {
+                    to.push(Recipient::of(&s));
                 }
-                for addr in to {
-                    mail::enqueue(
-                        conn,
-                        now,
-                        &Mail {
-                            to: addr,
-                            subject: format!("Habilis: {name} is now {}", rule.to.as_str()),
-                            body: format!(
-                                "{name} <{}> was promoted from {} to {} on Habilis. Their works stay theirs.\n\n--\n\n\
-                                 {name} <{}> est passé·e de {} à {} sur Habilis. Ses travaux restent les siens.\n",
-                                target.email, from.as_str(), rule.to.as_str(), target.email, from.as_str(), rule.to.as_str()
-                            ),
-                        },
-                    )?;
+                let email = Email::Promotion {
+                    name: &name,
+                    email: &target.email,
+                    from,
+                    to: rule.to,
+                };
+                for recipient in &to {
+                    mail::queue(conn, now, recipient, &email)?;
                 }
                 audit::append(
                     conn,

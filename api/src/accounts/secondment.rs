@@ -32,7 +32,7 @@ use crate::db::schema::secondments;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::mail::{self, Mail};
+use crate::mail::{self, Email, Recipient};
 use crate::policy::check;
 use crate::state::AppState;
 
@@ -244,28 +244,10 @@ pub async fn create_secondment(
                         secondments::created_at.eq(db_time(now)),
                     ))
                     .execute(conn)?;
-                let (from, to) = (
-                    req.starts_at.format("%Y-%m-%d %H:%M UTC"),
-                    req.ends_at.format("%Y-%m-%d %H:%M UTC"),
-                );
                 let (person, host_name) = (target.display_name(), host.display_name());
-                for addr in [target.email.clone(), host.email.clone()] {
-                    mail::enqueue(
-                        conn,
-                        now,
-                        &Mail {
-                            to: addr,
-                            subject: format!("Habilis: {person} is seconded to {host_name}"),
-                            body: format!(
-                                "{person} is seconded to {host_name} from {from} to {to}. During this period \
-                                 {host_name} sees what {person} produces, as a supervisor would; afterwards only \
-                                 published works, unless {person} transfers items.\n\n--\n\n\
-                                 {person} est détaché·e auprès de {host_name} du {from} au {to}. Pendant cette \
-                                 période, {host_name} voit ce que {person} produit, comme un encadrant ; ensuite, \
-                                 seulement les travaux publiés, sauf transfert explicite.\n"
-                            ),
-                        },
-                    )?;
+                let email = Email::Secondment { person: &person, host: &host_name, starts: req.starts_at, ends: req.ends_at };
+                for reader in [&target, &host] {
+                    mail::queue(conn, now, &Recipient::of(reader), &email)?;
                 }
                 audit::append(
                     conn,

@@ -17,7 +17,7 @@ use crate::clock::db_time;
 use crate::db::schema::{email_tokens, users};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{self, templates};
+use crate::mail::{self, Email, Recipient};
 
 pub struct NewAccount {
     pub first_name: String,
@@ -156,16 +156,6 @@ pub fn insert(
                 email_tokens::created_at.eq(t),
             ))
             .execute(conn)?;
-        mail::enqueue(
-            conn,
-            now,
-            &templates::activation(
-                new.email.trim(),
-                new.first_name.trim(),
-                &format!("{public_url}/activate?token={link}"),
-                days,
-            ),
-        )?;
         let mut event = Event::new(new.audit_action, Outcome::Success)
             .target("user", id.clone())
             .detail(json!({ "profile": new.profile, "supervisor_id": new.supervisor_id }));
@@ -177,6 +167,16 @@ pub fn insert(
         }
         audit::append(conn, now, event)?;
         let row = queries::find(conn, &id)?.ok_or(DieselError::NotFound)?;
+        mail::queue(
+            conn,
+            now,
+            &Recipient::of(&row),
+            &Email::Activation {
+                name: &row.display_name(),
+                link: &format!("{public_url}/activate?token={link}"),
+                until: now + Duration::days(i64::from(days)),
+            },
+        )?;
         Ok::<_, ApiError>(Ok(row))
     });
     match result {
