@@ -124,12 +124,16 @@ fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, Error> {
 }
 
 fn arg(value: &Value) -> Arg {
-    if value.kind() == ValueKind::Number {
-        if let Ok(n) = i64::try_from(value.clone()) {
-            return Arg::Number(n);
-        }
+    match value.kind() {
+        ValueKind::Number => match i64::try_from(value.clone()) {
+            Ok(n) => Arg::Number(n),
+            Err(_) => Arg::from(value.to_string()),
+        },
+        // Selector keys of the catalogs; minijinja would write `True`.
+        ValueKind::Bool if value.is_true() => Arg::from("true"),
+        ValueKind::Bool => Arg::from("false"),
+        _ => Arg::from(value.to_string()),
     }
-    Arg::from(value.to_string())
 }
 
 /// `{{ until|date }}`: the day, in the recipient's date format.

@@ -190,6 +190,19 @@ async fn written_to(app: &TestApp, to: &'static str) -> Vec<(String, String, Opt
     .await
 }
 
+/// The latest e-mail queued for `to` (their activation came first).
+async fn last_to(app: &TestApp, to: &'static str) -> (String, String, Option<String>) {
+    written_to(app, to)
+        .await
+        .pop()
+        .unwrap_or_else(|| panic!("no e-mail to {to}"))
+}
+
+/// `text` as the HTML part writes it (minijinja also escapes `/`).
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('/', "&#x2f;")
+}
+
 async fn prefer(app: &TestApp, s: &Session, language: &str, date_format: &str) {
     let res = app
         .request(
@@ -234,10 +247,8 @@ async fn each_recipient_reads_their_language_and_date_format() {
     assert_eq!(res.status(), 201);
 
     // assert
-    let [(subject, text, html)] = &written_to(&app, "novice@inserm.fr").await[..] else {
-        panic!("one e-mail to the novice");
-    };
-    let html = html.as_deref().expect("an HTML part");
+    let (subject, text, html) = last_to(&app, "novice@inserm.fr").await;
+    let html = html.expect("an HTML part");
     let window = format!(
         "du {} au {}",
         starts.format("%m/%d/%Y %H:%M UTC"),
@@ -250,17 +261,15 @@ async fn each_recipient_reads_their_language_and_date_format() {
     assert!(text.contains(&window), "{text}");
     assert!(text.contains("Pendant cette période"), "{text}");
     assert!(
-        html.contains("<html lang=\"fr\">") && html.contains(&window),
+        html.contains("<html lang=\"fr\">") && html.contains(&escaped(&window)),
         "{html}"
     );
     for english in ["is seconded", "During this period"] {
         assert!(!text.contains(english) && !html.contains(english), "{text}");
     }
 
-    let [(subject, text, html)] = &written_to(&app, "host@inserm.fr").await[..] else {
-        panic!("one e-mail to the host");
-    };
-    let html = html.as_deref().expect("an HTML part");
+    let (subject, text, html) = last_to(&app, "host@inserm.fr").await;
+    let html = html.expect("an HTML part");
     let window = format!(
         "{} から {} まで",
         starts.format("%d/%m/%Y %H:%M UTC"),
@@ -272,7 +281,7 @@ async fn each_recipient_reads_their_language_and_date_format() {
     );
     assert!(text.contains(&window), "{text}");
     assert!(
-        html.contains("<html lang=\"ja\">") && html.contains(&window),
+        html.contains("<html lang=\"ja\">") && html.contains(&escaped(&window)),
         "{html}"
     );
     assert!(
@@ -282,7 +291,7 @@ async fn each_recipient_reads_their_language_and_date_format() {
 
     // Delivered as multipart/alternative: the text, then the HTML.
     let eml = app
-        .wait_for_mail(|m| m.contains("To: host@inserm.fr"))
+        .wait_for_mail(|m| m.contains("To: host@inserm.fr") && m.contains(&window))
         .await;
     let (plain, rich) = (
         eml.find("Content-Type: text/plain; charset=utf-8")
@@ -292,7 +301,52 @@ async fn each_recipient_reads_their_language_and_date_format() {
     );
     assert!(eml.contains("Content-Type: multipart/alternative"), "{eml}");
     assert!(plain < rich, "{eml}");
-    assert!(eml.contains(&window), "{eml}");
+}
+
+/// An address without an account reads the inviter's language and date
+/// format.
+#[actix_web::test]
+async fn an_outsider_reads_the_inviters_language() {
+    // arrange
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    prefer(&app, &admin, "ja", "MM/dd/yyyy").await;
+    let res = app
+        .post(
+            "/api/v1/organizations",
+            &admin.access,
+            json!({ "name": "Lab <42>", "description": "a lab" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let org: serde_json::Value = res.json().await.expect("json");
+    let org = org["id"].as_str().expect("id");
+
+    // act
+    let res = app
+        .post(
+            &format!("/api/v1/organizations/{org}/invitations"),
+            &admin.access,
+            json!({ "emails": ["outsider@inserm.fr"], "role": "manager" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+
+    // assert
+    let (subject, text, html) = last_to(&app, "outsider@inserm.fr").await;
+    let html = html.expect("an HTML part");
+    let until = (app.clock.now() + chrono::Duration::days(14)).format("%m/%d/%Y");
+    assert_eq!(subject, "【Habilis】Lab <42> への招待");
+    assert!(text.contains("管理者として参加"), "{text}");
+    assert!(
+        text.contains(&format!("{until} に期限が切れます")),
+        "{text}"
+    );
+    assert!(
+        html.contains("Lab &lt;42&gt;") && !html.contains("Lab <42>"),
+        "{html}"
+    );
+    assert!(html.contains(&escaped(&until.to_string())), "{html}");
 }
 
 /// A name is shown as typed in the text and escaped in the HTML; the
@@ -330,7 +384,10 @@ async fn html_part_escapes_what_people_typed() {
     );
     let until = (app.clock.now() + chrono::Duration::days(7)).format("%d/%m/%Y");
     assert!(text.contains(&format!("until {until}:")), "{text}");
-    assert!(html.contains(&format!("until {until}:")), "{html}");
+    assert!(
+        html.contains(&escaped(&format!("until {until}:"))),
+        "{html}"
+    );
 }
 
 fn message(to: &str, subject: &str) -> mail::Mail {

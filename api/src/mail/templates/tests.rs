@@ -226,6 +226,23 @@ fn plurals_and_names_come_from_the_catalog() {
         en.text
     );
     assert!(en.text.contains("Until then you may publish your drafts."));
+    let activated = written(
+        &samples()[1],
+        &reader(Language::En, DateFormat::DayMonthYear),
+    );
+    assert_eq!(
+        activated.subject,
+        "Habilis: the account of Alice Martin was activated"
+    );
+    let failed = written(
+        &samples()[2],
+        &reader(Language::Ja, DateFormat::DayMonthYear),
+    );
+    assert!(
+        failed.subject.contains("有効化できませんでした"),
+        "{}",
+        failed.subject
+    );
     let promotion = samples()
         .into_iter()
         .find(|e| e.kind() == "promotion")
