@@ -15,7 +15,7 @@ use crate::auth::{service::ACTIVATION, tokens, Caller};
 use crate::clock::db_time;
 use crate::db::schema::{email_tokens, users};
 use crate::db::DbConn;
-use crate::mail::{self, templates};
+use crate::mail::{self, Email, Recipient};
 
 pub struct NewAccount {
     pub first_name: String,
@@ -137,16 +137,6 @@ pub fn insert(
                 email_tokens::created_at.eq(t),
             ))
             .execute(conn)?;
-        mail::enqueue(
-            conn,
-            now,
-            &templates::activation(
-                new.email.trim(),
-                new.first_name.trim(),
-                &format!("{public_url}/activate?token={link}"),
-                days,
-            ),
-        )?;
         let mut event = Event::new(new.audit_action, Outcome::Success)
             .target("user", id.clone())
             .detail(json!({ "profile": new.profile, "supervisor_id": new.supervisor_id }));
@@ -157,7 +147,18 @@ pub fn insert(
             event = event.ctx(ctx);
         }
         audit::append(conn, now, event)?;
-        queries::find(conn, &id)?.ok_or(AccountError::NotFound)
+        let row = queries::find(conn, &id)?.ok_or(AccountError::NotFound)?;
+        mail::queue(
+            conn,
+            now,
+            &Recipient::of(&row),
+            &Email::Activation {
+                name: &row.display_name(),
+                link: &format!("{public_url}/activate?token={link}"),
+                until: now + Duration::days(i64::from(days)),
+            },
+        )?;
+        Ok(row)
     });
     match result {
         // The unique index caught a concurrent insert of the same e-mail.

@@ -19,7 +19,7 @@ use crate::clock::db_time;
 use crate::db::schema::{email_tokens, login_failures, refresh_tokens, sessions, users};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{self, templates};
+use crate::mail::{self, Email, Recipient};
 
 pub const ACTIVATION: &str = "activation";
 
@@ -364,7 +364,7 @@ fn notify_activation(
     user: &UserRow,
     success: bool,
     now: DateTime<Utc>,
-) -> QueryResult<()> {
+) -> ApiResult<()> {
     let mut to = vec![user.email.clone()];
     // Supervisor, and the expert above a novice's supervisor.
     for id in queries::supervisor_chain(conn, user)?.into_iter().take(2) {
@@ -381,12 +381,15 @@ fn notify_activation(
     to.extend(queries::emails_of_profiles(conn, &notified)?);
     to.sort();
     to.dedup();
+    let name = user.display_name();
+    let email = Email::ActivationOutcome {
+        name: &name,
+        email: &user.email,
+        activated: success,
+    };
     for addr in to {
-        mail::enqueue(
-            conn,
-            now,
-            &templates::activation_outcome(&addr, &user.display_name(), &user.email, success),
-        )?;
+        let reader = Recipient::by_address(conn, &addr, user)?;
+        mail::queue(conn, now, &reader, &email)?;
     }
     Ok(())
 }

@@ -120,6 +120,7 @@ diesel::table! {
         lease_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        html -> Nullable<Text>,
     }
 }
 

@@ -1,13 +1,18 @@
-//! Transactional mail outbox (SPEC §10).
+//! E-mail: what is sent, in whose words, and its delivery (SPEC §10,
+//! issue 13 §2).
 //!
-//! [`enqueue`] inserts the message in the caller's transaction, so an e-mail
-//! exists exactly when the change that causes it committed. Workers claim due
-//! rows with a compare-and-set lease (`UPDATE … WHERE lease expired`), deliver
-//! outside any transaction, then mark them sent; a failure schedules a retry
-//! with exponential backoff. The lease makes several API processes on one
+//! An [`Email`] is one kind of message with its data; [`queue`] writes it
+//! for a [`Recipient`] (in their language and date format, see
+//! [`templates`]) into the outbox, inside the caller's transaction, so an
+//! e-mail exists exactly when the change that causes it committed. Workers
+//! claim due rows with a compare-and-set lease (`UPDATE … WHERE lease
+//! expired`), deliver outside any transaction (multipart/alternative: plain
+//! text and HTML), then mark them sent; a failure schedules a retry with
+//! exponential backoff. The lease makes several API processes on one
 //! PostgreSQL deliver each message once.
 
-pub mod templates;
+mod email;
+mod templates;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +20,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, MultiPart, SinglePart};
+
+pub use email::{ApprovalOutcome, Email, Recipient};
 
 use crate::clock::db_time;
 use crate::db::schema::outbox;
@@ -24,6 +33,37 @@ use crate::db::{DbConn, DbPool};
 const LEASE_SECS: i64 = 120;
 const MAX_BACKOFF_SECS: i64 = 3600;
 
+/// A message as the outbox holds it: written, addressed, ready to deliver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// Absent only for the plain-text [`Mail`]s not yet written from a
+    /// template.
+    pub html: Option<String>,
+}
+
+/// Queues `email` for `to`, written in their language and date format.
+/// Returns the outbox id. A template that fails to render (the unit tests
+/// render every kind in every language) fails like the insert it prevents,
+/// so every layer can `?` it and the transaction rolls back.
+pub fn queue(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    to: &Recipient,
+    email: &Email<'_>,
+) -> QueryResult<String> {
+    let message = templates::render(email, to).map_err(|e| {
+        let cause = format!("e-mail `{}` not written: {e:#}", email.kind());
+        diesel::result::Error::QueryBuilderError(cause.into())
+    })?;
+    insert(conn, now, &message)
+}
+
+/// A plain-text e-mail written by hand. TRANSITIONAL (issue 13 §2): the
+/// departure and approval e-mails still use it until they become [`Email`]
+/// kinds (their variants and templates are ready); then it goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
     pub to: String,
@@ -31,15 +71,27 @@ pub struct Mail {
     pub body: String,
 }
 
+/// Queues a [`Mail`] (TRANSITIONAL, see there).
 pub fn enqueue(conn: &mut DbConn, now: DateTime<Utc>, mail: &Mail) -> QueryResult<String> {
+    let message = Message {
+        to: mail.to.clone(),
+        subject: mail.subject.clone(),
+        text: mail.body.clone(),
+        html: None,
+    };
+    insert(conn, now, &message)
+}
+
+fn insert(conn: &mut DbConn, now: DateTime<Utc>, message: &Message) -> QueryResult<String> {
     let id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(&id),
             outbox::created_at.eq(db_time(now)),
-            outbox::to_addr.eq(&mail.to),
-            outbox::subject.eq(&mail.subject),
-            outbox::body.eq(&mail.body),
+            outbox::to_addr.eq(&message.to),
+            outbox::subject.eq(&message.subject),
+            outbox::body.eq(&message.text),
+            outbox::html.eq(&message.html),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(db_time(now)),
         ))
@@ -53,7 +105,9 @@ pub struct OutboxRow {
     pub id: String,
     pub to_addr: String,
     pub subject: String,
+    /// The plain text.
     pub body: String,
+    pub html: Option<String>,
     pub attempts: i32,
 }
 
@@ -84,28 +138,37 @@ fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String>
         .to_addr
         .parse()
         .map_err(|e| format!("bad recipient address: {e}"))?;
-    lettre::Message::builder()
+    let builder = lettre::Message::builder()
         .from(from)
         .to(to)
         .subject(msg.subject.clone())
-        .message_id(Some(format!("<{}@habilis>", msg.id)))
-        .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(body_8bit(&msg.body))
-        .map_err(|e| e.to_string())
+        .message_id(Some(format!("<{}@habilis>", msg.id)));
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(body_8bit(&msg.body));
+    match &msg.html {
+        // RFC 2046 §5.1.4: the richer part last.
+        Some(html) => builder.multipart(
+            MultiPart::alternative().singlepart(text).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(body_8bit(html)),
+            ),
+        ),
+        None => builder.singlepart(text),
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// 8bit keeps links verbatim in the message (lettre would pick base64 for
 /// lines over 76 characters), so a person, or a test, can copy them from the
 /// `.eml`. RFC 5322 allows lines up to 998 octets; longer ones fall back.
-fn body_8bit(text: &str) -> lettre::message::Body {
+fn body_8bit(text: &str) -> Body {
     let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
     if crlf.split("\r\n").all(|line| line.len() <= 998) {
-        lettre::message::Body::dangerous_pre_encoded(
-            crlf.into_bytes(),
-            lettre::message::header::ContentTransferEncoding::EightBit,
-        )
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
     } else {
-        lettre::message::Body::new(text.to_owned())
+        Body::new(text.to_owned())
     }
 }
 

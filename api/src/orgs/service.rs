@@ -23,7 +23,7 @@ use crate::auth::{tokens, Caller};
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Email, Recipient};
 use crate::state::AppState;
 
 /// Why an organisation rule refused, or the database failed.
@@ -368,18 +368,12 @@ pub fn invite_one(
             return Ok(InvitationOutcome::AlreadyMember);
         }
         queries::add_member(conn, &org.id, &user.id, role, caller.id(), db_time(now))?;
-        mail::enqueue(
-            conn,
-            now,
-            &Mail {
-                to: user.email.clone(),
-                subject: format!("Habilis: you joined {}", org.name),
-                body: format!(
-                    "{inviter} added you to {} as {}.\n\n--\n\n{inviter} vous a ajouté·e à {} comme {}.\n",
-                    org.name, role, org.name, role
-                ),
-            },
-        )?;
+        let email = Email::OrgJoined {
+            inviter: &inviter,
+            org: &org.name,
+            role,
+        };
+        mail::queue(conn, now, &Recipient::of(&user), &email)?;
         return Ok(InvitationOutcome::Added);
     }
     if queries::invitation_pending(conn, &org.id, &key, db_time(now))? {
@@ -399,25 +393,19 @@ pub fn invite_one(
             expires_at: db_time(now + ttl),
         },
     )?;
-    let until = (now + ttl).format("%Y-%m-%d");
-    mail::enqueue(
+    let link = format!("{public_url}/invitations/{secret}");
+    let invitation = Email::OrgInvitation {
+        inviter: &inviter,
+        org: &org.name,
+        role,
+        link: &link,
+        until: now + ttl,
+    };
+    mail::queue(
         conn,
         now,
-        &Mail {
-            to: email.to_owned(),
-            subject: format!("Habilis: invitation to {}", org.name),
-            body: format!(
-                "{inviter} invites you to join {} on Habilis as {role}.\n\
-                 Once your account exists (your supervisor creates it), open:\n\
-                 {public_url}/invitations/{secret}\n\
-                 The link works once and expires on {until}.\n\n--\n\n\
-                 {inviter} vous invite à rejoindre {} sur Habilis comme {role}.\n\
-                 Une fois votre compte créé (par votre encadrant), ouvrez :\n\
-                 {public_url}/invitations/{secret}\n\
-                 Le lien ne sert qu'une fois et expire le {until}.\n",
-                org.name, org.name,
-            ),
-        },
+        &Recipient::outsider(email, &caller.user),
+        &invitation,
     )?;
     Ok(InvitationOutcome::Invited)
 }

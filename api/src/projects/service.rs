@@ -22,7 +22,7 @@ use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Email, Recipient};
 use crate::orgs::{self, OrgError, OrgRow};
 use crate::state::AppState;
 
@@ -192,21 +192,13 @@ pub fn create(
         queries::request_approval(conn, &id, caller.id(), &who, t)?;
         let requester = caller.user.display_name();
         for (person, role) in &approvers {
-            mail::enqueue(
-                conn,
-                now,
-                &Mail {
-                    to: person.email.clone(),
-                    subject: format!("Habilis: project \"{}\" waits for your approval", req.name.trim()),
-                    body: format!(
-                        "{requester} asks for the project \"{}\" in {} and names you {role}. \
-                         Decide from your Approvals inbox.\n\n--\n\n\
-                         {requester} demande le projet « {} » dans {} et vous désigne comme {role}. \
-                         Décidez depuis votre boîte « Approbations ».\n",
-                        req.name.trim(), org.name, req.name.trim(), org.name
-                    ),
-                },
-            )?;
+            let email = Email::ApprovalRequest {
+                requester: &requester,
+                project: req.name.trim(),
+                org: &org.name,
+                role,
+            };
+            mail::queue(conn, now, &Recipient::of(person), &email)?;
         }
         queries::event(conn, &id, now, caller.id(), "requested", None)?;
         audit::append(
@@ -386,25 +378,16 @@ pub fn invite_participant(
             },
         )?;
         let inviter = caller.user.display_name();
-        mail::enqueue(
-            conn,
-            now,
-            &Mail {
-                to: email.clone(),
-                subject: format!("Habilis: you take part in \"{}\"", p.name),
-                body: format!(
-                    "{inviter} invites you to the project \"{}\" on Habilis.{}\n\n--\n\n\
-                     {inviter} vous invite au projet « {} » sur Habilis.\n",
-                    p.name,
-                    if account.is_some() {
-                        ""
-                    } else {
-                        " Your access opens once your account exists (your supervisor creates it)."
-                    },
-                    p.name
-                ),
-            },
-        )?;
+        let to = match &account {
+            Some(a) => Recipient::of(a),
+            None => Recipient::outsider(&email, &caller.user),
+        };
+        let invitation = Email::ProjectInvitation {
+            inviter: &inviter,
+            project: &p.name,
+            has_account: account.is_some(),
+        };
+        mail::queue(conn, now, &to, &invitation)?;
         audit::append(
             conn,
             now,

@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Email, Recipient};
 
 /// Why a work rule refused, or the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -189,19 +189,12 @@ pub fn transfer(
             return Err(WorkError::ChangedHands);
         }
         let giver = caller.user.display_name();
-        mail::enqueue(
-            conn,
-            now,
-            &Mail {
-                to: to.email.clone(),
-                subject: format!("Habilis: {giver} gave you a work"),
-                body: format!(
-                    "{giver} gave you the work \"{}\" ({}); it is now yours.\n\n--\n\n\
-                     {giver} vous a confié le travail « {} » ({}) ; il est désormais à vous.\n",
-                    work.title, work.state, work.title, work.state
-                ),
-            },
-        )?;
+        let email = Email::WorkTransfer {
+            giver: &giver,
+            title: &work.title,
+            state: work.state(),
+        };
+        mail::queue(conn, now, &Recipient::of(to), &email)?;
         audit::append(
             conn,
             now,

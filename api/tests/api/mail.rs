@@ -1,6 +1,8 @@
-//! Mail delivery: over real SMTP to a fake server speaking just enough of
-//! RFC 5321 for lettre's plain `smtp://` transport, and the outbox lease
-//! across several API processes (separate pools on one database).
+//! E-mail: written in the recipient's language and date format, with a
+//! plain-text and an escaped HTML part (issue 13 §2); delivered over real
+//! SMTP to a fake server speaking just enough of RFC 5321 for lettre's plain
+//! `smtp://` transport; the outbox lease across several API processes
+//! (separate pools on one database).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -11,8 +13,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use habilis_api::clock::Clock;
 use habilis_api::db::schema::outbox;
 use habilis_api::mail::{self, Deliver, OutboxRow};
+use habilis_shared::policy::Profile;
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -170,6 +175,219 @@ fn serve(
             _ => reply("502 command not implemented")?,
         }
     }
+}
+
+/// `(subject, text, html)` of every e-mail queued for `to`, oldest first.
+async fn written_to(app: &TestApp, to: &'static str) -> Vec<(String, String, Option<String>)> {
+    app.with_db(move |c| {
+        outbox::table
+            .filter(outbox::to_addr.eq(to))
+            .order(outbox::id.asc())
+            .select((outbox::subject, outbox::body, outbox::html))
+            .load(c)
+            .expect("outbox rows")
+    })
+    .await
+}
+
+/// The latest e-mail queued for `to` (their activation came first).
+async fn last_to(app: &TestApp, to: &'static str) -> (String, String, Option<String>) {
+    written_to(app, to)
+        .await
+        .pop()
+        .unwrap_or_else(|| panic!("no e-mail to {to}"))
+}
+
+/// `text` as the HTML part writes it (minijinja also escapes `/`).
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('/', "&#x2f;")
+}
+
+async fn prefer(app: &TestApp, s: &Session, language: &str, date_format: &str) {
+    let res = app
+        .request(
+            "PATCH",
+            "/api/v1/me",
+            Some(&s.access),
+            Some(json!({ "language": language, "date_format": date_format })),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+}
+
+/// A secondment is e-mailed to the person (French, month first) and to the
+/// host (Japanese, day first): each reads subject, text and HTML in their
+/// own language, with the window's dates in their own format.
+#[actix_web::test]
+async fn each_recipient_reads_their_language_and_date_format() {
+    // arrange
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    let host = app
+        .ready(&h.expert, Profile::Confirmed, "host@inserm.fr")
+        .await;
+    for s in [&h.novice, &h.confirmed, &host] {
+        app.accept_charter(s).await;
+    }
+    prefer(&app, &h.novice, "fr", "MM/dd/yyyy").await;
+    prefer(&app, &host, "ja", "dd/MM/yyyy").await;
+    let (starts, ends) = (
+        app.clock.now() + chrono::Duration::days(1),
+        app.clock.now() + chrono::Duration::days(11),
+    );
+
+    // act
+    let res = app
+        .post(
+            &format!("/api/v1/users/{}/secondments", h.novice.id),
+            &h.confirmed.access,
+            json!({ "host_supervisor_id": host.id, "starts_at": starts.to_rfc3339(), "ends_at": ends.to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // assert
+    let (subject, text, html) = last_to(&app, "novice@inserm.fr").await;
+    let html = html.expect("an HTML part");
+    let window = format!(
+        "du {} au {}",
+        starts.format("%m/%d/%Y %H:%M UTC"),
+        ends.format("%m/%d/%Y %H:%M UTC")
+    );
+    assert_eq!(
+        subject,
+        "Habilis : Test novice est détaché·e auprès de Test confirmed"
+    );
+    assert!(text.contains(&window), "{text}");
+    assert!(text.contains("Pendant cette période"), "{text}");
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains(&escaped(&window)),
+        "{html}"
+    );
+    for english in ["is seconded", "During this period"] {
+        assert!(!text.contains(english) && !html.contains(english), "{text}");
+    }
+
+    let (subject, text, html) = last_to(&app, "host@inserm.fr").await;
+    let html = html.expect("an HTML part");
+    let window = format!(
+        "{} から {} まで",
+        starts.format("%d/%m/%Y %H:%M UTC"),
+        ends.format("%d/%m/%Y %H:%M UTC")
+    );
+    assert_eq!(
+        subject,
+        "【Habilis】Test novice さんが Test confirmed さんのもとに出向します"
+    );
+    assert!(text.contains(&window), "{text}");
+    assert!(
+        html.contains("<html lang=\"ja\">") && html.contains(&escaped(&window)),
+        "{html}"
+    );
+    assert!(
+        !text.contains("détaché") && !text.contains("seconded"),
+        "{text}"
+    );
+
+    // Delivered as multipart/alternative: the text, then the HTML.
+    let eml = app
+        .wait_for_mail(|m| m.contains("To: host@inserm.fr") && m.contains(&window))
+        .await;
+    let (plain, rich) = (
+        eml.find("Content-Type: text/plain; charset=utf-8")
+            .expect("a text part"),
+        eml.find("Content-Type: text/html; charset=utf-8")
+            .expect("an HTML part"),
+    );
+    assert!(eml.contains("Content-Type: multipart/alternative"), "{eml}");
+    assert!(plain < rich, "{eml}");
+}
+
+/// An address without an account reads the inviter's language and date
+/// format.
+#[actix_web::test]
+async fn an_outsider_reads_the_inviters_language() {
+    // arrange
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    prefer(&app, &admin, "ja", "MM/dd/yyyy").await;
+    let res = app
+        .post(
+            "/api/v1/organizations",
+            &admin.access,
+            json!({ "name": "Lab <42>", "description": "a lab" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let org: serde_json::Value = res.json().await.expect("json");
+    let org = org["id"].as_str().expect("id");
+
+    // act
+    let res = app
+        .post(
+            &format!("/api/v1/organizations/{org}/invitations"),
+            &admin.access,
+            json!({ "emails": ["outsider@inserm.fr"], "role": "manager" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+
+    // assert
+    let (subject, text, html) = last_to(&app, "outsider@inserm.fr").await;
+    let html = html.expect("an HTML part");
+    let until = (app.clock.now() + chrono::Duration::days(14)).format("%m/%d/%Y");
+    assert_eq!(subject, "【Habilis】Lab <42> への招待");
+    assert!(text.contains("管理者として参加"), "{text}");
+    assert!(
+        text.contains(&format!("{until} に期限が切れます")),
+        "{text}"
+    );
+    assert!(
+        html.contains("Lab &lt;42&gt;") && !html.contains("Lab <42>"),
+        "{html}"
+    );
+    assert!(html.contains(&escaped(&until.to_string())), "{html}");
+}
+
+/// A name is shown as typed in the text and escaped in the HTML; the
+/// activation link's expiry is in the new account's date format.
+#[actix_web::test]
+async fn html_part_escapes_what_people_typed() {
+    // arrange
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+
+    // act
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({ "first_name": "<script>alert(1)</script>", "last_name": "O'Hara & Co", "email": "eve@inserm.fr", "profile": "expert" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+
+    // assert
+    let [(subject, text, html)] = &written_to(&app, "eve@inserm.fr").await[..] else {
+        panic!("one activation e-mail");
+    };
+    let html = html.as_deref().expect("an HTML part");
+    assert_eq!(subject, "Activate your Habilis account");
+    assert!(
+        text.starts_with("Hello <script>alert(1)</script> O'Hara & Co,"),
+        "{text}"
+    );
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("Hello &lt;script&gt;alert(1)&lt;&#x2f;script&gt; O&#x27;Hara &amp; Co,"),
+        "{html}"
+    );
+    let until = (app.clock.now() + chrono::Duration::days(7)).format("%d/%m/%Y");
+    assert!(text.contains(&format!("until {until}:")), "{text}");
+    assert!(
+        html.contains(&escaped(&format!("until {until}:"))),
+        "{html}"
+    );
 }
 
 fn message(to: &str, subject: &str) -> mail::Mail {

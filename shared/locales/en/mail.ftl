@@ -1,1 +1,134 @@
-# mail
+# E-mails (issue 13 §2), one group per kind: `mail-<kind>-…`, laid out by
+# api/templates/mail/<kind>.txt and .html. Plain text: the HTML part escapes it.
+
+## Every e-mail
+
+mail-hello = Hello { $name },
+mail-footer = This message was sent by Habilis. Replies to this address are not read.
+mail-link-fallback = If the button does not work, copy this address into your browser:
+
+## Names shown inside sentences
+
+mail-profile = { $profile ->
+    [novice] novice scientist
+    [confirmed] confirmed scientist
+    [expert] expert scientist
+    [admin] administrator
+    [webmaster] webmaster
+   *[public] general public
+}
+mail-org-role = { $role ->
+    [manager] manager
+    [contributor] contributor
+    [operator] operator
+   *[user] user
+}
+mail-work-state = { $state ->
+    [draft] draft
+    [unpublished] unpublished
+   *[published] published
+}
+mail-approver-role = { $role ->
+    [sponsor] sponsor
+   *[data_steward] data steward
+}
+
+## activation
+
+mail-activation-subject = Activate your Habilis account
+mail-activation-created = An account was created for you on Habilis. Open this link to activate it; it works once, until { $until }:
+mail-activation-button = Activate my account
+mail-activation-password = Your initial password is handed to you by the person who created the account, never by e-mail. You will choose a new one at your first sign-in.
+
+## activation-outcome
+
+mail-activation-outcome-subject = { $activated ->
+    [true] Habilis: the account of { $name } was activated
+   *[false] Habilis: the account of { $name } could not be activated
+}
+mail-activation-outcome-body = { $activated ->
+    [true] The Habilis account of { $name } <{ $email }> was activated.
+   *[false] The Habilis account of { $name } <{ $email }> could not be activated: the link had expired or was already used.
+}
+
+## promotion
+
+mail-promotion-subject = Habilis: { $name } is now { $profile }
+mail-promotion-body = { $name } <{ $email }> was promoted from { $from } to { $to } on Habilis. Their works stay theirs.
+
+## secondment
+
+mail-secondment-subject = Habilis: { $person } is seconded to { $host }
+mail-secondment-body = { $person } is seconded to { $host } from { $starts } to { $ends }.
+mail-secondment-scope = During this period { $host } sees what { $person } produces, as a supervisor would; afterwards only the published works, unless { $person } hands items over.
+
+## org-joined
+
+mail-org-joined-subject = Habilis: you joined { $org }
+mail-org-joined-body = { $inviter } added you to { $org } as { $role }.
+
+## org-invitation
+
+mail-org-invitation-subject = Habilis: invitation to { $org }
+mail-org-invitation-body = { $inviter } invites you to join { $org } on Habilis as { $role }.
+mail-org-invitation-open = Once your account exists (your supervisor creates it), open this link:
+mail-org-invitation-button = Accept the invitation
+mail-org-invitation-expiry = The link works once and expires on { $until }.
+
+## project-invitation
+
+mail-project-invitation-subject = Habilis: you take part in "{ $project }"
+mail-project-invitation-body = { $inviter } invites you to the project "{ $project }" on Habilis.
+mail-project-invitation-pending = Your access opens once your account exists (your supervisor creates it).
+
+## approval-request
+
+mail-approval-request-subject = Habilis: project "{ $project }" waits for your approval
+mail-approval-request-body = { $requester } asks for the project "{ $project }" in { $org } and names you { $role }.
+mail-approval-request-inbox = Decide from your Approvals inbox.
+
+## approval-decision
+
+mail-approval-decision-subject = Habilis: project "{ $project }": { $approver } decided
+mail-approval-decision-body = { $outcome ->
+    [rejected] Project "{ $project }": { $approver } rejected it; the project is rejected.
+    [approved] Project "{ $project }": { $approver } approved it; the project is active.
+   *[awaiting] Project "{ $project }": { $approver } approved it; one approval is still awaited.
+}
+mail-approval-decision-comment = Comment: { $comment }
+
+## work-transfer
+
+mail-work-transfer-subject = Habilis: { $giver } gave you a work
+mail-work-transfer-body = { $giver } gave you the work "{ $title }" ({ $state }); it is now yours.
+
+## departure-notice
+
+mail-departure-notice-subject = Habilis: your account closes in { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+mail-departure-notice-body = Your Habilis account closes on { $date }. Your works will then be handed to { $receiver }: { $drafts ->
+        [one] { $drafts } draft
+       *[other] { $drafts } drafts
+    }, { $unpublished } unpublished, { $published } published.
+mail-departure-notice-publish = Until then you may publish your drafts.
+mail-departure-notice-publish-or-delete = Until then you may publish or delete your drafts.
+
+## departure-done
+
+mail-departure-done-subject = Habilis: { $name } has left
+mail-departure-done-body = { $name } has left the platform.
+mail-departure-done-works = You now own { $works ->
+        [one] their work
+       *[other] their { $works } works
+    }.
+mail-departure-done-people = You now supervise { $subordinates ->
+        [one] the person
+       *[other] the { $subordinates } people
+    } who reported to them.
+
+## inactivity-warning
+
+mail-inactivity-warning-subject = Habilis: your account is inactive
+mail-inactivity-warning-body = You have not signed in to Habilis for a long time. Sign in before { $until }, or your account will be blocked (never deleted).

@@ -1,1 +1,140 @@
-# mail
+# E-mails (issue 13 §2), one group per kind: `mail-<kind>-…`, laid out by
+# api/templates/mail/<kind>.txt and .html. Plain text: the HTML part escapes it.
+
+## Every e-mail
+
+mail-hello = Bonjour { $name },
+mail-footer = Ce message a été envoyé par Habilis. Les réponses à cette adresse ne sont pas lues.
+mail-link-fallback = Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :
+
+## Names shown inside sentences
+
+mail-profile = { $profile ->
+    [novice] scientifique novice
+    [confirmed] scientifique confirmé
+    [expert] scientifique expert
+    [admin] administrateur
+    [webmaster] webmestre
+   *[public] grand public
+}
+mail-org-role = { $role ->
+    [manager] gestionnaire
+    [contributor] contributeur
+    [operator] opérateur
+   *[user] utilisateur
+}
+mail-work-state = { $state ->
+    [draft] brouillon
+    [unpublished] non publié
+   *[published] publié
+}
+mail-approver-role = { $role ->
+    [sponsor] sponsor
+   *[data_steward] responsable des données
+}
+
+## activation
+
+mail-activation-subject = Activez votre compte Habilis
+mail-activation-created = Un compte Habilis a été créé pour vous. Ouvrez ce lien pour l'activer ; il ne sert qu'une fois et reste valable jusqu'au { $until } :
+mail-activation-button = Activer mon compte
+mail-activation-password = Votre mot de passe initial vous est remis par la personne qui a créé le compte, jamais par e-mail. Vous en choisirez un nouveau à la première connexion.
+
+## activation-outcome
+
+mail-activation-outcome-subject = { $activated ->
+    [true] Habilis : le compte de { $name } a été activé
+   *[false] Habilis : le compte de { $name } n'a pas pu être activé
+}
+mail-activation-outcome-body = { $activated ->
+    [true] Le compte Habilis de { $name } <{ $email }> a été activé.
+   *[false] Le compte Habilis de { $name } <{ $email }> n'a pas pu être activé : le lien avait expiré ou avait déjà servi.
+}
+
+## promotion
+
+mail-promotion-subject = Habilis : { $name } est désormais { $profile }
+mail-promotion-body = { $name } <{ $email }> est passé·e de { $from } à { $to } sur Habilis. Ses travaux restent les siens.
+
+## secondment
+
+mail-secondment-subject = Habilis : { $person } est détaché·e auprès de { $host }
+mail-secondment-body = { $person } est détaché·e auprès de { $host } du { $starts } au { $ends }.
+mail-secondment-scope = Pendant cette période, { $host } voit ce que { $person } produit, comme un encadrant ; ensuite, seulement les travaux publiés, sauf si { $person } lui en transmet.
+
+## org-joined
+
+mail-org-joined-subject = Habilis : vous avez rejoint { $org }
+mail-org-joined-body = { $inviter } vous a ajouté·e à { $org } comme { $role }.
+
+## org-invitation
+
+mail-org-invitation-subject = Habilis : invitation à rejoindre { $org }
+mail-org-invitation-body = { $inviter } vous invite à rejoindre { $org } sur Habilis comme { $role }.
+mail-org-invitation-open = Une fois votre compte créé (par votre encadrant), ouvrez ce lien :
+mail-org-invitation-button = Accepter l'invitation
+mail-org-invitation-expiry = Le lien ne sert qu'une fois et expire le { $until }.
+
+## project-invitation
+
+mail-project-invitation-subject = Habilis : vous participez à « { $project } »
+mail-project-invitation-body = { $inviter } vous invite au projet « { $project } » sur Habilis.
+mail-project-invitation-pending = Votre accès s'ouvrira une fois votre compte créé (par votre encadrant).
+
+## approval-request
+
+mail-approval-request-subject = Habilis : le projet « { $project } » attend votre approbation
+mail-approval-request-body = { $requester } demande le projet « { $project } » dans { $org } et vous désigne comme { $role }.
+mail-approval-request-inbox = Décidez depuis votre boîte « Approbations ».
+
+## approval-decision
+
+mail-approval-decision-subject = Habilis : projet « { $project } » : { $approver } a décidé
+mail-approval-decision-body = { $outcome ->
+    [rejected] Projet « { $project } » : { $approver } l'a rejeté ; le projet est rejeté.
+    [approved] Projet « { $project } » : { $approver } l'a approuvé ; le projet est actif.
+   *[awaiting] Projet « { $project } » : { $approver } l'a approuvé ; une approbation reste attendue.
+}
+mail-approval-decision-comment = Commentaire : { $comment }
+
+## work-transfer
+
+mail-work-transfer-subject = Habilis : { $giver } vous a confié un travail
+mail-work-transfer-body = { $giver } vous a confié le travail « { $title } » ({ $state }) ; il est désormais à vous.
+
+## departure-notice
+
+mail-departure-notice-subject = Habilis : votre compte ferme dans { $days ->
+    [one] { $days } jour
+   *[other] { $days } jours
+}
+mail-departure-notice-body = Votre compte Habilis ferme le { $date }. Vos travaux seront alors confiés à { $receiver } : { $drafts ->
+        [one] { $drafts } brouillon
+       *[other] { $drafts } brouillons
+    }, { $unpublished ->
+        [one] { $unpublished } non publié
+       *[other] { $unpublished } non publiés
+    }, { $published ->
+        [one] { $published } publié
+       *[other] { $published } publiés
+    }.
+mail-departure-notice-publish = D'ici là, vous pouvez publier vos brouillons.
+mail-departure-notice-publish-or-delete = D'ici là, vous pouvez publier ou supprimer vos brouillons.
+
+## departure-done
+
+mail-departure-done-subject = Habilis : { $name } est parti·e
+mail-departure-done-body = { $name } a quitté la plateforme.
+mail-departure-done-works = Vous détenez désormais { $works ->
+        [one] son travail
+       *[other] ses { $works } travaux
+    }.
+mail-departure-done-people = Vous encadrez désormais { $subordinates ->
+        [one] la personne qui en dépendait
+       *[other] les { $subordinates } personnes qui en dépendaient
+    }.
+
+## inactivity-warning
+
+mail-inactivity-warning-subject = Habilis : votre compte est inactif
+mail-inactivity-warning-body = Vous ne vous êtes pas connecté·e à Habilis depuis longtemps. Connectez-vous avant le { $until }, sinon votre compte sera bloqué (jamais supprimé).

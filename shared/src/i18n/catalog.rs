@@ -82,7 +82,7 @@ fn bundle(lang: Language) -> &'static Bundle {
     cell.get_or_init(|| build(lang))
 }
 
-fn format(lang: Language, key: &str, args: &[(&'static str, Arg)]) -> Option<String> {
+fn format(lang: Language, key: &str, args: &[(&str, Arg)]) -> Option<String> {
     let bundle = bundle(lang);
     let pattern = bundle.get_message(key)?.value()?;
     let mut fluent_args = FluentArgs::with_capacity(args.len());
@@ -99,7 +99,8 @@ fn format(lang: Language, key: &str, args: &[(&'static str, Arg)]) -> Option<Str
 }
 
 /// The text of `key` in `lang`, else in English, else the key itself.
-pub fn render(lang: Language, key: &str, args: &[(&'static str, Arg)]) -> String {
+/// Argument names need not be `'static`: the e-mail templates name them.
+pub fn render(lang: Language, key: &str, args: &[(&str, Arg)]) -> String {
     format(lang, key, args)
         .or_else(|| format(Language::En, key, args))
         .unwrap_or_else(|| key.to_owned())

@@ -1,0 +1,188 @@
+//! The e-mails Habilis sends: one [`Email`] variant per kind, holding what
+//! its template shows, and the [`Recipient`] whose language and date format
+//! the message is written in (issue 13 §2).
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use habilis_shared::dto::{DateFormat, Language};
+use habilis_shared::policy::{OrgRole, Profile, WorkState};
+use serde::Serialize;
+
+use crate::accounts::queries::{self as users_q, UserRow};
+use crate::db::DbConn;
+
+/// Who reads an e-mail, and how: the account's language and date format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recipient {
+    pub address: String,
+    pub language: Language,
+    pub date_format: DateFormat,
+}
+
+impl Recipient {
+    /// An account, in its own preferences.
+    pub fn of(user: &UserRow) -> Recipient {
+        Recipient {
+            address: user.email.clone(),
+            language: user.language(),
+            date_format: DateFormat::parse(&user.date_format).unwrap_or(DateFormat::DayMonthYear),
+        }
+    }
+
+    /// An address without an account (an outsider being invited) reads
+    /// the inviter's language and date format.
+    pub fn outsider(address: &str, inviter: &UserRow) -> Recipient {
+        Recipient {
+            address: address.to_owned(),
+            ..Recipient::of(inviter)
+        }
+    }
+
+    /// The account holding `address` if there is one, else an outsider
+    /// reading like `inviter`.
+    pub fn by_address(
+        conn: &mut DbConn,
+        address: &str,
+        inviter: &UserRow,
+    ) -> QueryResult<Recipient> {
+        Ok(
+            match users_q::find_by_email_key(conn, &address.to_lowercase())? {
+                Some(account) => Recipient::of(&account),
+                None => Recipient::outsider(address, inviter),
+            },
+        )
+    }
+}
+
+/// How a project approval ended for its requester (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalOutcome {
+    /// One approver rejected: the project is rejected.
+    Rejected,
+    /// The last approval came in: the project is active.
+    Approved,
+    /// Approved, another approval is still awaited.
+    Awaiting,
+}
+
+/// One e-mail of each kind. Its template is `api/templates/mail/<kind>.txt`
+/// (subject and plain text) and `<kind>.html`; the sentences are the
+/// `mail-<kind>-…` keys of the catalogs. Names and titles are shown as
+/// given; dates are written in the recipient's date format.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Email<'a> {
+    /// The single-use link that activates a new account (SPEC §3.1).
+    Activation {
+        name: &'a str,
+        link: &'a str,
+        until: DateTime<Utc>,
+    },
+    /// An activation succeeded or failed: to the person, their supervisors,
+    /// the admins and the webmasters (SPEC §3.2).
+    ActivationOutcome {
+        name: &'a str,
+        email: &'a str,
+        activated: bool,
+    },
+    /// A promotion: to the person and their new supervisor (SPEC §3.4).
+    Promotion {
+        name: &'a str,
+        email: &'a str,
+        from: Profile,
+        to: Profile,
+    },
+    /// A secondment window: to the person and the host (seed 004 §6).
+    Secondment {
+        person: &'a str,
+        host: &'a str,
+        starts: DateTime<Utc>,
+        ends: DateTime<Utc>,
+    },
+    /// An existing account was added to an organisation (SPEC §4).
+    OrgJoined {
+        inviter: &'a str,
+        org: &'a str,
+        role: OrgRole,
+    },
+    /// A single-use invitation link to an organisation (SPEC §4).
+    OrgInvitation {
+        inviter: &'a str,
+        org: &'a str,
+        role: OrgRole,
+        link: &'a str,
+        until: DateTime<Utc>,
+    },
+    /// A participant was added to a project; `has_account` false when the
+    /// access opens only once the account exists (SPEC §4).
+    ProjectInvitation {
+        inviter: &'a str,
+        project: &'a str,
+        has_account: bool,
+    },
+    /// A project waits for this approver (`role`: `sponsor` or
+    /// `data_steward`, SPEC §4).
+    ApprovalRequest {
+        requester: &'a str,
+        project: &'a str,
+        org: &'a str,
+        role: &'a str,
+    },
+    /// An approver decided on the requester's project (SPEC §4).
+    ApprovalDecision {
+        approver: &'a str,
+        project: &'a str,
+        outcome: ApprovalOutcome,
+        comment: Option<&'a str>,
+    },
+    /// A work was given to the recipient (SPEC §2.5, seed 004 §6).
+    WorkTransfer {
+        giver: &'a str,
+        title: &'a str,
+        state: WorkState,
+    },
+    /// A scheduled departure comes near: what will be handed over, to whom
+    /// (SPEC §3.6).
+    DepartureNotice {
+        name: &'a str,
+        date: DateTime<Utc>,
+        days: i64,
+        receiver: &'a str,
+        drafts: i64,
+        unpublished: i64,
+        published: i64,
+        may_delete: bool,
+    },
+    /// A departure was carried out: to the receiver of the works and of the
+    /// people who reported to the departed (SPEC §3.7).
+    DepartureDone {
+        name: &'a str,
+        works: usize,
+        subordinates: usize,
+    },
+    /// No sign-in for a long time: the account is blocked unless the person
+    /// signs in before `until` (SPEC §3.8).
+    InactivityWarning { name: &'a str, until: DateTime<Utc> },
+}
+
+impl Email<'_> {
+    /// The name of its templates and the middle of its catalog keys.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Email::Activation { .. } => "activation",
+            Email::ActivationOutcome { .. } => "activation-outcome",
+            Email::Promotion { .. } => "promotion",
+            Email::Secondment { .. } => "secondment",
+            Email::OrgJoined { .. } => "org-joined",
+            Email::OrgInvitation { .. } => "org-invitation",
+            Email::ProjectInvitation { .. } => "project-invitation",
+            Email::ApprovalRequest { .. } => "approval-request",
+            Email::ApprovalDecision { .. } => "approval-decision",
+            Email::WorkTransfer { .. } => "work-transfer",
+            Email::DepartureNotice { .. } => "departure-notice",
+            Email::DepartureDone { .. } => "departure-done",
+            Email::InactivityWarning { .. } => "inactivity-warning",
+        }
+    }
+}
