@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use habilis_shared::dto::{CreateUser, CreatedUser, Problem, UserPage, UserQuery, UserView};
 use habilis_shared::i18n::Msg;
-use habilis_shared::policy::{Action, Profile, Relation, Resource};
+use habilis_shared::policy::{Action, Relation, Resource};
 use validator::Validate;
 
 use super::queries::{self, UserRow};
@@ -168,18 +168,7 @@ pub async fn list_users(
         Some(q) => Some(like_pattern(q)),
     };
     authorize(&state, &caller, Action::UserList, Resource::None).await?;
-    // Whoever may read an unrelated account sees everyone.
-    let sees_all = state
-        .policy
-        .decide(
-            &caller.actor(&state),
-            &Action::UserRead,
-            &Resource::Account {
-                profile: Profile::Public,
-                relation: Relation::Other,
-            },
-        )
-        .allowed;
+    let sees_all = state.policy.sees_all_accounts(caller.actor(&state).profile);
     let st = state.clone();
     let page = state
         .db(move |conn| {
