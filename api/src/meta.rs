@@ -110,6 +110,7 @@ pub async fn authz_check(
             Msg::new("validation-action-unknown").arg("code", req.action.clone()),
         )
     })?;
+    let lang = caller.user.language();
     let st = state.clone();
     let decision = state
         .db(move |conn| {
@@ -135,5 +136,6 @@ pub async fn authz_check(
                 .decision())
         })
         .await?;
-    Ok(web::Json(decision))
+    // The reason in the caller's language; allowed and rule as decided.
+    Ok(web::Json(decision.in_language(lang)))
 }

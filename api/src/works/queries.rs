@@ -119,15 +119,11 @@ pub fn visibility_filter(
             )
             .allowed
     };
-    // Drafts of an unrelated person: only whoever reads everything.
-    if Profile::ACCOUNT_PROFILES
-        .iter()
-        .all(|p| WorkState::ALL.iter().all(|s| sees(*p, Relation::Other, *s)))
-    {
+    if st.policy.sees_every_work(&actor) {
         return Ok(None);
     }
     let mut filter: WorkFilter = Box::new(works::owner_id.eq(viewer.id.clone()));
-    if sees(Profile::Expert, Relation::Other, WorkState::Published) {
+    if st.policy.sees_published_works(&actor) {
         filter = Box::new(filter.or(works::state.eq(WorkState::Published.as_str())));
     }
     let below = users_q::subtree_ids(conn, &viewer.id)?;

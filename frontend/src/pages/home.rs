@@ -54,7 +54,7 @@ pub fn Home() -> Html {
                 { for Capability::ALL.iter().map(|c| {
                     let d = session.decide(Action::Capability(*c));
                     let allowed = d.as_ref().is_some_and(|d| d.allowed);
-                    let reason = d.map(|d| d.reason.to_string()).unwrap_or_default();
+                    let reason = d.map(|d| d.reason.render(session.lang)).unwrap_or_default();
                     html! {
                         <li class={if allowed { "yes" } else { "no" }} title={reason}>
                             <span class="mark" aria-hidden="true">{ if allowed { "✓" } else { "✗" } }</span>

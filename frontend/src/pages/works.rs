@@ -125,7 +125,7 @@ pub fn Works() -> Html {
                     <button type="submit">{ session.t("works.create") }</button>
                 </form>
             } else {
-                <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason.to_string()).unwrap_or_default() }</p>
+                <p class="hint" id="cannot-record">{ session.decide(Action::WorkCreate).map(|d| d.reason.render(lang)).unwrap_or_default() }</p>
             }
             <ProblemMessage failure={page.error().cloned()} />
             // Busy until the first page arrives: assistive technology (and the

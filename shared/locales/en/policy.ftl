@@ -1,1 +1,216 @@
-# policy
+# policy: the reasons of policy decisions (shared/src/policy/decide.rs).
+# Arguments are codes: $profile, $target and $to are profile codes,
+# $capability a capability name (ResultsRead), $action an action code, $role an
+# organisation role, $allowed is "yes" or "no".
+
+## Words selected by a code argument, used by the messages below (a
+## referenced message sees the arguments of the message that uses it).
+
+policy-profiles = { $profile ->
+    [public] anonymous visitors
+    [novice] novice scientists
+    [confirmed] confirmed scientists
+    [expert] expert scientists
+    [admin] administrators
+   *[webmaster] webmasters
+}
+policy-profiles-subject = { $profile ->
+    [public] Anonymous visitors
+    [novice] Novice scientists
+    [confirmed] Confirmed scientists
+    [expert] Expert scientists
+    [admin] Administrators
+   *[webmaster] Webmasters
+}
+policy-target-accounts = { $target ->
+    [novice] novice scientist accounts
+    [confirmed] confirmed scientist accounts
+    [expert] expert scientist accounts
+    [admin] administrator accounts
+    [public] public accounts
+   *[webmaster] webmaster accounts (at most 2 in total)
+}
+policy-to = { $to ->
+    [novice] novice scientist
+    [confirmed] confirmed scientist
+    [expert] expert scientist
+    [admin] administrator
+    [public] public
+   *[webmaster] webmaster
+}
+policy-capability-phrase = { $capability ->
+    [CharterSign] sign the confidentiality charter
+    [ResultsRead] read sensitive scientific results
+    [DataDownload] download sensitive data
+    [ResultsCreate] create sensitive results
+    [ResultsPublish] publish sensitive results
+    [ResultsModify] modify or annotate sensitive results
+    [EngineRun] run compute engines
+    [EngineModify] modify the code of compute engines
+   *[EngineCreate] create compute engines
+}
+policy-role = { $role ->
+    [manager] manager
+    [contributor] contributor
+    [user] user
+   *[operator] operator
+}
+policy-may = { $allowed ->
+    [yes] may
+   *[no] may not
+}
+
+## Reasons.
+
+policy-as-received = { $text }
+policy-read = Everyone, including anonymous visitors, may read the policy.
+policy-public-no-account = Anonymous visitors may only read the policy: sign in to do more.
+policy-charter-required = Accept the confidentiality charter first.
+policy-charter-required-for = Accept the confidentiality charter first: { policy-profiles } may { policy-capability-phrase } once they have accepted it.
+policy-target-missing = The action { $action } is decided for a given object, and none was given.
+policy-account-holder = Every account holder may { $what ->
+    [list] list the accounts visible to them
+    [check] ask the policy for a decision
+    [read] read their own account
+    [update] update their own account
+    [tokens] manage their personal API tokens
+   *[password] change their password
+}.
+policy-capability = { $allowed ->
+    [yes] { policy-profiles-subject } may { policy-capability-phrase }.
+   *[no] { policy-profiles-subject } may not { policy-capability-phrase }: only the profiles the policy grants it to may.
+}
+policy-capability-provisional = { $allowed ->
+    [yes] { policy-profiles-subject } may { policy-capability-phrase } (provisional: the institution has yet to confirm it).
+   *[no] { policy-profiles-subject } may not { policy-capability-phrase } (provisional: the institution has yet to confirm it).
+}
+policy-capability-unassigned = The policy grants nobody the right to { policy-capability-phrase }.
+policy-works-create = { $allowed ->
+    [yes] { policy-profiles-subject } may record works.
+   *[no] { policy-profiles-subject } may not record works: scientists record them.
+}
+policy-work-owner = Everyone sees their own works.
+policy-work-admin = Administrators see no works, not even published ones.
+policy-work-webmaster = The webmaster reads works in every state.
+policy-work-published = Published works are visible to everyone who may read sensitive results.
+policy-work-private = Drafts and unpublished works are visible only to their owner and the supervisors above them.
+policy-work-confirmed-novices = { $allowed ->
+    [yes] Confirmed supervisors see the drafts and unpublished works of their novices.
+   *[no] The policy does not let confirmed supervisors see the drafts of their novices.
+}
+policy-work-expert-novices = Experts see the drafts and unpublished works of the novices below them.
+policy-work-expert-confirmed = { $allowed ->
+    [yes] Experts see the drafts and unpublished works of the confirmed scientists they supervise.
+   *[no] Experts see only the published works of the confirmed scientists they supervise.
+}
+policy-work-private-profile = These drafts and unpublished works are visible only to their owner and the supervisors above them.
+policy-work-owner-only = Only the owner of a work may do this ({ $action }).
+policy-work-one-step = A work moves one step at a time: draft, then unpublished, then published.
+policy-work-delete-own = { $allowed ->
+    [yes] { policy-profiles-subject } may delete their own works.
+   *[no] { policy-profiles-subject } may not delete their own works: their supervisor inherits them.
+}
+policy-work-transfer = { $allowed ->
+    [yes] The owner may give a work to someone else.
+   *[no] Only the owner of a work may give it away.
+}
+policy-activity-myself = Everyone sees their own activity log.
+policy-activity-webmaster = The webmaster reads everyone's activity log.
+policy-activity-admin = Administrators see the activity logs of all scientists.
+policy-activity-supervisors = Supervisors see the activity logs of the people below them.
+policy-activity-private = An activity log is visible to its owner, the supervisors above them and the administration only.
+policy-departure-seat = { policy-profiles-subject } are never deleted: their seat is handed over to a new person.
+policy-departure = { $allowed ->
+    [yes] The departure of { policy-profiles } is scheduled by the creator line the policy names.
+   *[no] Only the creator line the policy names schedules the departure of { policy-profiles }.
+}
+policy-secondment = { $allowed ->
+    [yes] A supervisor above them arranges the secondment of { policy-profiles }.
+   *[no] Only a supervisor above them may arrange the secondment of { policy-profiles }.
+}
+policy-handover-not-a-seat = { policy-profiles-subject } leave by departure, not by hand-over.
+policy-handover = { $allowed ->
+    [yes] { policy-profiles-subject } may hand an administrator or webmaster seat over.
+   *[no] { policy-profiles-subject } may not hand a seat over: the profiles the policy names do it.
+}
+policy-promotion-none = { policy-profiles-subject } are never promoted.
+policy-promotion = { $allowed ->
+    [yes] { policy-profiles-subject } may be promoted to { policy-to } by your profile.
+   *[no] { policy-profiles-subject } are promoted to { policy-to } only by the profiles the policy names.
+}
+policy-promotion-line = { $allowed ->
+    [yes] { policy-profiles-subject } may be promoted to { policy-to } by you, from above them in their supervision line.
+   *[no] { policy-profiles-subject } are promoted to { policy-to } only from above them in their supervision line, by the profiles the policy names.
+}
+policy-personal-myself = Everyone may read their own personal data.
+policy-personal-everyone = { policy-profiles-subject } read everyone's personal data.
+policy-personal-owner-only = Personal data is visible to its owner only; supervisors see the professional e-mail address.
+policy-account-myself = Everyone may read their own account.
+policy-account-line = Everyone may read the accounts of their supervision line.
+policy-account-subtree = Supervisors may read the accounts of the people below them.
+policy-account-everyone = { policy-profiles-subject } may read every account.
+policy-account-other = { policy-profiles-subject } may read only their own account and those of their supervision line and of the people below them.
+policy-block-self = Nobody may { $action ->
+    [block] block
+   *[unblock] unblock
+} their own account.
+policy-block = { policy-profiles-subject } { policy-may } { $action ->
+    [block] block
+   *[unblock] unblock
+} accounts{ $allowed ->
+    [yes] .
+   *[no] : the profiles the policy names do it.
+}
+policy-audit-read = { $allowed ->
+    [yes] { policy-profiles-subject } may read the audit log.
+   *[no] { policy-profiles-subject } may not read the audit log: the administration reads it.
+}
+policy-approval-approver = { $allowed ->
+    [yes] The approver named in the request decides it.
+   *[no] Only the approver named in the request may decide it.
+}
+policy-org-create = { $allowed ->
+    [yes] { policy-profiles-subject } may create organisations.
+   *[no] { policy-profiles-subject } may not create organisations: administrators do it.
+}
+policy-org-administer = { policy-profiles-subject } manage the people of every organisation.
+policy-org-members-only = Only members of the organisation act in it.
+policy-org-role = { $allowed ->
+    [yes] Your role in the organisation ({ policy-role }) allows this ({ $action }).
+   *[no] Your role in the organisation ({ policy-role }) does not allow this ({ $action }): ask a manager of the organisation.
+}
+policy-org-profile-forbids = An organisation role never grants what the profile forbids: { policy-profiles } may not { policy-capability-phrase }.
+policy-project-read-managers = Managers see every project of their organisation.
+policy-project-read-answerable = The owner, sponsor and data steward of a project see it.
+policy-project-read-granted = Members see the projects they were granted.
+policy-project-read-denied = A project is visible to the managers of its organisation, the people answering for it and those granted access only.
+policy-project-read-name = { $allowed ->
+    [yes] Members see the names of the projects they were granted.
+   *[no] The name of a project is visible to its managers, the people answering for it and those granted access only.
+}
+policy-project-manage = { $allowed ->
+    [yes] Managers create, rename, delete and close projects.
+   *[no] Only managers of the organisation create, rename, delete and close projects.
+}
+policy-project-participants = { $allowed ->
+    [yes] The owner, sponsor, data steward and managers decide who accesses a project.
+   *[no] Only the owner, sponsor, data steward and managers decide who accesses a project.
+}
+policy-never-admin = Nobody may { $action ->
+    [create] create
+   *[habilitate] habilitate
+} administrator accounts: the first administrator is created at installation.
+policy-never-public = Nobody may { $action ->
+    [create] create
+   *[habilitate] habilitate
+} public accounts: anonymous visitors have no account.
+policy-matrix = { $allowed ->
+    [yes] { policy-profiles-subject } may { $action ->
+        [create] create
+       *[habilitate] habilitate
+    } { policy-target-accounts }.
+   *[no] { policy-profiles-subject } may not { $action ->
+        [create] create
+       *[habilitate] habilitate
+    } { policy-target-accounts }: ask someone whose profile may.
+}

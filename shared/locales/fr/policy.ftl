@@ -1,1 +1,215 @@
-# policy
+# policy : les motifs des décisions de la politique (shared/src/policy/decide.rs).
+# Les arguments sont des codes : $profile, $target et $to des profils,
+# $capability une habilitation (nom de variante : ResultsRead), $action une action, $role un rôle
+# d'organisation, $allowed vaut « yes » ou « no ».
+
+## Mots choisis d'après un code, utilisés par les messages ci-dessous.
+
+policy-profiles = { $profile ->
+    [public] les visiteurs anonymes
+    [novice] les scientifiques novices
+    [confirmed] les scientifiques confirmés
+    [expert] les scientifiques experts
+    [admin] les administrateurs
+   *[webmaster] les webmestres
+}
+policy-profiles-subject = { $profile ->
+    [public] Les visiteurs anonymes
+    [novice] Les scientifiques novices
+    [confirmed] Les scientifiques confirmés
+    [expert] Les scientifiques experts
+    [admin] Les administrateurs
+   *[webmaster] Les webmestres
+}
+policy-target-accounts = { $target ->
+    [novice] des comptes de scientifique novice
+    [confirmed] des comptes de scientifique confirmé
+    [expert] des comptes de scientifique expert
+    [admin] des comptes d'administrateur
+    [public] des comptes publics
+   *[webmaster] des comptes de webmestre (2 au plus au total)
+}
+policy-to = { $to ->
+    [novice] scientifique novice
+    [confirmed] scientifique confirmé
+    [expert] scientifique expert
+    [admin] administrateur
+    [public] public
+   *[webmaster] webmestre
+}
+policy-capability-phrase = { $capability ->
+    [CharterSign] signer la charte de confidentialité
+    [ResultsRead] consulter des résultats scientifiques sensibles
+    [DataDownload] télécharger des données sensibles
+    [ResultsCreate] créer des résultats sensibles
+    [ResultsPublish] publier des résultats sensibles
+    [ResultsModify] modifier ou annoter des résultats sensibles
+    [EngineRun] exécuter des moteurs de calcul
+    [EngineModify] modifier le code des moteurs de calcul
+   *[EngineCreate] créer des moteurs de calcul
+}
+policy-role = { $role ->
+    [manager] gestionnaire
+    [contributor] contributeur
+    [user] utilisateur
+   *[operator] opérateur
+}
+policy-may = { $allowed ->
+    [yes] peuvent
+   *[no] ne peuvent pas
+}
+
+## Motifs.
+
+policy-as-received = { $text }
+policy-read = Tout le monde, y compris les visiteurs anonymes, peut consulter la politique.
+policy-public-no-account = Les visiteurs anonymes peuvent seulement consulter la politique : connectez-vous pour aller plus loin.
+policy-charter-required = Veuillez d'abord accepter la charte de confidentialité.
+policy-charter-required-for = Veuillez d'abord accepter la charte de confidentialité : { policy-profiles } peuvent { policy-capability-phrase } une fois la charte acceptée.
+policy-target-missing = L'action { $action } se décide pour un objet précis, et aucun n'a été indiqué.
+policy-account-holder = Tout titulaire d'un compte peut { $what ->
+    [list] lister les comptes qui lui sont visibles
+    [check] demander une décision à la politique
+    [read] consulter son propre compte
+    [update] modifier son propre compte
+    [tokens] gérer ses jetons d'API personnels
+   *[password] changer son mot de passe
+}.
+policy-capability = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent { policy-capability-phrase }.
+   *[no] { policy-profiles-subject } ne peuvent pas { policy-capability-phrase } : seuls les profils auxquels la politique l'accorde le peuvent.
+}
+policy-capability-provisional = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent { policy-capability-phrase } (provisoire : l'établissement doit encore le confirmer).
+   *[no] { policy-profiles-subject } ne peuvent pas { policy-capability-phrase } (provisoire : l'établissement doit encore le confirmer).
+}
+policy-capability-unassigned = La politique n'accorde à personne le droit de { policy-capability-phrase }.
+policy-works-create = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent enregistrer des travaux.
+   *[no] { policy-profiles-subject } ne peuvent pas enregistrer de travaux : ce sont les scientifiques qui les enregistrent.
+}
+policy-work-owner = Chacun voit ses propres travaux.
+policy-work-admin = Les administrateurs ne voient aucun travail, pas même les travaux publiés.
+policy-work-webmaster = Le webmestre consulte les travaux dans tous leurs états.
+policy-work-published = Les travaux publiés sont visibles de tous ceux qui peuvent consulter des résultats sensibles.
+policy-work-private = Les brouillons et les travaux non publiés ne sont visibles que de leur propriétaire et des responsables au-dessus de lui.
+policy-work-confirmed-novices = { $allowed ->
+    [yes] Les responsables confirmés voient les brouillons et les travaux non publiés de leurs novices.
+   *[no] La politique ne permet pas aux responsables confirmés de voir les brouillons de leurs novices.
+}
+policy-work-expert-novices = Les experts voient les brouillons et les travaux non publiés des novices placés sous eux.
+policy-work-expert-confirmed = { $allowed ->
+    [yes] Les experts voient les brouillons et les travaux non publiés des scientifiques confirmés qu'ils encadrent.
+   *[no] Les experts ne voient que les travaux publiés des scientifiques confirmés qu'ils encadrent.
+}
+policy-work-private-profile = Ces brouillons et travaux non publiés ne sont visibles que de leur propriétaire et des responsables au-dessus de lui.
+policy-work-owner-only = Seul le propriétaire d'un travail peut effectuer cette action ({ $action }).
+policy-work-one-step = Un travail avance d'une étape à la fois : brouillon, puis non publié, puis publié.
+policy-work-delete-own = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent supprimer leurs propres travaux.
+   *[no] { policy-profiles-subject } ne peuvent pas supprimer leurs propres travaux : leur responsable en hérite.
+}
+policy-work-transfer = { $allowed ->
+    [yes] Le propriétaire peut céder un travail à quelqu'un d'autre.
+   *[no] Seul le propriétaire d'un travail peut le céder.
+}
+policy-activity-myself = Chacun voit son propre journal d'activité.
+policy-activity-webmaster = Le webmestre consulte le journal d'activité de chacun.
+policy-activity-admin = Les administrateurs voient les journaux d'activité de tous les scientifiques.
+policy-activity-supervisors = Les responsables voient les journaux d'activité des personnes placées sous eux.
+policy-activity-private = Un journal d'activité n'est visible que de son titulaire, des responsables au-dessus de lui et de l'administration.
+policy-departure-seat = { policy-profiles-subject } ne sont jamais supprimés : leur poste est transmis à une nouvelle personne.
+policy-departure = { $allowed ->
+    [yes] Pour { policy-profiles }, le départ est programmé par la lignée de création désignée par la politique.
+   *[no] Pour { policy-profiles }, seule la lignée de création désignée par la politique programme le départ.
+}
+policy-secondment = { $allowed ->
+    [yes] Pour { policy-profiles }, le détachement est organisé par un responsable placé au-dessus d'eux.
+   *[no] Pour { policy-profiles }, seul un responsable placé au-dessus d'eux peut organiser le détachement.
+}
+policy-handover-not-a-seat = { policy-profiles-subject } partent par un départ, non par une passation.
+policy-handover = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent transmettre un poste d'administrateur ou de webmestre.
+   *[no] { policy-profiles-subject } ne peuvent pas transmettre un poste : ce sont les profils désignés par la politique qui le font.
+}
+policy-promotion-none = { policy-profiles-subject } ne sont jamais promus.
+policy-promotion = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent être promus { policy-to } par votre profil.
+   *[no] { policy-profiles-subject } ne sont promus { policy-to } que par les profils désignés par la politique.
+}
+policy-promotion-line = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent être promus { policy-to } par vous, depuis leur ligne hiérarchique.
+   *[no] { policy-profiles-subject } ne sont promus { policy-to } que depuis leur ligne hiérarchique, par les profils désignés par la politique.
+}
+policy-personal-myself = Chacun peut consulter ses propres données personnelles.
+policy-personal-everyone = { policy-profiles-subject } consultent les données personnelles de chacun.
+policy-personal-owner-only = Les données personnelles ne sont visibles que de leur titulaire ; les responsables voient l'adresse électronique professionnelle.
+policy-account-myself = Chacun peut consulter son propre compte.
+policy-account-line = Chacun peut consulter les comptes de sa ligne hiérarchique.
+policy-account-subtree = Les responsables peuvent consulter les comptes des personnes placées sous eux.
+policy-account-everyone = { policy-profiles-subject } peuvent consulter tous les comptes.
+policy-account-other = { policy-profiles-subject } ne peuvent consulter que leur propre compte, ceux de leur ligne hiérarchique et ceux des personnes placées sous eux.
+policy-block-self = Personne ne peut { $action ->
+    [block] bloquer
+   *[unblock] débloquer
+} son propre compte.
+policy-block = { policy-profiles-subject } { policy-may } { $action ->
+    [block] bloquer
+   *[unblock] débloquer
+} des comptes{ $allowed ->
+    [yes] .
+   *[no] {" "}: ce sont les profils désignés par la politique qui le font.
+}
+policy-audit-read = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent consulter le journal d'audit.
+   *[no] { policy-profiles-subject } ne peuvent pas consulter le journal d'audit : c'est l'administration qui le consulte.
+}
+policy-approval-approver = { $allowed ->
+    [yes] L'approbateur désigné dans la demande la tranche.
+   *[no] Seul l'approbateur désigné dans la demande peut la trancher.
+}
+policy-org-create = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent créer des organisations.
+   *[no] { policy-profiles-subject } ne peuvent pas créer d'organisations : ce sont les administrateurs qui le font.
+}
+policy-org-administer = { policy-profiles-subject } gèrent les membres de toutes les organisations.
+policy-org-members-only = Seuls les membres de l'organisation y agissent.
+policy-org-role = { $allowed ->
+    [yes] Votre rôle dans l'organisation ({ policy-role }) permet cette action ({ $action }).
+   *[no] Votre rôle dans l'organisation ({ policy-role }) ne permet pas cette action ({ $action }) : adressez-vous à un gestionnaire de l'organisation.
+}
+policy-org-profile-forbids = Un rôle d'organisation n'accorde jamais ce que le profil interdit : { policy-profiles } ne peuvent pas { policy-capability-phrase }.
+policy-project-read-managers = Les gestionnaires voient tous les projets de leur organisation.
+policy-project-read-answerable = Le porteur, le commanditaire et le responsable des données d'un projet le voient.
+policy-project-read-granted = Les membres voient les projets auxquels ils ont accès.
+policy-project-read-denied = Un projet n'est visible que des gestionnaires de son organisation, des personnes qui en répondent et de celles qui y ont accès.
+policy-project-read-name = { $allowed ->
+    [yes] Les membres voient le nom des projets auxquels ils ont accès.
+   *[no] Le nom d'un projet n'est visible que de ses gestionnaires, des personnes qui en répondent et de celles qui y ont accès.
+}
+policy-project-manage = { $allowed ->
+    [yes] Les gestionnaires créent, renomment, suppriment et clôturent les projets.
+   *[no] Seuls les gestionnaires de l'organisation créent, renomment, suppriment et clôturent les projets.
+}
+policy-project-participants = { $allowed ->
+    [yes] Le porteur, le commanditaire, le responsable des données et les gestionnaires décident de l'accès à un projet.
+   *[no] Seuls le porteur, le commanditaire, le responsable des données et les gestionnaires décident de l'accès à un projet.
+}
+policy-never-admin = Personne ne peut { $action ->
+    [create] créer
+   *[habilitate] habiliter
+} des comptes d'administrateur : le premier administrateur est créé à l'installation.
+policy-never-public = Personne ne peut { $action ->
+    [create] créer
+   *[habilitate] habiliter
+} des comptes publics : les visiteurs anonymes n'ont pas de compte.
+policy-matrix = { $allowed ->
+    [yes] { policy-profiles-subject } peuvent { $action ->
+        [create] créer
+       *[habilitate] habiliter
+    } { policy-target-accounts }.
+   *[no] { policy-profiles-subject } ne peuvent pas { $action ->
+        [create] créer
+       *[habilitate] habiliter
+    } { policy-target-accounts } : adressez-vous à une personne dont le profil le permet.
+}

@@ -90,6 +90,7 @@ fn format(lang: Language, key: &str, args: &[(&str, Arg)]) -> Option<String> {
         let value = match value {
             Arg::Text(s) => FluentValue::from(s.as_ref()),
             Arg::Number(n) => FluentValue::from(*n),
+            Arg::Msg(m) => FluentValue::from(m.render(lang)),
         };
         fluent_args.set(*name, value);
     }

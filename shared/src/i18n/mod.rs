@@ -23,12 +23,13 @@ pub use catalog::{render, AREAS};
 /// Every language a catalog exists for, English first (the fallback).
 pub const LANGUAGES: [Language; 3] = [Language::En, Language::Fr, Language::Ja];
 
-/// One named argument of a message: text or a number (numbers select plural
-/// forms in the catalogs).
+/// One named argument of a message: text, a number (numbers select plural
+/// forms in the catalogs) or a message rendered in the same language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     Text(Cow<'static, str>),
     Number(i64),
+    Msg(Msg),
 }
 
 impl From<&'static str> for Arg {
@@ -39,6 +40,11 @@ impl From<&'static str> for Arg {
 impl From<String> for Arg {
     fn from(s: String) -> Self {
         Arg::Text(Cow::Owned(s))
+    }
+}
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Self {
+        Arg::Msg(m)
     }
 }
 impl From<&String> for Arg {
@@ -62,6 +68,7 @@ impl fmt::Display for Arg {
         match self {
             Arg::Text(s) => f.write_str(s),
             Arg::Number(n) => write!(f, "{n}"),
+            Arg::Msg(m) => m.fmt(f),
         }
     }
 }

@@ -1,67 +1,194 @@
 //! The one decision function (SPEC §2.2): (actor, action, resource) → allow /
 //! deny + the rule that decided + a reason. Every API handler and
-//! `POST /api/v1/authz/check` go through [`Policy::decide`], plus the small
-//! queries built on the same matrices (`may_create`, `creatable_by`, ...).
+//! `POST /api/v1/authz/check` go through [`Policy::decide`], plus the named
+//! queries built on the same matrices (`may_create`, `sees_all_accounts`,
+//! ...), so that a handler never asks a made-up question to learn a fact.
 //!
-//! `decide` never panics and is cheap: a few `BTreeMap`/`BTreeSet` look-ups on
-//! tiny maps and no allocation: the `rule` and `reason` of the [`Decision`]
-//! are [`Text`]s, `&'static str` pieces joined only when written out.
+//! Every rule id is written here as a literal (`grep -r creation.expert.novice`
+//! finds where it is decided; a test checks it). `decide` never panics and
+//! allocates nothing: a few `BTreeMap`/`BTreeSet` look-ups on tiny maps, a
+//! `&'static str` rule and a [`Reason`] of static pieces, rendered in the
+//! reader's language only when written out.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate::MAX_WEBMASTERS;
 use super::{
     Action, Actor, Capability, Decision, OrgCapability, Policy, PriorityAccess, Profile,
-    ProjectRelation, Relation, Resource, Text, WorkState,
+    ProjectRelation, Reason, Relation, Resource, WorkState,
 };
+
+fn decision(allowed: bool, rule: &'static str, reason: Reason) -> Decision {
+    Decision {
+        allowed,
+        rule: Cow::Borrowed(rule),
+        reason,
+    }
+}
+
+/// The `allowed` argument of a reason: the catalogs say "may" or "may not".
+fn yes_no(allowed: bool) -> &'static str {
+    if allowed {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// A reason that depends on the outcome and on the actor's profile.
+fn profile_reason(key: &'static str, allowed: bool, me: Profile) -> Reason {
+    Reason::new(key)
+        .arg("allowed", yes_no(allowed))
+        .arg("profile", me.as_str())
+}
 
 fn charter_required() -> Decision {
     decision(
         false,
         "charter.required",
-        "accept the confidentiality charter first (SPEC §3.3)",
+        Reason::new("policy-charter-required"),
     )
 }
 
-fn no_target(code: &'static str) -> Decision {
+/// An action decided per object, asked about no object.
+fn no_target(action: &Action) -> Decision {
     decision(
         false,
-        cat(&["visibility.", code, ".unknown"]),
-        cat(&[code, " is decided per object, and none was given"]),
+        "visibility.unknown",
+        Reason::new("policy-target-missing").arg("action", action.code_str()),
     )
 }
 
-/// Static pieces as one text, joined only when written out.
-fn cat(parts: &[&'static str]) -> Text {
-    Text::cat(parts)
-}
-
-fn decision(allowed: bool, rule: impl Into<Text>, reason: impl Into<Text>) -> Decision {
-    Decision {
-        allowed,
-        rule: rule.into(),
-        reason: reason.into(),
+/// The rule of a SPEC §2.4 capability.
+fn capability_rule(c: Capability) -> &'static str {
+    match c {
+        Capability::CharterSign => "capabilities.charter.sign",
+        Capability::ResultsRead => "capabilities.results.read",
+        Capability::DataDownload => "capabilities.data.download",
+        Capability::ResultsCreate => "capabilities.results.create",
+        Capability::ResultsPublish => "capabilities.results.publish",
+        Capability::ResultsModify => "capabilities.results.modify",
+        Capability::EngineRun => "capabilities.engine.run",
+        Capability::EngineModify => "capabilities.engine.modify",
+        Capability::EngineCreate => "capabilities.engine.create",
     }
 }
 
-fn may(allowed: bool) -> &'static str {
-    if allowed {
-        " may "
-    } else {
-        " may not "
+/// The rule of a row of the SPEC §4 organisation table.
+fn org_rule(c: OrgCapability) -> &'static str {
+    match c {
+        OrgCapability::ProjectsReadAll => "organizations.roles.org.projects.read_all",
+        OrgCapability::ProjectsReadGranted => "organizations.roles.org.projects.read_granted",
+        OrgCapability::ProjectsReadNames => "organizations.roles.org.projects.read_names",
+        OrgCapability::ProjectsManage => "organizations.roles.org.projects.manage",
+        OrgCapability::MembersManage => "organizations.roles.org.members.manage",
+        OrgCapability::MembersExport => "organizations.roles.org.members.export",
+        OrgCapability::ProjectsAccess => "organizations.roles.org.projects.access",
+        OrgCapability::FilesUpload => "organizations.roles.org.files.upload",
+        OrgCapability::DatasetsDownload => "organizations.roles.org.datasets.download",
+        OrgCapability::ProcessingLaunch => "organizations.roles.org.processing.launch",
+        OrgCapability::Annotate => "organizations.roles.org.annotate",
+        OrgCapability::FilesDelete => "organizations.roles.org.files.delete",
     }
 }
 
-/// What an account-holder action lets one do, for reasons.
-fn self_service_phrase(action: &Action) -> &'static str {
+/// The SPEC §2.3 matrices.
+#[derive(Clone, Copy)]
+enum Matrix {
+    Creation,
+    Habilitation,
+}
+
+/// The rule of a cell of a SPEC §2.3 matrix (`actor` is never `Public`:
+/// anonymous visitors are answered before).
+#[rustfmt::skip]
+fn matrix_rule(matrix: Matrix, actor: Profile, target: Profile) -> &'static str {
+    use Matrix::{Creation as C, Habilitation as H};
+    use Profile::{Admin, Confirmed, Expert, Novice, Public, Webmaster};
+    match (matrix, actor, target) {
+        (C, _, Admin) => "creation.never.admin",
+        (C, _, Public) => "creation.never.public",
+        (H, _, Admin) => "habilitation.never.admin",
+        (H, _, Public) => "habilitation.never.public",
+        (_, Public, _) => "public.no_account",
+        (C, Novice, Novice) => "creation.novice.novice",
+        (C, Novice, Confirmed) => "creation.novice.confirmed",
+        (C, Novice, Expert) => "creation.novice.expert",
+        (C, Novice, Webmaster) => "creation.novice.webmaster",
+        (C, Confirmed, Novice) => "creation.confirmed.novice",
+        (C, Confirmed, Confirmed) => "creation.confirmed.confirmed",
+        (C, Confirmed, Expert) => "creation.confirmed.expert",
+        (C, Confirmed, Webmaster) => "creation.confirmed.webmaster",
+        (C, Expert, Novice) => "creation.expert.novice",
+        (C, Expert, Confirmed) => "creation.expert.confirmed",
+        (C, Expert, Expert) => "creation.expert.expert",
+        (C, Expert, Webmaster) => "creation.expert.webmaster",
+        (C, Admin, Novice) => "creation.admin.novice",
+        (C, Admin, Confirmed) => "creation.admin.confirmed",
+        (C, Admin, Expert) => "creation.admin.expert",
+        (C, Admin, Webmaster) => "creation.admin.webmaster",
+        (C, Webmaster, Novice) => "creation.webmaster.novice",
+        (C, Webmaster, Confirmed) => "creation.webmaster.confirmed",
+        (C, Webmaster, Expert) => "creation.webmaster.expert",
+        (C, Webmaster, Webmaster) => "creation.webmaster.webmaster",
+        (H, Novice, Novice) => "habilitation.novice.novice",
+        (H, Novice, Confirmed) => "habilitation.novice.confirmed",
+        (H, Novice, Expert) => "habilitation.novice.expert",
+        (H, Novice, Webmaster) => "habilitation.novice.webmaster",
+        (H, Confirmed, Novice) => "habilitation.confirmed.novice",
+        (H, Confirmed, Confirmed) => "habilitation.confirmed.confirmed",
+        (H, Confirmed, Expert) => "habilitation.confirmed.expert",
+        (H, Confirmed, Webmaster) => "habilitation.confirmed.webmaster",
+        (H, Expert, Novice) => "habilitation.expert.novice",
+        (H, Expert, Confirmed) => "habilitation.expert.confirmed",
+        (H, Expert, Expert) => "habilitation.expert.expert",
+        (H, Expert, Webmaster) => "habilitation.expert.webmaster",
+        (H, Admin, Novice) => "habilitation.admin.novice",
+        (H, Admin, Confirmed) => "habilitation.admin.confirmed",
+        (H, Admin, Expert) => "habilitation.admin.expert",
+        (H, Admin, Webmaster) => "habilitation.admin.webmaster",
+        (H, Webmaster, Novice) => "habilitation.webmaster.novice",
+        (H, Webmaster, Confirmed) => "habilitation.webmaster.confirmed",
+        (H, Webmaster, Expert) => "habilitation.webmaster.expert",
+        (H, Webmaster, Webmaster) => "habilitation.webmaster.webmaster",
+    }
+}
+
+/// The rule of a promotion (SPEC §3.4), by the promoted profile.
+fn promotion_rule(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Public => "promotion.public",
+        Profile::Novice => "promotion.novice",
+        Profile::Confirmed => "promotion.confirmed",
+        Profile::Expert => "promotion.expert",
+        Profile::Admin => "promotion.admin",
+        Profile::Webmaster => "promotion.webmaster",
+    }
+}
+
+/// The rule of a departure (SPEC §3.6), by the leaving profile.
+fn departure_rule(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Public => "departure.public",
+        Profile::Novice => "departure.novice",
+        Profile::Confirmed => "departure.confirmed",
+        Profile::Expert => "departure.expert",
+        Profile::Admin => "departure.admin",
+        Profile::Webmaster => "departure.webmaster",
+    }
+}
+
+/// The rule of a self-service action every account holder has (SPEC §11),
+/// and what it lets one do (the `what` of the reason).
+fn account_holder_rule(action: &Action) -> (&'static str, &'static str) {
     match action {
-        Action::UserList => "list the accounts visible to them",
-        Action::AuthzCheck => "ask the policy for a decision",
-        Action::MeRead => "read their own account",
-        Action::MeUpdate => "update their own account",
-        Action::TokensManage => "manage their personal API tokens",
-        Action::PasswordChange => "change their password",
-        _ => "do this",
+        Action::UserList => ("account_holder.user.list", "list"),
+        Action::AuthzCheck => ("account_holder.authz.check", "check"),
+        Action::MeRead => ("account_holder.me.read", "read"),
+        Action::MeUpdate => ("account_holder.me.update", "update"),
+        Action::TokensManage => ("account_holder.me.tokens", "tokens"),
+        _ => ("account_holder.auth.password", "password"),
     }
 }
 
@@ -71,62 +198,53 @@ impl Policy {
     pub fn decide(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
         let me = actor.profile;
         if *action == Action::PolicyRead {
-            return decision(
-                true,
-                "policy.read",
-                "everyone, including anonymous visitors, may read the policy (SPEC §2.2)",
-            );
+            return decision(true, "policy.read", Reason::new("policy-read"));
         }
         if me == Profile::Public {
             return decision(
                 false,
                 "public.no_account",
-                "anonymous visitors have no account and may only read the policy (SPEC §2.1)",
+                Reason::new("policy-public-no-account"),
             );
         }
         match action {
             Action::Capability(c) => self.decide_capability(actor, *c),
-            Action::UserCreate(p) => decide_matrix(&self.creation, "creation", "create", me, *p),
+            Action::UserCreate(p) => decide_matrix(&self.creation, Matrix::Creation, me, *p),
             Action::UserHabilitate(p) => {
-                decide_matrix(&self.habilitation, "habilitation", "habilitate", me, *p)
+                decide_matrix(&self.habilitation, Matrix::Habilitation, me, *p)
             }
             Action::UserList
             | Action::AuthzCheck
             | Action::MeRead
             | Action::MeUpdate
             | Action::TokensManage
-            | Action::PasswordChange => decision(
-                true,
-                cat(&["account_holder.", action.code_str()]),
-                cat(&[
-                    "every account holder may ",
-                    self_service_phrase(action),
-                    " (SPEC §11)",
-                ]),
-            ),
-            Action::UserRead => self.decide_user_read(me, resource),
-            Action::UserReadPersonal => self.decide_personal(me, resource),
+            | Action::PasswordChange => {
+                let (rule, what) = account_holder_rule(action);
+                decision(
+                    true,
+                    rule,
+                    Reason::new("policy-account-holder").arg("what", what),
+                )
+            }
+            Action::UserRead => self.decide_user_read(me, action, resource),
+            Action::UserReadPersonal => self.decide_personal(me, action, resource),
             Action::WorkCreate => self.decide_work_create(actor),
-            Action::WorkRead => self.decide_work_read(actor, resource),
-            Action::WorkAdvance(to) => self.decide_work_advance(actor, resource, *to),
-            Action::WorkDelete => self.decide_work_delete(me, resource),
-            Action::WorkAnnotate => self.decide_work_annotate(actor, resource),
-            Action::ActivityRead => self.decide_activity(me, resource),
-            Action::UserPromote => self.decide_promote(me, resource),
-            Action::UserDepart => self.decide_depart(me, resource),
-            Action::UserHandover => self.decide_handover(me, resource),
-            Action::UserSecond => self.decide_second(me, resource),
-            Action::WorkTransfer => self.decide_work_transfer(me, resource),
+            Action::WorkRead => self.decide_work_read(actor, action, resource),
+            Action::WorkAdvance(to) => self.decide_work_advance(actor, action, resource, *to),
+            Action::WorkDelete => self.decide_work_delete(me, action, resource),
+            Action::WorkAnnotate => self.decide_work_annotate(actor, action, resource),
+            Action::ActivityRead => self.decide_activity(me, action, resource),
+            Action::UserPromote => self.decide_promote(me, action, resource),
+            Action::UserDepart => self.decide_depart(me, action, resource),
+            Action::UserHandover => self.decide_handover(me, action, resource),
+            Action::UserSecond => self.decide_second(me, action, resource),
+            Action::WorkTransfer => self.decide_work_transfer(me, action, resource),
             Action::OrgCreate => {
                 let allowed = self.organizations.administer.contains(&me);
                 decision(
                     allowed,
                     "organizations.administer",
-                    cat(&[
-                        me.plural_noun(),
-                        may(allowed),
-                        "create organisations (SPEC §4)",
-                    ]),
+                    profile_reason("policy-org-create", allowed, me),
                 )
             }
             Action::Org(c) => self.decide_org(actor, *c, resource),
@@ -139,48 +257,31 @@ impl Policy {
                 decision(
                     allowed,
                     "approvals.approver",
-                    if allowed {
-                        "the approver decides (SPEC §4)"
-                    } else {
-                        "only the approver named in the request decides (SPEC §4)"
-                    },
+                    Reason::new("policy-approval-approver").arg("allowed", yes_no(allowed)),
                 )
             }
-            Action::UserBlock => self.decide_block(me, resource, "block"),
-            Action::UserUnblock => self.decide_block(me, resource, "unblock"),
+            Action::UserBlock | Action::UserUnblock => self.decide_block(me, action, resource),
             Action::AuditRead => {
                 let allowed = self.administration.read_audit.contains(&me);
                 decision(
                     allowed,
                     "administration.read_audit",
-                    cat(&[
-                        me.plural_noun(),
-                        may(allowed),
-                        "read the audit log (SPEC §11)",
-                    ]),
+                    profile_reason("policy-audit-read", allowed, me),
                 )
             }
-            // Handled above; kept for exhaustiveness.
-            Action::PolicyRead => decision(
-                true,
-                "policy.read",
-                "everyone may read the policy (SPEC §2.2)",
-            ),
+            // Answered above; kept for exhaustiveness.
+            Action::PolicyRead => decision(true, "policy.read", Reason::new("policy-read")),
         }
     }
 
     fn decide_capability(&self, actor: &Actor, c: Capability) -> Decision {
         let me = actor.profile;
-        let rule_id = || cat(&["capabilities.", c.code()]);
+        let rule_id = capability_rule(c);
         let Some(rule) = self.capabilities.get(&c) else {
             return decision(
                 false,
-                rule_id(),
-                cat(&[
-                    "the policy has no rule for `",
-                    c.code(),
-                    "`, so nobody has it",
-                ]),
+                rule_id,
+                Reason::new("policy-capability-unassigned").arg("capability", c.ident()),
             );
         };
         let allowed = rule.allowed.contains(&me);
@@ -188,24 +289,20 @@ impl Policy {
             return decision(
                 false,
                 "charter.required",
-                cat(&[
-                    "accept the confidentiality charter first: ",
-                    me.plural_noun(),
-                    " may ",
-                    c.verb_phrase(),
-                    " only after accepting it (SPEC §2.4, §3.3)",
-                ]),
+                Reason::new("policy-charter-required-for")
+                    .arg("profile", me.as_str())
+                    .arg("capability", c.ident()),
             );
         }
-        let suffix = if rule.provisional.contains(&me) {
-            " (provisional, SPEC §2.4)"
+        let key = if rule.provisional.contains(&me) {
+            "policy-capability-provisional"
         } else {
-            " (SPEC §2.4)"
+            "policy-capability"
         };
         decision(
             allowed,
-            rule_id(),
-            cat(&[me.plural_noun(), may(allowed), c.verb_phrase(), suffix]),
+            rule_id,
+            profile_reason(key, allowed, me).arg("capability", c.ident()),
         )
     }
 
@@ -217,11 +314,7 @@ impl Policy {
         decision(
             allowed,
             "works.create",
-            cat(&[
-                actor.profile.plural_noun(),
-                may(allowed),
-                "record works (SPEC §5)",
-            ]),
+            profile_reason("policy-works-create", allowed, actor.profile),
         )
     }
 
@@ -232,7 +325,7 @@ impl Policy {
     /// their novices, an expert those of the novices of their subtree and,
     /// if `expert_sees_confirmed_drafts`, of the confirmed they supervise.
     /// Peers and superiors see nothing private.
-    fn decide_work_read(&self, actor: &Actor, resource: &Resource) -> Decision {
+    fn decide_work_read(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
         let me = actor.profile;
         let Resource::Work {
             owner,
@@ -240,28 +333,28 @@ impl Policy {
             state,
         } = *resource
         else {
-            return no_target("work.read");
+            return no_target(action);
         };
         let v = &self.visibility;
         if relation == Relation::Myself {
             return decision(
                 true,
                 "visibility.work.owner",
-                "everyone sees their own works (SPEC §2.5)",
+                Reason::new("policy-work-owner"),
             );
         }
         if me == Profile::Admin && !v.admin_sees_works {
             return decision(
                 false,
                 "visibility.admin_sees_works",
-                "administrators see no works, not even published ones (SPEC §2.5)",
+                Reason::new("policy-work-admin"),
             );
         }
         if me == Profile::Webmaster && v.webmaster_reads_everything {
             return decision(
                 true,
                 "visibility.webmaster_reads_everything",
-                "the webmaster reads works in every state (SPEC §2.5)",
+                Reason::new("policy-work-webmaster"),
             );
         }
         let read = self.decide_capability(actor, Capability::ResultsRead);
@@ -272,61 +365,67 @@ impl Policy {
             return decision(
                 true,
                 "visibility.work.published",
-                "published works are visible to everyone who may read results (SPEC §2.5)",
+                Reason::new("policy-work-published"),
             );
         }
         if relation != Relation::Subordinate {
             return decision(
                 false,
                 "visibility.work.private",
-                "nobody sees the drafts or unpublished works of peers or superiors (SPEC §2.5)",
+                Reason::new("policy-work-private"),
             );
         }
-        let (allowed, rule, reason) = match (me, owner) {
+        let (allowed, rule, key) = match (me, owner) {
             (Profile::Confirmed, Profile::Novice) => (
                 v.confirmed_sees_novice_drafts,
                 "visibility.confirmed_sees_novice_drafts",
-                "confirmed supervisors see the drafts and unpublished works of their novices (SPEC §2.5)",
+                "policy-work-confirmed-novices",
             ),
             (Profile::Expert, Profile::Novice) => (
                 true,
                 "visibility.work.expert_novices",
-                "experts see the drafts and unpublished works of the novices in their subtree (SPEC §2.5)",
+                "policy-work-expert-novices",
             ),
             (Profile::Expert, Profile::Confirmed) => (
                 v.expert_sees_confirmed_drafts,
                 "visibility.expert_sees_confirmed_drafts",
-                "experts see the published works only of the confirmed they supervise, unless the policy says otherwise (SPEC §2.5)",
+                "policy-work-expert-confirmed",
             ),
             _ => (
                 false,
                 "visibility.work.private",
-                "these drafts and unpublished works are not visible from this profile (SPEC §2.5)",
+                "policy-work-private-profile",
             ),
         };
-        decision(allowed, rule, reason)
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
     }
 
-    fn decide_work_advance(&self, actor: &Actor, resource: &Resource, to: WorkState) -> Decision {
+    fn decide_work_advance(
+        &self,
+        actor: &Actor,
+        action: &Action,
+        resource: &Resource,
+        to: WorkState,
+    ) -> Decision {
         let Resource::Work {
             relation, state, ..
         } = *resource
         else {
-            return no_target("work.state");
+            return no_target(action);
         };
         if relation != Relation::Myself {
             return decision(
                 false,
                 "works.owner_only",
-                "only the owner changes the state of a work (SPEC §5)",
+                Reason::new("policy-work-owner-only").arg("action", action.code_str()),
             );
         }
         if state.next() != Some(to) {
-            return decision(
-                false,
-                "works.one_step",
-                "a work moves one step at a time: draft → unpublished → published (SPEC §5)",
-            );
+            return decision(false, "works.one_step", Reason::new("policy-work-one-step"));
         }
         let capability = match to {
             WorkState::Published => Capability::ResultsPublish,
@@ -335,31 +434,32 @@ impl Policy {
         self.decide_capability(actor, capability)
     }
 
-    fn decide_work_delete(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_work_delete(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Work { relation, .. } = *resource else {
-            return no_target("work.delete");
+            return no_target(action);
         };
         if relation != Relation::Myself {
             return decision(
                 false,
                 "works.owner_only",
-                "only the owner deletes a work (SPEC §3.6)",
+                Reason::new("policy-work-owner-only").arg("action", action.code_str()),
             );
         }
         let allowed = self.works.delete_own.contains(&me);
         decision(
             allowed,
             "works.delete_own",
-            cat(&[
-                me.plural_noun(),
-                may(allowed),
-                "delete their own works (SPEC §3.6)",
-            ]),
+            profile_reason("policy-work-delete-own", allowed, me),
         )
     }
 
-    fn decide_work_annotate(&self, actor: &Actor, resource: &Resource) -> Decision {
-        let read = self.decide_work_read(actor, resource);
+    fn decide_work_annotate(
+        &self,
+        actor: &Actor,
+        action: &Action,
+        resource: &Resource,
+    ) -> Decision {
+        let read = self.decide_work_read(actor, action, resource);
         if !read.allowed {
             return read;
         }
@@ -368,63 +468,56 @@ impl Policy {
 
     /// SPEC §2.5: one's own log; supervisors over their subtree; admins over
     /// every scientist; the webmaster over everyone, admins included.
-    fn decide_activity(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_activity(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { profile, relation } = *resource else {
-            return no_target("activity.read");
+            return no_target(action);
         };
         let v = &self.visibility;
         let scientist = matches!(
             profile,
             Profile::Novice | Profile::Confirmed | Profile::Expert
         );
-        let (allowed, rule, reason) = if relation == Relation::Myself {
-            (
-                true,
-                "visibility.activity.myself",
-                "everyone sees their own activity log (SPEC §2.5)",
-            )
+        let (allowed, rule, key) = if relation == Relation::Myself {
+            (true, "visibility.activity.myself", "policy-activity-myself")
         } else if me == Profile::Webmaster && v.webmaster_reads_everything {
             (
                 true,
                 "visibility.webmaster_reads_everything",
-                "the webmaster reads everyone's activity log (SPEC §2.5)",
+                "policy-activity-webmaster",
             )
         } else if me == Profile::Admin && v.admin_sees_all_activity_logs && scientist {
             (
                 true,
                 "visibility.admin_sees_all_activity_logs",
-                "administrators see the activity logs of all scientists (SPEC §2.5)",
+                "policy-activity-admin",
             )
         } else if relation == Relation::Subordinate && v.supervisors_see_subordinate_activity {
             (
                 true,
                 "visibility.supervisors_see_subordinate_activity",
-                "supervisors see the activity logs of their subtree (SPEC §2.5)",
+                "policy-activity-supervisors",
             )
         } else {
             (
                 false,
                 "visibility.activity.private",
-                "nobody sees the activity log of peers or superiors (SPEC §2.5)",
+                "policy-activity-private",
             )
         };
-        decision(allowed, rule, reason)
+        decision(allowed, rule, Reason::new(key))
     }
 
     /// SPEC §3.6: the creator line schedules departures; seats (admin,
     /// webmaster) are never deleted, only handed over.
-    fn decide_depart(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_depart(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { profile, relation } = *resource else {
-            return no_target("user.depart");
+            return no_target(action);
         };
         let Some(rule) = self.departure.get(&profile) else {
             return decision(
                 false,
                 "departure.seat",
-                cat(&[
-                    profile.plural_noun(),
-                    " are never deleted: their seat is handed over (SPEC §3.7)",
-                ]),
+                Reason::new("policy-departure-seat").arg("profile", profile.as_str()),
             );
         };
         let allowed = relation != Relation::Myself
@@ -432,21 +525,19 @@ impl Policy {
             && (!rule.from_supervision_line || relation == Relation::Subordinate);
         decision(
             allowed,
-            cat(&["departure.", profile.as_str()]),
-            cat(&[
-                "the departure of ",
-                profile.plural_noun(),
-                " is scheduled by the creator line the policy names (SPEC §3.6)",
-            ]),
+            departure_rule(profile),
+            Reason::new("policy-departure")
+                .arg("allowed", yes_no(allowed))
+                .arg("profile", profile.as_str()),
         )
     }
 
     /// Secondment (SPEC §2.5): someone who has supervisors (novice,
     /// confirmed) is attached to a host by a profile that may supervise
     /// them, from above in their line.
-    fn decide_second(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_second(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { profile, relation } = *resource else {
-            return no_target("user.second");
+            return no_target(action);
         };
         let supervisors = self.accounts.supervisors.get(&profile);
         let allowed =
@@ -454,11 +545,9 @@ impl Policy {
         decision(
             allowed,
             "secondment.supervision_line",
-            cat(&[
-                "a secondment of ",
-                profile.plural_noun(),
-                " is arranged by a supervisor above them (SPEC §2.5)",
-            ]),
+            Reason::new("policy-secondment")
+                .arg("allowed", yes_no(allowed))
+                .arg("profile", profile.as_str()),
         )
     }
 
@@ -469,59 +558,41 @@ impl Policy {
     fn decide_org(&self, actor: &Actor, c: OrgCapability, resource: &Resource) -> Decision {
         let me = actor.profile;
         let Resource::Organization { role } = *resource else {
-            return no_target(c.code());
+            return no_target(&Action::Org(c));
         };
         if c.is_administrative() && self.organizations.administer.contains(&me) {
             return decision(
                 true,
                 "organizations.administer",
-                cat(&[
-                    me.plural_noun(),
-                    " manage the people of every organisation (SPEC §4)",
-                ]),
+                Reason::new("policy-org-administer").arg("profile", me.as_str()),
             );
         }
         let rule = self.organizations.roles.get(&c);
         let Some(role) = role else {
-            return decision(
-                false,
-                cat(&["organizations.roles.", c.code()]),
-                "only members of the organisation act in it (SPEC §4)",
-            );
+            return decision(false, org_rule(c), Reason::new("policy-org-members-only"));
+        };
+        let role_reason = |allowed: bool| {
+            Reason::new("policy-org-role")
+                .arg("allowed", yes_no(allowed))
+                .arg("role", role.as_str())
+                .arg("action", c.code())
         };
         if !rule.is_some_and(|r| r.roles.contains(&role)) {
-            return decision(
-                false,
-                cat(&["organizations.roles.", c.code()]),
-                cat(&[
-                    "the organisation role ",
-                    role.as_str(),
-                    " does not allow this (SPEC §4)",
-                ]),
-            );
+            return decision(false, org_rule(c), role_reason(false));
         }
         if let Some(needed) = rule.and_then(|r| r.requires) {
             let platform = self.decide_capability(actor, needed);
             if !platform.allowed {
                 return decision(
                     false,
-                    platform.rule,
-                    Text::prefixed(
-                        "an organisation role never grants what the profile forbids (SPEC §4): ",
-                        platform.reason,
-                    ),
+                    capability_rule(needed),
+                    Reason::new("policy-org-profile-forbids")
+                        .arg("profile", me.as_str())
+                        .arg("capability", needed.ident()),
                 );
             }
         }
-        decision(
-            true,
-            cat(&["organizations.roles.", c.code()]),
-            cat(&[
-                "the organisation role ",
-                role.as_str(),
-                " allows this (SPEC §4)",
-            ]),
-        )
+        decision(true, org_rule(c), role_reason(true))
     }
 
     /// Projects (SPEC §4): managers see and manage every project of their
@@ -530,221 +601,186 @@ impl Policy {
     /// who accesses it, as do managers (`org.projects.access`).
     fn decide_project(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
         let Resource::Project { org_role, relation } = *resource else {
-            return no_target(action.code_str());
+            return no_target(action);
         };
         let org = Resource::Organization { role: org_role };
         let may = |c: OrgCapability| self.decide_org(actor, c, &org).allowed;
         let granted = relation != ProjectRelation::None;
-        let (allowed, rule, reason) = match action {
+        let (allowed, rule, key) = match action {
             Action::ProjectRead => {
                 if may(OrgCapability::ProjectsReadAll) {
                     (
                         true,
                         "organizations.roles.org.projects.read_all",
-                        "managers see every project of their organisation",
+                        "policy-project-read-managers",
                     )
                 } else if relation.answers_for_it() {
                     (
                         true,
                         "projects.answerable",
-                        "owner, sponsor and data steward see their project",
+                        "policy-project-read-answerable",
                     )
                 } else if granted && may(OrgCapability::ProjectsReadGranted) {
                     (
                         true,
                         "organizations.roles.org.projects.read_granted",
-                        "members see the projects they were granted",
+                        "policy-project-read-granted",
                     )
                 } else {
-                    (false, "organizations.roles.org.projects.read_granted", "only managers, the people answering for a project and those granted see it")
+                    (
+                        false,
+                        "organizations.roles.org.projects.read_granted",
+                        "policy-project-read-denied",
+                    )
                 }
             }
-            Action::ProjectReadName => {
-                let allowed = may(OrgCapability::ProjectsReadAll)
+            Action::ProjectReadName => (
+                may(OrgCapability::ProjectsReadAll)
                     || relation.answers_for_it()
-                    || (granted && may(OrgCapability::ProjectsReadNames));
-                (
-                    allowed,
-                    "organizations.roles.org.projects.read_names",
-                    "the names of granted projects",
-                )
-            }
-            Action::ProjectManage => {
-                let allowed = may(OrgCapability::ProjectsManage);
-                (
-                    allowed,
-                    "organizations.roles.org.projects.manage",
-                    "managers create, rename, delete and close projects",
-                )
-            }
-            _ => {
-                let allowed = relation.answers_for_it() || may(OrgCapability::ProjectsAccess);
-                (
-                    allowed,
-                    "projects.participants",
-                    "owner, sponsor, data steward and managers decide who accesses a project",
-                )
-            }
+                    || (granted && may(OrgCapability::ProjectsReadNames)),
+                "organizations.roles.org.projects.read_names",
+                "policy-project-read-name",
+            ),
+            Action::ProjectManage => (
+                may(OrgCapability::ProjectsManage),
+                "organizations.roles.org.projects.manage",
+                "policy-project-manage",
+            ),
+            _ => (
+                relation.answers_for_it() || may(OrgCapability::ProjectsAccess),
+                "projects.participants",
+                "policy-project-participants",
+            ),
         };
-        decision(allowed, rule, cat(&[reason, " (SPEC §4)"]))
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
     }
 
-    fn decide_work_transfer(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_work_transfer(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Work { relation, .. } = *resource else {
-            return no_target("work.transfer");
+            return no_target(action);
         };
         let allowed = relation == Relation::Myself && self.works.create.contains(&me);
         decision(
             allowed,
             "works.transfer",
-            "only the owner gives a work away (SPEC §2.5 secondment)",
+            Reason::new("policy-work-transfer").arg("allowed", yes_no(allowed)),
         )
     }
 
-    fn decide_handover(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_handover(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { profile, .. } = *resource else {
-            return no_target("user.handover");
+            return no_target(action);
         };
         if !self.accounts.seats.contains(&profile) {
             return decision(
                 false,
                 "handover.not_a_seat",
-                cat(&[
-                    profile.plural_noun(),
-                    " leave by departure, not by hand-over (SPEC §3.6)",
-                ]),
+                Reason::new("policy-handover-not-a-seat").arg("profile", profile.as_str()),
             );
         }
         let allowed = self.administration.handover_seats.contains(&me);
         decision(
             allowed,
             "administration.handover_seats",
-            cat(&[
-                me.plural_noun(),
-                may(allowed),
-                "hand an admin or webmaster seat over (SPEC §3.7)",
-            ]),
+            profile_reason("policy-handover", allowed, me),
         )
     }
 
     /// SPEC §3.4: one level at a time, by the profiles the rule names (and
     /// from above in the supervision line when it says so); admins and
     /// webmasters never change profile.
-    fn decide_promote(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_promote(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { profile, relation } = *resource else {
-            return no_target("user.promote");
+            return no_target(action);
         };
         let Some(rule) = self.promotion.get(&profile) else {
             return decision(
                 false,
                 "promotion.none",
-                cat(&[profile.plural_noun(), " are never promoted (SPEC §3.4)"]),
+                Reason::new("policy-promotion-none").arg("profile", profile.as_str()),
             );
         };
         let allowed = relation != Relation::Myself
             && rule.by.contains(&me)
             && (!rule.from_supervision_line || relation == Relation::Subordinate);
-        let rule_id = cat(&["promotion.", profile.as_str()]);
-        let reason = if rule.from_supervision_line {
-            cat(&[
-                profile.plural_noun(),
-                " are promoted to ",
-                rule.to.as_str(),
-                " by the ",
-                "supervisor line above them, from the profiles the policy names (SPEC §3.4)",
-            ])
+        let key = if rule.from_supervision_line {
+            "policy-promotion-line"
         } else {
-            cat(&[
-                profile.plural_noun(),
-                " are promoted to ",
-                rule.to.as_str(),
-                " by the profiles the policy names (SPEC §3.4)",
-            ])
+            "policy-promotion"
         };
-        decision(allowed, rule_id, reason)
+        decision(
+            allowed,
+            promotion_rule(profile),
+            Reason::new(key)
+                .arg("allowed", yes_no(allowed))
+                .arg("profile", profile.as_str())
+                .arg("to", rule.to.as_str()),
+        )
     }
 
     /// Personal data: its owner, and the profiles of
     /// `administration.read_personal_data` (SPEC §2.5).
-    fn decide_personal(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_personal(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { relation, .. } = resource else {
-            return decision(
-                false,
-                "visibility.personal.unknown",
-                "user.read_personal is decided per account, and no target account was given",
-            );
+            return no_target(action);
         };
         if *relation == Relation::Myself {
             return decision(
                 true,
                 "visibility.personal.myself",
-                "everyone may read their own personal data (SPEC §2.5)",
+                Reason::new("policy-personal-myself"),
             );
         }
         if self.administration.read_personal_data.contains(&me) {
             return decision(
                 true,
                 "administration.read_personal_data",
-                cat(&[
-                    me.plural_noun(),
-                    " read everyone's personal data (SPEC §2.5)",
-                ]),
+                Reason::new("policy-personal-everyone").arg("profile", me.as_str()),
             );
         }
         decision(
             false,
             "visibility.personal.owner_only",
-            "personal data is visible to its owner only; supervisors see the professional \
-             e-mail (SPEC §2.5)",
+            Reason::new("policy-personal-owner-only"),
         )
     }
 
-    fn decide_user_read(&self, me: Profile, resource: &Resource) -> Decision {
+    fn decide_user_read(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
         let Resource::Account { relation, .. } = resource else {
-            return decision(
-                false,
-                "visibility.account.unknown",
-                "user.read is decided per account, and no target account was given",
-            );
+            return no_target(action);
         };
-        let (rule, reason) = match relation {
-            Relation::Myself => (
-                "visibility.account.myself",
-                "everyone may read their own account (SPEC §2.5)",
-            ),
-            Relation::Supervisor => (
-                "visibility.account.supervisor",
-                "everyone may read the accounts of their supervision line (SPEC §2.5)",
-            ),
-            Relation::Subordinate => (
-                "visibility.account.subordinate",
-                "supervisors may read the accounts in their supervision subtree (SPEC §2.5)",
-            ),
+        let (rule, key) = match relation {
+            Relation::Myself => ("visibility.account.myself", "policy-account-myself"),
+            Relation::Supervisor => ("visibility.account.supervisor", "policy-account-line"),
+            Relation::Subordinate => ("visibility.account.subordinate", "policy-account-subtree"),
+            Relation::Other if self.sees_all_accounts(&Actor::new(me, true)) => {
+                return decision(
+                    true,
+                    "administration.see_all_accounts",
+                    Reason::new("policy-account-everyone").arg("profile", me.as_str()),
+                );
+            }
             Relation::Other => {
-                let allowed = self.administration.see_all_accounts.contains(&me);
-                return if allowed {
-                    decision(
-                        true,
-                        "administration.see_all_accounts",
-                        cat(&[me.plural_noun(), " may read every account (SPEC §2.5)"]),
-                    )
-                } else {
-                    decision(
-                        false,
-                        "visibility.account.other",
-                        cat(&[
-                            me.plural_noun(),
-                            " may only read their own account and those of their \
-                             supervision line and subtree (SPEC §2.5)",
-                        ]),
-                    )
-                };
+                return decision(
+                    false,
+                    "visibility.account.other",
+                    Reason::new("policy-account-other").arg("profile", me.as_str()),
+                );
             }
         };
-        decision(true, rule, reason)
+        decision(true, rule, Reason::new(key))
     }
 
-    fn decide_block(&self, me: Profile, resource: &Resource, verb: &'static str) -> Decision {
+    fn decide_block(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
+        let verb = if *action == Action::UserBlock {
+            "block"
+        } else {
+            "unblock"
+        };
         let allowed = self.administration.block_accounts.contains(&me);
         if allowed {
             if let Resource::Account {
@@ -755,20 +791,43 @@ impl Policy {
                 return decision(
                     false,
                     "administration.block_self",
-                    cat(&["nobody may ", verb, " their own account (SPEC §3.5)"]),
+                    Reason::new("policy-block-self").arg("action", verb),
                 );
             }
         }
         decision(
             allowed,
             "administration.block_accounts",
-            cat(&[
-                me.plural_noun(),
-                may(allowed),
-                verb,
-                " accounts (SPEC §3.5)",
-            ]),
+            profile_reason("policy-block", allowed, me).arg("action", verb),
         )
+    }
+
+    // -----------------------------------------------------------------------
+    // Named queries: facts about what a profile may do or see in general,
+    // derived from the same matrices as `decide` (tests check they agree).
+    // -----------------------------------------------------------------------
+
+    /// Whether `actor` reads the published works of anyone, including people
+    /// it has no link with (SPEC §2.5: whoever may read sensitive results,
+    /// the webmaster; not admins unless `admin_sees_works`): `work.read` on
+    /// an unrelated published work.
+    pub fn sees_published_works(&self, actor: &Actor) -> bool {
+        let v = &self.visibility;
+        match actor.profile {
+            Profile::Public => false,
+            Profile::Admin if !v.admin_sees_works => false,
+            Profile::Webmaster if v.webmaster_reads_everything => true,
+            _ => {
+                self.decide_capability(actor, Capability::ResultsRead)
+                    .allowed
+            }
+        }
+    }
+
+    /// Whether `actor` reads every work in every state, drafts of unrelated
+    /// people included (SPEC §2.5: the webmaster, `webmaster_reads_everything`).
+    pub fn sees_every_work(&self, actor: &Actor) -> bool {
+        actor.profile == Profile::Webmaster && self.visibility.webmaster_reads_everything
     }
 
     /// SPEC §2.3 creation matrix: may `creator` create a `target` account?
@@ -889,53 +948,28 @@ fn matrix_allows(
 }
 
 fn decide_matrix(
-    matrix: &BTreeMap<Profile, BTreeSet<Profile>>,
-    section: &'static str,
-    verb: &'static str,
+    cells: &BTreeMap<Profile, BTreeSet<Profile>>,
+    matrix: Matrix,
     me: Profile,
     target: Profile,
 ) -> Decision {
-    match target {
-        Profile::Admin => decision(
-            false,
-            cat(&[section, ".never.admin"]),
-            cat(&[
-                "nobody may ",
-                verb,
-                " admin accounts through the API: the first admin is created at \
-                 installation (SPEC §2.3)",
-            ]),
-        ),
-        Profile::Public => decision(
-            false,
-            cat(&[section, ".never.public"]),
-            cat(&[
-                "nobody may ",
-                verb,
-                " public accounts: anonymous visitors have no account (SPEC §2.1)",
-            ]),
-        ),
+    let action = match matrix {
+        Matrix::Creation => "create",
+        Matrix::Habilitation => "habilitate",
+    };
+    let rule = matrix_rule(matrix, me, target);
+    let reason = match target {
+        Profile::Admin => Reason::new("policy-never-admin").arg("action", action),
+        Profile::Public => Reason::new("policy-never-public").arg("action", action),
         _ => {
-            let allowed = matrix_allows(matrix, me, target);
-            let suffix = if allowed && target == Profile::Webmaster {
-                " accounts, at most 2 webmasters in total (SPEC §2.3)"
-            } else {
-                " accounts (SPEC §2.3)"
-            };
-            decision(
-                allowed,
-                cat(&[section, ".", me.as_str(), ".", target.as_str()]),
-                cat(&[
-                    me.plural_noun(),
-                    may(allowed),
-                    verb,
-                    " ",
-                    target.as_str(),
-                    suffix,
-                ]),
-            )
+            let allowed = matrix_allows(cells, me, target);
+            let reason = profile_reason("policy-matrix", allowed, me)
+                .arg("target", target.as_str())
+                .arg("action", action);
+            return decision(allowed, rule, reason);
         }
-    }
+    };
+    decision(false, rule, reason)
 }
 
 #[cfg(test)]

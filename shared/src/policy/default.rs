@@ -36,9 +36,25 @@ pub(crate) fn creation_matrix() -> BTreeMap<Profile, BTreeSet<Profile>> {
     ])
 }
 
+/// The `description` of a capability in the built-in document (English:
+/// the document is read by operators; people read the catalogs).
+fn description(capability: Capability) -> &'static str {
+    match capability {
+        Capability::CharterSign => "sign the confidentiality charter",
+        Capability::ResultsRead => "read sensitive scientific results",
+        Capability::DataDownload => "download sensitive data",
+        Capability::ResultsCreate => "create sensitive results",
+        Capability::ResultsPublish => "publish sensitive results",
+        Capability::ResultsModify => "modify or annotate sensitive results",
+        Capability::EngineRun => "run compute engines (no code change)",
+        Capability::EngineModify => "modify compute engine code",
+        Capability::EngineCreate => "create new compute engines",
+    }
+}
+
 fn rule(capability: Capability, allowed: &[Profile], provisional: &[Profile]) -> CapabilityRule {
     CapabilityRule {
-        description: capability.verb_phrase().to_owned(),
+        description: description(capability).to_owned(),
         allowed: set(allowed),
         provisional: set(provisional),
     }

@@ -18,11 +18,13 @@
 //! Everything here is pure (no I/O; parsing takes `&str`) so the SPA can use
 //! the same code in wasm to render the same matrices.
 
+#[macro_use]
+mod codes;
 mod decide;
 mod default;
 mod model;
 mod org;
-mod text;
+mod reason;
 mod validate;
 mod vocab;
 
@@ -34,12 +36,15 @@ pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
     PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
 };
-pub use org::{OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation};
-pub use text::Text;
+pub use org::{
+    OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation, ORG_CAPABILITY_CODES,
+    ORG_ROLE_CODES,
+};
+pub use reason::Reason;
 pub use validate::{MAX_ACCESS_TOKEN_MINUTES, MAX_WEBMASTERS, MIN_PASSWORD_LENGTH};
 pub use vocab::{
     Action, Actor, Capability, Decision, Profile, Relation, Resource, UnknownCode, WorkState,
-    ACTION_CODES, CAPABILITY_CODES, PROFILE_CODES,
+    ACTION_CODES, CAPABILITY_CODES, PROFILE_CODES, RELATION_CODES, WORK_STATE_CODES,
 };
 
 /// Why a policy document was refused: the path of the first problem in the
@@ -52,13 +57,4 @@ pub struct PolicyError {
     pub path: String,
     /// What, e.g. `at most 2 webmasters (SPEC §2.1), got 3`.
     pub message: String,
-}
-
-impl Decision {
-    /// The refusal as a message: the reason and the rule that decided.
-    pub fn explain(&self) -> crate::i18n::Msg {
-        crate::i18n::Msg::new("error-denied")
-            .arg("reason", self.reason.to_string())
-            .arg("rule", self.rule.to_string())
-    }
 }

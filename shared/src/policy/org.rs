@@ -8,134 +8,68 @@
 //! (`administer`) create organisations and manage the members of all of
 //! them, but gain no right over scientific content.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Capability, Profile, UnknownCode};
+use super::{Capability, Profile};
 
-/// A member's role in one organisation (SPEC §4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum OrgRole {
-    Manager,
-    Contributor,
-    User,
-    Operator,
-}
-
-impl OrgRole {
-    pub const ALL: [OrgRole; 4] = [
-        OrgRole::Manager,
-        OrgRole::Contributor,
-        OrgRole::User,
-        OrgRole::Operator,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgRole::Manager => "manager",
-            OrgRole::Contributor => "contributor",
-            OrgRole::User => "user",
-            OrgRole::Operator => "operator",
-        }
+vocabulary! {
+    /// A member's role in one organisation (SPEC §4).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum OrgRole: fn as_str, ORG_ROLE_CODES {
+        Manager = "manager",
+        Contributor = "contributor",
+        User = "user",
+        Operator = "operator",
     }
 }
 
-impl fmt::Display for OrgRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+vocabulary! {
+    /// One row of the SPEC §4 table: something done inside an organisation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OrgCapability: fn code, ORG_CAPABILITY_CODES {
+        /// See every project of the organisation.
+        ProjectsReadAll = "org.projects.read_all",
+        /// See the projects one was granted.
+        ProjectsReadGranted = "org.projects.read_granted",
+        /// See the names of granted projects only.
+        ProjectsReadNames = "org.projects.read_names",
+        /// Create, rename, delete a project, edit it.
+        ProjectsManage = "org.projects.manage",
+        /// Invite and remove members, change roles, block.
+        MembersManage = "org.members.manage",
+        /// Export the members as CSV.
+        MembersExport = "org.members.export",
+        /// Manage who accesses a project.
+        ProjectsAccess = "org.projects.access",
+        /// Upload files into a project dataset.
+        FilesUpload = "org.files.upload",
+        /// Download datasets.
+        DatasetsDownload = "org.datasets.download",
+        /// Launch processing, request advanced analysis.
+        ProcessingLaunch = "org.processing.launch",
+        /// Annotate.
+        Annotate = "org.annotate",
+        /// Delete files of a dataset.
+        FilesDelete = "org.files.delete",
     }
 }
 
-impl FromStr for OrgRole {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrgRole::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownCode(s.to_owned()))
-    }
-}
-
-/// One row of the SPEC §4 table: something done inside an organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum OrgCapability {
-    /// `org.projects.read_all`: see every project of the organisation.
-    #[serde(rename = "org.projects.read_all")]
-    ProjectsReadAll,
-    /// `org.projects.read_granted`: see the projects one was granted.
-    #[serde(rename = "org.projects.read_granted")]
-    ProjectsReadGranted,
-    /// `org.projects.read_names`: see the names of granted projects only.
-    #[serde(rename = "org.projects.read_names")]
-    ProjectsReadNames,
-    /// `org.projects.manage`: create, rename, delete a project, edit it.
-    #[serde(rename = "org.projects.manage")]
-    ProjectsManage,
-    /// `org.members.manage`: invite and remove members, change roles, block.
-    #[serde(rename = "org.members.manage")]
-    MembersManage,
-    /// `org.members.export`: export the members as CSV.
-    #[serde(rename = "org.members.export")]
-    MembersExport,
-    /// `org.projects.access`: manage who accesses a project.
-    #[serde(rename = "org.projects.access")]
-    ProjectsAccess,
-    /// `org.files.upload`: upload files into a project dataset.
-    #[serde(rename = "org.files.upload")]
-    FilesUpload,
-    /// `org.datasets.download`: download datasets.
-    #[serde(rename = "org.datasets.download")]
-    DatasetsDownload,
-    /// `org.processing.launch`: launch processing, request advanced analysis.
-    #[serde(rename = "org.processing.launch")]
-    ProcessingLaunch,
-    /// `org.annotate`: annotate.
-    #[serde(rename = "org.annotate")]
-    Annotate,
-    /// `org.files.delete`: delete files of a dataset.
-    #[serde(rename = "org.files.delete")]
-    FilesDelete,
-}
+serialize_as_code!(OrgCapability: fn code);
+deserialize_from_code!(
+    OrgCapability,
+    ORG_CAPABILITY_CODES,
+    "an organisation capability code such as \"org.annotate\""
+);
+schema_as_codes!(
+    OrgCapability,
+    ORG_CAPABILITY_CODES,
+    "One row of the SPEC §4 table: something done inside an organisation."
+);
 
 impl OrgCapability {
-    pub const ALL: [OrgCapability; 12] = [
-        OrgCapability::ProjectsReadAll,
-        OrgCapability::ProjectsReadGranted,
-        OrgCapability::ProjectsReadNames,
-        OrgCapability::ProjectsManage,
-        OrgCapability::MembersManage,
-        OrgCapability::MembersExport,
-        OrgCapability::ProjectsAccess,
-        OrgCapability::FilesUpload,
-        OrgCapability::DatasetsDownload,
-        OrgCapability::ProcessingLaunch,
-        OrgCapability::Annotate,
-        OrgCapability::FilesDelete,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            OrgCapability::ProjectsReadAll => "org.projects.read_all",
-            OrgCapability::ProjectsReadGranted => "org.projects.read_granted",
-            OrgCapability::ProjectsReadNames => "org.projects.read_names",
-            OrgCapability::ProjectsManage => "org.projects.manage",
-            OrgCapability::MembersManage => "org.members.manage",
-            OrgCapability::MembersExport => "org.members.export",
-            OrgCapability::ProjectsAccess => "org.projects.access",
-            OrgCapability::FilesUpload => "org.files.upload",
-            OrgCapability::DatasetsDownload => "org.datasets.download",
-            OrgCapability::ProcessingLaunch => "org.processing.launch",
-            OrgCapability::Annotate => "org.annotate",
-            OrgCapability::FilesDelete => "org.files.delete",
-        }
-    }
-
     /// What platform administrators (`organizations.administer`) may do in
     /// any organisation: its people, never its scientific content.
     pub fn is_administrative(self) -> bool {
@@ -145,16 +79,6 @@ impl OrgCapability {
                 | OrgCapability::MembersExport
                 | OrgCapability::ProjectsReadNames
         )
-    }
-}
-
-impl FromStr for OrgCapability {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrgCapability::ALL
-            .into_iter()
-            .find(|c| c.code() == s)
-            .ok_or_else(|| UnknownCode(s.to_owned()))
     }
 }
 

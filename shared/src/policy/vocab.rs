@@ -7,13 +7,15 @@
 //! bodies and in audit records. Codes follow the SPEC §2.4 `noun.verb` form.
 //! Parsing an unknown code fails with [`UnknownCode`], never with a panic.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use super::org::{OrgCapability, OrgRole, ProjectRelation};
-use super::text::Text;
+use super::reason::Reason;
+use crate::i18n::{Language, Msg};
 
 /// A string that is not one of the known codes (profile, capability or action).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,44 +26,38 @@ pub struct UnknownCode(pub String);
 // Profile (SPEC §2.1, seed 004 §2.1)
 // ---------------------------------------------------------------------------
 
-/// The platform-wide profile of an account (SPEC §2.1). `Public` is the
-/// anonymous visitor: no account is ever created with it.
-///
-/// The derived `Ord` is declaration order (used for stable map output), **not**
-/// processing priority: see `Policy::priority.ranks` (SPEC §2.6).
-///
-/// Serialized as its code. `Deserialize` is written by hand (string codes
-/// only) so that a document path through a map keyed by profiles keeps the
-/// offending key in both TOML and JSON (see `model.rs`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Profile {
-    /// Grand Public (seed 004 §2.1.3): anonymous visitor.
-    Public,
-    /// Scientifique Novice, SU1 (seed 004 §2.1.4.1).
-    Novice,
-    /// Scientifique Confirmé, SU2 (seed 004 §2.1.4.2).
-    Confirmed,
-    /// Scientifique Expert, SU3 (seed 004 §2.1.4.3).
-    Expert,
-    /// Administrateur, ADM (seed 004 §2.1.5): never sees scientific content.
-    Admin,
-    /// Webmestre, WMS (seed 004 §2.1.6): read-only moderator, at most 2.
-    Webmaster,
+vocabulary! {
+    /// The platform-wide profile of an account (SPEC §2.1). `Public` is the
+    /// anonymous visitor: no account is ever created with it.
+    ///
+    /// The derived `Ord` is declaration order (used for stable map output), **not**
+    /// processing priority: see `Policy::priority.ranks` (SPEC §2.6).
+    ///
+    /// Serialized as its code. `Deserialize` is written by hand (string codes
+    /// only) so that a document path through a map keyed by profiles keeps the
+    /// offending key in both TOML and JSON (see `model.rs`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Profile: fn as_str, PROFILE_CODES {
+        /// Grand Public (seed 004 §2.1.3): anonymous visitor.
+        Public = "public",
+        /// Scientifique Novice, SU1 (seed 004 §2.1.4.1).
+        Novice = "novice",
+        /// Scientifique Confirmé, SU2 (seed 004 §2.1.4.2).
+        Confirmed = "confirmed",
+        /// Scientifique Expert, SU3 (seed 004 §2.1.4.3).
+        Expert = "expert",
+        /// Administrateur, ADM (seed 004 §2.1.5): never sees scientific content.
+        Admin = "admin",
+        /// Webmestre, WMS (seed 004 §2.1.6): read-only moderator, at most 2.
+        Webmaster = "webmaster",
+    }
 }
 
-impl Profile {
-    /// Every profile, in declaration order.
-    pub const ALL: [Profile; 6] = [
-        Profile::Public,
-        Profile::Novice,
-        Profile::Confirmed,
-        Profile::Expert,
-        Profile::Admin,
-        Profile::Webmaster,
-    ];
+deserialize_from_code!(Profile, PROFILE_CODES, "a profile code such as \"novice\"");
 
+impl Profile {
     /// The profiles an account can have (all but `Public`).
     pub const ACCOUNT_PROFILES: [Profile; 5] = [
         Profile::Novice,
@@ -71,13 +67,9 @@ impl Profile {
         Profile::Webmaster,
     ];
 
-    /// The code: `"public"`, `"novice"`, `"confirmed"`, `"expert"`, `"admin"`,
-    /// `"webmaster"`.
-    pub fn as_str(self) -> &'static str {
-        PROFILE_CODES[self as usize]
-    }
-
-    /// Plural English noun used in decision reasons ("experts may ...").
+    /// Plural English noun ("experts"). Transitional: for the texts not yet
+    /// in a catalog (`Msg::untranslated`); reasons say it through the
+    /// `policy-profiles` message of the catalogs.
     pub fn plural_noun(self) -> &'static str {
         match self {
             Profile::Public => "anonymous visitors",
@@ -95,180 +87,79 @@ impl Profile {
     }
 }
 
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Profile {
-    type Err = UnknownCode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Profile::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| UnknownCode(s.to_owned()))
-    }
-}
-
-/// Profile codes, in [`Profile::ALL`] order.
-pub const PROFILE_CODES: [&str; 6] = [
-    "public",
-    "novice",
-    "confirmed",
-    "expert",
-    "admin",
-    "webmaster",
-];
-
-impl<'de> Deserialize<'de> for Profile {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Profile;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a profile code such as \"novice\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Profile, E> {
-                v.parse().map_err(|_| E::unknown_variant(v, &PROFILE_CODES))
-            }
-        }
-        deserializer.deserialize_str(V)
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Capability (SPEC §2.4, seed 004 §4.2 "Conséquence des habilitations")
 // ---------------------------------------------------------------------------
 
-/// A capability of SPEC §2.4. Its serde, `Display` and `FromStr` form is the
-/// action code (`"results.read"`, ...).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Capability {
-    /// `charter.sign`: accept the confidentiality charter (SPEC §3.3).
-    CharterSign,
-    /// `results.read`: read sensitive scientific results.
-    ResultsRead,
-    /// `data.download`: download sensitive data.
-    DataDownload,
-    /// `results.create`: create sensitive results.
-    ResultsCreate,
-    /// `results.publish`: publish sensitive results.
-    ResultsPublish,
-    /// `results.modify`: modify / annotate sensitive results.
-    ResultsModify,
-    /// `engine.run`: run compute engines without changing their code.
-    EngineRun,
-    /// `engine.modify`: modify compute engine code.
-    EngineModify,
-    /// `engine.create`: create new compute engines.
-    EngineCreate,
+vocabulary! {
+    /// A capability of SPEC §2.4. Its serde, `Display` and `FromStr` form is the
+    /// action code (`"results.read"`, ...). `ALL` is the SPEC §2.4 table order.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Capability: fn code, CAPABILITY_CODES {
+        /// Accept the confidentiality charter (SPEC §3.3).
+        CharterSign = "charter.sign",
+        /// Read sensitive scientific results.
+        ResultsRead = "results.read",
+        /// Download sensitive data.
+        DataDownload = "data.download",
+        /// Create sensitive results.
+        ResultsCreate = "results.create",
+        /// Publish sensitive results.
+        ResultsPublish = "results.publish",
+        /// Modify / annotate sensitive results.
+        ResultsModify = "results.modify",
+        /// Run compute engines without changing their code.
+        EngineRun = "engine.run",
+        /// Modify compute engine code.
+        EngineModify = "engine.modify",
+        /// Create new compute engines.
+        EngineCreate = "engine.create",
+    }
 }
 
-/// Capability codes, in [`Capability::ALL`] order.
-pub const CAPABILITY_CODES: [&str; 9] = [
-    "charter.sign",
-    "results.read",
-    "data.download",
-    "results.create",
-    "results.publish",
-    "results.modify",
-    "engine.run",
-    "engine.modify",
-    "engine.create",
-];
+serialize_as_code!(Capability: fn code);
+deserialize_from_code!(
+    Capability,
+    CAPABILITY_CODES,
+    "a capability code such as \"results.read\""
+);
+schema_as_codes!(
+    Capability,
+    CAPABILITY_CODES,
+    "A capability code of SPEC §2.4."
+);
 
-impl Capability {
-    /// Every capability, in SPEC §2.4 table order.
-    pub const ALL: [Capability; 9] = [
-        Capability::CharterSign,
-        Capability::ResultsRead,
-        Capability::DataDownload,
-        Capability::ResultsCreate,
-        Capability::ResultsPublish,
-        Capability::ResultsModify,
-        Capability::EngineRun,
-        Capability::EngineModify,
-        Capability::EngineCreate,
-    ];
+// ---------------------------------------------------------------------------
+// Work states (SPEC §5)
+// ---------------------------------------------------------------------------
 
-    /// The action code, e.g. `"results.read"`.
-    pub fn code(self) -> &'static str {
-        CAPABILITY_CODES[self as usize]
+vocabulary! {
+    /// The life of a work (SPEC §5): draft → unpublished → published.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum WorkState: fn as_str, WORK_STATE_CODES {
+        Draft = "draft",
+        Unpublished = "unpublished",
+        Published = "published",
+    }
+}
+
+impl WorkState {
+    /// The state of a code, `None` if it is none.
+    pub fn parse(s: &str) -> Option<WorkState> {
+        s.parse().ok()
     }
 
-    /// What the capability lets one do, as an English verb phrase
-    /// ("read sensitive scientific results"); used in decision reasons.
-    pub fn verb_phrase(self) -> &'static str {
+    /// The one state a work may move to next, if any.
+    pub fn next(self) -> Option<WorkState> {
         match self {
-            Capability::CharterSign => "sign the confidentiality charter",
-            Capability::ResultsRead => "read sensitive scientific results",
-            Capability::DataDownload => "download sensitive data",
-            Capability::ResultsCreate => "create sensitive results",
-            Capability::ResultsPublish => "publish sensitive results",
-            Capability::ResultsModify => "modify or annotate sensitive results",
-            Capability::EngineRun => "run compute engines (no code change)",
-            Capability::EngineModify => "modify compute engine code",
-            Capability::EngineCreate => "create new compute engines",
+            WorkState::Draft => Some(WorkState::Unpublished),
+            WorkState::Unpublished => Some(WorkState::Published),
+            WorkState::Published => None,
         }
     }
 }
-
-impl fmt::Display for Capability {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl FromStr for Capability {
-    type Err = UnknownCode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Capability::ALL
-            .into_iter()
-            .find(|c| c.code() == s)
-            .ok_or_else(|| UnknownCode(s.to_owned()))
-    }
-}
-
-impl Serialize for Capability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for Capability {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Capability;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a capability code such as \"results.read\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Capability, E> {
-                v.parse()
-                    .map_err(|_| E::unknown_variant(v, &CAPABILITY_CODES))
-            }
-        }
-        deserializer.deserialize_str(V)
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Capability {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .enum_values(Some(CAPABILITY_CODES))
-            .description(Some("A capability code of SPEC §2.4."))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Capability {}
 
 // ---------------------------------------------------------------------------
 // Action: everything `decide` can be asked about
@@ -276,7 +167,8 @@ impl utoipa::ToSchema for Capability {}
 
 /// An action `Policy::decide` rules on. Its serde, `Display` and `FromStr`
 /// form is the action code (`"user.create.novice"`, `"me.read"`, ...), the
-/// vocabulary of `POST /api/v1/authz/check` (SPEC §2.2, §2.4).
+/// vocabulary of `POST /api/v1/authz/check` (SPEC §2.2, §2.4). The codes are
+/// in the one table below (`action_codes!`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// A SPEC §2.4 capability.
@@ -353,131 +245,129 @@ pub enum Action {
     ApprovalDecide,
 }
 
-/// The life of a work (SPEC §5): draft → unpublished → published.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum WorkState {
-    Draft,
-    Unpublished,
-    Published,
-}
-
-impl WorkState {
-    pub const ALL: [WorkState; 3] = [
-        WorkState::Draft,
-        WorkState::Unpublished,
-        WorkState::Published,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkState::Draft => "draft",
-            WorkState::Unpublished => "unpublished",
-            WorkState::Published => "published",
+/// One value of a row of the action table into `out` at `i`: the row's
+/// action, or (a `for` row) the variant applied to every value of the set.
+macro_rules! push_actions {
+    ($out:ident, $i:ident, [] $variant:path, $(($($arg:tt)*))?) => {
+        $out[$i] = $variant $(($($arg)*))?;
+        $i += 1;
+    };
+    ($out:ident, $i:ident, [$set:expr] $variant:path, ($bind:ident)) => {
+        let mut j = 0;
+        while j < $set.len() {
+            $out[$i] = $variant($set[j]);
+            $i += 1;
+            j += 1;
         }
-    }
+    };
+}
 
-    pub fn parse(s: &str) -> Option<WorkState> {
-        WorkState::ALL.into_iter().find(|w| w.as_str() == s)
-    }
+/// How many actions a row of the action table stands for.
+macro_rules! count_actions {
+    ([]) => {
+        1
+    };
+    ([$set:expr]) => {
+        $set.len()
+    };
+}
 
-    /// The one state a work may move to next, if any.
-    pub fn next(self) -> Option<WorkState> {
-        match self {
-            WorkState::Draft => Some(WorkState::Unpublished),
-            WorkState::Unpublished => Some(WorkState::Published),
-            WorkState::Published => None,
+/// The action table: each row is an action (or, with `for`, a variant over
+/// a set) and its code. `listed` rows are [`Action::ALL`] and
+/// [`ACTION_CODES`], in order; `unlisted` codes parse too (so that a check
+/// about them is answered "denied" with a reason rather than "bad request")
+/// but are never offered.
+macro_rules! action_codes {
+    (
+        listed { $( $variant:ident $(($($arg:tt)*))? $(for $set:expr)? => $code:expr, )+ }
+        unlisted { $( $u_variant:ident ($($u_arg:tt)*) => $u_code:literal, )+ }
+    ) => {
+        impl Action {
+            /// Every action offered, profile parameters expanded over the 5
+            /// account profiles (same order as [`ACTION_CODES`]).
+            pub const ALL: [Action; Action::COUNT] = {
+                let mut out = [Action::UserList; Action::COUNT];
+                let mut i = 0;
+                $( push_actions!(out, i, [$($set)?] Action::$variant, $(($($arg)*))?); )+
+                assert!(i == Action::COUNT, "every row pushed its count");
+                out
+            };
+
+            const COUNT: usize = 0 $(+ count_actions!([$($set)?]))+;
+
+            const UNLISTED: [Action; [$($u_code),+].len()] = [$(Action::$u_variant($($u_arg)*)),+];
+
+            /// The action code, without allocating.
+            pub const fn code_str(&self) -> &'static str {
+                match *self {
+                    $( Action::$variant $(($($arg)*))? => $code, )+
+                    $( Action::$u_variant($($u_arg)*) => $u_code, )+
+                }
+            }
         }
-    }
+
+        /// Every action code, in [`Action::ALL`] order.
+        pub const ACTION_CODES: [&str; Action::ALL.len()] = {
+            let mut codes = [""; Action::ALL.len()];
+            let mut i = 0;
+            while i < codes.len() {
+                codes[i] = Action::ALL[i].code_str();
+                i += 1;
+            }
+            codes
+        };
+    };
 }
 
-/// Every action code, in [`Action::all`] order.
-pub const ACTION_CODES: [&str; 61] = [
-    "charter.sign",
-    "results.read",
-    "data.download",
-    "results.create",
-    "results.publish",
-    "results.modify",
-    "engine.run",
-    "engine.modify",
-    "engine.create",
-    "user.create.novice",
-    "user.create.confirmed",
-    "user.create.expert",
-    "user.create.admin",
-    "user.create.webmaster",
-    "user.habilitate.novice",
-    "user.habilitate.confirmed",
-    "user.habilitate.expert",
-    "user.habilitate.admin",
-    "user.habilitate.webmaster",
-    "user.list",
-    "user.read",
-    "user.read_personal",
-    "user.block",
-    "user.unblock",
-    "audit.read",
-    "policy.read",
-    "authz.check",
-    "me.read",
-    "me.update",
-    "me.tokens",
-    "auth.password",
-    "work.create",
-    "work.read",
-    "work.state.unpublished",
-    "work.state.published",
-    "work.delete",
-    "work.annotate",
-    "activity.read",
-    "user.promote",
-    "user.depart",
-    "user.handover",
-    "user.second",
-    "work.transfer",
-    "org.create",
-    "org.projects.read_all",
-    "org.projects.read_granted",
-    "org.projects.read_names",
-    "org.projects.manage",
-    "org.members.manage",
-    "org.members.export",
-    "org.projects.access",
-    "org.files.upload",
-    "org.datasets.download",
-    "org.processing.launch",
-    "org.annotate",
-    "org.files.delete",
-    "project.read",
-    "project.read_name",
-    "project.manage",
-    "project.participants",
-    "approval.decide",
-];
-
-/// `user.create.<p>` for a profile; `user.create.public` exists as a code
-/// but is never listed by [`Action::all`].
-fn user_create_code(p: Profile) -> &'static str {
-    match p {
-        Profile::Public => "user.create.public",
-        Profile::Novice => "user.create.novice",
-        Profile::Confirmed => "user.create.confirmed",
-        Profile::Expert => "user.create.expert",
-        Profile::Admin => "user.create.admin",
-        Profile::Webmaster => "user.create.webmaster",
+action_codes! {
+    listed {
+        Capability(c) for Capability::ALL => c.code(),
+        UserCreate(Profile::Novice) => "user.create.novice",
+        UserCreate(Profile::Confirmed) => "user.create.confirmed",
+        UserCreate(Profile::Expert) => "user.create.expert",
+        UserCreate(Profile::Admin) => "user.create.admin",
+        UserCreate(Profile::Webmaster) => "user.create.webmaster",
+        UserHabilitate(Profile::Novice) => "user.habilitate.novice",
+        UserHabilitate(Profile::Confirmed) => "user.habilitate.confirmed",
+        UserHabilitate(Profile::Expert) => "user.habilitate.expert",
+        UserHabilitate(Profile::Admin) => "user.habilitate.admin",
+        UserHabilitate(Profile::Webmaster) => "user.habilitate.webmaster",
+        UserList => "user.list",
+        UserRead => "user.read",
+        UserReadPersonal => "user.read_personal",
+        UserBlock => "user.block",
+        UserUnblock => "user.unblock",
+        AuditRead => "audit.read",
+        PolicyRead => "policy.read",
+        AuthzCheck => "authz.check",
+        MeRead => "me.read",
+        MeUpdate => "me.update",
+        TokensManage => "me.tokens",
+        PasswordChange => "auth.password",
+        WorkCreate => "work.create",
+        WorkRead => "work.read",
+        WorkAdvance(WorkState::Unpublished) => "work.state.unpublished",
+        WorkAdvance(WorkState::Published) => "work.state.published",
+        WorkDelete => "work.delete",
+        WorkAnnotate => "work.annotate",
+        ActivityRead => "activity.read",
+        UserPromote => "user.promote",
+        UserDepart => "user.depart",
+        UserHandover => "user.handover",
+        UserSecond => "user.second",
+        WorkTransfer => "work.transfer",
+        OrgCreate => "org.create",
+        Org(c) for OrgCapability::ALL => c.code(),
+        ProjectRead => "project.read",
+        ProjectReadName => "project.read_name",
+        ProjectManage => "project.manage",
+        ProjectParticipants => "project.participants",
+        ApprovalDecide => "approval.decide",
     }
-}
-
-fn user_habilitate_code(p: Profile) -> &'static str {
-    match p {
-        Profile::Public => "user.habilitate.public",
-        Profile::Novice => "user.habilitate.novice",
-        Profile::Confirmed => "user.habilitate.confirmed",
-        Profile::Expert => "user.habilitate.expert",
-        Profile::Admin => "user.habilitate.admin",
-        Profile::Webmaster => "user.habilitate.webmaster",
+    unlisted {
+        UserCreate(Profile::Public) => "user.create.public",
+        UserHabilitate(Profile::Public) => "user.habilitate.public",
+        WorkAdvance(WorkState::Draft) => "work.state.draft",
     }
 }
 
@@ -487,98 +377,9 @@ impl Action {
         self.code_str().to_owned()
     }
 
-    /// The action code, without allocating.
-    pub fn code_str(&self) -> &'static str {
-        match self {
-            Action::Capability(c) => c.code(),
-            Action::UserCreate(p) => user_create_code(*p),
-            Action::UserHabilitate(p) => user_habilitate_code(*p),
-            Action::UserList => "user.list",
-            Action::UserRead => "user.read",
-            Action::UserReadPersonal => "user.read_personal",
-            Action::UserBlock => "user.block",
-            Action::UserUnblock => "user.unblock",
-            Action::AuditRead => "audit.read",
-            Action::PolicyRead => "policy.read",
-            Action::AuthzCheck => "authz.check",
-            Action::MeRead => "me.read",
-            Action::MeUpdate => "me.update",
-            Action::TokensManage => "me.tokens",
-            Action::PasswordChange => "auth.password",
-            Action::WorkCreate => "work.create",
-            Action::WorkRead => "work.read",
-            Action::WorkAdvance(WorkState::Draft) => "work.state.draft",
-            Action::WorkAdvance(WorkState::Unpublished) => "work.state.unpublished",
-            Action::WorkAdvance(WorkState::Published) => "work.state.published",
-            Action::WorkDelete => "work.delete",
-            Action::WorkAnnotate => "work.annotate",
-            Action::ActivityRead => "activity.read",
-            Action::UserPromote => "user.promote",
-            Action::UserDepart => "user.depart",
-            Action::UserHandover => "user.handover",
-            Action::UserSecond => "user.second",
-            Action::WorkTransfer => "work.transfer",
-            Action::OrgCreate => "org.create",
-            Action::Org(c) => c.code(),
-            Action::ProjectRead => "project.read",
-            Action::ProjectReadName => "project.read_name",
-            Action::ProjectManage => "project.manage",
-            Action::ProjectParticipants => "project.participants",
-            Action::ApprovalDecide => "approval.decide",
-        }
-    }
-
-    /// Every action, profile parameters expanded over the 5 account profiles
-    /// (same order as [`ACTION_CODES`]).
+    /// [`Action::ALL`] as a vector.
     pub fn all() -> Vec<Action> {
-        let mut v = Vec::with_capacity(ACTION_CODES.len());
-        v.extend(Capability::ALL.into_iter().map(Action::Capability));
-        v.extend(
-            Profile::ACCOUNT_PROFILES
-                .into_iter()
-                .map(Action::UserCreate),
-        );
-        v.extend(
-            Profile::ACCOUNT_PROFILES
-                .into_iter()
-                .map(Action::UserHabilitate),
-        );
-        v.extend([
-            Action::UserList,
-            Action::UserRead,
-            Action::UserReadPersonal,
-            Action::UserBlock,
-            Action::UserUnblock,
-            Action::AuditRead,
-            Action::PolicyRead,
-            Action::AuthzCheck,
-            Action::MeRead,
-            Action::MeUpdate,
-            Action::TokensManage,
-            Action::PasswordChange,
-            Action::WorkCreate,
-            Action::WorkRead,
-            Action::WorkAdvance(WorkState::Unpublished),
-            Action::WorkAdvance(WorkState::Published),
-            Action::WorkDelete,
-            Action::WorkAnnotate,
-            Action::ActivityRead,
-            Action::UserPromote,
-            Action::UserDepart,
-            Action::UserHandover,
-            Action::UserSecond,
-            Action::WorkTransfer,
-            Action::OrgCreate,
-        ]);
-        v.extend(OrgCapability::ALL.into_iter().map(Action::Org));
-        v.extend([
-            Action::ProjectRead,
-            Action::ProjectReadName,
-            Action::ProjectManage,
-            Action::ProjectParticipants,
-            Action::ApprovalDecide,
-        ]);
-        v
+        Action::ALL.to_vec()
     }
 }
 
@@ -591,54 +392,13 @@ impl fmt::Display for Action {
 impl FromStr for Action {
     type Err = UnknownCode;
 
-    /// Parses every code of [`ACTION_CODES`]. `user.create.public` and
-    /// `user.habilitate.public` also parse (so that a check request about them
-    /// is answered "denied" with a reason rather than "bad request").
+    /// Parses every code of the action table, listed or not.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let unknown = || UnknownCode(s.to_owned());
-        if let Some(p) = s.strip_prefix("user.create.") {
-            return p.parse().map(Action::UserCreate).map_err(|_| unknown());
-        }
-        if let Some(p) = s.strip_prefix("user.habilitate.") {
-            return p.parse().map(Action::UserHabilitate).map_err(|_| unknown());
-        }
-        if let Ok(c) = s.parse::<Capability>() {
-            return Ok(Action::Capability(c));
-        }
-        Ok(match s {
-            "user.list" => Action::UserList,
-            "user.read" => Action::UserRead,
-            "user.read_personal" => Action::UserReadPersonal,
-            "user.block" => Action::UserBlock,
-            "user.unblock" => Action::UserUnblock,
-            "audit.read" => Action::AuditRead,
-            "policy.read" => Action::PolicyRead,
-            "authz.check" => Action::AuthzCheck,
-            "me.read" => Action::MeRead,
-            "me.update" => Action::MeUpdate,
-            "me.tokens" => Action::TokensManage,
-            "auth.password" => Action::PasswordChange,
-            "work.create" => Action::WorkCreate,
-            "work.read" => Action::WorkRead,
-            "work.state.draft" => Action::WorkAdvance(WorkState::Draft),
-            "work.state.unpublished" => Action::WorkAdvance(WorkState::Unpublished),
-            "work.state.published" => Action::WorkAdvance(WorkState::Published),
-            "work.delete" => Action::WorkDelete,
-            "work.annotate" => Action::WorkAnnotate,
-            "activity.read" => Action::ActivityRead,
-            "user.promote" => Action::UserPromote,
-            "user.depart" => Action::UserDepart,
-            "user.handover" => Action::UserHandover,
-            "user.second" => Action::UserSecond,
-            "work.transfer" => Action::WorkTransfer,
-            "org.create" => Action::OrgCreate,
-            "project.read" => Action::ProjectRead,
-            "project.read_name" => Action::ProjectReadName,
-            "project.manage" => Action::ProjectManage,
-            "project.participants" => Action::ProjectParticipants,
-            "approval.decide" => Action::ApprovalDecide,
-            other => other.parse().map(Action::Org).map_err(|_| unknown())?,
-        })
+        Action::ALL
+            .into_iter()
+            .chain(Action::UNLISTED)
+            .find(|a| a.code_str() == s)
+            .ok_or_else(|| UnknownCode(s.to_owned()))
     }
 }
 
@@ -648,80 +408,43 @@ impl From<Capability> for Action {
     }
 }
 
-impl Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Action;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an action code such as \"user.create.novice\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Action, E> {
-                v.parse().map_err(|_| E::unknown_variant(v, &ACTION_CODES))
-            }
-        }
-        deserializer.deserialize_str(V)
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Action {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .enum_values(Some(ACTION_CODES))
-            .description(Some(
-                "An action code (SPEC §2.3, §2.4): capability codes, \
-                 user.create.<profile>, user.habilitate.<profile>, ...",
-            ))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Action {}
+serialize_as_code!(Action: fn code_str);
+deserialize_from_code!(
+    Action,
+    ACTION_CODES,
+    "an action code such as \"user.create.novice\""
+);
+schema_as_codes!(
+    Action,
+    ACTION_CODES,
+    "An action code (SPEC §2.3, §2.4): capability codes, \
+     user.create.<profile>, user.habilitate.<profile>, ..."
+);
 
 // ---------------------------------------------------------------------------
 // Who acts, on what, and the answer
 // ---------------------------------------------------------------------------
 
-/// How the target account relates to the actor in the supervision hierarchy
-/// (SPEC §2.1, §2.5). Serialized in snake_case (`"myself"`, ...); the
-/// PascalCase variant names are accepted too.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Relation {
-    /// The target is the actor.
-    #[serde(alias = "Myself")]
-    Myself,
-    /// The target is (directly or indirectly) above the actor.
-    #[serde(alias = "Supervisor")]
-    Supervisor,
-    /// The target is in the actor's supervision subtree.
-    #[serde(alias = "Subordinate")]
-    Subordinate,
-    /// No supervision link.
-    #[serde(alias = "Other")]
-    Other,
-}
-
-impl Relation {
-    /// `"myself"`, `"supervisor"`, `"subordinate"`, `"other"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Myself => "myself",
-            Relation::Supervisor => "supervisor",
-            Relation::Subordinate => "subordinate",
-            Relation::Other => "other",
-        }
+vocabulary! {
+    /// How the target account relates to the actor in the supervision hierarchy
+    /// (SPEC §2.1, §2.5). Serialized in snake_case (`"myself"`, ...); the
+    /// PascalCase variant names are accepted too.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Relation: fn as_str, RELATION_CODES {
+        /// The target is the actor.
+        #[serde(alias = "Myself")]
+        Myself = "myself",
+        /// The target is (directly or indirectly) above the actor.
+        #[serde(alias = "Supervisor")]
+        Supervisor = "supervisor",
+        /// The target is in the actor's supervision subtree.
+        #[serde(alias = "Subordinate")]
+        Subordinate = "subordinate",
+        /// No supervision link.
+        #[serde(alias = "Other")]
+        Other = "other",
     }
 }
 
@@ -784,17 +507,36 @@ impl Actor {
 }
 
 /// The answer of `Policy::decide`: allowed or not, the stable dotted id of
-/// the rule that decided (e.g. `"creation.expert.novice"`) and one English
-/// sentence explaining it (SPEC §2.2 "naming the rule").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// the rule that decided (e.g. `"creation.expert.novice"`) and why, in the
+/// reader's language (SPEC §2.2 "naming the rule").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// Whether the action is permitted.
     pub allowed: bool,
     /// Stable dotted identifier of the deciding rule.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub rule: Text,
-    /// One clear English sentence.
+    pub rule: Cow<'static, str>,
+    /// Why, in one sentence; a refusal says what would allow the action.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub reason: Text,
+    pub reason: Reason,
+}
+
+impl Decision {
+    /// The same decision with its reason written in `lang` (what a JSON
+    /// answer carries).
+    pub fn in_language(&self, lang: Language) -> Decision {
+        Decision {
+            allowed: self.allowed,
+            rule: self.rule.clone(),
+            reason: self.reason.rendered(lang),
+        }
+    }
+
+    /// The refusal as a message: the reason and the rule that decided.
+    pub fn explain(&self) -> Msg {
+        Msg::new("error-denied")
+            .arg("reason", self.reason.msg())
+            .arg("rule", self.rule.to_string())
+    }
 }
