@@ -10,7 +10,7 @@ use habilis_shared::policy::Policy;
 use serde_json::json;
 
 use super::error::AccountResult;
-use super::{mails, queries as users};
+use super::queries as users;
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::service as auth_service;
 use crate::clock::db_time;
@@ -18,7 +18,7 @@ use crate::db::schema::users as user_rows;
 use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::jobs::{Job, JobCtx};
-use crate::mail;
+use crate::mail::{self, Email, Recipient};
 
 /// The job kind, run once a day (its first row comes from a migration).
 pub const REVIEW: &str = "inactivity.review";
@@ -38,8 +38,6 @@ pub fn review_job(conn: &mut DbConn, ctx: &JobCtx, _job: &Job) -> ApiResult<()> 
 #[diesel(table_name = user_rows)]
 struct Inactive {
     id: String,
-    email: String,
-    first_name: String,
     inactivity_warned_at: Option<NaiveDateTime>,
 }
 
@@ -86,9 +84,13 @@ pub fn review(conn: &mut DbConn, policy: &Policy, now: DateTime<Utc>) -> Account
         match account.inactivity_warned_at {
             None => {
                 mark_warned(conn, &account.id, now)?;
-                let mail =
-                    mails::inactivity_warning(&account.email, &account.first_name, grace_days);
-                mail::enqueue(conn, now, &mail)?;
+                if let Some(user) = users::find(conn, &account.id)? {
+                    let warning = Email::InactivityWarning {
+                        name: &user.display_name(),
+                        until: now + days(grace_days),
+                    };
+                    mail::queue(conn, now, &Recipient::of(&user), &warning)?;
+                }
                 audit::append(
                     conn,
                     now,

@@ -12,7 +12,6 @@
 //!   authorisation call of every `/users/{id}…` handler;
 //! - `error.rs`: [`AccountError`](error::AccountError), what the rules
 //!   refuse, and its one conversion to a problem;
-//! - `mails.rs`: the e-mails of every topic, one function per kind;
 //! - `me/`, `lifecycle/` (activity, promotion), `secondment/`,
 //!   `departure/` (and seat hand-over): routes, service and queries each;
 //! - `inactivity.rs`: the daily inactivity review job.
@@ -25,7 +24,6 @@ pub mod departure;
 pub mod error;
 pub mod inactivity;
 pub mod lifecycle;
-mod mails;
 pub mod me;
 pub mod queries;
 pub mod routes;

@@ -24,6 +24,10 @@ use crate::state::use_session;
 
 /// Midnight UTC of an `<input type=date>` value, as the API wants it; an
 /// empty one is refused on its field.
+#[allow(
+    clippy::result_large_err,
+    reason = "Failure carries the problem as the API sent it; only 64-bit hosts find it large"
+)]
 fn day_start(field: &str, day: &str) -> Result<DateTime<Utc>, Failure> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .ok()
@@ -113,6 +117,10 @@ struct SecondmentProps {
 }
 
 #[function_component]
+#[allow(
+    clippy::result_large_err,
+    reason = "Failure carries the problem as the API sent it; only 64-bit hosts find it large"
+)]
 fn Secondments(p: &SecondmentProps) -> Html {
     let session = use_session();
     let people = &p.people;

@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::queries::{self, DepartureRow};
 use crate::accounts::error::{AccountError, AccountResult};
-use crate::accounts::mails::{self, HandOver};
 use crate::accounts::me::queries as tokens;
 use crate::accounts::queries::{self as users, UserRow};
 use crate::accounts::service::{self as accounts, NewAccount};
@@ -20,7 +19,7 @@ use crate::auth::{service as auth_service, Caller};
 use crate::clock::{db_time, utc};
 use crate::db::DbConn;
 use crate::jobs;
-use crate::mail;
+use crate::mail::{self, Email, Recipient};
 
 /// The job that warns the person some days before (payload: [`Warning`]).
 pub const WARNING: &str = "departure.warning";
@@ -244,16 +243,17 @@ pub fn warn(
         .map(|r| r.display_name())
         .unwrap_or_default();
     let view = preview(conn, &row, receiver_id)?;
-    let hand_over = HandOver {
+    let notice = Email::DepartureNotice {
+        name: &user.display_name(),
         date: view.date,
-        receiver_name: &receiver_name,
+        days: i64::from(days),
+        receiver: &receiver_name,
         drafts: view.drafts,
         unpublished: view.unpublished,
         published: view.published,
         may_delete: policy.works.delete_own.contains(&user.profile()),
     };
-    let mail = mails::departure_warning(&user.email, &user.first_name, days, &hand_over);
-    mail::enqueue(conn, now, &mail)?;
+    mail::queue(conn, now, &Recipient::of(&user), &notice)?;
     Ok(())
 }
 
@@ -288,8 +288,12 @@ pub fn execute(conn: &mut DbConn, user_id: &str, now: DateTime<Utc>) -> AccountR
     erase(conn, user_id, now)?;
     queries::mark_done(conn, user_id, now)?;
     if let Some(r) = users::find(conn, &receiver_id)? {
-        let mail = mails::departed(&r.email, &user.display_name(), owned.len(), moved);
-        mail::enqueue(conn, now, &mail)?;
+        let done = Email::DepartureDone {
+            name: &user.display_name(),
+            works: owned.len(),
+            subordinates: moved,
+        };
+        mail::queue(conn, now, &Recipient::of(&r), &done)?;
     }
     audit::append(
         conn,

@@ -7,12 +7,12 @@ use serde_json::json;
 
 use super::queries;
 use crate::accounts::error::{AccountError, AccountResult};
-use crate::accounts::mails;
+
 use crate::accounts::queries::{self as users, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::db::DbConn;
-use crate::mail;
+use crate::mail::{self, Email, Recipient};
 
 /// Promotes `target` one level: novice → confirmed by the expert above
 /// (who becomes the supervisor), confirmed → expert by an admin. Works stay
@@ -46,14 +46,18 @@ pub fn promote(
         if !queries::change_profile(conn, &target.id, from, to, supervisor.as_deref(), now)? {
             return Err(AccountError::ChangedMeanwhile);
         }
-        let mut told = vec![target.email.clone()];
-        if let Some(s) = supervisor.as_deref() {
-            told.extend(users::find(conn, s)?.map(|s| s.email));
-        }
         let name = target.display_name();
-        for addr in &told {
-            let mail = mails::promoted(addr, &name, &target.email, from, to);
-            mail::enqueue(conn, now, &mail)?;
+        let notice = Email::Promotion {
+            name: &name,
+            email: &target.email,
+            from,
+            to,
+        };
+        mail::queue(conn, now, &Recipient::of(target), &notice)?;
+        if let Some(s) = supervisor.as_deref() {
+            if let Some(supervisor) = users::find(conn, s)? {
+                mail::queue(conn, now, &Recipient::of(&supervisor), &notice)?;
+            }
         }
         audit::append(
             conn,

@@ -8,13 +8,13 @@ use serde_json::json;
 
 use super::queries::{self, NewSecondment};
 use crate::accounts::error::{AccountError, AccountResult};
-use crate::accounts::mails;
+
 use crate::accounts::queries::{self as users, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::db::DbConn;
-use crate::mail;
+use crate::mail::{self, Email, Recipient};
 
 /// Attaches `target` to the host of `req` for its window. The host must be
 /// an active account of a profile that may supervise the person, other than
@@ -65,9 +65,14 @@ pub fn second(
             now,
         )?;
         let (person, host_name) = (target.display_name(), host.display_name());
-        for to in [&target.email, &host.email] {
-            let mail = mails::seconded(to, &person, &host_name, req.starts_at, req.ends_at);
-            mail::enqueue(conn, now, &mail)?;
+        let notice = Email::Secondment {
+            person: &person,
+            host: &host_name,
+            starts: req.starts_at,
+            ends: req.ends_at,
+        };
+        for to in [target, &host] {
+            mail::queue(conn, now, &Recipient::of(to), &notice)?;
         }
         audit::append(
             conn,

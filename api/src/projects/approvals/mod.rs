@@ -7,10 +7,10 @@
 //!
 //! - `routes.rs`: the HTTP handlers;
 //! - `service.rs`: deciding, one transaction, and [`ApprovalError`];
-//! - `queries.rs`: diesel over `approvals` and `approval_requests`;
-//! - `mails.rs`: the e-mail to the requester.
+//! - `queries.rs`: diesel over `approvals` and `approval_requests`.
+//!
+//! The e-mail to the requester is `mail::Email::ApprovalDecision`.
 
-mod mails;
 mod queries;
 pub mod routes;
 mod service;

@@ -7,7 +7,6 @@ use habilis_shared::dto::{ApprovalDecision, ApprovalView, ProjectState};
 use habilis_shared::i18n::Msg;
 use serde_json::json;
 
-use super::mails::{self, Outcome as MailOutcome};
 use super::queries::{self, ApprovalRow, Filter, RequestRow};
 use crate::accounts::queries as users;
 use crate::audit::{self, AuditAction, Event, Outcome};
@@ -15,7 +14,7 @@ use crate::auth::Caller;
 use crate::clock::utc;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail;
+use crate::mail::{self, ApprovalOutcome, Email, Recipient};
 use crate::projects::{event, find};
 
 /// What deciding an approval refuses.
@@ -191,13 +190,17 @@ fn on_project(
     let name = find(conn, project)?.map(|p| p.name).unwrap_or_default();
     if let Some(requester) = users::find(conn, &request.requested_by)? {
         let outcome = match (decision, settled) {
-            (ApprovalDecision::Reject, _) => MailOutcome::Rejected,
-            (_, Some(_)) => MailOutcome::Activated,
-            _ => MailOutcome::Awaiting,
+            (ApprovalDecision::Reject, _) => ApprovalOutcome::Rejected,
+            (_, Some(_)) => ApprovalOutcome::Approved,
+            _ => ApprovalOutcome::Awaiting,
         };
-        let who = by.user.display_name();
-        let mail = mails::decided(&requester.email, &name, &who, outcome, comment);
-        mail::enqueue(conn, now, &mail)?;
+        let decided = Email::ApprovalDecision {
+            approver: &by.user.display_name(),
+            project: &name,
+            outcome,
+            comment,
+        };
+        mail::queue(conn, now, &Recipient::of(&requester), &decided)?;
     }
     Ok(())
 }
