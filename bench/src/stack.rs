@@ -1,17 +1,19 @@
-//! The measured stack and its floor, in this one process: the real
-//! application (`habilis_api::app::Application`, every middleware, the
-//! policy, the audit) on one port, and on another a bare actix-web handler
-//! that runs the same diesel query on the same pool and answers the same
-//! JSON. Accounts are seeded straight into the database (argon2 once, not
-//! 100,000 times).
+//! The measured stack and its floor: the real application
+//! (`habilis_api::app::Application`, every middleware, the policy, the
+//! audit) served from a thread of this process, and the floor
+//! (`habilis-floor`, built beside this binary) in a process of its own with
+//! its own pool of the same size over the same database, answering the same
+//! JSON. A floor inside the measured process shares its pool, allocator and
+//! executor and measures them too (issue 13). Accounts are seeded straight
+//! into the database (argon2 once, not 100,000 times).
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use chrono::Utc;
 use diesel::prelude::*;
-use habilis_api::accounts::queries;
 use habilis_api::app::Application;
 use habilis_api::auth::password;
 use habilis_api::clock::db_time;
@@ -45,6 +47,7 @@ pub struct Stack {
     /// `http://127.0.0.1:<port>` of the floor.
     pub floor: String,
     pub pool: DbPool,
+    floor_process: Child,
     dir: PathBuf,
     pg: Option<(String, String)>,
 }
@@ -56,7 +59,13 @@ pub struct People {
     pub admin: String,
     pub expert: String,
     pub novice_id: String,
+    admin_id: String,
+    expert_id: String,
+    confirmed_id: String,
 }
+
+/// Projects the expert sees in `GET /api/v1/projects` (issue 13).
+pub const PROJECTS: usize = 25;
 
 impl Stack {
     pub fn start(backend: Backend) -> anyhow::Result<Stack> {
@@ -81,18 +90,18 @@ impl Stack {
         config.jobs_poll_ms = 0;
         config.jwt_secret = Some("bench-secret-bench-secret-bench-secret!".into());
 
+        let database_url = config.database_url();
+        let pool_size = config.db_pool;
+        let workers = config.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let started = async {
-                    let app = Application::build(config).await?;
-                    let floor = floor_server(app.state.pool.clone())?;
-                    anyhow::Ok((app, floor))
-                };
-                match started.await {
-                    Ok((app, (floor, floor_port))) => {
-                        let _ = tx.send(Ok((app.port(), floor_port, app.state.pool.clone())));
-                        actix_web::rt::spawn(floor);
+                match Application::build(config).await {
+                    Ok(app) => {
+                        let _ = tx.send(Ok((app.port(), app.state.pool.clone())));
                         let _ = app.run_until_stopped().await;
                     }
                     Err(e) => {
@@ -101,12 +110,15 @@ impl Stack {
                 }
             });
         });
-        let (app_port, floor_port, pool) = rx.recv()??;
+        // The application has migrated the database: the floor can open it.
+        let (app_port, pool) = rx.recv()??;
+        let (floor_process, floor_port) = start_floor(&database_url, pool_size, workers)?;
         Ok(Stack {
             backend,
             app: format!("http://127.0.0.1:{app_port}"),
             floor: format!("http://127.0.0.1:{floor_port}"),
             pool,
+            floor_process,
             dir,
             pg,
         })
@@ -181,12 +193,76 @@ impl Stack {
             admin: "admin@inserm.fr".into(),
             expert: "expert@inserm.fr".into(),
             novice_id: novice,
+            admin_id: admin,
+            expert_id: expert,
+            confirmed_id: confirmed,
         })
+    }
+
+    /// An organisation the expert manages, with [`PROJECTS`] active
+    /// projects owned by the confirmed, sponsored and stewarded by the
+    /// admin: the expert sees all of them through their role alone.
+    pub fn seed_projects(&self, people: &People) -> anyhow::Result<()> {
+        use habilis_api::db::schema::{memberships, organizations, projects};
+        let now = db_time(Utc::now());
+        let mut conn = self.pool.get()?;
+        let org = uuid::Uuid::now_v7().to_string();
+        let org_row = (
+            organizations::id.eq(&org),
+            organizations::name.eq("Bench lab"),
+            organizations::name_key.eq("bench lab"),
+            organizations::description.eq("make bench"),
+            organizations::created_by.eq(&people.admin_id),
+            organizations::created_at.eq(now),
+            organizations::updated_at.eq(now),
+        );
+        let membership = (
+            memberships::organization_id.eq(&org),
+            memberships::user_id.eq(&people.expert_id),
+            memberships::role.eq("manager"),
+            memberships::state.eq("active"),
+            memberships::added_by.eq(Some(&people.admin_id)),
+            memberships::created_at.eq(now),
+            memberships::updated_at.eq(now),
+        );
+        let rows: Vec<_> = (0..PROJECTS)
+            .map(|i| {
+                (
+                    projects::id.eq(uuid::Uuid::now_v7().to_string()),
+                    projects::organization_id.eq(&org),
+                    projects::name.eq(format!("Bench project {i:02}")),
+                    projects::data_class.eq("standard"),
+                    projects::domain.eq("bench"),
+                    projects::description.eq("make bench"),
+                    projects::owner_id.eq(&people.confirmed_id),
+                    projects::sponsor_id.eq(&people.admin_id),
+                    projects::data_steward_id.eq(&people.admin_id),
+                    projects::state.eq("active"),
+                    projects::created_at.eq(now),
+                    projects::updated_at.eq(now),
+                )
+            })
+            .collect();
+        match &mut *conn {
+            DbConn::Pg(pg) => {
+                diesel::insert_into(organizations::table).values(org_row).execute(pg)?;
+                diesel::insert_into(memberships::table).values(membership).execute(pg)?;
+                diesel::insert_into(projects::table).values(rows).execute(pg)?;
+            }
+            DbConn::Sqlite(lite) => {
+                diesel::insert_into(organizations::table).values(org_row).execute(lite)?;
+                diesel::insert_into(memberships::table).values(membership).execute(lite)?;
+                diesel::insert_into(projects::table).values(rows).execute(lite)?;
+            }
+        }
+        Ok(())
     }
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
+        let _ = self.floor_process.kill();
+        let _ = self.floor_process.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
         if let Some((admin_url, url)) = &self.pg {
             if let Some(name) = url.rsplit('/').next() {
@@ -216,33 +292,28 @@ fn create_pg_database() -> anyhow::Result<(String, String)> {
     Ok((admin_url, format!("{base}/{name}")))
 }
 
-/// The floor: actix-web, one route, no middleware, the same query
-/// (`accounts::queries::find`) off the executor and the same JSON view.
-fn floor_server(pool: DbPool) -> anyhow::Result<(actix_web::dev::Server, u16)> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(web::Data::new(pool.clone()))
-            .route("/floor/users/{id}", web::get().to(floor_user))
-    })
-    .listen(listener)?
-    .run();
-    Ok((server, port))
-}
-
-async fn floor_user(pool: web::Data<DbPool>, id: web::Path<String>) -> HttpResponse {
-    let id = id.into_inner();
-    let found = web::block(move || {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        queries::find(&mut conn, &id).map_err(|e| e.to_string())
-    })
-    .await;
-    match found {
-        // What the expert sees of that novice (no personal section): the
-        // bench checks both answers are equal before timing.
-        Ok(Ok(Some(row))) => HttpResponse::Ok().json(row.view(false)),
-        Ok(Ok(None)) => HttpResponse::NotFound().finish(),
-        _ => HttpResponse::InternalServerError().finish(),
+/// Starts `habilis-floor` (built beside this binary by the same `cargo
+/// build`) on `database_url` with a pool of `pool_size` and `workers`
+/// workers, as the application has; returns it and the port it listens on.
+fn start_floor(database_url: &str, pool_size: u32, workers: usize) -> anyhow::Result<(Child, u16)> {
+    let exe = std::env::current_exe()?.with_file_name("habilis-floor");
+    let mut child = Command::new(&exe)
+        .arg(database_url)
+        .arg(pool_size.to_string())
+        .arg(workers.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", exe.display()))?;
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        BufReader::new(out).read_line(&mut line)?;
+    }
+    match line.trim().parse() {
+        Ok(port) => Ok((child, port)),
+        Err(_) => {
+            let _ = child.kill();
+            let status = child.wait()?;
+            anyhow::bail!("habilis-floor did not start ({status})")
+        }
     }
 }
