@@ -14,7 +14,7 @@ export HABILIS_DIST_DIR ?= $(CURDIR)/dist
 # The SPA toolchain: wasm-bindgen-cli must match the crate pinned in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 WASM_OPT     := $(CURDIR)/e2e/node_modules/.bin/wasm-opt
-WASM_OUT     := $(TARGET_DIR)/wasm32-unknown-unknown/release/habilis_frontend.wasm
+WASM_OUT     := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/habilis_frontend.wasm
 CHROMIUM     ?= /usr/bin/chromium
 # schemathesis (PyPI), pinned, in a virtualenv outside the clone.
 SCHEMATHESIS_VERSION := 4.32.5
@@ -46,15 +46,15 @@ tools-spa: tools ## wasm-bindgen-cli at the Cargo.lock version, wasm-opt (npm bi
 tools-e2e: tools-spa ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-spa: tools-spa ## Build the SPA into dist/ (wasm32 → wasm-bindgen → wasm-opt -Oz)
-	$(CARGO) build --locked -p habilis-frontend --target wasm32-unknown-unknown --release
+spa: tools-spa ## Build the SPA into dist/ (wasm32 in the wasm-release profile → wasm-bindgen → wasm-opt -Oz)
+	$(CARGO) build --locked -p habilis-frontend --target wasm32-unknown-unknown --profile wasm-release
 	rm -rf dist.tmp && mkdir -p dist.tmp
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp $(WASM_OUT)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
 		dist.tmp/habilis_frontend_bg.wasm -o dist.tmp/habilis_frontend_bg.wasm
 	cp frontend/static/* dist.tmp/
 	rm -rf dist && mv dist.tmp dist
-	@echo "SPA built in dist/ ($$(du -sh dist | cut -f1))"
+	@echo "SPA built in dist/ ($$(du -sh dist | cut -f1); WebAssembly $$(stat -c %s dist/habilis_frontend_bg.wasm) bytes, $$(gzip -9c dist/habilis_frontend_bg.wasm | wc -c) gzipped)"
 
 build: tools spa ## Build the server and the SPA (PROFILE=release by default)
 	$(CARGO) build --locked -p habilis-api $(if $(filter release,$(PROFILE)),--release,)
