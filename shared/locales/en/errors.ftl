@@ -54,6 +54,4 @@ error-reference-gone = What this refers to was removed meanwhile; reload and try
 error-denied = { $reason } (rule { $rule })
 error-validation = Some fields are invalid.
 
-# Transitional: a text without its own entry yet, shown as it is.
-untranslated = { $text }
 error-migrations-pending = The database schema is not up to date; the operator must run `habilis migrate`.

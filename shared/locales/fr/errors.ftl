@@ -54,6 +54,4 @@ error-reference-gone = Ce à quoi cela fait référence a été supprimé entre-
 error-denied = { $reason } (règle { $rule })
 error-validation = Certains champs sont invalides.
 
-# Transitional: a text without its own entry yet, shown as it is.
-untranslated = { $text }
 error-migrations-pending = Le schéma de la base n'est pas à jour ; l'exploitant doit lancer `habilis migrate`.

@@ -54,6 +54,4 @@ error-reference-gone = 参照先がその間に削除されました。再読み
 error-denied = { $reason }（規則 { $rule }）
 error-validation = 無効な項目があります。
 
-# Transitional: a text without its own entry yet, shown as it is.
-untranslated = { $text }
 error-migrations-pending = データベースのスキーマが最新ではありません。運用担当者が `habilis migrate` を実行する必要があります。

@@ -97,12 +97,6 @@ impl Msg {
         self
     }
 
-    /// A text that has no catalog entry yet: shown as it is, in every
-    /// language. Transitional (issue 13 §2): every use is to become a key.
-    pub fn untranslated(text: impl Into<Arg>) -> Msg {
-        Msg::new("untranslated").arg("text", text)
-    }
-
     pub fn key(&self) -> &'static str {
         self.key
     }

@@ -67,20 +67,6 @@ impl Profile {
         Profile::Webmaster,
     ];
 
-    /// Plural English noun ("experts"). Transitional: for the texts not yet
-    /// in a catalog (`Msg::untranslated`); reasons say it through the
-    /// `policy-profiles` message of the catalogs.
-    pub fn plural_noun(self) -> &'static str {
-        match self {
-            Profile::Public => "anonymous visitors",
-            Profile::Novice => "novices",
-            Profile::Confirmed => "confirmed scientists",
-            Profile::Expert => "experts",
-            Profile::Admin => "admins",
-            Profile::Webmaster => "webmasters",
-        }
-    }
-
     /// `true` for every profile but `Public`.
     pub fn is_account(self) -> bool {
         self != Profile::Public
