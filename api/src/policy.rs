@@ -114,22 +114,18 @@ impl<'a> Requirement<'a> {
         self
     }
 
-    fn decide(&self) -> Decision {
+    /// The decision itself, for a choice of what to show (a list filter,
+    /// the name alone or the whole view, the "may I?" answer): nothing is
+    /// refused, so nothing is audited.
+    pub fn decision(&self) -> Decision {
         self.state
             .policy
             .decide(&self.caller.actor(self.state), &self.action, &self.resource)
     }
 
-    /// The decision itself, for a choice of what to show (a list filter,
-    /// the name alone or the whole view, the "may I?" answer): nothing is
-    /// refused, so nothing is audited.
-    pub fn decision(&self) -> Decision {
-        self.decide()
-    }
-
     /// Whether the policy allows; see [`Requirement::decision`].
     pub fn allows(&self) -> bool {
-        self.decide().allowed
+        self.decision().allowed
     }
 
     fn refusal(&self, decision: &Decision) -> ApiError {
@@ -144,7 +140,7 @@ impl<'a> Requirement<'a> {
     /// run inside a transaction that the refusal then rolls back (the audit
     /// row would go with it).
     pub fn on(self, conn: &mut DbConn) -> ApiResult<Decision> {
-        let decision = self.decide();
+        let decision = self.decision();
         if decision.allowed {
             return Ok(decision);
         }
@@ -154,7 +150,7 @@ impl<'a> Requirement<'a> {
     }
 
     async fn check(self) -> ApiResult<Decision> {
-        let decision = self.decide();
+        let decision = self.decision();
         if decision.allowed {
             return Ok(decision);
         }
