@@ -5,7 +5,7 @@
 //! knows who reads it); every API answer carries `Content-Language`.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::ServiceResponse;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpMessage, HttpRequest};
 use habilis_shared::dto::Language;
@@ -37,11 +37,6 @@ pub fn of(req: &HttpRequest) -> Language {
         .map(|l| l.0)
         .or_else(|| from_header(req.headers()))
         .unwrap_or(Language::En)
-}
-
-/// The language of a request before it is served (no account known yet).
-pub fn of_service_request(req: &ServiceRequest) -> Language {
-    from_header(req.headers()).unwrap_or(Language::En)
 }
 
 /// Writes an error answer again in the reader's language and marks every
