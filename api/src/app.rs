@@ -27,6 +27,22 @@ use crate::routes::{self, ApiDoc};
 use crate::state::AppState;
 use crate::{db, jobs, lang, mail};
 
+/// Applies pending migrations, then what a migration left for the server
+/// to finish: the audit rows of the project references the
+/// `works_project_fk` migration cleared (audit rows are hash-chained by the
+/// server). Every path that migrates goes through here.
+pub fn migrate(conn: &mut db::DbConn) -> anyhow::Result<Vec<String>> {
+    let applied = conn.migrate()?;
+    let recorded = crate::works::service::record_cleared_projects(conn, chrono::Utc::now())?;
+    if recorded > 0 {
+        tracing::warn!(
+            recorded,
+            "works named projects that do not exist: their project was cleared (see the audit log)"
+        );
+    }
+    Ok(applied)
+}
+
 /// Every kind of background job this process runs, each named and given
 /// its body by the capability that owns it.
 pub fn job_kinds() -> jobs::Registry {
@@ -66,7 +82,7 @@ impl Application {
         let pool = web::block(move || -> anyhow::Result<db::DbPool> {
             let pool = db::connect_pool(&url, pool_size)?;
             let mut conn = pool.get()?;
-            let applied = conn.migrate()?;
+            let applied = migrate(&mut conn)?;
             if !applied.is_empty() {
                 tracing::info!(?applied, "migrations applied");
             }

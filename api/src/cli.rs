@@ -167,7 +167,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate => {
             let pool = db::connect_pool(&config.database_url(), 1)?;
-            let applied = pool.get()?.migrate()?;
+            let applied = crate::app::migrate(&mut *pool.get()?)?;
             if applied.is_empty() {
                 println!("database is up to date");
             } else {
@@ -229,7 +229,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let policy =
                 crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
             let pool = db::connect_pool(&config.database_url(), 2)?;
-            pool.get()?.migrate()?;
+            crate::app::migrate(&mut *pool.get()?)?;
             let worker = format!("cli-{}", std::process::id());
             let mut total = 0;
             loop {
@@ -283,7 +283,7 @@ fn bootstrap_admin(
     };
     let pool = db::connect_pool(&config.database_url(), 1)?;
     let mut conn = pool.get()?;
-    conn.migrate()?;
+    crate::app::migrate(&mut conn)?;
     let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let row = match service::bootstrap_admin(
         &mut conn,

@@ -155,6 +155,7 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
+            .route("/works/{id}", web::patch().to(works::update_work))
             .route("/works/{id}", web::delete().to(works::delete_work))
             .route("/works/{id}/transfer", web::post().to(works::transfer_work))
             .route(
@@ -378,6 +379,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         works::list_works,
         works::create_work,
         works::get_work,
+        works::update_work,
         works::delete_work,
         works::change_work_state,
         works::transfer_work,

@@ -67,6 +67,7 @@ describe('organisations, projects, approvals, participants, CSV', () => {
   let steward;
   let guest;
   let orgId;
+  let projectId;
   const orgName = `Marine Lab ${sfx}`;
   const projectName = `Plankton survey ${sfx}`;
   const newcomer = `s4.newcomer.${sfx}@inserm.fr`;
@@ -186,6 +187,30 @@ describe('organisations, projects, approvals, participants, CSV', () => {
     await hasText(page.locator('#project-state'), /^active$/);
     await hasText(page.locator('#history'), /requested[\s\S]*approved[\s\S]*approved[\s\S]*active/);
     await shot(page, '45-project-active');
+    projectId = new URL(page.url()).pathname.split('/').pop();
+  });
+
+  step("a work recorded in the project is listed on the project's page", async () => {
+    // The owner (a manager of the organisation, whose role may annotate)
+    // records a work in the active project through the API.
+    const { charter_version: version } = await apiOk('GET', '/policy');
+    const token = (await login(confirmed.email, confirmed.password)).access_token;
+    await apiOk('POST', '/me/charter', { token, body: { version } });
+    const work = await apiOk('POST', '/works', {
+      token,
+      body: { title: `Counts ${sfx}`, project_id: projectId },
+    });
+    assert.equal(work.project_id, projectId);
+    const page = pages.confirmed;
+    await page.reload();
+    const row = page.locator('#project-works tr', { hasText: `Counts ${sfx}` });
+    await visible(row);
+    await hasText(row.locator('td').nth(1), /^draft$/);
+    await shot(page, '45b-project-works');
+    await row.getByRole('link', { name: `Counts ${sfx}` }).click();
+    await expectPath(page, `/works/${work.id}`);
+    await page.goBack();
+    await visible(page.locator('#project-works'));
   });
 
   step('the owner invites a participant, then revokes them', async () => {

@@ -81,6 +81,8 @@ audit_actions! {
     WorkAnnotate = "work.annotate",
     WorkCreate = "work.create",
     WorkDelete = "work.delete",
+    WorkFile = "work.file",
+    WorkProjectCleared = "work.project_cleared",
     WorkState = "work.state",
     WorkTransfer = "work.transfer",
 }

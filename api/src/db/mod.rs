@@ -238,6 +238,27 @@ impl DbConn {
         Ok(reverted.into_iter().map(|v| v.to_string()).collect())
     }
 
+    /// Reverts the applied migrations, newest first, down to and including
+    /// the one whose name starts with `version` (tests of a migration's
+    /// data step); returns the versions reverted.
+    pub fn revert_through(&mut self, version: &str) -> Result<Vec<String>, DbError> {
+        let digits: String = version.chars().filter(char::is_ascii_digit).collect();
+        let mut reverted = Vec::new();
+        loop {
+            let last = match self {
+                DbConn::Pg(c) => c.revert_last_migration(PG_MIGRATIONS),
+                DbConn::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS),
+            }
+            .map_err(|e| DbError::Migration(e.to_string()))?
+            .to_string();
+            let done = last.starts_with(&digits);
+            reverted.push(last);
+            if done {
+                return Ok(reverted);
+            }
+        }
+    }
+
     pub fn has_pending_migrations(&mut self) -> Result<bool, DbError> {
         match self {
             DbConn::Pg(c) => c.has_pending_migration(PG_MIGRATIONS),

@@ -186,6 +186,16 @@ diesel::table! {
 }
 
 diesel::joinable!(annotations -> works (work_id));
+diesel::table! {
+    /// Projects the works_project_fk migration cleared, until the server
+    /// writes each to the audit chain.
+    works_project_cleared (work_id) {
+        work_id -> Text,
+        project_id -> Text,
+        cleared_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(works, annotations, activity, users);
 
 diesel::table! {

@@ -333,12 +333,29 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
     Ok(())
 }
 
-/// Does a work refer to `project`?
-pub fn has_works(conn: &mut DbConn, project: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        works::table.filter(works::project_id.eq(project)),
-    ))
-    .get_result(conn)
+/// The ids of the works filed in `project`.
+pub fn works_in(conn: &mut DbConn, project: &str) -> QueryResult<Vec<String>> {
+    works::table
+        .filter(works::project_id.eq(project))
+        .order(works::id.asc())
+        .select(works::id)
+        .load(conn)
+}
+
+/// Takes the work out of `project`.
+pub fn unfile(
+    conn: &mut DbConn,
+    work: &str,
+    project: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        works::table
+            .filter(works::id.eq(work))
+            .filter(works::project_id.eq(project)),
+    )
+    .set((works::project_id.eq(None::<&str>), works::updated_at.eq(at)))
+    .execute(conn)
 }
 
 /// Deletes the project with its approval request, participants and history.

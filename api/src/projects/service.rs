@@ -45,8 +45,6 @@ pub enum ProjectError {
     Closed,
     #[error("only a pending or rejected project is deleted")]
     Started,
-    #[error("works refer to the project")]
-    InUse,
     #[error("only an active project is closed")]
     NotActive,
     #[error("the project is {}", .0.as_str())]
@@ -86,7 +84,6 @@ impl From<ProjectError> for ApiError {
             E::Started => {
                 ApiError::conflict(ProblemType::WrongState, Msg::new("projects-delete-started"))
             }
-            E::InUse => ApiError::conflict(ProblemType::InUse, Msg::new("projects-in-use")),
             E::NotActive => ApiError::conflict(
                 ProblemType::WrongState,
                 Msg::new("projects-close-not-active"),
@@ -257,8 +254,11 @@ pub fn update(
     })
 }
 
-/// Deletes a project that never started (pending or rejected) and that no
-/// work refers to; an active project is closed instead.
+/// Deletes a project that never started (pending or rejected); an active
+/// project is closed instead. Works only go into active projects, but one
+/// filed before that rule (or by an earlier version) is taken out of the
+/// project, each on the audit chain, never lost: so a project can always
+/// be either closed or deleted.
 pub fn delete(
     conn: &mut DbConn,
     now: DateTime<Utc>,
@@ -273,8 +273,17 @@ pub fn delete(
         if !matches!(state, ProjectState::Pending | ProjectState::Rejected) {
             return Err(ProjectError::Started);
         }
-        if queries::has_works(conn, &p.id)? {
-            return Err(ProjectError::InUse);
+        for work in queries::works_in(conn, &p.id)? {
+            queries::unfile(conn, &work, &p.id, db_time(now))?;
+            audit::append(
+                conn,
+                now,
+                Event::new(AuditAction::WorkProjectCleared, Outcome::Success)
+                    .actor(caller.id())
+                    .target("work", work)
+                    .detail(json!({ "project_id": p.id, "why": "project deleted" }))
+                    .ctx(&caller.ctx),
+            )?;
         }
         queries::delete(conn, &p.id)?;
         audit::append(

@@ -12,6 +12,7 @@ pub mod queries;
 pub mod routes;
 pub mod service;
 
+use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 
 pub use queries::WorkRow;
@@ -55,4 +56,30 @@ pub fn work_for_action(
         .target("work", &work.id)
         .on(conn)?;
     Ok(work)
+}
+
+/// The project a work of the caller's may go into (SPEC §4, §5): one the
+/// caller sees, in whose organisation their role may annotate. A project
+/// they may not even know by name is an unknown `project_id` (422), not a
+/// 404 of the work.
+pub fn project_to_file_into(
+    conn: &mut DbConn,
+    st: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<String> {
+    let unknown = || ApiError::field("project_id", Msg::new("works-project-unknown"));
+    let project = crate::projects::find(conn, id)?.ok_or_else(unknown)?;
+    let resource = crate::projects::queries::resource(conn, &project, caller)?;
+    if !Authz::new(st, caller)
+        .require(Action::ProjectReadName, resource)
+        .allows()
+    {
+        return Err(unknown());
+    }
+    Authz::new(st, caller)
+        .require(Action::ProjectWorks, resource)
+        .target("project", &project.id)
+        .on(conn)?;
+    Ok(project.id)
 }

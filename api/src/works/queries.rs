@@ -11,7 +11,7 @@ use habilis_shared::policy::{Action, Profile, Relation, Resource, WorkState};
 use crate::accounts::queries::{self as users_q, UserRow};
 use crate::accounts::secondment;
 use crate::clock::utc;
-use crate::db::schema::{annotations, users, works};
+use crate::db::schema::{annotations, users, works, works_project_cleared};
 use crate::db::DbConn;
 use crate::state::AppState;
 
@@ -180,6 +180,7 @@ pub struct WorkSelection {
     pub visible: Option<WorkFilter>,
     pub after: Option<String>,
     pub owner_id: Option<String>,
+    pub project_id: Option<String>,
     pub state: Option<WorkState>,
     pub limit: i64,
 }
@@ -199,6 +200,9 @@ pub fn page(conn: &mut DbConn, sel: WorkSelection) -> QueryResult<Vec<WorkRow>> 
     }
     if let Some(owner) = sel.owner_id {
         q = q.filter(works::owner_id.eq(owner));
+    }
+    if let Some(project) = sel.project_id {
+        q = q.filter(works::project_id.eq(project));
     }
     if let Some(s) = sel.state {
         q = q.filter(works::state.eq(s.as_str()));
@@ -270,6 +274,47 @@ pub fn set_owner(
     )
     .set((works::owner_id.eq(to), works::updated_at.eq(at)))
     .execute(conn)
+}
+
+/// Compare-and-set the project `from` → `to`; the count says whether it
+/// applied.
+pub fn set_project(
+    conn: &mut DbConn,
+    id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let target = works::table.filter(works::id.eq(id));
+    let set = (works::project_id.eq(to), works::updated_at.eq(at));
+    match from {
+        Some(from) => diesel::update(target.filter(works::project_id.eq(from)))
+            .set(set)
+            .execute(conn),
+        None => diesel::update(target.filter(works::project_id.is_null()))
+            .set(set)
+            .execute(conn),
+    }
+}
+
+/// A project reference the `works_project_fk` migration cleared.
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = works_project_cleared)]
+pub struct ClearedProject {
+    pub work_id: String,
+    pub project_id: String,
+    pub cleared_at: NaiveDateTime,
+}
+
+pub fn cleared_projects(conn: &mut DbConn) -> QueryResult<Vec<ClearedProject>> {
+    works_project_cleared::table
+        .order(works_project_cleared::work_id.asc())
+        .select(ClearedProject::as_select())
+        .load(conn)
+}
+
+pub fn forget_cleared(conn: &mut DbConn, work: &str) -> QueryResult<usize> {
+    diesel::delete(works_project_cleared::table.find(work)).execute(conn)
 }
 
 /// Deletes the work with its annotations.

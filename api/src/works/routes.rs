@@ -5,13 +5,13 @@
 use actix_web::{web, HttpResponse};
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, Problem,
-    TransferWork, WorkPage, WorkQuery, WorkView,
+    TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, Resource};
 use validator::Validate;
 
 use super::queries::{self, AnnotationRow, WorkRow, WorkSelection};
-use super::{service, work_for, work_for_action};
+use super::{project_to_file_into, service, work_for, work_for_action};
 use crate::activity;
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -20,15 +20,17 @@ use crate::paging;
 use crate::policy::Authz;
 use crate::state::AppState;
 
-/// Record a draft work.
+/// Record a draft work, in a project if `project_id` names one (an active
+/// project I see, in whose organisation my role may annotate).
 #[utoipa::path(
     post, path = "/api/v1/works", tag = "works", request_body = CreateWork, security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded as a draft", body = WorkView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The policy refuses (profile, charter)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The policy refuses (profile, charter; my role in the project's organisation)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The project is not active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a project I do not see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_work(
@@ -41,9 +43,14 @@ pub async fn create_work(
     Authz::new(&state, &caller)
         .require(Action::WorkCreate, Resource::None)
         .await?;
-    let now = state.now();
+    let st = state.clone();
     let view = state
-        .db(move |conn| Ok(service::create(conn, now, &caller, &req)?))
+        .db(move |conn| {
+            if let Some(project) = &req.project_id {
+                project_to_file_into(conn, &st, &caller, project)?;
+            }
+            Ok(service::create(conn, st.now(), &caller, &req)?)
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/works/{}", view.id)))
@@ -78,6 +85,7 @@ pub async fn list_works(
                     visible,
                     after,
                     owner_id: q.owner_id,
+                    project_id: q.project_id,
                     state: q.state,
                     limit: limit + 1,
                 },
@@ -159,6 +167,51 @@ pub async fn change_work_state(
                 .target("work", &work.id)
                 .on(conn)?;
             Ok(service::advance(conn, st.now(), &caller, &work, to)?)
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// File my work into a project, or out of its project (`project_id: null`).
+/// A work in a closed project stays there, as part of its record.
+#[utoipa::path(
+    patch, path = "/api/v1/works/{id}", tag = "works", request_body = UpdateWork, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Work id")),
+    responses(
+        (status = 200, description = "The work", body = WorkView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the owner, or my role in the project's organisation may not annotate", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such work, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The project is not active, or the work is in a closed project", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A project I do not see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_work(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<UpdateWork>,
+) -> ApiResult<web::Json<WorkView>> {
+    let req = body.into_inner()?;
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            let work = work_for_action(conn, &st, &caller, &id, Action::WorkFile)?;
+            let Some(to) = req.project_id else {
+                return Ok(work.view());
+            };
+            let to = match to {
+                Some(project) => Some(project_to_file_into(conn, &st, &caller, &project)?),
+                None => None,
+            };
+            Ok(service::file(
+                conn,
+                st.now(),
+                &caller,
+                &work,
+                to.as_deref(),
+            )?)
         })
         .await?;
     Ok(web::Json(view))

@@ -5,7 +5,7 @@
 //! already been authorised (by [`super::work_for`]).
 
 use chrono::{DateTime, Utc};
-use habilis_shared::dto::{AnnotationView, CreateAnnotation, CreateWork, WorkView};
+use habilis_shared::dto::{AnnotationView, CreateAnnotation, CreateWork, ProjectState, WorkView};
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::WorkState;
 use serde_json::json;
@@ -19,6 +19,8 @@ use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
 use crate::mail::{self, Email, Recipient};
+use crate::projects::queries as projects_q;
+use diesel::QueryResult;
 
 /// Why a work rule refused, or the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,10 @@ pub enum WorkError {
     ChangedHands,
     #[error("no such work")]
     NotFound,
+    #[error("works go into active projects only (this one is {})", .0.as_str())]
+    ProjectNotActive(ProjectState),
+    #[error("the work belongs to a closed project")]
+    ProjectClosed,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -56,6 +62,13 @@ impl From<WorkError> for ApiError {
                 ApiError::conflict(ProblemType::WrongState, Msg::new("works-changed-hands"))
             }
             E::NotFound => ApiError::not_found(),
+            E::ProjectNotActive(state) => ApiError::conflict(
+                ProblemType::WrongState,
+                Msg::new("works-project-not-active").arg("state", state.as_str()),
+            ),
+            E::ProjectClosed => {
+                ApiError::conflict(ProblemType::WrongState, Msg::new("works-project-closed"))
+            }
             E::Db(e) => e.into(),
         }
     }
@@ -67,7 +80,28 @@ fn reload(conn: &mut DbConn, id: &str) -> WorkResult<WorkView> {
     Ok(queries::find(conn, id)?.ok_or(WorkError::NotFound)?.view())
 }
 
-/// Records a draft owned and written by the caller.
+/// The state of a project, read under the project's lock (PostgreSQL) so
+/// that it cannot close between the check and the write.
+fn locked_project_state(conn: &mut DbConn, project: &str) -> WorkResult<ProjectState> {
+    projects_q::lock(conn, project)?;
+    Ok(projects_q::find(conn, project)?
+        .ok_or(WorkError::NotFound)?
+        .state())
+}
+
+/// Works go into active projects only (SPEC §4: a pending or rejected
+/// project never started; a closed one is a record): so a project that
+/// has works can always be closed, and one that cannot be closed has none.
+fn check_open(conn: &mut DbConn, project: &str) -> WorkResult<()> {
+    match locked_project_state(conn, project)? {
+        ProjectState::Active => Ok(()),
+        other => Err(WorkError::ProjectNotActive(other)),
+    }
+}
+
+/// Records a draft owned and written by the caller, in the project of the
+/// request if any (the caller may put works into it: see
+/// [`super::project_to_file_into`]).
 pub fn create(
     conn: &mut DbConn,
     now: DateTime<Utc>,
@@ -75,6 +109,9 @@ pub fn create(
     req: &CreateWork,
 ) -> WorkResult<WorkView> {
     conn.write_tx(|conn| {
+        if let Some(project) = &req.project_id {
+            check_open(conn, project)?;
+        }
         let id = uuid::Uuid::now_v7().to_string();
         queries::insert(
             conn,
@@ -155,6 +192,70 @@ pub fn delete(
                 .ctx(&caller.ctx),
         )?;
         Ok(())
+    })
+}
+
+/// Files the work into `to` (an active project the caller may put works
+/// into), or out of its project (`None`). A work stays in a closed
+/// project: it is part of that project's record.
+pub fn file(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    work: &WorkRow,
+    to: Option<&str>,
+) -> WorkResult<WorkView> {
+    conn.write_tx(|conn| {
+        let current = queries::find(conn, &work.id)?.ok_or(WorkError::NotFound)?;
+        let from = current.project_id.as_deref();
+        if from == to {
+            return reload(conn, &work.id);
+        }
+        if let Some(from) = from {
+            if locked_project_state(conn, from)? == ProjectState::Closed {
+                return Err(WorkError::ProjectClosed);
+            }
+        }
+        if let Some(to) = to {
+            check_open(conn, to)?;
+        }
+        if queries::set_project(conn, &work.id, from, to, db_time(now))? != 1 {
+            return Err(WorkError::Changed);
+        }
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkFile, Outcome::Success)
+                .actor(caller.id())
+                .target("work", work.id.clone())
+                .detail(json!({ "from": from, "to": to }))
+                .ctx(&caller.ctx),
+        )?;
+        reload(conn, &work.id)
+    })
+}
+
+/// Writes to the audit chain each project reference the `works_project_fk`
+/// migration cleared (it named no project), then forgets it: run after the
+/// migrations, in one transaction. Returns how many were recorded.
+pub fn record_cleared_projects(conn: &mut DbConn, now: DateTime<Utc>) -> QueryResult<usize> {
+    conn.write_tx(|conn| {
+        let cleared = queries::cleared_projects(conn)?;
+        for c in &cleared {
+            audit::append(
+                conn,
+                now,
+                Event::new(AuditAction::WorkProjectCleared, Outcome::Success)
+                    .target("work", c.work_id.clone())
+                    .detail(json!({
+                        "project_id": c.project_id,
+                        "why": "no such project",
+                        "cleared_at": c.cleared_at.and_utc(),
+                    })),
+            )?;
+            queries::forget_cleared(conn, &c.work_id)?;
+        }
+        Ok(cleared.len())
     })
 }
 

@@ -349,6 +349,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
+                ("PATCH", _) if kind == "works" => Some(json!({ "project_id": null })),
                 ("PATCH", _) => Some(json!({ "name": "pwned" })),
                 ("POST", _) => Some(json!({})),
                 _ => None,

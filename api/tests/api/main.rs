@@ -16,6 +16,7 @@ mod lifecycle;
 mod mail;
 mod openapi;
 mod orgs;
+mod project_works;
 mod projects;
 mod routes;
 mod secondment;

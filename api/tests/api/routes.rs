@@ -533,6 +533,11 @@ fn table() -> Vec<Route> {
             .asks(&[refuses(A::WorkCreate, On::Nothing)])
             .ok(201),
         r("GET", "/api/v1/works/{work}").asks(&[sees_draft]),
+        // Filing out of no project: the owner's no-op, after the policy.
+        r("PATCH", "/api/v1/works/{work}")
+            .invalid(json!({ "project_id": 5 }))
+            .valid(json!({ "project_id": null }))
+            .asks(&[sees_draft, refuses(A::WorkFile, On::Draft)]),
         r("DELETE", "/api/v1/works/{work}")
             .asks(&[sees_draft, refuses(A::WorkDelete, On::Draft)])
             .ok(204)

@@ -6,6 +6,7 @@ use habilis_shared::dto::{
     ApprovalDecision, ApprovalList, ApprovalView, AuthzResource, CreateProject, DataClass,
     DecideApproval, InviteParticipant, MemberList, MembershipState, OrganizationList,
     ParticipantList, ParticipantState, ParticipantView, ProjectList, ProjectState, ProjectView,
+    WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use serde::de::IgnoredAny;
@@ -13,7 +14,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{Client, Failure};
+use crate::api::{with_query, Client, Failure};
 use crate::components::{field_errors, Field, ProblemMessage, When};
 use crate::hooks::{use_action_then, use_fetch};
 use crate::pages::works::{use_people, PersonLink};
@@ -218,6 +219,8 @@ pub struct ProjectProps {
 struct ProjectPage {
     project: ProjectView,
     participants: Option<Vec<ParticipantView>>,
+    /// The first works of the project that I see.
+    works: Option<Vec<WorkView>>,
     can_manage_access: bool,
     can_manage: bool,
 }
@@ -231,10 +234,21 @@ async fn load_project(client: Client, id: String) -> Result<ProjectPage, Failure
         .await
         .ok()
         .map(|l| l.items);
+    let works_query = WorkQuery {
+        project_id: Some(id.clone()),
+        limit: Some(50),
+        ..WorkQuery::default()
+    };
+    let works = client
+        .get::<WorkPage>(&with_query("/works", &works_query))
+        .await
+        .ok()
+        .map(|p| p.items);
     let resource = || AuthzResource::Project { id: id.clone() };
     Ok(ProjectPage {
         project,
         participants,
+        works,
         can_manage_access: client.allowed("project.participants", resource()).await,
         can_manage: client.allowed("project.manage", resource()).await,
     })
@@ -294,6 +308,7 @@ pub fn Project(p: &ProjectProps) -> Html {
     let Some(ProjectPage {
         project: v,
         participants,
+        works,
         can_manage_access,
         can_manage,
     }) = page.data()
@@ -342,6 +357,32 @@ pub fn Project(p: &ProjectProps) -> Html {
                         </li>
                     }) }
                 </ol>
+                <h2>{ session.t("projects.works") }</h2>
+                if let Some(list) = works {
+                    if list.is_empty() {
+                        <p id="no-project-works">{ session.t("projects.no_works") }</p>
+                    } else {
+                        <table id="project-works">
+                            <thead><tr>
+                                <th scope="col">{ session.t("works.field_title") }</th>
+                                <th scope="col">{ session.t("works.state") }</th>
+                                <th scope="col">{ session.t("works.owner") }</th>
+                            </tr></thead>
+                            <tbody>
+                            { for list.iter().map(|w| html! {
+                                <tr>
+                                    <td><Link<Route> to={Route::Work { id: w.id.clone() }}>{ &w.title }</Link<Route>></td>
+                                    <td>{ session.t(&format!("work_state.{}", w.state.as_str())) }</td>
+                                    <td><PersonLink id={w.owner_id.clone()} people={(*people).clone()} /></td>
+                                </tr>
+                            }) }
+                            </tbody>
+                        </table>
+                    }
+                    if v.state == Some(ProjectState::Active) {
+                        <p class="hint">{ session.t("projects.works_hint") }</p>
+                    }
+                }
                 <h2>{ session.t("projects.participants") }</h2>
                 if let Some(list) = participants {
                     if list.is_empty() {

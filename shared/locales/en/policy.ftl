@@ -114,6 +114,10 @@ policy-work-transfer = { $allowed ->
     [yes] The owner may give a work to someone else.
    *[no] Only the owner of a work may give it away.
 }
+policy-work-file = { $allowed ->
+    [yes] The owner may file a work into a project.
+   *[no] Only the owner of a work may file it into a project.
+}
 policy-activity-myself = Everyone sees their own activity log.
 policy-activity-webmaster = The webmaster reads everyone's activity log.
 policy-activity-admin = Administrators see the activity logs of all scientists.
@@ -191,6 +195,10 @@ policy-project-read-name = { $allowed ->
 policy-project-manage = { $allowed ->
     [yes] Managers create, rename, delete and close projects.
    *[no] Only managers of the organisation create, rename, delete and close projects.
+}
+policy-project-works = { $allowed ->
+    [yes] Members who see a project and may annotate put works into it.
+   *[no] Only members who see the project and whose role may annotate put works into it.
 }
 policy-project-participants = { $allowed ->
     [yes] The owner, sponsor, data steward and managers decide who accesses a project.

@@ -6,7 +6,6 @@ projects-approver-not-institutional = Must have an institutional e-mail address.
 projects-participant-domain = The e-mail domain is not an allowed institutional domain.
 projects-closed = The project is closed.
 projects-delete-started = Only a pending or rejected project can be deleted; close an active one.
-projects-in-use = Works refer to this project: close it instead.
 projects-close-not-active = Only an active project can be closed.
 projects-participants-closed = { $state ->
         [rejected] The project was rejected: nobody can be invited to it.

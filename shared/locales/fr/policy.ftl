@@ -113,6 +113,10 @@ policy-work-transfer = { $allowed ->
     [yes] Le propriétaire peut céder un travail à quelqu'un d'autre.
    *[no] Seul le propriétaire d'un travail peut le céder.
 }
+policy-work-file = { $allowed ->
+    [yes] Le propriétaire peut rattacher un travail à un projet.
+   *[no] Seul le propriétaire d'un travail peut le rattacher à un projet.
+}
 policy-activity-myself = Chacun voit son propre journal d'activité.
 policy-activity-webmaster = Le webmestre consulte le journal d'activité de chacun.
 policy-activity-admin = Les administrateurs voient les journaux d'activité de tous les scientifiques.
@@ -190,6 +194,10 @@ policy-project-read-name = { $allowed ->
 policy-project-manage = { $allowed ->
     [yes] Les gestionnaires créent, renomment, suppriment et clôturent les projets.
    *[no] Seuls les gestionnaires de l'organisation créent, renomment, suppriment et clôturent les projets.
+}
+policy-project-works = { $allowed ->
+    [yes] Les membres qui voient un projet et peuvent annoter y rattachent des travaux.
+   *[no] Seuls les membres qui voient le projet et dont le rôle permet d'annoter y rattachent des travaux.
 }
 policy-project-participants = { $allowed ->
     [yes] Le porteur, le commanditaire, le responsable des données et les gestionnaires décident de l'accès à un projet.

@@ -6,7 +6,6 @@ projects-approver-not-institutional = Doit avoir une adresse e-mail institutionn
 projects-participant-domain = Le domaine de cette adresse e-mail n'est pas un domaine institutionnel autorisé.
 projects-closed = Le projet est clos.
 projects-delete-started = Seul un projet en attente ou refusé peut être supprimé ; un projet actif se clôt.
-projects-in-use = Des travaux font référence à ce projet : clôturez-le plutôt.
 projects-close-not-active = Seul un projet actif peut être clos.
 projects-participants-closed = { $state ->
         [rejected] Le projet a été refusé : personne ne peut y être invité.

@@ -112,6 +112,10 @@ policy-work-transfer = { $allowed ->
     [yes] 所有者は成果物を他の方に譲渡できます。
    *[no] 成果物を譲渡できるのは所有者のみです。
 }
+policy-work-file = { $allowed ->
+    [yes] 所有者は成果物をプロジェクトに登録できます。
+   *[no] 成果物をプロジェクトに登録できるのは所有者のみです。
+}
 policy-activity-myself = ご自身の活動記録は常に閲覧できます。
 policy-activity-webmaster = ウェブマスターは全員の活動記録を閲覧できます。
 policy-activity-admin = 管理者はすべての研究者の活動記録を閲覧できます。
@@ -189,6 +193,10 @@ policy-project-read-name = { $allowed ->
 policy-project-manage = { $allowed ->
     [yes] マネージャーはプロジェクトの作成、名前の変更、削除、終了を行えます。
    *[no] プロジェクトの作成、名前の変更、削除、終了は、組織のマネージャーのみ行えます。
+}
+policy-project-works = { $allowed ->
+    [yes] プロジェクトを閲覧でき、注釈の権限を持つメンバーは成果物をプロジェクトに登録できます。
+   *[no] 成果物をプロジェクトに登録できるのは、プロジェクトを閲覧でき、注釈の権限を持つ役割のメンバーのみです。
 }
 policy-project-participants = { $allowed ->
     [yes] プロジェクトの責任者、スポンサー、データ管理者、マネージャーがアクセスできる方を決めます。

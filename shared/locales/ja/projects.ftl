@@ -6,7 +6,6 @@ projects-approver-not-institutional = 機関のメールアドレスを持つ人
 projects-participant-domain = このメールアドレスのドメインは、許可された機関のドメインではありません。
 projects-closed = このプロジェクトは終了しています。
 projects-delete-started = 削除できるのは承認待ちまたは却下されたプロジェクトだけです。進行中のプロジェクトは終了してください。
-projects-in-use = このプロジェクトを参照している成果があります。削除せずに終了してください。
 projects-close-not-active = 終了できるのは進行中のプロジェクトだけです。
 projects-participants-closed = { $state ->
         [rejected] このプロジェクトは却下されたため、招待できません。

@@ -15,10 +15,41 @@ pub struct CreateWork {
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     #[serde(default)]
     pub summary: String,
-    /// Optional until projects exist.
+    /// The project the work belongs to: an active project I see, in whose
+    /// organisation my role may annotate.
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub project_id: Option<String>,
+}
+
+/// `PATCH /works/{id}`: file my work into a project (`project_id`), or out
+/// of its project (`project_id: null`). An absent field is left unchanged.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWork {
+    /// An active project I see, in whose organisation my role may annotate;
+    /// `null` takes the work out of its project.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, nullable, min_length = 1, max_length = 64)
+    )]
+    pub project_id: Option<Option<String>>,
+}
+
+/// A field that is present, even as `null` (`Some(None)`), unlike one that
+/// is absent (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// A work as its viewer may see it.
@@ -53,6 +84,8 @@ pub struct WorkPage {
 pub struct WorkQuery {
     /// Only this owner's works (those visible to me).
     pub owner_id: Option<String>,
+    /// Only the works of this project (those visible to me).
+    pub project_id: Option<String>,
     pub state: Option<WorkState>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,

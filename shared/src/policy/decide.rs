@@ -238,7 +238,9 @@ impl Policy {
             Action::UserDepart => self.decide_depart(me, action, resource),
             Action::UserHandover => self.decide_handover(me, action, resource),
             Action::UserSecond => self.decide_second(me, action, resource),
-            Action::WorkTransfer => self.decide_work_transfer(me, action, resource),
+            Action::WorkTransfer | Action::WorkFile => {
+                self.decide_work_transfer(me, action, resource)
+            }
             Action::OrgCreate => {
                 let allowed = self.organizations.administer.contains(&me);
                 decision(
@@ -251,7 +253,8 @@ impl Policy {
             Action::ProjectRead
             | Action::ProjectReadName
             | Action::ProjectManage
-            | Action::ProjectParticipants => self.decide_project(actor, action, resource),
+            | Action::ProjectParticipants
+            | Action::ProjectWorks => self.decide_project(actor, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
@@ -646,6 +649,13 @@ impl Policy {
                 "organizations.roles.org.projects.manage",
                 "policy-project-manage",
             ),
+            Action::ProjectWorks => (
+                self.decide_project(actor, &Action::ProjectRead, resource)
+                    .allowed
+                    && may(OrgCapability::Annotate),
+                "organizations.roles.org.annotate",
+                "policy-project-works",
+            ),
             _ => (
                 relation.answers_for_it() || may(OrgCapability::ProjectsAccess),
                 "projects.participants",
@@ -664,10 +674,15 @@ impl Policy {
             return no_target(action);
         };
         let allowed = relation == Relation::Myself && self.works.create.contains(&me);
+        let (rule, key) = if *action == Action::WorkFile {
+            ("works.file", "policy-work-file")
+        } else {
+            ("works.transfer", "policy-work-transfer")
+        };
         decision(
             allowed,
-            "works.transfer",
-            Reason::new("policy-work-transfer").arg("allowed", yes_no(allowed)),
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
         )
     }
 

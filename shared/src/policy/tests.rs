@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 24] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 25] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -84,6 +84,7 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 24] = [
     ("user.handover", [N, N, N, N, N, N]), // needs an account
     ("user.second",   [N, N, N, N, N, N]), // needs an account
     ("work.transfer", [N, N, N, N, N, N]), // needs a work
+    ("work.file",     [N, N, N, N, N, N]), // needs a work
 ];
 
 fn profile(code: &str) -> Profile {
@@ -722,7 +723,8 @@ fn syntax_errors_are_reported() {
 fn action_codes_round_trip() {
     let all = Action::all();
     // … + org.create + the 12 rows of the SPEC §4 organisation table.
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 12 + 5);
+    // … + work.file + project.works (issue 14 §3).
+    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 12 + 5 + 2);
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         let code: &str = code;
@@ -1135,22 +1137,34 @@ fn project_decisions_follow_the_role_and_the_relation() {
             .decide(&expert, &action, &Resource::Project { org_role, relation })
             .allowed
     };
-    // (org role, relation) → read, read name, manage, participants.
+    // (org role, relation) → read, read name, manage, participants, works.
     let table = [
-        (Some(Manager), R::None, [true, true, true, true]),
+        (Some(Manager), R::None, [true, true, true, true, true]),
         (
             Some(Contributor),
             R::Participant,
-            [true, true, false, false],
+            [true, true, false, false, true],
         ),
-        (Some(Contributor), R::None, [false, false, false, false]),
-        (Some(User), R::Participant, [true, true, false, false]),
-        (Some(Operator), R::Participant, [false, true, false, false]),
-        (Some(Operator), R::None, [false, false, false, false]),
-        (None, R::Sponsor, [true, true, false, true]),
-        (None, R::DataSteward, [true, true, false, true]),
-        (Some(User), R::Owner, [true, true, false, true]),
-        (None, R::None, [false, false, false, false]),
+        (
+            Some(Contributor),
+            R::None,
+            [false, false, false, false, false],
+        ),
+        (
+            Some(User),
+            R::Participant,
+            [true, true, false, false, false],
+        ),
+        (
+            Some(Operator),
+            R::Participant,
+            [false, true, false, false, false],
+        ),
+        (Some(Operator), R::None, [false, false, false, false, false]),
+        (None, R::Sponsor, [true, true, false, true, false]),
+        (None, R::DataSteward, [true, true, false, true, false]),
+        (Some(User), R::Owner, [true, true, false, true, false]),
+        (None, R::None, [false, false, false, false, false]),
     ];
     for (role, rel, expected) in table {
         let got = [
@@ -1158,6 +1172,7 @@ fn project_decisions_follow_the_role_and_the_relation() {
             ask(Action::ProjectReadName, role, rel),
             ask(Action::ProjectManage, role, rel),
             ask(Action::ProjectParticipants, role, rel),
+            ask(Action::ProjectWorks, role, rel),
         ];
         assert_eq!(got, expected, "{role:?} {rel:?}");
     }

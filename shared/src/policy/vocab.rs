@@ -212,6 +212,10 @@ pub enum Action {
     UserSecond,
     /// `work.transfer`: the owner gives a work to someone else.
     WorkTransfer,
+    /// `work.file`: the owner files a work into a project, or out of one
+    /// (SPEC §5: a project holds works); the project side is
+    /// [`Action::ProjectWorks`].
+    WorkFile,
     /// `org.create`: create an organisation (SPEC §4: admins).
     OrgCreate,
     /// `org.*`: a row of the SPEC §4 organisation-role table; resource =
@@ -226,6 +230,9 @@ pub enum Action {
     /// `project.participants`: invite and revoke participants (owner,
     /// sponsor, data steward; managers of the organisation).
     ProjectParticipants,
+    /// `project.works`: put a work into a project: see the project, and an
+    /// organisation role that may annotate (SPEC §4 table).
+    ProjectWorks,
     /// `approval.decide`: decide an approval one is the approver of;
     /// resource = [`Resource::Approval`].
     ApprovalDecide,
@@ -342,12 +349,14 @@ action_codes! {
         UserHandover => "user.handover",
         UserSecond => "user.second",
         WorkTransfer => "work.transfer",
+        WorkFile => "work.file",
         OrgCreate => "org.create",
         Org(c) for OrgCapability::ALL => c.code(),
         ProjectRead => "project.read",
         ProjectReadName => "project.read_name",
         ProjectManage => "project.manage",
         ProjectParticipants => "project.participants",
+        ProjectWorks => "project.works",
         ApprovalDecide => "approval.decide",
     }
     unlisted {
