@@ -191,7 +191,7 @@ fn build_app(
             web::PathConfig::default().error_handler(|err, _req| error::path_error(&err).into()),
         )
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi()))
-        .configure(routes::api);
+        .configure(routes::configure);
     if dist.join("index.html").is_file() {
         let index = dist.join("index.html");
         app = app.service(
@@ -203,11 +203,7 @@ fn build_app(
                         // Client-side routes get the SPA; API-looking paths
                         // keep their problem+json 404.
                         if is_server_path(req.path()) {
-                            return Err(ApiError::new(
-                                ProblemType::NotFound,
-                                Msg::new("error-no-endpoint"),
-                            )
-                            .into());
+                            return Err(routes::fallback_error(req.path()).into());
                         }
                         actix_files::NamedFile::open_async(index)
                             .await
