@@ -43,6 +43,7 @@ pub fn job_kinds() -> jobs::Registry {
 pub struct Application {
     server: Server,
     port: u16,
+    metrics_port: Option<u16>,
     pub state: web::Data<AppState>,
 }
 
@@ -118,22 +119,43 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
+        // `/metrics` on its own listener when asked (then only there).
+        let metrics_listener = match &config.metrics_bind {
+            Some(bind) => Some(
+                TcpListener::bind(bind)
+                    .map_err(|e| anyhow::anyhow!("cannot listen on {bind} for metrics: {e}"))?,
+            ),
+            None => None,
+        };
+        let metrics_addr = match &metrics_listener {
+            Some(l) => Some(l.local_addr()?),
+            None => None,
+        };
         let data = state.clone();
-        let mut server = HttpServer::new(move || build_app(data.clone()))
+        let mut server = HttpServer::new(move || build_app(data.clone(), metrics_addr))
             .listen(listener)?
             .shutdown_timeout(30);
+        if let Some(l) = metrics_listener {
+            server = server.listen(l)?;
+        }
         if let Some(n) = config.workers {
             server = server.workers(n.max(1));
         }
         Ok(Application {
             server: server.run(),
             port,
+            metrics_port: metrics_addr.map(|a| a.port()),
             state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `HABILIS_METRICS_BIND`, when set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     /// Stops the server from elsewhere (tests, signal handlers).
@@ -149,6 +171,7 @@ impl Application {
 
 fn build_app(
     state: web::Data<AppState>,
+    metrics_addr: Option<std::net::SocketAddr>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -218,16 +241,24 @@ fn build_app(
     app.wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
         .wrap(cors)
         .wrap(headers)
-        .wrap_fn(|req, srv| {
+        .wrap_fn(move |req, srv| {
             // No id, filter or cursor may hold a NUL: PostgreSQL refuses it
             // in text, so such a URL is bad input, answered before routing.
             let raw = req.uri().to_string().to_ascii_lowercase();
             let nul = raw.contains("%00");
             let is_docs = req.path().starts_with("/api/docs");
+            // With `HABILIS_METRICS_BIND`, its listener serves `/metrics`
+            // and nothing else, and the main listener does not serve it.
+            let misplaced = metrics_addr.is_some_and(|addr| {
+                (req.app_config().local_addr() == addr) != (req.path() == "/metrics")
+            });
             // The refusal is an answer, not an error, so that the layers
             // outside (language, metrics, request id) still see it.
             let served = if nul {
                 let refusal = ApiError::bad_request(Msg::new("error-url-nul"));
+                Err(req.into_response(HttpResponse::from_error(refusal)))
+            } else if misplaced {
+                let refusal = ApiError::new(ProblemType::NotFound, Msg::new("error-no-endpoint"));
                 Err(req.into_response(HttpResponse::from_error(refusal)))
             } else {
                 Ok(srv.call(req))
