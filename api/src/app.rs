@@ -64,24 +64,29 @@ impl Application {
             crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
         let url = config.database_url();
         let pool_size = config.db_pool;
-        let pool = web::block(move || -> anyhow::Result<db::DbPool> {
+        let (secret, issuer, audience) = (
+            config.jwt_secret.clone(),
+            config.jwt_issuer.clone(),
+            config.jwt_audience.clone(),
+        );
+        let started = clock.now();
+        let (pool, jwt) = web::block(move || -> anyhow::Result<(db::DbPool, JwtKeys)> {
             let pool = db::connect_pool(&url, pool_size)?;
             let mut conn = pool.get()?;
             let applied = conn.migrate()?;
             if !applied.is_empty() {
                 tracing::info!(?applied, "migrations applied");
             }
+            drop(conn);
+            // The signing keys every replica shares (or the configured one).
+            let jwt =
+                JwtKeys::load_or_create(secret.as_deref(), &pool, &issuer, &audience, started)?;
             // Pay for the dummy hash now, not on the first unknown e-mail.
             let _ = password::dummy_hash();
-            Ok(pool)
+            Ok((pool, jwt))
         })
         .await??;
-        let jwt = JwtKeys::load_or_create(
-            config.jwt_secret.as_deref(),
-            &config.data_dir,
-            &config.jwt_issuer,
-            &config.jwt_audience,
-        )?;
+        jwt.spawn_reloader();
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
