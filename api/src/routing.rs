@@ -151,11 +151,18 @@ impl Table {
     /// Registers everything, and keeps the list of known routes for 405s.
     /// A top-level path is one resource whose other methods go to
     /// `fallback` (so the SPA's file service never sees them).
-    pub fn register(self, cfg: &mut actix_web::web::ServiceConfig, fallback: fn() -> actix_web::Route) {
+    pub fn register(
+        self,
+        cfg: &mut actix_web::web::ServiceConfig,
+        fallback: fn() -> actix_web::Route,
+    ) {
         KNOWN.get_or_init(|| {
             let mut known: Vec<Known> = Vec::new();
             for (path, methods) in &self.known {
-                match known.iter_mut().find(|k| k.pattern.pattern() == Some(path.as_str())) {
+                match known
+                    .iter_mut()
+                    .find(|k| k.pattern.pattern() == Some(path.as_str()))
+                {
                     Some(k) => k.methods.extend(methods.iter().cloned()),
                     None => known.push(Known {
                         pattern: ResourceDef::new(path.as_str()),

@@ -379,10 +379,7 @@ impl JwtKeys {
             let ring = self.ring.read().unwrap_or_else(PoisonError::into_inner);
             let key = match self.pool {
                 None => ring.keys.first(),
-                Some(_) => ring
-                    .keys
-                    .iter()
-                    .find(|k| kid.is_some() && k.kid == kid),
+                Some(_) => ring.keys.iter().find(|k| kid.is_some() && k.kid == kid),
             }
             .filter(|k| k.retires_at.is_none_or(|r| t < r))
             .ok_or_else(|| Error::from(ErrorKind::InvalidSignature))?;

@@ -179,9 +179,7 @@ impl Builder {
             .await
             .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
-        let metrics_base = app
-            .metrics_port()
-            .map(|p| format!("http://127.0.0.1:{p}"));
+        let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let handle = app.handle();
         let state = app.state.clone();
         actix_web::rt::spawn(app.run_until_stopped());

@@ -37,8 +37,12 @@ fn forged(like: &str, kid: &str, secret: &str, now: chrono::DateTime<chrono::Utc
     };
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(secret.as_bytes()))
-        .expect("signed")
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("signed")
 }
 
 fn habilis(db_url: &str, data_dir: &Path) -> Command {
@@ -125,7 +129,12 @@ async fn a_configured_secret_overrides_the_database_keys() {
     let res = app
         .get(
             "/api/v1/me",
-            &forged(&admin.access, "abc", "0123456789abcdef0123456789abcdef", app.state.now()),
+            &forged(
+                &admin.access,
+                "abc",
+                "0123456789abcdef0123456789abcdef",
+                app.state.now(),
+            ),
         )
         .await;
     assert_eq!(res.status(), 401);
@@ -223,7 +232,12 @@ async fn two_serve_processes_on_one_database_accept_each_others_tokens() {
     // The schema and the first admin, as an operator would before starting
     // the replicas.
     let out = habilis(&db.url, &dir.path().join("cli"))
-        .args(["bootstrap-admin", "--email", ADMIN_EMAIL, "--password-stdin"])
+        .args([
+            "bootstrap-admin",
+            "--email",
+            ADMIN_EMAIL,
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -255,7 +269,10 @@ async fn two_serve_processes_on_one_database_accept_each_others_tokens() {
 
     let from_a = login(&client, &a.base).await;
     let from_b = login(&client, &b.base).await;
-    assert_eq!(kid_of(&from_a.access_token).as_deref(), Some(keys[0].kid.as_str()));
+    assert_eq!(
+        kid_of(&from_a.access_token).as_deref(),
+        Some(keys[0].kid.as_str())
+    );
     assert_eq!(me(&client, &b.base, &from_a.access_token).await, 200);
     assert_eq!(me(&client, &a.base, &from_b.access_token).await, 200);
 
