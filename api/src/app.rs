@@ -246,7 +246,15 @@ fn build_app(
     app.wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
         .wrap(cors)
         .wrap(headers)
-        .wrap_fn(move |req, srv| {
+        .wrap_fn(move |mut req, srv| {
+            // The documentation's routes (Swagger UI's own) answer HEAD as
+            // GET, like every route of the table (the HTTP layer sends no
+            // body: it decided that from the request line).
+            if req.method() == actix_web::http::Method::HEAD
+                && (req.path().starts_with("/api/docs/") || req.path() == "/api/v1/openapi.json")
+            {
+                req.head_mut().method = actix_web::http::Method::GET;
+            }
             // No id, filter or cursor may hold a NUL: PostgreSQL refuses it
             // in text, so such a URL is bad input, answered before routing.
             let raw = req.uri().to_string().to_ascii_lowercase();

@@ -14,7 +14,7 @@ pub struct Config {
     /// `DATABASE_URL`: `postgres://…` or `sqlite://PATH`; default a SQLite
     /// file in the data directory.
     pub database_url: Option<String>,
-    /// `HABILIS_DATA_DIR`: SQLite file, signing key, mail folder.
+    /// `HABILIS_DATA_DIR`: SQLite file, mail folder.
     pub data_dir: PathBuf,
     /// `HABILIS_POLICY`: a policy document (TOML or JSON); default SPEC §2.
     pub policy_file: Option<PathBuf>,

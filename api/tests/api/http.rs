@@ -163,6 +163,12 @@ async fn head_answers_wherever_get_does() {
         );
     }
     assert!(head.bytes().await.expect("body").is_empty());
+    // The documentation too.
+    for path in ["/api/v1/openapi.json", "/api/docs/"] {
+        let res = app.request("HEAD", path, None, None).await;
+        assert_eq!(res.status(), 200, "HEAD {path}");
+        assert!(res.bytes().await.expect("body").is_empty(), "HEAD {path}");
+    }
     // A HEAD is refused like its GET.
     let res = app.request("HEAD", "/api/v1/me", None, None).await;
     assert_eq!(res.status(), 401);
