@@ -9,7 +9,7 @@
 //! verifying for one access-token lifetime. `HABILIS_JWT_SECRET` overrides
 //! all of it with one fixed key (the database's keys are then not used).
 //!
-//! Each process reads the keys again every few seconds ([`RELOAD_EVERY`])
+//! Each process reads the keys again every few seconds (`RELOAD_EVERY`)
 //! and at once when a token names a key it does not know, so a rotation
 //! reaches every replica within seconds. A token signed with the previous
 //! key in those seconds stops verifying when that key retires, a few
