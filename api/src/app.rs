@@ -59,6 +59,7 @@ pub fn job_kinds() -> jobs::Registry {
 pub struct Application {
     server: Server,
     port: u16,
+    metrics_port: Option<u16>,
     pub state: web::Data<AppState>,
 }
 
@@ -79,24 +80,29 @@ impl Application {
             crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
         let url = config.database_url();
         let pool_size = config.db_pool;
-        let pool = web::block(move || -> anyhow::Result<db::DbPool> {
+        let (secret, issuer, audience) = (
+            config.jwt_secret.clone(),
+            config.jwt_issuer.clone(),
+            config.jwt_audience.clone(),
+        );
+        let started = clock.now();
+        let (pool, jwt) = web::block(move || -> anyhow::Result<(db::DbPool, JwtKeys)> {
             let pool = db::connect_pool(&url, pool_size)?;
             let mut conn = pool.get()?;
             let applied = migrate(&mut conn)?;
             if !applied.is_empty() {
                 tracing::info!(?applied, "migrations applied");
             }
+            drop(conn);
+            // The signing keys every replica shares (or the configured one).
+            let jwt =
+                JwtKeys::load_or_create(secret.as_deref(), &pool, &issuer, &audience, started)?;
             // Pay for the dummy hash now, not on the first unknown e-mail.
             let _ = password::dummy_hash();
-            Ok(pool)
+            Ok((pool, jwt))
         })
         .await??;
-        let jwt = JwtKeys::load_or_create(
-            config.jwt_secret.as_deref(),
-            &config.data_dir,
-            &config.jwt_issuer,
-            &config.jwt_audience,
-        )?;
+        jwt.spawn_reloader();
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
@@ -134,22 +140,43 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
+        // `/metrics` on its own listener when asked (then only there).
+        let metrics_listener = match &config.metrics_bind {
+            Some(bind) => Some(
+                TcpListener::bind(bind)
+                    .map_err(|e| anyhow::anyhow!("cannot listen on {bind} for metrics: {e}"))?,
+            ),
+            None => None,
+        };
+        let metrics_addr = match &metrics_listener {
+            Some(l) => Some(l.local_addr()?),
+            None => None,
+        };
         let data = state.clone();
-        let mut server = HttpServer::new(move || build_app(data.clone()))
+        let mut server = HttpServer::new(move || build_app(data.clone(), metrics_addr))
             .listen(listener)?
             .shutdown_timeout(30);
+        if let Some(l) = metrics_listener {
+            server = server.listen(l)?;
+        }
         if let Some(n) = config.workers {
             server = server.workers(n.max(1));
         }
         Ok(Application {
             server: server.run(),
             port,
+            metrics_port: metrics_addr.map(|a| a.port()),
             state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `HABILIS_METRICS_BIND`, when set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     /// Stops the server from elsewhere (tests, signal handlers).
@@ -165,6 +192,7 @@ impl Application {
 
 fn build_app(
     state: web::Data<AppState>,
+    metrics_addr: Option<std::net::SocketAddr>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -207,7 +235,7 @@ fn build_app(
             web::PathConfig::default().error_handler(|err, _req| error::path_error(&err).into()),
         )
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi()))
-        .configure(routes::api);
+        .configure(routes::configure);
     if dist.join("index.html").is_file() {
         let index = dist.join("index.html");
         app = app.service(
@@ -219,11 +247,7 @@ fn build_app(
                         // Client-side routes get the SPA; API-looking paths
                         // keep their problem+json 404.
                         if is_server_path(req.path()) {
-                            return Err(ApiError::new(
-                                ProblemType::NotFound,
-                                Msg::new("error-no-endpoint"),
-                            )
-                            .into());
+                            return Err(routes::fallback_error(req.path()).into());
                         }
                         actix_files::NamedFile::open_async(index)
                             .await
@@ -238,16 +262,32 @@ fn build_app(
     app.wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
         .wrap(cors)
         .wrap(headers)
-        .wrap_fn(|req, srv| {
+        .wrap_fn(move |mut req, srv| {
+            // The documentation's routes (Swagger UI's own) answer HEAD as
+            // GET, like every route of the table (the HTTP layer sends no
+            // body: it decided that from the request line).
+            if req.method() == actix_web::http::Method::HEAD
+                && (req.path().starts_with("/api/docs/") || req.path() == "/api/v1/openapi.json")
+            {
+                req.head_mut().method = actix_web::http::Method::GET;
+            }
             // No id, filter or cursor may hold a NUL: PostgreSQL refuses it
             // in text, so such a URL is bad input, answered before routing.
             let raw = req.uri().to_string().to_ascii_lowercase();
             let nul = raw.contains("%00");
             let is_docs = req.path().starts_with("/api/docs");
+            // With `HABILIS_METRICS_BIND`, its listener serves `/metrics`
+            // and nothing else, and the main listener does not serve it.
+            let misplaced = metrics_addr.is_some_and(|addr| {
+                (req.app_config().local_addr() == addr) != (req.path() == "/metrics")
+            });
             // The refusal is an answer, not an error, so that the layers
             // outside (language, metrics, request id) still see it.
             let served = if nul {
                 let refusal = ApiError::bad_request(Msg::new("error-url-nul"));
+                Err(req.into_response(HttpResponse::from_error(refusal)))
+            } else if misplaced {
+                let refusal = ApiError::new(ProblemType::NotFound, Msg::new("error-no-endpoint"));
                 Err(req.into_response(HttpResponse::from_error(refusal)))
             } else {
                 Ok(srv.call(req))

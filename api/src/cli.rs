@@ -1,5 +1,5 @@
 //! The command line: `habilis serve | migrate | bootstrap-admin | policy |
-//! audit | openapi`. Each command reads the same configuration as `serve`.
+//! audit | jobs | keys | openapi`. Each command reads the same configuration as `serve`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// The JWT signing keys every replica shares (kept in the database).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         #[arg(long)]
@@ -100,6 +105,14 @@ fn parse_until(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .and_then(|d| d.and_hms_opt(23, 59, 59))
         .map(|t| t.and_utc())
         .ok_or_else(|| format!("{s:?} is neither an RFC 3339 time nor a YYYY-MM-DD day"))
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new current signing key; the previous one keeps verifying the
+    /// tokens it signed for one access-token lifetime, then stops. Running
+    /// servers pick the new key up within seconds.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -243,6 +256,33 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
             }
             println!("ran {total} job(s)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => {
+            let policy =
+                crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let mut conn = pool.get()?;
+            conn.migrate()?;
+            let grace = i64::from(policy.auth.access_token_minutes) * 60;
+            let now = chrono::Utc::now();
+            let key = crate::auth::jwt::rotate(&mut conn, now, grace)?;
+            println!(
+                "new signing key {} (generation {})",
+                key.kid, key.generation
+            );
+            println!(
+                "the previous key verifies until {}",
+                (now + chrono::Duration::seconds(grace)).to_rfc3339()
+            );
+            if config.jwt_secret.is_some() {
+                eprintln!(
+                    "note: HABILIS_JWT_SECRET is set: servers with it sign with that secret, \
+                     not with the keys in the database"
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Openapi { output } => {

@@ -14,12 +14,13 @@ pub struct Config {
     /// `DATABASE_URL`: `postgres://…` or `sqlite://PATH`; default a SQLite
     /// file in the data directory.
     pub database_url: Option<String>,
-    /// `HABILIS_DATA_DIR`: SQLite file, signing key, mail folder.
+    /// `HABILIS_DATA_DIR`: SQLite file, mail folder.
     pub data_dir: PathBuf,
     /// `HABILIS_POLICY`: a policy document (TOML or JSON); default SPEC §2.
     pub policy_file: Option<PathBuf>,
-    /// `HABILIS_JWT_SECRET`: HS256 key (≥ 32 bytes); default generated once
-    /// into `DATA_DIR/jwt-secret`.
+    /// `HABILIS_JWT_SECRET`: one fixed HS256 key (≥ 32 bytes); default the
+    /// keys kept in the database, shared by every replica (`habilis keys
+    /// rotate`).
     pub jwt_secret: Option<String>,
     /// `HABILIS_JWT_ISSUER` / `HABILIS_JWT_AUDIENCE`.
     pub jwt_issuer: String,
@@ -51,6 +52,9 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// `HABILIS_LOG_FORMAT`: `text` or `json`.
     pub log_format: String,
+    /// `HABILIS_METRICS_BIND`: serve `/metrics` on this address only (not on
+    /// `HABILIS_BIND`); unset = on the main listener.
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for Config {
@@ -76,6 +80,7 @@ impl Default for Config {
             hsts: false,
             dist_dir: PathBuf::from("./dist"),
             log_format: "text".into(),
+            metrics_bind: None,
         }
     }
 }
@@ -177,6 +182,9 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_LOG_FORMAT") {
             cfg.log_format = v;
+        }
+        if let Some(v) = text("HABILIS_METRICS_BIND") {
+            cfg.metrics_bind = Some(v);
         }
         Ok(cfg)
     }

@@ -27,6 +27,8 @@ pub struct ApiError {
     /// Per-field messages of a 422.
     pub errors: Option<BTreeMap<String, Vec<Msg>>>,
     pub retry_after: Option<u64>,
+    /// A 405's `Allow` header: the methods the path is served with.
+    pub allow: Option<String>,
     /// The HTTP layer's own status, for its errors that have no type of
     /// their own (`ProblemType::Error`).
     status_override: Option<StatusCode>,
@@ -41,6 +43,7 @@ impl ApiError {
             detail,
             errors: None,
             retry_after: None,
+            allow: None,
             status_override: None,
         }
     }
@@ -129,6 +132,9 @@ impl ApiError {
         }
         if let Some(secs) = self.retry_after {
             builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            builder.insert_header((header::ALLOW, allow.as_str()));
         }
         let body = serde_json::to_string(&self.to_problem(lang))
             .unwrap_or_else(|_| String::from("{\"type\":\"internal_error\"}"));

@@ -25,5 +25,6 @@ pub mod paging;
 pub mod policy;
 pub mod projects;
 pub mod routes;
+pub mod routing;
 pub mod state;
 pub mod works;

@@ -58,13 +58,19 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let backlog = state
-        .db(|conn| mail::backlog(conn).map_err(ApiError::from))
+    let now = state.now();
+    let backlogs = state
+        .db(move |conn| {
+            Ok(crate::metrics::Backlogs {
+                outbox: mail::backlog(conn).ok(),
+                jobs: crate::jobs::backlog(conn, now).ok(),
+            })
+        })
         .await
-        .ok();
+        .unwrap_or_default();
     let body = state
         .metrics
-        .render(state.pool.state(), state.pool.max_size(), backlog);
+        .render(state.pool.state(), state.pool.max_size(), backlogs);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)

@@ -3,7 +3,7 @@
 //! name, as crates.io does).
 
 use crate::error::ProblemType;
-use actix_web::web;
+use crate::routing::{self, web};
 use habilis_shared::i18n::Msg;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
@@ -24,7 +24,16 @@ use crate::projects::approvals::routes as approvals;
 use crate::projects::{participants, routes as projects};
 use crate::works::routes as works;
 
-/// Every API route. `/api/v1` answers problem+json 404 for anything else.
+/// Registers [`api`] into the application (see `routing.rs`: `HEAD` with
+/// every `GET`, 405 with `Allow` for a known path asked with another method).
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    let mut table = web::ServiceConfig::default();
+    api(&mut table);
+    table.register(cfg, || web::to(not_found));
+}
+
+/// Every API route. `/api/v1` answers problem+json 404 for anything else
+/// (405 for a known path with another method).
 pub fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
@@ -186,11 +195,24 @@ async fn docs_redirect() -> actix_web::HttpResponse {
         .finish()
 }
 
-pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(
-        ProblemType::NotFound,
-        Msg::new("error-no-endpoint"),
-    ))
+/// What no route answered: 405 with `Allow` when the path is known with
+/// other methods, else 404.
+pub async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(fallback_error(req.path()))
+}
+
+/// The error [`not_found`] answers for `path`.
+pub fn fallback_error(path: &str) -> ApiError {
+    let allowed = routing::allowed(path);
+    if allowed.is_empty() {
+        return ApiError::new(ProblemType::NotFound, Msg::new("error-no-endpoint"));
+    }
+    let mut e = ApiError::new(
+        ProblemType::MethodNotAllowed,
+        Msg::new("error-method-not-allowed"),
+    );
+    e.allow = Some(routing::allow_header(&allowed));
+    e
 }
 
 struct BearerAuth;
@@ -312,6 +334,60 @@ impl Modify for PipelineResponses {
     }
 }
 
+/// A property whose value is an object, a map, a list or a composition
+/// gets no `default` in the document: serde's container `default` (policy
+/// files may leave sections out) would put the whole default value there,
+/// and client generators refuse defaults on model properties
+/// (openapi-python-client dropped `Policy`, hence `GET /policy`). Answers
+/// always carry every field; scalar properties keep their documented
+/// default.
+struct NoModelDefaults;
+
+impl NoModelDefaults {
+    fn strip(schema: &mut utoipa::openapi::schema::Schema) {
+        use utoipa::openapi::schema::{Schema, SchemaType};
+        let Schema::Object(object) = schema else {
+            return;
+        };
+        for property in object.properties.values_mut() {
+            let RefOr::T(property) = property else {
+                continue;
+            };
+            match property {
+                Schema::Object(o) => {
+                    let scalar = matches!(
+                        o.schema_type,
+                        SchemaType::Type(
+                            Type::String | Type::Integer | Type::Number | Type::Boolean
+                        )
+                    );
+                    if !scalar {
+                        o.default = None;
+                    }
+                }
+                Schema::Array(a) => a.default = None,
+                Schema::OneOf(o) => o.default = None,
+                Schema::AllOf(o) => o.default = None,
+                Schema::AnyOf(o) => o.default = None,
+                _ => {}
+            }
+            Self::strip(property);
+        }
+    }
+}
+
+impl Modify for NoModelDefaults {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            for schema in components.schemas.values_mut() {
+                if let RefOr::T(schema) = schema {
+                    Self::strip(schema);
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -390,7 +466,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         meta::readyz,
         meta::metrics,
     ),
-    modifiers(&BearerAuth, &PipelineResponses),
+    modifiers(&BearerAuth, &PipelineResponses, &NoModelDefaults),
     tags(
         (name = "auth", description = "Sign in, tokens, activation, password"),
         (name = "me", description = "My account, preferences, charter, API tokens"),

@@ -201,6 +201,14 @@ impl AuditRow {
 /// Appends one event to the chain (inside the caller's transaction when
 /// there is one; a savepoint otherwise costs nothing).
 pub fn append(conn: &mut DbConn, now: DateTime<Utc>, event: Event) -> QueryResult<i64> {
+    let written = append_row(conn, now, event);
+    if written.is_err() {
+        crate::metrics::AUDIT_WRITE_FAILURES.inc();
+    }
+    written
+}
+
+fn append_row(conn: &mut DbConn, now: DateTime<Utc>, event: Event) -> QueryResult<i64> {
     conn.transaction(|conn| {
         // Lock the head first (a write), then read it.
         diesel::update(audit_head::table.find(1))

@@ -187,7 +187,8 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
     } else {
         let claims = state
             .jwt
-            .verify(&token, now)
+            .verify_fresh(&token, now)
+            .await
             .map_err(|_| ApiError::unauthorized(Msg::new("auth-access-token-invalid")))?;
         state
             .db(move |conn| {

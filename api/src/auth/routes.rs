@@ -92,6 +92,7 @@ pub async fn login(
             .await?
     };
     if let Some(secs) = locked {
+        crate::metrics::LOCKOUTS.inc();
         return Err(ApiError::too_many(secs, Msg::new("auth-locked-out")));
     }
 

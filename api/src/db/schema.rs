@@ -357,3 +357,13 @@ diesel::table! {
 
 diesel::joinable!(approvals -> approval_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(approvals, approval_requests);
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        generation -> BigInt,
+        secret -> Text,
+        created_at -> Timestamp,
+        retires_at -> Nullable<Timestamp>,
+    }
+}

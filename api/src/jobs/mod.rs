@@ -98,6 +98,15 @@ impl Registry {
     }
 }
 
+/// Jobs due at `now` and not done (the `/metrics` backlog).
+pub fn backlog(conn: &mut DbConn, now: DateTime<Utc>) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::done_at.is_null())
+        .filter(jobs::run_at.le(db_time(now)))
+        .count()
+        .get_result(conn)
+}
+
 pub fn enqueue(
     conn: &mut DbConn,
     kind: &str,
@@ -250,6 +259,7 @@ impl Registry {
                 Err(e) => {
                     let attempts = job.attempts + 1;
                     let backoff = (60i64 << attempts.min(8)).min(6 * 3600);
+                    crate::metrics::JOB_FAILURES.inc();
                     tracing::warn!(job = %id, kind = %job.kind, attempts, error = %e, "job failed; will retry");
                     diesel::update(
                         jobs::table

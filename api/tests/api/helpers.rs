@@ -80,6 +80,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub state: actix_web::web::Data<habilis_api::state::AppState>,
     pub dir: tempfile::TempDir,
+    /// `http://127.0.0.1:PORT` of `HABILIS_METRICS_BIND`, when asked for.
+    pub metrics_base: Option<String>,
     handle: actix_web::dev::ServerHandle,
     // Declared last: dropped after the server stopped.
     _db: TestDb,
@@ -105,6 +107,8 @@ pub struct Builder {
     policy_toml: Option<String>,
     mail_poll_ms: u64,
     spa: bool,
+    db_keys: bool,
+    metrics_bind: bool,
 }
 
 impl Builder {
@@ -119,6 +123,16 @@ impl Builder {
     }
     pub fn without_mail_worker(mut self) -> Self {
         self.mail_poll_ms = 0;
+        self
+    }
+    /// Signs with the keys kept in the database (no `HABILIS_JWT_SECRET`).
+    pub fn with_db_keys(mut self) -> Self {
+        self.db_keys = true;
+        self
+    }
+    /// `/metrics` on a listener of its own (`HABILIS_METRICS_BIND`).
+    pub fn with_metrics_bind(mut self) -> Self {
+        self.metrics_bind = true;
         self
     }
     pub async fn start(self) -> TestApp {
@@ -138,6 +152,12 @@ impl Builder {
             dist_dir: dir.path().join("no-dist"),
             ..Config::default()
         };
+        if self.db_keys {
+            config.jwt_secret = None;
+        }
+        if self.metrics_bind {
+            config.metrics_bind = Some("127.0.0.1:0".into());
+        }
         if self.spa {
             let dist = dir.path().join("dist");
             std::fs::create_dir_all(&dist).expect("dist");
@@ -159,6 +179,7 @@ impl Builder {
             .await
             .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let handle = app.handle();
         let state = app.state.clone();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -191,6 +212,7 @@ impl Builder {
             clock,
             state,
             dir,
+            metrics_base,
             handle,
             _db: db,
         }
@@ -203,6 +225,8 @@ impl TestApp {
             policy_toml: None,
             mail_poll_ms: 50,
             spa: false,
+            db_keys: false,
+            metrics_bind: false,
         }
     }
 

@@ -10,12 +10,12 @@ async fn unknown_routes_and_bad_bodies_are_problems() {
     let s = app.admin().await;
     problem(app.request("GET", "/api/v1/nope", None, None).await, 404).await;
     problem(app.request("GET", "/nope", None, None).await, 404).await;
-    problem(
-        app.request("DELETE", "/api/v1/users", Some(&s.access), None)
-            .await,
-        404,
-    )
-    .await;
+    // A known path with another method: 405 with `Allow` (tests/api/http.rs).
+    let res = app
+        .request("DELETE", "/api/v1/users", Some(&s.access), None)
+        .await;
+    assert_eq!(res.headers()["allow"], "GET, HEAD, POST");
+    problem(res, 405).await;
     // Malformed JSON, wrong content type, invalid UTF-8, deep nesting.
     let raw = |body: Vec<u8>, ct: &'static str| {
         app.client
