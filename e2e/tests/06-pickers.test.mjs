@@ -228,6 +228,20 @@ describe('people pickers at institute scale', () => {
       }
       await shot(page, `66-navigation-${width}`);
     }
+    // The longer French labels, and Japanese, fit on one line too.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    for (const [lang, home] of [['fr', 'Accueil'], ['ja', 'ホーム'], ['en', 'Home']]) {
+      await page.locator('#language-picker').selectOption(lang);
+      await visible(page.locator('nav.main-nav').getByRole('link', { name: home, exact: true }));
+      const tops = await page
+        .locator('nav.main-nav')
+        .getByRole('link')
+        .evaluateAll((links) => links.map((a) => a.getBoundingClientRect().top));
+      assert.ok(Math.max(...tops) - Math.min(...tops) < 4, `${lang}: links on one line at 1024 px (tops ${tops})`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${lang}: no sideways scrolling at 1024 px`);
+      if (lang !== 'en') await shot(page, `67-navigation-1024-${lang}`);
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
     assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
   });
