@@ -119,7 +119,10 @@ async fn matches(client: Client, from: PickFrom, q: String) -> Result<Vec<Picked
             for u in &page.items {
                 remember(&u.id, Some(format!("{} {}", u.first_name, u.last_name)));
             }
-            Ok(page.items.iter().map(Picked::of_user).collect())
+            // The server pages by id; people read a list by name.
+            let mut found: Vec<Picked> = page.items.iter().map(Picked::of_user).collect();
+            found.sort_by_key(|p| p.name.to_lowercase());
+            Ok(found)
         }
         PickFrom::Members(org) => {
             if org.is_empty() {
@@ -157,6 +160,7 @@ async fn matches(client: Client, from: PickFrom, q: String) -> Result<Vec<Picked
                     _ => break,
                 }
             }
+            found.sort_by_key(|p| p.name.to_lowercase());
             found.truncate(MATCHES);
             Ok(found)
         }
