@@ -27,6 +27,7 @@ import {
   settledAccount,
   signedIn,
   person,
+  pick,
   shot,
   signIn,
   stepper,
@@ -157,8 +158,8 @@ describe('organisations, projects, approvals, participants, CSV', () => {
     await page.getByLabel('Data class', { exact: true }).selectOption('hds');
     await page.getByLabel('Research domain', { exact: true }).selectOption('oceanography');
     await page.getByLabel('Short description', { exact: true }).fill('Spring and autumn counts');
-    await page.getByLabel('Sponsor', { exact: true }).selectOption({ label: `${sponsor.name} <${sponsor.email}>` });
-    await page.getByLabel('Data steward', { exact: true }).selectOption({ label: `${steward.name} <${steward.email}>` });
+    await pick(page, 'Sponsor', sponsor.name, sponsor.email);
+    await pick(page, 'Data steward', steward.email.slice(0, 12), steward.email);
     await shot(page, '43-project-request');
     await page.getByRole('button', { name: 'Request the project' }).click();
     const row = page.locator('#projects tr', { hasText: projectName });

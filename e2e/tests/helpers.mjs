@@ -271,6 +271,22 @@ export function nav(page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
 
+/**
+ * Chooses a person in the people picker labelled `label`: types `typed`,
+ * waits for the match whose text contains `match` (an e-mail address), and
+ * clicks it.
+ */
+export async function pick(page, label, typed, match) {
+  const input = page.getByRole('combobox', { name: label, exact: true });
+  await input.fill(typed);
+  const option = page.getByRole('option').filter({ hasText: match });
+  await visible(option);
+  await option.first().click();
+  await eventually(async () => assert.ok((await input.inputValue()).includes(match)), {
+    message: `${match} chosen in ${label}`,
+  });
+}
+
 /** The sign-in form (English labels), filled and submitted with the mouse. */
 export async function signIn(page, email, password, { screenshot } = {}) {
   if (pathOf(page) !== '/signin' || (await page.locator('#email').count()) === 0) {

@@ -102,7 +102,7 @@ fn Nav() -> Html {
     };
     let Some(me) = &session.me else {
         return html! {
-            <nav aria-label={session.t("nav.label")}>
+            <nav aria-label={session.t("nav.label")} class="main-nav">
                 <Link<Route> to={Route::SignIn}>{ session.t("nav.signin") }</Link<Route>>
                 <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
             </nav>
@@ -114,23 +114,41 @@ fn Nav() -> Html {
         .personal
         .as_ref()
         .is_some_and(|p| p.must_change_password);
+    let group = |id: &'static str, label: String, links: Html| {
+        html! {
+            <div class="nav-group" role="group" aria-labelledby={id}>
+                <span class="nav-group-label" id={id}>{ label }</span>
+                <span class="nav-group-links">{ links }</span>
+            </div>
+        }
+    };
     html! {
-        <nav aria-label={session.t("nav.label")}>
+        <nav aria-label={session.t("nav.label")} class="main-nav">
             if settled {
-                <Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>>
-                <Link<Route> to={Route::People}>{ session.t("nav.people") }</Link<Route>>
-                <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
-                <Link<Route> to={Route::Organizations}>{ session.t("nav.organizations") }</Link<Route>>
-                <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
-                <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
-                <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
-                if session.allows(Action::AuditRead) {
-                    <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
-                }
-                <Link<Route> to={Route::Account}>{ session.t("nav.account") }</Link<Route>>
+                <div class="nav-groups">
+                    <Link<Route> to={Route::Home}>{ session.t("nav.home") }</Link<Route>>
+                    { group("nav-g-people", session.t("nav.group_people"), html! { <>
+                        <Link<Route> to={Route::People}>{ session.t("nav.people") }</Link<Route>>
+                        <Link<Route> to={Route::Organizations}>{ session.t("nav.organizations") }</Link<Route>>
+                    </> }) }
+                    { group("nav-g-research", session.t("nav.group_research"), html! { <>
+                        <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
+                        <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
+                        <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
+                    </> }) }
+                    { group("nav-g-admin", session.t("nav.group_admin"), html! { <>
+                        if session.allows(Action::AuditRead) {
+                            <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
+                        }
+                        <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
+                    </> }) }
+                    <Link<Route> to={Route::Account}>{ session.t("nav.account") }</Link<Route>>
+                </div>
             }
-            <span class="who">{ format!("{} {}", me.user.first_name, me.user.last_name) }</span>
-            <button type="button" class="link" onclick={signout}>{ session.t("nav.signout") }</button>
+            <div class="nav-session">
+                <span class="who">{ format!("{} {}", me.user.first_name, me.user.last_name) }</span>
+                <button type="button" class="link" onclick={signout}>{ session.t("nav.signout") }</button>
+            </div>
         </nav>
     }
 }

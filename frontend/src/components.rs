@@ -12,6 +12,9 @@ use crate::format;
 use crate::i18n::{self, tr};
 use crate::state::use_session;
 
+mod picker;
+pub use picker::{PersonLink, PersonPicker, PickFrom, Picked, TargetLink};
+
 #[derive(Properties, PartialEq)]
 pub struct FieldProps {
     pub id: AttrValue,

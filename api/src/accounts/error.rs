@@ -46,6 +46,10 @@ pub enum AccountError {
     WindowOver,
     #[error("no such host")]
     HostUnknown,
+    #[error("no account has this e-mail address")]
+    HostEmailUnknown,
+    #[error("name the host by id or by e-mail address, not both")]
+    HostMissing,
     #[error("the host may not supervise {0}")]
     HostNotEligible(Profile),
     #[error("overlapping secondment")]
@@ -142,6 +146,13 @@ impl From<AccountError> for ApiError {
             E::HostUnknown => ApiError::field(
                 "host_supervisor_id",
                 Msg::new("accounts-secondment-host-unknown"),
+            ),
+            E::HostEmailUnknown => {
+                ApiError::field("host_email", Msg::new("accounts-secondment-host-unknown"))
+            }
+            E::HostMissing => ApiError::field(
+                "host_supervisor_id",
+                Msg::new("accounts-secondment-host-missing"),
             ),
             E::HostNotEligible(profile) => ApiError::field(
                 "host_supervisor_id",

@@ -371,3 +371,64 @@ async fn the_policy_switch_turns_temporary_supervision_off() {
         .await;
     assert_eq!(owner, host.id);
 }
+
+#[actix_web::test]
+async fn a_host_outside_my_line_is_named_by_exact_e_mail() {
+    let app = TestApp::new().await;
+    let Org { h, host, .. } = org(&app).await;
+    // The confirmed supervisor does not see the host (another branch)...
+    let found: Value = app
+        .get("/api/v1/users?q=host", &h.confirmed.access)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found["items"], json!([]), "{found}");
+    let path = format!("/api/v1/users/{}/secondments", h.novice.id);
+    let (from, to) = (at(&app, 1), at(&app, 5));
+    // ...names it by e-mail address, exactly; not by a part of it, not by
+    // both an id and an address, not by neither.
+    for (b, field) in [
+        (
+            json!({ "host_email": "host@inserm", "starts_at": from, "ends_at": to }),
+            "host_email",
+        ),
+        (
+            json!({ "host_email": "nobody@inserm.fr", "starts_at": from, "ends_at": to }),
+            "host_email",
+        ),
+        (
+            json!({ "host_email": "host@inserm.fr", "host_supervisor_id": host.id, "starts_at": from, "ends_at": to }),
+            "host_supervisor_id",
+        ),
+        (
+            json!({ "starts_at": from, "ends_at": to }),
+            "host_supervisor_id",
+        ),
+    ] {
+        let p = problem(app.post(&path, &h.confirmed.access, b).await, 422).await;
+        assert!(p["errors"][field].is_array(), "{p}");
+    }
+    // The eligibility rules are those of an id.
+    let p = problem(
+        app.post(
+            &path,
+            &h.confirmed.access,
+            json!({ "host_email": h.confirmed.email, "starts_at": from, "ends_at": to }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(p["errors"]["host_supervisor_id"].is_array(), "{p}");
+    let res = app
+        .post(
+            &path,
+            &h.confirmed.access,
+            json!({ "host_email": " Host@INSERM.fr ", "starts_at": from, "ends_at": to }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let s: Value = res.json().await.expect("json");
+    assert_eq!(s["host_supervisor_id"].as_str(), Some(host.id.as_str()));
+}

@@ -67,11 +67,6 @@ impl<T: 'static> FetchHandle<T> {
         self.state.data.as_deref()
     }
 
-    /// The last answer, shared.
-    pub fn shared(&self) -> Option<Rc<T>> {
-        self.state.data.clone()
-    }
-
     /// The failure of the last request, if it failed.
     pub fn error(&self) -> Option<&Failure> {
         self.state.error.as_ref()

@@ -5,7 +5,10 @@ use habilis_shared::dto::{AuditPage, AuditQuery};
 use yew::prelude::*;
 
 use crate::api::with_query;
-use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
+use crate::components::{
+    field_errors, use_pager, Field, PagerButtons, PersonLink, PersonPicker, Picked, ProblemMessage,
+    TargetLink, When,
+};
 use crate::hooks::use_fetch;
 use crate::state::{use_session, use_title};
 
@@ -73,7 +76,8 @@ pub fn Audit() -> Html {
         <section>
             <h1>{ session.t("audit.title") }</h1>
             <form {onsubmit} class="filters">
-                <Field id="audit-actor" label={session.t("audit.actor")} value={draft.actor.clone()} oninput={set(|d, v| d.actor = v)} />
+                <PersonPicker id="audit-actor" label={session.t("audit.actor")}
+                    onchange={let set = set(|d, v| d.actor = v); Callback::from(move |v: Option<Picked>| set.emit(v.and_then(|p| p.id).unwrap_or_default()))} />
                 <Field id="audit-action" label={session.t("audit.action")} value={draft.action.clone()} oninput={set(|d, v| d.action = v)}
                     hint={Some(AttrValue::from(session.t("audit.action_hint")))} />
                 <Field id="audit-since" kind="date" label={session.t("audit.since")} value={draft.since.clone()} oninput={set(|d, v| d.since = v)}
@@ -98,10 +102,14 @@ pub fn Audit() -> Html {
                     <tr class={e.outcome.clone()}>
                         <td>{ e.seq }</td>
                         <td><When at={e.at} time=true /></td>
-                        <td><code>{ e.actor_id.clone().unwrap_or_else(|| "—".into()) }</code></td>
+                        <td>{ match &e.actor_id {
+                            Some(id) => html! { <PersonLink id={id.clone()} /> },
+                            None => html! { session.t("audit.system") },
+                        } }</td>
                         <td><code>{ &e.action }</code></td>
                         <td>{ match (&e.target_type, &e.target_id) {
-                            (Some(t), Some(id)) => html! { <><span>{ t }</span>{ " " }<code>{ id }</code></> },
+                            (Some(t), Some(id)) if t == "user" => html! { <PersonLink id={id.clone()} /> },
+                            (Some(t), Some(id)) => html! { <TargetLink kind={t.clone()} id={id.clone()} /> },
                             _ => html! { "—" },
                         } }</td>
                         <td>{ session.t(&format!("audit.outcome_{}", e.outcome)) }</td>

@@ -3,8 +3,6 @@
 //! Each section asks the policy (`/authz/check`) whether to offer its form;
 //! the server decides again.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use habilis_shared::dto::{
     AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,
@@ -12,14 +10,15 @@ use habilis_shared::dto::{
     UserView,
 };
 use serde::de::IgnoredAny;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::api::{with_query, Failure};
-use crate::components::{confirmed, field_errors, CopyButton, Field, ProblemMessage, When};
+use crate::components::{
+    confirmed, field_errors, CopyButton, Field, PersonLink, PersonPicker, Picked, ProblemMessage,
+    When,
+};
 use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::i18n::fill;
-use crate::pages::works::{use_people, PersonLink};
 use crate::state::use_session;
 
 /// Midnight UTC of an `<input type=date>` value, as the API wants it; an
@@ -55,7 +54,6 @@ struct Allowed {
 /// Everything below the person's facts.
 #[function_component]
 pub fn Lifecycle(p: &SectionProps) -> Html {
-    let people = use_people();
     let allowed = use_fetch(p.user.clone(), |client, user| async move {
         let resource = || AuthzResource::User {
             id: user.id.clone(),
@@ -72,9 +70,9 @@ pub fn Lifecycle(p: &SectionProps) -> Html {
     html! {
         <>
             if allowed.promote && !gone { <Promote user={p.user.clone()} changed={p.changed.clone()} /> }
-            <Secondments user={p.user.clone()} changed={p.changed.clone()} can_add={allowed.second && !gone} people={(*people).clone()} />
+            <Secondments user={p.user.clone()} changed={p.changed.clone()} can_add={allowed.second && !gone} />
             if !gone {
-                <Departure user={p.user.clone()} changed={p.changed.clone()} can_schedule={allowed.depart} people={(*people).clone()} />
+                <Departure user={p.user.clone()} changed={p.changed.clone()} can_schedule={allowed.depart} />
             }
             if allowed.handover && !gone { <Handover user={p.user.clone()} changed={p.changed.clone()} /> }
             <Activity user={p.user.clone()} changed={p.changed.clone()} />
@@ -112,8 +110,6 @@ struct SecondmentProps {
     user: UserView,
     changed: Callback<()>,
     can_add: bool,
-    /// The people I may see, fetched once for the whole page.
-    people: BTreeMap<String, String>,
 }
 
 #[function_component]
@@ -123,8 +119,7 @@ struct SecondmentProps {
 )]
 fn Secondments(p: &SecondmentProps) -> Html {
     let session = use_session();
-    let people = &p.people;
-    let host = use_state(String::new);
+    let host = use_state(|| None::<Picked>);
     let starts = use_state(String::new);
     let ends = use_state(String::new);
     let list = use_fetch(p.user.id.clone(), |client, id| async move {
@@ -147,8 +142,15 @@ fn Secondments(p: &SecondmentProps) -> Html {
         )
     };
     let form = day_start("starts_at", &starts).and_then(|starts_at| {
+        // A host I may list is named by id; one typed as an address, by it.
+        let (host_supervisor_id, host_email) = match &*host {
+            Some(Picked { id: Some(id), .. }) => (Some(id.clone()), None),
+            Some(Picked { email, .. }) => (None, Some(email.clone())),
+            None => (Some(String::new()), None),
+        };
         Ok(CreateSecondment {
-            host_supervisor_id: (*host).clone(),
+            host_supervisor_id,
+            host_email,
             starts_at,
             ends_at: day_start("ends_at", &ends)?,
         })
@@ -175,7 +177,7 @@ fn Secondments(p: &SecondmentProps) -> Html {
                     <tbody>
                     { for items.iter().map(|s| html! {
                         <tr>
-                            <td><PersonLink id={s.host_supervisor_id.clone()} people={(*people).clone()} /></td>
+                            <td><PersonLink id={s.host_supervisor_id.clone()} /></td>
                             <td><When at={s.starts_at} /></td>
                             <td><When at={s.ends_at} /></td>
                         </tr>
@@ -186,9 +188,9 @@ fn Secondments(p: &SecondmentProps) -> Html {
             if p.can_add {
                 <form {onsubmit} novalidate=true>
                     <ProblemMessage failure={failure.cloned()} />
-                    <PersonSelect id="host" label={session.t("lifecycle.host")} people={(*people).clone()}
-                        exclude={vec![p.user.id.clone()]} value={(*host).clone()}
-                        errors={field_errors(lang, failure, "host_supervisor_id")}
+                    <PersonPicker id="host" label={session.t("lifecycle.host")} by_email=true
+                        exclude={vec![p.user.id.clone()]} hint={session.t("lifecycle.host_hint")}
+                        errors={[field_errors(lang, failure, "host_supervisor_id"), field_errors(lang, failure, "host_email")].concat()}
                         onchange={let s = host.clone(); Callback::from(move |v| s.set(v))} />
                     <Field id="starts" kind="date" label={session.t("lifecycle.starts")} value={(*starts).clone()} required=true
                         errors={field_errors(lang, failure, "starts_at")}
@@ -204,56 +206,10 @@ fn Secondments(p: &SecondmentProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct PersonSelectProps {
-    id: AttrValue,
-    label: String,
-    people: BTreeMap<String, String>,
-    exclude: Vec<String>,
-    value: String,
-    onchange: Callback<String>,
-    #[prop_or_default]
-    errors: Vec<String>,
-    /// The first choice ("none") when the field is optional.
-    #[prop_or_default]
-    none: Option<String>,
-}
-
-/// A labelled choice among the people I may see.
-#[function_component]
-fn PersonSelect(p: &PersonSelectProps) -> Html {
-    let onchange = {
-        let cb = p.onchange.clone();
-        Callback::from(move |e: Event| {
-            let el: HtmlSelectElement = e.target_unchecked_into();
-            cb.emit(el.value());
-        })
-    };
-    let err_id = format!("{}-error", p.id);
-    html! {
-        <div class={classes!("field", (!p.errors.is_empty()).then_some("invalid"))}>
-            <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <select id={p.id.clone()} {onchange}
-                aria-invalid={(!p.errors.is_empty()).then_some("true")}
-                aria-describedby={(!p.errors.is_empty()).then(|| err_id.clone())}>
-                <option value="" selected={p.value.is_empty()}>{ p.none.clone().unwrap_or_else(|| "—".into()) }</option>
-                { for p.people.iter().filter(|(id, _)| !p.exclude.contains(id)).map(|(id, name)| html! {
-                    <option value={id.clone()} selected={p.value == *id}>{ name }</option>
-                }) }
-            </select>
-            if !p.errors.is_empty() {
-                <p class="field-error" id={err_id} role="alert">{ p.errors.join(" ") }</p>
-            }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
 struct DepartureProps {
     user: UserView,
     changed: Callback<()>,
     can_schedule: bool,
-    /// The people I may see, fetched once for the whole page.
-    people: BTreeMap<String, String>,
 }
 
 /// The scheduled departure, or the form to schedule one: date, heir,
@@ -262,7 +218,6 @@ struct DepartureProps {
 #[function_component]
 fn Departure(p: &DepartureProps) -> Html {
     let session = use_session();
-    let people = &p.people;
     let preview = use_state(|| None::<DepartureView>);
     let date = use_state(String::new);
     let heir = use_state(String::new);
@@ -344,7 +299,7 @@ fn Departure(p: &DepartureProps) -> Html {
                 <h2 id="departure-h">{ session.t("lifecycle.departure") }</h2>
                 <p id="departure-scheduled">
                     { session.t("lifecycle.departure_on") }{ " " }<When at={v.date} />{ ". " }
-                    { summary(v) }{ " " }<PersonLink id={v.receiver_id.clone()} people={(*people).clone()} />
+                    { summary(v) }{ " " }<PersonLink id={v.receiver_id.clone()} />
                 </p>
             </section>
         };
@@ -362,15 +317,15 @@ fn Departure(p: &DepartureProps) -> Html {
                 <Field id="departure-date" kind="date" label={session.t("lifecycle.departure_date")} value={(*date).clone()}
                     errors={field_errors(lang, failure, "date")}
                     oninput={let s = date.clone(); let pv = preview.clone(); Callback::from(move |v| { s.set(v); pv.set(None); })} />
-                <PersonSelect id="heir" label={session.t("lifecycle.heir")} people={(*people).clone()}
-                    exclude={vec![p.user.id.clone()]} value={(*heir).clone()} none={session.t("lifecycle.heir_none")}
+                <PersonPicker id="heir" label={session.t("lifecycle.heir")}
+                    exclude={vec![p.user.id.clone()]} hint={session.t("lifecycle.heir_hint")}
                     errors={field_errors(lang, failure, "heir_id")}
-                    onchange={let s = heir.clone(); let pv = preview.clone(); Callback::from(move |v| { s.set(v); pv.set(None); })} />
+                    onchange={let s = heir.clone(); let pv = preview.clone(); Callback::from(move |v: Option<Picked>| { s.set(v.and_then(|p| p.id).unwrap_or_default()); pv.set(None); })} />
                 <button type="submit" class="secondary" id="departure-preview">{ session.t("lifecycle.preview") }</button>
             </form>
             if let Some(v) = &*preview {
                 <div class="preview" role="status" id="handover-preview">
-                    <p>{ summary(v) }{ " " }<PersonLink id={v.receiver_id.clone()} people={(*people).clone()} /></p>
+                    <p>{ summary(v) }{ " " }<PersonLink id={v.receiver_id.clone()} /></p>
                     <button type="button" id="departure-schedule" onclick={on_schedule} disabled={date.is_empty()}>{ session.t("lifecycle.schedule") }</button>
                     { " " }
                     <button type="button" class="danger" id="delete-now" onclick={on_delete_now}>{ session.t("lifecycle.delete_now") }</button>

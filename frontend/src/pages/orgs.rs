@@ -6,6 +6,7 @@
 use habilis_shared::dto::{
     ChangeMemberRole, CreateOrganization, EmailList, InvitationList, InvitationReport,
     InviteMembers, MemberList, MemberView, MembershipState, OrganizationList, OrganizationView,
+    UpdateOrganization,
 };
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
 use serde::de::IgnoredAny;
@@ -193,6 +194,7 @@ enum OrgChange {
     Unblock(String),
     Remove(String),
     Revoke(String),
+    Rename(UpdateOrganization),
 }
 
 async fn change_org(
@@ -213,6 +215,7 @@ async fn change_org(
                 .await
         }
         OrgChange::Remove(user) => client.delete(&member(&user)).await,
+        OrgChange::Rename(body) => client.patch(&format!("/organizations/{org}"), &body).await,
         OrgChange::Revoke(invitation) => {
             client
                 .delete(&format!("/organizations/{org}/invitations/{invitation}"))
@@ -226,10 +229,14 @@ pub fn Organization(p: &OrgProps) -> Html {
     let session = use_session();
     let pasted = use_state(String::new);
     let role = use_state(|| OrgRole::User);
+    let renaming = use_state(|| None::<UpdateOrganization>);
     let page = use_fetch(p.id.clone(), load_org);
     let change = {
-        let page = page.clone();
-        use_action_then(change_org, move |_| page.reload())
+        let (page, renaming) = (page.clone(), renaming.clone());
+        use_action_then(change_org, move |_| {
+            renaming.set(None);
+            page.reload();
+        })
     };
     let invite = {
         let page = page.clone();
@@ -297,11 +304,57 @@ pub fn Organization(p: &OrgProps) -> Html {
     let invite_failure = invite.error();
     let report = invite.value();
     let lang = session.lang;
+    let on_rename_start = {
+        let (renaming, o) = (renaming.clone(), o.clone());
+        Callback::from(move |_| {
+            renaming.set(Some(UpdateOrganization {
+                name: Some(o.name.clone()),
+                description: Some(o.description.clone()),
+            }))
+        })
+    };
+    let rename_form = match &*renaming {
+        None => html! {},
+        Some(draft) => {
+            let set = |f: fn(&mut UpdateOrganization, String)| {
+                let renaming = renaming.clone();
+                Callback::from(move |v: String| {
+                    if let Some(d) = &*renaming {
+                        let mut d = d.clone();
+                        f(&mut d, v);
+                        renaming.set(Some(d));
+                    }
+                })
+            };
+            let cancel = {
+                let renaming = renaming.clone();
+                Callback::from(move |_| renaming.set(None))
+            };
+            let on_save = change.on_submit((o.id.clone(), OrgChange::Rename(draft.clone())));
+            html! {
+                <form class="card" id="org-rename" onsubmit={on_save} novalidate=true>
+                    <h2>{ session.t("orgs.rename") }</h2>
+                    <Field id="rename-org-name" label={session.t("orgs.name")} value={draft.name.clone().unwrap_or_default()} required=true
+                        errors={field_errors(lang, failure.as_ref(), "name")} oninput={set(|d, v| d.name = Some(v))} />
+                    <Field id="rename-org-description" label={session.t("orgs.description")} value={draft.description.clone().unwrap_or_default()}
+                        errors={field_errors(lang, failure.as_ref(), "description")} oninput={set(|d, v| d.description = Some(v))} />
+                    <div class="actions">
+                        <button type="submit" id="org-save">{ session.t("common.save") }</button>
+                        <button type="button" class="secondary" onclick={cancel}>{ session.t("common.cancel") }</button>
+                    </div>
+                </form>
+            }
+        }
+    };
     html! {
         <section>
             <h1>{ &o.name }</h1>
             if !o.description.is_empty() { <p>{ &o.description }</p> }
-            <ProblemMessage {failure} />
+            <ProblemMessage failure={failure.clone()} />
+            if manages && renaming.is_none() {
+                <p><button type="button" class="secondary" id="rename-org" onclick={on_rename_start}>{ session.t("orgs.rename") }</button></p>
+            }
+            { rename_form }
             <p>
                 { session.t("orgs.my_role") }{ ": " }
                 <strong id="my-org-role">{ o.my_role.map(|r| role_label(&session, r)).unwrap_or_else(|| "—".into()) }</strong>

@@ -4,9 +4,9 @@
 
 use habilis_shared::dto::{
     ApprovalDecision, ApprovalList, ApprovalView, AuthzResource, CreateProject, DataClass,
-    DecideApproval, InviteParticipant, MemberList, MembershipState, OrganizationList,
-    ParticipantList, ParticipantState, ParticipantView, ProjectList, ProjectState, ProjectView,
-    WorkPage, WorkQuery, WorkView,
+    DecideApproval, InviteParticipant, OrganizationList, ParticipantList, ParticipantState,
+    ParticipantView, ProjectList, ProjectState, ProjectView, UpdateProject, WorkPage, WorkQuery,
+    WorkView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use serde::de::IgnoredAny;
@@ -15,9 +15,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
-use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::components::{
+    confirmed, field_errors, Field, PersonLink, PersonPicker, PickFrom, Picked, ProblemMessage,
+    When,
+};
 use crate::hooks::{use_action_then, use_fetch};
-use crate::pages::works::{use_people, PersonLink};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
 
@@ -78,16 +80,6 @@ pub fn Projects() -> Html {
     let all_orgs = use_fetch((), |client, ()| async move {
         client.get::<OrganizationList>("/organizations").await
     });
-    // Sponsor and data steward are chosen among the organisation's members.
-    let members = use_fetch((*org).clone(), |client, org| async move {
-        if org.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = client
-            .get::<MemberList>(&format!("/organizations/{org}/members"))
-            .await?;
-        Ok(list.items)
-    });
     let create = {
         let (name, list) = (name.clone(), list.clone());
         use_action_then(
@@ -126,22 +118,15 @@ pub fn Projects() -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let me = session.me.as_ref().map(|m| m.user.id.as_str());
-    let persons: Vec<(String, String)> = members
-        .data()
-        .map(|items| {
-            items
-                .iter()
-                .filter(|m| Some(m.user_id.as_str()) != me && m.state == MembershipState::Active)
-                .map(|m| {
-                    (
-                        m.user_id.clone(),
-                        format!("{} {} <{}>", m.first_name, m.last_name, m.email),
-                    )
-                })
-                .collect()
-        })
+    let me = session
+        .me
+        .as_ref()
+        .map(|m| m.user.id.clone())
         .unwrap_or_default();
+    let pick = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |v: Option<Picked>| h.set(v.and_then(|p| p.id).unwrap_or_default()))
+    };
     let create_failure = create.error();
     let lang = session.lang;
     let domains: Vec<(String, String)> = session
@@ -180,10 +165,13 @@ pub fn Projects() -> Html {
                         errors={field_errors(lang, create_failure, "domain")} onchange={set(&domain)} />
                     <Field id="project-description" label={session.t("projects.description")} value={(*description).clone()}
                         oninput={set(&description)} />
-                    <Choice id="project-sponsor" label={session.t("projects.sponsor")} options={persons.clone()} value={(*sponsor).clone()}
-                        errors={field_errors(lang, create_failure, "sponsor_id")} onchange={set(&sponsor)} />
-                    <Choice id="project-steward" label={session.t("projects.steward")} options={persons} value={(*steward).clone()}
-                        errors={field_errors(lang, create_failure, "data_steward_id")} onchange={set(&steward)} />
+                    // Sponsor and data steward are chosen among the organisation's members.
+                    <PersonPicker id="project-sponsor" label={session.t("projects.sponsor")} from={PickFrom::Members((*org).clone())}
+                        exclude={vec![me.clone()]} hint={session.t("picker.members_hint")}
+                        errors={field_errors(lang, create_failure, "sponsor_id")} onchange={pick(&sponsor)} />
+                    <PersonPicker id="project-steward" label={session.t("projects.steward")} from={PickFrom::Members((*org).clone())}
+                        exclude={vec![me.clone()]}
+                        errors={field_errors(lang, create_failure, "data_steward_id")} onchange={pick(&steward)} />
                     <p class="hint">{ session.t("projects.approvers_hint") }</p>
                     <button type="submit">{ session.t("projects.create") }</button>
                 </form>
@@ -259,6 +247,7 @@ async fn load_project(client: Client, id: String) -> Result<ProjectPage, Failure
 enum ProjectChange {
     Revoke(String),
     Close,
+    Edit(UpdateProject),
 }
 
 async fn change_project(
@@ -272,14 +261,16 @@ async fn change_project(
                 .await
         }
         ProjectChange::Close => client.post_empty(&format!("/projects/{id}/close")).await,
+        ProjectChange::Edit(body) => client.patch(&format!("/projects/{id}"), &body).await,
     }
 }
 
 #[function_component]
 pub fn Project(p: &ProjectProps) -> Html {
     let session = use_session();
-    let people = use_people();
+    let navigator = use_navigator();
     let email = use_state(String::new);
+    let editing = use_state(|| None::<UpdateProject>);
     let page = use_fetch(p.id.clone(), load_project);
     let invite = {
         let (email, page) = (email.clone(), page.clone());
@@ -296,15 +287,35 @@ pub fn Project(p: &ProjectProps) -> Html {
         )
     };
     let change = {
-        let page = page.clone();
-        use_action_then(change_project, move |_| page.reload())
+        let (page, editing) = (page.clone(), editing.clone());
+        use_action_then(change_project, move |_| {
+            editing.set(None);
+            page.reload();
+        })
     };
+    let delete = use_action_then(
+        |client, id: String| async move {
+            client
+                .delete::<IgnoredAny>(&format!("/projects/{id}"))
+                .await
+        },
+        move |_| {
+            if let Some(n) = &navigator {
+                n.push(&Route::Projects);
+            }
+        },
+    );
     use_title(
         page.data()
             .map(|d| d.project.name.clone())
             .unwrap_or_else(|| session.t("projects.title")),
     );
-    let failure = invite.error().or(change.error()).or(page.error()).cloned();
+    let failure = invite
+        .error()
+        .or(change.error())
+        .or(delete.error())
+        .or(page.error())
+        .cloned();
     let Some(ProjectPage {
         project: v,
         participants,
@@ -323,9 +334,74 @@ pub fn Project(p: &ProjectProps) -> Html {
         },
     ));
     let on_close = change.on_click((v.id.clone(), ProjectChange::Close));
+    let on_edit_start = {
+        let (editing, v) = (editing.clone(), v.clone());
+        Callback::from(move |_| {
+            editing.set(Some(UpdateProject {
+                name: Some(v.name.clone()),
+                domain: v.domain.clone(),
+                description: v.description.clone(),
+            }))
+        })
+    };
+    let on_delete = {
+        let (session, delete, id) = (session.clone(), delete.clone(), v.id.clone());
+        Callback::from(move |_| {
+            if confirmed(&session.t("projects.delete_confirm")) {
+                delete.run(id.clone());
+            }
+        })
+    };
+    let edit_form = match &*editing {
+        None => html! {},
+        Some(draft) => {
+            let set = |f: fn(&mut UpdateProject, String)| {
+                let editing = editing.clone();
+                Callback::from(move |val: String| {
+                    if let Some(d) = &*editing {
+                        let mut d = d.clone();
+                        f(&mut d, val);
+                        editing.set(Some(d));
+                    }
+                })
+            };
+            let cancel = {
+                let editing = editing.clone();
+                Callback::from(move |_| editing.set(None))
+            };
+            let domains: Vec<(String, String)> = session
+                .policy
+                .as_ref()
+                .map(|p| {
+                    p.organizations
+                        .project_domains
+                        .iter()
+                        .map(|d| (d.clone(), d.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let on_save = change.on_submit((v.id.clone(), ProjectChange::Edit(draft.clone())));
+            html! {
+                <form class="card" id="project-edit" onsubmit={on_save} novalidate=true>
+                    <h2>{ session.t("projects.edit") }</h2>
+                    <Field id="edit-project-name" label={session.t("projects.name")} value={draft.name.clone().unwrap_or_default()} required=true
+                        errors={field_errors(session.lang, failure.as_ref(), "name")} oninput={set(|d, v| d.name = Some(v))} />
+                    <Choice id="edit-project-domain" label={session.t("projects.domain")} options={domains} value={draft.domain.clone().unwrap_or_default()}
+                        errors={field_errors(session.lang, failure.as_ref(), "domain")}
+                        onchange={set(|d, v| d.domain = (!v.is_empty()).then_some(v))} />
+                    <Field id="edit-project-description" label={session.t("projects.description")} value={draft.description.clone().unwrap_or_default()}
+                        errors={field_errors(session.lang, failure.as_ref(), "description")} oninput={set(|d, v| d.description = Some(v))} />
+                    <div class="actions">
+                        <button type="submit" id="project-save">{ session.t("common.save") }</button>
+                        <button type="button" class="secondary" onclick={cancel}>{ session.t("common.cancel") }</button>
+                    </div>
+                </form>
+            }
+        }
+    };
     let lang = session.lang;
     let link = |id: &Option<String>| match id {
-        Some(i) => html! { <PersonLink id={i.clone()} people={(*people).clone()} /> },
+        Some(i) => html! { <PersonLink id={i.clone()} /> },
         None => html! { "—" },
     };
     html! {
@@ -344,15 +420,26 @@ pub fn Project(p: &ProjectProps) -> Html {
                     <dt>{ session.t("projects.steward") }</dt><dd>{ link(&v.data_steward_id) }</dd>
                 </dl>
                 if let Some(d) = &v.description { if !d.is_empty() { <p>{ d }</p> } }
-                if *can_manage && v.state == Some(ProjectState::Active) {
-                    <p><button type="button" class="secondary" id="close-project" onclick={on_close}>{ session.t("projects.close") }</button></p>
+                if *can_manage {
+                    <div class="actions">
+                        if v.state != Some(ProjectState::Closed) && editing.is_none() {
+                            <button type="button" class="secondary" id="edit-project" onclick={on_edit_start}>{ session.t("projects.edit") }</button>
+                        }
+                        if v.state == Some(ProjectState::Active) {
+                            <button type="button" class="secondary" id="close-project" onclick={on_close}>{ session.t("projects.close") }</button>
+                        }
+                        if v.state != Some(ProjectState::Active) && v.state != Some(ProjectState::Closed) {
+                            <button type="button" class="danger" id="delete-project" onclick={on_delete}>{ session.t("projects.delete") }</button>
+                        }
+                    </div>
+                    { edit_form }
                 }
                 <h2>{ session.t("projects.history") }</h2>
                 <ol id="history">
                     { for v.history.iter().map(|e| html! {
                         <li>
                             <When at={e.at} time=true />{ " — " }{ session.t(&format!("project_event.{}", e.kind)) }{ " — " }
-                            <PersonLink id={e.actor_id.clone()} people={(*people).clone()} />
+                            <PersonLink id={e.actor_id.clone()} />
                             if let Some(c) = &e.comment { { format!(" « {c} »") } }
                         </li>
                     }) }
@@ -373,7 +460,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                                 <tr>
                                     <td><Link<Route> to={Route::Work { id: w.id.clone() }}>{ &w.title }</Link<Route>></td>
                                     <td>{ session.t(&format!("work_state.{}", w.state.as_str())) }</td>
-                                    <td><PersonLink id={w.owner_id.clone()} people={(*people).clone()} /></td>
+                                    <td><PersonLink id={w.owner_id.clone()} /></td>
                                 </tr>
                             }) }
                             </tbody>
@@ -402,7 +489,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                                     <tr>
                                         <td>{ &x.email }</td>
                                         <td>{ session.t(&format!("participant.{}", x.state.as_str())) }</td>
-                                        <td><PersonLink id={x.invited_by.clone()} people={(*people).clone()} /></td>
+                                        <td><PersonLink id={x.invited_by.clone()} /></td>
                                         <td><When at={x.invited_at} /></td>
                                         if *can_manage_access {
                                             <td>
@@ -420,9 +507,10 @@ pub fn Project(p: &ProjectProps) -> Html {
                 }
                 if *can_manage_access {
                     <form class="inline" onsubmit={on_invite} novalidate=true>
-                        <Field id="participant-email" kind="email" label={session.t("projects.invite_email")} value={(*email).clone()}
+                        <PersonPicker id="participant-email" label={session.t("projects.invite_email")} by_email=true
+                            hint={session.t("picker.email_hint")}
                             errors={field_errors(lang, failure.as_ref(), "email")}
-                            oninput={let s = email.clone(); Callback::from(move |v| s.set(v))} />
+                            onchange={let s = email.clone(); Callback::from(move |v: Option<Picked>| s.set(v.map(|p| p.email).unwrap_or_default()))} />
                         <button type="submit" class="secondary">{ session.t("projects.invite") }</button>
                     </form>
                 }

@@ -2,12 +2,9 @@
 //! its state, annotations, transfer and deletion. Buttons appear only where
 //! the policy allows (`/authz/check`); the server decides again.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
 use habilis_shared::dto::{
     AnnotationList, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
-    TransferWork, UserPage, UserQuery, WorkPage, WorkQuery, WorkView,
+    ProjectList, TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, WorkState};
 use serde::de::IgnoredAny;
@@ -17,53 +14,12 @@ use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
 use crate::components::{
-    confirmed, field_errors, use_pager, Field, PagerButtons, ProblemMessage, When,
+    confirmed, field_errors, use_pager, Field, PagerButtons, PersonLink, PersonPicker, Picked,
+    ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch};
 use crate::route::Route;
 use crate::state::{use_session, use_title};
-
-/// Names of the people I may see (first page of 100), for links and choices.
-#[hook]
-pub fn use_people() -> Rc<BTreeMap<String, String>> {
-    let people = use_fetch((), |client, ()| async move {
-        let query = UserQuery {
-            limit: Some(100),
-            ..UserQuery::default()
-        };
-        let page = client
-            .get::<UserPage>(&with_query("/users", &query))
-            .await?;
-        Ok(page
-            .items
-            .into_iter()
-            .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
-            .collect::<BTreeMap<_, _>>())
-    });
-    people.shared().unwrap_or_default()
-}
-
-#[derive(Properties, PartialEq)]
-pub struct PersonLinkProps {
-    pub id: String,
-    pub people: BTreeMap<String, String>,
-}
-
-/// A link to a person's page, by name when I may see it.
-#[function_component]
-pub fn PersonLink(p: &PersonLinkProps) -> Html {
-    let session = use_session();
-    let me = session.me.as_ref().map(|m| m.user.id.clone());
-    let name = if me.as_deref() == Some(p.id.as_str()) {
-        session.t("works.me")
-    } else {
-        p.people
-            .get(&p.id)
-            .cloned()
-            .unwrap_or_else(|| session.t("people.person"))
-    };
-    html! { <Link<Route> to={Route::Person { id: p.id.clone() }}>{ name }</Link<Route>> }
-}
 
 fn state_label(session: &crate::state::Session, s: WorkState) -> String {
     session.t(&format!("work_state.{}", s.as_str()))
@@ -73,7 +29,6 @@ fn state_label(session: &crate::state::Session, s: WorkState) -> String {
 pub fn Works() -> Html {
     let session = use_session();
     use_title(session.t("works.title"));
-    let people = use_people();
     let pager = use_pager();
     let title = use_state(String::new);
     let summary = use_state(String::new);
@@ -143,7 +98,7 @@ pub fn Works() -> Html {
                     <tr>
                         <td><Link<Route> to={Route::Work { id: w.id.clone() }}>{ &w.title }</Link<Route>></td>
                         <td>{ state_label(&session, w.state) }</td>
-                        <td><PersonLink id={w.owner_id.clone()} people={(*people).clone()} /></td>
+                        <td><PersonLink id={w.owner_id.clone()} /></td>
                         <td><When at={w.created_at} /></td>
                     </tr>
                 }) }
@@ -212,6 +167,7 @@ enum WorkChange {
     State(ChangeWorkState),
     Annotate(CreateAnnotation),
     Transfer(TransferWork),
+    Project(UpdateWork),
 }
 
 async fn change_work(
@@ -222,6 +178,7 @@ async fn change_work(
         WorkChange::State(b) => client.post(&format!("/works/{id}/state"), &b).await,
         WorkChange::Annotate(b) => client.post(&format!("/works/{id}/annotations"), &b).await,
         WorkChange::Transfer(b) => client.post(&format!("/works/{id}/transfer"), &b).await,
+        WorkChange::Project(b) => client.patch(&format!("/works/{id}"), &b).await,
     }
 }
 
@@ -229,10 +186,14 @@ async fn change_work(
 pub fn Work(p: &WorkProps) -> Html {
     let session = use_session();
     let navigator = use_navigator();
-    let people = use_people();
     let note = use_state(String::new);
     let to = use_state(String::new);
+    let project = use_state(|| None::<String>);
     let page = use_fetch(p.id.clone(), load_work);
+    // The projects I can see, to name the work's and to choose one.
+    let projects = use_fetch((), |client, ()| async move {
+        client.get::<ProjectList>("/projects?limit=200").await
+    });
     let change = {
         let page = page.clone();
         use_action_then(change_work, move |_| page.reload())
@@ -275,6 +236,24 @@ pub fn Work(p: &WorkProps) -> Html {
         id.clone(),
         WorkChange::Transfer(TransferWork { to: (*to).clone() }),
     ));
+    let chosen_project = match &*project {
+        Some(p) => p.clone(),
+        None => w.project_id.clone().unwrap_or_default(),
+    };
+    let on_project = change.on_submit((
+        id.clone(),
+        WorkChange::Project(UpdateWork {
+            project_id: Some((!chosen_project.is_empty()).then(|| chosen_project.clone())),
+        }),
+    ));
+    let project_items = projects.data().map(|l| l.items.clone()).unwrap_or_default();
+    let project_name = w.project_id.as_ref().map(|pid| {
+        project_items
+            .iter()
+            .find(|x| x.id == *pid)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| session.t("works.project_unnamed"))
+    });
     let on_delete = {
         let (session, delete, id) = (session.clone(), delete.clone(), id.clone());
         Callback::from(move |_| {
@@ -295,9 +274,14 @@ pub fn Work(p: &WorkProps) -> Html {
             <ProblemMessage failure={failure.clone()} />
             <dl class="facts">
                 <dt>{ session.t("works.state") }</dt><dd id="work-state">{ state_label(&session, w.state) }</dd>
-                <dt>{ session.t("works.owner") }</dt><dd id="work-owner"><PersonLink id={w.owner_id.clone()} people={(*people).clone()} /></dd>
-                <dt>{ session.t("works.author") }</dt><dd><PersonLink id={w.author_id.clone()} people={(*people).clone()} /></dd>
+                <dt>{ session.t("works.owner") }</dt><dd id="work-owner"><PersonLink id={w.owner_id.clone()} /></dd>
+                <dt>{ session.t("works.author") }</dt><dd><PersonLink id={w.author_id.clone()} /></dd>
                 <dt>{ session.t("works.created") }</dt><dd><When at={w.created_at} time=true /></dd>
+                <dt>{ session.t("works.project") }</dt>
+                <dd id="work-project">{ match (&w.project_id, project_name) {
+                    (Some(pid), Some(name)) => html! { <Link<Route> to={Route::Project { id: pid.clone() }}>{ name }</Link<Route>> },
+                    _ => html! { session.t("works.no_project") },
+                } }</dd>
                 if let Some(at) = w.published_at {
                     <dt>{ session.t("works.published") }</dt><dd><When at={at} time=true /></dd>
                 }
@@ -319,25 +303,38 @@ pub fn Work(p: &WorkProps) -> Html {
                 <form class="card" onsubmit={on_transfer}>
                     <h2>{ session.t("works.transfer") }</h2>
                     <p class="hint">{ session.t("works.transfer_hint") }</p>
-                    <div class="field">
-                        <label for="transfer-to">{ session.t("works.transfer_to") }</label>
-                        <select id="transfer-to" onchange={let s = to.clone(); Callback::from(move |e: Event| {
+                    <PersonPicker id="transfer-to" label={session.t("works.transfer_to")} exclude={vec![me.clone()]}
+                        errors={field_errors(lang, failure.as_ref(), "to")}
+                        onchange={let s = to.clone(); Callback::from(move |v: Option<Picked>| s.set(v.and_then(|p| p.id).unwrap_or_default()))} />
+                    <button type="submit" class="secondary">{ session.t("works.transfer_submit") }</button>
+                </form>
+            }
+            if allowed.transfer || allowed.delete {
+                <form class="card inline-card" onsubmit={on_project}>
+                    <h2>{ session.t("works.project_title") }</h2>
+                    <p class="hint">{ session.t("works.project_hint") }</p>
+                    <div class={classes!("field", (!field_errors(lang, failure.as_ref(), "project_id").is_empty()).then_some("invalid"))}>
+                        <label for="work-project-choice">{ session.t("works.project") }</label>
+                        <select id="work-project-choice" onchange={let s = project.clone(); Callback::from(move |e: Event| {
                             let el: HtmlSelectElement = e.target_unchecked_into();
-                            s.set(el.value());
+                            s.set(Some(el.value()));
                         })}>
-                            <option value="" selected={to.is_empty()}>{ "—" }</option>
-                            { for people.iter().filter(|(pid, _)| **pid != me).map(|(pid, name)| html! {
-                                <option value={pid.clone()} selected={*to == *pid}>{ name }</option>
+                            <option value="" selected={chosen_project.is_empty()}>{ session.t("works.no_project") }</option>
+                            { for project_items.iter().filter(|x| !x.names_only).map(|x| html! {
+                                <option value={x.id.clone()} selected={chosen_project == x.id}>{ &x.name }</option>
                             }) }
                         </select>
+                        if !field_errors(lang, failure.as_ref(), "project_id").is_empty() {
+                            <p class="field-error" role="alert">{ field_errors(lang, failure.as_ref(), "project_id").join(" ") }</p>
+                        }
                     </div>
-                    <button type="submit" class="secondary">{ session.t("works.transfer_submit") }</button>
+                    <button type="submit" class="secondary" id="work-project-submit">{ session.t("works.project_submit") }</button>
                 </form>
             }
             <h2>{ session.t("works.annotations") }</h2>
             <ul id="annotations">
                 { for notes.iter().map(|a| html! {
-                    <li><PersonLink id={a.author_id.clone()} people={(*people).clone()} />{ " · " }<When at={a.created_at} time=true />{ " — " }{ &a.body }</li>
+                    <li><PersonLink id={a.author_id.clone()} />{ " · " }<When at={a.created_at} time=true />{ " — " }{ &a.body }</li>
                 }) }
             </ul>
             if notes.is_empty() { <p>{ session.t("works.no_annotations") }</p> }

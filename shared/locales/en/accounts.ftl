@@ -22,6 +22,7 @@ accounts-search-too-long = At most { $max } characters.
 accounts-secondment-empty = Must be after the start of the secondment.
 accounts-secondment-over = This period is already over.
 accounts-secondment-host-unknown = There is no such account.
+accounts-secondment-host-missing = Name the host by account or by e-mail address (one of the two).
 accounts-secondment-host-not-eligible = The host must be another active account that may supervise profile { $profile }, not the current supervisor.
 accounts-secondment-overlap = This person is already seconded during part of this period.
 accounts-seat-never-deleted = Accounts of profile { $profile } are never deleted; hand the seat over instead.

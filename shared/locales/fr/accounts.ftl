@@ -22,6 +22,7 @@ accounts-search-too-long = { $max } caractères au plus.
 accounts-secondment-empty = Doit être postérieur au début du détachement.
 accounts-secondment-over = Cette période est déjà terminée.
 accounts-secondment-host-unknown = Ce compte n'existe pas.
+accounts-secondment-host-missing = Désignez l'accueillant par son compte ou par son adresse e-mail (l'un des deux).
 accounts-secondment-host-not-eligible = L'accueillant doit être un autre compte actif pouvant encadrer le profil { $profile }, et non l'encadrant actuel.
 accounts-secondment-overlap = Cette personne est déjà détachée pendant une partie de cette période.
 accounts-seat-never-deleted = Les comptes de profil { $profile } ne sont jamais supprimés ; transmettez plutôt le poste.

@@ -22,6 +22,7 @@ accounts-search-too-long = { $max } 文字以内で入力してください。
 accounts-secondment-empty = 出向の開始日時より後である必要があります。
 accounts-secondment-over = この期間はすでに終了しています。
 accounts-secondment-host-unknown = そのアカウントは存在しません。
+accounts-secondment-host-missing = 受け入れ先をアカウントまたはメールアドレスのどちらか一方で指定してください。
 accounts-secondment-host-not-eligible = 受け入れ先は、プロファイル { $profile } を指導できる別の有効なアカウントである必要があります（現在の指導者は除きます）。
 accounts-secondment-overlap = この方は、この期間の一部ですでに出向しています。
 accounts-seat-never-deleted = プロファイル { $profile } のアカウントは削除されません。代わりに役職を引き継いでください。

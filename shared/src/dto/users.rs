@@ -272,14 +272,22 @@ pub struct DeleteUserQuery {
 }
 
 /// `POST /users/{id}/secondments` (SPEC §2.5): attach a person to a host
-/// supervisor for `[starts_at, ends_at)`.
+/// supervisor for `[starts_at, ends_at)`. The host is named by id, or by
+/// exact e-mail address (a host in another team is usually not among the
+/// accounts the arranger may list); exactly one of the two.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateSecondment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
-    pub host_supervisor_id: String,
+    pub host_supervisor_id: Option<String>,
+    /// The host's professional e-mail address, exactly (any case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
+    pub host_email: Option<String>,
     pub starts_at: chrono::DateTime<chrono::Utc>,
     pub ends_at: chrono::DateTime<chrono::Utc>,
 }

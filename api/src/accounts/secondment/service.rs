@@ -34,7 +34,12 @@ pub fn second(
     if req.ends_at <= now {
         return Err(AccountError::WindowOver);
     }
-    let host = users::find(conn, &req.host_supervisor_id)?.ok_or(AccountError::HostUnknown)?;
+    let host = match (&req.host_supervisor_id, &req.host_email) {
+        (Some(id), None) => users::find(conn, id)?.ok_or(AccountError::HostUnknown)?,
+        (None, Some(email)) => users::find_by_email_key(conn, &email.trim().to_lowercase())?
+            .ok_or(AccountError::HostEmailUnknown)?,
+        _ => return Err(AccountError::HostMissing),
+    };
     let eligible = host.state().may_sign_in()
         && policy
             .supervisor_profiles(target.profile())
