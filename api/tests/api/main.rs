@@ -13,6 +13,7 @@ mod i18n;
 mod idor;
 mod language;
 mod lifecycle;
+mod lists;
 mod mail;
 mod openapi;
 mod orgs;
