@@ -377,7 +377,7 @@ async fn lists_filter_and_refuse_unknown_filter_values() {
     };
     assert_eq!(
         only(page(&app, expert, &format!("{members}?role=manager")).await),
-        [h.expert.id.clone()]
+        [h.expert.id.as_str()]
     );
     assert_eq!(
         only(
@@ -388,7 +388,7 @@ async fn lists_filter_and_refuse_unknown_filter_values() {
             )
             .await
         ),
-        [h.webmaster.id.clone()]
+        [h.webmaster.id.as_str()]
     );
     assert_eq!(
         count(page(&app, expert, &format!("{members}?state=blocked")).await),

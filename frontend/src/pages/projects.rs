@@ -3,10 +3,10 @@
 //! approvals inbox of sponsors and data stewards.
 
 use habilis_shared::dto::{
-    ApprovalDecision, ApprovalPage, ApprovalQuery, ApprovalView, AuthzResource, CreateProject,
-    DataClass, DecideApproval, InviteParticipant, MemberList, MembershipState, OrganizationList,
-    ParticipantPage, ParticipantState, ParticipantView, ProjectPage, ProjectQuery, ProjectState,
-    ProjectView,
+    self, ApprovalDecision, ApprovalPage, ApprovalQuery, ApprovalView, AuthzResource,
+    CreateProject, DataClass, DecideApproval, InviteParticipant, MemberList, MembershipState,
+    OrganizationList, ParticipantPage, ParticipantState, ParticipantView, ProjectQuery,
+    ProjectState, ProjectView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use serde::de::IgnoredAny;
@@ -79,7 +79,7 @@ pub fn Projects() -> Html {
             ..ProjectQuery::default()
         };
         client
-            .get::<ProjectPage>(&with_query("/projects", &query))
+            .get::<dto::ProjectPage>(&with_query("/projects", &query))
             .await
     });
     let all_orgs = use_fetch((), |client, ()| async move {
