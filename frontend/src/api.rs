@@ -312,7 +312,7 @@ async fn checked(res: Response) -> Result<Response, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use habilis_shared::dto::{ApiTokenList, AuditQuery, DeleteUserQuery, TokenScope, UpdateMe};
+    use habilis_shared::dto::{ApiTokenPage, AuditQuery, DeleteUserQuery, TokenScope, UpdateMe};
     use serde::de::IgnoredAny;
 
     use super::*;
@@ -322,13 +322,14 @@ mod tests {
         assert!(parse_answer::<()>("").is_ok());
         assert!(parse_answer::<IgnoredAny>("").is_ok());
         assert!(parse_answer::<IgnoredAny>(r#"{"id": "u1"}"#).is_ok());
-        assert!(parse_answer::<ApiTokenList>("").is_err());
+        assert!(parse_answer::<ApiTokenPage>("").is_err());
     }
 
     #[test]
     fn an_answer_decodes_into_its_dto() {
-        let list: ApiTokenList = parse_answer(r#"{"items": []}"#).expect("a token list");
-        assert!(list.items.is_empty());
+        let list: ApiTokenPage =
+            parse_answer(r#"{"items": [], "next_cursor": null}"#).expect("a token page");
+        assert!(list.items.is_empty() && list.next_cursor.is_none());
         assert_eq!(
             parse_answer::<TokenScope>(r#""write""#).ok(),
             Some(TokenScope::Write)

@@ -7,7 +7,7 @@ use habilis_shared::policy::{Actor, Policy, Profile, Relation};
 
 use crate::clock::{db_time, utc};
 use crate::db::schema::users;
-use crate::db::DbConn;
+use crate::db::{lower, DbConn};
 
 /// How deep supervision chains may go: novice → confirmed → expert, with
 /// one level of slack (SPEC §2.1).
@@ -246,12 +246,12 @@ pub fn visible_ids(conn: &mut DbConn, viewer: &UserRow) -> QueryResult<Vec<Strin
     Ok(ids)
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// `%q%` in lower case, with LIKE's own metacharacters escaped.
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.to_lowercase().chars() {
+/// `q%` with LIKE's own metacharacters escaped: a prefix. Folded to lower
+/// case by SQL's `lower()`, like the columns it is compared with, so both
+/// sides fold the same way on either backend.
+fn prefix_pattern(q: &str) -> String {
+    let mut p = String::new();
+    for c in q.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -262,8 +262,9 @@ fn like_pattern(q: &str) -> String {
 }
 
 /// Up to `limit` accounts after the id `after`, oldest first: only those of
-/// `among` when given, only those whose e-mail or names contain `search`
-/// (any case) when given.
+/// `among` when given; when `search` is given, only those whose first name,
+/// last name, full name ("first last") or e-mail starts with it, in any
+/// case (SPEC §11 pickers).
 pub fn page(
     conn: &mut DbConn,
     after: Option<String>,
@@ -282,14 +283,26 @@ pub fn page(
     if let Some(ids) = among {
         q = q.filter(users::id.eq_any(ids));
     }
-    if let Some(pattern) = search.map(like_pattern) {
+    if let Some(pattern) = search.map(prefix_pattern) {
+        let starts = || lower(pattern.clone());
+        let full_name = lower(users::first_name.concat(" ").concat(users::last_name));
         q = q.filter(
             users::email_key
-                .like(pattern.clone())
+                .like(starts())
                 .escape('\\')
-                .or(lower(users::first_name).like(pattern.clone()).escape('\\'))
-                .or(lower(users::last_name).like(pattern).escape('\\')),
+                .or(lower(users::first_name).like(starts()).escape('\\'))
+                .or(lower(users::last_name).like(starts()).escape('\\'))
+                .or(full_name.like(starts()).escape('\\')),
         );
     }
     q.load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_search_is_a_prefix_with_wildcards_escaped() {
+        assert_eq!(super::prefix_pattern("Zoë"), "Zoë%");
+        assert_eq!(super::prefix_pattern("a_b%c\\"), "a\\_b\\%c\\\\%");
+    }
 }

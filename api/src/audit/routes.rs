@@ -35,7 +35,8 @@ pub async fn list_audit(
         .await?;
     let q = query.into_inner();
     let limit = paging::limit(q.limit)?;
-    let before: Option<i64> = match &q.cursor {
+    // An empty cursor is the first page, as everywhere.
+    let before: Option<i64> = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => Some(
             c.parse::<i64>()

@@ -189,6 +189,9 @@ pub async fn refresh(
 )]
 pub async fn logout(state: web::Data<AppState>, caller: PendingCaller) -> ApiResult<HttpResponse> {
     let caller = caller.0;
+    Authz::new(&state, &caller)
+        .require(Action::Logout, Resource::None)
+        .await?;
     let now = state.now();
     let session = caller.session_id().map(str::to_owned);
     state

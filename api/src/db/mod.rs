@@ -135,6 +135,7 @@ impl ManageConnection for Manager {
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )?;
+                lower_utils::register_impl(&mut conn, |s: String| s.to_lowercase())?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -154,6 +155,14 @@ impl ManageConnection for Manager {
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
         false
     }
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends: PostgreSQL's folds every
+    /// letter (with a UTF-8 locale); SQLite's built-in folds ASCII only, so
+    /// [`Manager`] replaces it on every SQLite connection with Rust's
+    /// `to_lowercase` (searches by name then agree: "Élodie" finds "élodie").
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// The queue of this process's SQLite writers (see [`DbConn::write_tx`]).

@@ -7,8 +7,10 @@
 //! that e-mail once it exists. The rules are [`service`]'s.
 
 use actix_web::{web, HttpResponse};
-use habilis_shared::dto::{InvitationList, InvitationReport, InviteMembers, MemberView, Problem};
-use habilis_shared::policy::OrgCapability;
+use habilis_shared::dto::{
+    InvitationPage, InvitationReport, InviteMembers, MemberView, PageQuery, Problem,
+};
+use habilis_shared::policy::{Action, OrgCapability, Resource};
 
 use super::queries::{self, InvitationRow};
 use super::{org_for, service};
@@ -16,6 +18,8 @@ use crate::auth::{tokens, Caller};
 use crate::clock::db_time;
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::paging::Keyset;
+use crate::policy::Authz;
 use crate::state::AppState;
 
 /// Invite up to 100 addresses (a JSON list, or one string separated by
@@ -56,30 +60,37 @@ pub async fn invite(
 /// The pending invitations, oldest first, with who invited and when.
 #[utoipa::path(
     get, path = "/api/v1/organizations/{id}/invitations", tag = "organizations", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), PageQuery),
     responses(
-        (status = 200, description = "Pending invitations", body = InvitationList),
+        (status = 200, description = "A page of pending invitations", body = InvitationPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager of it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not mine", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_invitations(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> ApiResult<web::Json<InvitationList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<InvitationPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
-            let rows = queries::pending_invitations(conn, &org.id, db_time(st.now()))?;
-            Ok(InvitationList {
+            let now = db_time(st.now());
+            let rows = queries::pending_invitations(conn, &org.id, now, keys.key(0), keys.fetch())?;
+            let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
+            Ok(InvitationPage {
                 items: rows.into_iter().filter_map(InvitationRow::view).collect(),
+                next_cursor,
             })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 /// Revoke a pending invitation: its link then says so.
@@ -134,7 +145,11 @@ pub async fn accept_invitation(
     caller: Caller,
     token: web::Path<String>,
 ) -> ApiResult<web::Json<MemberView>> {
-    // The secret itself is the authorisation: it was sent to this address.
+    // Any account holder may accept; the secret, sent to one address, and
+    // that address decide the rest (the service's checks).
+    Authz::new(&state, &caller)
+        .require(Action::InvitationAccept, Resource::None)
+        .await?;
     let digest = tokens::digest(&token.into_inner());
     let now = state.now();
     let view = state

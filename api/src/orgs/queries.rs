@@ -47,16 +47,46 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrgRow>> {
         .optional()
 }
 
-/// Every organisation, or only those in `ids`, by name.
-pub fn list(conn: &mut DbConn, ids: Option<Vec<String>>) -> QueryResult<Vec<OrgRow>> {
+/// Up to `limit` organisations (every one, or only those in `ids`) after
+/// the (name key, id) `after`, by name; each with its name key (the sort
+/// key).
+pub fn list(
+    conn: &mut DbConn,
+    ids: Option<Vec<String>>,
+    after: Option<(&str, &str)>,
+    limit: i64,
+) -> QueryResult<Vec<(OrgRow, String)>> {
     let mut q = organizations::table
-        .select(OrgRow::as_select())
-        .order(organizations::name_key.asc())
+        .select((OrgRow::as_select(), organizations::name_key))
+        .order((organizations::name_key.asc(), organizations::id.asc()))
+        .limit(limit)
         .into_boxed();
     if let Some(ids) = ids {
         q = q.filter(organizations::id.eq_any(ids));
     }
+    if let Some((key, id)) = after {
+        q = q.filter(
+            organizations::name_key
+                .gt(key.to_owned())
+                .or(organizations::name_key
+                    .eq(key.to_owned())
+                    .and(organizations::id.gt(id.to_owned()))),
+        );
+    }
     q.load(conn)
+}
+
+/// How many members each of `orgs` has, in one statement.
+pub fn member_counts(
+    conn: &mut DbConn,
+    orgs: &[String],
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = memberships::table
+        .filter(memberships::organization_id.eq_any(orgs))
+        .group_by(memberships::organization_id)
+        .select((memberships::organization_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Does another organisation than `except` already use `key`?
@@ -299,18 +329,46 @@ impl MemberRow {
     }
 }
 
-/// The members of `org`, by last name.
-pub fn members(conn: &mut DbConn, org: &str) -> QueryResult<Vec<MemberRow>> {
-    memberships::table
+/// Which members a page lists: filters, and the (last name, first name,
+/// id) the page starts after.
+pub struct MemberSelection {
+    pub role: Option<OrgRole>,
+    pub state: Option<MembershipState>,
+    pub after: Option<(String, String, String)>,
+    pub limit: i64,
+}
+
+/// A page of the members of `org`, by last name, first name, id.
+pub fn members(conn: &mut DbConn, org: &str, sel: MemberSelection) -> QueryResult<Vec<MemberRow>> {
+    let mut q = memberships::table
         .inner_join(users::table)
-        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::organization_id.eq(org.to_owned()))
         .order((
             users::last_name.asc(),
             users::first_name.asc(),
             users::id.asc(),
         ))
+        .limit(sel.limit)
         .select(MEMBER_COLUMNS)
-        .load(conn)
+        .into_boxed();
+    if let Some(role) = sel.role {
+        q = q.filter(memberships::role.eq(role.as_str()));
+    }
+    if let Some(state) = sel.state {
+        q = q.filter(memberships::state.eq(state.as_str()));
+    }
+    if let Some((last, first, id)) = sel.after {
+        q = q.filter(
+            users::last_name
+                .gt(last.clone())
+                .or(users::last_name.eq(last).and(
+                    users::first_name
+                        .gt(first.clone())
+                        .or(users::first_name.eq(first).and(users::id.gt(id))),
+                )),
+        );
+    }
+    q.load(conn)
 }
 
 pub fn member(conn: &mut DbConn, org: &str, user: &str) -> QueryResult<MemberRow> {
@@ -453,18 +511,26 @@ pub fn insert_invitation(conn: &mut DbConn, inv: &NewInvitation<'_>) -> QueryRes
         .execute(conn)
 }
 
-/// The pending invitations of `org`, oldest first.
+/// Up to `limit` pending invitations of `org` after the id `after`,
+/// oldest first (ids grow with time).
 pub fn pending_invitations(
     conn: &mut DbConn,
     org: &str,
     now: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
 ) -> QueryResult<Vec<InvitationRow>> {
-    invitations::table
-        .filter(invitations::organization_id.eq(org))
+    let mut q = invitations::table
+        .filter(invitations::organization_id.eq(org.to_owned()))
         .filter(pending(now))
-        .order((invitations::created_at.asc(), invitations::id.asc()))
+        .order(invitations::id.asc())
+        .limit(limit)
         .select(InvitationRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(invitations::id.gt(after.to_owned()));
+    }
+    q.load(conn)
 }
 
 /// Revokes the invitation `id` of `org` if still pending; the count says.

@@ -4,33 +4,41 @@
 
 use actix_web::{web, HttpResponse};
 use habilis_shared::dto::{
-    ChangeMemberRole, CreateOrganization, MemberList, MemberView, MembershipState,
-    OrganizationList, OrganizationView, Problem, UpdateOrganization,
+    ChangeMemberRole, CreateOrganization, MemberPage, MemberQuery, MemberView, MembershipState,
+    OrganizationPage, OrganizationView, PageQuery, Problem, UpdateOrganization,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use validator::Validate;
 
 use super::org_for;
-use super::queries::{self, MyOrg};
+use super::queries::{self, MemberSelection, MyOrg};
 use super::service::{self, Change};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::state::AppState;
 
 /// The organisations I belong to (administrators: all of them), by name.
 #[utoipa::path(
-    get, path = "/api/v1/organizations", tag = "organizations", security(("bearer" = [])),
+    get, path = "/api/v1/organizations", tag = "organizations", params(PageQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "The organisations I may see", body = OrganizationList),
+        (status = 200, description = "A page of the organisations I may see", body = OrganizationPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_organizations(
     state: web::Data<AppState>,
     caller: Caller,
-) -> ApiResult<web::Json<OrganizationList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<OrganizationPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+    Authz::new(&state, &caller)
+        .require(Action::OrgList, Resource::None)
+        .await?;
     // Whoever may see an organisation without a role in it sees them all.
     let sees_all = Authz::new(&state, &caller)
         .require(
@@ -38,24 +46,31 @@ pub async fn list_organizations(
             Resource::Organization { role: None },
         )
         .allows();
-    let list = state
+    let page = state
         .db(move |conn| {
             let mine = queries::active_orgs_of(conn, caller.id())?;
             let only =
                 (!sees_all).then(|| mine.iter().map(|m| m.organization_id.clone()).collect());
-            let mut items = Vec::new();
-            for org in queries::list(conn, only)? {
-                let role = mine
-                    .iter()
-                    .find(|m| m.organization_id == org.id)
-                    .and_then(MyOrg::role);
-                let n = queries::member_count(conn, &org.id)?;
-                items.push(org.view(role, n));
-            }
-            Ok(OrganizationList { items })
+            let after = keys.key(0).zip(keys.key(1));
+            let rows = queries::list(conn, only, after, keys.fetch())?;
+            let (rows, next_cursor) =
+                keys.page(rows, |(org, key)| vec![key.clone(), org.id.clone()]);
+            let ids: Vec<String> = rows.iter().map(|(org, _)| org.id.clone()).collect();
+            let counts = queries::member_counts(conn, &ids)?;
+            let items = rows
+                .iter()
+                .map(|(org, _)| {
+                    let role = mine
+                        .iter()
+                        .find(|m| m.organization_id == org.id)
+                        .and_then(MyOrg::role);
+                    org.view(role, counts.get(&org.id).copied().unwrap_or(0))
+                })
+                .collect();
+            Ok(OrganizationPage { items, next_cursor })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 /// Create an organisation (SPEC §4: administrators). It starts with no
@@ -151,35 +166,57 @@ pub async fn update_organization(
     Ok(web::Json(view))
 }
 
-/// The members, by last name (every member sees them; administrators too).
+/// The members, by last name (members but operators, who see the names of
+/// granted projects only; administrators too).
 #[utoipa::path(
     get, path = "/api/v1/organizations/{id}/members", tag = "organizations", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), MemberQuery),
     responses(
-        (status = 200, description = "Members with their role", body = MemberList),
+        (status = 200, description = "A page of members with their role", body = MemberPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An operator of it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not mine", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_members(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> ApiResult<web::Json<MemberList>> {
+    query: web::Query<MemberQuery>,
+) -> ApiResult<web::Json<MemberPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 3)?;
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
-            let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::ProjectsReadNames)?;
-            let rows = queries::members(conn, &org.id)?;
-            Ok(MemberList {
+            let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersRead)?;
+            let after = match (keys.key(0), keys.key(1), keys.key(2)) {
+                (Some(last), Some(first), Some(id)) => {
+                    Some((last.to_owned(), first.to_owned(), id.to_owned()))
+                }
+                _ => None,
+            };
+            let sel = MemberSelection {
+                role: query.role,
+                state: query.state,
+                after,
+                limit: keys.fetch(),
+            };
+            let rows = queries::members(conn, &org.id, sel)?;
+            let (rows, next_cursor) = keys.page(rows, |m| {
+                vec![m.last_name.clone(), m.first_name.clone(), m.user_id.clone()]
+            });
+            Ok(MemberPage {
                 items: rows
                     .into_iter()
                     .filter_map(queries::MemberRow::view)
                     .collect(),
+                next_cursor,
             })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 type MemberPath = web::Path<(String, String)>;

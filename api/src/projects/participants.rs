@@ -6,7 +6,9 @@
 //! participant loses it at once. The rules are [`service`]'s.
 
 use actix_web::{web, HttpResponse};
-use habilis_shared::dto::{InviteParticipant, ParticipantList, ParticipantView, Problem};
+use habilis_shared::dto::{
+    InviteParticipant, PageQuery, ParticipantPage, ParticipantView, Problem,
+};
 use habilis_shared::policy::Action;
 use validator::Validate;
 
@@ -15,6 +17,7 @@ use super::{project_for, service};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::paging::Keyset;
 use crate::state::AppState;
 
 /// Invite someone to a project by e-mail.
@@ -56,30 +59,36 @@ pub async fn invite_participant(
 /// The participants: person, invitation date, who invited, status.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}/participants", tag = "projects", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Project id")),
+    params(("id" = String, Path, description = "Project id"), PageQuery),
     responses(
-        (status = 200, description = "Participants, oldest first", body = ParticipantList),
+        (status = 200, description = "A page of participants, oldest first", body = ParticipantPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Names only for me", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_participants(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> ApiResult<web::Json<ParticipantList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ParticipantPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectRead)?;
-            let rows = queries::participants(conn, &p.id)?;
-            Ok(ParticipantList {
+            let rows = queries::participants(conn, &p.id, keys.key(0), keys.fetch())?;
+            let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
+            Ok(ParticipantPage {
                 items: rows.into_iter().map(ParticipantRow::view).collect(),
+                next_cursor,
             })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 /// Revoke an invitation or an access; the person loses it on their next request.

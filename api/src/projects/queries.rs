@@ -3,8 +3,11 @@
 //! stands to a project (the [`Resource::Project`] the policy decides on).
 //! No rule here.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use habilis_shared::dto::{
     DataClass, ParticipantState, ParticipantView, ProjectEvent, ProjectState, ProjectView,
 };
@@ -259,31 +262,192 @@ pub fn request_approval(
     Ok(())
 }
 
-/// The projects `caller` may have a say on: those of the organisations they
-/// belong to, those they answer for, those they take part in; by name.
-pub fn candidates(conn: &mut DbConn, caller: &Caller) -> QueryResult<Vec<ProjectRow>> {
-    let my_orgs: Vec<String> = memberships::table
+type Backend = <DbConn as diesel::Connection>::Backend;
+/// A condition on projects, built from the policy's decisions.
+pub type ProjectFilter = Box<dyn BoxableExpression<projects::table, Backend, SqlType = Bool>>;
+
+/// How the caller stands to every project at once, read in two statements:
+/// their active role in each organisation and the projects they were
+/// granted. [`Standing::resource`] then gives, without a query, what
+/// [`resource`] gives for one project.
+pub struct Standing {
+    me: String,
+    roles: HashMap<String, OrgRole>,
+    granted: HashSet<String>,
+}
+
+pub fn standing(conn: &mut DbConn, caller: &Caller) -> QueryResult<Standing> {
+    let roles: Vec<(String, String)> = memberships::table
         .filter(memberships::user_id.eq(caller.id()))
         .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()))
-        .select(memberships::organization_id)
+        .select((memberships::organization_id, memberships::role))
         .load(conn)?;
     let granted: Vec<String> = participant_rows::table
         .filter(granted_to(caller))
         .select(participant_rows::project_id)
         .load(conn)?;
-    let me = caller.id().to_owned();
-    projects::table
-        .filter(
-            projects::organization_id
-                .eq_any(my_orgs)
-                .or(projects::id.eq_any(granted))
-                .or(projects::owner_id.eq(me.clone()))
-                .or(projects::sponsor_id.eq(me.clone()))
-                .or(projects::data_steward_id.eq(me)),
-        )
+    Ok(Standing {
+        me: caller.id().to_owned(),
+        roles: roles
+            .into_iter()
+            .filter_map(|(org, role)| Some((org, role.parse().ok()?)))
+            .collect(),
+        granted: granted.into_iter().collect(),
+    })
+}
+
+/// Every relation, in the order [`relation`] tries them.
+const RELATIONS: [ProjectRelation; 5] = [
+    ProjectRelation::Owner,
+    ProjectRelation::Sponsor,
+    ProjectRelation::DataSteward,
+    ProjectRelation::Participant,
+    ProjectRelation::None,
+];
+
+impl Standing {
+    fn relation(&self, p: &ProjectRow) -> ProjectRelation {
+        if p.owner_id == self.me {
+            ProjectRelation::Owner
+        } else if p.sponsor_id == self.me {
+            ProjectRelation::Sponsor
+        } else if p.data_steward_id == self.me {
+            ProjectRelation::DataSteward
+        } else if self.granted.contains(&p.id) {
+            ProjectRelation::Participant
+        } else {
+            ProjectRelation::None
+        }
+    }
+
+    /// The [`Resource::Project`] of `p` for the caller.
+    pub fn resource(&self, p: &ProjectRow) -> Resource {
+        Resource::Project {
+            org_role: self.roles.get(&p.organization_id).copied(),
+            relation: self.relation(p),
+        }
+    }
+
+    /// The projects where the caller stands in `relation` (as [`relation`]
+    /// decides it: the first that holds).
+    fn relation_filter(&self, relation: ProjectRelation) -> ProjectFilter {
+        let me = || self.me.clone();
+        let granted = || self.granted.iter().cloned().collect::<Vec<_>>();
+        let none_of_three = || {
+            projects::owner_id
+                .ne(me())
+                .and(projects::sponsor_id.ne(me()))
+                .and(projects::data_steward_id.ne(me()))
+        };
+        match relation {
+            ProjectRelation::Owner => Box::new(projects::owner_id.eq(me())),
+            ProjectRelation::Sponsor => Box::new(
+                projects::owner_id
+                    .ne(me())
+                    .and(projects::sponsor_id.eq(me())),
+            ),
+            ProjectRelation::DataSteward => Box::new(
+                projects::owner_id
+                    .ne(me())
+                    .and(projects::sponsor_id.ne(me()))
+                    .and(projects::data_steward_id.eq(me())),
+            ),
+            ProjectRelation::Participant => {
+                Box::new(none_of_three().and(projects::id.eq_any(granted())))
+            }
+            ProjectRelation::None => Box::new(none_of_three().and(projects::id.ne_all(granted()))),
+        }
+    }
+
+    /// The projects whose organisation gives the caller `role` (`None`:
+    /// the organisations they have no active role in).
+    fn org_filter(&self, role: Option<OrgRole>) -> ProjectFilter {
+        match role {
+            Some(r) => {
+                let orgs: Vec<String> = self
+                    .roles
+                    .iter()
+                    .filter(|(_, held)| **held == r)
+                    .map(|(org, _)| org.clone())
+                    .collect();
+                Box::new(projects::organization_id.eq_any(orgs))
+            }
+            None => Box::new(
+                projects::organization_id.ne_all(self.roles.keys().cloned().collect::<Vec<_>>()),
+            ),
+        }
+    }
+
+    /// The projects on which the policy allows `action` to the caller, as
+    /// a SQL condition derived from its own decisions: for each role the
+    /// caller holds (or none) and each relation, whether `decide` allows.
+    pub fn filter(&self, allows: impl Fn(Resource) -> bool) -> ProjectFilter {
+        let mut roles: Vec<Option<OrgRole>> = vec![None];
+        for r in self.roles.values() {
+            if !roles.contains(&Some(*r)) {
+                roles.push(Some(*r));
+            }
+        }
+        let mut filter: ProjectFilter = Box::new(projects::id.ne(projects::id));
+        for org_role in roles {
+            let relations: Vec<ProjectRelation> = RELATIONS
+                .into_iter()
+                .filter(|relation| {
+                    allows(Resource::Project {
+                        org_role,
+                        relation: *relation,
+                    })
+                })
+                .collect();
+            if relations.is_empty() {
+                continue;
+            }
+            let mut these: ProjectFilter = Box::new(projects::id.ne(projects::id));
+            if relations.len() == RELATIONS.len() {
+                these = Box::new(projects::id.eq(projects::id));
+            } else {
+                for relation in relations {
+                    these = Box::new(these.or(self.relation_filter(relation)));
+                }
+            }
+            filter = Box::new(filter.or(self.org_filter(org_role).and(these)));
+        }
+        filter
+    }
+}
+
+/// What a list of projects asks for: what the caller may see, filters,
+/// the (name, id) the page starts after, `limit` rows at most.
+pub struct ProjectSelection {
+    pub visible: ProjectFilter,
+    pub organization_id: Option<String>,
+    pub state: Option<ProjectState>,
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// A page of projects, by name then id.
+pub fn page(conn: &mut DbConn, sel: ProjectSelection) -> QueryResult<Vec<ProjectRow>> {
+    let mut q = projects::table
         .order((projects::name.asc(), projects::id.asc()))
+        .limit(sel.limit)
         .select(ProjectRow::as_select())
-        .load(conn)
+        .into_boxed();
+    q = q.filter(sel.visible);
+    if let Some(org) = sel.organization_id {
+        q = q.filter(projects::organization_id.eq(org));
+    }
+    if let Some(state) = sel.state {
+        q = q.filter(projects::state.eq(state.as_str()));
+    }
+    if let Some((name, id)) = sel.after {
+        q = q.filter(
+            projects::name
+                .gt(name.clone())
+                .or(projects::name.eq(name).and(projects::id.gt(id))),
+        );
+    }
+    q.load(conn)
 }
 
 /// What a manager may edit; `None` leaves a field as it is.
@@ -431,16 +595,24 @@ pub fn participant(conn: &mut DbConn, id: &str) -> QueryResult<ParticipantRow> {
         .first(conn)
 }
 
-/// The participants of `project`, oldest first.
-pub fn participants(conn: &mut DbConn, project: &str) -> QueryResult<Vec<ParticipantRow>> {
-    participant_rows::table
-        .filter(participant_rows::project_id.eq(project))
-        .order((
-            participant_rows::invited_at.asc(),
-            participant_rows::id.asc(),
-        ))
+/// Up to `limit` participants of `project` after the id `after`, oldest
+/// first (ids grow with time).
+pub fn participants(
+    conn: &mut DbConn,
+    project: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ParticipantRow>> {
+    let mut q = participant_rows::table
+        .filter(participant_rows::project_id.eq(project.to_owned()))
+        .order(participant_rows::id.asc())
+        .limit(limit)
         .select(ParticipantRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(participant_rows::id.gt(after.to_owned()));
+    }
+    q.load(conn)
 }
 
 /// Does the address `email_key` already take part (not revoked)?

@@ -3,8 +3,10 @@
 //! [`orgs::org_for`]) and hands over to [`service`].
 
 use actix_web::{web, HttpResponse};
-use habilis_shared::dto::{CreateProject, Problem, ProjectList, ProjectView, UpdateProject};
-use habilis_shared::policy::{Action, OrgCapability};
+use habilis_shared::dto::{
+    CreateProject, Problem, ProjectPage, ProjectQuery, ProjectView, UpdateProject,
+};
+use habilis_shared::policy::{Action, OrgCapability, Resource};
 use validator::Validate;
 
 use super::{project_for, queries, service};
@@ -12,6 +14,7 @@ use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::orgs;
+use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::state::AppState;
 
@@ -57,33 +60,64 @@ pub async fn create_project(
 /// The projects I may see: every project of the organisations I manage,
 /// those I answer for or was granted; operators get names only.
 #[utoipa::path(
-    get, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])),
+    get, path = "/api/v1/projects", tag = "projects", params(ProjectQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "Projects, by name", body = ProjectList),
+        (status = 200, description = "A page of projects, by name", body = ProjectPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_projects(
     state: web::Data<AppState>,
     caller: Caller,
-) -> ApiResult<web::Json<ProjectList>> {
+    query: web::Query<ProjectQuery>,
+) -> ApiResult<web::Json<ProjectPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+    Authz::new(&state, &caller)
+        .require(Action::ProjectList, Resource::None)
+        .await?;
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
-            let mut items = Vec::new();
-            for p in queries::candidates(conn, &caller)? {
-                let res = queries::resource(conn, &p, &caller)?;
-                let authz = || Authz::new(&st, &caller);
-                if authz().require(Action::ProjectRead, res).allows() {
-                    items.push(p.view(Vec::new()));
-                } else if authz().require(Action::ProjectReadName, res).allows() {
-                    items.push(p.name_view());
-                }
-            }
-            Ok(ProjectList { items })
+            let standing = queries::standing(conn, &caller)?;
+            let allows = |action: Action| {
+                let (st, caller) = (&st, &caller);
+                move |res: Resource| Authz::new(st, caller).require(action, res).allows()
+            };
+            // Filtering by state shows the state: only among the projects
+            // I may read in full.
+            let visible = match query.state {
+                None => standing.filter(allows(Action::ProjectReadName)),
+                Some(_) => standing.filter(allows(Action::ProjectRead)),
+            };
+            let sel = queries::ProjectSelection {
+                visible,
+                organization_id: query.organization_id,
+                state: query.state,
+                after: keys
+                    .key(0)
+                    .zip(keys.key(1))
+                    .map(|(n, i)| (n.to_owned(), i.to_owned())),
+                limit: keys.fetch(),
+            };
+            let rows = queries::page(conn, sel)?;
+            let (rows, next_cursor) = keys.page(rows, |p| vec![p.name.clone(), p.id.clone()]);
+            let full = allows(Action::ProjectRead);
+            let items = rows
+                .iter()
+                .map(|p| {
+                    if full(standing.resource(p)) {
+                        p.view(Vec::new())
+                    } else {
+                        p.name_view()
+                    }
+                })
+                .collect();
+            Ok(ProjectPage { items, next_cursor })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 /// One project with its history (operators: its name only).

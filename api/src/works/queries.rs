@@ -355,11 +355,20 @@ pub fn insert_annotation(conn: &mut DbConn, a: &AnnotationRow) -> QueryResult<us
 }
 
 /// The first thousand annotations of `work`, oldest first.
-pub fn annotations(conn: &mut DbConn, work: &str) -> QueryResult<Vec<AnnotationRow>> {
-    annotations::table
-        .filter(annotations::work_id.eq(work))
+pub fn annotations(
+    conn: &mut DbConn,
+    work: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<AnnotationRow>> {
+    let mut q = annotations::table
+        .filter(annotations::work_id.eq(work.to_owned()))
         .order(annotations::id.asc())
-        .limit(1000)
+        .limit(limit)
         .select(AnnotationRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(annotations::id.gt(after.to_owned()));
+    }
+    q.load(conn)
 }

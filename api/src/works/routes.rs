@@ -4,8 +4,8 @@
 
 use actix_web::{web, HttpResponse};
 use habilis_shared::dto::{
-    AnnotationList, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, Problem,
-    TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
+    AnnotationPage, AnnotationView, ChangeWorkState, CreateAnnotation, CreateWork, PageQuery,
+    Problem, TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, Resource};
 use validator::Validate;
@@ -16,7 +16,7 @@ use crate::activity;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::Json;
-use crate::paging;
+use crate::paging::{self, Keyset};
 use crate::policy::Authz;
 use crate::state::AppState;
 
@@ -74,6 +74,9 @@ pub async fn list_works(
     let q = query.into_inner();
     let limit = paging::limit(q.limit)?;
     let after = paging::decode_cursor(q.cursor.as_deref())?;
+    Authz::new(&state, &caller)
+        .require(Action::WorkList, Resource::None)
+        .await?;
     let st = state.clone();
     let page = state
         .db(move |conn| {
@@ -160,12 +163,13 @@ pub async fn change_work_state(
     let view = state
         .db(move |conn| {
             let (work, resource) = work_for(conn, &st, &caller, &id)?;
-            // A step that does not exist is a 409 whoever asks.
-            service::check_step(&work, to)?;
+            // The policy first (403 for whoever may not move it), then the
+            // state (409 for a step that does not exist).
             Authz::new(&st, &caller)
                 .require(Action::WorkAdvance(to), resource)
                 .target("work", &work.id)
                 .on(conn)?;
+            service::check_step(&work, to)?;
             Ok(service::advance(conn, st.now(), &caller, &work, to)?)
         })
         .await?;
@@ -313,27 +317,33 @@ pub async fn create_annotation(
 /// The annotations of a work I may see, oldest first.
 #[utoipa::path(
     get, path = "/api/v1/works/{id}/annotations", tag = "works", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Work id")),
+    params(("id" = String, Path, description = "Work id"), PageQuery),
     responses(
-        (status = 200, description = "Annotations", body = AnnotationList),
+        (status = 200, description = "A page of annotations", body = AnnotationPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such work, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_annotations(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> ApiResult<web::Json<AnnotationList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<AnnotationPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
             let (work, _) = work_for(conn, &st, &caller, &id)?;
-            let rows = queries::annotations(conn, &work.id)?;
-            Ok(AnnotationList {
+            let rows = queries::annotations(conn, &work.id, keys.key(0), keys.fetch())?;
+            let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
+            Ok(AnnotationPage {
                 items: rows.into_iter().map(AnnotationRow::view).collect(),
+                next_cursor,
             })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }

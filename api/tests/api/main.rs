@@ -15,6 +15,7 @@ mod idor;
 mod keys;
 mod language;
 mod lifecycle;
+mod lists;
 mod mail;
 mod openapi;
 mod orgs;

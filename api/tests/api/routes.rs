@@ -322,7 +322,9 @@ fn table() -> Vec<Route> {
             .valid(json!({ "refresh_token": "{refresh}" })),
         Route {
             own_session: true,
-            ..r("POST", "/api/v1/auth/logout").ok(204)
+            ..r("POST", "/api/v1/auth/logout")
+                .asks(&[refuses(A::Logout, On::Nothing)])
+                .ok(204)
         },
         r("POST", "/api/v1/auth/activate")
             .public()
@@ -429,8 +431,8 @@ fn table() -> Vec<Route> {
             .valid(json!({ "to": "{confirmed}" }))
             .asks(&[sees_draft, refuses(A::WorkTransfer, On::Draft)])
             .fresh(Fresh::Draft),
-        // A list filtered by the policy row by row; no gate.
-        r("GET", "/api/v1/organizations"),
+        // A list filtered by the policy row by row, behind a gate.
+        r("GET", "/api/v1/organizations").asks(&[refuses(A::OrgList, On::Nothing)]),
         r("POST", "/api/v1/organizations")
             .invalid(json!({ "name": "" }))
             .valid(json!({ "name": "{caller} lab" }))
@@ -441,7 +443,9 @@ fn table() -> Vec<Route> {
             .invalid(json!({ "name": "" }))
             .valid(json!({ "name": "Renamed lab" }))
             .asks(&[sees_org, manages_members]),
-        r("GET", "/api/v1/organizations/{org}/members").asks(&[sees_org]),
+        // Not for operators (SPEC §4: names of granted projects only).
+        r("GET", "/api/v1/organizations/{org}/members")
+            .asks(&[sees_org, refuses(A::Org(O::MembersRead), On::Org)]),
         r("GET", "/api/v1/organizations/{org}/members.csv")
             .asks(&[sees_org, refuses(A::Org(O::MembersExport), On::Org)]),
         // Setting the role the member has: the same answer every time.
@@ -474,13 +478,15 @@ fn table() -> Vec<Route> {
         .asks(&[sees_org, manages_members])
         .ok(204)
         .fresh(Fresh::Invitation),
-        r("POST", "/api/v1/invitations/{secret}/accept").ok_because(
+        r("POST", "/api/v1/invitations/{secret}/accept")
+            .asks(&[refuses(A::InvitationAccept, On::Nothing)])
+            .ok_because(
             403,
-            "no policy question: the link is bound to the address it was sent to, \
-             someone outside the fixture, so every account is the wrong recipient",
+            "the link is bound to the address it was sent to, someone outside the \
+             fixture, so every account is the wrong recipient",
         ),
-        // A list filtered by the policy row by row; no gate.
-        r("GET", "/api/v1/projects"),
+        // A list filtered by the policy row by row, behind a gate.
+        r("GET", "/api/v1/projects").asks(&[refuses(A::ProjectList, On::Nothing)]),
         r("POST", "/api/v1/projects")
             .invalid(
                 json!({ "organization_id": "", "name": "", "data_class": "hds", "domain": "x", "sponsor_id": "a", "data_steward_id": "b" }),
@@ -518,15 +524,15 @@ fn table() -> Vec<Route> {
         .asks(&[sees_project, manages_access])
         .ok(204)
         .fresh(Fresh::Participant),
-        // My own inbox; no gate.
-        r("GET", "/api/v1/approvals"),
+        // My own approvals, behind a gate.
+        r("GET", "/api/v1/approvals").asks(&[refuses(A::ApprovalList, On::Nothing)]),
         // Only the sponsor may, and does so once.
         r("POST", "/api/v1/approvals/{approval}/decision")
             .invalid(json!({ "decision": "maybe" }))
             .valid(json!({ "decision": "approve" }))
             .asks(&[hides(A::ApprovalDecide, On::SponsorApproval)]),
-        // A list filtered by the policy row by row; no gate.
-        r("GET", "/api/v1/works"),
+        // A list filtered by the policy row by row, behind a gate.
+        r("GET", "/api/v1/works").asks(&[refuses(A::WorkList, On::Nothing)]),
         r("POST", "/api/v1/works")
             .invalid(json!({ "title": "" }))
             .valid(json!({ "title": "{caller} work" }))

@@ -317,8 +317,9 @@ async fn works_move_one_step_at_a_time_by_their_owner() {
     assert!(published["published_at"].is_string());
     problem(step(&app, c1, &id, "draft").await, 409).await;
     problem(step(&app, c1, &id, "archived").await, 422).await;
-    // Published: the expert sees it but may not change it.
-    problem(step(&app, e1, &id, "published").await, 409).await;
+    // Published: the expert sees it but may not change it; the policy
+    // answers before the state (403, not 409).
+    problem(step(&app, e1, &id, "published").await, 403).await;
     // A novice's draft cannot be moved by the novice (no results.create).
     let nw: Value = app
         .post(

@@ -2,7 +2,7 @@
 //! charter, my API tokens.
 
 use habilis_shared::dto::{
-    AcceptCharter, ApiTokenList, CreateApiToken, CreatedApiToken, DateFormat, Language, TokenScope,
+    AcceptCharter, ApiTokenPage, CreateApiToken, CreatedApiToken, DateFormat, Language, TokenScope,
     UpdateMe,
 };
 use serde::de::IgnoredAny;
@@ -154,7 +154,7 @@ fn Charter() -> Html {
 fn Tokens() -> Html {
     let session = use_session();
     let list = use_fetch((), |client, ()| async move {
-        client.get::<ApiTokenList>("/me/tokens").await
+        client.get::<ApiTokenPage>("/me/tokens?limit=200").await
     });
     let name = use_state(String::new);
     let scope = use_state(|| "read".to_owned());

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use habilis_shared::dto::{
     AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,
-    DepartureView, HandoverSeat, PageQuery, ScheduleDeparture, SecondmentList, SecondmentView,
+    DepartureView, HandoverSeat, PageQuery, ScheduleDeparture, SecondmentPage, SecondmentView,
     UserView,
 };
 use serde::de::IgnoredAny;
@@ -124,7 +124,7 @@ fn Secondments(p: &SecondmentProps) -> Html {
     let ends = use_state(String::new);
     let list = use_fetch(p.user.id.clone(), |client, id| async move {
         client
-            .get::<SecondmentList>(&format!("/users/{id}/secondments"))
+            .get::<SecondmentPage>(&format!("/users/{id}/secondments?limit=200"))
             .await
     });
     let second = {
@@ -157,7 +157,7 @@ fn Secondments(p: &SecondmentProps) -> Html {
     });
     let onsubmit = second.on_submit((p.user.id.clone(), form));
     let failure = second.error();
-    let Some(SecondmentList { items }) = list.data() else {
+    let Some(SecondmentPage { items, .. }) = list.data() else {
         return html! {};
     };
     let lang = session.lang;
@@ -282,13 +282,15 @@ fn Departure(p: &DepartureProps) -> Html {
         .error()
         .or(schedule.error())
         .or(delete_now.error());
+    // A count the server leaves out (not mine to see) reads as a dash.
+    let count = |n: Option<i64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
     let summary = |v: &DepartureView| {
         fill(
             &session.t("lifecycle.handover_summary"),
             &[
-                ("drafts", &v.drafts.to_string()),
-                ("unpublished", &v.unpublished.to_string()),
-                ("published", &v.published.to_string()),
+                ("drafts", &count(v.drafts)),
+                ("unpublished", &count(v.unpublished)),
+                ("published", &count(v.published)),
                 ("people", &v.subordinates.to_string()),
             ],
         )

@@ -4,9 +4,9 @@
 //! accepting an invitation from its e-mailed link.
 
 use habilis_shared::dto::{
-    ChangeMemberRole, CreateOrganization, EmailList, InvitationList, InvitationReport,
-    InviteMembers, MemberList, MemberView, MembershipState, OrganizationList, OrganizationView,
-    UpdateOrganization,
+    ChangeMemberRole, CreateOrganization, EmailList, InvitationPage, InvitationReport,
+    InviteMembers, MemberPage, MemberQuery, MemberView, MembershipState, OrganizationPage,
+    OrganizationView, PageQuery, UpdateOrganization,
 };
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
 use serde::de::IgnoredAny;
@@ -15,8 +15,8 @@ use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{Client, Failure};
-use crate::components::{field_errors, Field, ProblemMessage, When};
+use crate::api::{with_query, Client, Failure};
+use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
 use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -64,8 +64,15 @@ pub fn Organizations() -> Html {
     use_title(session.t("orgs.title"));
     let name = use_state(String::new);
     let description = use_state(String::new);
-    let list = use_fetch((), |client, ()| async move {
-        client.get::<OrganizationList>("/organizations").await
+    let pager = use_pager();
+    let list = use_fetch(pager.current(), |client, cursor| async move {
+        let query = PageQuery {
+            limit: None,
+            cursor,
+        };
+        client
+            .get::<OrganizationPage>(&with_query("/organizations", &query))
+            .await
     });
     let create = {
         let (name, description, list) = (name.clone(), description.clone(), list.clone());
@@ -124,6 +131,7 @@ pub fn Organizations() -> Html {
             if list.data().is_some_and(|l| l.items.is_empty()) {
                 <p>{ session.t("orgs.none") }</p>
             }
+            <PagerButtons pager={pager.clone()} next={list.data().and_then(|l| l.next_cursor.clone())} />
         </section>
     }
 }
@@ -162,26 +170,36 @@ fn download(name: &str, text: &str) {
 /// who may see them).
 struct OrgPage {
     org: OrganizationView,
+    /// One page of members (none for who may not see them: operators).
     members: Vec<MemberView>,
-    pending: Option<InvitationList>,
+    members_next: Option<String>,
+    /// The first page of pending invitations, for managers.
+    pending: Option<InvitationPage>,
 }
 
-async fn load_org(client: Client, id: String) -> Result<OrgPage, Failure> {
+async fn load_org(
+    client: Client,
+    (id, cursor): (String, Option<String>),
+) -> Result<OrgPage, Failure> {
     let org = client
         .get::<OrganizationView>(&format!("/organizations/{id}"))
         .await?;
+    let query = MemberQuery {
+        cursor,
+        ..MemberQuery::default()
+    };
     let members = client
-        .get::<MemberList>(&format!("/organizations/{id}/members"))
+        .get::<MemberPage>(&with_query(&format!("/organizations/{id}/members"), &query))
         .await
-        .map(|m| m.items)
-        .unwrap_or_default();
+        .ok();
     let pending = client
-        .get::<InvitationList>(&format!("/organizations/{id}/invitations"))
+        .get::<InvitationPage>(&format!("/organizations/{id}/invitations"))
         .await
         .ok();
     Ok(OrgPage {
         org,
-        members,
+        members_next: members.as_ref().and_then(|m| m.next_cursor.clone()),
+        members: members.map(|m| m.items).unwrap_or_default(),
         pending,
     })
 }
@@ -230,7 +248,8 @@ pub fn Organization(p: &OrgProps) -> Html {
     let pasted = use_state(String::new);
     let role = use_state(|| OrgRole::User);
     let renaming = use_state(|| None::<UpdateOrganization>);
-    let page = use_fetch(p.id.clone(), load_org);
+    let pager = use_pager();
+    let page = use_fetch((p.id.clone(), pager.current()), load_org);
     let change = {
         let (page, renaming) = (page.clone(), renaming.clone());
         use_action_then(change_org, move |_| {
@@ -265,6 +284,7 @@ pub fn Organization(p: &OrgProps) -> Html {
     let Some(OrgPage {
         org: o,
         members,
+        members_next,
         pending,
     }) = page.data()
     else {
@@ -408,6 +428,7 @@ pub fn Organization(p: &OrgProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            <PagerButtons pager={pager.clone()} next={members_next.clone()} />
             if manages {
                 <form class="card" onsubmit={on_invite} novalidate=true>
                     <h2>{ session.t("orgs.invite") }</h2>

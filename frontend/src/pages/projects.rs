@@ -3,10 +3,10 @@
 //! approvals inbox of sponsors and data stewards.
 
 use habilis_shared::dto::{
-    ApprovalDecision, ApprovalList, ApprovalView, AuthzResource, CreateProject, DataClass,
-    DecideApproval, InviteParticipant, OrganizationList, ParticipantList, ParticipantState,
-    ParticipantView, ProjectList, ProjectState, ProjectView, UpdateProject, WorkPage, WorkQuery,
-    WorkView,
+    self, ApprovalDecision, ApprovalPage, ApprovalQuery, ApprovalView, AuthzResource,
+    CreateProject, DataClass, DecideApproval, InviteParticipant, OrganizationList, ParticipantPage,
+    ParticipantState, ParticipantView, ProjectQuery, ProjectState, ProjectView, UpdateProject,
+    WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use serde::de::IgnoredAny;
@@ -16,8 +16,8 @@ use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
 use crate::components::{
-    confirmed, field_errors, Field, PersonLink, PersonPicker, PickFrom, Picked, ProblemMessage,
-    When,
+    confirmed, field_errors, use_pager, Field, PagerButtons, PersonLink, PersonPicker, PickFrom,
+    Picked, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch};
 use crate::route::Route;
@@ -74,8 +74,15 @@ pub fn Projects() -> Html {
     let description = use_state(String::new);
     let sponsor = use_state(String::new);
     let steward = use_state(String::new);
-    let list = use_fetch((), |client, ()| async move {
-        client.get::<ProjectList>("/projects").await
+    let pager = use_pager();
+    let list = use_fetch(pager.current(), |client, cursor| async move {
+        let query = ProjectQuery {
+            cursor,
+            ..ProjectQuery::default()
+        };
+        client
+            .get::<dto::ProjectPage>(&with_query("/projects", &query))
+            .await
     });
     let all_orgs = use_fetch((), |client, ()| async move {
         client.get::<OrganizationList>("/organizations").await
@@ -194,6 +201,7 @@ pub fn Projects() -> Html {
                 </tbody>
             </table>
             if list.data().is_some_and(|l| l.items.is_empty()) { <p>{ session.t("projects.none") }</p> }
+            <PagerButtons pager={pager.clone()} next={list.data().and_then(|l| l.next_cursor.clone())} />
         </section>
     }
 }
@@ -218,7 +226,7 @@ async fn load_project(client: Client, id: String) -> Result<ProjectPage, Failure
         .get::<ProjectView>(&format!("/projects/{id}"))
         .await?;
     let participants = client
-        .get::<ParticipantList>(&format!("/projects/{id}/participants"))
+        .get::<ParticipantPage>(&format!("/projects/{id}/participants?limit=200"))
         .await
         .ok()
         .map(|l| l.items);
@@ -526,8 +534,15 @@ pub fn Approvals() -> Html {
     let session = use_session();
     use_title(session.t("approvals.title"));
     let comments = use_state(std::collections::BTreeMap::<String, String>::new);
-    let list = use_fetch((), |client, ()| async move {
-        client.get::<ApprovalList>("/approvals").await
+    let pager = use_pager();
+    let list = use_fetch(pager.current(), |client, cursor| async move {
+        let query = ApprovalQuery {
+            cursor,
+            ..ApprovalQuery::default()
+        };
+        client
+            .get::<ApprovalPage>(&with_query("/approvals", &query))
+            .await
     });
     let decide = {
         let list = list.clone();
@@ -585,6 +600,7 @@ pub fn Approvals() -> Html {
                     </article>
                 }
             }) }
+            <PagerButtons pager={pager.clone()} next={list.data().and_then(|l| l.next_cursor.clone())} />
         </section>
     }
 }

@@ -3,7 +3,7 @@
 //! the policy allows (`/authz/check`); the server decides again.
 
 use habilis_shared::dto::{
-    AnnotationList, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
+    AnnotationPage, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
     ProjectList, TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
 };
 use habilis_shared::policy::{Action, WorkState};
@@ -150,7 +150,7 @@ async fn load_work(client: Client, id: String) -> Result<WorkPageData, Failure> 
         transfer: ask("work.transfer".into()).await,
     };
     let notes = client
-        .get::<AnnotationList>(&format!("/works/{id}/annotations"))
+        .get::<AnnotationPage>(&format!("/works/{id}/annotations?limit=200"))
         .await
         .map(|l| l.items)
         .unwrap_or_default();

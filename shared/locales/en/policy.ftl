@@ -74,6 +74,12 @@ policy-account-holder = Every account holder may { $what ->
     [read] read their own account
     [update] update their own account
     [tokens] manage their personal API tokens
+    [orgs] list the organisations they belong to
+    [projects] list the projects they may know of
+    [approvals] list their own approvals
+    [works] list the works they may see
+    [invitation] accept an invitation sent to their address
+    [logout] sign out
    *[password] change their password
 }.
 policy-capability = { $allowed ->
@@ -105,7 +111,6 @@ policy-work-expert-confirmed = { $allowed ->
 }
 policy-work-private-profile = These drafts and unpublished works are visible only to their owner and the supervisors above them.
 policy-work-owner-only = Only the owner of a work may do this ({ $action }).
-policy-work-one-step = A work moves one step at a time: draft, then unpublished, then published.
 policy-work-delete-own = { $allowed ->
     [yes] { policy-profiles-subject } may delete their own works.
    *[no] { policy-profiles-subject } may not delete their own works: their supervisor inherits them.

@@ -73,6 +73,12 @@ policy-account-holder = Tout titulaire d'un compte peut { $what ->
     [read] consulter son propre compte
     [update] modifier son propre compte
     [tokens] gérer ses jetons d'API personnels
+    [orgs] lister les organisations dont il est membre
+    [projects] lister les projets qu'il peut connaître
+    [approvals] lister ses propres validations
+    [works] lister les travaux qui lui sont visibles
+    [invitation] accepter une invitation envoyée à son adresse
+    [logout] se déconnecter
    *[password] changer son mot de passe
 }.
 policy-capability = { $allowed ->
@@ -104,7 +110,6 @@ policy-work-expert-confirmed = { $allowed ->
 }
 policy-work-private-profile = Ces brouillons et travaux non publiés ne sont visibles que de leur propriétaire et des responsables au-dessus de lui.
 policy-work-owner-only = Seul le propriétaire d'un travail peut effectuer cette action ({ $action }).
-policy-work-one-step = Un travail avance d'une étape à la fois : brouillon, puis non publié, puis publié.
 policy-work-delete-own = { $allowed ->
     [yes] { policy-profiles-subject } peuvent supprimer leurs propres travaux.
    *[no] { policy-profiles-subject } ne peuvent pas supprimer leurs propres travaux : leur responsable en hérite.

@@ -72,6 +72,12 @@ policy-account-holder = アカウントをお持ちの方は、どなたでも{ 
     [read] ご自身のアカウントを閲覧
     [update] ご自身のアカウントを更新
     [tokens] 個人用 API トークンを管理
+    [orgs] 所属する組織を一覧表示
+    [projects] 知ることのできるプロジェクトを一覧表示
+    [approvals] 自分の承認を一覧表示
+    [works] 閲覧できる成果物を一覧表示
+    [invitation] 自分のアドレスに送られた招待を承諾
+    [logout] サインアウト
    *[password] パスワードを変更
 }できます。
 policy-capability = { $allowed ->
@@ -103,7 +109,6 @@ policy-work-expert-confirmed = { $allowed ->
 }
 policy-work-private-profile = これらの下書きと未公開の成果物は、所有者とその上位の指導者のみ閲覧できます。
 policy-work-owner-only = この操作（{ $action }）は成果物の所有者のみ行えます。
-policy-work-one-step = 成果物は一段階ずつ進みます: 下書き、未公開、公開の順です。
 policy-work-delete-own = { $allowed ->
     [yes] { policy-profiles-subject }はご自身の成果物を削除できます。
    *[no] { policy-profiles-subject }はご自身の成果物を削除できません。成果物は指導者に引き継がれます。

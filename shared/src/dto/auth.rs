@@ -160,6 +160,11 @@ pub struct CreatedApiToken {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApiTokenList {
+pub struct ApiTokenPage {
     pub items: Vec<ApiTokenView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`ApiTokenPage`] (one page of the list, SPEC §11).
+pub type ApiTokenList = ApiTokenPage;

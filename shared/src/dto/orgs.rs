@@ -47,9 +47,14 @@ pub struct OrganizationView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct OrganizationList {
+pub struct OrganizationPage {
     pub items: Vec<OrganizationView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`OrganizationPage`] (one page of the list, SPEC §11).
+pub type OrganizationList = OrganizationPage;
 
 /// A membership's state inside its organisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,8 +97,29 @@ pub struct MemberView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MemberList {
+pub struct MemberPage {
     pub items: Vec<MemberView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// The former name of [`MemberPage`] (one page of the list, SPEC §11).
+pub type MemberList = MemberPage;
+
+/// `GET /organizations/{id}/members`: filters and paging.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct MemberQuery {
+    /// Only members with this role.
+    pub role: Option<OrgRole>,
+    /// Only members in this state.
+    pub state: Option<MembershipState>,
+    /// Page size, 1–200, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
 }
 
 /// `PATCH /organizations/{id}/members/{user_id}`.
@@ -185,9 +211,14 @@ pub struct InvitationView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct InvitationList {
+pub struct InvitationPage {
     pub items: Vec<InvitationView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`InvitationPage`] (one page of the list, SPEC §11).
+pub type InvitationList = InvitationPage;
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,49 @@ impl ProjectState {
     }
 }
 
+/// `GET /projects`: filters and paging.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ProjectQuery {
+    /// Only the projects of this organisation.
+    pub organization_id: Option<String>,
+    /// Only projects in this state (projects whose state I may not see
+    /// are left out).
+    pub state: Option<ProjectState>,
+    /// Page size, 1–200, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Which of my approvals `GET /approvals` lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ApprovalListState {
+    /// Waiting for my decision on a pending request (my inbox), oldest first.
+    #[default]
+    Pending,
+    /// Those I decided (my history), most recent first.
+    Decided,
+}
+
+/// `GET /approvals`: filter and paging.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalQuery {
+    /// `pending` (default) or `decided`.
+    pub state: Option<ApprovalListState>,
+    /// Page size, 1–200, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
 /// `POST /projects`.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -146,9 +189,14 @@ pub struct ProjectEvent {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ProjectList {
+pub struct ProjectPage {
     pub items: Vec<ProjectView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`ProjectPage`] (one page of the list, SPEC §11).
+pub type ProjectList = ProjectPage;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -192,9 +240,14 @@ pub struct ApprovalView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApprovalList {
+pub struct ApprovalPage {
     pub items: Vec<ApprovalView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`ApprovalPage`] (one page of the list, SPEC §11).
+pub type ApprovalList = ApprovalPage;
 
 /// `POST /projects/{id}/participants`.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
@@ -255,6 +308,11 @@ pub struct ParticipantView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ParticipantList {
+pub struct ParticipantPage {
     pub items: Vec<ParticipantView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`ParticipantPage`] (one page of the list, SPEC §11).
+pub type ParticipantList = ParticipantPage;

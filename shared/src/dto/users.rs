@@ -171,7 +171,8 @@ pub struct UserPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
-    /// Case-insensitive search in first name, last name and e-mail.
+    /// Case-insensitive prefix of the first name, the last name, the full
+    /// name ("first last") or the e-mail (for pickers); up to 100 characters.
     pub q: Option<String>,
     /// Page size, 1–200, default 50.
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
@@ -238,9 +239,14 @@ pub struct DepartureView {
     /// The heir, or else the direct supervisor.
     pub receiver_id: String,
     pub scheduled_by: String,
-    pub drafts: i64,
-    pub unpublished: i64,
-    pub published: i64,
+    /// How many works of each state go to the receiver; left out for
+    /// administrators, who see nothing about works (SPEC §2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drafts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpublished: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<i64>,
     /// People whose supervisor becomes the receiver.
     pub subordinates: i64,
     pub done_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -305,6 +311,11 @@ pub struct SecondmentView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SecondmentList {
+pub struct SecondmentPage {
     pub items: Vec<SecondmentView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`SecondmentPage`] (one page of the list, SPEC §11).
+pub type SecondmentList = SecondmentPage;

@@ -121,9 +121,14 @@ pub struct AnnotationView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AnnotationList {
+pub struct AnnotationPage {
     pub items: Vec<AnnotationView>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
+
+/// The former name of [`AnnotationPage`] (one page of the list, SPEC §11).
+pub type AnnotationList = AnnotationPage;
 
 /// One line of a person's activity log (SPEC §2.5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

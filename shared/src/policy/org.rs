@@ -38,6 +38,9 @@ vocabulary! {
         ProjectsReadNames = "org.projects.read_names",
         /// Create, rename, delete a project, edit it.
         ProjectsManage = "org.projects.manage",
+        /// See who the members are (names, e-mails, roles). Not operators:
+        /// they see the names of granted projects only (SPEC §4).
+        MembersRead = "org.members.read",
         /// Invite and remove members, change roles, block.
         MembersManage = "org.members.manage",
         /// Export the members as CSV.
@@ -76,6 +79,7 @@ impl OrgCapability {
         matches!(
             self,
             OrgCapability::MembersManage
+                | OrgCapability::MembersRead
                 | OrgCapability::MembersExport
                 | OrgCapability::ProjectsReadNames
         )
@@ -134,6 +138,7 @@ impl Default for OrganizationsPolicy {
                 rule(&[Manager, Contributor, User, Operator], None),
             ),
             (C::ProjectsManage, rule(&[Manager], None)),
+            (C::MembersRead, rule(&[Manager, Contributor, User], None)),
             (C::MembersManage, rule(&[Manager], None)),
             (C::MembersExport, rule(&[Manager], None)),
             (C::ProjectsAccess, rule(&[Manager], None)),

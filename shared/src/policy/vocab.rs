@@ -236,6 +236,22 @@ pub enum Action {
     /// `approval.decide`: decide an approval one is the approver of;
     /// resource = [`Resource::Approval`].
     ApprovalDecide,
+    /// `org.list`: any account holder (the server lists the organisations
+    /// they belong to; administrators: all).
+    OrgList,
+    /// `project.list`: any account holder (the server lists the projects
+    /// `project.read_name` allows).
+    ProjectList,
+    /// `approval.list`: any account holder (their own approvals only).
+    ApprovalList,
+    /// `work.list`: any account holder (the server lists the works
+    /// `work.read` allows).
+    WorkList,
+    /// `invitation.accept`: any account holder (the link's secret and the
+    /// address it went to decide the rest).
+    InvitationAccept,
+    /// `auth.logout`: any account holder, ending their own session.
+    Logout,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -358,6 +374,12 @@ action_codes! {
         ProjectParticipants => "project.participants",
         ProjectWorks => "project.works",
         ApprovalDecide => "approval.decide",
+        OrgList => "org.list",
+        ProjectList => "project.list",
+        ApprovalList => "approval.list",
+        WorkList => "work.list",
+        InvitationAccept => "invitation.accept",
+        Logout => "auth.logout",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",

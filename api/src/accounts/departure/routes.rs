@@ -16,6 +16,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
 
+/// The departure as `caller` may see it: nothing about works, not even
+/// counts, for whom the policy keeps away from works (administrators,
+/// SPEC §2.5).
+fn shown_to(st: &AppState, caller: &Caller, view: DepartureView) -> DepartureView {
+    if st.policy.knows_of_works(&caller.actor(st)) {
+        return view;
+    }
+    DepartureView {
+        drafts: None,
+        unpublished: None,
+        published: None,
+        ..view
+    }
+}
+
 /// Schedule a person's departure (SPEC §3.6): the creator line only; an heir
 /// for experts. Warning e-mails go out before; at the date their works are
 /// handed over and the account becomes a "former member".
@@ -47,15 +62,9 @@ pub async fn schedule_departure(
             let target = account_for(conn, &st, &caller, &id, Action::UserDepart)?;
             let (date, heir) = (req.date, req.heir_id);
             let policy = &st.policy;
-            Ok(service::schedule(
-                conn,
-                policy,
-                &caller,
-                &target.user,
-                date,
-                heir,
-                st.now(),
-            )?)
+            let view =
+                service::schedule(conn, policy, &caller, &target.user, date, heir, st.now())?;
+            Ok(shown_to(&st, &caller, view))
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -86,14 +95,8 @@ pub async fn preview_departure(
         .db(move |conn| {
             let target = account_for(conn, &st, &caller, &id, Action::UserDepart)?;
             let (policy, now) = (&st.policy, st.now());
-            Ok(service::preview_now(
-                conn,
-                policy,
-                &caller,
-                &target.user,
-                heir_id,
-                now,
-            )?)
+            let view = service::preview_now(conn, policy, &caller, &target.user, heir_id, now)?;
+            Ok(shown_to(&st, &caller, view))
         })
         .await?;
     Ok(web::Json(view))
@@ -104,7 +107,7 @@ pub async fn preview_departure(
     get, path = "/api/v1/users/{id}/departure", tag = "users", security(("bearer" = [])),
     params(("id" = String, Path, description = "Account id")),
     responses(
-        (status = 200, description = "The departure", body = DepartureView),
+        (status = 200, description = "The departure (no work counts for administrators)", body = DepartureView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "None scheduled, or not visible to me", body = Problem, content_type = "application/problem+json"),
     )
@@ -119,7 +122,8 @@ pub async fn get_departure(
     let view = state
         .db(move |conn| {
             let target = account_for(conn, &st, &caller, &id, Action::UserRead)?;
-            Ok(service::scheduled(conn, &target.user)?)
+            let view = service::scheduled(conn, &target.user)?;
+            Ok(shown_to(&st, &caller, view))
         })
         .await?;
     Ok(web::Json(view))

@@ -33,7 +33,8 @@ pub struct Warning {
     pub days: u32,
 }
 
-/// Counts what a departure hands over to `receiver_id`.
+/// Counts what a departure hands over to `receiver_id` (every count: the
+/// routes leave out what the caller may not see).
 pub fn preview(
     conn: &mut DbConn,
     row: &DepartureRow,
@@ -41,9 +42,9 @@ pub fn preview(
 ) -> AccountResult<DepartureView> {
     let user = row.user_id.as_str();
     Ok(DepartureView {
-        drafts: queries::count_works(conn, user, WorkState::Draft)?,
-        unpublished: queries::count_works(conn, user, WorkState::Unpublished)?,
-        published: queries::count_works(conn, user, WorkState::Published)?,
+        drafts: Some(queries::count_works(conn, user, WorkState::Draft)?),
+        unpublished: Some(queries::count_works(conn, user, WorkState::Unpublished)?),
+        published: Some(queries::count_works(conn, user, WorkState::Published)?),
         subordinates: queries::count_subordinates(conn, user)?,
         user_id: row.user_id.clone(),
         date: utc(row.date),
@@ -248,9 +249,9 @@ pub fn warn(
         date: view.date,
         days: i64::from(days),
         receiver: &receiver_name,
-        drafts: view.drafts,
-        unpublished: view.unpublished,
-        published: view.published,
+        drafts: view.drafts.unwrap_or_default(),
+        unpublished: view.unpublished.unwrap_or_default(),
+        published: view.published.unwrap_or_default(),
         may_delete: policy.works.delete_own.contains(&user.profile()),
     };
     mail::queue(conn, now, &Recipient::of(&user), &notice)?;

@@ -43,19 +43,27 @@ pub struct NewToken<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The live (not revoked, not expired) tokens of `user`, newest first.
+/// Up to `limit` live (not revoked, not expired) tokens of `user` before
+/// the id `before`, newest first (ids grow with time).
 pub fn live_tokens(
     conn: &mut DbConn,
     user: &str,
     now: DateTime<Utc>,
+    before: Option<&str>,
+    limit: i64,
 ) -> QueryResult<Vec<TokenRow>> {
-    api_tokens::table
+    let mut q = api_tokens::table
         .filter(api_tokens::user_id.eq(user))
         .filter(api_tokens::revoked_at.is_null())
         .filter(api_tokens::expires_at.gt(db_time(now)))
-        .order(api_tokens::created_at.desc())
+        .order(api_tokens::id.desc())
+        .limit(limit)
         .select(TokenRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(api_tokens::id.lt(before.to_owned()));
+    }
+    q.load(conn)
 }
 
 pub fn count_live_tokens(conn: &mut DbConn, user: &str, now: DateTime<Utc>) -> QueryResult<i64> {

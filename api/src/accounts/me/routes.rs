@@ -3,7 +3,8 @@
 
 use actix_web::{web, HttpResponse};
 use habilis_shared::dto::{
-    AcceptCharter, ApiTokenList, CreateApiToken, CreatedApiToken, Me, Problem, UpdateMe, UserView,
+    AcceptCharter, ApiTokenPage, CreateApiToken, CreatedApiToken, Me, PageQuery, Problem, UpdateMe,
+    UserView,
 };
 use habilis_shared::policy::{Action, Capability, Relation, Resource};
 use validator::Validate;
@@ -14,6 +15,7 @@ use crate::accounts::queries as users;
 use crate::auth::{tokens, Caller, PendingCaller};
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::state::AppState;
 
@@ -118,29 +120,37 @@ pub async fn accept_charter(
     Ok(web::Json(row.view(true)))
 }
 
-/// My personal access tokens (not revoked, not expired).
+/// My personal access tokens (not revoked, not expired), newest first.
 #[utoipa::path(
-    get, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])),
+    get, path = "/api/v1/me/tokens", tag = "me", params(PageQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "My tokens", body = ApiTokenList),
+        (status = 200, description = "A page of my tokens", body = ApiTokenPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_tokens(
     state: web::Data<AppState>,
     caller: Caller,
-) -> ApiResult<web::Json<ApiTokenList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ApiTokenPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     Authz::new(&state, &caller)
         .require(Action::TokensManage, Resource::None)
         .await?;
     let now = state.now();
-    let items = state
+    let page = state
         .db(move |conn| {
-            let rows = queries::live_tokens(conn, caller.id(), now)?;
-            Ok(rows.into_iter().map(queries::TokenRow::view).collect())
+            let rows = queries::live_tokens(conn, caller.id(), now, keys.key(0), keys.fetch())?;
+            let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
+            Ok(ApiTokenPage {
+                items: rows.into_iter().map(queries::TokenRow::view).collect(),
+                next_cursor,
+            })
         })
         .await?;
-    Ok(web::Json(ApiTokenList { items }))
+    Ok(web::Json(page))
 }
 
 /// Create a personal access token for scripts. The secret is shown once.

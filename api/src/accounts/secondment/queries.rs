@@ -103,11 +103,26 @@ pub fn insert(
         .first(conn)
 }
 
-/// The secondments of `person`, oldest first.
-pub fn of_person(conn: &mut DbConn, person: &str) -> QueryResult<Vec<SecondmentRow>> {
-    secondments::table
-        .filter(secondments::user_id.eq(person))
+/// Up to `limit` secondments of `person` after the (start, id) `after`,
+/// earliest start first.
+pub fn of_person(
+    conn: &mut DbConn,
+    person: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<SecondmentRow>> {
+    let mut q = secondments::table
+        .filter(secondments::user_id.eq(person.to_owned()))
         .order((secondments::starts_at.asc(), secondments::id.asc()))
+        .limit(limit)
         .select(SecondmentRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(
+            secondments::starts_at
+                .gt(at)
+                .or(secondments::starts_at.eq(at).and(secondments::id.gt(id))),
+        );
+    }
+    q.load(conn)
 }

@@ -2,7 +2,7 @@
 //! [`super::service`].
 
 use actix_web::{web, HttpResponse};
-use habilis_shared::dto::{CreateSecondment, Problem, SecondmentList, SecondmentView};
+use habilis_shared::dto::{CreateSecondment, PageQuery, Problem, SecondmentPage, SecondmentView};
 use habilis_shared::policy::Action;
 use validator::Validate;
 
@@ -11,6 +11,7 @@ use crate::accounts::access::{account_for, readable_account_for};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::paging::{self, Keyset};
 use crate::state::AppState;
 
 /// Attach a person to a host supervisor for a period.
@@ -64,30 +65,43 @@ pub async fn create_secondment(
         .json(created))
 }
 
-/// The secondments of a person, past and future (oldest first): for whoever
-/// may see the account, and for a host during the window.
+/// The secondments of a person, past and future (earliest start first):
+/// for whoever may see the account, and for a host during the window.
 #[utoipa::path(
     get, path = "/api/v1/users/{id}/secondments", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Account id")),
+    params(("id" = String, Path, description = "Account id"), PageQuery),
     responses(
-        (status = 200, description = "The person's secondments", body = SecondmentList),
+        (status = 200, description = "A page of the person's secondments", body = SecondmentPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_secondments(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> ApiResult<web::Json<SecondmentList>> {
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<SecondmentPage>> {
+    let query = query.into_inner();
+    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+    let after = match (keys.key(0), keys.key(1)) {
+        (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
+        _ => None,
+    };
     let id = id.into_inner();
     let st = state.clone();
-    let list = state
+    let page = state
         .db(move |conn| {
             let target = readable_account_for(conn, &st, &caller, &id, Action::UserRead)?;
-            let items = service::of_person(conn, &target.user.id)?;
-            Ok(SecondmentList { items })
+            let rows = service::of_person(conn, &target.user.id, after, keys.fetch())?;
+            let (rows, next_cursor) =
+                keys.page(rows, |r| vec![paging::time_key(r.starts_at), r.id.clone()]);
+            Ok(SecondmentPage {
+                items: rows.into_iter().map(|r| r.view()).collect(),
+                next_cursor,
+            })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }

@@ -1,7 +1,7 @@
 //! Arranging a secondment (SPEC §2.5, seed 004 §6): one transaction with
 //! its audit row and the e-mails to the person and the host.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use habilis_shared::dto::{CreateSecondment, SecondmentView};
 use habilis_shared::policy::Policy;
 use serde_json::json;
@@ -97,10 +97,13 @@ pub fn second(
     })
 }
 
-/// The secondments of a person, past and future, oldest first.
-pub fn of_person(conn: &mut DbConn, person: &str) -> AccountResult<Vec<SecondmentView>> {
-    Ok(queries::of_person(conn, person)?
-        .into_iter()
-        .map(queries::SecondmentRow::view)
-        .collect())
+/// Up to `limit` secondments of a person, past and future, after the
+/// (start, id) `after`, earliest start first.
+pub fn of_person(
+    conn: &mut DbConn,
+    person: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> AccountResult<Vec<queries::SecondmentRow>> {
+    Ok(queries::of_person(conn, person, after, limit)?)
 }

@@ -66,12 +66,16 @@ pub fn parse_decision(s: &str) -> Option<ApprovalDecision> {
 pub enum Filter<'a> {
     /// One approval, by id.
     Id(&'a str),
-    /// Those waiting for this approver's decision on a pending request.
-    Inbox(&'a str),
+    /// Those waiting for this approver's decision on a pending request,
+    /// oldest first, after the approval id given.
+    Inbox(&'a str, Option<&'a str>),
+    /// Those this approver decided, most recently decided first, after the
+    /// (decision time, approval id) given.
+    Decided(&'a str, Option<(NaiveDateTime, &'a str)>),
 }
 
-/// The approvals that `filter` selects, oldest request first.
-pub fn list(conn: &mut DbConn, filter: Filter) -> QueryResult<Vec<ApprovalRow>> {
+/// Up to `limit` approvals that `filter` selects, in its order.
+pub fn list(conn: &mut DbConn, filter: Filter, limit: i64) -> QueryResult<Vec<ApprovalRow>> {
     let mut q = approvals::table
         .inner_join(approval_requests::table)
         .select((
@@ -86,18 +90,47 @@ pub fn list(conn: &mut DbConn, filter: Filter) -> QueryResult<Vec<ApprovalRow>> 
             approval_requests::created_at,
             approvals::decided_at,
         ))
-        .order((approval_requests::created_at.asc(), approvals::id.asc()))
+        .limit(limit)
         .into_boxed();
     match filter {
         Filter::Id(id) => q = q.filter(approvals::id.eq(id.to_owned())),
-        Filter::Inbox(approver) => {
+        Filter::Inbox(approver, after) => {
             q = q
                 .filter(approvals::approver_id.eq(approver.to_owned()))
                 .filter(approvals::decision.is_null())
                 .filter(approval_requests::state.eq(PENDING))
+                .order(approvals::id.asc());
+            if let Some(after) = after {
+                q = q.filter(approvals::id.gt(after.to_owned()));
+            }
+        }
+        Filter::Decided(approver, after) => {
+            q = q
+                .filter(approvals::approver_id.eq(approver.to_owned()))
+                .filter(approvals::decision.is_not_null())
+                .order((approvals::decided_at.desc(), approvals::id.desc()));
+            if let Some((at, id)) = after {
+                q = q.filter(
+                    approvals::decided_at.lt(at).or(approvals::decided_at
+                        .eq(at)
+                        .and(approvals::id.lt(id.to_owned()))),
+                );
+            }
         }
     }
     q.load(conn)
+}
+
+/// The names of the projects `ids`, in one statement.
+pub fn project_names(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = projects::table
+        .filter(projects::id.eq_any(ids))
+        .select((projects::id, projects::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn approver(conn: &mut DbConn, id: &str) -> QueryResult<Option<Approver>> {

@@ -2,39 +2,75 @@
 //! are in [`super::service`].
 
 use actix_web::web;
-use habilis_shared::dto::{ApprovalList, ApprovalView, DecideApproval, Problem};
+use habilis_shared::dto::{
+    ApprovalListState, ApprovalPage, ApprovalQuery, ApprovalView, DecideApproval, Problem,
+};
 use habilis_shared::policy::{Action, Resource};
 use validator::Validate;
 
+use super::queries::Filter;
 use super::service;
 use crate::auth::Caller;
+use crate::clock::db_time;
 use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::paging::{self, Keyset};
 use crate::policy::Authz;
 use crate::state::AppState;
 
-/// My inbox: the approvals waiting for my decision, oldest first.
+/// My inbox: the approvals waiting for my decision, oldest first; with
+/// `?state=decided`, those I decided, most recent first.
 #[utoipa::path(
-    get, path = "/api/v1/approvals", tag = "projects", security(("bearer" = [])),
+    get, path = "/api/v1/approvals", tag = "projects", params(ApprovalQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "Waiting for my decision", body = ApprovalList),
+        (status = 200, description = "A page of my approvals", body = ApprovalPage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid state, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_approvals(
     state: web::Data<AppState>,
     caller: Caller,
-) -> ApiResult<web::Json<ApprovalList>> {
-    // No question to the policy: the inbox holds only the caller's own
-    // approvals.
-    let list = state
+    query: web::Query<ApprovalQuery>,
+) -> ApiResult<web::Json<ApprovalPage>> {
+    let query = query.into_inner();
+    let which = query.state.unwrap_or_default();
+    let keys = match which {
+        ApprovalListState::Pending => Keyset::parse(query.limit, query.cursor.as_deref(), 1)?,
+        ApprovalListState::Decided => Keyset::parse(query.limit, query.cursor.as_deref(), 2)?,
+    };
+    let decided_after = match (keys.key(0), keys.key(1)) {
+        (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
+        _ => None,
+    };
+    // The list holds only the caller's own approvals.
+    Authz::new(&state, &caller)
+        .require(Action::ApprovalList, Resource::None)
+        .await?;
+    let page = state
         .db(move |conn| {
-            Ok(ApprovalList {
-                items: service::inbox(conn, caller.id())?,
-            })
+            let me = caller.id();
+            let filter = match which {
+                ApprovalListState::Pending => Filter::Inbox(me, keys.key(0)),
+                ApprovalListState::Decided => Filter::Decided(
+                    me,
+                    decided_after.as_ref().map(|(at, id)| (*at, id.as_str())),
+                ),
+            };
+            let rows = service::views(conn, filter, keys.fetch())?;
+            let (items, next_cursor) = keys.page(rows, |a| match which {
+                ApprovalListState::Pending => vec![a.id.clone()],
+                ApprovalListState::Decided => vec![
+                    a.decided_at
+                        .map(|t| paging::time_key(db_time(t)))
+                        .unwrap_or_default(),
+                    a.id.clone(),
+                ],
+            });
+            Ok(ApprovalPage { items, next_cursor })
         })
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(page))
 }
 
 /// Approve or reject (a rejection needs a comment). The project becomes

@@ -2,6 +2,8 @@
 //! the request when it is settled, moves the project, writes its history,
 //! the audit row and the e-mail to the requester.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::{ApprovalDecision, ApprovalView, ProjectState};
 use habilis_shared::i18n::Msg;
@@ -54,14 +56,12 @@ impl From<ApprovalError> for ApiError {
 
 type ApprovalResult<T> = Result<T, ApprovalError>;
 
-fn view(conn: &mut DbConn, row: ApprovalRow) -> ApprovalResult<ApprovalView> {
+fn view(row: ApprovalRow, names: &HashMap<String, String>) -> ApprovalView {
     let subject_name = match row.subject_type.as_str() {
-        "project" => find(conn, &row.subject_id)?
-            .map(|p| p.name)
-            .unwrap_or_default(),
+        "project" => names.get(&row.subject_id).cloned().unwrap_or_default(),
         _ => String::new(),
     };
-    Ok(ApprovalView {
+    ApprovalView {
         decision: row.decision.as_deref().and_then(queries::parse_decision),
         id: row.id,
         request_id: row.request_id,
@@ -73,19 +73,20 @@ fn view(conn: &mut DbConn, row: ApprovalRow) -> ApprovalResult<ApprovalView> {
         comment: row.comment,
         requested_at: utc(row.requested_at),
         decided_at: row.decided_at.map(utc),
-    })
+    }
 }
 
-fn views(conn: &mut DbConn, filter: Filter) -> ApprovalResult<Vec<ApprovalView>> {
-    queries::list(conn, filter)?
-        .into_iter()
-        .map(|row| view(conn, row))
-        .collect()
-}
-
-/// The approvals waiting for `approver`'s decision, oldest first.
-pub fn inbox(conn: &mut DbConn, approver: &str) -> ApprovalResult<Vec<ApprovalView>> {
-    views(conn, Filter::Inbox(approver))
+/// Up to `limit` approvals of `filter`, with their subjects' names: two
+/// statements whatever the count.
+pub fn views(conn: &mut DbConn, filter: Filter, limit: i64) -> ApprovalResult<Vec<ApprovalView>> {
+    let rows = queries::list(conn, filter, limit)?;
+    let projects: Vec<String> = rows
+        .iter()
+        .filter(|r| r.subject_type == "project")
+        .map(|r| r.subject_id.clone())
+        .collect();
+    let names = queries::project_names(conn, &projects)?;
+    Ok(rows.into_iter().map(|r| view(r, &names)).collect())
 }
 
 /// Who approval `id` waits for, and on which request.
@@ -158,7 +159,7 @@ pub fn decide(
                 .detail(json!({ "approval_id": id, "decision": decision, "comment": comment }))
                 .ctx(&by.ctx),
         )?;
-        views(conn, Filter::Id(id))?
+        views(conn, Filter::Id(id), 1)?
             .pop()
             .ok_or(ApprovalError::NotFound)
     })
