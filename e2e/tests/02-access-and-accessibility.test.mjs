@@ -32,6 +32,7 @@ import {
   stepper,
   suffix,
   visible,
+  activate,
 } from './helpers.mjs';
 
 const sfx = suffix();
@@ -156,6 +157,7 @@ describe('access control and accessibility', () => {
   step('a blocked person is sent back to sign-in on the next action', async () => {
     // The expert settles in.
     const expert = await person(browser, 'blocked-expert');
+    await activate(blocked.email);
     await signIn(expert.page, blocked.email, blocked.initial);
     blocked.password = newPassword('blocked');
     await changePassword(expert.page, blocked.initial, blocked.password);

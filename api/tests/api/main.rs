@@ -17,6 +17,7 @@ mod mail;
 mod openapi;
 mod orgs;
 mod projects;
+mod recovery;
 mod routes;
 mod secondment;
 mod security;

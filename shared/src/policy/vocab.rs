@@ -226,6 +226,13 @@ pub enum Action {
     /// `project.participants`: invite and revoke participants (owner,
     /// sponsor, data steward; managers of the organisation).
     ProjectParticipants,
+    /// `user.edit`: correct the professional identity of an account (name,
+    /// e-mail; SPEC §2.5): its creator line or the administration;
+    /// resource = [`Resource::Account`].
+    UserEdit,
+    /// `user.activation`: e-mail a new activation link to an account never
+    /// activated (SPEC §3.1–3.2), same people as `user.edit`.
+    UserActivation,
     /// `approval.decide`: decide an approval one is the approver of;
     /// resource = [`Resource::Approval`].
     ApprovalDecide,
@@ -349,6 +356,8 @@ action_codes! {
         ProjectManage => "project.manage",
         ProjectParticipants => "project.participants",
         ApprovalDecide => "approval.decide",
+        UserEdit => "user.edit",
+        UserActivation => "user.activation",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
