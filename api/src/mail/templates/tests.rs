@@ -20,19 +20,6 @@ fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
 /// One e-mail of every kind.
 fn samples() -> Vec<Email<'static>> {
     vec![
-        Email::PasswordReset {
-            name: "Alice Martin",
-            link: "https://habilis.test/reset-password?token=abc",
-            until: at(2026, 12, 1),
-        },
-        Email::PasswordChanged {
-            name: "Alice Martin",
-        },
-        Email::EmailChanged {
-            name: "Alice Martin",
-            old: "alice@inserm.fr",
-            new: "alice.martin@inserm.fr",
-        },
         Email::Activation {
             name: "Alice Martin",
             link: "https://habilis.test/activate?token=abc",
@@ -112,6 +99,19 @@ fn samples() -> Vec<Email<'static>> {
         Email::InactivityWarning {
             name: "Alice Martin",
             until: at(2027, 1, 1),
+        },
+        Email::PasswordReset {
+            name: "Alice Martin",
+            link: "https://habilis.test/reset-password?token=abc",
+            until: at(2026, 12, 1),
+        },
+        Email::PasswordChanged {
+            name: "Alice Martin",
+        },
+        Email::EmailChanged {
+            name: "Alice Martin",
+            old: "alice@inserm.fr",
+            new: "alice.martin@inserm.fr",
         },
     ]
 }
