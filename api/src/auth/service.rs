@@ -16,7 +16,9 @@ use super::ReqCtx;
 use crate::accounts::queries::{self, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
-use crate::db::schema::{api_tokens, email_tokens, login_failures, refresh_tokens, sessions, users};
+use crate::db::schema::{
+    api_tokens, email_tokens, login_failures, refresh_tokens, sessions, users,
+};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, Email, Recipient};
@@ -543,7 +545,10 @@ pub fn reset_target(
         let failure = if used_at.is_some() {
             Some((ProblemType::ResetLinkUsed, Msg::new("auth-reset-used")))
         } else if expires_at <= db_time(now) {
-            Some((ProblemType::ResetLinkExpired, Msg::new("auth-reset-expired")))
+            Some((
+                ProblemType::ResetLinkExpired,
+                Msg::new("auth-reset-expired"),
+            ))
         } else {
             None
         };

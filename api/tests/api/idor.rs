@@ -349,9 +349,9 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
-                ("PATCH", "{id}") if kind == "users" => Some(
-                    json!({ "first_name": "pwned", "email": "pwned@inserm.fr" }),
-                ),
+                ("PATCH", "{id}") if kind == "users" => {
+                    Some(json!({ "first_name": "pwned", "email": "pwned@inserm.fr" }))
+                }
                 ("PATCH", _) => Some(json!({ "name": "pwned" })),
                 ("POST", _) => Some(json!({})),
                 _ => None,

@@ -169,7 +169,8 @@ async fn a_reset_link_works_once_and_ends_every_session_and_token() {
         "{sent:?}"
     );
     assert!(
-        sent.iter().any(|s| s == "Your Habilis password was changed"),
+        sent.iter()
+            .any(|s| s == "Your Habilis password was changed"),
         "{sent:?}"
     );
 }
@@ -245,7 +246,11 @@ async fn a_created_account_signs_in_only_after_its_activation_link() {
     let body = problem(app.login_raw("eve@inserm.fr", &initial).await, 403).await;
     assert_eq!(body["type"], "activation_required");
     // A wrong password still says only that.
-    problem(app.login_raw("eve@inserm.fr", "not the password").await, 401).await;
+    problem(
+        app.login_raw("eve@inserm.fr", "not the password").await,
+        401,
+    )
+    .await;
     app.activate("eve@inserm.fr").await;
     let s = app.login("eve@inserm.fr", &initial).await;
     assert!(!s.access.is_empty());
@@ -258,7 +263,10 @@ async fn a_new_activation_link_replaces_the_old_one() {
     let (user, initial) = app
         .create(&h.confirmed, Profile::Novice, "late@inserm.fr")
         .await;
-    let old = app.link_token("late@inserm.fr", ACTIVATE).await.expect("link");
+    let old = app
+        .link_token("late@inserm.fr", ACTIVATE)
+        .await
+        .expect("link");
     let path = format!("/api/v1/users/{}/activation", user.id);
     // Policy before state: a lower profile, someone outside the line.
     problem(app.post(&path, &h.novice.access, json!({})).await, 404).await;
@@ -268,7 +276,10 @@ async fn a_new_activation_link_replaces_the_old_one() {
     // The creator line (here the expert above the creator) may.
     let res = app.post(&path, &h.expert.access, json!({})).await;
     assert_eq!(res.status(), 202);
-    let new = app.link_token("late@inserm.fr", ACTIVATE).await.expect("link");
+    let new = app
+        .link_token("late@inserm.fr", ACTIVATE)
+        .await
+        .expect("link");
     assert_ne!(old, new);
     let res = app
         .request(
@@ -319,13 +330,25 @@ async fn the_creator_line_or_an_admin_corrects_a_name_or_an_address() {
     assert_eq!(view["first_name"], "Nina");
 
     // Domain, duplicates and blank names, as at creation.
-    let body = problem(patch(&h.confirmed, json!({ "email": "nina@gmail.com" })).await, 422).await;
+    let body = problem(
+        patch(&h.confirmed, json!({ "email": "nina@gmail.com" })).await,
+        422,
+    )
+    .await;
     assert!(body["errors"]["email"].is_array(), "{body}");
-    let body = problem(patch(&h.confirmed, json!({ "email": h.expert.email })).await, 409).await;
+    let body = problem(
+        patch(&h.confirmed, json!({ "email": h.expert.email })).await,
+        409,
+    )
+    .await;
     assert_eq!(body["type"], "email_taken");
     let body = problem(patch(&h.confirmed, json!({ "last_name": "  " })).await, 422).await;
     assert!(body["errors"]["last_name"].is_array(), "{body}");
-    let body = problem(patch(&h.confirmed, json!({ "email": "not an address" })).await, 422).await;
+    let body = problem(
+        patch(&h.confirmed, json!({ "email": "not an address" })).await,
+        422,
+    )
+    .await;
     assert!(body["errors"]["email"].is_array(), "{body}");
 
     // A new address: both are told, and it signs in from now on.
@@ -365,7 +388,10 @@ async fn the_creator_line_or_an_admin_corrects_a_name_or_an_address() {
     let (late, _) = app
         .create(&h.confirmed, Profile::Novice, "lat@inserm.fr")
         .await;
-    let old = app.link_token("lat@inserm.fr", ACTIVATE).await.expect("link");
+    let old = app
+        .link_token("lat@inserm.fr", ACTIVATE)
+        .await
+        .expect("link");
     let res = app
         .request(
             "PATCH",
@@ -375,7 +401,10 @@ async fn the_creator_line_or_an_admin_corrects_a_name_or_an_address() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let new = app.link_token("late@inserm.fr", ACTIVATE).await.expect("link");
+    let new = app
+        .link_token("late@inserm.fr", ACTIVATE)
+        .await
+        .expect("link");
     assert_ne!(old, new);
     let res = app
         .request(

@@ -261,9 +261,7 @@ impl Policy {
                 )
             }
             Action::UserBlock | Action::UserUnblock => self.decide_block(me, action, resource),
-            Action::UserEdit | Action::UserActivation => {
-                self.decide_identity(me, action, resource)
-            }
+            Action::UserEdit | Action::UserActivation => self.decide_identity(me, action, resource),
             Action::AuditRead => {
                 let allowed = self.administration.read_audit.contains(&me);
                 decision(
