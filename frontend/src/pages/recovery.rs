@@ -31,6 +31,9 @@ pub fn ForgotPassword() -> Html {
         email: (*email).clone(),
     });
     let failure = ask.error();
+    // Too many requests for this address: say so in these words (the
+    // generic message speaks of failed sign-ins).
+    let too_many = failure.is_some_and(|f| f.status() == Some(429));
     let lang = session.lang;
     let back = html! {
         <p><Link<Route> to={Route::SignIn}>{ session.t("forgot.back") }</Link<Route>></p>
@@ -49,7 +52,11 @@ pub fn ForgotPassword() -> Html {
             <h1>{ session.t("forgot.title") }</h1>
             <p>{ session.t("forgot.intro") }</p>
             <form {onsubmit} novalidate=true>
-                <ProblemMessage failure={failure.cloned()} />
+                if too_many {
+                    <p class="problem" role="alert">{ session.t("forgot.too_many") }</p>
+                } else {
+                    <ProblemMessage failure={failure.cloned()} />
+                }
                 <Field id="reset_email" kind="email" label={session.t("signin.email")} value={(*email).clone()}
                     autocomplete={Some(AttrValue::from("username"))} required=true
                     errors={field_errors(lang, failure, "email")}
