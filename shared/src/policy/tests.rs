@@ -383,6 +383,13 @@ fn identity_is_corrected_by_the_creator_line_or_an_admin() {
             assert_explained(&d);
         }
     }
+    // Policy data: another profile may be given the right, never anonymous visitors.
+    let err = Policy::from_toml_str("[administration]\nmanage_identities = [\"public\"]\n")
+        .expect_err("public refused");
+    assert!(
+        err.to_string().contains("administration.manage_identities"),
+        "{err}"
+    );
 }
 
 /// Every (policy, actor, action, resource) combination: `decide` never
