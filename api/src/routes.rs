@@ -42,6 +42,14 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/auth/activate", web::post().to(auth::activate))
             .route("/auth/password", web::post().to(auth::change_password))
+            .route(
+                "/auth/password-reset",
+                web::post().to(auth::request_password_reset),
+            )
+            .route(
+                "/auth/password-reset/confirm",
+                web::post().to(auth::confirm_password_reset),
+            )
             .route("/me", web::get().to(me::get_me))
             .route("/me", web::patch().to(me::update_me))
             .route("/me/charter", web::post().to(me::accept_charter))
@@ -55,6 +63,11 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}", web::get().to(users::get_user))
             .route("/users/{id}/block", web::post().to(users::block_user))
             .route("/users/{id}/unblock", web::post().to(users::unblock_user))
+            .route("/users/{id}", web::patch().to(users::update_user))
+            .route(
+                "/users/{id}/activation",
+                web::post().to(users::resend_activation),
+            )
             .route("/users/{id}", web::delete().to(departure::delete_user))
             .route(
                 "/users/{id}/departure",
@@ -405,6 +418,8 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         auth::logout,
         auth::activate,
         auth::change_password,
+        auth::request_password_reset,
+        auth::confirm_password_reset,
         me::get_me,
         me::update_me,
         me::accept_charter,
@@ -418,6 +433,8 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         users::get_user,
         users::block_user,
         users::unblock_user,
+        users::update_user,
+        users::resend_activation,
         departure::delete_user,
         departure::schedule_departure,
         departure::get_departure,

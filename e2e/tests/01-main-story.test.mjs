@@ -12,6 +12,7 @@ import { after, before, describe } from 'node:test';
 import {
   ADMIN_EMAIL,
   INITIAL_ADMIN_PASSWORD,
+  activate,
   activationToken,
   changePassword,
   createAccount,
@@ -168,6 +169,7 @@ describe('main story: admin → expert → confirmed → novice', () => {
 
     Object.assign(confirmed, await person(browser, 'confirmed'));
     const c = confirmed.page;
+    await activate(CONFIRMED.email);
     await signIn(c, CONFIRMED.email, confirmed.initial);
     confirmed.password = newPassword('confirmed');
     await changePassword(c, confirmed.initial, confirmed.password);
@@ -190,6 +192,7 @@ describe('main story: admin → expert → confirmed → novice', () => {
   step('5. the novice may create no account', async () => {
     Object.assign(novice, await person(browser, 'novice'));
     const { page } = novice;
+    await activate(NOVICE.email);
     await signIn(page, NOVICE.email, novice.initial);
     novice.password = newPassword('novice');
     await changePassword(page, novice.initial, novice.password);

@@ -32,6 +32,7 @@ import {
   stepper,
   suffix,
   visible,
+  activate,
 } from './helpers.mjs';
 
 const sfx = suffix();
@@ -44,6 +45,8 @@ async function createExpert(token, who) {
     body: { first_name: who.first, last_name: who.last, email: who.email, profile: 'expert' },
   });
   assert.ok(created.initial_password, 'the API returns the initial password');
+  // The e-mailed activation link is opened: a `created` account signs in only after that.
+  await activate(who.email);
   return { ...who, id: created.user.id, initial: created.initial_password };
 }
 

@@ -397,6 +397,7 @@ export async function settledAccount(token, { email, first, last, profile, chart
     body: { first_name: first, last_name: last, email, profile },
   });
   const password = newPassword(profile);
+  await activate(email);
   const initial = await login(email, created.initial_password);
   await apiOk('POST', '/auth/password', {
     token: initial.access_token,
@@ -444,4 +445,36 @@ export async function activationToken(email) {
     },
     { timeout: TIMEOUT, interval: 200, message: `an activation e-mail to ${email} in ${MAIL_DIR}` },
   );
+}
+
+/**
+ * The token of a link to `email` whose address holds `marker`
+ * (e.g. `/reset-password?token=`) in E2E_MAIL_DIR; polls until it is written.
+ * With `not`, a token other than that one (a link sent again).
+ */
+export async function linkToken(email, marker, { not } = {}) {
+  const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`https?://\\S+${escaped}([A-Za-z0-9._~%-]+)`);
+  return eventually(
+    () => {
+      const files = existsSync(MAIL_DIR) ? readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')) : [];
+      for (const f of files) {
+        const text = readFileSync(join(MAIL_DIR, f), 'utf8');
+        if (!headerValue(text, 'To').toLowerCase().includes(email.toLowerCase())) continue;
+        const m = text.match(re);
+        if (m && decodeURIComponent(m[1]) !== not) return decodeURIComponent(m[1]);
+      }
+      return false;
+    },
+    { timeout: TIMEOUT, interval: 200, message: `an e-mail to ${email} with a ${marker} link in ${MAIL_DIR}` },
+  );
+}
+
+/**
+ * Opens the activation link e-mailed to `email` through the API: a
+ * `created` account signs in only after that.
+ */
+export async function activate(email) {
+  const token = await activationToken(email);
+  await apiOk('POST', '/auth/activate', { body: { token } });
 }

@@ -249,6 +249,8 @@ fn Guard(p: &GuardProps) -> Html {
         Route::SignIn => html! { <pages::signin::SignIn /> },
         Route::Activate => html! { <pages::activate::Activate /> },
         Route::ChangePassword => html! { <pages::password::ChangePassword /> },
+        Route::ForgotPassword => html! { <pages::recovery::ForgotPassword /> },
+        Route::ResetPassword => html! { <pages::recovery::ResetPassword /> },
         Route::Account => html! { <pages::account::Account /> },
         Route::People => html! { <pages::people::People /> },
         Route::NewPerson => html! { <pages::people::NewPerson /> },

@@ -12,6 +12,10 @@ pub enum Route {
     Activate,
     #[at("/password")]
     ChangePassword,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    #[at("/reset-password")]
+    ResetPassword,
     #[at("/account")]
     Account,
     #[at("/people")]
@@ -50,7 +54,12 @@ impl Route {
     pub fn is_public(&self) -> bool {
         matches!(
             self,
-            Route::SignIn | Route::Activate | Route::Policy | Route::NotFound
+            Route::SignIn
+                | Route::Activate
+                | Route::ForgotPassword
+                | Route::ResetPassword
+                | Route::Policy
+                | Route::NotFound
         )
     }
 }

@@ -49,8 +49,11 @@ problem_types! {
     InsufficientScope = "insufficient_scope", 403;
     PasswordChangeRequired = "password_change_required", 403;
     WrongRecipient = "wrong_recipient", 403;
+    /// A `created` account signs in only once its activation link was opened (SPEC §3.2).
+    ActivationRequired = "activation_required", 403;
     NotFound = "not_found", 404;
     ActivationLinkUnknown = "activation_link_unknown", 404;
+    ResetLinkUnknown = "reset_link_unknown", 404;
     MethodNotAllowed = "method_not_allowed", 405;
     /// The object is not in a state that allows this.
     WrongState = "wrong_state", 409;
@@ -74,6 +77,8 @@ problem_types! {
     ReferenceGone = "reference_gone", 409;
     ActivationLinkUsed = "activation_link_used", 410;
     ActivationLinkExpired = "activation_link_expired", 410;
+    ResetLinkUsed = "reset_link_used", 410;
+    ResetLinkExpired = "reset_link_expired", 410;
     InvitationUnusable = "invitation_unusable", 410;
     PayloadTooLarge = "payload_too_large", 413;
     UnsupportedMediaType = "unsupported_media_type", 415;

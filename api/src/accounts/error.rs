@@ -32,6 +32,10 @@ pub enum AccountError {
     },
     #[error("the account is {0:?}")]
     WrongState(AccountState),
+    #[error("the account was already activated")]
+    AlreadyActivated,
+    #[error("{0} is blank")]
+    BlankField(&'static str),
     #[error("the charter version is {current}")]
     CharterVersion { current: String },
     #[error("at most {max} live tokens")]
@@ -125,6 +129,11 @@ impl From<AccountError> for ApiError {
                 ProblemType::WrongState,
                 Msg::new("accounts-wrong-state").arg("state", state.as_str()),
             ),
+            E::AlreadyActivated => conflict(
+                ProblemType::WrongState,
+                Msg::new("accounts-already-activated"),
+            ),
+            E::BlankField(field) => ApiError::field(field, Msg::new("accounts-field-blank")),
             E::CharterVersion { current } => ApiError::field(
                 "version",
                 Msg::new("accounts-charter-version").arg("current", current),

@@ -2,7 +2,9 @@
 //! see, block and unblock. HTTP only; the rules are in [`super::service`].
 
 use actix_web::{web, HttpResponse};
-use habilis_shared::dto::{CreateUser, CreatedUser, Problem, UserPage, UserQuery, UserView};
+use habilis_shared::dto::{
+    CreateUser, CreatedUser, Problem, UpdateUser, UserPage, UserQuery, UserView,
+};
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Relation, Resource};
 use validator::Validate;
@@ -73,6 +75,7 @@ pub async fn create_user(
                 created_by: Some(caller.user.id.clone()),
                 password_hash: hash,
                 audit_action: AuditAction::UserCreate,
+                active: false,
             };
             let url = st.config.public_url();
             Ok(service::insert(
@@ -239,4 +242,81 @@ pub async fn unblock_user(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<UserView>> {
     set_blocked(state, caller, id.into_inner(), false).await
+}
+
+/// Correct the name or e-mail address of an account (SPEC §2.5: the
+/// professional identity is the institution's): its creator line or an
+/// admin. A new address must be at an allowed domain and free; the old and
+/// the new address are told.
+#[utoipa::path(
+    patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUser, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "The account as it is now", body = UserView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the creator line nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or e-mail domain", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<UpdateUser>,
+) -> ApiResult<web::Json<UserView>> {
+    let change = body.into_inner()?;
+    change.validate()?;
+    let id = id.into_inner();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            let target = account_for(conn, &st, &caller, &id, Action::UserEdit)?;
+            let url = st.config.public_url();
+            let row = service::update_identity(
+                conn,
+                &st.policy,
+                &caller,
+                &target.user,
+                change,
+                &url,
+                st.now(),
+            )?;
+            Ok(view_for(&st, &caller.user, &row, target.relation))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// E-mail a new activation link to an account never activated; the link
+/// sent before stops working. The creator line or an admin.
+#[utoipa::path(
+    post, path = "/api/v1/users/{id}/activation", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 202, description = "A new link is on its way"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the creator line nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The account was already activated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn resend_activation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let target = account_for(conn, &st, &caller, &id, Action::UserActivation)?;
+            let url = st.config.public_url();
+            service::resend_activation(conn, &st.policy, &caller, &target.user, &url, st.now())?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
 }

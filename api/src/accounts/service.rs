@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use habilis_shared::dto::{AccountState, CreateUser};
+use habilis_shared::dto::{AccountState, CreateUser, UpdateUser};
 use habilis_shared::policy::{Policy, Profile, Relation};
 use serde_json::json;
 
@@ -27,6 +27,10 @@ pub struct NewAccount {
     pub password_hash: String,
     /// Audit action recorded: `user.create`, or `user.bootstrap_admin`.
     pub audit_action: AuditAction,
+    /// Created active, without an activation link (the first admin, who
+    /// has nobody to receive a link from); otherwise `created` until the
+    /// e-mailed link is opened (SPEC §3.2).
+    pub active: bool,
 }
 
 /// An account's e-mail must be at an allowed institutional domain
@@ -116,25 +120,18 @@ pub fn insert(
                 users::first_name.eq(new.first_name.trim()),
                 users::last_name.eq(new.last_name.trim()),
                 users::profile.eq(new.profile.as_str()),
-                users::state.eq(AccountState::Created.as_str()),
+                users::state.eq(if new.active {
+                    AccountState::Active.as_str()
+                } else {
+                    AccountState::Created.as_str()
+                }),
+                users::activated_at.eq(new.active.then_some(t)),
                 users::supervisor_id.eq(&new.supervisor_id),
                 users::created_by.eq(&new.created_by),
                 users::password_hash.eq(&new.password_hash),
                 users::must_change_password.eq(true),
                 users::created_at.eq(t),
                 users::updated_at.eq(t),
-            ))
-            .execute(conn)?;
-        let link = tokens::generate("");
-        let days = policy.accounts.activation_link_days;
-        diesel::insert_into(email_tokens::table)
-            .values((
-                email_tokens::id.eq(uuid::Uuid::now_v7().to_string()),
-                email_tokens::user_id.eq(&id),
-                email_tokens::purpose.eq(ACTIVATION),
-                email_tokens::token_hash.eq(tokens::digest(&link)),
-                email_tokens::expires_at.eq(db_time(now + Duration::days(i64::from(days)))),
-                email_tokens::created_at.eq(t),
             ))
             .execute(conn)?;
         let mut event = Event::new(new.audit_action, Outcome::Success)
@@ -148,20 +145,181 @@ pub fn insert(
         }
         audit::append(conn, now, event)?;
         let row = queries::find(conn, &id)?.ok_or(AccountError::NotFound)?;
-        mail::queue(
-            conn,
-            now,
-            &Recipient::of(&row),
-            &Email::Activation {
-                name: &row.display_name(),
-                link: &format!("{public_url}/activate?token={link}"),
-                until: now + Duration::days(i64::from(days)),
-            },
-        )?;
+        if !new.active {
+            issue_activation(conn, policy, &row, public_url, now)?;
+        }
         Ok(row)
     });
     match result {
         // The unique index caught a concurrent insert of the same e-mail.
+        Err(e) if e.is_unique_violation() => Err(AccountError::EmailTaken),
+        other => other,
+    }
+}
+
+/// A new single-use activation link for `user`, e-mailed; the links sent
+/// before stop working (SPEC §3.1: a link went to a misspelt address, or
+/// expired).
+fn issue_activation(
+    conn: &mut DbConn,
+    policy: &Policy,
+    user: &UserRow,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> AccountResult<()> {
+    diesel::delete(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(&user.id))
+            .filter(email_tokens::purpose.eq(ACTIVATION))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .execute(conn)?;
+    let link = tokens::generate("");
+    let until = now + Duration::days(i64::from(policy.accounts.activation_link_days));
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::id.eq(uuid::Uuid::now_v7().to_string()),
+            email_tokens::user_id.eq(&user.id),
+            email_tokens::purpose.eq(ACTIVATION),
+            email_tokens::token_hash.eq(tokens::digest(&link)),
+            email_tokens::expires_at.eq(db_time(until)),
+            email_tokens::created_at.eq(db_time(now)),
+        ))
+        .execute(conn)?;
+    mail::queue(
+        conn,
+        now,
+        &Recipient::of(user),
+        &Email::Activation {
+            name: &user.display_name(),
+            link: &format!("{public_url}/activate?token={link}"),
+            until,
+        },
+    )?;
+    Ok(())
+}
+
+/// Whether `user` was never activated: only then does a new activation
+/// link make sense.
+fn awaits_activation(user: &UserRow) -> bool {
+    user.state() == AccountState::Created && user.activated_at.is_none()
+}
+
+/// `POST /users/{id}/activation`: a new link replaces the old one, for an
+/// account never activated.
+pub fn resend_activation(
+    conn: &mut DbConn,
+    policy: &Policy,
+    by: &Caller,
+    target: &UserRow,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> AccountResult<()> {
+    if !awaits_activation(target) {
+        return Err(AccountError::AlreadyActivated);
+    }
+    conn.write_tx(|conn| {
+        issue_activation(conn, policy, target, public_url, now)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::UserActivationResend, Outcome::Success)
+                .actor(by.id())
+                .target("user", target.id.clone())
+                .ctx(&by.ctx),
+        )?;
+        Ok(())
+    })
+}
+
+/// `PATCH /users/{id}`: correct the professional identity (SPEC §2.5).
+/// A new e-mail address must be at an allowed domain and free; the old and
+/// the new address are told, and an account never activated gets its
+/// activation link again at the new address. Returns the account as it is
+/// now (unchanged, and nothing audited, when nothing differs).
+pub fn update_identity(
+    conn: &mut DbConn,
+    policy: &Policy,
+    by: &Caller,
+    target: &UserRow,
+    change: UpdateUser,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> AccountResult<UserRow> {
+    let trimmed = |v: Option<String>, field: &'static str| -> AccountResult<Option<String>> {
+        match v.map(|s| s.trim().to_owned()) {
+            Some(s) if s.is_empty() => Err(AccountError::BlankField(field)),
+            other => Ok(other),
+        }
+    };
+    if target.state() == AccountState::Deleted {
+        return Err(AccountError::WrongState(target.state()));
+    }
+    let first = trimmed(change.first_name, "first_name")?.filter(|v| *v != target.first_name);
+    let last = trimmed(change.last_name, "last_name")?.filter(|v| *v != target.last_name);
+    let email = trimmed(change.email, "email")?.filter(|v| *v != target.email);
+    if let Some(e) = &email {
+        check_email_domain(policy, e)?;
+    }
+    if first.is_none() && last.is_none() && email.is_none() {
+        return Ok(target.clone());
+    }
+    let new_key = email.as_ref().map(|e| e.to_lowercase());
+    let result = conn.write_tx(|conn| {
+        if let Some(key) = &new_key {
+            if queries::find_by_email_key(conn, key)?.is_some_and(|u| u.id != target.id) {
+                return Err(AccountError::EmailTaken);
+            }
+        }
+        let mut fields = Vec::new();
+        if let Some(v) = &first {
+            diesel::update(users::table.find(&target.id))
+                .set(users::first_name.eq(v))
+                .execute(conn)?;
+            fields.push("first_name");
+        }
+        if let Some(v) = &last {
+            diesel::update(users::table.find(&target.id))
+                .set(users::last_name.eq(v))
+                .execute(conn)?;
+            fields.push("last_name");
+        }
+        if let (Some(v), Some(key)) = (&email, &new_key) {
+            diesel::update(users::table.find(&target.id))
+                .set((users::email.eq(v), users::email_key.eq(key)))
+                .execute(conn)?;
+            fields.push("email");
+        }
+        diesel::update(users::table.find(&target.id))
+            .set(users::updated_at.eq(db_time(now)))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::UserUpdate, Outcome::Success)
+                .actor(by.id())
+                .target("user", target.id.clone())
+                .detail(json!({ "fields": fields }))
+                .ctx(&by.ctx),
+        )?;
+        let row = queries::find(conn, &target.id)?.ok_or(AccountError::NotFound)?;
+        if email.is_some() {
+            let name = row.display_name();
+            let notice = Email::EmailChanged {
+                name: &name,
+                old: &target.email,
+                new: &row.email,
+            };
+            // The old address in the account's language, then the new one.
+            mail::queue(conn, now, &Recipient::of(target), &notice)?;
+            mail::queue(conn, now, &Recipient::of(&row), &notice)?;
+            if awaits_activation(&row) {
+                issue_activation(conn, policy, &row, public_url, now)?;
+            }
+        }
+        Ok(row)
+    });
+    match result {
         Err(e) if e.is_unique_violation() => Err(AccountError::EmailTaken),
         other => other,
     }
@@ -198,6 +356,7 @@ pub fn bootstrap_admin(
                 created_by: None,
                 password_hash,
                 audit_action: AuditAction::UserBootstrapAdmin,
+                active: true,
             },
             public_url,
             now,

@@ -3,7 +3,10 @@
 use crate::error::ProblemType;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
-use habilis_shared::dto::{Activate, ChangePassword, Login, Problem, Refresh, TokenPair};
+use habilis_shared::dto::{
+    AccountState, Activate, ChangePassword, Login, PasswordResetConfirm, PasswordResetRequest,
+    Problem, Refresh, TokenPair,
+};
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 use serde_json::json;
@@ -64,7 +67,7 @@ fn token_response(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Account blocked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Account blocked, or not activated yet (`activation_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Locked out for a while", body = Problem, content_type = "application/problem+json"),
     )
@@ -108,6 +111,13 @@ pub async fn login(
     .await?;
 
     let user = match user {
+        // SPEC §3.2: the activation link first, then the initial password.
+        Some(u) if verified && u.state() == AccountState::Created && u.activated_at.is_none() => {
+            return Err(ApiError::new(
+                ProblemType::ActivationRequired,
+                Msg::new("auth-activation-required"),
+            ))
+        }
         Some(u) if verified && u.state().may_sign_in() => u,
         Some(u) if verified => {
             return Err(ApiError::new(
@@ -249,6 +259,28 @@ pub async fn activate(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The rules every new password follows (a change or a reset): at least
+/// `password_min_length` characters, not the e-mail address nor its local
+/// part. 422 naming `new_password` otherwise.
+fn check_new_password(state: &AppState, email_key: &str, new_password: &str) -> ApiResult<()> {
+    let min = state.policy.accounts.password_min_length as usize;
+    if new_password.chars().count() < min {
+        return Err(ApiError::field(
+            "new_password",
+            Msg::new("auth-password-too-short").arg("min", min),
+        ));
+    }
+    let lowered = new_password.to_lowercase();
+    let local = email_key.split('@').next().unwrap_or_default();
+    if lowered == email_key || lowered == local {
+        return Err(ApiError::field(
+            "new_password",
+            Msg::new("auth-password-is-email"),
+        ));
+    }
+    Ok(())
+}
+
 /// Change my password (required first when `must_change_password`).
 ///
 /// At least `password_min_length` characters, not the current password,
@@ -277,25 +309,11 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body;
-    let min = state.policy.accounts.password_min_length as usize;
-    if new_password.chars().count() < min {
-        return Err(ApiError::field(
-            "new_password",
-            Msg::new("auth-password-too-short").arg("min", min),
-        ));
-    }
+    check_new_password(&state, &caller.user.email_key, &new_password)?;
     if new_password == current_password {
         return Err(ApiError::field(
             "new_password",
             Msg::new("auth-password-same"),
-        ));
-    }
-    let lowered = new_password.to_lowercase();
-    let local = caller.user.email_key.split('@').next().unwrap_or_default();
-    if lowered == caller.user.email_key || lowered == local {
-        return Err(ApiError::field(
-            "new_password",
-            Msg::new("auth-password-is-email"),
         ));
     }
     let stored = caller.user.password_hash.clone();
@@ -338,6 +356,111 @@ pub async fn change_password(
                 Ok::<_, ApiError>(())
             })
         })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask for a link to choose a new password.
+///
+/// Always 202 with an empty body, in similar time, whether or not the
+/// address has an account (the same password hashing work is done either
+/// way): nobody learns who has an account. When it has one that may sign
+/// in, a single-use link valid one hour is e-mailed; the links sent before
+/// stop working. Requests for one address are limited by the sign-in
+/// lockout rules → 429 with `Retry-After`.
+#[utoipa::path(
+    post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a link is on its way"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for a while", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    ctx: ReqCtx,
+    body: Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner()?;
+    body.validate()?;
+    let key = body.email.trim().to_lowercase();
+    let now = state.now();
+    let (locked, user) = {
+        let (st, key) = (state.clone(), key.clone());
+        state
+            .db(move |conn| {
+                Ok((
+                    service::reset_locked_for(conn, &st.policy, &key, now)?,
+                    queries::find_by_email_key(conn, &key)?,
+                ))
+            })
+            .await?
+    };
+    if let Some(secs) = locked {
+        return Err(ApiError::too_many(secs, Msg::new("auth-reset-locked-out")));
+    }
+    // The same argon2 work whatever the address (no enumeration by timing).
+    web::block(|| password::verify(password::dummy_hash(), &password::generate())).await?;
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let url = st.config.public_url();
+            service::request_reset(conn, &key, user.as_ref(), &url, now, &ctx)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Cache-Control", "no-store"))
+        .finish())
+}
+
+/// Choose a new password with the e-mailed reset link.
+///
+/// The password follows the rules of a password change. Every session and
+/// API token of the account ends; the person is told by e-mail. Unknown
+/// link 404, used or expired 410 (as activation links).
+#[utoipa::path(
+    post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password changed: sign in with it"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account is blocked or closed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown link", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Link expired or already used", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or rejected new password", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    ctx: ReqCtx,
+    body: Json<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner()?;
+    body.validate()?;
+    let PasswordResetConfirm {
+        token,
+        new_password,
+    } = body;
+    let now = state.now();
+    let (token_id, user) = {
+        let ctx = ctx.clone();
+        state
+            .db(move |conn| service::reset_target(conn, &token, now, &ctx))
+            .await?
+    };
+    check_new_password(&state, &user.email_key, &new_password)?;
+    let stored = user.password_hash.clone();
+    let new_hash = web::block(move || {
+        if password::verify(&stored, &new_password) {
+            return Ok(None);
+        }
+        password::hash(&new_password).map(Some)
+    })
+    .await?
+    .map_err(ApiError::internal)?
+    .ok_or_else(|| ApiError::field("new_password", Msg::new("auth-password-same")))?;
+    state
+        .db(move |conn| service::complete_reset(conn, &token_id, &user, &new_hash, now, &ctx))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -16,7 +16,9 @@ use super::ReqCtx;
 use crate::accounts::queries::{self, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
-use crate::db::schema::{email_tokens, login_failures, refresh_tokens, sessions, users};
+use crate::db::schema::{
+    api_tokens, email_tokens, login_failures, refresh_tokens, sessions, users,
+};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, Email, Recipient};
@@ -55,23 +57,30 @@ pub fn locked_for(
         .filter(login_failures::at.ge(since))
         .select((count_star(), max(login_failures::at)))
         .first(conn)?;
-    let now_db = db_time(now);
-    let mut wait: Option<u64> = None;
-    for (count, last) in [by_account, by_ip] {
-        if count < i64::from(rules.lockout_max_failures) {
-            continue;
-        }
-        if let Some(last) = last {
-            let until = last + Duration::minutes(i64::from(rules.lockout_minutes));
-            if until > now_db {
-                let secs = u64::try_from((until - now_db).num_seconds())
-                    .unwrap_or(1)
-                    .max(1);
-                wait = Some(wait.map_or(secs, |w| w.max(secs)));
-            }
-        }
+    Ok([by_account, by_ip]
+        .into_iter()
+        .filter_map(|counted| lock_wait(policy, counted, now))
+        .max())
+}
+
+/// Seconds left of a lock after `(failures in the window, the last one)`,
+/// if they reach `lockout_max_failures`.
+fn lock_wait(
+    policy: &Policy,
+    (count, last): (i64, Option<NaiveDateTime>),
+    now: DateTime<Utc>,
+) -> Option<u64> {
+    let rules = &policy.auth;
+    if count < i64::from(rules.lockout_max_failures) {
+        return None;
     }
-    Ok(wait)
+    let now_db = db_time(now);
+    let until = last? + Duration::minutes(i64::from(rules.lockout_minutes));
+    (until > now_db).then(|| {
+        u64::try_from((until - now_db).num_seconds())
+            .unwrap_or(1)
+            .max(1)
+    })
 }
 
 pub fn record_failure(
@@ -392,4 +401,248 @@ fn notify_activation(
         mail::queue(conn, now, &reader, &email)?;
     }
     Ok(())
+}
+
+/// The purpose of a password reset link in `email_tokens`.
+pub const PASSWORD_RESET: &str = "password_reset";
+
+/// How long a password reset link works.
+pub const RESET_LINK_MINUTES: i64 = 60;
+
+/// Reset requests are counted in `login_failures` under these prefixes (the
+/// client kept for the record), so the lockout rules limit them without
+/// ever locking a sign-in.
+fn reset_keys(account_key: &str, ip: &str) -> (String, String) {
+    (format!("reset:{account_key}"), format!("reset:{ip}"))
+}
+
+/// Seconds until this address may be sent a reset link again: the sign-in
+/// lockout rules, applied to the reset requests for one address (each one
+/// counts, whether or not the address has an account). Not per client: a
+/// whole institute behind one address must not lock itself out of
+/// recovery, and each address gets few mails whoever asks.
+pub fn reset_locked_for(
+    conn: &mut DbConn,
+    policy: &Policy,
+    account_key: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<u64>> {
+    let (key, _) = reset_keys(account_key, "");
+    let since = db_time(now - Duration::minutes(i64::from(policy.auth.lockout_window_minutes)));
+    let counted: (i64, Option<NaiveDateTime>) = login_failures::table
+        .filter(login_failures::account_key.eq(&key))
+        .filter(login_failures::at.ge(since))
+        .select((count_star(), max(login_failures::at)))
+        .first(conn)?;
+    Ok(lock_wait(policy, counted, now))
+}
+
+/// Whether `user` may receive a reset link: an account that may sign in
+/// and was activated (a `created` account needs its activation link).
+fn may_reset(user: &UserRow) -> bool {
+    user.state().may_sign_in() && user.state() != AccountState::Created
+}
+
+/// Records a reset request and, when the address is an account that may
+/// sign in, e-mails it a single-use link (the links sent before stop
+/// working). What the caller sees does not depend on which case it was.
+pub fn request_reset(
+    conn: &mut DbConn,
+    account_key: &str,
+    user: Option<&UserRow>,
+    public_url: &str,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<()> {
+    let (key, ip) = reset_keys(account_key, &ctx.ip);
+    conn.write_tx(|conn| {
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
+                login_failures::account_key.eq(&key),
+                login_failures::ip.eq(&ip),
+                login_failures::at.eq(db_time(now)),
+            ))
+            .execute(conn)?;
+        let Some(user) = user.filter(|u| may_reset(u)) else {
+            return Ok(());
+        };
+        diesel::delete(
+            email_tokens::table
+                .filter(email_tokens::user_id.eq(&user.id))
+                .filter(email_tokens::purpose.eq(PASSWORD_RESET))
+                .filter(email_tokens::used_at.is_null()),
+        )
+        .execute(conn)?;
+        let link = tokens::generate("");
+        let until = now + Duration::minutes(RESET_LINK_MINUTES);
+        diesel::insert_into(email_tokens::table)
+            .values((
+                email_tokens::id.eq(uuid::Uuid::now_v7().to_string()),
+                email_tokens::user_id.eq(&user.id),
+                email_tokens::purpose.eq(PASSWORD_RESET),
+                email_tokens::token_hash.eq(tokens::digest(&link)),
+                email_tokens::expires_at.eq(db_time(until)),
+                email_tokens::created_at.eq(db_time(now)),
+            ))
+            .execute(conn)?;
+        mail::queue(
+            conn,
+            now,
+            &Recipient::of(user),
+            &Email::PasswordReset {
+                name: &user.display_name(),
+                link: &format!("{public_url}/reset-password?token={link}"),
+                until,
+            },
+        )?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::AuthPasswordResetRequest, Outcome::Success)
+                .target("user", user.id.clone())
+                .ctx(ctx),
+        )?;
+        Ok(())
+    })
+}
+
+/// The reset link `token` opens: its id and account, or the problem it
+/// has (unknown 404, used or expired 410, as activation links; the last
+/// two are audited). The account must still be able to sign in.
+pub fn reset_target(
+    conn: &mut DbConn,
+    token: &str,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<(String, UserRow)> {
+    let digest = tokens::digest(token);
+    conn.write_tx(|conn| {
+        let found: Option<(String, NaiveDateTime, Option<NaiveDateTime>, String)> =
+            email_tokens::table
+                .filter(email_tokens::token_hash.eq(&digest))
+                .filter(email_tokens::purpose.eq(PASSWORD_RESET))
+                .select((
+                    email_tokens::id,
+                    email_tokens::expires_at,
+                    email_tokens::used_at,
+                    email_tokens::user_id,
+                ))
+                .first(conn)
+                .optional()?;
+        let unknown = || {
+            ApiError::new(
+                ProblemType::ResetLinkUnknown,
+                Msg::new("auth-reset-unknown"),
+            )
+        };
+        let Some((id, expires_at, used_at, user_id)) = found else {
+            return Ok(Err(unknown()));
+        };
+        let Some(user) = queries::find(conn, &user_id)? else {
+            return Ok(Err(unknown()));
+        };
+        let failure = if used_at.is_some() {
+            Some((ProblemType::ResetLinkUsed, Msg::new("auth-reset-used")))
+        } else if expires_at <= db_time(now) {
+            Some((
+                ProblemType::ResetLinkExpired,
+                Msg::new("auth-reset-expired"),
+            ))
+        } else {
+            None
+        };
+        if let Some((kind, detail)) = failure {
+            audit::append(
+                conn,
+                now,
+                Event::new(AuditAction::AuthPasswordReset, Outcome::Failure)
+                    .target("user", user.id.clone())
+                    .detail(json!({ "reason": kind.code() }))
+                    .ctx(ctx),
+            )?;
+            return Ok(Err(ApiError::new(kind, detail)));
+        }
+        if !may_reset(&user) {
+            return Ok(Err(ApiError::new(
+                ProblemType::AccountBlocked,
+                Msg::new("auth-account-state").arg("state", user.state().as_str()),
+            )));
+        }
+        Ok::<_, ApiError>(Ok((id, user)))
+    })?
+}
+
+/// Spends the reset link `token_id` and sets the new password of `user`:
+/// every session (refresh family) and API token of the account ends, the
+/// other reset links stop working, failed sign-ins are forgotten, the
+/// change is audited and the person is told by e-mail.
+pub fn complete_reset(
+    conn: &mut DbConn,
+    token_id: &str,
+    user: &UserRow,
+    new_hash: &str,
+    now: DateTime<Utc>,
+    ctx: &ReqCtx,
+) -> ApiResult<()> {
+    conn.write_tx(|conn| {
+        // Compare-and-set: of two concurrent uses, one wins.
+        let spent = diesel::update(
+            email_tokens::table
+                .filter(email_tokens::id.eq(token_id))
+                .filter(email_tokens::used_at.is_null()),
+        )
+        .set(email_tokens::used_at.eq(db_time(now)))
+        .execute(conn)?;
+        if spent != 1 {
+            return Err(ApiError::new(
+                ProblemType::ResetLinkUsed,
+                Msg::new("auth-reset-used"),
+            ));
+        }
+        diesel::update(users::table.find(&user.id))
+            .set((
+                users::password_hash.eq(new_hash),
+                users::must_change_password.eq(false),
+                users::updated_at.eq(db_time(now)),
+            ))
+            .execute(conn)?;
+        let sessions = revoke_user_sessions(conn, &user.id, None, now)?;
+        let api_tokens = diesel::update(
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(&user.id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(db_time(now)))
+        .execute(conn)?;
+        diesel::delete(
+            email_tokens::table
+                .filter(email_tokens::user_id.eq(&user.id))
+                .filter(email_tokens::purpose.eq(PASSWORD_RESET))
+                .filter(email_tokens::used_at.is_null()),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            login_failures::table.filter(login_failures::account_key.eq(&user.email_key)),
+        )
+        .execute(conn)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::AuthPasswordReset, Outcome::Success)
+                .actor(user.id.clone())
+                .target("user", user.id.clone())
+                .detail(json!({ "sessions_ended": sessions, "api_tokens_revoked": api_tokens }))
+                .ctx(ctx),
+        )?;
+        mail::queue(
+            conn,
+            now,
+            &Recipient::of(user),
+            &Email::PasswordChanged {
+                name: &user.display_name(),
+            },
+        )?;
+        Ok(())
+    })
 }

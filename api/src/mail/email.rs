@@ -164,6 +164,22 @@ pub enum Email<'a> {
     /// No sign-in for a long time: the account is blocked unless the person
     /// signs in before `until` (SPEC §3.8).
     InactivityWarning { name: &'a str, until: DateTime<Utc> },
+    /// The single-use link to choose a new password (issue 14 §1).
+    PasswordReset {
+        name: &'a str,
+        link: &'a str,
+        until: DateTime<Utc>,
+    },
+    /// The password was changed with a reset link: every session and API
+    /// token was ended.
+    PasswordChanged { name: &'a str },
+    /// The account's e-mail address was corrected (SPEC §2.5): to the old
+    /// and the new address.
+    EmailChanged {
+        name: &'a str,
+        old: &'a str,
+        new: &'a str,
+    },
 }
 
 impl Email<'_> {
@@ -183,6 +199,9 @@ impl Email<'_> {
             Email::DepartureNotice { .. } => "departure-notice",
             Email::DepartureDone { .. } => "departure-done",
             Email::InactivityWarning { .. } => "inactivity-warning",
+            Email::PasswordReset { .. } => "password-reset",
+            Email::PasswordChanged { .. } => "password-changed",
+            Email::EmailChanged { .. } => "email-changed",
         }
     }
 }

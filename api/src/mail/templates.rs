@@ -47,6 +47,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "departure-notice",
     "departure-done",
     "inactivity-warning",
+    "password-reset",
+    "password-changed",
+    "email-changed",
 ];
 
 /// `email` written for `to`: subject, plain text and HTML.

@@ -272,6 +272,7 @@ async fn initial_password_must_be_changed_before_anything_else() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     let (_, initial) = app.create(&admin, Profile::Expert, "eve@inserm.fr").await;
+    app.activate("eve@inserm.fr").await;
     let s = app.login("eve@inserm.fr", &initial).await;
     // Allowed: GET /me, GET /policy, /auth/password, /auth/logout.
     assert_eq!(app.get("/api/v1/me", &s.access).await.status(), 200);

@@ -327,9 +327,55 @@ impl TestApp {
         (created.user, created.initial_password)
     }
 
-    /// Creates an account, signs it in and settles its password.
+    /// The token of the newest link e-mailed to `to` whose address holds
+    /// `marker` (`activate?token=`, `reset-password?token=`), read from the
+    /// outbox (whether or not the mail worker sent it already).
+    pub async fn link_token(&self, to: &str, marker: &str) -> Option<String> {
+        use diesel::prelude::*;
+        use habilis_api::db::schema::outbox;
+        let (to, marker) = (to.to_owned(), marker.to_owned());
+        let pattern = format!("%{marker}%");
+        self.with_db(move |conn| {
+            let body: Option<String> = outbox::table
+                .filter(outbox::to_addr.eq(&to))
+                .filter(outbox::body.like(&pattern))
+                .order(outbox::id.desc())
+                .select(outbox::body)
+                .first(conn)
+                .optional()
+                .expect("outbox");
+            body.and_then(|b| {
+                b.split(marker.as_str())
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .map(str::to_owned)
+            })
+        })
+        .await
+    }
+
+    /// Opens the activation link e-mailed to `email` (SPEC §3.2: a
+    /// `created` account signs in only after that).
+    pub async fn activate(&self, email: &str) {
+        let token = self
+            .link_token(email, "activate?token=")
+            .await
+            .unwrap_or_else(|| panic!("no activation link for {email}"));
+        let res = self
+            .request(
+                "POST",
+                "/api/v1/auth/activate",
+                None,
+                Some(json!({ "token": token })),
+            )
+            .await;
+        assert_eq!(res.status(), 204, "activate {email}");
+    }
+
+    /// Creates an account, activates it, signs it in and settles its password.
     pub async fn ready(&self, creator: &Session, profile: Profile, email: &str) -> Session {
         let (_, initial) = self.create(creator, profile, email).await;
+        self.activate(email).await;
         let first = self.login(email, &initial).await;
         let res = self
             .post(

@@ -198,7 +198,14 @@ async fn health_readiness_metrics_and_docs() {
 #[actix_web::test]
 async fn the_spa_is_served_with_client_routes_and_api_paths_stay_problems() {
     let app = TestApp::builder().with_spa().start().await;
-    for path in ["/", "/people/123", "/activate?token=abc", "/account"] {
+    for path in [
+        "/",
+        "/people/123",
+        "/activate?token=abc",
+        "/forgot-password",
+        "/reset-password?token=abc",
+        "/account",
+    ] {
         let res = app.request("GET", path, None, None).await;
         assert_eq!(res.status(), 200, "{path}");
         assert!(

@@ -38,7 +38,7 @@ async fn id_of(res: reqwest::Response) -> String {
 /// revocations, decisions, names.
 type States = (
     Vec<(String, String)>,
-    Vec<String>,
+    Vec<(String, String, String)>,
     Vec<(String, String, String)>,
     Vec<(String, String)>,
     Vec<Option<String>>,
@@ -56,7 +56,7 @@ fn states(c: &mut habilis_api::db::DbConn) -> States {
             .load(c)
             .expect("works"),
         users::table
-            .select(users::state)
+            .select((users::state, users::first_name, users::email))
             .order(users::id)
             .load(c)
             .expect("users"),
@@ -350,6 +350,9 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
                 ("PATCH", _) if kind == "works" => Some(json!({ "project_id": null })),
+                ("PATCH", "{id}") if kind == "users" => {
+                    Some(json!({ "first_name": "pwned", "email": "pwned@inserm.fr" }))
+                }
                 ("PATCH", _) => Some(json!({ "name": "pwned" })),
                 ("POST", _) => Some(json!({})),
                 _ => None,

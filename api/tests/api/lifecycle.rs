@@ -305,6 +305,7 @@ async fn delete_now_hands_over_and_seats_are_handed_over_not_deleted() {
     let created: Value = res.json().await.expect("json");
     assert_eq!(created["user"]["profile"], "webmaster");
     let initial = created["initial_password"].as_str().expect("password");
+    app.activate("w2@inserm.fr").await;
     assert_eq!(app.login_raw("w2@inserm.fr", initial).await.status(), 200);
     problem(app.get("/api/v1/me", &h.webmaster.access).await, 401).await;
     problem(

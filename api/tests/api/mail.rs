@@ -402,7 +402,7 @@ fn message(to: &str, subject: &str) -> mail::Mail {
 async fn quiet_app() -> TestApp {
     let app = TestApp::builder().without_mail_worker().start().await;
     app.with_db(|c| {
-        // The bootstrap admin's mail is in it.
+        // Start from nothing queued.
         diesel::delete(outbox::table).execute(c).expect("clear");
     })
     .await;

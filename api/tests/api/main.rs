@@ -21,6 +21,7 @@ mod openapi;
 mod orgs;
 mod project_works;
 mod projects;
+mod recovery;
 mod routes;
 mod secondment;
 mod security;

@@ -334,6 +334,21 @@ fn table() -> Vec<Route> {
                 404,
                 "no policy question: the e-mailed link decides, and this one is unknown to everyone",
             ),
+        // Each caller asks for a link to their own address (the anonymous
+        // one for the novice's): the same 202 whoever asks, for any address.
+        r("POST", "/api/v1/auth/password-reset")
+            .public()
+            .invalid(json!({ "email": "" }))
+            .valid(json!({ "email": "{email}" }))
+            .ok(202),
+        r("POST", "/api/v1/auth/password-reset/confirm")
+            .public()
+            .invalid(json!({ "token": "", "new_password": "x" }))
+            .valid(json!({ "token": "no-such-reset-link", "new_password": MATRIX_PASSWORD }))
+            .ok_because(
+                404,
+                "no policy question: the e-mailed link decides, and this one is unknown to everyone",
+            ),
         // After login, refresh and logout: a new password ends the caller's
         // other sessions (among them the novice's spare one used above).
         Route {
@@ -390,6 +405,15 @@ fn table() -> Vec<Route> {
         r("POST", "/api/v1/users/{novice}/unblock")
             .asks(&[sees(Novice), may(A::UserUnblock, Novice)])
             .fresh(Fresh::BlockedNovice),
+        r("PATCH", "/api/v1/users/{novice}")
+            .invalid(json!({ "email": "nope", "first_name": "" }))
+            .valid(json!({ "first_name": "Renamed by {caller}" }))
+            .asks(&[sees(Novice), may(A::UserEdit, Novice)]),
+        // A fresh novice has not opened its activation link yet.
+        r("POST", "/api/v1/users/{novice}/activation")
+            .asks(&[sees(Novice), may(A::UserActivation, Novice)])
+            .ok(202)
+            .fresh(Fresh::Novice),
         r("GET", "/api/v1/audit").asks(&[refuses(A::AuditRead, On::Nothing)]),
         r("POST", "/api/v1/users/{novice}/promote")
             .asks(&[sees(Novice), may(A::UserPromote, Novice)])

@@ -10,6 +10,7 @@ pub mod password;
 pub mod people;
 pub mod policy;
 pub mod projects;
+pub mod recovery;
 pub mod signin;
 pub mod works;
 

@@ -159,6 +159,7 @@ pub fn Person(p: &PersonProps) -> Html {
             if *can_unblock && blocked {
                 <button type="button" id="unblock" onclick={act.on_click(format!("/users/{}/unblock", u.id))}>{ session.t("people.unblock") }</button>
             }
+            <crate::pages::recovery::Identity user={u.clone()} changed={person.reloader()} />
             <crate::pages::lifecycle::Lifecycle user={u.clone()} changed={person.reloader()} />
             <p><Link<Route> to={Route::People}>{ session.t("people.back") }</Link<Route>></p>
         </section>

@@ -74,6 +74,7 @@ pub fn SignIn() -> Html {
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))} />
                 <button type="submit" disabled={sign_in.busy()}>{ session.t("signin.submit") }</button>
             </form>
+            <p><Link<Route> to={Route::ForgotPassword}>{ session.t("signin.forgot") }</Link<Route>></p>
         </section>
     }
 }

@@ -33,3 +33,5 @@ accounts-departure-date-past = The departure date must be in the future.
 accounts-departure-exists = A departure is already scheduled for this person.
 accounts-already-left = This person has already left.
 accounts-seat-handed-over = This seat was already handed over.
+accounts-already-activated = This account is already activated: a new activation link is only for accounts that were never activated.
+accounts-field-blank = Must not be blank.

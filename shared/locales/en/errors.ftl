@@ -55,3 +55,8 @@ error-denied = { $reason } (rule { $rule })
 error-validation = Some fields are invalid.
 
 error-migrations-pending = The database schema is not up to date; the operator must run `habilis migrate`.
+
+problem-activation_required = Activation required
+problem-reset_link_unknown = Unknown password reset link
+problem-reset_link_used = Password reset link already used
+problem-reset_link_expired = Password reset link expired

@@ -132,3 +132,22 @@ mail-departure-done-people = You now supervise { $subordinates ->
 
 mail-inactivity-warning-subject = Habilis: your account is inactive
 mail-inactivity-warning-body = You have not signed in to Habilis for a long time. Sign in before { $until }, or your account will be blocked (never deleted).
+
+## password-reset
+
+mail-password-reset-subject = Choose a new Habilis password
+mail-password-reset-body = Someone asked to choose a new password for your Habilis account. Open this link to do it; it works once, until { $until }:
+mail-password-reset-button = Choose a new password
+mail-password-reset-ignore = If you did not ask for it, ignore this message: your password stays as it is.
+
+## password-changed
+
+mail-password-changed-subject = Your Habilis password was changed
+mail-password-changed-body = The password of your Habilis account was changed with a reset link. Every session and API token of the account was ended.
+mail-password-changed-warning = If you did not do it, ask for a new password at once and tell an administrator.
+
+## email-changed
+
+mail-email-changed-subject = Habilis: your e-mail address was changed
+mail-email-changed-body = The e-mail address of the Habilis account of { $name } was changed from { $old } to { $new }. You sign in with the new address from now on.
+mail-email-changed-warning = If this is a mistake, contact the person who manages your account or an administrator.

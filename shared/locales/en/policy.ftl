@@ -227,3 +227,7 @@ policy-matrix = { $allowed ->
        *[habilitate] habilitate
     } { policy-target-accounts }: ask someone whose profile may.
 }
+policy-identity = { $allowed ->
+    [yes] The creator line of { policy-profiles } and the administration correct their name and e-mail address and send them a new activation link.
+   *[no] Only the creator line above { policy-profiles } and the administration correct their name and e-mail address or send them a new activation link.
+}

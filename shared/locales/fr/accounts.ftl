@@ -33,3 +33,5 @@ accounts-departure-date-past = La date de départ doit être dans le futur.
 accounts-departure-exists = Un départ est déjà prévu pour cette personne.
 accounts-already-left = Cette personne est déjà partie.
 accounts-seat-handed-over = Ce poste a déjà été transmis.
+accounts-already-activated = Ce compte est déjà activé : un nouveau lien d'activation ne sert qu'aux comptes jamais activés.
+accounts-field-blank = Ne doit pas être vide.

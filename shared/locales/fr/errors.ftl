@@ -55,3 +55,8 @@ error-denied = { $reason } (règle { $rule })
 error-validation = Certains champs sont invalides.
 
 error-migrations-pending = Le schéma de la base n'est pas à jour ; l'exploitant doit lancer `habilis migrate`.
+
+problem-activation_required = Activation requise
+problem-reset_link_unknown = Lien de réinitialisation inconnu
+problem-reset_link_used = Lien de réinitialisation déjà utilisé
+problem-reset_link_expired = Lien de réinitialisation expiré

@@ -138,3 +138,22 @@ mail-departure-done-people = Vous encadrez désormais { $subordinates ->
 
 mail-inactivity-warning-subject = Habilis : votre compte est inactif
 mail-inactivity-warning-body = Vous ne vous êtes pas connecté·e à Habilis depuis longtemps. Connectez-vous avant le { $until }, sinon votre compte sera bloqué (jamais supprimé).
+
+## password-reset
+
+mail-password-reset-subject = Choisissez un nouveau mot de passe Habilis
+mail-password-reset-body = Une demande de nouveau mot de passe a été faite pour votre compte Habilis. Ouvrez ce lien pour le choisir ; il ne sert qu'une fois et reste valable jusqu'au { $until } :
+mail-password-reset-button = Choisir un nouveau mot de passe
+mail-password-reset-ignore = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
+
+## password-changed
+
+mail-password-changed-subject = Votre mot de passe Habilis a été changé
+mail-password-changed-body = Le mot de passe de votre compte Habilis a été changé au moyen d'un lien de réinitialisation. Toutes les sessions et tous les jetons d'API du compte ont été fermés.
+mail-password-changed-warning = Si vous n'en êtes pas à l'origine, demandez tout de suite un nouveau mot de passe et prévenez un administrateur.
+
+## email-changed
+
+mail-email-changed-subject = Habilis : votre adresse e-mail a été changée
+mail-email-changed-body = L'adresse e-mail du compte Habilis de { $name } est passée de { $old } à { $new }. Vous vous connectez désormais avec la nouvelle adresse.
+mail-email-changed-warning = S'il s'agit d'une erreur, contactez la personne qui gère votre compte ou un administrateur.

@@ -226,3 +226,7 @@ policy-matrix = { $allowed ->
        *[habilitate] habiliter
     } { policy-target-accounts } : adressez-vous à une personne dont le profil le permet.
 }
+policy-identity = { $allowed ->
+    [yes] Pour { policy-profiles }, la lignée de création et l'administration corrigent le nom et l'adresse e-mail et envoient un nouveau lien d'activation.
+   *[no] Pour { policy-profiles }, seules la lignée de création au-dessus et l'administration corrigent le nom et l'adresse e-mail ou envoient un nouveau lien d'activation.
+}

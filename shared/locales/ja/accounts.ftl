@@ -33,3 +33,5 @@ accounts-departure-date-past = 退職日は将来の日付である必要があ�
 accounts-departure-exists = この方の退職はすでに予定されています。
 accounts-already-left = この方はすでに退職しています。
 accounts-seat-handed-over = この役職はすでに引き継がれています。
+accounts-already-activated = このアカウントはすでに有効化されています。新しい有効化リンクは、一度も有効化されていないアカウントにのみ送信できます。
+accounts-field-blank = 空欄にはできません。

@@ -55,3 +55,8 @@ error-denied = { $reason }（規則 { $rule }）
 error-validation = 無効な項目があります。
 
 error-migrations-pending = データベースのスキーマが最新ではありません。運用担当者が `habilis migrate` を実行する必要があります。
+
+problem-activation_required = 有効化が必要です
+problem-reset_link_unknown = 不明なパスワード再設定リンク
+problem-reset_link_used = パスワード再設定リンクは使用済みです
+problem-reset_link_expired = パスワード再設定リンクの期限が切れています

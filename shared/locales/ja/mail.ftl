@@ -120,3 +120,22 @@ mail-departure-done-people = 同氏が指導していた { $subordinates } 人�
 
 mail-inactivity-warning-subject = 【Habilis】アカウントが長期間使用されていません
 mail-inactivity-warning-body = 長期間 Habilis にログインされていません。{ $until } までにログインしない場合、アカウントはブロックされます（削除はされません）。
+
+## password-reset
+
+mail-password-reset-subject = 【Habilis】新しいパスワードの設定
+mail-password-reset-body = あなたの Habilis アカウントについて、新しいパスワードの設定が請求されました。次のリンクを開いて設定してください。リンクは 1 回限り、{ $until } まで有効です。
+mail-password-reset-button = 新しいパスワードを設定する
+mail-password-reset-ignore = お心当たりがない場合は、このメールを無視してください。パスワードは変更されません。
+
+## password-changed
+
+mail-password-changed-subject = 【Habilis】パスワードが変更されました
+mail-password-changed-body = 再設定リンクにより、あなたの Habilis アカウントのパスワードが変更されました。アカウントのすべてのセッションと API トークンは無効になりました。
+mail-password-changed-warning = お心当たりがない場合は、すぐに新しいパスワードを請求し、管理者にお知らせください。
+
+## email-changed
+
+mail-email-changed-subject = 【Habilis】メールアドレスが変更されました
+mail-email-changed-body = { $name } さんの Habilis アカウントのメールアドレスが { $old } から { $new } に変更されました。今後は新しいアドレスでログインしてください。
+mail-email-changed-warning = 誤りである場合は、アカウントを管理している担当者または管理者にご連絡ください。

@@ -225,3 +225,7 @@ policy-matrix = { $allowed ->
        *[habilitate] 権限付与
     }できません。これを行えるプロファイルの方にご相談ください。
 }
+policy-identity = { $allowed ->
+    [yes] { policy-profiles }の氏名とメールアドレスの修正、および新しい有効化リンクの送信は、作成系統と管理者が行います。
+   *[no] { policy-profiles }の氏名とメールアドレスの修正、または新しい有効化リンクの送信ができるのは、上位の作成系統と管理者のみです。
+}

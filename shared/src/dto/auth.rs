@@ -59,6 +59,33 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+/// `POST /auth/password-reset`: ask for a link to choose a new password.
+/// The answer is the same whether or not an account has this address.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
+    pub email: String,
+}
+
+/// `POST /auth/password-reset/confirm`: the e-mailed link's token and the
+/// new password (same rules as a password change).
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    #[validate(length(min = 1, max = 512))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    pub token: String,
+    /// At least the policy's `password_min_length` (12) characters, not the
+    /// e-mail address.
+    #[validate(length(max = 1024))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    pub new_password: String,
+}
+
 /// `POST /authz/check`: may I do this?
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -194,6 +194,25 @@ pub struct UpdateMe {
     pub phone: Option<String>,
 }
 
+/// `PATCH /users/{id}`: the professional identity of an account, changed
+/// by its creator line or an admin (SPEC §2.5). Absent fields stay.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub first_name: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub last_name: Option<String>,
+    /// Professional e-mail in an allowed institutional domain; the old and
+    /// the new address are told.
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
+    pub email: Option<String>,
+}
+
 /// `POST /me/charter`: accept the current confidentiality charter.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -277,6 +277,7 @@ impl Policy {
                 )
             }
             Action::UserBlock | Action::UserUnblock => self.decide_block(me, action, resource),
+            Action::UserEdit | Action::UserActivation => self.decide_identity(me, action, resource),
             Action::AuditRead => {
                 let allowed = self.administration.read_audit.contains(&me);
                 decision(
@@ -824,6 +825,27 @@ impl Policy {
             "administration.block_accounts",
             profile_reason("policy-block", allowed, me).arg("action", verb),
         )
+    }
+
+    /// SPEC §2.5: the professional identity of an account (name, e-mail) is
+    /// the institution's: the creator line above the person (a profile the
+    /// creation matrix lets create theirs, from above in the supervision
+    /// line) or the profiles of `administration.manage_identities` correct
+    /// it and send a new activation link. Nobody else, not the person.
+    fn decide_identity(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
+        let Resource::Account { profile, relation } = *resource else {
+            return no_target(action);
+        };
+        let reason = |allowed: bool| {
+            Reason::new("policy-identity")
+                .arg("allowed", yes_no(allowed))
+                .arg("profile", profile.as_str())
+        };
+        if self.administration.manage_identities.contains(&me) {
+            return decision(true, "administration.manage_identities", reason(true));
+        }
+        let allowed = relation == Relation::Subordinate && self.may_create(me, profile);
+        decision(allowed, "identity.creator_line", reason(allowed))
     }
 
     // -----------------------------------------------------------------------

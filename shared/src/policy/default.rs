@@ -254,6 +254,7 @@ impl Default for AdministrationPolicy {
             read_personal_data: set(&[Webmaster]),
             handover_seats: set(&[Admin]),
             notified_of_activations: set(&[Admin, Webmaster]),
+            manage_identities: set(&[Admin]),
         }
     }
 }

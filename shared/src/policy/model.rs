@@ -177,6 +177,9 @@ pub struct AdministrationPolicy {
     /// Profiles told by e-mail when an account is activated or fails to be
     /// (SPEC §3.2: the admin and the webmaster).
     pub notified_of_activations: BTreeSet<Profile>,
+    /// Profiles that correct anyone's name and e-mail address and send a new
+    /// activation link, besides the creator line (SPEC §2.5).
+    pub manage_identities: BTreeSet<Profile>,
 }
 
 /// Visibility switches (SPEC §2.5).

@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 25] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 27] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -85,6 +85,8 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 25] = [
     ("user.second",   [N, N, N, N, N, N]), // needs an account
     ("work.transfer", [N, N, N, N, N, N]), // needs a work
     ("work.file",     [N, N, N, N, N, N]), // needs a work
+    ("user.edit",     [N, N, N, N, N, N]), // needs an account
+    ("user.activation", [N, N, N, N, N, N]), // needs an account
 ];
 
 fn profile(code: &str) -> Profile {
@@ -353,6 +355,42 @@ fn block_never_on_oneself() {
         assert!(!d.allowed);
         assert_eq!(d.rule, "administration.block_accounts");
     }
+}
+
+#[test]
+fn identity_is_corrected_by_the_creator_line_or_an_admin() {
+    let policy = Policy::default();
+    let account = |profile, relation| Resource::Account { profile, relation };
+    for a in [Action::UserEdit, Action::UserActivation] {
+        // (actor, target profile, relation, allowed, rule)
+        #[rustfmt::skip]
+        let rows = [
+            (Profile::Confirmed, Profile::Novice,    Relation::Subordinate, Y, "identity.creator_line"),
+            (Profile::Expert,    Profile::Novice,    Relation::Subordinate, Y, "identity.creator_line"),
+            (Profile::Expert,    Profile::Confirmed, Relation::Subordinate, Y, "identity.creator_line"),
+            (Profile::Expert,    Profile::Novice,    Relation::Other,       N, "identity.creator_line"),
+            (Profile::Confirmed, Profile::Confirmed, Relation::Subordinate, N, "identity.creator_line"),
+            (Profile::Novice,    Profile::Confirmed, Relation::Supervisor,  N, "identity.creator_line"),
+            (Profile::Novice,    Profile::Novice,    Relation::Myself,      N, "identity.creator_line"),
+            (Profile::Expert,    Profile::Expert,    Relation::Myself,      N, "identity.creator_line"),
+            (Profile::Webmaster, Profile::Novice,    Relation::Other,       N, "identity.creator_line"),
+            (Profile::Admin,     Profile::Novice,    Relation::Other,       Y, "administration.manage_identities"),
+            (Profile::Admin,     Profile::Webmaster, Relation::Other,       Y, "administration.manage_identities"),
+        ];
+        for (me, target, relation, allowed, rule) in rows {
+            let d = policy.decide(&Actor::new(me, false), &a, &account(target, relation));
+            assert_eq!(d.allowed, allowed, "{me} {a} {target} {relation:?}: {d:?}");
+            assert_eq!(d.rule, rule);
+            assert_explained(&d);
+        }
+    }
+    // Policy data: another profile may be given the right, never anonymous visitors.
+    let err = Policy::from_toml_str("[administration]\nmanage_identities = [\"public\"]\n")
+        .expect_err("public refused");
+    assert!(
+        err.to_string().contains("administration.manage_identities"),
+        "{err}"
+    );
 }
 
 /// Every (policy, actor, action, resource) combination: `decide` never
@@ -725,8 +763,11 @@ fn action_codes_round_trip() {
     // … + org.create + the 13 rows of the SPEC §4 organisation table (with
     // org.members.read) + the projects and approvals, then the gates of
     // lists, invitation acceptance and sign-out (issue 14), then work.file
-    // and project.works (issue 14 §3).
-    assert_eq!(all.len(), 9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2);
+    // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1).
+    assert_eq!(
+        all.len(),
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2
+    );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
         let code: &str = code;

@@ -246,6 +246,11 @@ impl Policy {
             "administration.see_all_accounts",
             &a.see_all_accounts,
             "administrative rights",
+        )?;
+        no_public(
+            "administration.manage_identities",
+            &a.manage_identities,
+            "administrative rights",
         )
     }
 

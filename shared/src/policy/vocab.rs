@@ -233,6 +233,13 @@ pub enum Action {
     /// `project.works`: put a work into a project: see the project, and an
     /// organisation role that may annotate (SPEC §4 table).
     ProjectWorks,
+    /// `user.edit`: correct the professional identity of an account (name,
+    /// e-mail; SPEC §2.5): its creator line or the administration;
+    /// resource = [`Resource::Account`].
+    UserEdit,
+    /// `user.activation`: e-mail a new activation link to an account never
+    /// activated (SPEC §3.1–3.2), same people as `user.edit`.
+    UserActivation,
     /// `approval.decide`: decide an approval one is the approver of;
     /// resource = [`Resource::Approval`].
     ApprovalDecide,
@@ -380,6 +387,8 @@ action_codes! {
         WorkList => "work.list",
         InvitationAccept => "invitation.accept",
         Logout => "auth.logout",
+        UserEdit => "user.edit",
+        UserActivation => "user.activation",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",

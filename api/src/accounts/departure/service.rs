@@ -356,6 +356,7 @@ pub fn hand_over_seat(
                 created_by: Some(by.id().to_owned()),
                 password_hash: new.password_hash,
                 audit_action: AuditAction::UserHandover,
+                active: false,
             },
             public_url,
             now,

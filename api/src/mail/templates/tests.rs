@@ -100,6 +100,19 @@ fn samples() -> Vec<Email<'static>> {
             name: "Alice Martin",
             until: at(2027, 1, 1),
         },
+        Email::PasswordReset {
+            name: "Alice Martin",
+            link: "https://habilis.test/reset-password?token=abc",
+            until: at(2026, 12, 1),
+        },
+        Email::PasswordChanged {
+            name: "Alice Martin",
+        },
+        Email::EmailChanged {
+            name: "Alice Martin",
+            old: "alice@inserm.fr",
+            new: "alice.martin@inserm.fr",
+        },
     ]
 }
 
