@@ -9,7 +9,7 @@
 # Each line of IMAGES is "<test screenshot> <name in docs/images>"; the
 # screenshot names are those passed to shot() / { screenshot } in
 # e2e/tests/*.mjs. Without ImageMagick's `convert` the files are copied as
-# they are. Exits 1, naming it, when a screenshot is missing.
+# they are (1280 px wide, about 800 KB for the ten). Exits 1, naming it, when a screenshot is missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +33,9 @@ IMAGES="
 [ -d "$SRC" ] || { echo "no screenshots in $SRC: run the browser tests first (make e2e)" >&2; exit 1; }
 mkdir -p "$DEST"
 missing=0
+# A real ImageMagick only (some machines have a stand-in named convert).
+resize=no
+if convert -version 2>/dev/null | grep -q ImageMagick; then resize=yes; fi
 while read -r shot name; do
   [ -n "$shot" ] || continue
   from=$SRC/$shot.png
@@ -42,7 +45,7 @@ while read -r shot name; do
     missing=1
     continue
   fi
-  if command -v convert >/dev/null; then
+  if [ "$resize" = yes ]; then
     # Only shrink (">"), never enlarge; 256 colours suit flat UI screenshots.
     convert "$from" -resize "${WIDTH}x>" -strip -colors 256 \
       -define png:compression-level=9 "PNG8:$to"
