@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use habilis_shared::i18n::Language;
 use habilis_shared::policy::Policy;
 use tracing_subscriber::EnvFilter;
 
@@ -81,6 +82,21 @@ enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the policy reference as Markdown (profiles, matrices, roles,
+    /// action codes): of the built-in policy, or of `--file`.
+    Doc {
+        /// A policy document (TOML, or JSON by extension); default built-in.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Language of the text: en, fr or ja.
+        #[arg(long, default_value = "en", value_parser = parse_language)]
+        lang: Language,
+    },
+}
+
+/// `--lang`: one of the catalog languages.
+fn parse_language(s: &str) -> Result<Language, String> {
+    Language::parse(s).ok_or_else(|| format!("{s:?} is not one of en, fr, ja"))
 }
 
 #[derive(Subcommand)]
@@ -219,6 +235,16 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 );
                 Ok(ExitCode::SUCCESS)
             }
+            PolicyCommand::Doc { file, lang } => match crate::policy::load(file.as_deref()) {
+                Ok(policy) => {
+                    print!("{}", habilis_shared::policy::reference(&policy, lang));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            },
         },
         Command::Audit {
             command: AuditCommand::Verify,

@@ -1,5 +1,5 @@
 //! The `habilis` binary itself: migrate, bootstrap-admin, audit verify,
-//! policy check/print, openapi, and a clear error for an unreachable
+//! policy check/print/doc, openapi, and a clear error for an unreachable
 //! database. Each test runs the real executable with its own data directory
 //! and its own database (SQLite file, or a throwaway PostgreSQL database).
 
@@ -289,6 +289,41 @@ fn policy_check_names_the_path_of_the_error() {
         assert!(!stdout(&out).contains("ok"), "{name}: {}", stdout(&out));
         assert!(stderr(&out).contains(path), "{name}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn policy_doc_prints_the_committed_reference_in_each_language() {
+    let cli = Cli::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (lang, file) in [
+        ("en", "docs/policy.md"),
+        ("fr", "docs/policy.fr.md"),
+        ("ja", "docs/policy.ja.md"),
+    ] {
+        let out = cli.run(&["policy", "doc", "--lang", lang]);
+        assert_success(&out, "policy doc");
+        let committed = std::fs::read_to_string(root.join(file)).expect("committed reference");
+        assert!(
+            stdout(&out) == committed,
+            "{file} is not what `habilis policy doc --lang {lang}` prints: regenerate it with \
+             `cargo run -q -p habilis-api -- policy doc --lang {lang} > {file}`"
+        );
+    }
+    // A document of one's own: its values show.
+    let file = cli.file(
+        "domains.toml",
+        "[accounts]\nallowed_email_domains = [\"example.org\"]\n",
+    );
+    let out = cli.run(&["policy", "doc", "--file", path_arg(&file)]);
+    assert_success(&out, "policy doc --file");
+    assert!(stdout(&out).contains("Allowed e-mail domains: `example.org`."));
+    // An unknown language or an invalid document is refused.
+    let out = cli.run(&["policy", "doc", "--lang", "de"]);
+    assert!(!out.status.success(), "--lang de must be refused");
+    let bad = cli.file("bad.toml", "[accounts.profile_limits]\nwizard = 1\n");
+    let out = cli.run(&["policy", "doc", "--file", path_arg(&bad)]);
+    assert!(!out.status.success(), "an invalid policy must be refused");
+    assert!(stderr(&out).contains("accounts.profile_limits.wizard"));
 }
 
 #[test]

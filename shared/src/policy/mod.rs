@@ -12,6 +12,8 @@
 //! - `validate.rs`: the SPEC invariants types cannot express (≤ 2 webmasters,
 //!   nobody creates admins, antisymmetric precedence, ...);
 //! - `decide.rs`: [`Policy::decide`] and the queries built on the matrices;
+//! - `doc.rs`: [`reference`], the document written out as Markdown for people
+//!   (`habilis policy doc`, `docs/policy.md`);
 //! - `tests.rs`: a hand-written expected table of SPEC §2.3 / §2.4 and the
 //!   parsing / validation / round-trip tests.
 //!
@@ -22,6 +24,7 @@
 mod codes;
 mod decide;
 mod default;
+mod doc;
 mod model;
 mod org;
 mod reason;
@@ -32,6 +35,7 @@ mod vocab;
 mod tests;
 
 pub use default::DEFAULT_CHARTER_VERSION;
+pub use doc::reference;
 pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
     PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
