@@ -483,6 +483,9 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         meta::readyz,
         meta::metrics,
     ),
+    // Schemas named only by query parameters (utoipa registers the others
+    // from the bodies that use them).
+    components(schemas(habilis_shared::dto::ApprovalListState)),
     modifiers(&BearerAuth, &PipelineResponses, &NoModelDefaults),
     tags(
         (name = "auth", description = "Sign in, tokens, activation, password"),
