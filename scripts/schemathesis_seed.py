@@ -20,8 +20,12 @@ Standard library only: it runs before (and without) the schemathesis venv.
 """
 
 import datetime
+import glob
 import json
+import os
+import re
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -45,8 +49,26 @@ def call(method, path, token=None, body=None, expect=(200, 201, 204)):
     return json.loads(text) if text else None
 
 
+def activation_token(email):
+    """The token of the activation link e-mailed to `email` (the server
+    writes e-mails as .eml files under HABILIS_DATA_DIR/mail)."""
+    mail_dir = os.path.join(os.environ.get("HABILIS_DATA_DIR", "data"), "mail")
+    for _ in range(300):
+        for path in glob.glob(os.path.join(mail_dir, "*.eml")):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            if email.lower() in text.lower():
+                m = re.search(r"activate\?token=([A-Za-z0-9_-]+)", text)
+                if m:
+                    return m.group(1)
+        time.sleep(0.1)
+    sys.exit(f"seed: no activation e-mail for {email} in {mail_dir}")
+
+
 def settle(email, password, new_password, charter):
-    """Signs in, replaces the initial password, accepts the charter."""
+    """Opens the activation link, signs in, replaces the initial password,
+    accepts the charter."""
+    call("POST", "/auth/activate", body={"token": activation_token(email)})
     jwt = call("POST", "/auth/login", body={"email": email, "password": password})["access_token"]
     call("POST", "/auth/password", jwt, {"current_password": password, "new_password": new_password})
     call("POST", "/me/charter", jwt, {"version": charter})
