@@ -11,6 +11,7 @@ type Bundle = FluentBundle<FluentResource>;
 
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
+#[cfg(feature = "full-catalog")]
 pub const AREAS: [&str; 10] = [
     "errors",
     "validation",
@@ -24,6 +25,13 @@ pub const AREAS: [&str; 10] = [
     "mail",
 ];
 
+/// Without `full-catalog` (the SPA): only the policy's reasons, the one
+/// text the SPA renders itself (its own words are in `frontend/i18n/`).
+/// `policy.ftl` refers to no message of another file.
+#[cfg(not(feature = "full-catalog"))]
+pub const AREAS: [&str; 1] = ["policy"];
+
+#[cfg(feature = "full-catalog")]
 macro_rules! files {
     ($lang:literal) => {
         [
@@ -41,8 +49,19 @@ macro_rules! files {
     };
 }
 
+#[cfg(not(feature = "full-catalog"))]
+macro_rules! files {
+    ($lang:literal) => {
+        [include_str!(concat!(
+            "../../locales/",
+            $lang,
+            "/policy.ftl"
+        ))]
+    };
+}
+
 /// The source of every file of `lang`, in [`AREAS`] order.
-pub(crate) fn sources(lang: Language) -> [&'static str; 10] {
+pub(crate) fn sources(lang: Language) -> [&'static str; AREAS.len()] {
     match lang {
         Language::En => files!("en"),
         Language::Fr => files!("fr"),
