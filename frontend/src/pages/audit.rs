@@ -1,6 +1,6 @@
 //! The audit log (admins, webmasters): filterable, paginated, newest first.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use habilis_shared::dto::{AuditPage, AuditQuery};
 use yew::prelude::*;
 
@@ -22,7 +22,7 @@ struct Filters {
 
 /// Midnight UTC of a date field (`YYYY-MM-DD`); anything else filters nothing.
 fn day(s: &str) -> Option<DateTime<Utc>> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    let d = crate::format::parse_day(s.trim())?;
     Some(d.and_hms_opt(0, 0, 0)?.and_utc())
 }
 

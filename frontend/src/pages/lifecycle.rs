@@ -3,7 +3,7 @@
 //! Each section asks the policy (`/authz/check`) whether to offer its form;
 //! the server decides again.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use habilis_shared::dto::{
     AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,
     DepartureView, HandoverSeat, PageQuery, ScheduleDeparture, SecondmentPage, SecondmentView,
@@ -28,8 +28,7 @@ use crate::state::use_session;
     reason = "Failure carries the problem as the API sent it; only 64-bit hosts find it large"
 )]
 fn day_start(field: &str, day: &str) -> Result<DateTime<Utc>, Failure> {
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .ok()
+    crate::format::parse_day(day)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
         .ok_or_else(|| Failure::invalid(field, "a date is required"))
