@@ -12,7 +12,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 10] = [
+pub const AREAS: [&str; 11] = [
     "errors",
     "validation",
     "auth",
@@ -22,12 +22,14 @@ pub const AREAS: [&str; 10] = [
     "works",
     "jobs",
     "policy",
+    "policydoc",
     "mail",
 ];
 
 /// Without `full-catalog` (the SPA): only the policy's reasons, the one
 /// text the SPA renders itself (its own words are in `frontend/i18n/`).
-/// `policy.ftl` refers to no message of another file.
+/// `policy.ftl` refers to no message of another file (`policydoc.ftl`,
+/// the policy reference the server writes, may use its messages).
 #[cfg(not(feature = "full-catalog"))]
 pub const AREAS: [&str; 1] = ["policy"];
 
@@ -44,6 +46,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/works.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
         ]
     };

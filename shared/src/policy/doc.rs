@@ -597,7 +597,7 @@ mod tests {
             for action in Action::ALL {
                 assert!(
                     action_description(action, lang).is_some_and(|t| !t.is_empty()),
-                    "{action} has no description in {}: add `{}` to shared/locales/*/policy.ftl",
+                    "{action} has no description in {}: add `{}` to shared/locales/*/policydoc.ftl",
                     lang.as_str(),
                     action_text(action).0
                 );
