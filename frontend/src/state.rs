@@ -129,7 +129,7 @@ pub fn browser_language() -> Language {
     let lang = web_sys::window()
         .and_then(|w| w.navigator().language())
         .unwrap_or_default()
-        .to_lowercase();
+        .to_ascii_lowercase();
     if lang.starts_with("fr") {
         Language::Fr
     } else if lang.starts_with("ja") {
