@@ -46,11 +46,12 @@ tools-spa: tools ## wasm-bindgen-cli at the Cargo.lock version, wasm-opt (npm bi
 tools-e2e: tools-spa ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-spa: tools-spa ## Build the SPA into dist/ (wasm32 in the wasm-release profile → wasm-bindgen → wasm-opt -Oz)
+spa: tools-spa ## Build the SPA into dist/ (wasm32 in the wasm-release profile → wasm-bindgen → wasm-opt -Oz --converge)
 	$(CARGO) build --locked -p habilis-frontend --target wasm32-unknown-unknown --profile wasm-release
 	rm -rf dist.tmp && mkdir -p dist.tmp
 	wasm-bindgen --target web --no-typescript --out-dir dist.tmp $(WASM_OUT)
-	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+	# --converge repeats -Oz while it still shrinks (2 KB gzipped, 40 s).
+	$(WASM_OPT) -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
 		dist.tmp/habilis_frontend_bg.wasm -o dist.tmp/habilis_frontend_bg.wasm
 	cp frontend/static/* dist.tmp/
 	rm -rf dist && mv dist.tmp dist
