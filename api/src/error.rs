@@ -32,6 +32,8 @@ pub struct ApiError {
     /// The HTTP layer's own status, for its errors that have no type of
     /// their own (`ProblemType::Error`).
     status_override: Option<StatusCode>,
+    /// A 413 `quota_exceeded`'s use and limit.
+    pub quota: Option<habilis_shared::dto::QuotaUse>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -45,6 +47,7 @@ impl ApiError {
             retry_after: None,
             allow: None,
             status_override: None,
+            quota: None,
         }
     }
     /// Keeps `status` for an error of the HTTP layer.
@@ -119,6 +122,7 @@ impl ApiError {
                     .collect()
             }),
             request_id: None,
+            quota: self.quota.clone(),
         }
     }
 

@@ -396,3 +396,30 @@ policydoc-action-project-read_name = See a project's name
 policydoc-action-project-manage = Manage a project (edit, close, delete)
 policydoc-action-project-participants = Invite and revoke a project's participants
 policydoc-action-approval-decide = Approve or reject a project as its sponsor or data steward
+
+policy-dataset-read = { $allowed ->
+    [yes] Those who read a project read its datasets and their files.
+   *[no] The datasets of a project are read by those who read the project only.
+}
+policy-dataset-manage = { $allowed ->
+    [yes] Managers of the organisation and the project's owner create, rename and delete its datasets.
+   *[no] Only managers of the organisation and the project's owner create, rename and delete its datasets.
+}
+policy-file-upload = { $allowed ->
+    [yes] Members whose role may upload put files into the datasets of the projects they see.
+   *[no] Only managers, contributors and operators who see the project upload files into its datasets.
+}
+policy-file-download = { $allowed ->
+    [yes] Members whose role and profile may download read the files of the projects they see.
+   *[no] Only managers, contributors and users who read the project, and whose profile may download data, download its files.
+}
+policy-file-delete = { $allowed ->
+    [yes] Managers and contributors who read a project delete the files of its datasets.
+   *[no] Only managers and contributors who read the project delete the files of its datasets.
+}
+
+policydoc-action-dataset-read = Read a dataset and list its files
+policydoc-action-dataset-manage = Create, rename and delete a project's datasets
+policydoc-action-file-upload = Upload a file into a dataset
+policydoc-action-file-download = Download a file of a dataset
+policydoc-action-file-delete = Delete a file of a dataset

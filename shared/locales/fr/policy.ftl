@@ -395,3 +395,30 @@ policydoc-action-project-read_name = Voir le nom d'un projet
 policydoc-action-project-manage = Gérer un projet (modifier, clore, supprimer)
 policydoc-action-project-participants = Inviter et révoquer les participants d'un projet
 policydoc-action-approval-decide = Approuver ou rejeter un projet en tant que sponsor ou responsable des données
+
+policy-dataset-read = { $allowed ->
+    [yes] Qui lit un projet lit ses jeux de données et leurs fichiers.
+   *[no] Les jeux de données d'un projet ne sont lus que par ceux qui lisent le projet.
+}
+policy-dataset-manage = { $allowed ->
+    [yes] Les gestionnaires de l'organisation et le porteur du projet créent, renomment et suppriment ses jeux de données.
+   *[no] Seuls les gestionnaires de l'organisation et le porteur du projet créent, renomment et suppriment ses jeux de données.
+}
+policy-file-upload = { $allowed ->
+    [yes] Les membres dont le rôle le permet déposent des fichiers dans les jeux de données des projets qu'ils voient.
+   *[no] Seuls les gestionnaires, contributeurs et opérateurs qui voient le projet déposent des fichiers dans ses jeux de données.
+}
+policy-file-download = { $allowed ->
+    [yes] Les membres dont le rôle et le profil le permettent téléchargent les fichiers des projets qu'ils voient.
+   *[no] Seuls les gestionnaires, contributeurs et utilisateurs qui lisent le projet, et dont le profil permet de télécharger des données, téléchargent ses fichiers.
+}
+policy-file-delete = { $allowed ->
+    [yes] Les gestionnaires et contributeurs qui lisent un projet suppriment les fichiers de ses jeux de données.
+   *[no] Seuls les gestionnaires et contributeurs qui lisent le projet suppriment les fichiers de ses jeux de données.
+}
+
+policydoc-action-dataset-read = Lire un jeu de données et lister ses fichiers
+policydoc-action-dataset-manage = Créer, renommer et supprimer les jeux de données d'un projet
+policydoc-action-file-upload = Déposer un fichier dans un jeu de données
+policydoc-action-file-download = Télécharger un fichier d'un jeu de données
+policydoc-action-file-delete = Supprimer un fichier d'un jeu de données

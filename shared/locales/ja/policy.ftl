@@ -394,3 +394,30 @@ policydoc-action-project-read_name = プロジェクトの名前を閲覧する
 policydoc-action-project-manage = プロジェクトを管理する（編集、終了、削除）
 policydoc-action-project-participants = プロジェクトの参加者を招待・取り消す
 policydoc-action-approval-decide = スポンサーまたはデータ管理責任者としてプロジェクトを承認・却下する
+
+policy-dataset-read = { $allowed ->
+    [yes] プロジェクトを閲覧できる人は、そのデータセットとファイルを閲覧できます。
+   *[no] プロジェクトのデータセットは、そのプロジェクトを閲覧できる人だけが閲覧できます。
+}
+policy-dataset-manage = { $allowed ->
+    [yes] 組織の管理者とプロジェクトの責任者は、そのデータセットを作成・名前変更・削除できます。
+   *[no] データセットの作成・名前変更・削除は、組織の管理者とプロジェクトの責任者だけができます。
+}
+policy-file-upload = { $allowed ->
+    [yes] アップロードが許された役割のメンバーは、見えるプロジェクトのデータセットにファイルをアップロードできます。
+   *[no] プロジェクトが見える管理者・貢献者・オペレーターだけが、そのデータセットにファイルをアップロードできます。
+}
+policy-file-download = { $allowed ->
+    [yes] 役割とプロファイルが許すメンバーは、見えるプロジェクトのファイルをダウンロードできます。
+   *[no] プロジェクトを閲覧でき、プロファイルがデータのダウンロードを許す管理者・貢献者・ユーザーだけが、そのファイルをダウンロードできます。
+}
+policy-file-delete = { $allowed ->
+    [yes] プロジェクトを閲覧できる管理者と貢献者は、そのデータセットのファイルを削除できます。
+   *[no] プロジェクトを閲覧できる管理者と貢献者だけが、そのデータセットのファイルを削除できます。
+}
+
+policydoc-action-dataset-read = データセットを閲覧し、ファイルを一覧する
+policydoc-action-dataset-manage = プロジェクトのデータセットを作成・名前変更・削除する
+policydoc-action-file-upload = データセットにファイルをアップロードする
+policydoc-action-file-download = データセットのファイルをダウンロードする
+policydoc-action-file-delete = データセットのファイルを削除する

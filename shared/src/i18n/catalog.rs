@@ -11,7 +11,7 @@ type Bundle = FluentBundle<FluentResource>;
 
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
-pub const AREAS: [&str; 10] = [
+pub const AREAS: [&str; 11] = [
     "errors",
     "validation",
     "auth",
@@ -19,6 +19,7 @@ pub const AREAS: [&str; 10] = [
     "orgs",
     "projects",
     "works",
+    "datasets",
     "jobs",
     "policy",
     "mail",
@@ -34,6 +35,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/orgs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/projects.ftl")),
             include_str!(concat!("../../locales/", $lang, "/works.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/datasets.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
@@ -42,7 +44,7 @@ macro_rules! files {
 }
 
 /// The source of every file of `lang`, in [`AREAS`] order.
-pub(crate) fn sources(lang: Language) -> [&'static str; 10] {
+pub(crate) fn sources(lang: Language) -> [&'static str; 11] {
     match lang {
         Language::En => files!("en"),
         Language::Fr => files!("fr"),
