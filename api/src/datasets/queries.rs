@@ -216,7 +216,10 @@ pub fn project_usage(conn: &mut DbConn, project: &str) -> QueryResult<u64> {
         .filter(files::project_id.eq(project))
         .select(files::size)
         .load(conn)?;
-    Ok(sizes.into_iter().map(|s| u64::try_from(s).unwrap_or(0)).sum())
+    Ok(sizes
+        .into_iter()
+        .map(|s| u64::try_from(s).unwrap_or(0))
+        .sum())
 }
 
 pub fn insert_file(conn: &mut DbConn, row: &FileRow) -> QueryResult<usize> {

@@ -45,7 +45,7 @@ fn store(state: &AppState) -> ApiResult<Arc<dyn Storage>> {
     storage::from_config(&state.config).map_err(ApiError::internal)
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -480,7 +480,7 @@ enum Download {
     /// `If-None-Match` names this content.
     NotModified(String),
     Send {
-        file: FileRow,
+        file: Box<FileRow>,
         range: Option<(u64, u64)>,
     },
 }
@@ -569,7 +569,10 @@ pub async fn download_file(
                     .detail(detail)
                     .ctx(&caller.ctx),
             )?;
-            Ok(Download::Send { file, range })
+            Ok(Download::Send {
+                file: Box::new(file),
+                range,
+            })
         })
         .await?;
     let (file, range) = match decided {

@@ -65,7 +65,9 @@ impl From<DatasetError> for ApiError {
                 ProblemType::WrongState,
                 Msg::new("datasets-project-not-active").arg("state", state.as_str()),
             ),
-            E::NameTaken => ApiError::conflict(ProblemType::NameTaken, Msg::new("datasets-name-taken")),
+            E::NameTaken => {
+                ApiError::conflict(ProblemType::NameTaken, Msg::new("datasets-name-taken"))
+            }
             E::NotEmpty => ApiError::conflict(ProblemType::InUse, Msg::new("datasets-not-empty")),
             E::BadPath => ApiError::field("path", Msg::new("datasets-path-invalid")),
             E::FileTooLarge { size, limit } => {
@@ -75,11 +77,11 @@ impl From<DatasetError> for ApiError {
                         .arg("size", size.to_string())
                         .arg("limit", limit.to_string()),
                 );
-                e.quota = Some(QuotaUse {
+                e.quota = Some(Box::new(QuotaUse {
                     used: 0,
                     requested: size,
                     limit,
-                });
+                }));
                 e
             }
             E::QuotaExceeded { used, size, limit } => {
@@ -90,11 +92,11 @@ impl From<DatasetError> for ApiError {
                         .arg("size", size.to_string())
                         .arg("limit", limit.to_string()),
                 );
-                e.quota = Some(QuotaUse {
+                e.quota = Some(Box::new(QuotaUse {
                     used,
                     requested: size,
                     limit,
-                });
+                }));
                 e
             }
             E::BadDigest => ApiError::field("digest", Msg::new("datasets-digest-malformed")),
@@ -456,9 +458,21 @@ mod tests {
 
     #[test]
     fn paths_are_relative_and_normalised() {
-        assert_eq!(normalise_path("raw/run-01.fastq.gz").ok().as_deref(), Some("raw/run-01.fastq.gz"));
+        assert_eq!(
+            normalise_path("raw/run-01.fastq.gz").ok().as_deref(),
+            Some("raw/run-01.fastq.gz")
+        );
         assert_eq!(normalise_path("a//./b/").ok().as_deref(), Some("a/b"));
-        for bad in ["", "/etc/passwd", "a/../b", "..", "a\\b", "a\0b", "./", &"x".repeat(1025)] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "a/../b",
+            "..",
+            "a\\b",
+            "a\0b",
+            "./",
+            &"x".repeat(1025),
+        ] {
             assert!(normalise_path(bad).is_err(), "{bad:?}");
         }
     }
@@ -467,15 +481,36 @@ mod tests {
     fn digests_and_ranges() {
         let b64 = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let repr = format!("sha-512=:AA==:, sha-256=:{b64}:");
-        assert_eq!(expected_digest(Some(&repr), None).ok().flatten(), Some([7u8; 32]));
+        assert_eq!(
+            expected_digest(Some(&repr), None).ok().flatten(),
+            Some([7u8; 32])
+        );
         let legacy = format!("SHA-256={b64}");
-        assert_eq!(expected_digest(None, Some(&legacy)).ok().flatten(), Some([7u8; 32]));
+        assert_eq!(
+            expected_digest(None, Some(&legacy)).ok().flatten(),
+            Some([7u8; 32])
+        );
         assert!(expected_digest(Some("sha-256=:AA==:"), None).is_err());
-        assert_eq!(expected_digest(Some("sha-512=:AA==:"), None).ok(), Some(None));
-        assert_eq!(byte_range(Some("bytes=0-9"), 100).ok().flatten(), Some((0, 10)));
-        assert_eq!(byte_range(Some("bytes=90-"), 100).ok().flatten(), Some((90, 10)));
-        assert_eq!(byte_range(Some("bytes=-5"), 100).ok().flatten(), Some((95, 5)));
-        assert_eq!(byte_range(Some("bytes=50-500"), 100).ok().flatten(), Some((50, 50)));
+        assert_eq!(
+            expected_digest(Some("sha-512=:AA==:"), None).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            byte_range(Some("bytes=0-9"), 100).ok().flatten(),
+            Some((0, 10))
+        );
+        assert_eq!(
+            byte_range(Some("bytes=90-"), 100).ok().flatten(),
+            Some((90, 10))
+        );
+        assert_eq!(
+            byte_range(Some("bytes=-5"), 100).ok().flatten(),
+            Some((95, 5))
+        );
+        assert_eq!(
+            byte_range(Some("bytes=50-500"), 100).ok().flatten(),
+            Some((50, 50))
+        );
         assert_eq!(byte_range(Some("bytes=0-1,5-6"), 100).ok().flatten(), None);
         assert!(byte_range(Some("bytes=100-"), 100).is_err());
     }

@@ -21,7 +21,10 @@ impl LocalDisk {
     /// than `[A-Za-z0-9-]` is refused all the same.
     fn path(&self, key: &str) -> io::Result<PathBuf> {
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "bad object key"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "bad object key",
+            ));
         }
         Ok(self.root.join(key))
     }

@@ -181,7 +181,15 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
     let hex_sha = hex::encode(sha);
 
     // The contributor uploads, naming the digest it expects.
-    let res = put(&app, &h.confirmed, &dataset, "raw/run-01.fastq.gz", content.clone(), Some(&sha)).await;
+    let res = put(
+        &app,
+        &h.confirmed,
+        &dataset,
+        "raw/run-01.fastq.gz",
+        content.clone(),
+        Some(&sha),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let file: Value = res.json().await.expect("json");
     assert_eq!(file["sha256"], hex_sha);
@@ -192,21 +200,30 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
 
     // Listed under its prefix, in the manifest.
     let list: Value = app
-        .get(&format!("/api/v1/datasets/{dataset}/files?prefix=raw/"), &h.novice.access)
+        .get(
+            &format!("/api/v1/datasets/{dataset}/files?prefix=raw/"),
+            &h.novice.access,
+        )
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(list["items"][0]["id"], id.as_str());
     let none: Value = app
-        .get(&format!("/api/v1/datasets/{dataset}/files?prefix=other"), &h.novice.access)
+        .get(
+            &format!("/api/v1/datasets/{dataset}/files?prefix=other"),
+            &h.novice.access,
+        )
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(none["items"].as_array().map(Vec::len), Some(0));
     let manifest = app
-        .get(&format!("/api/v1/datasets/{dataset}/manifest.sha256"), &h.confirmed.access)
+        .get(
+            &format!("/api/v1/datasets/{dataset}/manifest.sha256"),
+            &h.confirmed.access,
+        )
         .await
         .text()
         .await
@@ -218,8 +235,14 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
     assert_eq!(res.status(), 200);
     let etag = format!("\"{hex_sha}\"");
     assert_eq!(res.headers()["etag"], etag.as_str());
-    let disposition = res.headers()["content-disposition"].to_str().expect("ascii").to_owned();
-    assert!(disposition.contains("filename*=UTF-8''run-01.fastq.gz"), "{disposition}");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''run-01.fastq.gz"),
+        "{disposition}"
+    );
     let got = res.bytes().await.expect("body");
     assert_eq!(hex::encode(Sha256::digest(&got)), hex_sha);
     let res = download(&app, &h.confirmed, &id, &[("Range", "bytes=1000-1999")]).await;
@@ -228,10 +251,16 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
         res.headers()["content-range"],
         format!("bytes 1000-1999/{}", content.len()).as_str()
     );
-    assert_eq!(res.bytes().await.expect("body").as_ref(), &content[1000..2000]);
+    assert_eq!(
+        res.bytes().await.expect("body").as_ref(),
+        &content[1000..2000]
+    );
     let res = download(&app, &h.confirmed, &id, &[("Range", "bytes=-10")]).await;
     assert_eq!(res.status(), 206);
-    assert_eq!(res.bytes().await.expect("body").as_ref(), &content[content.len() - 10..]);
+    assert_eq!(
+        res.bytes().await.expect("body").as_ref(),
+        &content[content.len() - 10..]
+    );
     let res = download(&app, &h.confirmed, &id, &[("Range", "bytes=99999999-")]).await;
     problem(res, 416).await;
     let res = download(&app, &h.confirmed, &id, &[("If-None-Match", &etag)]).await;
@@ -242,7 +271,12 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
     problem(download(&app, &h.novice, &id, &[]).await, 403).await;
     problem(download(&app, &h.webmaster, &id, &[]).await, 403).await;
     problem(download(&app, &h.admin, &id, &[]).await, 404).await;
-    problem(app.get(&format!("/api/v1/datasets/{dataset}"), &h.admin.access).await, 404).await;
+    problem(
+        app.get(&format!("/api/v1/datasets/{dataset}"), &h.admin.access)
+            .await,
+        404,
+    )
+    .await;
     // The operator uploads and sees the dataset's name, not its files.
     let res = put(&app, &h.webmaster, &dataset, "scans/a.tif", bytes(10), None).await;
     assert_eq!(res.status(), 201);
@@ -252,14 +286,25 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
         .json()
         .await
         .expect("json");
-    assert_eq!((ds["names_only"].as_bool(), ds["description"].is_null()), (Some(true), true));
+    assert_eq!(
+        (ds["names_only"].as_bool(), ds["description"].is_null()),
+        (Some(true), true)
+    );
     problem(
-        app.get(&format!("/api/v1/datasets/{dataset}/files"), &h.webmaster.access).await,
+        app.get(
+            &format!("/api/v1/datasets/{dataset}/files"),
+            &h.webmaster.access,
+        )
+        .await,
         403,
     )
     .await;
     // A user may not upload, nor delete.
-    problem(put(&app, &h.novice, &dataset, "x.txt", bytes(3), None).await, 403).await;
+    problem(
+        put(&app, &h.novice, &dataset, "x.txt", bytes(3), None).await,
+        403,
+    )
+    .await;
 
     let (confirmed, novice, file_id) = (h.confirmed.id.clone(), h.novice.id.clone(), id.clone());
     let (downloads, refused, audited, denied): (i64, i64, Vec<String>, i64) = app
@@ -296,29 +341,54 @@ async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
     assert_eq!(refused, 1);
     assert_eq!(denied, 1);
     assert_eq!(audited.len(), 3);
-    assert!(audited.iter().all(|d| d.contains(&hex_sha)), "hds downloads name the digest");
+    assert!(
+        audited.iter().all(|d| d.contains(&hex_sha)),
+        "hds downloads name the digest"
+    );
 
     // The same path again replaces the file; deleting removes its bytes.
-    let res = put(&app, &h.confirmed, &dataset, "raw/run-01.fastq.gz", bytes(5), None).await;
+    let res = put(
+        &app,
+        &h.confirmed,
+        &dataset,
+        "raw/run-01.fastq.gz",
+        bytes(5),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let new: Value = res.json().await.expect("json");
     problem(download(&app, &h.confirmed, &id, &[]).await, 404).await;
     let new_id = new["id"].as_str().expect("id").to_owned();
     let before = objects(&app).len();
     problem(
-        app.request("DELETE", &format!("/api/v1/files/{new_id}"), Some(&h.novice.access), None).await,
+        app.request(
+            "DELETE",
+            &format!("/api/v1/files/{new_id}"),
+            Some(&h.novice.access),
+            None,
+        )
+        .await,
         403,
     )
     .await;
     let res = app
-        .request("DELETE", &format!("/api/v1/files/{new_id}"), Some(&h.confirmed.access), None)
+        .request(
+            "DELETE",
+            &format!("/api/v1/files/{new_id}"),
+            Some(&h.confirmed.access),
+            None,
+        )
         .await;
     assert_eq!(res.status(), 204);
     assert_eq!(objects(&app).len(), before - 1);
     let verdict = app
         .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
         .await;
-    assert!(matches!(verdict, habilis_api::audit::Verdict::Ok { .. }), "{verdict:?}");
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Ok { .. }),
+        "{verdict:?}"
+    );
 }
 
 #[actix_web::test]
@@ -328,7 +398,15 @@ async fn bad_uploads_leave_neither_rows_nor_bytes() {
     let content = bytes(200_000);
     let wrong = Sha256::digest(b"something else");
     let body = problem(
-        put(&app, &h.confirmed, &dataset, "a.bin", content.clone(), Some(&wrong)).await,
+        put(
+            &app,
+            &h.confirmed,
+            &dataset,
+            "a.bin",
+            content.clone(),
+            Some(&wrong),
+        )
+        .await,
         422,
     )
     .await;
@@ -344,13 +422,21 @@ async fn bad_uploads_leave_neither_rows_nor_bytes() {
         .expect("sent");
     problem(res, 422).await;
     for bad in ["a%5Cb", "bad%01name"] {
-        let body = problem(put(&app, &h.confirmed, &dataset, bad, content.clone(), None).await, 422).await;
+        let body = problem(
+            put(&app, &h.confirmed, &dataset, bad, content.clone(), None).await,
+            422,
+        )
+        .await;
         assert!(body["errors"]["path"].is_array(), "{bad}: {body}");
     }
     // `..` and absolute paths, sent as written (a URL parser would resolve
     // the dots away before they left).
     for bad in ["raw/../x", "..", "/etc/passwd", "a/%2E%2E/b"] {
-        let status = raw_put(&app, &h.confirmed.access, &format!("/api/v1/datasets/{dataset}/files/{bad}"));
+        let status = raw_put(
+            &app,
+            &h.confirmed.access,
+            &format!("/api/v1/datasets/{dataset}/files/{bad}"),
+        );
         assert_eq!(status, 422, "{bad}");
     }
     let rows: i64 = app
@@ -368,17 +454,41 @@ async fn limits_refuse_before_anything_is_stored() {
         .await;
     let Lab { h, dataset, .. } = lab(&app).await;
     let body = problem(
-        put(&app, &h.confirmed, &dataset, "big.bin", bytes(600_001), None).await,
+        put(
+            &app,
+            &h.confirmed,
+            &dataset,
+            "big.bin",
+            bytes(600_001),
+            None,
+        )
+        .await,
         413,
     )
     .await;
     assert_eq!(body["type"], "quota_exceeded");
     assert_eq!(body["quota"]["limit"], 600_000);
     assert!(objects(&app).is_empty());
-    let res = put(&app, &h.confirmed, &dataset, "one.bin", bytes(550_000), None).await;
+    let res = put(
+        &app,
+        &h.confirmed,
+        &dataset,
+        "one.bin",
+        bytes(550_000),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let body = problem(
-        put(&app, &h.confirmed, &dataset, "two.bin", bytes(550_000), None).await,
+        put(
+            &app,
+            &h.confirmed,
+            &dataset,
+            "two.bin",
+            bytes(550_000),
+            None,
+        )
+        .await,
         413,
     )
     .await;
@@ -388,7 +498,15 @@ async fn limits_refuse_before_anything_is_stored() {
         (&json!(550_000), &json!(1_000_000))
     );
     // Replacing a file frees its own bytes.
-    let res = put(&app, &h.confirmed, &dataset, "one.bin", bytes(560_000), None).await;
+    let res = put(
+        &app,
+        &h.confirmed,
+        &dataset,
+        "one.bin",
+        bytes(560_000),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert_eq!(objects(&app).len(), 1);
 }
@@ -396,15 +514,28 @@ async fn limits_refuse_before_anything_is_stored() {
 #[actix_web::test]
 async fn a_closed_project_keeps_its_data_read_only() {
     let app = TestApp::new().await;
-    let Lab { h, project, dataset } = lab(&app).await;
+    let Lab {
+        h,
+        project,
+        dataset,
+    } = lab(&app).await;
     let res = put(&app, &h.confirmed, &dataset, "kept.txt", bytes(100), None).await;
     assert_eq!(res.status(), 201);
     let file: Value = res.json().await.expect("json");
     let res = app
-        .request("POST", &format!("/api/v1/projects/{project}/close"), Some(&h.expert.access), None)
+        .request(
+            "POST",
+            &format!("/api/v1/projects/{project}/close"),
+            Some(&h.expert.access),
+            None,
+        )
         .await;
     assert_eq!(res.status(), 200);
-    problem(put(&app, &h.confirmed, &dataset, "late.txt", bytes(100), None).await, 409).await;
+    problem(
+        put(&app, &h.confirmed, &dataset, "late.txt", bytes(100), None).await,
+        409,
+    )
+    .await;
     problem(
         app.post(
             &format!("/api/v1/projects/{project}/datasets"),
@@ -417,13 +548,22 @@ async fn a_closed_project_keeps_its_data_read_only() {
     .await;
     let id = file["id"].as_str().expect("id");
     problem(
-        app.request("DELETE", &format!("/api/v1/files/{id}"), Some(&h.confirmed.access), None).await,
+        app.request(
+            "DELETE",
+            &format!("/api/v1/files/{id}"),
+            Some(&h.confirmed.access),
+            None,
+        )
+        .await,
         409,
     )
     .await;
     let res = download(&app, &h.confirmed, id, &[]).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.bytes().await.expect("body").as_ref(), bytes(100).as_slice());
+    assert_eq!(
+        res.bytes().await.expect("body").as_ref(),
+        bytes(100).as_slice()
+    );
     // Managing datasets is for managers and the owner.
     problem(
         app.post(

@@ -807,10 +807,7 @@ impl Fixture {
     async fn file(&self, app: &TestApp, name: &str) -> String {
         let res = app
             .client
-            .put(app.url(&format!(
-                "/api/v1/datasets/{}/files/{name}",
-                self.dataset
-            )))
+            .put(app.url(&format!("/api/v1/datasets/{}/files/{name}", self.dataset)))
             .bearer_auth(&self.expert.access)
             .body(format!("the bytes of {name}"))
             .send()

@@ -1367,15 +1367,45 @@ fn datasets_are_decided_as_their_project_and_files_by_org_role_and_profile() {
     ];
     let rows: [(Profile, Option<OrgRole>, ProjectRelation, [bool; 5]); 7] = [
         // A manager does everything; an expert may download.
-        (Profile::Expert, Some(OrgRole::Manager), ProjectRelation::None, [true; 5]),
+        (
+            Profile::Expert,
+            Some(OrgRole::Manager),
+            ProjectRelation::None,
+            [true; 5],
+        ),
         // The owner manages datasets, whatever the role.
-        (Profile::Confirmed, Some(OrgRole::Contributor), ProjectRelation::Owner, [true; 5]),
-        (Profile::Confirmed, Some(OrgRole::Contributor), ProjectRelation::Participant, [true, false, true, true, true]),
+        (
+            Profile::Confirmed,
+            Some(OrgRole::Contributor),
+            ProjectRelation::Owner,
+            [true; 5],
+        ),
+        (
+            Profile::Confirmed,
+            Some(OrgRole::Contributor),
+            ProjectRelation::Participant,
+            [true, false, true, true, true],
+        ),
         // A novice user reads, but the profile forbids downloads.
-        (Profile::Novice, Some(OrgRole::User), ProjectRelation::Participant, [true, false, false, false, false]),
-        (Profile::Confirmed, Some(OrgRole::User), ProjectRelation::Participant, [true, false, false, true, false]),
+        (
+            Profile::Novice,
+            Some(OrgRole::User),
+            ProjectRelation::Participant,
+            [true, false, false, false, false],
+        ),
+        (
+            Profile::Confirmed,
+            Some(OrgRole::User),
+            ProjectRelation::Participant,
+            [true, false, false, true, false],
+        ),
         // Operators: names only, but they upload.
-        (Profile::Expert, Some(OrgRole::Operator), ProjectRelation::Participant, [false, false, true, false, false]),
+        (
+            Profile::Expert,
+            Some(OrgRole::Operator),
+            ProjectRelation::Participant,
+            [false, false, true, false, false],
+        ),
         (Profile::Expert, None, ProjectRelation::None, [false; 5]),
     ];
     for (profile, role, relation, expected) in rows {
@@ -1389,7 +1419,14 @@ fn datasets_are_decided_as_their_project_and_files_by_org_role_and_profile() {
     }
     // The charter is needed to download (data.download is a capability).
     let res = on(Some(OrgRole::Manager), ProjectRelation::None);
-    assert!(!p.decide(&Actor::new(Profile::Expert, false), &Action::FileDownload, &res).allowed);
+    assert!(
+        !p.decide(
+            &Actor::new(Profile::Expert, false),
+            &Action::FileDownload,
+            &res
+        )
+        .allowed
+    );
     assert_eq!(p.organizations.max_file_bytes, 50 << 30);
     assert_eq!(p.organizations.project_quota_bytes, 100 << 30);
 }
