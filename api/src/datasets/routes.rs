@@ -512,6 +512,7 @@ pub async fn download_file(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let head = req.method() == actix_web::http::Method::HEAD;
     let if_none_match = header_str(&req, header::IF_NONE_MATCH).map(str::to_owned);
     let range_header = header_str(&req, header::RANGE).map(str::to_owned);
     let st = state.clone();
@@ -543,14 +544,13 @@ pub async fn download_file(
                 return Ok(Download::NotModified(etag));
             }
             let range = service::byte_range(range_header.as_deref(), file.size())?;
-            activity::record(
-                conn,
-                caller.id(),
-                activity::FILE_DOWNLOAD,
-                Some(("file", &file.id)),
-                Some(&caller.ctx.ip),
-                st.now(),
-            )?;
+            if head {
+                // Headers only: nothing is downloaded.
+                return Ok(Download::Send {
+                    file: Box::new(file),
+                    range,
+                });
+            }
             let hds = DataClass::parse(&project.data_class) == Some(DataClass::Hds);
             let mut detail = json!({
                 "dataset_id": file.dataset_id,
@@ -560,15 +560,27 @@ pub async fn download_file(
             if hds {
                 detail["sha256"] = json!(file.sha256);
             }
-            audit::append(
-                conn,
-                st.now(),
-                Event::new(AuditAction::FileDownload, Outcome::Success)
-                    .actor(caller.id())
-                    .target("file", file.id.clone())
-                    .detail(detail)
-                    .ctx(&caller.ctx),
-            )?;
+            // The activity row and the audit row together, or neither.
+            conn.write_tx(|conn| {
+                activity::record(
+                    conn,
+                    caller.id(),
+                    activity::FILE_DOWNLOAD,
+                    Some(("file", &file.id)),
+                    Some(&caller.ctx.ip),
+                    st.now(),
+                )?;
+                audit::append(
+                    conn,
+                    st.now(),
+                    Event::new(AuditAction::FileDownload, Outcome::Success)
+                        .actor(caller.id())
+                        .target("file", file.id.clone())
+                        .detail(detail)
+                        .ctx(&caller.ctx),
+                )?;
+                Ok::<_, ApiError>(())
+            })?;
             Ok(Download::Send {
                 file: Box::new(file),
                 range,
@@ -585,7 +597,9 @@ pub async fn download_file(
     };
     let store = store(&state)?;
     let key = file.object_key.clone();
-    let reader = web::block(move || store.get(&key, range))
+    // A HEAD answers the same headers and sends no body: read nothing.
+    let read = if head { Some((0, 0)) } else { range };
+    let reader = web::block(move || store.get(&key, read))
         .await?
         .map_err(DatasetError::from)?;
     let size = file.size();
