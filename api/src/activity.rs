@@ -12,6 +12,10 @@ use crate::db::DbConn;
 pub const SIGN_IN: &str = "sign_in";
 pub const TOKEN_USE: &str = "token_use";
 pub const WORK_VIEW: &str = "work_view";
+/// A file's content sent (whole or a range).
+pub const FILE_DOWNLOAD: &str = "file_download";
+/// A download the policy refused.
+pub const FILE_DOWNLOAD_REFUSED: &str = "file_download_refused";
 
 pub fn record(
     conn: &mut DbConn,

@@ -55,6 +55,9 @@ pub struct Config {
     /// `HABILIS_METRICS_BIND`: serve `/metrics` on this address only (not on
     /// `HABILIS_BIND`); unset = on the main listener.
     pub metrics_bind: Option<String>,
+    /// `HABILIS_STORAGE_URL`: where files' bytes live (`file:///dir`);
+    /// unset = `$HABILIS_DATA_DIR/objects` (SPEC §5).
+    pub storage_url: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             database_url: None,
             data_dir: PathBuf::from("./data"),
+            storage_url: None,
             policy_file: None,
             jwt_secret: None,
             jwt_issuer: "habilis".into(),
@@ -127,6 +131,9 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_DATA_DIR") {
             cfg.data_dir = v.into();
+        }
+        if let Some(v) = text("HABILIS_STORAGE_URL") {
+            cfg.storage_url = Some(v);
         }
         if let Some(v) = text("HABILIS_POLICY") {
             cfg.policy_file = Some(v.into());

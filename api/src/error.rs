@@ -26,12 +26,15 @@ pub struct ApiError {
     pub detail: Msg,
     /// Per-field messages of a 422.
     pub errors: Option<BTreeMap<String, Vec<Msg>>>,
-    pub retry_after: Option<u64>,
+    /// Seconds (`u32`: an answer's size stays small, see `quota`).
+    pub retry_after: Option<u32>,
     /// A 405's `Allow` header: the methods the path is served with.
     pub allow: Option<String>,
     /// The HTTP layer's own status, for its errors that have no type of
     /// their own (`ProblemType::Error`).
     status_override: Option<StatusCode>,
+    /// A 413 `quota_exceeded`'s use and limit.
+    pub quota: Option<Box<habilis_shared::dto::QuotaUse>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -45,6 +48,7 @@ impl ApiError {
             retry_after: None,
             allow: None,
             status_override: None,
+            quota: None,
         }
     }
     /// Keeps `status` for an error of the HTTP layer.
@@ -79,7 +83,7 @@ impl ApiError {
     }
     pub fn too_many(retry_after: u64, detail: Msg) -> Self {
         let mut e = Self::new(ProblemType::TooManyRequests, detail);
-        e.retry_after = Some(retry_after.max(1));
+        e.retry_after = Some(u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX));
         e
     }
     /// 422 naming one field.
@@ -119,6 +123,7 @@ impl ApiError {
                     .collect()
             }),
             request_id: None,
+            quota: self.quota.as_deref().cloned(),
         }
     }
 

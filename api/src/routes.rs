@@ -17,6 +17,7 @@ use crate::accounts::{
 };
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
+use crate::datasets::routes as datasets;
 use crate::error::ApiError;
 use crate::meta;
 use crate::orgs::{export, invitations, routes as orgs};
@@ -174,6 +175,31 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/approvals/{id}/decision",
                 web::post().to(approvals::decide),
             )
+            .route(
+                "/projects/{id}/datasets",
+                web::get().to(datasets::list_datasets),
+            )
+            .route(
+                "/projects/{id}/datasets",
+                web::post().to(datasets::create_dataset),
+            )
+            .route("/datasets/{id}", web::get().to(datasets::get_dataset))
+            .route("/datasets/{id}", web::patch().to(datasets::update_dataset))
+            .route("/datasets/{id}", web::delete().to(datasets::delete_dataset))
+            .route("/datasets/{id}/files", web::get().to(datasets::list_files))
+            .route(
+                "/datasets/{id}/manifest.sha256",
+                web::get().to(datasets::manifest),
+            )
+            .route(
+                "/datasets/{id}/files/{path:.*}",
+                web::put().to(datasets::put_file),
+            )
+            .route(
+                "/files/{id}/content",
+                web::get().to(datasets::download_file),
+            )
+            .route("/files/{id}", web::delete().to(datasets::delete_file))
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -469,6 +495,16 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         participants::revoke_participant,
         approvals::list_approvals,
         approvals::decide,
+        datasets::list_datasets,
+        datasets::create_dataset,
+        datasets::get_dataset,
+        datasets::update_dataset,
+        datasets::delete_dataset,
+        datasets::list_files,
+        datasets::manifest,
+        datasets::put_file,
+        datasets::download_file,
+        datasets::delete_file,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -494,6 +530,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "policy", description = "The policy document and decisions"),
         (name = "organizations", description = "Organisations, members, invitations, CSV export (SPEC §4)"),
         (name = "projects", description = "Projects, approvals by sponsor and data steward, participants (SPEC §4)"),
+        (name = "datasets", description = "Datasets of a project, their files, uploads and downloads (SPEC §5)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),

@@ -46,6 +46,7 @@ impl Failure {
                 vec![message.to_owned()],
             )])),
             request_id: None,
+            quota: None,
         })
     }
 
@@ -321,6 +322,7 @@ async fn checked(res: Response) -> Result<Response, Failure> {
             detail: format!("HTTP {status}"),
             errors: None,
             request_id: None,
+            quota: None,
         })),
     }
 }

@@ -81,6 +81,10 @@ problem_types! {
     ResetLinkExpired = "reset_link_expired", 410;
     InvitationUnusable = "invitation_unusable", 410;
     PayloadTooLarge = "payload_too_large", 413;
+    /// A file over the policy's per-file limit or the project's quota.
+    QuotaExceeded = "quota_exceeded", 413;
+    /// The `Range` asked for lies outside the file.
+    RangeNotSatisfiable = "range_not_satisfiable", 416;
     UnsupportedMediaType = "unsupported_media_type", 415;
     /// Fields that do not pass validation, each named in `errors`.
     ValidationFailed = "validation_failed", 422;

@@ -367,3 +367,33 @@ diesel::table! {
         retires_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    datasets (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        description -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    files (id) {
+        id -> Text,
+        dataset_id -> Text,
+        project_id -> Text,
+        path -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        object_key -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(files -> datasets (dataset_id));
+diesel::allow_tables_to_appear_in_same_query!(datasets, files, projects);

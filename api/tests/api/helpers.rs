@@ -553,3 +553,34 @@ pub fn documented_operations() -> Vec<DocumentedOp> {
     }
     ops
 }
+
+impl TestApp {
+    /// Approves `project` as each of `approvers` (its sponsor and its data
+    /// steward): the project becomes active.
+    pub async fn approve(&self, project: &str, approvers: &[&Session]) {
+        for approver in approvers {
+            let inbox: Value = self
+                .get("/api/v1/approvals", &approver.access)
+                .await
+                .json()
+                .await
+                .expect("json");
+            let approval = inbox["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|a| a["subject_id"] == project)
+                .and_then(|a| a["id"].as_str())
+                .expect("approval")
+                .to_owned();
+            let res = self
+                .post(
+                    &format!("/api/v1/approvals/{approval}/decision"),
+                    &approver.access,
+                    json!({ "decision": "approve" }),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "approve {project}");
+        }
+    }
+}

@@ -124,7 +124,8 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
             Action::Org(OrgCapability::ProjectsReadNames),
             Resource::Organization { role: None },
         ),
-        "projects" => (
+        // Datasets and files are decided on as their project.
+        "projects" | "datasets" | "files" => (
             Action::ProjectReadName,
             Resource::Project {
                 org_role: None,
@@ -249,6 +250,37 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         .as_str()
         .expect("approval")
         .to_owned();
+    // An active project of the first branch with a dataset and a file.
+    let data_project = id_of(
+        app.post(
+            "/api/v1/projects",
+            &h.expert.access,
+            json!({ "organization_id": org, "name": "SECRET-DATA", "data_class": "hds", "domain": "ecology",
+                    "sponsor_id": h.confirmed.id, "data_steward_id": h.novice.id }),
+        )
+        .await,
+    )
+    .await;
+    app.approve(&data_project, &[&h.confirmed, &h.novice]).await;
+    let dataset = id_of(
+        app.post(
+            &format!("/api/v1/projects/{data_project}/datasets"),
+            &h.expert.access,
+            json!({ "name": "SECRET-DATASET" }),
+        )
+        .await,
+    )
+    .await;
+    let file = id_of(
+        app.client
+            .put(app.url(&format!("/api/v1/datasets/{dataset}/files/secret.txt")))
+            .bearer_auth(&h.expert.access)
+            .body("SECRET-BYTES")
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
 
     // The default policy hides at least this (SPEC §2.5, §4): a test that
     // tries nothing cannot pass unnoticed.
@@ -280,6 +312,11 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-WORK",
         "SECRET-ORG",
         "SECRET-PROJECT",
+        "SECRET-DATASET",
+        "SECRET-BYTES",
+        "secret.txt",
+        dataset.as_str(),
+        file.as_str(),
         h.novice.email.as_str(),
         h.novice.id.as_str(),
         "pending@inserm.fr",
@@ -320,6 +357,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "organizations" => &org,
             "projects" => &project,
             "approvals" => &approval,
+            "datasets" => &dataset,
+            "files" => &file,
             "me" => &token,
             other => panic!("{path}: say which object /{other}/{{id}} names"),
         };
@@ -327,7 +366,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             .replace("{id}", id)
             .replace("{user_id}", &h.novice.id)
             .replace("{invitation_id}", &invitation)
-            .replace("{participant_id}", &participant);
+            .replace("{participant_id}", &participant)
+            .replace("{path}", "pwned.txt");
         assert!(!url.contains('{'), "{path}: unknown parameter");
         for (profile, who) in attackers {
             if !hidden(&policy, profile, kind) {
@@ -347,6 +387,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "transfer") => Some(json!({ "to": who.id })),
                 ("POST", "invitations") => Some(json!({ "emails": who.email, "role": "manager" })),
                 ("POST", "participants") => Some(json!({ "email": who.email })),
+                ("POST", "datasets") => Some(json!({ "name": "pwned" })),
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
                 ("PATCH", _) if kind == "works" => Some(json!({ "project_id": null })),

@@ -7,6 +7,7 @@ mod attacks;
 mod auth;
 mod cli;
 mod crash;
+mod datasets;
 mod helpers;
 mod http;
 mod hygiene;

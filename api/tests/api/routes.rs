@@ -206,6 +206,10 @@ enum Fresh {
     ActiveProject,
     /// A participant invited into the project (`{participant}`).
     Participant,
+    /// An empty dataset of the active project, by the expert (`{dataset}`).
+    Dataset,
+    /// A file of the fixture's dataset, by the expert (`{file}`).
+    File,
 }
 
 impl Fresh {
@@ -218,6 +222,8 @@ impl Fresh {
             Fresh::Invitation => "{invitation}",
             Fresh::Project | Fresh::ActiveProject => "{project}",
             Fresh::Participant => "{participant}",
+            Fresh::Dataset => "{dataset}",
+            Fresh::File => "{file}",
         }
     }
 }
@@ -548,6 +554,39 @@ fn table() -> Vec<Route> {
         .asks(&[sees_project, manages_access])
         .ok(204)
         .fresh(Fresh::Participant),
+        // Datasets are decided on as their project (`On::Project`: the
+        // active one stands to every caller as the shared one).
+        r("GET", "/api/v1/projects/{project}/datasets").asks(&[sees_project]),
+        r("POST", "/api/v1/projects/{project}/datasets")
+            .invalid(json!({ "name": "" }))
+            .valid(json!({ "name": "{caller} dataset" }))
+            .asks(&[sees_project, refuses(A::DatasetManage, On::Project)])
+            .ok(201)
+            .fresh(Fresh::ActiveProject),
+        r("GET", "/api/v1/datasets/{dataset}").asks(&[sees_project]),
+        r("PATCH", "/api/v1/datasets/{dataset}")
+            .invalid(json!({ "name": "" }))
+            .valid(json!({ "name": "Renamed dataset" }))
+            .asks(&[sees_project, refuses(A::DatasetManage, On::Project)]),
+        r("DELETE", "/api/v1/datasets/{dataset}")
+            .asks(&[sees_project, refuses(A::DatasetManage, On::Project)])
+            .ok(204)
+            .fresh(Fresh::Dataset),
+        r("GET", "/api/v1/datasets/{dataset}/files")
+            .asks(&[sees_project, refuses(A::DatasetRead, On::Project)]),
+        r("GET", "/api/v1/datasets/{dataset}/manifest.sha256")
+            .asks(&[sees_project, refuses(A::DatasetRead, On::Project)]),
+        // The JSON body is the file's content; each caller its own path.
+        r("PUT", "/api/v1/datasets/{dataset}/files/{caller}.json")
+            .valid(json!({ "uploaded by": "{caller}" }))
+            .asks(&[sees_project, refuses(A::FileUpload, On::Project)])
+            .ok(201),
+        r("GET", "/api/v1/files/{file}/content")
+            .asks(&[sees_project, refuses(A::FileDownload, On::Project)]),
+        r("DELETE", "/api/v1/files/{file}")
+            .asks(&[sees_project, refuses(A::FileDelete, On::Project)])
+            .ok(204)
+            .fresh(Fresh::File),
         // My own approvals, behind a gate.
         r("GET", "/api/v1/approvals").asks(&[refuses(A::ApprovalList, On::Nothing)]),
         // Only the sponsor may, and does so once.
@@ -593,7 +632,10 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 12] = [
+const PARAMETERS: [(&str, &str); 15] = [
+    ("{caller}.json", "{path}"),
+    ("{dataset}", "{id}"),
+    ("{file}", "{id}"),
     ("{novice}", "{id}"),
     ("{webmaster}", "{id}"),
     ("{leaver}", "{id}"),
@@ -701,6 +743,11 @@ struct Fixture {
     project: String,
     participant: String,
     approval: String,
+    /// An active project like the shared one (same people, same standing).
+    active: String,
+    /// A dataset of `active`, and a file in it.
+    dataset: String,
+    file: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -738,6 +785,35 @@ impl Fixture {
             .replace("{project}", &self.project)
             .replace("{participant}", &self.participant)
             .replace("{approval}", &self.approval)
+            .replace("{dataset}", &self.dataset)
+            .replace("{file}", &self.file)
+    }
+
+    /// A dataset of the active project, created by the expert.
+    async fn dataset(&self, app: &TestApp, name: &str) -> String {
+        id_of(
+            app.post(
+                &format!("/api/v1/projects/{}/datasets", self.active),
+                &self.expert.access,
+                json!({ "name": name }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
+    /// A file of the fixture's dataset, uploaded by the expert.
+    async fn file(&self, app: &TestApp, name: &str) -> String {
+        let res = app
+            .client
+            .put(app.url(&format!("/api/v1/datasets/{}/files/{name}", self.dataset)))
+            .bearer_auth(&self.expert.access)
+            .body(format!("the bytes of {name}"))
+            .send()
+            .await
+            .expect("sent");
+        id_of(res, 201).await
     }
 
     async fn invite(&self, app: &TestApp, emails: &[&str], role: &str) {
@@ -879,6 +955,8 @@ impl Fixture {
                 id
             }
             Fresh::Participant => self.participant(app, &email).await,
+            Fresh::Dataset => self.dataset(app, &format!("Fresh dataset {n}")).await,
+            Fresh::File => self.file(app, &format!("fresh-{n}.txt")).await,
         }
     }
 }
@@ -936,6 +1014,9 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         project: String::new(),
         participant: String::new(),
         approval: String::new(),
+        active: String::new(),
+        dataset: String::new(),
+        file: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -965,6 +1046,21 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.participant(app, &h.webmaster.email).await;
     fx.participant = fx.participant(app, "guest@inserm.fr").await;
     fx.approval = Fixture::approval_of(app, &h.confirmed, &fx.project).await;
+    // The active project: the same people in the same places.
+    fx.active = fx.project(app, "Matrix data").await;
+    app.approve(&fx.active, &[&h.confirmed, &fx.member]).await;
+    for email in [&h.novice.email, &h.webmaster.email] {
+        let res = app
+            .post(
+                &format!("/api/v1/projects/{}/participants", fx.active),
+                &h.expert.access,
+                json!({ "email": email }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "a participant of the active project");
+    }
+    fx.dataset = fx.dataset(app, "Matrix dataset").await;
+    fx.file = fx.file(app, "matrix.txt").await;
 
     // The callers, each with an API token of their own; nobody's public
     // requests use a spare session of the novice.

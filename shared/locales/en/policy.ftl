@@ -231,3 +231,23 @@ policy-identity = { $allowed ->
     [yes] The creator line of { policy-profiles } and the administration correct their name and e-mail address and send them a new activation link.
    *[no] Only the creator line above { policy-profiles } and the administration correct their name and e-mail address or send them a new activation link.
 }
+policy-dataset-read = { $allowed ->
+    [yes] Those who read a project read its datasets and their files.
+   *[no] The datasets of a project are read by those who read the project only.
+}
+policy-dataset-manage = { $allowed ->
+    [yes] Managers of the organisation and the project's owner create, rename and delete its datasets.
+   *[no] Only managers of the organisation and the project's owner create, rename and delete its datasets.
+}
+policy-file-upload = { $allowed ->
+    [yes] Members whose role may upload put files into the datasets of the projects they see.
+   *[no] Only managers, contributors and operators who see the project upload files into its datasets.
+}
+policy-file-download = { $allowed ->
+    [yes] Members whose role and profile may download read the files of the projects they see.
+   *[no] Only managers, contributors and users who read the project, and whose profile may download data, download its files.
+}
+policy-file-delete = { $allowed ->
+    [yes] Managers and contributors who read a project delete the files of its datasets.
+   *[no] Only managers and contributors who read the project delete the files of its datasets.
+}

@@ -230,3 +230,23 @@ policy-identity = { $allowed ->
     [yes] Pour { policy-profiles }, la lignée de création et l'administration corrigent le nom et l'adresse e-mail et envoient un nouveau lien d'activation.
    *[no] Pour { policy-profiles }, seules la lignée de création au-dessus et l'administration corrigent le nom et l'adresse e-mail ou envoient un nouveau lien d'activation.
 }
+policy-dataset-read = { $allowed ->
+    [yes] Qui lit un projet lit ses jeux de données et leurs fichiers.
+   *[no] Les jeux de données d'un projet ne sont lus que par ceux qui lisent le projet.
+}
+policy-dataset-manage = { $allowed ->
+    [yes] Les gestionnaires de l'organisation et le porteur du projet créent, renomment et suppriment ses jeux de données.
+   *[no] Seuls les gestionnaires de l'organisation et le porteur du projet créent, renomment et suppriment ses jeux de données.
+}
+policy-file-upload = { $allowed ->
+    [yes] Les membres dont le rôle le permet déposent des fichiers dans les jeux de données des projets qu'ils voient.
+   *[no] Seuls les gestionnaires, contributeurs et opérateurs qui voient le projet déposent des fichiers dans ses jeux de données.
+}
+policy-file-download = { $allowed ->
+    [yes] Les membres dont le rôle et le profil le permettent téléchargent les fichiers des projets qu'ils voient.
+   *[no] Seuls les gestionnaires, contributeurs et utilisateurs qui lisent le projet, et dont le profil permet de télécharger des données, téléchargent ses fichiers.
+}
+policy-file-delete = { $allowed ->
+    [yes] Les gestionnaires et contributeurs qui lisent un projet suppriment les fichiers de ses jeux de données.
+   *[no] Seuls les gestionnaires et contributeurs qui lisent le projet suppriment les fichiers de ses jeux de données.
+}

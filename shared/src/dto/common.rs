@@ -18,6 +18,21 @@ pub struct Problem {
     /// Correlates a server error with its log lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Bytes in use and the limit, on a `quota_exceeded` (413).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaUse>,
+}
+
+/// How much of a storage limit is used (`quota_exceeded`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuotaUse {
+    /// Bytes already stored (for a per-file limit: the file's size).
+    pub used: u64,
+    /// Bytes the request would add.
+    pub requested: u64,
+    /// The limit, in bytes.
+    pub limit: u64,
 }
 
 /// `?limit=&cursor=` of every list endpoint (SPEC §11).

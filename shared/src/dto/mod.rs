@@ -9,6 +9,7 @@
 mod audit;
 mod auth;
 mod common;
+mod datasets;
 mod orgs;
 mod projects;
 mod users;
@@ -17,6 +18,7 @@ mod works;
 pub use audit::*;
 pub use auth::*;
 pub use common::*;
+pub use datasets::*;
 pub use orgs::*;
 pub use projects::*;
 pub use users::*;

@@ -135,7 +135,7 @@ pub type AnnotationList = AnnotationPage;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityEntry {
     pub id: String,
-    /// `sign_in`, `token_use`, `work_view`, `download`.
+    /// `sign_in`, `token_use`, `work_view`, `file_download`, `file_download_refused`.
     pub kind: String,
     pub target_type: Option<String>,
     pub target_id: Option<String>,

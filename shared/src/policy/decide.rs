@@ -268,6 +268,11 @@ impl Policy {
             | Action::ProjectManage
             | Action::ProjectParticipants
             | Action::ProjectWorks => self.decide_project(actor, action, resource),
+            Action::DatasetRead
+            | Action::DatasetManage
+            | Action::FileUpload
+            | Action::FileDownload
+            | Action::FileDelete => self.decide_dataset(actor, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
@@ -670,6 +675,53 @@ impl Policy {
                 relation.answers_for_it() || may(OrgCapability::ProjectsAccess),
                 "projects.participants",
                 "policy-project-participants",
+            ),
+        };
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
+    }
+
+    /// Datasets and their files (SPEC §4 table, §5): a dataset is read as
+    /// its project is; managing datasets is for the organisation's managers
+    /// and the project's owner; uploading needs the project's name and
+    /// `org.files.upload` (operators included); downloading and deleting a
+    /// file need the project read and `org.datasets.download` (with the
+    /// profile's `data.download`) or `org.files.delete`.
+    fn decide_dataset(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let Resource::Project { org_role, relation } = *resource else {
+            return no_target(action);
+        };
+        let org = Resource::Organization { role: org_role };
+        let may = |c: OrgCapability| self.decide_org(actor, c, &org).allowed;
+        let reads = |a: Action| self.decide_project(actor, &a, resource).allowed;
+        let (allowed, rule, key) = match action {
+            Action::DatasetRead => (
+                reads(Action::ProjectRead),
+                "datasets.read",
+                "policy-dataset-read",
+            ),
+            Action::DatasetManage => (
+                may(OrgCapability::ProjectsManage) || relation == ProjectRelation::Owner,
+                "datasets.manage",
+                "policy-dataset-manage",
+            ),
+            Action::FileUpload => (
+                reads(Action::ProjectReadName) && may(OrgCapability::FilesUpload),
+                "organizations.roles.org.files.upload",
+                "policy-file-upload",
+            ),
+            Action::FileDownload => (
+                reads(Action::ProjectRead) && may(OrgCapability::DatasetsDownload),
+                "organizations.roles.org.datasets.download",
+                "policy-file-download",
+            ),
+            _ => (
+                reads(Action::ProjectRead) && may(OrgCapability::FilesDelete),
+                "organizations.roles.org.files.delete",
+                "policy-file-delete",
             ),
         };
         decision(

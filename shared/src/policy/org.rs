@@ -115,6 +115,10 @@ pub struct OrganizationsPolicy {
     pub max_invitations_per_request: u32,
     /// Days an invitation link stays valid.
     pub invitation_ttl_days: u32,
+    /// Largest file a dataset takes, in bytes (default 50 GiB).
+    pub max_file_bytes: u64,
+    /// Bytes all the datasets of one project may hold (default 100 GiB).
+    pub project_quota_bytes: u64,
 }
 
 impl Default for OrganizationsPolicy {
@@ -182,6 +186,8 @@ impl Default for OrganizationsPolicy {
             .collect(),
             max_invitations_per_request: 100,
             invitation_ttl_days: 14,
+            max_file_bytes: 50 << 30,
+            project_quota_bytes: 100 << 30,
         }
     }
 }

@@ -763,10 +763,11 @@ fn action_codes_round_trip() {
     // … + org.create + the 13 rows of the SPEC §4 organisation table (with
     // org.members.read) + the projects and approvals, then the gates of
     // lists, invitation acceptance and sign-out (issue 14), then work.file
-    // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1).
+    // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1),
+    // then datasets and files (issue 15).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
@@ -1344,4 +1345,88 @@ fn reasons_are_written_in_the_reader_language() {
         back.reason.render(Language::En),
         d.reason.render(Language::Ja)
     );
+}
+
+#[test]
+fn datasets_are_decided_as_their_project_and_files_by_org_role_and_profile() {
+    use super::{OrgRole, ProjectRelation};
+    let p = Policy::default();
+    let on = |role: Option<OrgRole>, relation: ProjectRelation| Resource::Project {
+        org_role: role,
+        relation,
+    };
+    let may = |profile: Profile, action: Action, res: Resource| {
+        p.decide(&Actor::new(profile, true), &action, &res).allowed
+    };
+    let all = [
+        Action::DatasetRead,
+        Action::DatasetManage,
+        Action::FileUpload,
+        Action::FileDownload,
+        Action::FileDelete,
+    ];
+    let rows: [(Profile, Option<OrgRole>, ProjectRelation, [bool; 5]); 7] = [
+        // A manager does everything; an expert may download.
+        (
+            Profile::Expert,
+            Some(OrgRole::Manager),
+            ProjectRelation::None,
+            [true; 5],
+        ),
+        // The owner manages datasets, whatever the role.
+        (
+            Profile::Confirmed,
+            Some(OrgRole::Contributor),
+            ProjectRelation::Owner,
+            [true; 5],
+        ),
+        (
+            Profile::Confirmed,
+            Some(OrgRole::Contributor),
+            ProjectRelation::Participant,
+            [true, false, true, true, true],
+        ),
+        // A novice user reads, but the profile forbids downloads.
+        (
+            Profile::Novice,
+            Some(OrgRole::User),
+            ProjectRelation::Participant,
+            [true, false, false, false, false],
+        ),
+        (
+            Profile::Confirmed,
+            Some(OrgRole::User),
+            ProjectRelation::Participant,
+            [true, false, false, true, false],
+        ),
+        // Operators: names only, but they upload.
+        (
+            Profile::Expert,
+            Some(OrgRole::Operator),
+            ProjectRelation::Participant,
+            [false, false, true, false, false],
+        ),
+        (Profile::Expert, None, ProjectRelation::None, [false; 5]),
+    ];
+    for (profile, role, relation, expected) in rows {
+        for (action, want) in all.iter().zip(expected) {
+            assert_eq!(
+                may(profile, *action, on(role, relation)),
+                want,
+                "{profile:?} {role:?} {relation:?} {action}"
+            );
+        }
+    }
+    // The charter is needed to download (data.download is a capability).
+    let res = on(Some(OrgRole::Manager), ProjectRelation::None);
+    assert!(
+        !p.decide(
+            &Actor::new(Profile::Expert, false),
+            &Action::FileDownload,
+            &res
+        )
+        .allowed
+    );
+    assert_eq!(p.organizations.max_file_bytes, 50 << 30);
+    assert_eq!(p.organizations.project_quota_bytes, 100 << 30);
 }

@@ -259,6 +259,20 @@ pub enum Action {
     InvitationAccept,
     /// `auth.logout`: any account holder, ending their own session.
     Logout,
+    /// `dataset.read`: a dataset's details and its files; resource = the
+    /// dataset's [`Resource::Project`] (as `project.read`; operators see
+    /// names only, through `project.read_name`).
+    DatasetRead,
+    /// `dataset.manage`: create, rename, delete the datasets of a project
+    /// (the organisation's managers and the project's owner).
+    DatasetManage,
+    /// `file.upload`: put a file into a dataset (`org.files.upload`).
+    FileUpload,
+    /// `file.download`: download a file of a dataset one reads
+    /// (`org.datasets.download`, which needs `data.download`).
+    FileDownload,
+    /// `file.delete`: delete a file of a dataset one reads (`org.files.delete`).
+    FileDelete,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -389,6 +403,11 @@ action_codes! {
         Logout => "auth.logout",
         UserEdit => "user.edit",
         UserActivation => "user.activation",
+        DatasetRead => "dataset.read",
+        DatasetManage => "dataset.manage",
+        FileUpload => "file.upload",
+        FileDownload => "file.download",
+        FileDelete => "file.delete",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
