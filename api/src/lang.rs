@@ -4,6 +4,8 @@
 //! language, after the handler ran (a handler's error is built before anyone
 //! knows who reads it); every API answer carries `Content-Language`.
 
+use std::sync::{Arc, OnceLock};
+
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header::{self, HeaderValue};
@@ -13,14 +15,26 @@ use habilis_shared::i18n::negotiate;
 
 use crate::error::ApiError;
 
-/// The signed-in account's language, left in the request by the caller
-/// extractor.
-#[derive(Clone, Copy, Debug)]
-struct AccountLanguage(Language);
+/// The signed-in account's language, filled once the account is read —
+/// by the caller extractor, or inside the handler's database closure when
+/// the handler reads the account on its own connection
+/// ([`crate::state::AppState::db_as`]). The request keeps one end, the
+/// caller's token the other.
+#[derive(Clone, Debug, Default)]
+pub struct AccountLanguage(Arc<OnceLock<Language>>);
 
-/// Called by the caller extractor once the account is read.
-pub fn remember(req: &HttpRequest, lang: Language) {
-    req.extensions_mut().insert(AccountLanguage(lang));
+impl AccountLanguage {
+    /// Records the account's language (the first record stays).
+    pub fn set(&self, lang: Language) {
+        let _ = self.0.set(lang);
+    }
+}
+
+/// A slot for the account's language, left in `req` for [`of`].
+pub fn slot(req: &HttpRequest) -> AccountLanguage {
+    let slot = AccountLanguage::default();
+    req.extensions_mut().insert(slot.clone());
+    slot
 }
 
 fn from_header(headers: &header::HeaderMap) -> Option<Language> {
@@ -34,7 +48,7 @@ fn from_header(headers: &header::HeaderMap) -> Option<Language> {
 pub fn of(req: &HttpRequest) -> Language {
     req.extensions()
         .get::<AccountLanguage>()
-        .map(|l| l.0)
+        .and_then(|l| l.0.get().copied())
         .or_else(|| from_header(req.headers()))
         .unwrap_or(Language::En)
 }

@@ -13,7 +13,7 @@ use super::access::{account_for, readable_account_for, view_for};
 use super::queries;
 use super::service::{self, NewAccount};
 use crate::audit::AuditAction;
-use crate::auth::{password, Caller};
+use crate::auth::{password, Caller, CallerToken};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::paging;
@@ -168,13 +168,13 @@ pub async fn list_users(
 )]
 pub async fn get_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let target = readable_account_for(conn, &st, &caller, &id, Action::UserRead)?;
             Ok(view_for(&st, &caller.user, &target.user, target.relation))
         })

@@ -29,6 +29,7 @@ use habilis_shared::policy::Actor;
 use crate::accounts::queries::UserRow;
 use crate::clock::db_time;
 use crate::db::schema::{api_tokens, sessions, users};
+use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -132,20 +133,75 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
-async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::internal("application state missing"))?;
-    let token = bearer(&req)?;
-    let ctx = ReqCtx::of(&req, state.config.trust_proxy);
-    let now = state.now();
+/// What the caller presented, checked as far as it can be without the
+/// database.
+#[derive(Clone, Debug)]
+enum Presented {
+    /// A JWT access token whose signature and claims are verified.
+    Session { sub: String, sid: String },
+    /// A personal access token (its digest).
+    ApiToken { digest: String },
+}
 
-    let (user, credential) = if token.starts_with(tokens::API_TOKEN_PREFIX) {
-        let digest = tokens::digest(&token);
-        let ctx_ip = ctx.ip.clone();
-        state
-            .db(move |conn| {
+/// A caller whose credential is checked without the database (a JWT's
+/// signature, issuer, audience and lifetime; an API token's shape), not yet
+/// bound to an account. [`CallerToken::load`] reads the session or token and
+/// the account — state and profile are read on every request (SPEC §12) —
+/// and decides whether they may go on: the one place that does, whether
+/// through the [`Caller`] extractor or on the handler's own connection with
+/// [`AppState::db_as`] (one checkout and one `web::block` per request).
+#[derive(Clone, Debug)]
+pub struct CallerToken {
+    presented: Presented,
+    ctx: ReqCtx,
+    read_only: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    language: crate::lang::AccountLanguage,
+}
+
+impl CallerToken {
+    async fn of(req: &HttpRequest, state: &AppState) -> Result<CallerToken, ApiError> {
+        let token = bearer(req)?;
+        let ctx = ReqCtx::of(req, state.config.trust_proxy);
+        let now = state.now();
+        let presented = if token.starts_with(tokens::API_TOKEN_PREFIX) {
+            Presented::ApiToken {
+                digest: tokens::digest(&token),
+            }
+        } else {
+            let claims = state
+                .jwt
+                .verify_fresh(&token, now)
+                .await
+                .map_err(|_| ApiError::unauthorized(Msg::new("auth-access-token-invalid")))?;
+            Presented::Session {
+                sub: claims.sub,
+                sid: claims.sid,
+            }
+        };
+        Ok(CallerToken {
+            presented,
+            ctx,
+            read_only: matches!(*req.method(), Method::GET | Method::HEAD),
+            now,
+            language: crate::lang::slot(req),
+        })
+    }
+
+    /// Reads the session (or API token) and its account on `conn`, and
+    /// refuses a revoked session, an expired or revoked token, an account
+    /// that may not sign in, a read-only token on a write, and — unless
+    /// `allow_pending` — an account that must change its password first.
+    pub fn load(self, conn: &mut DbConn, allow_pending: bool) -> Result<Caller, ApiError> {
+        let CallerToken {
+            presented,
+            ctx,
+            read_only,
+            now,
+            language,
+        } = self;
+        let (user, credential) = match presented {
+            Presented::ApiToken { digest } => {
                 let found: Option<TokenRow> = api_tokens::table
                     .inner_join(users::table)
                     .filter(api_tokens::token_hash.eq(&digest))
@@ -176,61 +232,79 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, A
                         &user.id,
                         crate::activity::TOKEN_USE,
                         Some(("api_token", &id)),
-                        Some(&ctx_ip),
+                        Some(&ctx.ip),
                         now,
                     )?;
                 }
                 let scopes = TokenScope::parse_list(&scopes);
-                Ok((user, Credential::ApiToken { id, scopes }))
-            })
-            .await?
-    } else {
-        let claims = state
-            .jwt
-            .verify_fresh(&token, now)
-            .await
-            .map_err(|_| ApiError::unauthorized(Msg::new("auth-access-token-invalid")))?;
-        state
-            .db(move |conn| {
+                (user, Credential::ApiToken { id, scopes })
+            }
+            Presented::Session { sub, sid } => {
                 let found: Option<(Option<chrono::NaiveDateTime>, UserRow)> = sessions::table
                     .inner_join(users::table)
-                    .filter(sessions::id.eq(&claims.sid))
-                    .filter(users::id.eq(&claims.sub))
+                    .filter(sessions::id.eq(&sid))
+                    .filter(users::id.eq(&sub))
                     .select((sessions::revoked_at, UserRow::as_select()))
                     .first(conn)
                     .optional()?;
                 match found {
-                    Some((None, user)) => Ok((user, Credential::Session { id: claims.sid })),
-                    _ => Err(ApiError::unauthorized(Msg::new("auth-session-ended"))),
+                    Some((None, user)) => (user, Credential::Session { id: sid }),
+                    _ => return Err(ApiError::unauthorized(Msg::new("auth-session-ended"))),
                 }
-            })
-            .await?
-    };
+            }
+        };
 
-    crate::lang::remember(&req, user.language());
-    if !user.state().may_sign_in() {
-        return Err(ApiError::unauthorized(Msg::new("auth-account-unusable")));
-    }
-    if let Credential::ApiToken { scopes, .. } = &credential {
-        let read_only = matches!(*req.method(), Method::GET | Method::HEAD);
-        if !read_only && !scopes.contains(&TokenScope::Write) {
+        language.set(user.language());
+        if !user.state().may_sign_in() {
+            return Err(ApiError::unauthorized(Msg::new("auth-account-unusable")));
+        }
+        if let Credential::ApiToken { scopes, .. } = &credential {
+            if !read_only && !scopes.contains(&TokenScope::Write) {
+                return Err(ApiError::new(
+                    ProblemType::InsufficientScope,
+                    Msg::new("auth-token-read-only"),
+                ));
+            }
+        }
+        if user.must_change_password && !allow_pending {
             return Err(ApiError::new(
-                ProblemType::InsufficientScope,
-                Msg::new("auth-token-read-only"),
+                ProblemType::PasswordChangeRequired,
+                Msg::new("auth-password-change-first"),
             ));
         }
+        Ok(Caller {
+            user,
+            credential,
+            ctx,
+        })
     }
-    if user.must_change_password && !allow_pending {
-        return Err(ApiError::new(
-            ProblemType::PasswordChangeRequired,
-            Msg::new("auth-password-change-first"),
-        ));
+}
+
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))
+}
+
+async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, ApiError> {
+    let state = app_state(&req)?;
+    let token = CallerToken::of(&req, &state).await?;
+    state
+        .db(move |conn| token.load(conn, allow_pending))
+        .await
+}
+
+impl FromRequest for CallerToken {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<CallerToken, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            CallerToken::of(&req, &state).await
+        })
     }
-    Ok(Caller {
-        user,
-        credential,
-        ctx,
-    })
 }
 
 impl FromRequest for Caller {

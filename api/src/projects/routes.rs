@@ -10,7 +10,7 @@ use habilis_shared::policy::{Action, OrgCapability, Resource};
 use validator::Validate;
 
 use super::{project_for, queries, service};
-use crate::auth::Caller;
+use crate::auth::{Caller, CallerToken};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::orgs;
@@ -69,17 +69,17 @@ pub async fn create_project(
 )]
 pub async fn list_projects(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<ProjectQuery>,
 ) -> ApiResult<web::Json<ProjectPage>> {
     let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
-    Authz::new(&state, &caller)
-        .require(Action::ProjectList, Resource::None)
-        .await?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+            Authz::new(&st, &caller)
+                .require(Action::ProjectList, Resource::None)
+                .on(conn)?;
             let standing = queries::standing(conn, &caller)?;
             let allows = |action: Action| {
                 let (st, caller) = (&st, &caller);
