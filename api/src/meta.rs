@@ -8,7 +8,7 @@ use habilis_shared::policy::{Action, Actor, Decision, Policy, Resource};
 use serde::Serialize;
 use validator::Validate;
 
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::mail;
@@ -102,24 +102,24 @@ pub async fn get_policy(state: web::Data<AppState>) -> ApiResult<web::Json<Polic
 )]
 pub async fn authz_check(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<AuthzCheck>,
 ) -> ApiResult<web::Json<Decision>> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    Authz::new(&state, &caller)
-        .require(Action::AuthzCheck, Resource::None)
-        .await?;
-    let action: Action = req.action.parse().map_err(|_| {
-        ApiError::field(
-            "action",
-            Msg::new("validation-action-unknown").arg("code", req.action.clone()),
-        )
-    })?;
-    let lang = caller.user.language();
     let st = state.clone();
     let decision = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            Authz::new(&st, &caller)
+                .require(Action::AuthzCheck, Resource::None)
+                .on(conn)?;
+            let action: Action = req.action.parse().map_err(|_| {
+                ApiError::field(
+                    "action",
+                    Msg::new("validation-action-unknown").arg("code", req.action.clone()),
+                )
+            })?;
+            let lang = caller.user.language();
             // Each capability's own loader: an object the caller may not
             // see answers 404, so that the check does not confirm it exists.
             let resource = match req.resource {
@@ -137,11 +137,12 @@ pub async fn authz_check(
                     projects::project_for(conn, &st, &caller, &id, Action::ProjectReadName)?.1
                 }
             };
-            Ok(Authz::new(&st, &caller)
+            let decision = Authz::new(&st, &caller)
                 .require(action, resource)
-                .decision())
+                .decision();
+            // The reason in the caller's language; allowed and rule as decided.
+            Ok(decision.in_language(lang))
         })
         .await?;
-    // The reason in the caller's language; allowed and rule as decided.
-    Ok(web::Json(decision.in_language(lang)))
+    Ok(web::Json(decision))
 }

@@ -108,28 +108,28 @@ pub async fn create_user(
 )]
 pub async fn list_users(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<UserQuery>,
 ) -> ApiResult<web::Json<UserPage>> {
-    let query = query.into_inner();
-    let limit = paging::limit(query.limit)?;
-    let cursor = paging::decode_cursor(query.cursor.as_deref())?;
-    let search = match query.q.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
-            return Err(ApiError::field(
-                "q",
-                Msg::new("accounts-search-too-long").arg("max", MAX_SEARCH_CHARS),
-            ))
-        }
-        Some(q) => Some(q.to_owned()),
-    };
-    Authz::new(&state, &caller)
-        .require(Action::UserList, Resource::None)
-        .await?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let limit = paging::limit(query.limit)?;
+            let cursor = paging::decode_cursor(query.cursor.as_deref())?;
+            let search = match query.q.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
+                    return Err(ApiError::field(
+                        "q",
+                        Msg::new("accounts-search-too-long").arg("max", MAX_SEARCH_CHARS),
+                    ))
+                }
+                Some(q) => Some(q.to_owned()),
+            };
+            Authz::new(&st, &caller)
+                .require(Action::UserList, Resource::None)
+                .on(conn)?;
             let sees_all = st.policy.sees_all_accounts(&caller.actor(&st));
             let among = if sees_all {
                 None
@@ -184,18 +184,18 @@ pub async fn get_user(
 
 async fn set_blocked(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: String,
     block: bool,
 ) -> ApiResult<web::Json<UserView>> {
-    let action = if block {
-        Action::UserBlock
-    } else {
-        Action::UserUnblock
-    };
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let action = if block {
+                Action::UserBlock
+            } else {
+                Action::UserUnblock
+            };
             let target = account_for(conn, &st, &caller, &id, action)?;
             let row = service::set_blocked(conn, &caller, &target.user, block, st.now())?;
             Ok(view_for(&st, &caller.user, &row, target.relation))
@@ -218,7 +218,7 @@ async fn set_blocked(
 )]
 pub async fn block_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<UserView>> {
     set_blocked(state, caller, id.into_inner(), true).await
@@ -238,7 +238,7 @@ pub async fn block_user(
 )]
 pub async fn unblock_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<UserView>> {
     set_blocked(state, caller, id.into_inner(), false).await
@@ -263,16 +263,16 @@ pub async fn unblock_user(
 )]
 pub async fn update_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<UpdateUser>,
 ) -> ApiResult<web::Json<UserView>> {
-    let change = body.into_inner()?;
-    change.validate()?;
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let change = body.into_inner()?;
+            change.validate()?;
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserEdit)?;
             let url = st.config.public_url();
             let row = service::update_identity(
@@ -305,13 +305,13 @@ pub async fn update_user(
 )]
 pub async fn resend_activation(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserActivation)?;
             let url = st.config.public_url();
             service::resend_activation(conn, &st.policy, &caller, &target.user, &url, st.now())?;

@@ -7,7 +7,7 @@ use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 
 use super::AuditRow;
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::clock::{db_time, utc};
 use crate::db::schema::audit_log;
 use crate::error::{ApiError, ApiResult};
@@ -27,26 +27,27 @@ use crate::state::AppState;
 )]
 pub async fn list_audit(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<AuditQuery>,
 ) -> ApiResult<web::Json<AuditPage>> {
-    Authz::new(&state, &caller)
-        .require(Action::AuditRead, Resource::None)
-        .await?;
-    let q = query.into_inner();
-    let limit = paging::limit(q.limit)?;
-    // An empty cursor is the first page, as everywhere.
-    let before: Option<i64> = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ApiError::field("cursor", Msg::new("validation-cursor")))?,
-        ),
-    };
+    let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            Authz::new(&st, &caller)
+                .require(Action::AuditRead, Resource::None)
+                .on(conn)?;
+            let q = query.into_inner();
+            let limit = paging::limit(q.limit)?;
+            // An empty cursor is the first page, as everywhere.
+            let before: Option<i64> = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+                None => None,
+                Some(c) => Some(
+                    c.parse::<i64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| ApiError::field("cursor", Msg::new("validation-cursor")))?,
+                ),
+            };
             let mut sel = audit_log::table
                 .select(AuditRow::as_select())
                 .order(audit_log::seq.desc())

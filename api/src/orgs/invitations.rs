@@ -14,7 +14,7 @@ use habilis_shared::policy::{Action, OrgCapability, Resource};
 
 use super::queries::{self, InvitationRow};
 use super::{org_for, service};
-use crate::auth::{tokens, Caller};
+use crate::auth::{tokens, CallerToken};
 use crate::clock::db_time;
 use crate::error::ApiResult;
 use crate::extract::Json;
@@ -38,16 +38,16 @@ use crate::state::AppState;
 )]
 pub async fn invite(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<InviteMembers>,
 ) -> ApiResult<web::Json<InvitationReport>> {
-    let req = body.into_inner()?;
-    let addresses = req.emails.addresses();
-    service::check_invitation(&state, &addresses)?;
     let st = state.clone();
     let report = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            let addresses = req.emails.addresses();
+            service::check_invitation(&st, &addresses)?;
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
             Ok(service::invite(
                 conn, &st, &caller, &org, addresses, req.role,
@@ -71,15 +71,15 @@ pub async fn invite(
 )]
 pub async fn list_invitations(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<InvitationPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
             let now = db_time(st.now());
             let rows = queries::pending_invitations(conn, &org.id, now, keys.key(0), keys.fetch())?;
@@ -106,13 +106,13 @@ pub async fn list_invitations(
 )]
 pub async fn revoke_invitation(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, invitation) = path.into_inner();
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let (id, invitation) = path.into_inner();
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
             Ok(service::revoke_invitation(
                 conn,
@@ -142,18 +142,21 @@ pub async fn revoke_invitation(
 )]
 pub async fn accept_invitation(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     token: web::Path<String>,
 ) -> ApiResult<web::Json<MemberView>> {
-    // Any account holder may accept; the secret, sent to one address, and
-    // that address decide the rest (the service's checks).
-    Authz::new(&state, &caller)
-        .require(Action::InvitationAccept, Resource::None)
-        .await?;
-    let digest = tokens::digest(&token.into_inner());
-    let now = state.now();
+    let st = state.clone();
     let view = state
-        .db(move |conn| Ok(service::accept_invitation(conn, now, &caller, &digest)?))
+        .db_as(caller, move |conn, caller| {
+            // Any account holder may accept; the secret, sent to one address, and
+            // that address decide the rest (the service's checks).
+            Authz::new(&st, &caller)
+                .require(Action::InvitationAccept, Resource::None)
+                .on(conn)?;
+            let digest = tokens::digest(&token.into_inner());
+            let now = st.now();
+            Ok(service::accept_invitation(conn, now, &caller, &digest)?)
+        })
         .await?;
     Ok(web::Json(view))
 }

@@ -13,7 +13,7 @@ use validator::Validate;
 use super::org_for;
 use super::queries::{self, MemberSelection, MyOrg};
 use super::service::{self, Change};
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::paging::Keyset;
@@ -31,23 +31,24 @@ use crate::state::AppState;
 )]
 pub async fn list_organizations(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<OrganizationPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
-    Authz::new(&state, &caller)
-        .require(Action::OrgList, Resource::None)
-        .await?;
-    // Whoever may see an organisation without a role in it sees them all.
-    let sees_all = Authz::new(&state, &caller)
-        .require(
-            Action::Org(OrgCapability::ProjectsReadNames),
-            Resource::Organization { role: None },
-        )
-        .allows();
+    let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+            Authz::new(&st, &caller)
+                .require(Action::OrgList, Resource::None)
+                .on(conn)?;
+            // Whoever may see an organisation without a role in it sees them all.
+            let sees_all = Authz::new(&st, &caller)
+                .require(
+                    Action::Org(OrgCapability::ProjectsReadNames),
+                    Resource::Organization { role: None },
+                )
+                .allows();
             let mine = queries::active_orgs_of(conn, caller.id())?;
             let only =
                 (!sees_all).then(|| mine.iter().map(|m| m.organization_id.clone()).collect());
@@ -88,18 +89,21 @@ pub async fn list_organizations(
 )]
 pub async fn create_organization(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<CreateOrganization>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    service::check_create(&req)?;
-    Authz::new(&state, &caller)
-        .require(Action::OrgCreate, Resource::None)
-        .await?;
-    let now = state.now();
+    let st = state.clone();
     let view = state
-        .db(move |conn| Ok(service::create(conn, now, &caller, &req)?))
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            service::check_create(&req)?;
+            Authz::new(&st, &caller)
+                .require(Action::OrgCreate, Resource::None)
+                .on(conn)?;
+            let now = st.now();
+            Ok(service::create(conn, now, &caller, &req)?)
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/organizations/{}", view.id)))
@@ -118,12 +122,12 @@ pub async fn create_organization(
 )]
 pub async fn get_organization(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<OrganizationView>> {
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (org, role) = org_for(conn, &st, &caller, &id, OrgCapability::ProjectsReadNames)?;
             let n = queries::member_count(conn, &org.id)?;
             Ok(org.view(role, n))
@@ -149,16 +153,16 @@ pub async fn get_organization(
 )]
 pub async fn update_organization(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<UpdateOrganization>,
 ) -> ApiResult<web::Json<OrganizationView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    service::check_update(&req)?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            service::check_update(&req)?;
             let (org, role) = org_for(conn, &st, &caller, &id, OrgCapability::MembersManage)?;
             Ok(service::update(conn, st.now(), &caller, &org, role, &req)?)
         })
@@ -181,15 +185,15 @@ pub async fn update_organization(
 )]
 pub async fn list_members(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<MemberQuery>,
 ) -> ApiResult<web::Json<MemberPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 3)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 3)?;
             let (org, _) = org_for(conn, &st, &caller, &id, OrgCapability::MembersRead)?;
             let after = match (keys.key(0), keys.key(1), keys.key(2)) {
                 (Some(last), Some(first), Some(id)) => {
@@ -237,7 +241,7 @@ type MemberPath = web::Path<(String, String)>;
 )]
 pub async fn change_member_role(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: MemberPath,
     body: Json<ChangeMemberRole>,
 ) -> ApiResult<web::Json<MemberView>> {
@@ -260,7 +264,7 @@ pub async fn change_member_role(
 )]
 pub async fn remove_member(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: MemberPath,
 ) -> ApiResult<HttpResponse> {
     change_member(state, caller, path, Change::Remove).await?;
@@ -282,7 +286,7 @@ pub async fn remove_member(
 )]
 pub async fn block_member(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: MemberPath,
 ) -> ApiResult<web::Json<MemberView>> {
     let view = change_member(state, caller, path, Change::State(MembershipState::Blocked)).await?;
@@ -302,7 +306,7 @@ pub async fn block_member(
 )]
 pub async fn unblock_member(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: MemberPath,
 ) -> ApiResult<web::Json<MemberView>> {
     let view = change_member(state, caller, path, Change::State(MembershipState::Active)).await?;
@@ -312,14 +316,14 @@ pub async fn unblock_member(
 /// The members' managers (and administrators) apply one [`Change`].
 async fn change_member(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: MemberPath,
     change: Change,
 ) -> ApiResult<Option<MemberView>> {
-    let (org_id, user_id) = path.into_inner();
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let (org_id, user_id) = path.into_inner();
             let (org, _) = org_for(conn, &st, &caller, &org_id, OrgCapability::MembersManage)?;
             Ok(service::change_member(
                 conn,

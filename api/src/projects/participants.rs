@@ -14,7 +14,7 @@ use validator::Validate;
 
 use super::queries::{self, ParticipantRow};
 use super::{project_for, service};
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::paging::Keyset;
@@ -36,17 +36,17 @@ use crate::state::AppState;
 )]
 pub async fn invite_participant(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<InviteParticipant>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    let email = req.email.trim().to_owned();
-    service::check_participant(&state, &email)?;
     let st = state.clone();
     let created = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            let email = req.email.trim().to_owned();
+            service::check_participant(&st, &email)?;
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectParticipants)?;
             Ok(service::invite_participant(
                 conn, &st, &caller, &p, &email, &req,
@@ -70,15 +70,15 @@ pub async fn invite_participant(
 )]
 pub async fn list_participants(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ParticipantPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectRead)?;
             let rows = queries::participants(conn, &p.id, keys.key(0), keys.fetch())?;
             let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
@@ -104,13 +104,13 @@ pub async fn list_participants(
 )]
 pub async fn revoke_participant(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, participant) = path.into_inner();
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let (id, participant) = path.into_inner();
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectParticipants)?;
             Ok(service::revoke_participant(
                 conn,

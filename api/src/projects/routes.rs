@@ -10,7 +10,7 @@ use habilis_shared::policy::{Action, OrgCapability, Resource};
 use validator::Validate;
 
 use super::{project_for, queries, service};
-use crate::auth::{Caller, CallerToken};
+use crate::auth::CallerToken;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::orgs;
@@ -33,15 +33,15 @@ use crate::state::AppState;
 )]
 pub async fn create_project(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<CreateProject>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    service::check_create(&state, &req)?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            service::check_create(&st, &req)?;
             let (org, _) = orgs::org_for(
                 conn,
                 &st,
@@ -132,12 +132,12 @@ pub async fn list_projects(
 )]
 pub async fn get_project(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ProjectView>> {
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (p, res) = project_for(conn, &st, &caller, &id, Action::ProjectReadName)?;
             let full = Authz::new(&st, &caller)
                 .require(Action::ProjectRead, res)
@@ -168,16 +168,16 @@ pub async fn get_project(
 )]
 pub async fn update_project(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<UpdateProject>,
 ) -> ApiResult<web::Json<ProjectView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    service::check_update(&state, &req)?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            service::check_update(&st, &req)?;
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectManage)?;
             Ok(service::update(conn, st.now(), &caller, &p, &req)?)
         })
@@ -200,12 +200,12 @@ pub async fn update_project(
 )]
 pub async fn delete_project(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectManage)?;
             Ok(service::delete(conn, st.now(), &caller, &p)?)
         })
@@ -227,12 +227,12 @@ pub async fn delete_project(
 )]
 pub async fn close_project(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ProjectView>> {
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectManage)?;
             Ok(service::close(conn, st.now(), &caller, &p)?)
         })

@@ -13,7 +13,7 @@ use validator::Validate;
 use super::queries::{self, AnnotationRow, WorkRow, WorkSelection};
 use super::{project_to_file_into, service, work_for, work_for_action};
 use crate::activity;
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::paging::{self, Keyset};
@@ -35,17 +35,17 @@ use crate::state::AppState;
 )]
 pub async fn create_work(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<CreateWork>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    Authz::new(&state, &caller)
-        .require(Action::WorkCreate, Resource::None)
-        .await?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            Authz::new(&st, &caller)
+                .require(Action::WorkCreate, Resource::None)
+                .on(conn)?;
             if let Some(project) = &req.project_id {
                 project_to_file_into(conn, &st, &caller, project)?;
             }
@@ -68,18 +68,18 @@ pub async fn create_work(
 )]
 pub async fn list_works(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<WorkQuery>,
 ) -> ApiResult<web::Json<WorkPage>> {
-    let q = query.into_inner();
-    let limit = paging::limit(q.limit)?;
-    let after = paging::decode_cursor(q.cursor.as_deref())?;
-    Authz::new(&state, &caller)
-        .require(Action::WorkList, Resource::None)
-        .await?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let q = query.into_inner();
+            let limit = paging::limit(q.limit)?;
+            let after = paging::decode_cursor(q.cursor.as_deref())?;
+            Authz::new(&st, &caller)
+                .require(Action::WorkList, Resource::None)
+                .on(conn)?;
             // Visibility is the policy's own decisions, as a SQL filter.
             let visible = queries::visibility_filter(conn, &st, &caller.user)?;
             let rows = queries::page(
@@ -116,12 +116,12 @@ pub async fn list_works(
 )]
 pub async fn get_work(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<WorkView>> {
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (work, _) = work_for(conn, &st, &caller, &id)?;
             activity::record(
                 conn,
@@ -154,14 +154,14 @@ pub async fn get_work(
 )]
 pub async fn change_work_state(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<ChangeWorkState>,
 ) -> ApiResult<web::Json<WorkView>> {
-    let to = body.into_inner()?.state;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let to = body.into_inner()?.state;
             let (work, resource) = work_for(conn, &st, &caller, &id)?;
             // The policy first (403 for whoever may not move it), then the
             // state (409 for a step that does not exist).
@@ -193,14 +193,14 @@ pub async fn change_work_state(
 )]
 pub async fn update_work(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<UpdateWork>,
 ) -> ApiResult<web::Json<WorkView>> {
-    let req = body.into_inner()?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
             let work = work_for_action(conn, &st, &caller, &id, Action::WorkFile)?;
             let Some(to) = req.project_id else {
                 return Ok(work.view());
@@ -234,12 +234,12 @@ pub async fn update_work(
 )]
 pub async fn delete_work(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let work = work_for_action(conn, &st, &caller, &id, Action::WorkDelete)?;
             Ok(service::delete(conn, st.now(), &caller, &work)?)
         })
@@ -266,15 +266,15 @@ pub async fn delete_work(
 )]
 pub async fn transfer_work(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<TransferWork>,
 ) -> ApiResult<web::Json<WorkView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
             let work = work_for_action(conn, &st, &caller, &id, Action::WorkTransfer)?;
             let to = service::recipient(conn, &caller, &req.to)?;
             Ok(service::transfer(conn, st.now(), &caller, &work, &to)?)
@@ -298,15 +298,15 @@ pub async fn transfer_work(
 )]
 pub async fn create_annotation(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<CreateAnnotation>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
     let st = state.clone();
     let view: AnnotationView = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
             let work = work_for_action(conn, &st, &caller, &id, Action::WorkAnnotate)?;
             Ok(service::annotate(conn, st.now(), &caller, &work, &req)?)
         })
@@ -327,15 +327,15 @@ pub async fn create_annotation(
 )]
 pub async fn list_annotations(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AnnotationPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
             let (work, _) = work_for(conn, &st, &caller, &id)?;
             let rows = queries::annotations(conn, &work.id, keys.key(0), keys.fetch())?;
             let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);

@@ -11,7 +11,7 @@ use validator::Validate;
 use super::service::{self, NewHolder};
 use crate::accounts::access::account_for;
 use crate::accounts::service::check_email_domain;
-use crate::auth::{password, Caller};
+use crate::auth::{password, Caller, CallerToken};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -49,16 +49,16 @@ fn shown_to(st: &AppState, caller: &Caller, view: DepartureView) -> DepartureVie
 )]
 pub async fn schedule_departure(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<ScheduleDeparture>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserDepart)?;
             let (date, heir) = (req.date, req.heir_id);
             let policy = &st.policy;
@@ -84,15 +84,15 @@ pub async fn schedule_departure(
 )]
 pub async fn preview_departure(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<DeleteUserQuery>,
 ) -> ApiResult<web::Json<DepartureView>> {
-    let heir_id = query.into_inner().heir_id.filter(|h| !h.is_empty());
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let heir_id = query.into_inner().heir_id.filter(|h| !h.is_empty());
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserDepart)?;
             let (policy, now) = (&st.policy, st.now());
             let view = service::preview_now(conn, policy, &caller, &target.user, heir_id, now)?;
@@ -114,13 +114,13 @@ pub async fn preview_departure(
 )]
 pub async fn get_departure(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<DepartureView>> {
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserRead)?;
             let view = service::scheduled(conn, &target.user)?;
             Ok(shown_to(&st, &caller, view))
@@ -144,15 +144,15 @@ pub async fn get_departure(
 )]
 pub async fn delete_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<DeleteUserQuery>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let heir = query.into_inner().heir_id;
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let id = id.into_inner();
+            let heir = query.into_inner().heir_id;
             let target = account_for(conn, &st, &caller, &id, Action::UserDepart)?;
             let (policy, now) = (&st.policy, st.now());
             Ok(service::delete_now(

@@ -7,7 +7,7 @@ use habilis_shared::policy::Action;
 
 use super::{queries, service};
 use crate::accounts::access::{account_for, readable_account_for, view_for};
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::ApiResult;
 use crate::paging;
 use crate::state::AppState;
@@ -25,17 +25,17 @@ use crate::state::AppState;
 )]
 pub async fn user_activity(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ActivityPage>> {
-    let q = query.into_inner();
-    let limit = paging::limit(q.limit)?;
-    let before = paging::decode_cursor(q.cursor.as_deref())?;
-    let id = id.into_inner();
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let q = query.into_inner();
+            let limit = paging::limit(q.limit)?;
+            let before = paging::decode_cursor(q.cursor.as_deref())?;
+            let id = id.into_inner();
             let target = readable_account_for(conn, &st, &caller, &id, Action::ActivityRead)?;
             // A host sees only what happened during the secondment.
             let rows =
@@ -67,13 +67,13 @@ pub async fn user_activity(
 )]
 pub async fn promote_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<UserView>> {
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserPromote)?;
             let row = service::promote(conn, &st.policy, &caller, &target.user, st.now())?;
             Ok(view_for(&st, &caller.user, &row, target.relation))

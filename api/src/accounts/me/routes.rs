@@ -12,7 +12,7 @@ use validator::Validate;
 use super::{queries, service};
 use crate::accounts::access::view_for;
 use crate::accounts::queries as users;
-use crate::auth::{tokens, Caller, PendingCaller};
+use crate::auth::{tokens, CallerToken, PendingCaller};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::paging::Keyset;
@@ -67,17 +67,20 @@ pub async fn get_me(state: web::Data<AppState>, caller: PendingCaller) -> ApiRes
 )]
 pub async fn update_me(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<UpdateMe>,
 ) -> ApiResult<web::Json<UserView>> {
-    let change = body.into_inner()?;
-    change.validate()?;
-    Authz::new(&state, &caller)
-        .require(Action::MeUpdate, Resource::None)
-        .await?;
-    let now = state.now();
+    let st = state.clone();
     let row = state
-        .db(move |conn| Ok(service::update_preferences(conn, &caller, &change, now)?))
+        .db_as(caller, move |conn, caller| {
+            let change = body.into_inner()?;
+            change.validate()?;
+            Authz::new(&st, &caller)
+                .require(Action::MeUpdate, Resource::None)
+                .on(conn)?;
+            let now = st.now();
+            Ok(service::update_preferences(conn, &caller, &change, now)?)
+        })
         .await?;
     Ok(web::Json(row.view(true)))
 }
@@ -96,18 +99,19 @@ pub async fn update_me(
 )]
 pub async fn accept_charter(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<AcceptCharter>,
 ) -> ApiResult<web::Json<UserView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    Authz::new(&state, &caller)
-        .require(Action::Capability(Capability::CharterSign), Resource::None)
-        .await?;
-    let current = state.policy.charter_version.clone();
-    let now = state.now();
+    let st = state.clone();
     let row = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            Authz::new(&st, &caller)
+                .require(Action::Capability(Capability::CharterSign), Resource::None)
+                .on(conn)?;
+            let current = st.policy.charter_version.clone();
+            let now = st.now();
             Ok(service::accept_charter(
                 conn,
                 &caller,
@@ -131,17 +135,18 @@ pub async fn accept_charter(
 )]
 pub async fn list_tokens(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ApiTokenPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
-    Authz::new(&state, &caller)
-        .require(Action::TokensManage, Resource::None)
-        .await?;
-    let now = state.now();
+    let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 1)?;
+            Authz::new(&st, &caller)
+                .require(Action::TokensManage, Resource::None)
+                .on(conn)?;
+            let now = st.now();
             let rows = queries::live_tokens(conn, caller.id(), now, keys.key(0), keys.fetch())?;
             let (rows, next_cursor) = keys.page(rows, |r| vec![r.id.clone()]);
             Ok(ApiTokenPage {
@@ -166,26 +171,30 @@ pub async fn list_tokens(
 )]
 pub async fn create_token(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     body: Json<CreateApiToken>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    Authz::new(&state, &caller)
-        .require(Action::TokensManage, Resource::None)
-        .await?;
-    let secret = tokens::generate(tokens::API_TOKEN_PREFIX);
-    let digest = tokens::digest(&secret);
-    let now = state.now();
-    let info = state
-        .db(move |conn| Ok(service::create_token(conn, &caller, &req, &digest, now)?))
+    let st = state.clone();
+    let created = state
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            Authz::new(&st, &caller)
+                .require(Action::TokensManage, Resource::None)
+                .on(conn)?;
+            let secret = tokens::generate(tokens::API_TOKEN_PREFIX);
+            let digest = tokens::digest(&secret);
+            let now = st.now();
+            let info = service::create_token(conn, &caller, &req, &digest, now)?;
+            Ok(CreatedApiToken {
+                token: secret,
+                info,
+            })
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
-        .json(CreatedApiToken {
-            token: secret,
-            info,
-        }))
+        .json(created))
 }
 
 /// Revoke one of my tokens.
@@ -200,16 +209,19 @@ pub async fn create_token(
 )]
 pub async fn delete_token(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    Authz::new(&state, &caller)
-        .require(Action::TokensManage, Resource::None)
-        .await?;
-    let id = id.into_inner();
-    let now = state.now();
+    let st = state.clone();
     state
-        .db(move |conn| Ok(service::revoke_token(conn, &caller, &id, now)?))
+        .db_as(caller, move |conn, caller| {
+            Authz::new(&st, &caller)
+                .require(Action::TokensManage, Resource::None)
+                .on(conn)?;
+            let id = id.into_inner();
+            let now = st.now();
+            Ok(service::revoke_token(conn, &caller, &id, now)?)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::service;
 use crate::accounts::access::{account_for, readable_account_for};
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::paging::{self, Keyset};
@@ -35,16 +35,16 @@ use crate::state::AppState;
 )]
 pub async fn create_secondment(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<CreateSecondment>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    let id = id.into_inner();
     let st = state.clone();
     let created = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserSecond)?;
             let (policy, now) = (&st.policy, st.now());
             Ok(service::second(
@@ -79,20 +79,20 @@ pub async fn create_secondment(
 )]
 pub async fn list_secondments(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<SecondmentPage>> {
-    let query = query.into_inner();
-    let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
-    let after = match (keys.key(0), keys.key(1)) {
-        (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
-        _ => None,
-    };
-    let id = id.into_inner();
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let keys = Keyset::parse(query.limit, query.cursor.as_deref(), 2)?;
+            let after = match (keys.key(0), keys.key(1)) {
+                (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
+                _ => None,
+            };
+            let id = id.into_inner();
             let target = readable_account_for(conn, &st, &caller, &id, Action::UserRead)?;
             let rows = service::of_person(conn, &target.user.id, after, keys.fetch())?;
             let (rows, next_cursor) =

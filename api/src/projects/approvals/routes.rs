@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::queries::Filter;
 use super::service;
-use crate::auth::Caller;
+use crate::auth::CallerToken;
 use crate::clock::db_time;
 use crate::error::ApiResult;
 use crate::extract::Json;
@@ -30,25 +30,30 @@ use crate::state::AppState;
 )]
 pub async fn list_approvals(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     query: web::Query<ApprovalQuery>,
 ) -> ApiResult<web::Json<ApprovalPage>> {
-    let query = query.into_inner();
-    let which = query.state.unwrap_or_default();
-    let keys = match which {
-        ApprovalListState::Pending => Keyset::parse(query.limit, query.cursor.as_deref(), 1)?,
-        ApprovalListState::Decided => Keyset::parse(query.limit, query.cursor.as_deref(), 2)?,
-    };
-    let decided_after = match (keys.key(0), keys.key(1)) {
-        (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
-        _ => None,
-    };
-    // The list holds only the caller's own approvals.
-    Authz::new(&state, &caller)
-        .require(Action::ApprovalList, Resource::None)
-        .await?;
+    let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let query = query.into_inner();
+            let which = query.state.unwrap_or_default();
+            let keys = match which {
+                ApprovalListState::Pending => {
+                    Keyset::parse(query.limit, query.cursor.as_deref(), 1)?
+                }
+                ApprovalListState::Decided => {
+                    Keyset::parse(query.limit, query.cursor.as_deref(), 2)?
+                }
+            };
+            let decided_after = match (keys.key(0), keys.key(1)) {
+                (Some(at), Some(id)) => Some((paging::parse_time_key(at)?, id.to_owned())),
+                _ => None,
+            };
+            // The list holds only the caller's own approvals.
+            Authz::new(&st, &caller)
+                .require(Action::ApprovalList, Resource::None)
+                .on(conn)?;
             let me = caller.id();
             let filter = match which {
                 ApprovalListState::Pending => Filter::Inbox(me, keys.key(0)),
@@ -90,17 +95,17 @@ pub async fn list_approvals(
 )]
 pub async fn decide(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<DecideApproval>,
 ) -> ApiResult<web::Json<ApprovalView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
-    let comment = service::comment(req.decision, req.comment.as_deref())?;
-    let id = id.into_inner();
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            let comment = service::comment(req.decision, req.comment.as_deref())?;
+            let id = id.into_inner();
             let approver = service::approver(conn, &id)?;
             let mine = approver.approver_id == caller.id();
             Authz::new(&st, &caller)
