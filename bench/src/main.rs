@@ -362,11 +362,12 @@ fn login_vs_argon2(s: &Settings, stack: &Stack, people: &People) -> anyhow::Resu
     let hash: String = {
         use diesel::prelude::*;
         use habilis_api::db::schema::users;
-        let mut conn = stack.pool.get()?;
+        let mut pooled = stack.pool.get()?;
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         users::table
             .filter(users::email_key.eq(&people.expert))
             .select(users::password_hash)
-            .first(&mut conn)?
+            .first(conn)?
     };
     let script = lua(
         s,

@@ -182,7 +182,7 @@ impl Stack {
                 .collect();
             // One statement per 1,000 accounts (15 s → 2 s for 100,000 on
             // PostgreSQL); the same batch insert on either connection.
-            match &mut *conn {
+            match &mut **conn {
                 DbConn::Pg(pg) => diesel::insert_into(users::table).values(rows).execute(pg)?,
                 DbConn::Sqlite(lite) => diesel::insert_into(users::table)
                     .values(rows)
@@ -243,7 +243,7 @@ impl Stack {
                 )
             })
             .collect();
-        match &mut *conn {
+        match &mut **conn {
             DbConn::Pg(pg) => {
                 diesel::insert_into(organizations::table).values(org_row).execute(pg)?;
                 diesel::insert_into(memberships::table).values(membership).execute(pg)?;

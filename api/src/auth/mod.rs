@@ -289,9 +289,7 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
 async fn authenticate(req: HttpRequest, allow_pending: bool) -> Result<Caller, ApiError> {
     let state = app_state(&req)?;
     let token = CallerToken::of(&req, &state).await?;
-    state
-        .db(move |conn| token.load(conn, allow_pending))
-        .await
+    state.db(move |conn| token.load(conn, allow_pending)).await
 }
 
 impl FromRequest for CallerToken {

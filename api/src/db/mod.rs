@@ -11,7 +11,7 @@ pub mod schema;
 use std::cell::Cell;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -101,11 +101,34 @@ impl Manager {
     }
 }
 
-impl ManageConnection for Manager {
-    type Connection = DbConn;
-    type Error = DbError;
+/// A PostgreSQL connection back in the pool for less than this is handed
+/// out again without a validity ping: it answered a moment ago, and the
+/// round trip (`SELECT 1`) would cost a busy server one more exchange per
+/// request. A connection idle for longer is pinged on checkout.
+pub const PING_AFTER_IDLE: Duration = Duration::from_millis(500);
 
-    fn connect(&self) -> Result<DbConn, DbError> {
+/// A pooled connection and when it last went back to the pool. Derefs to
+/// [`DbConn`], so `&mut conn` of a checkout is a `&mut DbConn`.
+pub struct PoolConn {
+    conn: DbConn,
+    returned: Instant,
+}
+
+impl std::ops::Deref for PoolConn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PoolConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
+}
+
+impl Manager {
+    fn open(&self) -> Result<DbConn, DbError> {
         match &self.url {
             DbUrl::Postgres(url) => {
                 PgConnection::establish(url)
@@ -140,19 +163,38 @@ impl ManageConnection for Manager {
             }
         }
     }
+}
+
+impl ManageConnection for Manager {
+    type Connection = PoolConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<PoolConn, DbError> {
+        Ok(PoolConn {
+            conn: self.open()?,
+            returned: Instant::now(),
+        })
+    }
 
     /// Run on every checkout. A PostgreSQL connection can die under the
     /// pool (server restart, network cut): one round trip finds it before
-    /// a request does. A SQLite connection is a file opened in this
-    /// process and cannot go away, so it is not pinged.
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        match conn {
-            DbConn::Pg(c) => c.batch_execute("SELECT 1").map_err(DbError::from),
-            DbConn::Sqlite(_) => Ok(()),
+    /// a request does — once it has been idle [`PING_AFTER_IDLE`] or more;
+    /// one back from a request a moment ago is handed out as it is. A
+    /// SQLite connection is a file opened in this process and cannot go
+    /// away, so it is not pinged.
+    fn is_valid(&self, conn: &mut PoolConn) -> Result<(), DbError> {
+        match &mut conn.conn {
+            DbConn::Pg(c) if conn.returned.elapsed() >= PING_AFTER_IDLE => {
+                c.batch_execute("SELECT 1").map_err(DbError::from)
+            }
+            _ => Ok(()),
         }
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+    /// Run as a connection goes back to the pool: notes when, for
+    /// [`Manager::is_valid`].
+    fn has_broken(&self, conn: &mut PoolConn) -> bool {
+        conn.returned = Instant::now();
         false
     }
 }
@@ -202,14 +244,14 @@ impl Drop for WriterTurn {
 
 #[derive(Debug)]
 struct NoCustomizer;
-impl CustomizeConnection<DbConn, DbError> for NoCustomizer {}
+impl CustomizeConnection<PoolConn, DbError> for NoCustomizer {}
 
 /// Builds the pool, first connecting once by hand so an unreachable database
 /// is reported with its real cause instead of an r2d2 timeout.
 pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, DbError> {
     let url = DbUrl::parse(url)?;
     let manager = Manager::new(url);
-    drop(manager.connect()?);
+    drop(manager.open()?);
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))

@@ -180,7 +180,8 @@ impl Registry {
         until: DateTime<Utc>,
         batch: i64,
     ) -> Result<usize, String> {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let mut pooled = pool.get().map_err(|e| e.to_string())?;
+        let conn: &mut DbConn = &mut pooled;
         let now_db = db_time(now);
         let until_db = db_time(until.max(now));
         let lease_free = jobs::lease_until.is_null().or(jobs::lease_until.lt(now_db));
@@ -195,7 +196,7 @@ impl Registry {
             .order(jobs::run_at.asc())
             .limit(batch)
             .select(jobs::id)
-            .load(&mut conn)
+            .load(conn)
             .map_err(|e| e.to_string())?;
         let mut ran = 0;
         for id in due {
@@ -209,7 +210,7 @@ impl Registry {
                 jobs::lease_owner.eq(worker),
                 jobs::lease_until.eq(db_time(now + Duration::seconds(LEASE_SECS))),
             ))
-            .execute(&mut conn)
+            .execute(conn)
             .map_err(|e| e.to_string())?;
             if claimed != 1 {
                 continue;
@@ -217,7 +218,7 @@ impl Registry {
             let job: Job = jobs::table
                 .find(&id)
                 .select(Job::as_select())
-                .first(&mut conn)
+                .first(conn)
                 .map_err(|e| e.to_string())?;
             let ctx = JobCtx { policy, now };
             let outcome = conn.write_tx(|conn| {
@@ -273,7 +274,7 @@ impl Registry {
                         jobs::lease_until.eq(None::<chrono::NaiveDateTime>),
                         jobs::last_error.eq(Some(e.detail.to_string())),
                     ))
-                    .execute(&mut conn)
+                    .execute(conn)
                     .map_err(|e| e.to_string())?;
                 }
             }

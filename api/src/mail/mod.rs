@@ -226,7 +226,8 @@ pub fn deliver_due(
     now: DateTime<Utc>,
     batch: i64,
 ) -> Result<usize, String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut pooled = pool.get().map_err(|e| e.to_string())?;
+    let conn: &mut DbConn = &mut pooled;
     let now_db = db_time(now);
     let due: Vec<String> = outbox::table
         .filter(outbox::sent_at.is_null())
@@ -239,7 +240,7 @@ pub fn deliver_due(
         .order(outbox::next_attempt_at.asc())
         .limit(batch)
         .select(outbox::id)
-        .load(&mut conn)
+        .load(conn)
         .map_err(|e| e.to_string())?;
     let lease_until = db_time(now + chrono::Duration::seconds(LEASE_SECS));
     let mut sent = 0;
@@ -259,7 +260,7 @@ pub fn deliver_due(
             outbox::lease_owner.eq(worker),
             outbox::lease_until.eq(lease_until),
         ))
-        .execute(&mut conn)
+        .execute(conn)
         .map_err(|e| e.to_string())?;
         if claimed != 1 {
             continue;
@@ -267,7 +268,7 @@ pub fn deliver_due(
         let row: OutboxRow = outbox::table
             .find(&id)
             .select(OutboxRow::as_select())
-            .first(&mut conn)
+            .first(conn)
             .map_err(|e| e.to_string())?;
         let owned = outbox::table
             .filter(outbox::id.eq(&id))
@@ -282,7 +283,7 @@ pub fn deliver_due(
                         outbox::lease_until.eq(None::<chrono::NaiveDateTime>),
                         outbox::last_error.eq(None::<String>),
                     ))
-                    .execute(&mut conn)
+                    .execute(conn)
                     .map_err(|e| e.to_string())?;
                 sent += 1;
             }
@@ -299,7 +300,7 @@ pub fn deliver_due(
                         outbox::lease_until.eq(None::<chrono::NaiveDateTime>),
                         outbox::last_error.eq(Some(err)),
                     ))
-                    .execute(&mut conn)
+                    .execute(conn)
                     .map_err(|e| e.to_string())?;
             }
         }

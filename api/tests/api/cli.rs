@@ -67,11 +67,9 @@ impl Cli {
     }
 
     fn count_users(&self) -> i64 {
-        let mut conn = self.pool().get().expect("connection");
-        users::table
-            .count()
-            .get_result(&mut conn)
-            .expect("count users")
+        let mut pooled = self.pool().get().expect("connection");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
+        users::table.count().get_result(conn).expect("count users")
     }
 
     fn file(&self, name: &str, content: &str) -> PathBuf {
@@ -138,11 +136,12 @@ fn bootstrap_admin_generates_a_password_once_and_refuses_a_second_admin() {
     );
     // The printed password is the stored one.
     let hash: String = {
-        let mut conn = cli.pool().get().expect("connection");
+        let mut pooled = cli.pool().get().expect("connection");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         users::table
             .filter(users::email.eq("admin@inserm.fr"))
             .select(users::password_hash)
-            .first(&mut conn)
+            .first(conn)
             .expect("admin row")
     };
     assert!(habilis_api::auth::password::verify(&hash, &password));
@@ -200,11 +199,12 @@ fn bootstrap_admin_reads_a_password_from_stdin_and_checks_its_length() {
     assert!(text.contains("admin@inserm.fr"), "{text}");
     assert!(!text.contains(chosen), "a chosen password is never echoed");
     let (hash, must_change): (String, bool) = {
-        let mut conn = cli.pool().get().expect("connection");
+        let mut pooled = cli.pool().get().expect("connection");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         users::table
             .filter(users::email.eq("admin@inserm.fr"))
             .select((users::password_hash, users::must_change_password))
-            .first(&mut conn)
+            .first(conn)
             .expect("admin row")
     };
     // The trailing newline is not part of the password.
@@ -231,10 +231,11 @@ fn audit_verify_reports_ok_then_the_tampered_row() {
     assert!(rows > 0, "{text}");
 
     {
-        let mut conn = cli.pool().get().expect("connection");
+        let mut pooled = cli.pool().get().expect("connection");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         let changed = diesel::update(audit_log::table.filter(audit_log::seq.eq(1)))
             .set(audit_log::detail.eq(r#"{"forged":true}"#))
-            .execute(&mut conn)
+            .execute(conn)
             .expect("tamper");
         assert_eq!(changed, 1);
     }

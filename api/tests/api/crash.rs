@@ -169,11 +169,12 @@ async fn kill_9_during_account_creations_loses_nothing() {
     // Restart: what was answered 201 is there; the chain verifies.
     let mut child = server.start(&client).await;
     let pool = habilis_api::db::connect_pool(&server.db.url, 1).expect("pool");
-    let mut conn = pool.get().expect("conn");
+    let mut pooled = pool.get().expect("conn");
+    let conn: &mut habilis_api::db::DbConn = &mut pooled;
     let stored: Vec<String> = users::table
         .filter(users::email_key.like("burst%"))
         .select(users::email_key)
-        .load(&mut conn)
+        .load(conn)
         .expect("users");
     for email in &answered {
         assert!(
@@ -201,7 +202,7 @@ async fn kill_9_during_account_creations_loses_nothing() {
     .set(outbox::lease_until.eq(Some(
         (chrono::Utc::now() - chrono::Duration::seconds(1)).naive_utc(),
     )))
-    .execute(&mut conn)
+    .execute(conn)
     .expect("end the dead worker's leases");
     eprintln!(
         "{} answered, {} stored, {orphaned} lease(s) of the killed worker",
@@ -214,7 +215,7 @@ async fn kill_9_during_account_creations_loses_nothing() {
         pending = outbox::table
             .filter(outbox::sent_at.is_null())
             .count()
-            .get_result(&mut conn)
+            .get_result(conn)
             .expect("outbox");
         if pending == 0 {
             break;
