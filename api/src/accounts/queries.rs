@@ -7,7 +7,7 @@ use habilis_shared::policy::{Actor, Policy, Profile, Relation};
 
 use crate::clock::{db_time, utc};
 use crate::db::schema::users;
-use crate::db::{lower, DbConn};
+use crate::db::{lower, native, DbConn};
 
 /// How deep supervision chains may go: novice → confirmed → expert, with
 /// one level of slack (SPEC §2.1).
@@ -94,11 +94,12 @@ impl UserRow {
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
-    users::table
+    // On every read of an account: the backend's own statement cache.
+    native!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn find_by_email_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<UserRow>> {
@@ -136,12 +137,12 @@ fn walk_up(conn: &mut DbConn, user: &UserRow, stop: Option<&str>) -> QueryResult
             chain.push(id);
             break;
         }
-        next = users::table
+        next = native!(&mut *conn, |c| users::table
             .find(&id)
             .select(users::supervisor_id)
-            .first::<Option<String>>(conn)
-            .optional()?
-            .flatten();
+            .first::<Option<String>>(c)
+            .optional())?
+        .flatten();
         chain.push(id);
     }
     Ok(chain)

@@ -29,7 +29,7 @@ use habilis_shared::policy::Actor;
 use crate::accounts::queries::UserRow;
 use crate::clock::db_time;
 use crate::db::schema::{api_tokens, sessions, users};
-use crate::db::DbConn;
+use crate::db::{native, DbConn};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -202,7 +202,7 @@ impl CallerToken {
         } = self;
         let (user, credential) = match presented {
             Presented::ApiToken { digest } => {
-                let found: Option<TokenRow> = api_tokens::table
+                let found: Option<TokenRow> = native!(&mut *conn, |c| api_tokens::table
                     .inner_join(users::table)
                     .filter(api_tokens::token_hash.eq(&digest))
                     .select((
@@ -213,8 +213,8 @@ impl CallerToken {
                         api_tokens::last_used_at,
                         UserRow::as_select(),
                     ))
-                    .first(conn)
-                    .optional()?;
+                    .first(c)
+                    .optional())?;
                 let Some((id, scopes, expires_at, revoked_at, last_used, user)) = found else {
                     return Err(ApiError::unauthorized(Msg::new("auth-token-invalid")));
                 };
@@ -240,13 +240,15 @@ impl CallerToken {
                 (user, Credential::ApiToken { id, scopes })
             }
             Presented::Session { sub, sid } => {
-                let found: Option<(Option<chrono::NaiveDateTime>, UserRow)> = sessions::table
-                    .inner_join(users::table)
-                    .filter(sessions::id.eq(&sid))
-                    .filter(users::id.eq(&sub))
-                    .select((sessions::revoked_at, UserRow::as_select()))
-                    .first(conn)
-                    .optional()?;
+                // Every request: on the backend's own statement cache.
+                let found: Option<(Option<chrono::NaiveDateTime>, UserRow)> =
+                    native!(&mut *conn, |c| sessions::table
+                        .inner_join(users::table)
+                        .filter(sessions::id.eq(&sid))
+                        .filter(users::id.eq(&sub))
+                        .select((sessions::revoked_at, UserRow::as_select()))
+                        .first(c)
+                        .optional())?;
                 match found {
                     Some((None, user)) => (user, Credential::Session { id: sid }),
                     _ => return Err(ApiError::unauthorized(Msg::new("auth-session-ended"))),

@@ -26,6 +26,23 @@ pub enum DbConn {
 
 pub type DbPool = r2d2::Pool<Manager>;
 
+/// Runs `$body` with `$c` bound to the backend's own connection
+/// (`&mut PgConnection` or `&mut SqliteConnection`), for the statements
+/// every request runs. Through [`DbConn`], diesel's `MultiConnection`
+/// writes a query's SQL out again on each execution (to collect its binds),
+/// even when the prepared statement is cached; on the backend's connection
+/// a statically typed query is found in the statement cache by its type
+/// alone. `$body` is compiled once per backend.
+macro_rules! native {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use native;
+
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 

@@ -19,7 +19,7 @@ use crate::db::schema::{
     approval_requests, approvals, memberships, participants as participant_rows, project_events,
     projects, works,
 };
-use crate::db::DbConn;
+use crate::db::{native, DbConn};
 use crate::orgs;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -277,15 +277,16 @@ pub struct Standing {
 }
 
 pub fn standing(conn: &mut DbConn, caller: &Caller) -> QueryResult<Standing> {
-    let roles: Vec<(String, String)> = memberships::table
+    // Every list of projects: on the backend's own statement cache.
+    let roles: Vec<(String, String)> = native!(&mut *conn, |c| memberships::table
         .filter(memberships::user_id.eq(caller.id()))
         .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()))
         .select((memberships::organization_id, memberships::role))
-        .load(conn)?;
-    let granted: Vec<String> = participant_rows::table
+        .load(c))?;
+    let granted: Vec<String> = native!(&mut *conn, |c| participant_rows::table
         .filter(granted_to(caller))
         .select(participant_rows::project_id)
-        .load(conn)?;
+        .load(c))?;
     Ok(Standing {
         me: caller.id().to_owned(),
         roles: roles
