@@ -26,7 +26,7 @@ use super::service::{self, Arrived, DatasetError, Limits};
 use super::{dataset_for, file_for};
 use crate::activity;
 use crate::audit::{self, AuditAction, Event, Outcome};
-use crate::auth::Caller;
+use crate::auth::{Caller, CallerToken};
 use crate::clock::db_time;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -62,15 +62,15 @@ fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
 )]
 pub async fn list_datasets(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<DatasetPage>> {
-    let q = query.into_inner();
-    let keys = Keyset::parse(q.limit, q.cursor.as_deref(), 1)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let q = query.into_inner();
+            let keys = Keyset::parse(q.limit, q.cursor.as_deref(), 1)?;
             let (p, res) = project_for(conn, &st, &caller, &id, Action::ProjectReadName)?;
             let whole = Authz::new(&st, &caller)
                 .require(Action::DatasetRead, res)
@@ -106,15 +106,15 @@ pub async fn list_datasets(
 )]
 pub async fn create_dataset(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<CreateDataset>,
 ) -> ApiResult<HttpResponse> {
-    let req = body.into_inner()?;
-    req.validate()?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
             let (p, _) = project_for(conn, &st, &caller, &id, Action::DatasetManage)?;
             Ok(service::create(conn, st.now(), &caller, &p.id, &req)?)
         })
@@ -136,12 +136,12 @@ pub async fn create_dataset(
 )]
 pub async fn get_dataset(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<DatasetView>> {
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (ds, _, res) = dataset_for(conn, &st, &caller, &id, None)?;
             let whole = Authz::new(&st, &caller)
                 .require(Action::DatasetRead, res)
@@ -168,15 +168,15 @@ pub async fn get_dataset(
 )]
 pub async fn update_dataset(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     body: Json<UpdateDataset>,
 ) -> ApiResult<web::Json<DatasetView>> {
-    let req = body.into_inner()?;
-    req.validate()?;
     let st = state.clone();
     let view = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
             let (ds, _, _) = dataset_for(conn, &st, &caller, &id, Some(Action::DatasetManage))?;
             Ok(service::update(conn, st.now(), &caller, &ds, &req)?)
         })
@@ -198,12 +198,12 @@ pub async fn update_dataset(
 )]
 pub async fn delete_dataset(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let st = state.clone();
     state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (ds, _, _) = dataset_for(conn, &st, &caller, &id, Some(Action::DatasetManage))?;
             Ok(service::delete(conn, st.now(), &caller, &ds)?)
         })
@@ -225,15 +225,15 @@ pub async fn delete_dataset(
 )]
 pub async fn list_files(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
     query: web::Query<FileQuery>,
 ) -> ApiResult<web::Json<FilePage>> {
-    let q = query.into_inner();
-    let keys = Keyset::parse(q.limit, q.cursor.as_deref(), 1)?;
     let st = state.clone();
     let page = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
+            let q = query.into_inner();
+            let keys = Keyset::parse(q.limit, q.cursor.as_deref(), 1)?;
             let (ds, _, _) = dataset_for(conn, &st, &caller, &id, Some(Action::DatasetRead))?;
             let rows = queries::files_page(
                 conn,
@@ -265,12 +265,12 @@ pub async fn list_files(
 )]
 pub async fn manifest(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: CallerToken,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let st = state.clone();
     let text = state
-        .db(move |conn| {
+        .db_as(caller, move |conn, caller| {
             let (ds, _, _) = dataset_for(conn, &st, &caller, &id, Some(Action::DatasetRead))?;
             let mut out = String::new();
             for (sha, path) in queries::all_files(conn, &ds.id)? {
