@@ -195,7 +195,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let pool = db::connect_command_pool(&config.database_url(), 1)?;
             let applied = crate::app::migrate(&mut *pool.get()?)?;
             if applied.is_empty() {
                 println!("database is up to date");
@@ -249,7 +249,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let pool = db::connect_command_pool(&config.database_url(), 1)?;
             let mut conn = pool.get()?;
             match audit::verify(&mut conn)? {
                 audit::Verdict::Ok { rows } => {
@@ -267,7 +267,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         } => {
             let policy =
                 crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
-            let pool = db::connect_pool(&config.database_url(), 2)?;
+            let pool = db::connect_command_pool(&config.database_url(), 2)?;
             crate::app::migrate(&mut *pool.get()?)?;
             let worker = format!("cli-{}", std::process::id());
             let mut total = 0;
@@ -289,7 +289,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         } => {
             let policy =
                 crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
-            let pool = db::connect_pool(&config.database_url(), 1)?;
+            let pool = db::connect_command_pool(&config.database_url(), 1)?;
             let mut conn = pool.get()?;
             conn.migrate()?;
             let grace = i64::from(policy.auth.access_token_minutes) * 60;
@@ -347,7 +347,7 @@ fn bootstrap_admin(
     } else {
         (password::generate(), true)
     };
-    let pool = db::connect_pool(&config.database_url(), 1)?;
+    let pool = db::connect_command_pool(&config.database_url(), 1)?;
     let mut conn = pool.get()?;
     crate::app::migrate(&mut conn)?;
     let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;

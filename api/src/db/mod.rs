@@ -263,15 +263,31 @@ impl Drop for WriterTurn {
 struct NoCustomizer;
 impl CustomizeConnection<PoolConn, DbError> for NoCustomizer {}
 
-/// Builds the pool, first connecting once by hand so an unreachable database
-/// is reported with its real cause instead of an r2d2 timeout.
+/// Builds the server's pool, first connecting once by hand so an
+/// unreachable database is reported with its real cause instead of an r2d2
+/// timeout. One idle connection is kept ready.
 pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    build_pool(url, max_size, 1)
+}
+
+/// The pool of a short command (`habilis migrate`, `jobs run-due`, …): no
+/// idle connection is kept, so r2d2 never opens one in the background. A
+/// connection still being opened by r2d2's thread when the command returns
+/// races the process's exit: libpq's TLS setup then runs inside OpenSSL
+/// while `OPENSSL_cleanup` (an exit handler) frees it, and the process dies
+/// with SIGSEGV after doing its work (seen in about one run of six of
+/// `jobs run-due` on PostgreSQL).
+pub fn connect_command_pool(url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    build_pool(url, max_size, 0)
+}
+
+fn build_pool(url: &str, max_size: u32, min_idle: u32) -> Result<DbPool, DbError> {
     let url = DbUrl::parse(url)?;
     let manager = Manager::new(url);
     drop(manager.open()?);
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(min_idle))
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(NoCustomizer))
         .build(manager)?;
