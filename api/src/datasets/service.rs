@@ -223,14 +223,10 @@ pub fn byte_range(header: Option<&str>, size: u64) -> DatasetResult<Option<(u64,
     Ok(Some(range))
 }
 
-/// The state of a project, read under the project's lock (PostgreSQL) so
-/// that it cannot close between the check and the write.
+/// Datasets change in active projects only; the state is read under the
+/// project's lock (see [`projects_q::locked_state`]).
 pub fn check_active(conn: &mut DbConn, project: &str) -> DatasetResult<()> {
-    projects_q::lock(conn, project)?;
-    match projects_q::find(conn, project)?
-        .ok_or(DatasetError::NotFound)?
-        .state()
-    {
+    match projects_q::locked_state(conn, project)?.ok_or(DatasetError::NotFound)? {
         ProjectState::Active => Ok(()),
         other => Err(DatasetError::ProjectNotActive(other)),
     }

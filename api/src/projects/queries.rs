@@ -482,6 +482,14 @@ pub fn edit(conn: &mut DbConn, id: &str, edit: &ProjectEdit<'_>) -> QueryResult<
         .map(drop)
 }
 
+/// The state of a project, read under [`lock`], so that it cannot change
+/// between a caller's check and its write (works and datasets go into
+/// active projects only). `None`: no such project.
+pub fn locked_state(conn: &mut DbConn, id: &str) -> QueryResult<Option<ProjectState>> {
+    lock(conn, id)?;
+    Ok(find(conn, id)?.map(|p| p.state()))
+}
+
 /// Locks the project row against new children (events, participants)
 /// committed by a racing request or job while it is deleted: PostgreSQL
 /// would refuse the final delete with a foreign-key violation. On SQLite

@@ -80,13 +80,10 @@ fn reload(conn: &mut DbConn, id: &str) -> WorkResult<WorkView> {
     Ok(queries::find(conn, id)?.ok_or(WorkError::NotFound)?.view())
 }
 
-/// The state of a project, read under the project's lock (PostgreSQL) so
-/// that it cannot close between the check and the write.
+/// The state of a project, read under its lock (see
+/// [`projects_q::locked_state`]).
 fn locked_project_state(conn: &mut DbConn, project: &str) -> WorkResult<ProjectState> {
-    projects_q::lock(conn, project)?;
-    Ok(projects_q::find(conn, project)?
-        .ok_or(WorkError::NotFound)?
-        .state())
+    projects_q::locked_state(conn, project)?.ok_or(WorkError::NotFound)
 }
 
 /// Works go into active projects only (SPEC §4: a pending or rejected
