@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use habilis_shared::policy::Policy;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::{Caller, CallerToken};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{DbConn, DbPool};
@@ -42,22 +41,6 @@ impl AppState {
             f(&mut conn)
         })
         .await?
-    }
-
-    /// Runs diesel work as the caller, on one connection and one trip to
-    /// the blocking pool: the caller's session (or API token) and account
-    /// are read and checked first ([`CallerToken::load`], the one place
-    /// that decides who may go on), then `f` runs on the same connection.
-    pub async fn db_as<T, F>(&self, token: CallerToken, f: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConn, Caller) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.db(move |conn| {
-            let caller = token.load(conn, false)?;
-            f(conn, caller)
-        })
-        .await
     }
 
     /// Access-token lifetime from the policy (≤ 15 min).

@@ -30,7 +30,7 @@ use crate::accounts::queries::UserRow;
 use crate::clock::db_time;
 use crate::db::schema::{api_tokens, sessions, users};
 use crate::db::{native, DbConn};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// (token id, scopes, expires, revoked, last used, owner)
@@ -323,5 +323,25 @@ impl FromRequest for PendingCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { authenticate(req, true).await.map(PendingCaller) })
+    }
+}
+
+/// [`AppState::db`] as the caller, here beside [`CallerToken::load`] so
+/// that the state does not depend on authentication.
+impl AppState {
+    /// Runs diesel work as the caller, on one connection and one trip to
+    /// the blocking pool: the caller's session (or API token) and account
+    /// are read and checked first ([`CallerToken::load`], the one place
+    /// that decides who may go on), then `f` runs on the same connection.
+    pub async fn db_as<T, F>(&self, token: CallerToken, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn, Caller) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| {
+            let caller = token.load(conn, false)?;
+            f(conn, caller)
+        })
+        .await
     }
 }
