@@ -103,6 +103,7 @@ impl Application {
         })
         .await??;
         jwt.spawn_reloader();
+        let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
@@ -111,6 +112,7 @@ impl Application {
             clock,
             config: config.clone(),
             metrics: Arc::new(Metrics::default()),
+            storage,
         });
 
         if config.mail_poll_ms > 0 {

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db::{DbConn, DbPool};
 use crate::error::ApiResult;
 use crate::metrics::Metrics;
+use crate::storage::Storage;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -22,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// Where files' bytes live (`HABILIS_STORAGE_URL`), opened once.
+    pub storage: Arc<dyn Storage>,
 }
 
 impl AppState {

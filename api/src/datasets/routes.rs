@@ -34,16 +34,12 @@ use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::projects::project_for;
 use crate::state::AppState;
-use crate::storage::{self, Storage, TempObject};
+use crate::storage::{Storage, TempObject};
 
 /// Bytes read from the storage per chunk of a download.
 const READ_CHUNK: usize = 256 * 1024;
 /// Chunks in flight between the connection and the blocking pool.
 const IN_FLIGHT: usize = 16;
-
-fn store(state: &AppState) -> ApiResult<Arc<dyn Storage>> {
-    storage::from_config(&state.config).map_err(ApiError::internal)
-}
 
 fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
@@ -299,12 +295,13 @@ struct Upload {
 /// through a bounded channel, so that memory holds a few chunks at most.
 async fn receive(
     store: Arc<dyn Storage>,
+    key: String,
     mut payload: web::Payload,
     limits: Limits,
 ) -> Result<(Box<dyn TempObject>, u64, [u8; 32]), ApiError> {
     let temp = {
         let store = store.clone();
-        web::block(move || store.put())
+        web::block(move || store.put(&key))
             .await?
             .map_err(DatasetError::from)?
     };
@@ -411,13 +408,13 @@ pub async fn put_file(
         })
         .await?;
     let expected = expected.map_err(ApiError::from)?;
-    let store = store(&state)?;
-    let (temp, size, digest) = receive(store.clone(), payload, up.limits).await?;
+    let store = state.storage.clone();
+    let file_id = uuid::Uuid::now_v7().to_string();
+    let (temp, size, digest) = receive(store.clone(), file_id.clone(), payload, up.limits).await?;
     if expected.is_some_and(|e| e != digest) {
         drop(temp);
         return Err(DatasetError::DigestMismatch.into());
     }
-    let file_id = uuid::Uuid::now_v7().to_string();
     let arrived = Arrived {
         row: FileRow {
             id: file_id.clone(),
@@ -432,12 +429,9 @@ pub async fn put_file(
             uploaded_at: db_time(state.now()),
         },
     };
-    {
-        let key = file_id.clone();
-        web::block(move || temp.commit(&key))
-            .await?
-            .map_err(DatasetError::from)?;
-    }
+    web::block(move || temp.commit())
+        .await?
+        .map_err(DatasetError::from)?;
     let st = state.clone();
     let ds = up.ds.clone();
     let recorded = state
@@ -595,7 +589,7 @@ pub async fn download_file(
         }
         Download::Send { file, range } => (file, range),
     };
-    let store = store(&state)?;
+    let store = state.storage.clone();
     let key = file.object_key.clone();
     // A HEAD answers the same headers and sends no body: read nothing.
     let read = if head { Some((0, 0)) } else { range };
@@ -710,7 +704,7 @@ pub async fn delete_file(
             Ok(file.object_key)
         })
         .await?;
-    let store = store(&state)?;
+    let store = state.storage.clone();
     web::block(move || store.delete(&key))
         .await?
         .map_err(DatasetError::from)?;
