@@ -183,6 +183,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/projects/{id}/datasets",
                 web::post().to(datasets::create_dataset),
             )
+            .route(
+                "/projects/{id}/usage",
+                web::get().to(datasets::project_usage),
+            )
             .route("/datasets/{id}", web::get().to(datasets::get_dataset))
             .route("/datasets/{id}", web::patch().to(datasets::update_dataset))
             .route("/datasets/{id}", web::delete().to(datasets::delete_dataset))
@@ -497,6 +501,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         approvals::decide,
         datasets::list_datasets,
         datasets::create_dataset,
+        datasets::project_usage,
         datasets::get_dataset,
         datasets::update_dataset,
         datasets::delete_dataset,

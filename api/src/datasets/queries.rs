@@ -211,15 +211,31 @@ pub fn all_files(conn: &mut DbConn, dataset: &str) -> QueryResult<Vec<(String, S
 
 /// Bytes stored by every dataset of `project`.
 pub fn project_usage(conn: &mut DbConn, project: &str) -> QueryResult<u64> {
-    // Summed here: `SUM(BIGINT)` is NUMERIC on PostgreSQL, BIGINT on SQLite.
-    let sizes: Vec<i64> = files::table
+    Ok(usage(conn, project)?.1)
+}
+
+/// `(files, bytes)` of a project, summed by the database. `SUM(BIGINT)`
+/// is NUMERIC on PostgreSQL, hence the cast (portable to SQLite).
+pub fn usage(conn: &mut DbConn, project: &str) -> QueryResult<(u64, u64)> {
+    let (n, bytes): (i64, i64) = files::table
         .filter(files::project_id.eq(project))
-        .select(files::size)
-        .load(conn)?;
-    Ok(sizes
-        .into_iter()
-        .map(|s| u64::try_from(s).unwrap_or(0))
-        .sum())
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(size), 0) AS BIGINT)"),
+        ))
+        .first(conn)?;
+    Ok((
+        u64::try_from(n).unwrap_or(0),
+        u64::try_from(bytes).unwrap_or(0),
+    ))
+}
+
+pub fn dataset_count(conn: &mut DbConn, project: &str) -> QueryResult<u64> {
+    let n: i64 = datasets::table
+        .filter(datasets::project_id.eq(project))
+        .count()
+        .get_result(conn)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 pub fn insert_file(conn: &mut DbConn, row: &FileRow) -> QueryResult<usize> {

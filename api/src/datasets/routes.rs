@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use habilis_shared::dto::{
     CreateDataset, DataClass, DatasetPage, DatasetView, FilePage, FileQuery, FileView, PageQuery,
-    Problem, UpdateDataset,
+    Problem, ProjectUsage, UpdateDataset,
 };
 use habilis_shared::policy::Action;
 use serde_json::json;
@@ -83,6 +83,41 @@ pub async fn list_datasets(
         })
         .await?;
     Ok(web::Json(page))
+}
+
+/// What the project stores: datasets, files and bytes, beside its quota
+/// and the per-file limit (those who read the project).
+#[utoipa::path(
+    get, path = "/api/v1/projects/{id}/usage", tag = "datasets", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Project id")),
+    responses(
+        (status = 200, description = "The project's storage use", body = ProjectUsage),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sees the project's name only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project, or not visible to me", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn project_usage(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ProjectUsage>> {
+    let st = state.clone();
+    let usage = state
+        .db_as(caller, move |conn, caller| {
+            let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectRead)?;
+            let (files, bytes_stored) = queries::usage(conn, &p.id)?;
+            Ok(ProjectUsage {
+                datasets: queries::dataset_count(conn, &p.id)?,
+                files,
+                bytes_stored,
+                quota_bytes: st.policy.organizations.project_quota_bytes,
+                max_file_bytes: st.policy.organizations.max_file_bytes,
+                project_id: p.id,
+            })
+        })
+        .await?;
+    Ok(web::Json(usage))
 }
 
 /// Create a dataset in an active project (the organisation's managers and

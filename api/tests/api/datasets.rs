@@ -502,7 +502,11 @@ async fn limits_refuse_before_anything_is_stored() {
         .policy("[organizations]\nmax_file_bytes = 600000\nproject_quota_bytes = 1000000\n")
         .start()
         .await;
-    let Lab { h, dataset, .. } = lab(&app).await;
+    let Lab {
+        h,
+        dataset,
+        project,
+    } = lab(&app).await;
     let body = problem(
         put(
             &app,
@@ -568,6 +572,29 @@ async fn limits_refuse_before_anything_is_stored() {
     .await;
     assert_eq!(res.status(), 200);
     assert_eq!(objects(&app).len(), 1);
+    // The project's use, summed by the database, beside its limits.
+    let usage: Value = app
+        .get(
+            &format!("/api/v1/projects/{project}/usage"),
+            &h.novice.access,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        usage,
+        json!({ "project_id": project, "datasets": 1, "files": 1, "bytes_stored": 560_000,
+                "quota_bytes": 1_000_000, "max_file_bytes": 600_000 })
+    );
+    // The operator knows the project's name, not its contents.
+    let res = app
+        .get(
+            &format!("/api/v1/projects/{project}/usage"),
+            &h.webmaster.access,
+        )
+        .await;
+    assert_eq!(res.status(), 403);
 }
 
 #[actix_web::test]

@@ -563,6 +563,8 @@ fn table() -> Vec<Route> {
             .asks(&[sees_project, refuses(A::DatasetManage, On::Project)])
             .ok(201)
             .fresh(Fresh::ActiveProject),
+        r("GET", "/api/v1/projects/{project}/usage")
+            .asks(&[sees_project, refuses(A::ProjectRead, On::Project)]),
         r("GET", "/api/v1/datasets/{dataset}").asks(&[sees_project]),
         r("PATCH", "/api/v1/datasets/{dataset}")
             .invalid(json!({ "name": "" }))

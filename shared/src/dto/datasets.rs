@@ -31,6 +31,23 @@ pub struct UpdateDataset {
     pub description: Option<String>,
 }
 
+/// What a project stores and may store (`GET /projects/{id}/usage`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectUsage {
+    pub project_id: String,
+    /// Datasets of the project.
+    pub datasets: u64,
+    /// Files in them.
+    pub files: u64,
+    /// Bytes those files hold.
+    pub bytes_stored: u64,
+    /// The project's quota, in bytes.
+    pub quota_bytes: u64,
+    /// The largest file the policy accepts, in bytes.
+    pub max_file_bytes: u64,
+}
+
 /// A dataset as its reader may see it. Those who see the project's name
 /// only (operators) get `names_only` and no description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
