@@ -34,6 +34,20 @@ use crate::storage::StagedWriter;
 /// Chunks in flight between the connection and the blocking pool.
 const IN_FLIGHT: usize = 16;
 
+/// The value of `Tus-Resumable` (documented as the one value it may have).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub enum TusResumable {
+    #[serde(rename = "1.0.0")]
+    V1,
+}
+
+/// The value of `Upload-Defer-Length`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub enum UploadDeferLength {
+    #[serde(rename = "1")]
+    Deferred,
+}
+
 fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
@@ -147,9 +161,9 @@ fn body_headers(req: &HttpRequest, required: bool) -> Result<Sent, UploadError> 
     post, path = "/api/v1/datasets/{id}/uploads", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Dataset id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
         ("Upload-Length" = Option<u64>, Header, description = "The file's size in bytes (or send `Upload-Defer-Length: 1`)"),
-        ("Upload-Defer-Length" = Option<String>, Header, description = "`1`: the size is sent later, with a `PATCH`"),
+        ("Upload-Defer-Length" = Option<UploadDeferLength>, Header, description = "`1`: the size is sent later, with a `PATCH`"),
         ("Upload-Metadata" = String, Header, description = "`filename <base64 path>[,filetype <base64>][,sha256 <base64 hex digest>]`"),
         ("Upload-Checksum" = Option<String>, Header, description = "`sha1 <base64>` or `sha256 <base64>` of the body"),
     ),
@@ -333,7 +347,7 @@ async fn discard(state: &AppState, up: &UploadRow) {
     head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
     ),
     responses(
         (status = 200, description = "The upload's state", headers(
@@ -393,7 +407,7 @@ pub async fn head_upload(
     patch, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
         ("Upload-Offset" = u64, Header, description = "Where these bytes start: the upload's offset"),
         ("Upload-Length" = Option<u64>, Header, description = "The deferred size, once"),
         ("Upload-Checksum" = Option<String>, Header, description = "`sha1 <base64>` or `sha256 <base64>` of these bytes"),
@@ -480,7 +494,7 @@ pub async fn patch_upload(
     delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
     ),
     responses(
         (status = 204, description = "Terminated", headers(
