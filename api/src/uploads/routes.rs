@@ -52,7 +52,7 @@ fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Whether `path` is one of the tus endpoints (their answers, errors
+/// Whether `path` is one of the tus endpoints (all their answers, errors
 /// included, carry `Tus-Resumable`; see [`answer_headers`]).
 pub fn is_tus_path(path: &str) -> bool {
     path.starts_with("/api/v1/uploads/")
@@ -246,8 +246,8 @@ pub async fn create_upload(
             )?)
         })
         .await;
-    let up = match created {
-        Ok(up) => up,
+    let (up, limits) = match created {
+        Ok(created) => created,
         Err(e) => {
             let _ = web::block(move || store.abort(&key, &staging)).await;
             return Err(e);
@@ -258,45 +258,20 @@ pub async fn create_upload(
     if sent.has_body {
         // The first bytes; if they cannot be taken, the upload goes (bad
         // input changes nothing).
-        let begun = Leased {
+        let leased = Leased {
             up: up.clone(),
             ds: ds.clone(),
             owner: owner.clone(),
-            limits: Limits {
-                max_file: state.policy.organizations.max_file_bytes,
-                quota: state.policy.organizations.project_quota_bytes,
-                used: 0,
-            },
+            limits,
         };
-        let limits = {
-            let st = state.clone();
-            let (d, path, upid) = (ds.clone(), up.path.clone(), up.id.clone());
-            state
-                .db(move |conn| {
-                    Ok(service::limits(
-                        conn,
-                        &st.policy,
-                        &d,
-                        &path,
-                        Some(&upid),
-                        st.now(),
-                    )?)
-                })
-                .await
-        };
-        let outcome = match limits {
-            Ok(limits) => {
-                spawn_receive(
-                    state.clone(),
-                    caller.clone(),
-                    Leased { limits, ..begun },
-                    sent.checksum,
-                    payload,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
+        let outcome = spawn_receive(
+            state.clone(),
+            caller.clone(),
+            leased,
+            sent.checksum,
+            payload,
+        )
+        .await;
         match outcome {
             Ok(Progress::Advanced(next)) => up = next,
             Ok(Progress::Done(view)) => file = Some(view),
@@ -630,8 +605,7 @@ async fn receive(
         w
     });
 
-    let start = up.received();
-    let mut received = start;
+    let mut received = up.received();
     let mut refused: Option<ApiError> = None;
     let mut interrupted = false;
     let lease = lease_len(state);
@@ -656,13 +630,12 @@ async fn receive(
             break;
         }
         if renewed.elapsed() >= renew_every {
-            let (st, id, o) = (state.clone(), up.id.clone(), owner.clone());
+            let (id, o) = (up.id.clone(), owner.clone());
             let until = state.now() + lease;
             if let Err(e) = state
                 .db(move |conn| Ok(service::renew(conn, &id, &o, until)?))
                 .await
             {
-                let _ = st;
                 refused = Some(e);
                 break;
             }
@@ -674,25 +647,34 @@ async fn receive(
     }
     drop(tx);
     let w = blocking.await?;
-    if let Some(e) = w.failed {
-        drop_writer(w.writer).await;
-        return Err(DatasetError::from(e).into());
-    }
-    if let Some(e) = refused {
-        drop_writer(w.writer).await;
+    // Nothing touches the staged bytes again unless the lease is still
+    // ours (a request stalled past its lease may have been taken over:
+    // its writer is then let go without a write, a flush or a cut).
+    let (id, o) = (up.id.clone(), owner.clone());
+    let until = state.now() + lease;
+    if let Err(e) = state
+        .db(move |conn| Ok(service::renew(conn, &id, &o, until)?))
+        .await
+    {
+        std::mem::forget(w.writer);
         return Err(e);
     }
-    if let Some(c) = &checksum {
-        // A chunk cut short cannot be checked; one that does not have its
-        // checksum is not kept.
-        if interrupted || w.chunk != c.digest {
-            drop_writer(w.writer).await;
-            return Err(if interrupted {
-                ApiError::bad_request(Msg::new("error-body-unreadable"))
-            } else {
-                UploadError::ChecksumMismatch.into()
-            });
-        }
+    let failed = if let Some(e) = w.failed {
+        Some(DatasetError::from(e).into())
+    } else if let Some(e) = refused {
+        Some(e)
+    } else if interrupted && checksum.is_some() {
+        // A chunk cut short cannot be checked.
+        Some(ApiError::bad_request(Msg::new("error-body-unreadable")))
+    } else if checksum.as_ref().is_some_and(|c| w.chunk != c.digest) {
+        // One that does not have its checksum is not kept.
+        Some(UploadError::ChecksumMismatch.into())
+    } else {
+        None
+    };
+    if let Some(e) = failed {
+        drop_writer(w.writer).await;
+        return Err(e);
     }
     // Without a checksum, what arrived before an interruption is kept
     // (tus: the client asks with HEAD where to go on from).
@@ -726,7 +708,6 @@ async fn receive(
     if interrupted {
         return Err(ApiError::bad_request(Msg::new("error-body-unreadable")));
     }
-    let _ = start;
     Ok(Progress::Advanced(saved))
 }
 
