@@ -329,12 +329,22 @@ impl S3Storage {
                     .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
                     .unwrap_or_else(|| "us-east-1".into()),
             );
-        if let Some(endpoint) = &url.endpoint {
-            builder = builder
+        builder = match &url.endpoint {
+            // A server at its own address: path-style requests
+            // (`endpoint/bucket/key`), which every S3-compatible server
+            // answers.
+            Some(endpoint) => builder
                 .with_endpoint(endpoint)
                 .with_allow_http(endpoint.starts_with("http://"))
-                .with_virtual_hosted_style_request(false);
-        }
+                .with_virtual_hosted_style_request(false),
+            // AWS itself: `bucket.s3.region.amazonaws.com`, as AWS asks
+            // (unless the AWS environment names an endpoint of its own).
+            None => builder.with_virtual_hosted_style_request(
+                !["AWS_ENDPOINT", "AWS_ENDPOINT_URL"]
+                    .iter()
+                    .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty())),
+            ),
+        };
         let store = {
             let _in = runtime.enter();
             builder
@@ -761,6 +771,14 @@ mod tests {
                 region: Some("eu-west-3".into()),
             }
         );
+        // The URL parser resolves dot segments before anything else.
+        assert_eq!(
+            S3Url::parse("s3://b/x/../c")
+                .expect("url")
+                .prefix
+                .as_deref(),
+            Some("c")
+        );
         let u = S3Url::parse("s3://data").expect("url");
         assert_eq!((u.prefix, u.endpoint, u.region), (None, None, None));
         assert_eq!(
@@ -776,7 +794,6 @@ mod tests {
             "s3://b?colour=blue",
             "s3://key:secret@b",
             "s3://b/a//c",
-            "s3://b/../c",
             "http://b",
         ] {
             let err = S3Url::parse(bad).expect_err(bad);
