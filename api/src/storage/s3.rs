@@ -39,7 +39,7 @@ use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::multipart::{MultipartStore, PartId};
 use object_store::path::Path;
 use object_store::signer::{SignedUrlOptions, Signer};
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
 use serde::{Deserialize, Serialize};
 use tokio::runtime::{Handle, Runtime};
 
@@ -320,7 +320,16 @@ impl S3Storage {
             .enable_all()
             .build()
             .map_err(|e| format!("HABILIS_STORAGE_URL: cannot start the S3 client: {e}"))?;
+        // No limit on a whole request (a download lasts as long as the
+        // client takes; a part goes at the link's pace), but a connection
+        // that stalls is dropped: 5 minutes for an answer to begin (a
+        // 128 MiB part needs 4 Mbit/s) and between two pieces of a body.
+        let client = ClientOptions::new()
+            .with_timeout_disabled()
+            .with_connect_timeout(Duration::from_secs(10))
+            .with_read_timeout(Duration::from_secs(300));
         let mut builder = AmazonS3Builder::from_env()
+            .with_client_options(client)
             .with_bucket_name(&url.bucket)
             .with_region(
                 url.region
@@ -617,14 +626,18 @@ impl Storage for S3Storage {
             range: range.map(|(start, len)| GetRange::Bounded(start..start + len)),
             ..Default::default()
         };
-        let stream = inner
+        let got = inner
             .wait(inner.store.get_opts(&path, opts))
-            .map_err(io_err)?
-            .into_stream();
+            .map_err(io_err)?;
         Ok(Box::new(S3Read {
             inner: inner.clone(),
-            stream,
+            path,
+            pos: got.range.start,
+            end: got.range.end,
+            etag: got.meta.e_tag.clone(),
+            stream: Some(got.into_stream()),
             chunk: Bytes::new(),
+            failures: 0,
         }))
     }
 
@@ -730,26 +743,81 @@ impl Storage for S3Storage {
     }
 }
 
-/// A ranged GET's body, read a network chunk at a time.
+/// A ranged GET's body, read a network chunk at a time. A body that
+/// breaks off (a stalled or dropped connection, or a reader paused longer
+/// than the client's read timeout) is asked again from where it stopped,
+/// for the same version of the object (`If-Match`), a few times in a row at
+/// most: a download may last longer than any single request should.
 struct S3Read {
     inner: Arc<Inner>,
-    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    path: Path,
+    /// The next byte to read, and the end of the range (exclusive).
+    pos: u64,
+    end: u64,
+    etag: Option<String>,
+    stream: Option<BoxStream<'static, object_store::Result<Bytes>>>,
     chunk: Bytes,
+    /// Failed attempts since the last byte arrived.
+    failures: u32,
+}
+
+/// Attempts without a byte before a read fails.
+const READ_ATTEMPTS: u32 = 4;
+
+impl S3Read {
+    /// Counts a failure; the error once there were too many.
+    fn failed(&mut self, e: io::Error) -> io::Result<()> {
+        self.stream = None;
+        self.failures += 1;
+        if self.failures >= READ_ATTEMPTS {
+            return Err(e);
+        }
+        tracing::info!(error = %e, pos = self.pos, "S3 read broke off; asking again");
+        std::thread::sleep(Duration::from_millis(200 << self.failures));
+        Ok(())
+    }
 }
 
 impl Read for S3Read {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.chunk.is_empty() {
-            match self.inner.wait(self.stream.next()) {
+        loop {
+            if !self.chunk.is_empty() {
+                let n = out.len().min(self.chunk.len());
+                out[..n].copy_from_slice(&self.chunk[..n]);
+                let _ = self.chunk.split_to(n);
+                self.pos += n as u64;
+                self.failures = 0;
+                return Ok(n);
+            }
+            if self.pos >= self.end || out.is_empty() {
+                return Ok(0);
+            }
+            let Some(stream) = self.stream.as_mut() else {
+                let opts = GetOptions {
+                    range: Some(GetRange::Bounded(self.pos..self.end)),
+                    if_match: self.etag.clone(),
+                    ..Default::default()
+                };
+                match self.inner.wait(self.inner.store.get_opts(&self.path, opts)) {
+                    Ok(got) => self.stream = Some(got.into_stream()),
+                    // Another object now, or gone: no point asking again.
+                    Err(
+                        e @ (object_store::Error::Precondition { .. }
+                        | object_store::Error::NotFound { .. }),
+                    ) => return Err(io_err(e)),
+                    Err(e) => self.failed(io_err(e))?,
+                }
+                continue;
+            };
+            match self.inner.wait(stream.next()) {
                 Some(Ok(b)) => self.chunk = b,
-                Some(Err(e)) => return Err(io_err(e)),
-                None => return Ok(0),
+                Some(Err(e)) => self.failed(io_err(e))?,
+                None => self.failed(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("S3 body ended at byte {} of {}", self.pos, self.end),
+                ))?,
             }
         }
-        let n = out.len().min(self.chunk.len());
-        out[..n].copy_from_slice(&self.chunk[..n]);
-        let _ = self.chunk.split_to(n);
-        Ok(n)
     }
 }
 

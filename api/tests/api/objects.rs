@@ -365,3 +365,85 @@ fn a_bad_storage_url_is_a_clear_startup_error() {
         assert!(err.starts_with("HABILIS_STORAGE_URL: "), "{bad}: {err}");
     }
 }
+
+/// A TCP relay to `upstream` that cuts the first connection whose answers
+/// pass `limit` bytes (a network that drops a download midway); `cut`
+/// tells whether it did.
+fn cutting_relay(upstream: String, limit: usize) -> (String, Arc<std::sync::atomic::AtomicBool>) {
+    use std::io::Write;
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let cut = Arc::new(AtomicBool::new(false));
+    let flag = cut.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (mut c_in, mut s_out) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_in, &mut s_out);
+                let _ = s_out.shutdown(Shutdown::Write);
+            });
+            let flag = flag.clone();
+            std::thread::spawn(move || {
+                let (mut server, mut client) = (server, client);
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut passed = 0;
+                loop {
+                    let n = match server.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if client.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    passed += n;
+                    if passed > limit && !flag.swap(true, Ordering::SeqCst) {
+                        break;
+                    }
+                }
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    (addr, cut)
+}
+
+/// On S3 (a test with nothing to cut on the local disk): a download whose
+/// connection drops midway goes on from where it stopped, bit for bit.
+#[test]
+fn an_s3_download_cut_midway_goes_on_where_it_stopped() {
+    use std::sync::atomic::Ordering;
+    let place = Place::new();
+    let Some(url) = place.url.clone() else {
+        return;
+    };
+    let store = place.open();
+    let content = bytes(7, 12 * MIB + 5);
+    let mut t = store.put("cut-1").expect("put");
+    t.write(&content).expect("write");
+    t.commit().expect("commit");
+
+    let parts = habilis_api::storage::S3Url::parse(&url).expect("url");
+    let endpoint = parts.endpoint.expect("the test server has an endpoint");
+    let upstream = endpoint.trim_start_matches("http://").to_owned();
+    let (relay, cut) = cutting_relay(upstream, 3 * MIB);
+    let through = format!(
+        "s3://{}/{}?endpoint=http://{relay}&region={}",
+        parts.bucket,
+        parts.prefix.unwrap_or_default(),
+        parts.region.unwrap_or_else(|| "us-east-1".into())
+    );
+    let relayed = S3Storage::open(&through).expect("relayed storage");
+    let got = read(&relayed, "cut-1", None);
+    assert!(cut.load(Ordering::SeqCst), "the relay never cut");
+    assert_eq!(got.len(), content.len());
+    assert!(got == content, "content differs after the cut");
+}
