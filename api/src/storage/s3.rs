@@ -601,6 +601,28 @@ impl StagedWriter for S3Append {
     }
 }
 
+impl S3Storage {
+    /// Sends a tail never flushed as the last part (no `finish(true)`),
+    /// then completes the multipart upload.
+    fn complete_upload(&self, path: &Path, key: &str, mut st: Staging) -> io::Result<()> {
+        if let Some(tail) = st.tail.take() {
+            let mut buf = Vec::with_capacity(tail.len as usize);
+            self.inner.read_tail(key, &tail.id, tail.len, &mut buf)?;
+            let idx = st.parts.len();
+            let etag = self.inner.put_part(path, &st.upload_id, idx, buf)?;
+            st.parts.push(etag);
+        }
+        self.inner
+            .wait(
+                self.inner
+                    .store
+                    .complete_multipart(path, &st.upload_id, st.part_ids()),
+            )
+            .map_err(io_err)?;
+        Ok(())
+    }
+}
+
 impl Storage for S3Storage {
     fn put(&self, key: &str) -> io::Result<Box<dyn TempObject>> {
         let path = self.inner.path(key)?;
@@ -702,25 +724,13 @@ impl Storage for S3Storage {
 
     fn complete(&self, key: &str, staging: &str) -> io::Result<()> {
         let path = self.inner.path(key)?;
-        let mut st = Staging::parse(staging)?;
-        // A tail never flushed as the last part (no `finish(true)`).
-        if let Some(tail) = st.tail.take() {
-            let mut buf = Vec::with_capacity(tail.len as usize);
-            self.inner.read_tail(key, &tail.id, tail.len, &mut buf)?;
-            let idx = st.parts.len();
-            let etag = self.inner.put_part(&path, &st.upload_id, idx, buf)?;
-            st.parts.push(etag);
-        }
-        let done = self.inner.wait(self.inner.store.complete_multipart(
-            &path,
-            &st.upload_id,
-            st.part_ids(),
-        ));
-        if let Err(e) = done {
-            // Completed already (a caller that died before recording it)?
+        let st = Staging::parse(staging)?;
+        if let Err(e) = self.complete_upload(&path, key, st) {
+            // Completed already, by a caller that died before recording
+            // it (the upload and its tail are gone, the object is there)?
             let there = self.inner.wait(self.inner.store.head(&path)).is_ok();
-            if !(matches!(e, object_store::Error::NotFound { .. }) && there) {
-                return Err(io_err(e));
+            if !(e.kind() == io::ErrorKind::NotFound && there) {
+                return Err(e);
             }
         }
         if let Err(e) = self.inner.drop_tails(key, &[]) {
