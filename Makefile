@@ -23,8 +23,12 @@ SCHEMATHESIS_VENV    := $(HOME)/.cache/habilis-tools/schemathesis-$(SCHEMATHESIS
 # 2 busy cores (SQLite, then PostgreSQL with fewer: it only adds the backend).
 SCHEMATHESIS_EXAMPLES    ?= 20
 SCHEMATHESIS_PG_EXAMPLES ?= 10
+# The tests that touch the object storage, run again with the objects in a
+# real S3 server (`make test-s3`): the storage contract (`objects`),
+# datasets, and resumable uploads (module `uploads`, tests named `tus_*`).
+S3_TESTS     := objects:: datasets:: uploads:: tus_
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-readme python-client schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,7 +81,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-readme python-client schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL, OpenAPI drift, README walkthrough, generated Python client, schemathesis, browser e2e on both databases
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, schemathesis, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -99,6 +103,10 @@ test-sqlite: ## Integration tests on SQLite (includes the OpenAPI drift check)
 
 test-pg: ## Integration tests on a throwaway PostgreSQL database (server started if none answers)
 	./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api
+
+test-s3: ## Storage, datasets and upload tests with the objects in a real S3 server (moto, installed once under ~/.cache/habilis-tools), on SQLite then PostgreSQL
+	./scripts/with-s3.sh env HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
+	./scripts/with-s3.sh ./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
 
 test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
 	$(CARGO) build --locked -q -p habilis-api

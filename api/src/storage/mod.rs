@@ -16,15 +16,19 @@
 //! callers run it from `web::block` (or a job), and an implementation on
 //! an async client bridges with a runtime handle.
 //!
-//! One implementation today: the local disk (`file://`, [`LocalDisk`]),
-//! the default `$HABILIS_DATA_DIR/objects`, chosen by `HABILIS_STORAGE_URL`.
+//! Two implementations, chosen by `HABILIS_STORAGE_URL`: the local disk
+//! (`file://`, [`LocalDisk`]), the default `$HABILIS_DATA_DIR/objects`;
+//! an S3-compatible server (`s3://bucket[/prefix]?endpoint=…&region=…`,
+//! [`S3Storage`]).
 
 mod local;
+mod s3;
 
 use std::io::{self, Read};
 use std::sync::Arc;
 
 pub use local::LocalDisk;
+pub use s3::{S3Storage, S3Url};
 
 use crate::config::Config;
 
@@ -79,10 +83,11 @@ pub trait Storage: Send + Sync {
 pub fn from_config(config: &Config) -> Result<Arc<dyn Storage>, String> {
     match config.storage_url.as_deref() {
         None => Ok(Arc::new(LocalDisk::new(config.data_path("objects")))),
+        Some(url) if url.starts_with("s3://") => Ok(Arc::new(S3Storage::open(url)?)),
         Some(url) => match url.strip_prefix("file://") {
             Some(path) if !path.is_empty() => Ok(Arc::new(LocalDisk::new(path.into()))),
             _ => Err(format!(
-                "HABILIS_STORAGE_URL: only file://<directory> is supported yet, not {url}"
+                "HABILIS_STORAGE_URL: file://<directory> or s3://<bucket>[/<prefix>]?endpoint=…&region=…, not {url}"
             )),
         },
     }

@@ -1,6 +1,9 @@
 //! Test fixtures: the real server on port 0 against a fresh database per
 //! test — a SQLite file in a temp dir, or a throwaway PostgreSQL database
-//! (created here, dropped on drop) when `HABILIS_TEST_DB=postgres`.
+//! (created here, dropped on drop) when `HABILIS_TEST_DB=postgres`. Objects
+//! go to the local disk under the test's temp dir, or, when
+//! `HABILIS_TEST_STORAGE_URL` names an S3 bucket (`scripts/with-s3.sh`),
+//! under a prefix of the test's own in that bucket.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +29,21 @@ pub fn backend() -> String {
 
 pub fn is_postgres() -> bool {
     backend() == "postgres"
+}
+
+/// A storage URL for one test: `HABILIS_TEST_STORAGE_URL` with a fresh
+/// prefix (`s3://bucket/<prefix>/t-<uuid>?…`), or `None` for the local
+/// disk.
+pub fn test_storage_url() -> Option<String> {
+    let base = std::env::var("HABILIS_TEST_STORAGE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    let fresh = format!("t-{}", uuid::Uuid::new_v4().simple());
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h.to_owned(), format!("?{q}")),
+        None => (base.clone(), String::new()),
+    };
+    Some(format!("{}/{fresh}{query}", head.trim_end_matches('/')))
 }
 
 fn pg_base() -> String {
@@ -80,6 +98,9 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub state: actix_web::web::Data<habilis_api::state::AppState>,
     pub dir: tempfile::TempDir,
+    /// `HABILIS_STORAGE_URL` of this test (`None`: the local disk under
+    /// `dir`).
+    pub storage_url: Option<String>,
     /// `http://127.0.0.1:PORT` of `HABILIS_METRICS_BIND`, when asked for.
     pub metrics_base: Option<String>,
     handle: actix_web::dev::ServerHandle,
@@ -150,6 +171,7 @@ impl Builder {
             db_pool: 4,
             public_url: Some("http://habilis.test".into()),
             dist_dir: dir.path().join("no-dist"),
+            storage_url: test_storage_url(),
             ..Config::default()
         };
         if self.db_keys {
@@ -174,6 +196,7 @@ impl Builder {
             std::fs::write(&path, toml).expect("policy file");
             config.policy_file = Some(path);
         }
+        let config_storage_url = config.storage_url.clone();
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let app = Application::build_with_clock(config, clock.clone() as Arc<dyn Clock>)
             .await
@@ -205,6 +228,7 @@ impl Builder {
         .expect("blocking");
         TestApp {
             base,
+            storage_url: config_storage_url,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -467,6 +491,44 @@ impl TestApp {
             "no matching e-mail arrived in {}",
             self.mail_dir().display()
         );
+    }
+
+    /// What the test's storage holds: on the local disk, the files under
+    /// its directory (temporary and staged ones included); on S3, the
+    /// objects under the test's prefix (tails of staged uploads included)
+    /// and its multipart uploads in progress (`upload:<path>`). An abort
+    /// that async code sent off (a dropped upload) is waited for, within
+    /// ten seconds.
+    pub async fn objects(&self) -> Vec<String> {
+        let Some(url) = self.storage_url.clone() else {
+            let root = self.state.config.data_dir.join("objects");
+            let mut out = Vec::new();
+            for dir in [root.clone(), root.join("tmp"), root.join("uploads")] {
+                if let Ok(entries) = std::fs::read_dir(&dir) {
+                    for e in entries.flatten() {
+                        if e.path().is_file() {
+                            out.push(e.path().display().to_string());
+                        }
+                    }
+                }
+            }
+            return out;
+        };
+        let store =
+            Arc::new(habilis_api::storage::S3Storage::open(&url).expect("test storage URL"));
+        let mut waited = 0;
+        loop {
+            let s = store.clone();
+            let now = actix_web::web::block(move || s.contents())
+                .await
+                .expect("blocking")
+                .expect("list the bucket");
+            if waited >= 100 || !now.iter().any(|o| o.starts_with("upload:")) {
+                return now;
+            }
+            waited += 1;
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Runs diesel work against the test database.

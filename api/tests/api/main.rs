@@ -18,6 +18,7 @@ mod language;
 mod lifecycle;
 mod lists;
 mod mail;
+mod objects;
 mod openapi;
 mod orgs;
 mod project_works;
