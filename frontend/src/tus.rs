@@ -142,11 +142,11 @@ pub struct Unfinished {
     pub name: String,
     pub size: u64,
     /// `File.lastModified`, ms since the epoch.
-    pub modified: f64,
+    pub modified: u64,
 }
 
 impl Unfinished {
-    fn is_of(&self, dataset: &str, name: &str, size: u64, modified: f64) -> bool {
+    fn is_of(&self, dataset: &str, name: &str, size: u64, modified: u64) -> bool {
         self.dataset == dataset
             && self.name == name
             && self.size == size
@@ -171,7 +171,7 @@ pub fn find<'a>(
     dataset: &str,
     name: &str,
     size: u64,
-    modified: f64,
+    modified: u64,
 ) -> Option<&'a Unfinished> {
     list.iter().find(|u| u.is_of(dataset, name, size, modified))
 }
@@ -318,8 +318,14 @@ fn retried(status: u16) -> bool {
     matches!(status, 409 | 423 | 460) || status >= 500
 }
 
-/// A new upload; kept in `localStorage` at once.
-async fn create(client: &Client, dataset: &str, file: &File) -> Result<(String, u64), Failure> {
+/// A new upload, kept in `localStorage` at once: its URL, the server's
+/// offset, and whether the file is already complete (an empty file is
+/// recorded on creation: `Habilis-File-Id`).
+async fn create(
+    client: &Client,
+    dataset: &str,
+    file: &File,
+) -> Result<(String, u64, bool), Failure> {
     let size = file.size() as u64;
     let res: Response = client
         .raw(
@@ -342,6 +348,9 @@ async fn create(client: &Client, dataset: &str, file: &File) -> Result<(String, 
         .get("Location")
         .ok_or_else(|| missing("Location"))?;
     let offset = offset_of(res.headers().get("Upload-Offset")).unwrap_or(0);
+    if res.headers().get("Habilis-File-Id").is_some() {
+        return Ok((url, offset, true));
+    }
     update(|l| {
         remember(
             l,
@@ -350,11 +359,11 @@ async fn create(client: &Client, dataset: &str, file: &File) -> Result<(String, 
                 dataset: dataset.to_owned(),
                 name: file.name(),
                 size,
-                modified: file.last_modified(),
+                modified: file.last_modified() as u64,
             },
         )
     });
-    Ok((url, offset))
+    Ok((url, offset, false))
 }
 
 /// `Ok(true)`: done; `Ok(false)`: paused.
@@ -365,11 +374,11 @@ async fn upload(
     control: &Control,
     on: &Callback<Event>,
 ) -> Result<bool, Failure> {
-    let (name, size, modified) = (file.name(), file.size() as u64, file.last_modified());
+    let (name, size, modified) = (file.name(), file.size() as u64, file.last_modified() as u64);
     let earlier = find(&load(), dataset, &name, size, modified).map(|u| u.url.clone());
-    let (url, mut offset) = match earlier {
+    let (url, mut offset, complete) = match earlier {
         Some(url) => match head(client, &url).await? {
-            Some(offset) => (url, offset),
+            Some(offset) => (url, offset, false),
             None => {
                 update(|l| forget(l, &url));
                 create(client, dataset, file).await?
@@ -386,6 +395,9 @@ async fn upload(
         });
     };
     report(offset);
+    if complete {
+        return Ok(true);
+    }
     if size > 0 && offset >= size {
         // Every byte arrived before (the last answer was lost).
         update(|l| forget(l, &url));
@@ -531,7 +543,7 @@ mod tests {
             dataset: "d1".into(),
             name: name.into(),
             size,
-            modified: 1_700_000_000_000.0,
+            modified: 1_700_000_000_000,
         }
     }
 
@@ -540,14 +552,14 @@ mod tests {
         let mut list = vec![];
         remember(&mut list, upload("/api/v1/uploads/a", "big.bin", 20));
         remember(&mut list, upload("/api/v1/uploads/b", "other.bin", 20));
-        let t = 1_700_000_000_000.0;
+        let t = 1_700_000_000_000;
         assert_eq!(
             find(&list, "d1", "big.bin", 20, t).map(|u| u.url.as_str()),
             Some("/api/v1/uploads/a")
         );
         // Another size, another modification time, another dataset: another file.
         assert!(find(&list, "d1", "big.bin", 21, t).is_none());
-        assert!(find(&list, "d1", "big.bin", 20, t + 1.0).is_none());
+        assert!(find(&list, "d1", "big.bin", 20, t + 1).is_none());
         assert!(find(&list, "d2", "big.bin", 20, t).is_none());
         // A new upload of the same file replaces the old one.
         remember(&mut list, upload("/api/v1/uploads/c", "big.bin", 20));

@@ -25,7 +25,7 @@ use crate::components::{
     PagerButtons, PersonLink, ProblemMessage, When,
 };
 use crate::format;
-use crate::hooks::{use_action, use_action_then, use_fetch, ActionHandle};
+use crate::hooks::{use_action_then, use_fetch, ActionHandle};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title};
@@ -291,10 +291,21 @@ impl Reducible for Uploads {
     }
 }
 
-/// Changes to the dataset or its files, each followed by a reload.
+/// What follows a change: nothing (a download), a reload, leaving the
+/// deleted dataset.
+#[derive(Clone, Copy, PartialEq)]
+enum After {
+    Nothing,
+    Reload,
+    Gone,
+}
+
+/// Changes to the dataset or its files, and downloads.
 #[derive(Clone)]
 enum Change {
     Edit(UpdateDataset),
+    /// The dataset itself (empty).
+    Delete,
     DeleteFile(String),
     /// Download one file (id, name to save as).
     Download(String, String),
@@ -302,16 +313,20 @@ enum Change {
     Manifest(String),
 }
 
-async fn apply(client: Client, (dataset, change): (String, Change)) -> Result<bool, Failure> {
+async fn apply(client: Client, (dataset, change): (String, Change)) -> Result<After, Failure> {
     match change {
         Change::Edit(body) => client
             .patch::<_, IgnoredAny>(&format!("/datasets/{dataset}"), &body)
             .await
-            .map(|_| true),
+            .map(|_| After::Reload),
+        Change::Delete => client
+            .delete::<IgnoredAny>(&format!("/datasets/{dataset}"))
+            .await
+            .map(|_| After::Gone),
         Change::DeleteFile(id) => client
             .delete::<IgnoredAny>(&format!("/files/{id}"))
             .await
-            .map(|_| true),
+            .map(|_| After::Reload),
         Change::Download(id, name) => {
             let res = client
                 .raw(
@@ -332,14 +347,14 @@ async fn apply(client: Client, (dataset, change): (String, Change)) -> Result<bo
                 .await
                 .map_err(unreadable)?;
             save_blob(&name, &blob.unchecked_into());
-            Ok(false)
+            Ok(After::Nothing)
         }
         Change::Manifest(name) => {
             let text = client
                 .get_text(&format!("/datasets/{dataset}/manifest.sha256"))
                 .await?;
             save_text(&format!("{name}.sha256"), &text, "text/plain;charset=utf-8");
-            Ok(false)
+            Ok(After::Nothing)
         }
     }
 }
@@ -379,37 +394,28 @@ fn DatasetPanel(p: &PanelProps) -> Html {
     );
     let editing = use_state(|| None::<UpdateDataset>);
     let change = {
-        let (ds, files, editing, on_change) = (
+        let (ds, files, editing, on_change, project) = (
             ds.clone(),
             files.clone(),
             editing.clone(),
             p.on_change.clone(),
+            p.project.clone(),
         );
-        use_action_then(apply, move |changed: &bool| {
-            if !*changed {
-                return;
+        use_action_then(apply, move |after: &After| match after {
+            After::Nothing => {}
+            After::Reload => {
+                editing.set(None);
+                on_change.emit(());
+                ds.reload();
+                files.reload();
             }
-            editing.set(None);
-            on_change.emit(());
-            ds.reload();
-            files.reload();
-        })
-    };
-    let remove = {
-        let (on_change, navigator, project) =
-            (p.on_change.clone(), navigator.clone(), p.project.clone());
-        use_action(move |client: Client, dataset: String| {
-            let (on_change, navigator, project) =
-                (on_change.clone(), navigator.clone(), project.clone());
-            async move {
-                client
-                    .delete::<IgnoredAny>(&format!("/datasets/{dataset}"))
-                    .await?;
+            After::Gone => {
                 on_change.emit(());
                 if let Some(n) = &navigator {
-                    n.push(&Route::ProjectData { id: project });
+                    n.push(&Route::ProjectData {
+                        id: project.clone(),
+                    });
                 }
-                Ok(())
             }
         })
     };
@@ -509,15 +515,12 @@ fn DatasetPanel(p: &PanelProps) -> Html {
             input.set_value("");
         })
     };
-    let failure = change
-        .error()
-        .or(remove.error())
-        .or(ds.error())
-        .or(files.error())
-        .cloned();
+    let failure = change.error().or(ds.error()).cloned();
     let Some(view) = ds.data() else {
         return html! { <ProblemMessage {failure} /> };
     };
+    // Who sees names only may not list the files: no failure to show.
+    let failure = failure.or_else(|| (!view.names_only).then(|| files.error().cloned()).flatten());
     let rights = &p.rights;
     let on_edit = {
         let (editing, view) = (editing.clone(), view.clone());
@@ -529,10 +532,10 @@ fn DatasetPanel(p: &PanelProps) -> Html {
         })
     };
     let on_delete = {
-        let (session, remove, id) = (session.clone(), remove.clone(), view.id.clone());
+        let (session, change, id) = (session.clone(), change.clone(), view.id.clone());
         Callback::from(move |_| {
             if confirmed(&session.t("data.delete_confirm")) {
-                remove.run(id.clone());
+                change.run((id.clone(), Change::Delete));
             }
         })
     };
@@ -640,6 +643,7 @@ fn DatasetPanel(p: &PanelProps) -> Html {
                     </ul>
                 }
             }
+            if !view.names_only {
             <h3 id="files-title">{ session.t("data.files") }</h3>
             if files.data().is_some_and(|l| l.items.is_empty()) {
                 <p id="no-files">{ session.t("data.no_files") }</p>
@@ -661,6 +665,7 @@ fn DatasetPanel(p: &PanelProps) -> Html {
                 </table>
             }
             <PagerButtons pager={pager.clone()} next={files.data().and_then(|l| l.next_cursor.clone())} />
+            }
         </section>
     }
 }
@@ -668,7 +673,7 @@ fn DatasetPanel(p: &PanelProps) -> Html {
 fn file_row(
     f: &FileView,
     rights: &Rights,
-    change: &ActionHandle<(String, Change), bool>,
+    change: &ActionHandle<(String, Change), After>,
     confirm_text: &str,
     t: &dyn Fn(&str) -> String,
     lang: habilis_shared::dto::Language,
