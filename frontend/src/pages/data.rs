@@ -195,6 +195,12 @@ pub fn ProjectData(p: &DataProps) -> Html {
                 </table>
             }
             <PagerButtons pager={pager.clone()} next={datasets.data().and_then(|l| l.next_cursor.clone())} />
+            if let Some(ds) = &p.dataset {
+                <DatasetPanel key={ds.clone()} project={p.id.clone()} dataset={ds.clone()} rights={rights.clone()}
+                    on_change={datasets.reloader()} />
+            } else if !items.is_empty() {
+                <p class="hint">{ session.t("data.choose") }</p>
+            }
             if rights.manage && rights.active {
                 <form {onsubmit} class="card" id="new-dataset" novalidate=true>
                     <h2>{ session.t("data.new") }</h2>
@@ -205,12 +211,6 @@ pub fn ProjectData(p: &DataProps) -> Html {
                         errors={field_errors(session.lang, create_failure, "description")} oninput={set(&description)} />
                     <button type="submit">{ session.t("data.create") }</button>
                 </form>
-            }
-            if let Some(ds) = &p.dataset {
-                <DatasetPanel key={ds.clone()} project={p.id.clone()} dataset={ds.clone()} rights={rights.clone()}
-                    on_change={datasets.reloader()} />
-            } else if !items.is_empty() {
-                <p class="hint">{ session.t("data.choose") }</p>
             }
         </section>
     }
