@@ -25,7 +25,7 @@ use crate::error::{self, ApiError, ProblemType, PROBLEM_JSON};
 use crate::metrics::Metrics;
 use crate::routes::{self, ApiDoc};
 use crate::state::AppState;
-use crate::{db, jobs, lang, mail};
+use crate::{db, jobs, lang, mail, uploads};
 
 /// Applies pending migrations, then what a migration left for the server
 /// to finish: the audit rows of the project references the
@@ -53,6 +53,11 @@ pub fn job_kinds() -> jobs::Registry {
             inactivity::REVIEW,
             inactivity::period(),
             inactivity::review_job,
+        )
+        .every(
+            uploads::jobs::EXPIRE,
+            uploads::jobs::period(),
+            uploads::jobs::expire,
         )
 }
 
@@ -134,6 +139,7 @@ impl Application {
             job_kinds().spawn_worker(
                 state.pool.clone(),
                 state.policy.clone(),
+                state.storage.clone(),
                 state.clock.clone(),
                 Duration::from_millis(config.jobs_poll_ms),
             );
@@ -206,9 +212,34 @@ fn build_app(
 > {
     let config = state.config.clone();
     let limit = config.body_limit;
+    // Configured origins may also speak tus (Uppy, tus-js-client on
+    // another site): its request headers in, its answer headers readable.
     let mut cors = actix_cors::Cors::default()
-        .allowed_methods(vec!["GET", "POST", "PATCH", "DELETE"])
-        .allowed_headers(vec![header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allowed_methods(vec!["GET", "HEAD", "POST", "PATCH", "DELETE"])
+        .allowed_headers(vec![
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("tus-resumable"),
+            header::HeaderName::from_static("upload-length"),
+            header::HeaderName::from_static("upload-defer-length"),
+            header::HeaderName::from_static("upload-metadata"),
+            header::HeaderName::from_static("upload-offset"),
+            header::HeaderName::from_static("upload-checksum"),
+        ])
+        .expose_headers(vec![
+            header::LOCATION,
+            header::HeaderName::from_static("tus-resumable"),
+            header::HeaderName::from_static("tus-version"),
+            header::HeaderName::from_static("tus-extension"),
+            header::HeaderName::from_static("tus-max-size"),
+            header::HeaderName::from_static("tus-checksum-algorithm"),
+            header::HeaderName::from_static("upload-offset"),
+            header::HeaderName::from_static("upload-length"),
+            header::HeaderName::from_static("upload-defer-length"),
+            header::HeaderName::from_static("upload-metadata"),
+            header::HeaderName::from_static("upload-expires"),
+            header::HeaderName::from_static("habilis-file-id"),
+        ])
         .max_age(3600);
     for origin in &config.cors_origins {
         cors = cors.allowed_origin(origin);
@@ -310,9 +341,21 @@ fn build_app(
             }
         })
         .wrap_fn(|req, srv| {
-            // Every answer in the reader's language (errors written again).
+            // Every answer in the reader's language (errors written again);
+            // then, on the tus endpoints, what tus clients read on every
+            // answer, errors included (`Tus-Resumable`).
+            let tus = uploads::routes::is_tus_path(req.path())
+                && req.method() != actix_web::http::Method::OPTIONS;
             let fut = srv.call(req);
-            async move { fut.await.map(lang::localize) }
+            async move {
+                fut.await.map(lang::localize).map(|mut res| {
+                    if tus {
+                        let status = res.status();
+                        uploads::routes::answer_headers(res.headers_mut(), status);
+                    }
+                    res
+                })
+            }
         })
         .wrap_fn(move |req, srv| {
             let started = Instant::now();

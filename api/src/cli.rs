@@ -269,12 +269,21 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
             let pool = db::connect_command_pool(&config.database_url(), 2)?;
             crate::app::migrate(&mut *pool.get()?)?;
+            let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
             let worker = format!("cli-{}", std::process::id());
             let mut total = 0;
             loop {
                 let now = chrono::Utc::now();
                 let ran = crate::app::job_kinds()
-                    .run_due_by(&pool, &policy, &worker, now, until.unwrap_or(now), 50)
+                    .run_due_by(
+                        &pool,
+                        &policy,
+                        &*storage,
+                        &worker,
+                        now,
+                        until.unwrap_or(now),
+                        50,
+                    )
                     .map_err(anyhow::Error::msg)?;
                 total += ran;
                 if ran == 0 {

@@ -58,6 +58,10 @@ pub struct Config {
     /// `HABILIS_STORAGE_URL`: where files' bytes live (`file:///dir`);
     /// unset = `$HABILIS_DATA_DIR/objects` (SPEC §5).
     pub storage_url: Option<String>,
+    /// `HABILIS_UPLOAD_LEASE_SECS`: how long a resumable upload's `PATCH`
+    /// holds the upload without news (renewed while bytes arrive); the
+    /// upload of a process that died is free again after it.
+    pub upload_lease_secs: u64,
 }
 
 impl Default for Config {
@@ -85,6 +89,7 @@ impl Default for Config {
             dist_dir: PathBuf::from("./dist"),
             log_format: "text".into(),
             metrics_bind: None,
+            upload_lease_secs: 30,
         }
     }
 }
@@ -192,6 +197,9 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_METRICS_BIND") {
             cfg.metrics_bind = Some(v);
+        }
+        if let Some(v) = text("HABILIS_UPLOAD_LEASE_SECS") {
+            cfg.upload_lease_secs = parse_num::<u64>("HABILIS_UPLOAD_LEASE_SECS", &v)?.max(1);
         }
         Ok(cfg)
     }

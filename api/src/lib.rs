@@ -29,4 +29,5 @@ pub mod routes;
 pub mod routing;
 pub mod state;
 pub mod storage;
+pub mod uploads;
 pub mod works;

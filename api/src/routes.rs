@@ -23,6 +23,7 @@ use crate::meta;
 use crate::orgs::{export, invitations, routes as orgs};
 use crate::projects::approvals::routes as approvals;
 use crate::projects::{participants, routes as projects};
+use crate::uploads::routes as uploads;
 use crate::works::routes as works;
 
 /// Registers [`api`] into the application (see `routing.rs`: `HEAD` with
@@ -200,6 +201,17 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 web::get().to(datasets::download_file),
             )
             .route("/files/{id}", web::delete().to(datasets::delete_file))
+            .route(
+                "/datasets/{id}/uploads",
+                web::options().to(uploads::tus_options),
+            )
+            .route(
+                "/datasets/{id}/uploads",
+                web::post().to(uploads::create_upload),
+            )
+            .route("/uploads/{id}", web::head().to(uploads::head_upload))
+            .route("/uploads/{id}", web::patch().to(uploads::patch_upload))
+            .route("/uploads/{id}", web::delete().to(uploads::delete_upload))
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -505,6 +517,11 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         datasets::put_file,
         datasets::download_file,
         datasets::delete_file,
+        uploads::tus_options,
+        uploads::create_upload,
+        uploads::head_upload,
+        uploads::patch_upload,
+        uploads::delete_upload,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -531,6 +548,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "organizations", description = "Organisations, members, invitations, CSV export (SPEC §4)"),
         (name = "projects", description = "Projects, approvals by sponsor and data steward, participants (SPEC §4)"),
         (name = "datasets", description = "Datasets of a project, their files, uploads and downloads (SPEC §5)"),
+        (name = "uploads", description = "Resumable uploads of files into datasets, with the tus 1.0 protocol (SPEC §5)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),

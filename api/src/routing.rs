@@ -45,6 +45,7 @@ pub fn allowed(path: &str) -> Vec<Method> {
             Method::PUT,
             Method::PATCH,
             Method::DELETE,
+            Method::OPTIONS,
         ]
         .iter()
         .position(|x| x == m)
@@ -215,5 +216,12 @@ pub mod web {
     }
     pub fn delete() -> MethodBuilder {
         MethodBuilder(Method::DELETE)
+    }
+    /// `HEAD` with a handler of its own (a path without `GET`: tus).
+    pub fn head() -> MethodBuilder {
+        MethodBuilder(Method::HEAD)
+    }
+    pub fn options() -> MethodBuilder {
+        MethodBuilder(Method::OPTIONS)
     }
 }

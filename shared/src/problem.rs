@@ -71,6 +71,8 @@ problem_types! {
     TooManyTokens = "too_many_tokens", 409;
     AdminExists = "admin_exists", 409;
     LeaseLost = "lease_lost", 409;
+    /// A tus `PATCH` whose `Upload-Offset` is not the upload's offset.
+    OffsetMismatch = "offset_mismatch", 409;
     /// A unique index caught what a racing request inserted first.
     UniqueViolation = "unique_violation", 409;
     /// What the change refers to was deleted by a request that committed first.
@@ -80,6 +82,10 @@ problem_types! {
     ResetLinkUsed = "reset_link_used", 410;
     ResetLinkExpired = "reset_link_expired", 410;
     InvitationUnusable = "invitation_unusable", 410;
+    /// A tus upload not touched for the policy's `upload_expiry_hours`.
+    UploadExpired = "upload_expired", 410;
+    /// A tus request without `Tus-Resumable: 1.0.0`.
+    TusVersion = "tus_version", 412;
     PayloadTooLarge = "payload_too_large", 413;
     /// A file over the policy's per-file limit or the project's quota.
     QuotaExceeded = "quota_exceeded", 413;
@@ -88,7 +94,11 @@ problem_types! {
     UnsupportedMediaType = "unsupported_media_type", 415;
     /// Fields that do not pass validation, each named in `errors`.
     ValidationFailed = "validation_failed", 422;
+    /// Another request is sending bytes to this tus upload (retry).
+    UploadLocked = "upload_locked", 423;
     TooManyRequests = "too_many_requests", 429;
+    /// A tus chunk that does not have its `Upload-Checksum` (discarded).
+    ChecksumMismatch = "checksum_mismatch", 460;
     InternalError = "internal_error", 500;
     Unavailable = "unavailable", 503;
     /// Any other error status produced by the HTTP layer.

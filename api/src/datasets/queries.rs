@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use habilis_shared::dto::{DatasetView, FileView};
 
 use crate::clock::utc;
-use crate::db::schema::{datasets, files};
+use crate::db::schema::{datasets, files, uploads};
 use crate::db::DbConn;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -150,6 +150,14 @@ pub fn page(
 pub fn has_files(conn: &mut DbConn, dataset: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         files::table.filter(files::dataset_id.eq(dataset)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether resumable uploads into `dataset` are in progress.
+pub fn has_uploads(conn: &mut DbConn, dataset: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        uploads::table.filter(uploads::dataset_id.eq(dataset)),
     ))
     .get_result(conn)
 }

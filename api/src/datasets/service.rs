@@ -35,6 +35,8 @@ pub enum DatasetError {
     NameTaken,
     #[error("the dataset still has files")]
     NotEmpty,
+    #[error("uploads to the dataset are in progress")]
+    UploadsPending,
     #[error("invalid file path")]
     BadPath,
     #[error("the file is larger than the per-file limit")]
@@ -69,6 +71,9 @@ impl From<DatasetError> for ApiError {
                 ApiError::conflict(ProblemType::NameTaken, Msg::new("datasets-name-taken"))
             }
             E::NotEmpty => ApiError::conflict(ProblemType::InUse, Msg::new("datasets-not-empty")),
+            E::UploadsPending => {
+                ApiError::conflict(ProblemType::InUse, Msg::new("datasets-uploads-pending"))
+            }
             E::BadPath => ApiError::field("path", Msg::new("datasets-path-invalid")),
             E::FileTooLarge { size, limit } => {
                 let mut e = ApiError::new(
@@ -346,6 +351,9 @@ pub fn delete(
         if queries::has_files(conn, &ds.id)? {
             return Err(DatasetError::NotEmpty);
         }
+        if queries::has_uploads(conn, &ds.id)? {
+            return Err(DatasetError::UploadsPending);
+        }
         queries::delete(conn, &ds.id)?;
         audit::append(
             conn,
@@ -392,31 +400,42 @@ pub fn record_file(
     ds: &DatasetRow,
     arrived: &Arrived,
 ) -> DatasetResult<(FileView, Option<String>)> {
-    conn.write_tx(|conn| {
-        check_active(conn, &ds.project_id)?;
-        limits(conn, policy, ds, &arrived.row.path)?.check(arrived.row.size())?;
-        let old = queries::file_at(conn, &ds.id, &arrived.row.path)?;
-        if let Some(old) = &old {
-            queries::delete_file(conn, &old.id)?;
-        }
-        queries::insert_file(conn, &arrived.row)?;
-        audit::append(
-            conn,
-            now,
-            Event::new(AuditAction::FileUpload, Outcome::Success)
-                .actor(caller.id())
-                .target("file", arrived.row.id.clone())
-                .detail(json!({
-                    "dataset_id": ds.id,
-                    "path": arrived.row.path,
-                    "size": arrived.row.size,
-                    "sha256": arrived.row.sha256,
-                    "replaces": old.as_ref().map(|o| o.id.clone()),
-                }))
-                .ctx(&caller.ctx),
-        )?;
-        Ok((arrived.row.view(), old.map(|o| o.object_key)))
-    })
+    conn.write_tx(|conn| record_file_within(conn, now, caller, policy, ds, arrived))
+}
+
+/// [`record_file`] inside the caller's write transaction (a resumable
+/// upload removes its own row in the same one).
+pub fn record_file_within(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    policy: &habilis_shared::policy::Policy,
+    ds: &DatasetRow,
+    arrived: &Arrived,
+) -> DatasetResult<(FileView, Option<String>)> {
+    check_active(conn, &ds.project_id)?;
+    limits(conn, policy, ds, &arrived.row.path)?.check(arrived.row.size())?;
+    let old = queries::file_at(conn, &ds.id, &arrived.row.path)?;
+    if let Some(old) = &old {
+        queries::delete_file(conn, &old.id)?;
+    }
+    queries::insert_file(conn, &arrived.row)?;
+    audit::append(
+        conn,
+        now,
+        Event::new(AuditAction::FileUpload, Outcome::Success)
+            .actor(caller.id())
+            .target("file", arrived.row.id.clone())
+            .detail(json!({
+                "dataset_id": ds.id,
+                "path": arrived.row.path,
+                "size": arrived.row.size,
+                "sha256": arrived.row.sha256,
+                "replaces": old.as_ref().map(|o| o.id.clone()),
+            }))
+            .ctx(&caller.ctx),
+    )?;
+    Ok((arrived.row.view(), old.map(|o| o.object_key)))
 }
 
 /// Deletes the file's row (its object is deleted after the commit).

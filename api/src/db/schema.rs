@@ -395,5 +395,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        dataset_id -> Text,
+        project_id -> Text,
+        path -> Text,
+        content_type -> Text,
+        object_key -> Text,
+        length -> Nullable<BigInt>,
+        received -> BigInt,
+        sha256_state -> Text,
+        expected_sha256 -> Nullable<Text>,
+        staging -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(files -> datasets (dataset_id));
-diesel::allow_tables_to_appear_in_same_query!(datasets, files, projects);
+diesel::joinable!(uploads -> datasets (dataset_id));
+diesel::allow_tables_to_appear_in_same_query!(datasets, files, projects, uploads);

@@ -1,7 +1,7 @@
 //! Background jobs from the `jobs` table: the generic queue. It knows no
 //! capability: each one names its job kinds and their bodies, and
 //! `app::job_kinds` puts them in a [`Registry`] (departure warnings,
-//! departures, the inactivity review today).
+//! departures, the inactivity review, the expiry of abandoned uploads).
 //!
 //! Workers claim due rows with a compare-and-set lease, as the mail outbox
 //! does, so several API processes on one PostgreSQL never run one job twice.
@@ -22,12 +22,15 @@ use crate::clock::{db_time, Clock};
 use crate::db::schema::jobs;
 use crate::db::{DbConn, DbPool};
 use crate::error::{ApiError, ApiResult, ProblemType};
+use crate::storage::Storage;
 
 const LEASE_SECS: i64 = 300;
 
-/// What a job body may read: the policy, and the time of this pass.
+/// What a job body may use: the policy, the object storage (the upload
+/// expiry removes staged bytes), and the time of this pass.
 pub struct JobCtx<'a> {
     pub policy: &'a Policy,
+    pub storage: &'a dyn Storage,
     pub now: DateTime<Utc>,
 }
 
@@ -161,20 +164,23 @@ impl Registry {
         &self,
         pool: &DbPool,
         policy: &Policy,
+        storage: &dyn Storage,
         worker: &str,
         now: DateTime<Utc>,
         batch: i64,
     ) -> Result<usize, String> {
-        self.run_due_by(pool, policy, worker, now, now, batch)
+        self.run_due_by(pool, policy, storage, worker, now, now, batch)
     }
 
     /// Like [`run_due`], and also brings forward the one-off jobs (departures
     /// and their warnings) scheduled up to `until`: they run now, at the real
     /// time. The periodic inactivity review keeps its own schedule.
+    #[allow(clippy::too_many_arguments)]
     pub fn run_due_by(
         &self,
         pool: &DbPool,
         policy: &Policy,
+        storage: &dyn Storage,
         worker: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -220,7 +226,11 @@ impl Registry {
                 .select(Job::as_select())
                 .first(conn)
                 .map_err(|e| e.to_string())?;
-            let ctx = JobCtx { policy, now };
+            let ctx = JobCtx {
+                policy,
+                storage,
+                now,
+            };
             let outcome = conn.write_tx(|conn| {
                 let next = self.run(conn, &ctx, &job)?;
                 let mine = jobs::table
@@ -287,6 +297,7 @@ impl Registry {
         self,
         pool: DbPool,
         policy: Arc<Policy>,
+        storage: Arc<dyn Storage>,
         clock: Arc<dyn Clock>,
         period: StdDuration,
     ) {
@@ -295,15 +306,16 @@ impl Registry {
             let mut tick = actix_web::rt::time::interval(period);
             loop {
                 tick.tick().await;
-                let (registry, pool, policy, clock, worker) = (
+                let (registry, pool, policy, storage, clock, worker) = (
                     self.clone(),
                     pool.clone(),
                     policy.clone(),
+                    storage.clone(),
                     clock.clone(),
                     worker.clone(),
                 );
                 match actix_web::web::block(move || {
-                    registry.run_due(&pool, &policy, &worker, clock.now(), 20)
+                    registry.run_due(&pool, &policy, &*storage, &worker, clock.now(), 20)
                 })
                 .await
                 {

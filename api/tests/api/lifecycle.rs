@@ -12,13 +12,14 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 
 async fn run_jobs(app: &TestApp) -> usize {
-    let (pool, policy, now) = (
+    let (pool, policy, storage, now) = (
         app.state.pool.clone(),
         app.state.policy.clone(),
+        app.state.storage.clone(),
         app.clock.now(),
     );
     actix_web::web::block(move || {
-        habilis_api::app::job_kinds().run_due(&pool, &policy, "test-worker", now, 500)
+        habilis_api::app::job_kinds().run_due(&pool, &policy, &*storage, "test-worker", now, 500)
     })
     .await
     .expect("block")
@@ -504,16 +505,17 @@ async fn two_workers_never_run_one_job_twice() {
     app.clock.advance(chrono::Duration::days(2));
     let now = app.clock.now();
     let policy = app.state.policy.clone();
+    let storage = app.state.storage.clone();
     let url = app.db_url().to_owned();
     let workers: Vec<_> = (0..2)
         .map(|w| {
-            let (policy, url) = (Arc::clone(&policy), url.clone());
+            let (policy, url, storage) = (Arc::clone(&policy), url.clone(), storage.clone());
             std::thread::spawn(move || {
                 let pool = habilis_api::db::connect_pool(&url, 2).expect("pool");
                 let mut ran = 0;
                 for _ in 0..20 {
                     ran += habilis_api::app::job_kinds()
-                        .run_due(&pool, &policy, &format!("w{w}"), now, 3)
+                        .run_due(&pool, &policy, &*storage, &format!("w{w}"), now, 3)
                         .expect("pass");
                 }
                 ran
@@ -695,15 +697,17 @@ async fn run_due_until_brings_departures_forward_not_the_periodic_review() {
         .await;
     assert_eq!(res.status(), 201);
     let run = |until_days: i64| {
-        let (pool, policy, now) = (
+        let (pool, policy, storage, now) = (
             app.state.pool.clone(),
             app.state.policy.clone(),
+            app.state.storage.clone(),
             app.clock.now(),
         );
         actix_web::web::block(move || {
             habilis_api::app::job_kinds().run_due_by(
                 &pool,
                 &policy,
+                &*storage,
                 "cli",
                 now,
                 now + chrono::Duration::days(until_days),

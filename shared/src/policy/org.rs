@@ -119,6 +119,9 @@ pub struct OrganizationsPolicy {
     pub max_file_bytes: u64,
     /// Bytes all the datasets of one project may hold (default 100 GiB).
     pub project_quota_bytes: u64,
+    /// Hours a resumable (tus) upload waits for its next bytes before it
+    /// expires and its bytes are removed (default 24).
+    pub upload_expiry_hours: u32,
 }
 
 impl Default for OrganizationsPolicy {
@@ -188,6 +191,7 @@ impl Default for OrganizationsPolicy {
             invitation_ttl_days: 14,
             max_file_bytes: 50 << 30,
             project_quota_bytes: 100 << 30,
+            upload_expiry_hours: 24,
         }
     }
 }

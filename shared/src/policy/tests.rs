@@ -1429,4 +1429,5 @@ fn datasets_are_decided_as_their_project_and_files_by_org_role_and_profile() {
     );
     assert_eq!(p.organizations.max_file_bytes, 50 << 30);
     assert_eq!(p.organizations.project_quota_bytes, 100 << 30);
+    assert_eq!(p.organizations.upload_expiry_hours, 24);
 }

@@ -103,6 +103,11 @@ impl Policy {
             o.invitation_ttl_days,
             1,
         )?;
+        at_least(
+            "organizations.upload_expiry_hours",
+            o.upload_expiry_hours,
+            1,
+        )?;
         for (i, d) in o.project_domains.iter().enumerate() {
             if d.trim().is_empty() {
                 return err(

@@ -1,0 +1,2 @@
+DELETE FROM jobs WHERE kind = 'uploads.expire';
+DROP TABLE uploads;
