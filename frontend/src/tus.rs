@@ -31,7 +31,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, Response};
-use serde::{Deserialize, Serialize};
 use web_sys::{AbortController, AbortSignal, File};
 use yew::Callback;
 
@@ -135,7 +134,7 @@ impl Meter {
 
 /// An upload begun and not finished, as kept in `localStorage`: where it
 /// is and which file it is of. No token, no content.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Unfinished {
     pub url: String,
     pub dataset: String,
@@ -158,6 +157,40 @@ impl Unfinished {
 pub fn remember(list: &mut Vec<Unfinished>, u: Unfinished) {
     list.retain(|x| !x.is_of(&u.dataset, &u.name, u.size, u.modified) && x.url != u.url);
     list.push(u);
+}
+
+/// The list as kept: one line per upload, `modified size dataset url
+/// name` separated by tabs (the name last: it may hold a tab). Written by
+/// hand rather than as JSON: a serde decoder per type weighs kilobytes in
+/// the WebAssembly.
+pub fn encode(list: &[Unfinished]) -> String {
+    let mut out = String::new();
+    for u in list {
+        if u.name.contains('\n') {
+            continue;
+        }
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            u.modified, u.size, u.dataset, u.url, u.name
+        ));
+    }
+    out
+}
+
+/// [`encode`]'s lines back; a line that does not read is skipped.
+pub fn decode(text: &str) -> Vec<Unfinished> {
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.splitn(5, '\t');
+            Some(Unfinished {
+                modified: f.next()?.parse().ok()?,
+                size: f.next()?.parse().ok()?,
+                dataset: f.next()?.to_owned(),
+                url: f.next()?.to_owned(),
+                name: f.next()?.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Drops the upload at `url`.
@@ -184,18 +217,18 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load() -> Vec<Unfinished> {
     storage()
         .and_then(|s| s.get_item(STORE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .map(|text| decode(&text))
         .unwrap_or_default()
 }
 
 fn update(change: impl FnOnce(&mut Vec<Unfinished>)) {
     let mut list = load();
     change(&mut list);
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
+    if let Some(s) = storage() {
         let _ = if list.is_empty() {
             s.remove_item(STORE_KEY)
         } else {
-            s.set_item(STORE_KEY, &text)
+            s.set_item(STORE_KEY, &encode(&list))
         };
     }
 }
@@ -575,18 +608,19 @@ mod tests {
 
     #[test]
     fn what_is_kept_is_where_and_which_file_and_nothing_else() {
-        let text =
-            serde_json::to_string(&[upload("/api/v1/uploads/a", "big.bin", 20)]).expect("JSON");
-        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-        let keys: Vec<&str> = value[0]
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(keys, ["dataset", "modified", "name", "size", "url"]);
-        let back: Vec<Unfinished> = serde_json::from_str(&text).expect("read back");
-        assert_eq!(back, [upload("/api/v1/uploads/a", "big.bin", 20)]);
+        let mut odd = upload("/api/v1/uploads/b", "a\tb.bin", 7);
+        odd.dataset = "d2".into();
+        let list = vec![upload("/api/v1/uploads/a", "big.bin", 20), odd];
+        let text = encode(&list);
+        assert_eq!(
+            text,
+            "1700000000000\t20\td1\t/api/v1/uploads/a\tbig.bin\n\
+             1700000000000\t7\td2\t/api/v1/uploads/b\ta\tb.bin\n"
+        );
+        assert_eq!(decode(&text), list);
+        // A name that would break the lines is not kept; a damaged line is skipped.
+        assert_eq!(encode(&[upload("/u/c", "x\ny", 1)]), "");
+        assert_eq!(decode("garbage\n12\tx\td1\t/u\tn\n"), vec![]);
     }
 
     #[test]
