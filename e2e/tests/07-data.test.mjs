@@ -4,7 +4,8 @@
 // file is uploaded through the page; a generated 20 MB file is uploaded
 // through the page (tus) with its progress bar moving, paused, resumed,
 // interrupted by a page reload and finished after it from where it stopped;
-// its SHA-256 is the source's, its download is identical, and it is deleted.
+// its SHA-256 is the source's, its download is identical, and it is deleted;
+// an interrupted upload is forgotten (the server drops it).
 //
 // The PATCH requests of the uploads pass through a gate the test opens
 // offset by offset (Playwright's request interception), so that "mid-upload"
@@ -278,6 +279,8 @@ describe('datasets and files: tus uploads in the browser', () => {
     await expectPhase(page, 'cores-20MB.bin', 'done');
     await expectProgress(page, 'cores-20MB.bin', BIG);
     await shot(page, '76-upload-done');
+    await page.locator('#uploads li', { hasText: 'cores-20MB.bin' }).getByRole('button', { name: 'Dismiss' }).click();
+    await hidden(page.locator('#uploads'));
   });
 
   step("the uploaded file has the source's SHA-256, downloads identically, and is deleted", async () => {
@@ -297,6 +300,35 @@ describe('datasets and files: tus uploads in the browser', () => {
     // Nothing left to resume in this browser.
     assert.equal(await page.evaluate(() => localStorage.getItem('habilis.uploads')), null);
     await shot(page, '77-file-deleted');
+  });
+
+  step('an interrupted upload can be forgotten: the server drops it', async () => {
+    gate.open(CHUNK);
+    await page.setInputFiles('#upload-files', bigPath);
+    await expectProgress(page, 'cores-20MB.bin', CHUNK);
+    await page.reload();
+    await booted(page);
+    const unfinished = page.locator('#unfinished');
+    await visible(unfinished);
+    // What the browser keeps: where the upload is and which file, no token.
+    const kept = await page.evaluate(() => localStorage.getItem('habilis.uploads'));
+    const [modified, size, datasetId, url, name] = kept.trim().split('\t');
+    assert.equal(name, 'cores-20MB.bin');
+    assert.equal(Number(size), BIG);
+    assert.ok(Number(modified) > 0);
+    assert.equal(datasetId, datasetPath.split('/').pop());
+    assert.match(url, /^\/api\/v1\/uploads\/[^/]+$/);
+    assert.ok(!kept.includes(owner.token), 'no token in localStorage');
+    const head = () =>
+      fetch(`${new URL(API).origin}${url}`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${owner.token}`, 'tus-resumable': '1.0.0' },
+      });
+    assert.equal((await head()).status, 200);
+    await unfinished.getByRole('button', { name: 'Forget the upload of cores-20MB.bin' }).click();
+    await hidden(page.locator('#unfinished'));
+    assert.equal(await page.evaluate(() => localStorage.getItem('habilis.uploads')), null);
+    assert.equal((await head()).status, 404);
     assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
   });
 });
