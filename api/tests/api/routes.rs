@@ -254,8 +254,11 @@ struct Route {
     changes_password: bool,
     /// A tus request: these headers (and `Tus-Resumable: 1.0.0`), and this
     /// body as it is (no JSON).
-    tus: Option<(&'static [(&'static str, &'static str)], &'static [u8])>,
+    tus: Option<(Headers, &'static [u8])>,
 }
+
+/// Header names and values of a row.
+type Headers = &'static [(&'static str, &'static str)];
 
 impl Route {
     fn public(mut self) -> Self {
