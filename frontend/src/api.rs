@@ -20,7 +20,8 @@ use habilis_shared::dto::{AuthzCheck, AuthzResource, Login, Me, Problem, TokenPa
 use habilis_shared::policy::Decision;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::RequestCredentials;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortSignal, RequestCredentials};
 use yew::Callback;
 
 /// Why a call failed.
@@ -296,6 +297,58 @@ impl Client {
         }
     }
 
+    /// One request whose answer the caller reads itself (status and
+    /// headers: the tus uploads, file downloads): `url` is absolute
+    /// (`/api/v1/…`, as a `Location` gives it), `body` anything `fetch`
+    /// takes (a `Blob` slice). The token and the refresh-on-401 are the
+    /// same as for every other call; the answer is returned whatever its
+    /// status, and only a request that got no answer (network down,
+    /// aborted through `signal`) fails.
+    pub async fn raw(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&JsValue>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, Failure> {
+        let res = self
+            .raw_once(method.clone(), url, headers, body, signal)
+            .await?;
+        if res.status() == 401 && self.token().is_some() {
+            if self.refresh().await {
+                return self.raw_once(method, url, headers, body, signal).await;
+            }
+            self.expire();
+        }
+        Ok(res)
+    }
+
+    async fn raw_once(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&JsValue>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, Failure> {
+        let mut b = RequestBuilder::new(url)
+            .method(method)
+            .credentials(RequestCredentials::SameOrigin)
+            .abort_signal(signal);
+        if let Some(t) = self.token() {
+            b = b.header("Authorization", &format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            b = b.header(k, v);
+        }
+        let req = match body {
+            Some(body) => b.body(body.clone()).map_err(network)?,
+            None => b.build().map_err(network)?,
+        };
+        req.send().await.map_err(network)
+    }
+
     pub async fn logout(&self) {
         let _ = self.send_once(Method::POST, "/auth/logout", None).await;
         self.forget();
@@ -312,10 +365,15 @@ async fn checked(res: Response) -> Result<Response, Failure> {
     if res.ok() {
         return Ok(res);
     }
+    Err(failure_of(res).await)
+}
+
+/// The failure a non-2xx answer stands for: its problem+json, or its status.
+pub async fn failure_of(res: Response) -> Failure {
     let status = res.status();
     match res.json::<Problem>().await {
-        Ok(p) => Err(Failure::Problem(p)),
-        Err(_) => Err(Failure::Problem(Problem {
+        Ok(p) => Failure::Problem(p),
+        Err(_) => Failure::Problem(Problem {
             kind: "unexpected".into(),
             title: String::new(),
             status,
@@ -323,7 +381,7 @@ async fn checked(res: Response) -> Result<Response, Failure> {
             errors: None,
             request_id: None,
             quota: None,
-        })),
+        }),
     }
 }
 

@@ -262,6 +262,10 @@ fn Guard(p: &GuardProps) -> Html {
         Route::AcceptInvitation { token } => html! { <pages::orgs::AcceptInvitation {token} /> },
         Route::Projects => html! { <pages::projects::Projects /> },
         Route::Project { id } => html! { <pages::projects::Project {id} /> },
+        Route::ProjectData { id } => html! { <pages::data::ProjectData {id} /> },
+        Route::ProjectDataset { id, dataset } => {
+            html! { <pages::data::ProjectData {id} dataset={Some(dataset)} /> }
+        }
         Route::Approvals => html! { <pages::projects::Approvals /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },

@@ -102,6 +102,38 @@ pub fn failure_message(lang: Language, f: &Failure) -> String {
     }
 }
 
+/// Saves `blob` as the file `name` through a temporary object URL (let go
+/// a minute later, once the browser has taken the download over).
+pub fn save_blob(name: &str, blob: &web_sys::Blob) {
+    use wasm_bindgen::JsCast;
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return;
+    };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+}
+
+/// Saves `text` as the file `name` of type `mime`.
+pub fn save_text(name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) {
+        save_blob(name, &blob);
+    }
+}
+
 /// Asks the browser's confirmation dialog; no window, or no answer, is "no".
 pub fn confirmed(question: &str) -> bool {
     web_sys::window()

@@ -5,7 +5,7 @@
 //! three fixed patterns.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use habilis_shared::dto::DateFormat;
+use habilis_shared::dto::{DateFormat, Language};
 
 pub fn date(t: &DateTime<Utc>, fmt: DateFormat) -> String {
     let (d, m, y) = (t.day(), t.month(), t.year());
@@ -31,9 +31,65 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
+/// A byte count for people: decimal units (1 kB = 1000 B), one decimal
+/// from kB up, in the language's units and decimal separator
+/// (`20.0 MB`, `20,0 Mo`). Integer arithmetic only: float formatting
+/// would weigh kilobytes in the WebAssembly.
+pub fn bytes(n: u64, lang: Language) -> String {
+    let (units, sep): ([&str; 5], char) = match lang {
+        Language::Fr => (["o", "ko", "Mo", "Go", "To"], ','),
+        _ => (["B", "kB", "MB", "GB", "TB"], '.'),
+    };
+    if n < 1000 {
+        return format!("{n}\u{a0}{}", units[0]);
+    }
+    let mut unit = 1;
+    let mut step: u64 = 100;
+    loop {
+        // Tenths of the unit, rounded half up.
+        let tenths = n / step + u64::from(n % step >= step / 2);
+        if tenths < 10_000 || unit == units.len() - 1 {
+            return format!("{}{sep}{}\u{a0}{}", tenths / 10, tenths % 10, units[unit]);
+        }
+        unit += 1;
+        step *= 1000;
+    }
+}
+
+/// A whole percentage of `done` over `total` (100 for an empty total).
+pub fn percent(done: u64, total: u64) -> u64 {
+    if total == 0 {
+        100
+    } else {
+        (done.min(total) as f64 * 100.0 / total as f64) as u64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_the_language() {
+        assert_eq!(bytes(0, Language::En), "0\u{a0}B");
+        assert_eq!(bytes(999, Language::Fr), "999\u{a0}o");
+        assert_eq!(bytes(1000, Language::En), "1.0\u{a0}kB");
+        assert_eq!(bytes(20_971_520, Language::En), "21.0\u{a0}MB");
+        assert_eq!(bytes(20_971_520, Language::Fr), "21,0\u{a0}Mo");
+        assert_eq!(bytes(20_971_520, Language::Ja), "21.0\u{a0}MB");
+        assert_eq!(bytes(999_960, Language::En), "1.0\u{a0}MB");
+        assert_eq!(bytes(50 << 30, Language::En), "53.7\u{a0}GB");
+        assert_eq!(bytes(u64::MAX, Language::En), "18446744.1\u{a0}TB");
+    }
+
+    #[test]
+    fn percentages_are_whole_and_bounded() {
+        assert_eq!(percent(0, 20), 0);
+        assert_eq!(percent(8_388_608, 20_971_520), 40);
+        assert_eq!(percent(30, 20), 100);
+        assert_eq!(percent(0, 0), 100);
+        assert_eq!(percent(199, 200), 99);
+    }
 
     #[test]
     fn follows_the_account_format() {

@@ -17,6 +17,7 @@ pub mod i18n;
 mod pages;
 mod route;
 mod state;
+pub mod tus;
 
 /// Entry point called by `app.js` once the module is instantiated.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

@@ -38,6 +38,10 @@ pub enum Route {
     Projects,
     #[at("/projects/:id")]
     Project { id: String },
+    #[at("/projects/:id/data")]
+    ProjectData { id: String },
+    #[at("/projects/:id/data/:dataset")]
+    ProjectDataset { id: String, dataset: String },
     #[at("/approvals")]
     Approvals,
     #[at("/policy")]

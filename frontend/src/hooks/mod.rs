@@ -10,7 +10,7 @@
 mod action;
 mod fetch;
 
-pub use action::{use_action, use_action_then};
+pub use action::{use_action, use_action_then, ActionHandle};
 pub use fetch::use_fetch;
 
 use yew::prelude::*;

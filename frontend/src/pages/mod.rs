@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activate;
 pub mod audit;
+pub mod data;
 pub mod home;
 pub mod lifecycle;
 pub mod orgs;

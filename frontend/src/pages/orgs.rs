@@ -10,13 +10,14 @@ use habilis_shared::dto::{
 };
 use habilis_shared::policy::{Action, OrgCapability, OrgRole, Resource};
 use serde::de::IgnoredAny;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
-use crate::components::{field_errors, use_pager, Field, PagerButtons, ProblemMessage, When};
+use crate::components::{
+    field_errors, save_text, use_pager, Field, PagerButtons, ProblemMessage, When,
+};
 use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -141,31 +142,6 @@ pub struct OrgProps {
     pub id: String,
 }
 
-/// Saves `text` as a file through a temporary object URL.
-fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        if let Some(a) = doc
-            .create_element("a")
-            .ok()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        {
-            a.set_href(&url);
-            a.set_download(name);
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
 /// An organisation, its members, and its pending invitations (for those
 /// who may see them).
 struct OrgPage {
@@ -272,7 +248,7 @@ pub fn Organization(p: &OrgProps) -> Html {
         let text = client
             .get_text(&format!("/organizations/{id}/members.csv"))
             .await?;
-        download(&file, &text);
+        save_text(&file, &text, "text/csv;charset=utf-8");
         Ok(())
     });
     use_title(

@@ -20,6 +20,7 @@ use crate::components::{
     Picked, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch};
+use crate::pages::data::ProjectTabs;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
 
@@ -415,6 +416,7 @@ pub fn Project(p: &ProjectProps) -> Html {
     html! {
         <section>
             <h1>{ &v.name }</h1>
+            if !v.names_only { <ProjectTabs id={v.id.clone()} data=false /> }
             <ProblemMessage failure={failure.clone()} />
             if v.names_only {
                 <p id="names-only">{ session.t("projects.names_only") }</p>
