@@ -359,7 +359,7 @@ fn transfer_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyh
         ratio: format!("{up:.2} of the disk"),
         goal: "≥ 0.8 of the disk".into(),
         met: up >= 0.8,
-        detail: json!({ "backend": db, "bytes": transfer::FILE_BYTES, "chunk_bytes": transfer::CHUNK_BYTES, "tus_mb_s": t.upload_mb_s, "dd_mb_s": t.dd_mb_s, "ratio": up }),
+        detail: json!({ "backend": db, "bytes": transfer::FILE_BYTES, "chunk_bytes": transfer::CHUNK_BYTES, "tus_mb_s": t.upload_mb_s, "dd_mb_s": t.dd_mb_s, "server_cpu_s": t.upload_cpu_s, "ratio": up }),
     });
     let down = t.download() / t.floor();
     lines.push(Line {

@@ -52,6 +52,8 @@ pub struct Transfer {
     pub dd_mb_s: [f64; 2],
     pub download_mb_s: [f64; 2],
     pub floor_mb_s: [f64; 2],
+    /// CPU time (user + system) the server spent on each upload, seconds.
+    pub upload_cpu_s: [f64; 2],
     /// Peak `VmRSS` minus the idle `VmRSS` just before, MiB, per upload.
     pub rss_growth_mib: [f64; 2],
     pub idle_rss_mib: [f64; 2],
@@ -120,6 +122,7 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
     let mut dd_mb_s = [0.0; 2];
     let mut rss_growth_mib = [0.0; 2];
     let mut idle_rss_mib = [0.0; 2];
+    let mut upload_cpu_s = [0.0; 2];
     for (i, step) in ["tus", "dd", "dd", "tus"].iter().enumerate() {
         let slot = usize::from(i > 1);
         if *step == "tus" {
@@ -127,9 +130,11 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
             let path = format!("bench/upload-{i}.bin");
             let idle = vm_rss_kib(server.pid())?;
             let sampler = RssSampler::start(server.pid());
+            let cpu = cpu_secs(server.pid())?;
             let started = Instant::now();
             let file_id = server.tus_upload(&token, &dataset, &path, &source, &digest)?;
             let took = started.elapsed();
+            upload_cpu_s[slot] = cpu_secs(server.pid())? - cpu;
             let peak = sampler.stop();
             upload_mb_s[slot] = mb_s(FILE_BYTES, took);
             idle_rss_mib[slot] = idle as f64 / 1024.0;
@@ -195,6 +200,7 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
         dd_mb_s,
         download_mb_s,
         floor_mb_s,
+        upload_cpu_s,
         rss_growth_mib,
         idle_rss_mib,
     })
@@ -253,6 +259,28 @@ fn vm_rss_kib(pid: u32) -> anyhow::Result<u64> {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .ok_or_else(|| anyhow::anyhow!("no VmRSS for process {pid}"))
+}
+
+/// User + system CPU time of `pid` so far, seconds (`/proc/PID/stat`,
+/// in clock ticks of 1/100 s, what Linux gives user space).
+fn cpu_secs(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The fields after the command name, which is in parentheses.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| anyhow::anyhow!("unreadable /proc/{pid}/stat"))?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime: fields 14 and 15 of proc_pid_stat(5), 11 and 12
+    // (from 0) after the name.
+    let tick = |i: usize| -> anyhow::Result<f64> {
+        Ok(fields
+            .get(i)
+            .ok_or_else(|| anyhow::anyhow!("short /proc/{pid}/stat"))?
+            .parse::<f64>()?
+            / 100.0)
+    };
+    Ok(tick(11)? + tick(12)?)
 }
 
 /// Samples a process's `VmRSS` every [`RSS_EVERY`] from a thread of its
