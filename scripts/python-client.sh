@@ -37,7 +37,9 @@ export HABILIS_DIST_DIR="$ts_tmp/no-dist"
 
 # Generate: no warning allowed (the generator drops what it cannot model
 # and says so only as a warning).
-printf 'project_name_override: habilis-client\npackage_name_override: habilis_client\npost_hooks: []\n' >"$ts_tmp/config.yml"
+# tus bodies (application/offset+octet-stream) are bytes, as the generator
+# knows them.
+printf 'project_name_override: habilis-client\npackage_name_override: habilis_client\npost_hooks: []\ncontent_type_overrides:\n  application/offset+octet-stream: application/octet-stream\n' >"$ts_tmp/config.yml"
 gen_log="$ts_tmp/generate.log"
 if ! "$venv/bin/openapi-python-client" generate --path "$root/openapi/openapi.json" \
   --config "$ts_tmp/config.yml" --meta none --output-path "$ts_tmp/client/habilis_client" >"$gen_log" 2>&1; then

@@ -344,8 +344,7 @@ fn build_app(
             // Every answer in the reader's language (errors written again);
             // then, on the tus endpoints, what tus clients read on every
             // answer, errors included (`Tus-Resumable`).
-            let tus = uploads::routes::is_tus_path(req.path())
-                && req.method() != actix_web::http::Method::OPTIONS;
+            let tus = uploads::routes::is_tus_path(req.path());
             let fut = srv.call(req);
             async move {
                 fut.await.map(lang::localize).map(|mut res| {

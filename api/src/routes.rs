@@ -538,7 +538,11 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
     ),
     // Schemas named only by query parameters (utoipa registers the others
     // from the bodies that use them).
-    components(schemas(habilis_shared::dto::ApprovalListState)),
+    components(schemas(
+        habilis_shared::dto::ApprovalListState,
+        uploads::TusResumable,
+        uploads::UploadDeferLength
+    )),
     modifiers(&BearerAuth, &PipelineResponses, &NoModelDefaults),
     tags(
         (name = "auth", description = "Sign in, tokens, activation, password"),

@@ -34,11 +34,25 @@ use crate::storage::StagedWriter;
 /// Chunks in flight between the connection and the blocking pool.
 const IN_FLIGHT: usize = 16;
 
+/// The value of `Tus-Resumable` (documented as the one value it may have).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub enum TusResumable {
+    #[serde(rename = "1.0.0")]
+    V1,
+}
+
+/// The value of `Upload-Defer-Length`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub enum UploadDeferLength {
+    #[serde(rename = "1")]
+    Deferred,
+}
+
 fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Whether `path` is one of the tus endpoints (their answers, errors
+/// Whether `path` is one of the tus endpoints (all their answers, errors
 /// included, carry `Tus-Resumable`; see [`answer_headers`]).
 pub fn is_tus_path(path: &str) -> bool {
     path.starts_with("/api/v1/uploads/")
@@ -147,9 +161,9 @@ fn body_headers(req: &HttpRequest, required: bool) -> Result<Sent, UploadError> 
     post, path = "/api/v1/datasets/{id}/uploads", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Dataset id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
         ("Upload-Length" = Option<u64>, Header, description = "The file's size in bytes (or send `Upload-Defer-Length: 1`)"),
-        ("Upload-Defer-Length" = Option<String>, Header, description = "`1`: the size is sent later, with a `PATCH`"),
+        ("Upload-Defer-Length" = Option<UploadDeferLength>, Header, description = "`1`: the size is sent later, with a `PATCH`"),
         ("Upload-Metadata" = String, Header, description = "`filename <base64 path>[,filetype <base64>][,sha256 <base64 hex digest>]`"),
         ("Upload-Checksum" = Option<String>, Header, description = "`sha1 <base64>` or `sha256 <base64>` of the body"),
     ),
@@ -232,8 +246,8 @@ pub async fn create_upload(
             )?)
         })
         .await;
-    let up = match created {
-        Ok(up) => up,
+    let (up, limits) = match created {
+        Ok(created) => created,
         Err(e) => {
             let _ = web::block(move || store.abort(&key, &staging)).await;
             return Err(e);
@@ -244,45 +258,20 @@ pub async fn create_upload(
     if sent.has_body {
         // The first bytes; if they cannot be taken, the upload goes (bad
         // input changes nothing).
-        let begun = Leased {
+        let leased = Leased {
             up: up.clone(),
             ds: ds.clone(),
             owner: owner.clone(),
-            limits: Limits {
-                max_file: state.policy.organizations.max_file_bytes,
-                quota: state.policy.organizations.project_quota_bytes,
-                used: 0,
-            },
+            limits,
         };
-        let limits = {
-            let st = state.clone();
-            let (d, path, upid) = (ds.clone(), up.path.clone(), up.id.clone());
-            state
-                .db(move |conn| {
-                    Ok(service::limits(
-                        conn,
-                        &st.policy,
-                        &d,
-                        &path,
-                        Some(&upid),
-                        st.now(),
-                    )?)
-                })
-                .await
-        };
-        let outcome = match limits {
-            Ok(limits) => {
-                spawn_receive(
-                    state.clone(),
-                    caller.clone(),
-                    Leased { limits, ..begun },
-                    sent.checksum,
-                    payload,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
+        let outcome = spawn_receive(
+            state.clone(),
+            caller.clone(),
+            leased,
+            sent.checksum,
+            payload,
+        )
+        .await;
         match outcome {
             Ok(Progress::Advanced(next)) => up = next,
             Ok(Progress::Done(view)) => file = Some(view),
@@ -333,7 +322,7 @@ async fn discard(state: &AppState, up: &UploadRow) {
     head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
     ),
     responses(
         (status = 200, description = "The upload's state", headers(
@@ -393,7 +382,7 @@ pub async fn head_upload(
     patch, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
         ("Upload-Offset" = u64, Header, description = "Where these bytes start: the upload's offset"),
         ("Upload-Length" = Option<u64>, Header, description = "The deferred size, once"),
         ("Upload-Checksum" = Option<String>, Header, description = "`sha1 <base64>` or `sha256 <base64>` of these bytes"),
@@ -480,7 +469,7 @@ pub async fn patch_upload(
     delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Upload id"),
-        ("Tus-Resumable" = String, Header, description = "`1.0.0`"),
+        ("Tus-Resumable" = TusResumable, Header, description = "`1.0.0`"),
     ),
     responses(
         (status = 204, description = "Terminated", headers(
@@ -616,8 +605,7 @@ async fn receive(
         w
     });
 
-    let start = up.received();
-    let mut received = start;
+    let mut received = up.received();
     let mut refused: Option<ApiError> = None;
     let mut interrupted = false;
     let lease = lease_len(state);
@@ -642,13 +630,12 @@ async fn receive(
             break;
         }
         if renewed.elapsed() >= renew_every {
-            let (st, id, o) = (state.clone(), up.id.clone(), owner.clone());
+            let (id, o) = (up.id.clone(), owner.clone());
             let until = state.now() + lease;
             if let Err(e) = state
                 .db(move |conn| Ok(service::renew(conn, &id, &o, until)?))
                 .await
             {
-                let _ = st;
                 refused = Some(e);
                 break;
             }
@@ -660,25 +647,34 @@ async fn receive(
     }
     drop(tx);
     let w = blocking.await?;
-    if let Some(e) = w.failed {
-        drop_writer(w.writer).await;
-        return Err(DatasetError::from(e).into());
-    }
-    if let Some(e) = refused {
-        drop_writer(w.writer).await;
+    // Nothing touches the staged bytes again unless the lease is still
+    // ours (a request stalled past its lease may have been taken over:
+    // its writer is then let go without a write, a flush or a cut).
+    let (id, o) = (up.id.clone(), owner.clone());
+    let until = state.now() + lease;
+    if let Err(e) = state
+        .db(move |conn| Ok(service::renew(conn, &id, &o, until)?))
+        .await
+    {
+        std::mem::forget(w.writer);
         return Err(e);
     }
-    if let Some(c) = &checksum {
-        // A chunk cut short cannot be checked; one that does not have its
-        // checksum is not kept.
-        if interrupted || w.chunk != c.digest {
-            drop_writer(w.writer).await;
-            return Err(if interrupted {
-                ApiError::bad_request(Msg::new("error-body-unreadable"))
-            } else {
-                UploadError::ChecksumMismatch.into()
-            });
-        }
+    let failed = if let Some(e) = w.failed {
+        Some(DatasetError::from(e).into())
+    } else if let Some(e) = refused {
+        Some(e)
+    } else if interrupted && checksum.is_some() {
+        // A chunk cut short cannot be checked.
+        Some(ApiError::bad_request(Msg::new("error-body-unreadable")))
+    } else if checksum.as_ref().is_some_and(|c| w.chunk != c.digest) {
+        // One that does not have its checksum is not kept.
+        Some(UploadError::ChecksumMismatch.into())
+    } else {
+        None
+    };
+    if let Some(e) = failed {
+        drop_writer(w.writer).await;
+        return Err(e);
     }
     // Without a checksum, what arrived before an interruption is kept
     // (tus: the client asks with HEAD where to go on from).
@@ -712,7 +708,6 @@ async fn receive(
     if interrupted {
         return Err(ApiError::bad_request(Msg::new("error-body-unreadable")));
     }
-    let _ = start;
     Ok(Progress::Advanced(saved))
 }
 

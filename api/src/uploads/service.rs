@@ -384,7 +384,8 @@ pub fn check_new(
 
 /// Records the new upload `id` (whose bytes are staged under `key`),
 /// checking again under the project's lock; `lease`: the request that
-/// will send its first bytes holds it from the start.
+/// will send its first bytes holds it from the start. Returns it with the
+/// limits its bytes are held to.
 #[allow(clippy::too_many_arguments)]
 pub fn create(
     conn: &mut DbConn,
@@ -395,11 +396,12 @@ pub fn create(
     new: &NewUpload,
     ids: (&str, &str, &str),
     lease: Option<(&str, DateTime<Utc>)>,
-) -> UploadResult<UploadRow> {
+) -> UploadResult<(UploadRow, Limits)> {
     let (id, key, staging) = ids;
     conn.write_tx(|conn| {
         datasets::check_active(conn, &ds.project_id)?;
-        limits(conn, policy, ds, &new.path, None, now)?.check(new.length.unwrap_or(0))?;
+        let limits = limits(conn, policy, ds, &new.path, None, now)?;
+        limits.check(new.length.unwrap_or(0))?;
         let row = UploadRow {
             id: id.to_owned(),
             dataset_id: ds.id.clone(),
@@ -419,7 +421,7 @@ pub fn create(
             lease_until: lease.map(|(_, until)| db_time(until)),
         };
         queries::insert(conn, &row)?;
-        Ok(row)
+        Ok((row, limits))
     })
 }
 

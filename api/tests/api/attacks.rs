@@ -10,7 +10,7 @@
 use diesel::prelude::*;
 use habilis_api::db::schema::{
     annotations, approvals, invitations, memberships, organizations, outbox, participants,
-    projects, secondments, users, works,
+    projects, secondments, uploads, users, works,
 };
 use serde_json::{json, Value};
 
@@ -76,6 +76,10 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
         (
             "outbox",
             outbox::table.count().get_result(c).expect("outbox"),
+        ),
+        (
+            "uploads",
+            uploads::table.count().get_result(c).expect("uploads"),
         ),
     ]
 }

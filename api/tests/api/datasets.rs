@@ -16,13 +16,13 @@ use crate::helpers::*;
 /// webmaster operator) with an active `hds` project of the expert's (the
 /// confirmed sponsors it, the member stewards its data; the novice and
 /// the webmaster take part) and one dataset in it.
-struct Lab {
-    h: Hierarchy,
-    project: String,
-    dataset: String,
+pub(crate) struct Lab {
+    pub(crate) h: Hierarchy,
+    pub(crate) project: String,
+    pub(crate) dataset: String,
 }
 
-async fn lab(app: &TestApp) -> Lab {
+pub(crate) async fn lab(app: &TestApp) -> Lab {
     let h = app.hierarchy().await;
     let member = app
         .ready(&h.confirmed, Profile::Novice, "member@inserm.fr")
@@ -97,7 +97,7 @@ async fn lab(app: &TestApp) -> Lab {
 }
 
 /// Deterministic bytes, `n` of them.
-fn bytes(n: usize) -> Vec<u8> {
+pub(crate) fn bytes(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 31 % 251) as u8).collect()
 }
 

@@ -37,7 +37,7 @@ fn documented_paths() -> BTreeMap<String, BTreeSet<&'static str>> {
 /// The `Allow` header expected for `methods`: `GET, HEAD` first, then the
 /// others in the server's order.
 fn allow_of(methods: &BTreeSet<&'static str>) -> String {
-    let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+    let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
     let mut with_head = methods.clone();
     if with_head.contains("GET") {
         with_head.insert("HEAD");

@@ -27,4 +27,5 @@ mod routes;
 mod secondment;
 mod security;
 mod storage;
+mod uploads;
 mod works;

@@ -252,7 +252,13 @@ struct Route {
     own_session: bool,
     /// A 204 changes the caller's password to [`MATRIX_PASSWORD`].
     changes_password: bool,
+    /// A tus request: these headers (and `Tus-Resumable: 1.0.0`), and this
+    /// body as it is (no JSON).
+    tus: Option<(Headers, &'static [u8])>,
 }
+
+/// Header names and values of a row.
+type Headers = &'static [(&'static str, &'static str)];
 
 impl Route {
     fn public(mut self) -> Self {
@@ -284,6 +290,14 @@ impl Route {
         self.fresh = Some(kind);
         self
     }
+    fn tus(
+        mut self,
+        headers: &'static [(&'static str, &'static str)],
+        body: &'static [u8],
+    ) -> Self {
+        self.tus = Some((headers, body));
+        self
+    }
 }
 
 fn r(method: &'static str, path: &'static str) -> Route {
@@ -299,6 +313,7 @@ fn r(method: &'static str, path: &'static str) -> Route {
         fresh: None,
         own_session: false,
         changes_password: false,
+        tus: None,
     }
 }
 
@@ -587,6 +602,39 @@ fn table() -> Vec<Route> {
             .asks(&[sees_project, refuses(A::FileDelete, On::Project)])
             .ok(204)
             .fresh(Fresh::File),
+        // tus: what the server speaks needs no token; uploads are created
+        // as `file.upload` allows, and `{upload}` is each caller's own (an
+        // upload is only ever its creator's), decided again on each use.
+        r("OPTIONS", "/api/v1/datasets/{dataset}/uploads")
+            .public()
+            .ok(204),
+        r("POST", "/api/v1/datasets/{dataset}/uploads")
+            .tus(
+                &[
+                    ("Upload-Length", "10"),
+                    ("Upload-Metadata", "filename bWF0cml4LmJpbg=="),
+                ],
+                b"",
+            )
+            .asks(&[sees_project, refuses(A::FileUpload, On::Project)])
+            .ok(201),
+        r("HEAD", "/api/v1/uploads/{upload}")
+            .tus(&[], b"")
+            .asks(&[sees_project, refuses(A::FileUpload, On::Project)]),
+        r("PATCH", "/api/v1/uploads/{upload}")
+            .tus(
+                &[
+                    ("Upload-Offset", "0"),
+                    ("Content-Type", "application/offset+octet-stream"),
+                ],
+                b"abc",
+            )
+            .asks(&[sees_project, refuses(A::FileUpload, On::Project)])
+            .ok(204),
+        r("DELETE", "/api/v1/uploads/{upload}")
+            .tus(&[], b"")
+            .asks(&[sees_project, refuses(A::FileUpload, On::Project)])
+            .ok(204),
         // My own approvals, behind a gate.
         r("GET", "/api/v1/approvals").asks(&[refuses(A::ApprovalList, On::Nothing)]),
         // Only the sponsor may, and does so once.
@@ -632,7 +680,8 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 15] = [
+const PARAMETERS: [(&str, &str); 16] = [
+    ("{upload}", "{id}"),
     ("{caller}.json", "{path}"),
     ("{dataset}", "{id}"),
     ("{file}", "{id}"),
@@ -748,6 +797,9 @@ struct Fixture {
     /// A dataset of `active`, and a file in it.
     dataset: String,
     file: String,
+    /// An upload into `dataset` of each caller's (by account id), 10 bytes
+    /// long, nothing sent yet.
+    uploads: std::collections::BTreeMap<String, String>,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -787,6 +839,12 @@ impl Fixture {
             .replace("{approval}", &self.approval)
             .replace("{dataset}", &self.dataset)
             .replace("{file}", &self.file)
+            .replace(
+                "{upload}",
+                self.uploads
+                    .get(&caller.session.id)
+                    .map_or("none", String::as_str),
+            )
     }
 
     /// A dataset of the active project, created by the expert.
@@ -1017,6 +1075,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         active: String::new(),
         dataset: String::new(),
         file: String::new(),
+        uploads: Default::default(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1061,6 +1120,40 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     }
     fx.dataset = fx.dataset(app, "Matrix dataset").await;
     fx.file = fx.file(app, "matrix.txt").await;
+    // Each caller's upload: begun by the expert, then made the caller's
+    // (as if begun while the policy let it; the novice's no longer may).
+    for s in [&h.admin, &h.expert, &h.webmaster, &h.confirmed, &h.novice] {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/datasets/{}/uploads", fx.dataset)))
+            .bearer_auth(&h.expert.access)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", "10")
+            .header("Upload-Metadata", "filename bWF0cml4LmJpbg==")
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), 201, "an upload of the fixture");
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("location")
+            .to_owned();
+        let id = location.rsplit('/').next().expect("id").to_owned();
+        let owner = s.id.clone();
+        let upload = id.clone();
+        app.with_db(move |c| {
+            use diesel::prelude::*;
+            use habilis_api::db::schema::uploads;
+            diesel::update(uploads::table.find(upload))
+                .set(uploads::created_by.eq(owner))
+                .execute(c)
+                .expect("the caller's upload")
+        })
+        .await;
+        fx.uploads.insert(s.id.clone(), id);
+    }
 
     // The callers, each with an API token of their own; nobody's public
     // requests use a spare session of the novice.
@@ -1109,7 +1202,12 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
             let res = app
                 .request(route.method, &path, Some("Bearer-garbage"), None)
                 .await;
-            problem(res, 401).await;
+            if route.method == "HEAD" {
+                assert_eq!(res.status(), 401, "{what}");
+                assert!(content_type(&res).starts_with("application/problem+json"));
+            } else {
+                problem(res, 401).await;
+            }
         }
 
         if let Some(invalid) = &route.invalid {
@@ -1156,9 +1254,26 @@ async fn every_route_answers_every_caller_as_the_policy_says() {
                 ),
                 Some(_) => Some(caller.session.access.clone()),
             };
-            let res = app
-                .request(route.method, &path, token.as_deref(), body)
-                .await;
+            let res = match route.tus {
+                None => {
+                    app.request(route.method, &path, token.as_deref(), body)
+                        .await
+                }
+                Some((headers, raw)) => {
+                    let mut req = app
+                        .client
+                        .request(route.method.parse().expect("method"), app.url(&path))
+                        .header("Tus-Resumable", "1.0.0")
+                        .body(raw.to_vec());
+                    for (k, v) in headers {
+                        req = req.header(*k, *v);
+                    }
+                    if let Some(t) = &token {
+                        req = req.bearer_auth(t);
+                    }
+                    req.send().await.expect("sent")
+                }
+            };
             let got = res.status().as_u16();
             let problem_json = content_type(&res).starts_with("application/problem+json");
             let text = res.text().await.unwrap_or_default();
