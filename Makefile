@@ -28,7 +28,7 @@ SCHEMATHESIS_PG_EXAMPLES ?= 10
 # datasets, and resumable uploads (module `uploads`, tests named `tus_*`).
 S3_TESTS     := objects:: datasets:: uploads:: tus_
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,7 +81,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, schemathesis, browser e2e on both databases
+test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, tus clients, schemathesis, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -115,6 +115,11 @@ test-readme: ## Run the README's curl walkthrough verbatim against a fresh serve
 python-client: ## Generate the Python client from openapi/openapi.json (no warning allowed) and sign in, create and list accounts through it
 	$(CARGO) build --locked -q -p habilis-api
 	./scripts/python-client.sh $(TARGET_DIR)/debug/habilis sqlite
+
+tus-interop: ## tuspy and tus-js-client (pinned, installed when missing) upload with a resume to a fresh server, on SQLite then PostgreSQL; each file listed with its SHA-256 and downloaded identical
+	$(CARGO) build --locked -q -p habilis-api
+	./scripts/tus-interop.sh $(TARGET_DIR)/debug/habilis sqlite
+	./scripts/with-postgres.sh ./scripts/tus-interop.sh $(TARGET_DIR)/debug/habilis postgres
 
 tools-schemathesis: ## schemathesis (pinned) in a virtualenv under ~/.cache/habilis-tools (skipped when present)
 	@[ -x "$(SCHEMATHESIS_VENV)/bin/schemathesis" ] || { \

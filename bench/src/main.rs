@@ -10,7 +10,11 @@
 //! - login vs raw argon2id verification with the same parameters;
 //! - token refresh per second;
 //! - `GET /api/v1/users` with 100,000 accounts, page 1 vs page 50;
-//! - `GET /api/v1/projects` with 25 visible projects vs the read floor.
+//! - `GET /api/v1/projects` with 25 visible projects vs the read floor;
+//! - a 1 GiB tus upload through the whole stack vs `dd … conv=fsync` of the
+//!   same bytes on the same file system, its download vs a bare actix-web
+//!   `NamedFile`, and the server's memory growth during the upload
+//!   ([`transfer`]; the server is a `habilis serve` process of its own).
 //!
 //! The load generator is `wrk` ([`wrk`]). Every HTTP comparison runs its
 //! two sides in the order A B B A and averages, so that a drift of the
@@ -20,12 +24,13 @@
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
 //! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,read,login,
-//! refresh,list,projects` (default all); `HABILIS_BENCH_DB`, `sqlite`,
+//! refresh,list,projects,transfer` (default all); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
 mod policy;
 mod stack;
+mod transfer;
 mod wrk;
 
 use std::path::PathBuf;
@@ -130,12 +135,16 @@ fn main() -> anyhow::Result<()> {
         if settings.wants("list") {
             lines.push(list_at_scale(&settings, &stack, &people)?);
         }
-        if settings.wants("projects") {
+        if settings.wants("projects") || settings.wants("transfer") {
             stack.seed_projects(&people)?;
+        }
+        if settings.wants("projects") {
             lines.push(project_list(&settings, &stack, &people)?);
         }
+        if settings.wants("transfer") {
+            transfer_lines(&mut lines, &stack, &people)?;
+        }
     }
-
 
     println!();
     println!(
@@ -331,6 +340,48 @@ fn project_list(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<
         met: ratio >= 0.5,
         detail: json!({ "backend": stack.backend.name(), "connections": conns, "projects": stack::PROJECTS, "habilis": app, "floor": floor, "ratio": ratio }),
     })
+}
+
+/// The transfer rows ([`transfer`]): upload vs `dd`, download vs
+/// `NamedFile`, the server's memory growth during the upload.
+fn transfer_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyhow::Result<()> {
+    let t = transfer::run(stack, &people.expert)?;
+    let db = stack.backend.name();
+    let gib = transfer::FILE_BYTES >> 30;
+    let chunk = transfer::CHUNK_BYTES >> 20;
+    let up = t.upload() / t.dd();
+    lines.push(Line {
+        comparison: format!(
+            "tus upload of {gib} GiB ({chunk} MiB PATCHes) vs dd conv=fsync, {db}"
+        ),
+        habilis: format!("{:.0} MB/s", t.upload()),
+        floor: format!("{:.0} MB/s", t.dd()),
+        ratio: format!("{up:.2} of the disk"),
+        goal: "≥ 0.8 of the disk".into(),
+        met: up >= 0.8,
+        detail: json!({ "backend": db, "bytes": transfer::FILE_BYTES, "chunk_bytes": transfer::CHUNK_BYTES, "tus_mb_s": t.upload_mb_s, "dd_mb_s": t.dd_mb_s, "server_cpu_s": t.upload_cpu_s, "ratio": up }),
+    });
+    let down = t.download() / t.floor();
+    lines.push(Line {
+        comparison: format!("download of {gib} GiB vs actix-web NamedFile, {db}"),
+        habilis: format!("{:.0} MB/s", t.download()),
+        floor: format!("{:.0} MB/s", t.floor()),
+        ratio: format!("{down:.2} of the floor"),
+        goal: "≥ 0.8 of the floor".into(),
+        met: down >= 0.8,
+        detail: json!({ "backend": db, "bytes": transfer::FILE_BYTES, "habilis_mb_s": t.download_mb_s, "floor_mb_s": t.floor_mb_s, "ratio": down }),
+    });
+    let growth = t.rss_growth();
+    lines.push(Line {
+        comparison: format!("server RSS during the {gib} GiB upload, peak − idle, {db}"),
+        habilis: format!("{growth:.1} MiB (idle {:.0} MiB)", t.idle_rss_mib[0]),
+        floor: "—".into(),
+        ratio: "—".into(),
+        goal: "≤ 64 MiB".into(),
+        met: growth <= 64.0,
+        detail: json!({ "backend": db, "growth_mib": t.rss_growth_mib, "idle_mib": t.idle_rss_mib, "sampled_every_ms": 20 }),
+    });
+    Ok(())
 }
 
 /// Raw argon2id verifications per second on every core, with the stored

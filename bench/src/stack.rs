@@ -25,6 +25,10 @@ use habilis_shared::policy::Policy;
 /// The password of every seeded account.
 pub const PASSWORD: &str = "bench-correct-horse-battery";
 
+/// The JWT secret of the application (and of the served process of the
+/// transfer rows, which signs in on the same database).
+pub const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret!";
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -47,8 +51,11 @@ pub struct Stack {
     /// `http://127.0.0.1:<port>` of the floor.
     pub floor: String,
     pub pool: DbPool,
+    /// What the application connects to (`sqlite://…` or `postgres://…`).
+    pub database_url: String,
+    /// The application's data directory (its storage under `objects/`).
+    pub dir: PathBuf,
     floor_process: Child,
-    dir: PathBuf,
     pg: Option<(String, String)>,
 }
 
@@ -88,7 +95,7 @@ impl Stack {
         // No background work competes with the load.
         config.mail_poll_ms = 0;
         config.jobs_poll_ms = 0;
-        config.jwt_secret = Some("bench-secret-bench-secret-bench-secret!".into());
+        config.jwt_secret = Some(JWT_SECRET.into());
 
         let database_url = config.database_url();
         let pool_size = config.db_pool;
@@ -118,8 +125,9 @@ impl Stack {
             app: format!("http://127.0.0.1:{app_port}"),
             floor: format!("http://127.0.0.1:{floor_port}"),
             pool,
-            floor_process,
+            database_url,
             dir,
+            floor_process,
             pg,
         })
     }
@@ -245,17 +253,42 @@ impl Stack {
             .collect();
         match &mut **conn {
             DbConn::Pg(pg) => {
-                diesel::insert_into(organizations::table).values(org_row).execute(pg)?;
-                diesel::insert_into(memberships::table).values(membership).execute(pg)?;
-                diesel::insert_into(projects::table).values(rows).execute(pg)?;
+                diesel::insert_into(organizations::table)
+                    .values(org_row)
+                    .execute(pg)?;
+                diesel::insert_into(memberships::table)
+                    .values(membership)
+                    .execute(pg)?;
+                diesel::insert_into(projects::table)
+                    .values(rows)
+                    .execute(pg)?;
             }
             DbConn::Sqlite(lite) => {
-                diesel::insert_into(organizations::table).values(org_row).execute(lite)?;
-                diesel::insert_into(memberships::table).values(membership).execute(lite)?;
-                diesel::insert_into(projects::table).values(rows).execute(lite)?;
+                diesel::insert_into(organizations::table)
+                    .values(org_row)
+                    .execute(lite)?;
+                diesel::insert_into(memberships::table)
+                    .values(membership)
+                    .execute(lite)?;
+                diesel::insert_into(projects::table)
+                    .values(rows)
+                    .execute(lite)?;
             }
         }
         Ok(())
+    }
+}
+
+impl Stack {
+    /// The storage key of the file `id` (its object under `objects/`).
+    pub fn object_key(&self, id: &str) -> anyhow::Result<String> {
+        use habilis_api::db::schema::files;
+        let mut pooled = self.pool.get()?;
+        let conn: &mut DbConn = &mut pooled;
+        Ok(files::table
+            .find(id)
+            .select(files::object_key)
+            .first(conn)?)
     }
 }
 
