@@ -282,6 +282,7 @@ async fn a_file_arrives_in_checksummed_chunks_and_a_corrupted_one_is_refused() {
         } else {
             let file = header(&res, "habilis-file-id");
             assert!(!file.is_empty());
+            assert_eq!(header(&res, "habilis-file-sha256"), hex_sha);
             assert_eq!(content(&base, &token, &file).await, source);
             let list: Value = app
                 .get(&format!("/api/v1/datasets/{dataset}/files"), &token)
@@ -332,6 +333,10 @@ async fn creation_with_upload_deferred_length_empty_files_and_a_wrong_digest() {
     .await;
     assert_eq!(res.status(), 201);
     assert_eq!(header(&res, "upload-offset"), "5000");
+    assert_eq!(
+        header(&res, "habilis-file-sha256"),
+        hex::encode(Sha256::digest(&small))
+    );
     let file = header(&res, "habilis-file-id");
     assert_eq!(content(&base, &token, &file).await, small);
 
