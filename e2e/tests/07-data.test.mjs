@@ -1,15 +1,12 @@
 // Scenario 7 (issue 15): a project's Data tab. The owner of an active
 // project creates a dataset; a file put through the API is listed with its
-// size and SHA-256, downloads identically and is in the manifest; a small
-// file is uploaded through the page; a generated 20 MB file is uploaded
-// through the page (tus) with its progress bar moving, paused, resumed,
-// interrupted by a page reload and finished after it from where it stopped;
-// its SHA-256 is the source's, its download is identical, and it is deleted;
-// an interrupted upload is forgotten (the server drops it).
-//
-// The PATCH requests of the uploads pass through a gate the test opens
-// offset by offset (Playwright's request interception), so that "mid-upload"
-// is a state the test waits for, never a moment it guesses.
+// size and SHA-256, downloads identically and is in the manifest; small
+// files are uploaded through the page, one and then three at once; a
+// generated 20 MB file is uploaded through the page (tus) with its progress
+// bar moving, paused, resumed, interrupted by a page reload and finished
+// after it from where it stopped; its SHA-256 is the source's, its download
+// is identical, and it is deleted; an interrupted upload is forgotten (the
+// server drops it).
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -224,7 +221,7 @@ describe('datasets and files: tus uploads in the browser', () => {
     await shot(page, '72-files');
   });
 
-  step('a small file is uploaded through the page', async () => {
+  step('small files are uploaded through the page, one and then several at once', async () => {
     gate.open(Infinity);
     await page.setInputFiles('#upload-files', smallPath);
     await expectPhase(page, 'readme.txt', 'done');
@@ -233,6 +230,21 @@ describe('datasets and files: tus uploads in the browser', () => {
     assert.equal(await row.locator('code').getAttribute('data-sha256'), sha256(small));
     await page.locator('#uploads li', { hasText: 'readme.txt' }).getByRole('button', { name: 'Dismiss' }).click();
     await hidden(page.locator('#uploads li', { hasText: 'readme.txt' }));
+    // Three at once: two are sent while the third waits its turn.
+    const several = ['core-a.csv', 'core-b.csv', 'core-c.csv'].map((name, i) => {
+      const path = join(dir, name);
+      const body = Buffer.from(`depth,density\n${i},${sfx}\n`);
+      writeFileSync(path, body);
+      return { name, path, body };
+    });
+    await page.setInputFiles('#upload-files', several.map((f) => f.path));
+    for (const f of several) {
+      await expectPhase(page, f.name, 'done');
+      await visible(fileRow(page, f.name));
+      assert.equal(await fileRow(page, f.name).locator('code').getAttribute('data-sha256'), sha256(f.body));
+      await page.locator('#uploads li', { hasText: f.name }).getByRole('button', { name: 'Dismiss' }).click();
+    }
+    await hidden(page.locator('#uploads'));
   });
 
   step('a 20 MB upload shows its progress, pauses and resumes', async () => {

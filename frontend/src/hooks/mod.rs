@@ -11,7 +11,7 @@ mod action;
 mod fetch;
 
 pub use action::{use_action, use_action_then, ActionHandle};
-pub use fetch::use_fetch;
+pub use fetch::{use_fetch, FetchHandle};
 
 use yew::prelude::*;
 

@@ -6,7 +6,7 @@
 //! after a page reload.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use habilis_shared::dto::{
@@ -25,7 +25,7 @@ use crate::components::{
     PagerButtons, PersonLink, ProblemMessage, When,
 };
 use crate::format;
-use crate::hooks::{use_action_then, use_fetch, ActionHandle};
+use crate::hooks::{use_action_then, use_fetch, ActionHandle, FetchHandle};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title};
@@ -219,6 +219,8 @@ pub fn ProjectData(p: &DataProps) -> Html {
 /// One upload on show.
 #[derive(Clone, PartialEq)]
 enum Phase {
+    /// Waits for one of the [`PARALLEL`] uploads to end.
+    Queued,
     Running,
     Pausing,
     Paused,
@@ -368,8 +370,70 @@ struct PanelProps {
     on_change: Callback<()>,
 }
 
-/// The running uploads of the panel: how to pause each, and its file.
+/// The uploads of the panel: how to pause each, and its file.
 type Controls = Rc<RefCell<HashMap<u32, (Rc<Control>, File)>>>;
+
+/// Uploads sent at once; the others wait their turn (the browser has few
+/// connections per server, and the page's other requests need one).
+const PARALLEL: u32 = 2;
+
+#[derive(Default)]
+struct Queue {
+    /// Keys of the uploads to start, in order.
+    waiting: VecDeque<u32>,
+    /// Workers taking uploads from `waiting`.
+    active: u32,
+    last_key: u32,
+}
+
+/// What a worker needs: the panel's handles.
+struct Ctx {
+    client: Client,
+    dataset: String,
+    controls: Controls,
+    queue: Rc<RefCell<Queue>>,
+    uploads: UseReducerHandle<Uploads>,
+    files: FetchHandle<FilePage>,
+    unfinished: UseStateHandle<Vec<tus::Unfinished>>,
+}
+
+/// Sends the waiting uploads one after the other (each until it is done,
+/// paused or failed), then ends.
+async fn worker(ctx: Rc<Ctx>) {
+    loop {
+        let next = ctx.queue.borrow_mut().waiting.pop_front();
+        let Some(key) = next else {
+            let mut q = ctx.queue.borrow_mut();
+            q.active = q.active.saturating_sub(1);
+            return;
+        };
+        // Dismissed while it waited.
+        let Some((control, file)) = ctx.controls.borrow().get(&key).cloned() else {
+            continue;
+        };
+        control.unpause();
+        ctx.uploads.dispatch(UploadMsg::Phase(key, Phase::Running));
+        let on = {
+            let (uploads, files, unfinished, dataset) = (
+                ctx.uploads.clone(),
+                ctx.files.clone(),
+                ctx.unfinished.clone(),
+                ctx.dataset.clone(),
+            );
+            Callback::from(move |event: Event| {
+                let settled = !matches!(event, Event::Progress { .. });
+                if event == Event::Done {
+                    files.reload();
+                }
+                uploads.dispatch(UploadMsg::Report(key, event));
+                if settled {
+                    unfinished.set(tus::unfinished(&dataset));
+                }
+            })
+        };
+        tus::run(ctx.client.clone(), ctx.dataset.clone(), file, control, on).await;
+    }
+}
 
 #[function_component]
 fn DatasetPanel(p: &PanelProps) -> Html {
@@ -422,59 +486,44 @@ fn DatasetPanel(p: &PanelProps) -> Html {
     // Uploads.
     let uploads = use_reducer(Uploads::default);
     let controls: Controls = use_mut_ref(HashMap::new);
-    let next_key = use_mut_ref(|| 0u32);
+    let queue = use_mut_ref(Queue::default);
     let unfinished = use_state(|| tus::unfinished(&p.dataset));
-    let launch = {
-        let (client, uploads, controls, files, unfinished, dataset) = (
-            session.client.clone(),
-            uploads.clone(),
-            controls.clone(),
-            files.clone(),
-            unfinished.clone(),
-            p.dataset.clone(),
-        );
-        let launch: Rc<dyn Fn(u32)> = Rc::new(move |key: u32| {
-            let Some((control, file)) = controls.borrow().get(&key).cloned() else {
-                return;
+    let ctx = Rc::new(Ctx {
+        client: session.client.clone(),
+        dataset: p.dataset.clone(),
+        controls: controls.clone(),
+        queue: queue.clone(),
+        uploads: uploads.clone(),
+        files: files.clone(),
+        unfinished: unfinished.clone(),
+    });
+    let enqueue: Rc<dyn Fn(u32)> = {
+        let ctx = ctx.clone();
+        Rc::new(move |key: u32| {
+            ctx.uploads.dispatch(UploadMsg::Phase(key, Phase::Queued));
+            let start = {
+                let mut q = ctx.queue.borrow_mut();
+                q.waiting.push_back(key);
+                let free = q.active < PARALLEL;
+                if free {
+                    q.active += 1;
+                }
+                free
             };
-            control.unpause();
-            uploads.dispatch(UploadMsg::Phase(key, Phase::Running));
-            let on = {
-                let (uploads, files, unfinished, dataset) = (
-                    uploads.clone(),
-                    files.clone(),
-                    unfinished.clone(),
-                    dataset.clone(),
-                );
-                Callback::from(move |event: Event| {
-                    let settled = !matches!(event, Event::Progress { .. });
-                    if event == Event::Done {
-                        files.reload();
-                    }
-                    uploads.dispatch(UploadMsg::Report(key, event));
-                    if settled {
-                        unfinished.set(tus::unfinished(&dataset));
-                    }
-                })
-            };
-            // An upload outlives the event that starts it and reports as it
-            // goes: its own task, not a hook's request.
-            wasm_bindgen_futures::spawn_local(tus::run(
-                client.clone(),
-                dataset.clone(),
-                file,
-                control,
-                on,
-            ));
-        });
-        launch
+            if start {
+                // An upload outlives the event that starts it and reports
+                // as it goes: its own task, not a hook's request.
+                wasm_bindgen_futures::spawn_local(worker(ctx.clone()));
+            }
+        })
     };
     {
         // Leaving the dataset pauses its uploads; choosing the files
         // again resumes them.
-        let controls = controls.clone();
+        let (controls, queue) = (controls.clone(), queue.clone());
         use_effect_with((), move |_| {
             move || {
+                queue.borrow_mut().waiting.clear();
                 for (control, _) in controls.borrow().values() {
                     control.pause();
                 }
@@ -482,11 +531,11 @@ fn DatasetPanel(p: &PanelProps) -> Html {
         });
     }
     let on_files = {
-        let (uploads, controls, next_key, launch) = (
+        let (uploads, controls, queue, enqueue) = (
             uploads.clone(),
             controls.clone(),
-            next_key.clone(),
-            launch.clone(),
+            queue.clone(),
+            enqueue.clone(),
         );
         Callback::from(move |e: web_sys::Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
@@ -494,9 +543,9 @@ fn DatasetPanel(p: &PanelProps) -> Html {
             for i in 0..list.length() {
                 let Some(file) = list.get(i) else { continue };
                 let key = {
-                    let mut n = next_key.borrow_mut();
-                    *n += 1;
-                    *n
+                    let mut q = queue.borrow_mut();
+                    q.last_key += 1;
+                    q.last_key
                 };
                 uploads.dispatch(UploadMsg::Add(Row {
                     key,
@@ -504,12 +553,12 @@ fn DatasetPanel(p: &PanelProps) -> Html {
                     size: file.size() as u64,
                     offset: 0,
                     speed: 0.0,
-                    phase: Phase::Running,
+                    phase: Phase::Queued,
                 }));
                 controls
                     .borrow_mut()
                     .insert(key, (Rc::new(Control::default()), file));
-                launch(key);
+                enqueue(key);
             }
             // The same file may be chosen again (to resume it).
             input.set_value("");
@@ -574,7 +623,7 @@ fn DatasetPanel(p: &PanelProps) -> Html {
     let rows = &uploads.0;
     let running = rows
         .iter()
-        .any(|r| matches!(r.phase, Phase::Running | Phase::Pausing));
+        .any(|r| matches!(r.phase, Phase::Queued | Phase::Running | Phase::Pausing));
     // Interrupted uploads not being resumed on this page.
     let waiting: Vec<&tus::Unfinished> = unfinished
         .iter()
@@ -639,7 +688,7 @@ fn DatasetPanel(p: &PanelProps) -> Html {
                 }
                 if !rows.is_empty() {
                     <ul id="uploads" class="uploads" aria-busy={running.then_some("true")}>
-                    { for rows.iter().map(|r| upload_row(&session.t("data.progress"), lang, r, &uploads, &controls, &launch, &|k| session.t(k))) }
+                    { for rows.iter().map(|r| upload_row(&session.t("data.progress"), lang, r, &uploads, &controls, &enqueue, &|k| session.t(k))) }
                     </ul>
                 }
             }
@@ -730,7 +779,7 @@ fn upload_row(
     r: &Row,
     uploads: &UseReducerHandle<Uploads>,
     controls: &Controls,
-    launch: &Rc<dyn Fn(u32)>,
+    enqueue: &Rc<dyn Fn(u32)>,
     t: &dyn Fn(&str) -> String,
 ) -> Html {
     let key = r.key;
@@ -744,8 +793,8 @@ fn upload_row(
         })
     };
     let resume = {
-        let launch = launch.clone();
-        Callback::from(move |_| launch(key))
+        let enqueue = enqueue.clone();
+        Callback::from(move |_| enqueue(key))
     };
     let dismiss = {
         let (controls, uploads) = (controls.clone(), uploads.clone());
@@ -767,6 +816,7 @@ fn upload_row(
         text.push_str(&format!("{}/s", format::bytes(r.speed as u64, lang)));
     }
     let (state, problem) = match &r.phase {
+        Phase::Queued => (t("data.queued"), None),
         Phase::Running => (t("data.running"), None),
         Phase::Pausing => (t("data.pausing"), None),
         Phase::Paused => (t("data.paused"), None),
@@ -775,7 +825,7 @@ fn upload_row(
     };
     let label = fill(&t("data.progress_label"), &[("name", &r.name)]);
     html! {
-        <li class="upload" data-phase={match r.phase { Phase::Running => "running", Phase::Pausing => "pausing", Phase::Paused => "paused", Phase::Done => "done", Phase::Failed(_) => "failed" }}>
+        <li class="upload" data-phase={match r.phase { Phase::Queued => "queued", Phase::Running => "running", Phase::Pausing => "pausing", Phase::Paused => "paused", Phase::Done => "done", Phase::Failed(_) => "failed" }}>
             <span class="upload-name">{ &r.name }</span>
             <progress max={r.size.max(1).to_string()} value={if r.size == 0 && r.phase == Phase::Done { "1".to_owned() } else { r.offset.to_string() }}
                 aria-label={label} aria-valuetext={text.clone()}></progress>
@@ -790,7 +840,7 @@ fn upload_row(
                         <button type="button" onclick={resume}>{ t("data.retry") }</button>
                         <button type="button" class="secondary" onclick={dismiss}>{ t("data.dismiss") }</button>
                     </> },
-                    Phase::Done => html! { <button type="button" class="secondary" onclick={dismiss}>{ t("data.dismiss") }</button> },
+                    Phase::Done | Phase::Queued => html! { <button type="button" class="secondary" onclick={dismiss}>{ t("data.dismiss") }</button> },
                     Phase::Pausing => html! {},
                 } }
             </span>
