@@ -195,6 +195,33 @@ mod tests {
     }
 
     #[test]
+    fn an_address_that_does_not_parse_is_the_validators_422() {
+        let ok = email("email", " Jane@inserm.fr ").expect("parses");
+        assert_eq!(
+            (ok.as_str(), ok.key()),
+            ("Jane@inserm.fr", "jane@inserm.fr")
+        );
+        let keys = |e: ApiError| {
+            assert_eq!(e.status().as_u16(), 422);
+            let errors = e.errors.expect("field errors");
+            assert_eq!(errors.len(), 1);
+            errors["host_email"]
+                .iter()
+                .map(Msg::key)
+                .collect::<Vec<_>>()
+        };
+        let invalid = email("host_email", "jane").expect_err("refused");
+        assert_eq!(keys(invalid), ["validation-email"]);
+        let long = format!(
+            "{}@{}.inserm.fr",
+            "a".repeat(60),
+            vec!["b".repeat(60); 4].join(".")
+        );
+        let too_long = email("host_email", &long).expect_err("refused");
+        assert_eq!(keys(too_long), ["validation-length-max"]);
+    }
+
+    #[test]
     fn syntax_is_400_and_shape_is_422() {
         let status = |b: &[u8]| {
             parse::<Body>(b)
