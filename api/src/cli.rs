@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use habilis_shared::i18n::Language;
 use habilis_shared::policy::Policy;
+use habilis_shared::Email;
 use tracing_subscriber::EnvFilter;
 
 use crate::accounts::service;
 use crate::app::Application;
-use crate::auth::password;
+use crate::auth::password::{self, NewPassword};
 use crate::config::Config;
 use crate::error::ProblemType;
 use crate::{audit, db};
@@ -338,21 +339,16 @@ fn bootstrap_admin(
     last_name: &str,
     password_stdin: bool,
 ) -> anyhow::Result<ExitCode> {
-    use validator::ValidateEmail;
-    let email = email.trim();
-    if !email.validate_email() {
-        anyhow::bail!("{email:?} is not a valid e-mail address");
-    }
+    let Ok(email) = Email::parse(email) else {
+        anyhow::bail!("{:?} is not a valid e-mail address", email.trim());
+    };
     let policy = crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
     let (password, generated) = if password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
         let p = s.trim_end_matches(['\r', '\n']).to_owned();
-        let min = policy.accounts.password_min_length as usize;
-        if p.chars().count() < min {
-            anyhow::bail!("the password must be at least {min} characters");
-        }
-        (p, false)
+        let chosen = NewPassword::parse(p, &policy, &email)?;
+        (chosen.expose().to_owned(), false)
     } else {
         (password::generate(), true)
     };
@@ -364,7 +360,7 @@ fn bootstrap_admin(
         &mut conn,
         &policy,
         &config.public_url(),
-        email,
+        email.as_str(),
         first_name,
         last_name,
         hash,

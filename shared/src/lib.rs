@@ -3,6 +3,8 @@
 //! - [`policy`]: profiles, actions, the policy document (SPEC §2) and the one
 //!   decision function every API handler calls.
 //! - [`dto`]: request and response bodies of the REST API.
+//! - [`email`]: [`Email`], a checked address and its look-up key: what the
+//!   server's services take once a request body has been validated.
 //! - [`problem`]: every problem type the API answers, with its status.
 //! - [`i18n`]: the message catalogs (en, fr, ja) of every text sent to people.
 //!
@@ -10,6 +12,9 @@
 //! `wasm32-unknown-unknown`. OpenAPI schemas sit behind the `openapi` feature.
 
 pub mod dto;
+pub mod email;
 pub mod i18n;
 pub mod policy;
 pub mod problem;
+
+pub use email::{Email, EmailError};

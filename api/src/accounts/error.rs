@@ -6,6 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use habilis_shared::dto::AccountState;
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Profile;
+use habilis_shared::EmailError;
 
 use crate::error::{ApiError, ProblemType};
 
@@ -17,6 +18,8 @@ pub enum AccountError {
     EmailDomainNotAllowed { allowed: Vec<String> },
     #[error("an account with this e-mail exists")]
     EmailTaken,
+    #[error("{0}")]
+    InvalidEmail(EmailError),
     #[error("at most {limit} {profile} accounts")]
     ProfileLimitReached { limit: u32, profile: Profile },
     #[error("an admin exists")]
@@ -104,6 +107,7 @@ impl From<AccountError> for ApiError {
                 Msg::new("accounts-email-domain").arg("domains", allowed.join(", ")),
             ),
             E::EmailTaken => conflict(ProblemType::EmailTaken, Msg::new("accounts-email-taken")),
+            E::InvalidEmail(e) => crate::extract::email_problem("email", e),
             E::ProfileLimitReached { limit, profile } => conflict(
                 ProblemType::ProfileLimitReached,
                 Msg::new("accounts-profile-limit")

@@ -11,11 +11,11 @@ use validator::Validate;
 
 use super::access::{account_for, readable_account_for, view_for};
 use super::queries;
-use super::service::{self, NewAccount};
+use super::service::{self, IdentityChange, NewAccount};
 use crate::audit::AuditAction;
 use crate::auth::{password, Caller, CallerToken};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Json;
+use crate::extract::{self, Json};
 use crate::paging;
 use crate::policy::Authz;
 use crate::state::AppState;
@@ -45,14 +45,20 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
+    let email = extract::email("email", &req.email)?;
     Authz::new(&state, &caller)
         .require(Action::UserCreate(req.profile), Resource::None)
         .await?;
 
     let supervisor_id = {
-        let (st, creator, r) = (state.clone(), caller.user.clone(), req.clone());
+        let (st, creator, r, e) = (
+            state.clone(),
+            caller.user.clone(),
+            req.clone(),
+            email.clone(),
+        );
         state
-            .db(move |conn| Ok(service::check_request(conn, &st.policy, &creator, &r)?))
+            .db(move |conn| Ok(service::check_request(conn, &st.policy, &creator, &r, &e)?))
             .await?
     };
     let initial = password::generate();
@@ -69,7 +75,7 @@ pub async fn create_user(
             let new = NewAccount {
                 first_name: req.first_name,
                 last_name: req.last_name,
-                email: req.email,
+                email,
                 profile: req.profile,
                 supervisor_id,
                 created_by: Some(caller.user.id.clone()),
@@ -272,6 +278,15 @@ pub async fn update_user(
         .db_as(caller, move |conn, caller| {
             let change = body.into_inner()?;
             change.validate()?;
+            let change = IdentityChange {
+                email: change
+                    .email
+                    .as_deref()
+                    .map(|e| extract::email("email", e))
+                    .transpose()?,
+                first_name: change.first_name,
+                last_name: change.last_name,
+            };
             let id = id.into_inner();
             let target = account_for(conn, &st, &caller, &id, Action::UserEdit)?;
             let url = st.config.public_url();

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use habilis_shared::dto::{AccountState, CreateUser, UpdateUser};
+use habilis_shared::dto::{AccountState, CreateUser};
 use habilis_shared::policy::{Policy, Profile, Relation};
+use habilis_shared::Email;
 use serde_json::json;
 
 use super::error::{AccountError, AccountResult};
@@ -15,12 +16,12 @@ use crate::auth::{service::ACTIVATION, tokens, Caller};
 use crate::clock::db_time;
 use crate::db::schema::{email_tokens, users};
 use crate::db::DbConn;
-use crate::mail::{self, Email, Recipient};
+use crate::mail::{self, Recipient};
 
 pub struct NewAccount {
     pub first_name: String,
     pub last_name: String,
-    pub email: String,
+    pub email: Email,
     pub profile: Profile,
     pub supervisor_id: Option<String>,
     pub created_by: Option<String>,
@@ -35,8 +36,8 @@ pub struct NewAccount {
 
 /// An account's e-mail must be at an allowed institutional domain
 /// (SPEC §3.1).
-pub fn check_email_domain(policy: &Policy, email: &str) -> AccountResult<()> {
-    if !policy.email_domain_allowed(email.trim()) {
+pub fn check_email_domain(policy: &Policy, email: &Email) -> AccountResult<()> {
+    if !policy.email_domain_allowed(email.as_str()) {
         return Err(AccountError::EmailDomainNotAllowed {
             allowed: policy.accounts.allowed_email_domains.clone(),
         });
@@ -45,15 +46,17 @@ pub fn check_email_domain(policy: &Policy, email: &str) -> AccountResult<()> {
 }
 
 /// Normalises and checks what a creator sent, before any hashing: the
-/// e-mail domain (422) and the supervisor (must fit the hierarchy and be
-/// the creator or someone in the creator's subtree).
+/// e-mail domain (422; `email` is `req.email` parsed) and the supervisor
+/// (must fit the hierarchy and be the creator or someone in the creator's
+/// subtree).
 pub fn check_request(
     conn: &mut DbConn,
     policy: &Policy,
     creator: &UserRow,
     req: &CreateUser,
+    email: &Email,
 ) -> AccountResult<Option<String>> {
-    check_email_domain(policy, &req.email)?;
+    check_email_domain(policy, email)?;
     let allowed_supervisors = policy.supervisor_profiles(req.profile);
     if allowed_supervisors.is_empty() {
         if req.supervisor_id.is_some() {
@@ -96,7 +99,7 @@ pub fn insert(
     now: DateTime<Utc>,
     ctx: Option<&crate::auth::ReqCtx>,
 ) -> AccountResult<UserRow> {
-    let key = new.email.trim().to_lowercase();
+    let key = new.email.key();
     let result = conn.write_tx(|conn| {
         if let Some(limit) = policy.profile_limit(new.profile) {
             conn.lock_named("profile_limits")?;
@@ -107,7 +110,7 @@ pub fn insert(
                 });
             }
         }
-        if queries::find_by_email_key(conn, &key)?.is_some() {
+        if queries::find_by_email_key(conn, key)?.is_some() {
             return Err(AccountError::EmailTaken);
         }
         let id = uuid::Uuid::now_v7().to_string();
@@ -115,8 +118,8 @@ pub fn insert(
         diesel::insert_into(users::table)
             .values((
                 users::id.eq(&id),
-                users::email.eq(new.email.trim()),
-                users::email_key.eq(&key),
+                users::email.eq(new.email.as_str()),
+                users::email_key.eq(key),
                 users::first_name.eq(new.first_name.trim()),
                 users::last_name.eq(new.last_name.trim()),
                 users::profile.eq(new.profile.as_str()),
@@ -190,7 +193,7 @@ fn issue_activation(
         conn,
         now,
         &Recipient::of(user),
-        &Email::Activation {
+        &mail::Email::Activation {
             name: &user.display_name(),
             link: &format!("{public_url}/activate?token={link}"),
             until,
@@ -232,6 +235,15 @@ pub fn resend_activation(
     })
 }
 
+/// What `PATCH /users/{id}` asks to change, the address parsed; absent
+/// fields stay.
+#[derive(Debug, Default)]
+pub struct IdentityChange {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<Email>,
+}
+
 /// `PATCH /users/{id}`: correct the professional identity (SPEC §2.5).
 /// A new e-mail address must be at an allowed domain and free; the old and
 /// the new address are told, and an account never activated gets its
@@ -242,7 +254,7 @@ pub fn update_identity(
     policy: &Policy,
     by: &Caller,
     target: &UserRow,
-    change: UpdateUser,
+    change: IdentityChange,
     public_url: &str,
     now: DateTime<Utc>,
 ) -> AccountResult<UserRow> {
@@ -257,17 +269,17 @@ pub fn update_identity(
     }
     let first = trimmed(change.first_name, "first_name")?.filter(|v| *v != target.first_name);
     let last = trimmed(change.last_name, "last_name")?.filter(|v| *v != target.last_name);
-    let email = trimmed(change.email, "email")?.filter(|v| *v != target.email);
+    // A change of case only is a change (the address is shown as typed).
+    let email = change.email.filter(|v| v.as_str() != target.email);
     if let Some(e) = &email {
         check_email_domain(policy, e)?;
     }
     if first.is_none() && last.is_none() && email.is_none() {
         return Ok(target.clone());
     }
-    let new_key = email.as_ref().map(|e| e.to_lowercase());
     let result = conn.write_tx(|conn| {
-        if let Some(key) = &new_key {
-            if queries::find_by_email_key(conn, key)?.is_some_and(|u| u.id != target.id) {
+        if let Some(e) = &email {
+            if queries::find_by_email_key(conn, e.key())?.is_some_and(|u| u.id != target.id) {
                 return Err(AccountError::EmailTaken);
             }
         }
@@ -284,9 +296,9 @@ pub fn update_identity(
                 .execute(conn)?;
             fields.push("last_name");
         }
-        if let (Some(v), Some(key)) = (&email, &new_key) {
+        if let Some(e) = &email {
             diesel::update(users::table.find(&target.id))
-                .set((users::email.eq(v), users::email_key.eq(key)))
+                .set((users::email.eq(e.as_str()), users::email_key.eq(e.key())))
                 .execute(conn)?;
             fields.push("email");
         }
@@ -305,7 +317,7 @@ pub fn update_identity(
         let row = queries::find(conn, &target.id)?.ok_or(AccountError::NotFound)?;
         if email.is_some() {
             let name = row.display_name();
-            let notice = Email::EmailChanged {
+            let notice = mail::Email::EmailChanged {
                 name: &name,
                 old: &target.email,
                 new: &row.email,
@@ -327,6 +339,8 @@ pub fn update_identity(
 
 /// The first admin, created at installation (`habilis bootstrap-admin`),
 /// never through the API (SPEC §2.3). Refused (409) once an admin exists.
+/// `email` comes from the command line: it is parsed here (422 naming
+/// `email` if it is no address).
 #[allow(clippy::too_many_arguments)]
 pub fn bootstrap_admin(
     conn: &mut DbConn,
@@ -339,6 +353,7 @@ pub fn bootstrap_admin(
     must_change_password: bool,
     now: DateTime<Utc>,
 ) -> AccountResult<UserRow> {
+    let email = Email::parse(email).map_err(AccountError::InvalidEmail)?;
     conn.write_tx(|conn| {
         conn.lock_named("profile_limits")?;
         if queries::count_profile(conn, Profile::Admin)? > 0 {
@@ -350,7 +365,7 @@ pub fn bootstrap_admin(
             NewAccount {
                 first_name: first_name.to_owned(),
                 last_name: last_name.to_owned(),
-                email: email.to_owned(),
+                email,
                 profile: Profile::Admin,
                 supervisor_id: None,
                 created_by: None,

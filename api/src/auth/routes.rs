@@ -9,10 +9,12 @@ use habilis_shared::dto::{
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
+use habilis_shared::Email;
 use serde_json::json;
 use validator::Validate;
 
-use super::{password, service, tokens, PendingCaller, ReqCtx};
+use super::password::{self, NewPassword};
+use super::{service, tokens, PendingCaller, ReqCtx};
 use crate::accounts::queries::{self, UserRow};
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
@@ -80,7 +82,9 @@ pub async fn login(
     let body = body.into_inner()?;
     body.validate()?;
     let Login { email, password } = body;
-    let key = email.trim().to_lowercase();
+    // Not parsed: any text gets the same answer as an unknown address,
+    // and failures count under its key.
+    let key = Email::key_of(&email);
     let now = state.now();
 
     let (locked, user) = {
@@ -259,26 +263,11 @@ pub async fn activate(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The rules every new password follows (a change or a reset): at least
-/// `password_min_length` characters, not the e-mail address nor its local
-/// part. 422 naming `new_password` otherwise.
-fn check_new_password(state: &AppState, email_key: &str, new_password: &str) -> ApiResult<()> {
-    let min = state.policy.accounts.password_min_length as usize;
-    if new_password.chars().count() < min {
-        return Err(ApiError::field(
-            "new_password",
-            Msg::new("auth-password-too-short").arg("min", min),
-        ));
-    }
-    let lowered = new_password.to_lowercase();
-    let local = email_key.split('@').next().unwrap_or_default();
-    if lowered == email_key || lowered == local {
-        return Err(ApiError::field(
-            "new_password",
-            Msg::new("auth-password-is-email"),
-        ));
-    }
-    Ok(())
+/// The account's address, for the rules of a new password. Every stored
+/// address was parsed on its way in; one that no longer parses is a fault
+/// of the data, not of the request.
+fn address_of(user: &UserRow) -> ApiResult<Email> {
+    Email::parse(&user.email).map_err(|e| ApiError::internal(format!("stored address: {e}")))
 }
 
 /// Change my password (required first when `must_change_password`).
@@ -309,8 +298,8 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body;
-    check_new_password(&state, &caller.user.email_key, &new_password)?;
-    if new_password == current_password {
+    let new_password = NewPassword::parse(new_password, &state.policy, &address_of(&caller.user)?)?;
+    if new_password.expose() == current_password {
         return Err(ApiError::field(
             "new_password",
             Msg::new("auth-password-same"),
@@ -321,7 +310,7 @@ pub async fn change_password(
         if !password::verify(&stored, &current_password) {
             return Ok(None);
         }
-        password::hash(&new_password).map(Some)
+        password::hash(new_password.expose()).map(Some)
     })
     .await?
     .map_err(ApiError::internal)?
@@ -384,7 +373,8 @@ pub async fn request_password_reset(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner()?;
     body.validate()?;
-    let key = body.email.trim().to_lowercase();
+    // Not parsed: the answer is the same whether or not it is an address.
+    let key = Email::key_of(&body.email);
     let now = state.now();
     let (locked, user) = {
         let (st, key) = (state.clone(), key.clone());
@@ -448,13 +438,13 @@ pub async fn confirm_password_reset(
             .db(move |conn| service::reset_target(conn, &token, now, &ctx))
             .await?
     };
-    check_new_password(&state, &user.email_key, &new_password)?;
+    let new_password = NewPassword::parse(new_password, &state.policy, &address_of(&user)?)?;
     let stored = user.password_hash.clone();
     let new_hash = web::block(move || {
-        if password::verify(&stored, &new_password) {
+        if password::verify(&stored, new_password.expose()) {
             return Ok(None);
         }
-        password::hash(&new_password).map(Some)
+        password::hash(new_password.expose()).map(Some)
     })
     .await?
     .map_err(ApiError::internal)?

@@ -46,7 +46,7 @@ impl Recipient {
         inviter: &UserRow,
     ) -> QueryResult<Recipient> {
         Ok(
-            match users_q::find_by_email_key(conn, &address.to_lowercase())? {
+            match users_q::find_by_email_key(conn, &habilis_shared::Email::key_of(address))? {
                 Some(account) => Recipient::of(&account),
                 None => Recipient::outsider(address, inviter),
             },

@@ -7,6 +7,7 @@ use habilis_shared::dto::{
     AccountState, InvitationView, MemberView, MembershipState, OrganizationView,
 };
 use habilis_shared::policy::OrgRole;
+use habilis_shared::Email;
 
 use crate::clock::utc;
 use crate::db::schema::{invitations, memberships, organizations, users};
@@ -487,7 +488,7 @@ pub fn invitation_pending(
 
 pub struct NewInvitation<'a> {
     pub organization_id: &'a str,
-    pub email: &'a str,
+    pub email: &'a Email,
     pub role: OrgRole,
     pub token_hash: &'a str,
     pub invited_by: &'a str,
@@ -500,8 +501,8 @@ pub fn insert_invitation(conn: &mut DbConn, inv: &NewInvitation<'_>) -> QueryRes
         .values((
             invitations::id.eq(uuid::Uuid::now_v7().to_string()),
             invitations::organization_id.eq(inv.organization_id),
-            invitations::email.eq(inv.email),
-            invitations::email_key.eq(inv.email.to_lowercase()),
+            invitations::email.eq(inv.email.as_str()),
+            invitations::email_key.eq(inv.email.key()),
             invitations::role.eq(inv.role.as_str()),
             invitations::token_hash.eq(inv.token_hash),
             invitations::invited_by.eq(inv.invited_by),

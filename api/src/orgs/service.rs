@@ -13,8 +13,8 @@ use habilis_shared::dto::{
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::OrgRole;
+use habilis_shared::Email;
 use serde_json::json;
-use validator::ValidateEmail;
 
 use super::queries::{self, NewInvitation, NewOrg, OrgRow};
 use crate::accounts::queries as users_q;
@@ -23,7 +23,7 @@ use crate::auth::{tokens, Caller};
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail::{self, Email, Recipient};
+use crate::mail::{self, Recipient};
 use crate::state::AppState;
 
 /// Why an organisation rule refused, or the database failed.
@@ -321,10 +321,13 @@ pub fn invite(
         let mut seen = HashSet::new();
         let mut results = Vec::with_capacity(addresses.len());
         for email in addresses {
-            let outcome = if !seen.insert(email.to_lowercase()) {
+            let outcome = if !seen.insert(Email::key_of(&email)) {
                 InvitationOutcome::Duplicate
             } else {
-                invite_one(conn, st, org, &email, role, caller, now)?
+                match Email::parse(&email) {
+                    Ok(parsed) => invite_one(conn, st, org, &parsed, role, caller, now)?,
+                    Err(_) => InvitationOutcome::InvalidEmail,
+                }
             };
             results.push(InvitationResult { email, outcome });
         }
@@ -348,27 +351,23 @@ pub fn invite_one(
     conn: &mut DbConn,
     st: &AppState,
     org: &OrgRow,
-    email: &str,
+    email: &Email,
     role: OrgRole,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> OrgResult<InvitationOutcome> {
-    let key = email.to_lowercase();
     let ttl = Duration::days(i64::from(st.policy.organizations.invitation_ttl_days));
     let public_url = st.config.public_url();
     let inviter = caller.user.display_name();
-    if !email.validate_email() {
-        return Ok(InvitationOutcome::InvalidEmail);
-    }
-    if !st.policy.email_domain_allowed(email) {
+    if !st.policy.email_domain_allowed(email.as_str()) {
         return Ok(InvitationOutcome::DomainNotAllowed);
     }
-    if let Some(user) = users_q::find_by_email_key(conn, &key)? {
+    if let Some(user) = users_q::find_by_email_key(conn, email.key())? {
         if queries::is_member(conn, &org.id, &user.id)? {
             return Ok(InvitationOutcome::AlreadyMember);
         }
         queries::add_member(conn, &org.id, &user.id, role, caller.id(), db_time(now))?;
-        let email = Email::OrgJoined {
+        let email = mail::Email::OrgJoined {
             inviter: &inviter,
             org: &org.name,
             role,
@@ -376,7 +375,7 @@ pub fn invite_one(
         mail::queue(conn, now, &Recipient::of(&user), &email)?;
         return Ok(InvitationOutcome::Added);
     }
-    if queries::invitation_pending(conn, &org.id, &key, db_time(now))? {
+    if queries::invitation_pending(conn, &org.id, email.key(), db_time(now))? {
         return Ok(InvitationOutcome::AlreadyInvited);
     }
     let secret = tokens::generate("hinv_");
@@ -394,7 +393,7 @@ pub fn invite_one(
         },
     )?;
     let link = format!("{public_url}/invitations/{secret}");
-    let invitation = Email::OrgInvitation {
+    let invitation = mail::Email::OrgInvitation {
         inviter: &inviter,
         org: &org.name,
         role,
@@ -404,7 +403,7 @@ pub fn invite_one(
     mail::queue(
         conn,
         now,
-        &Recipient::outsider(email, &caller.user),
+        &Recipient::outsider(email.as_str(), &caller.user),
         &invitation,
     )?;
     Ok(InvitationOutcome::Invited)
@@ -454,7 +453,7 @@ pub fn accept_invitation(
         if inv.expires_at <= db_time(now) {
             return Err(OrgError::Unusable(Unusable::Expired));
         }
-        if caller.user.email.to_lowercase() != inv.email_key {
+        if caller.user.email_key != inv.email_key {
             return Err(OrgError::WrongRecipient);
         }
         if queries::is_member(conn, &inv.organization_id, caller.id())? {

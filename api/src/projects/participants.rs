@@ -16,7 +16,7 @@ use super::queries::{self, ParticipantRow};
 use super::{project_for, service};
 use crate::auth::CallerToken;
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::{self, Json};
 use crate::paging::Keyset;
 use crate::state::AppState;
 
@@ -45,7 +45,7 @@ pub async fn invite_participant(
         .db_as(caller, move |conn, caller| {
             let req = body.into_inner()?;
             req.validate()?;
-            let email = req.email.trim().to_owned();
+            let email = extract::email("email", &req.email)?;
             service::check_participant(&st, &email)?;
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectParticipants)?;
             Ok(service::invite_participant(

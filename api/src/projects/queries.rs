@@ -12,6 +12,7 @@ use habilis_shared::dto::{
     DataClass, ParticipantState, ParticipantView, ProjectEvent, ProjectState, ProjectView,
 };
 use habilis_shared::policy::{OrgRole, ProjectRelation, Resource};
+use habilis_shared::Email;
 
 use crate::auth::Caller;
 use crate::clock::{db_time, utc};
@@ -103,7 +104,7 @@ pub fn granted_to(caller: &Caller) -> GrantedTo {
         .and(
             participant_rows::user_id
                 .eq(caller.id().to_owned())
-                .or(participant_rows::email_key.eq(caller.user.email.trim().to_lowercase())),
+                .or(participant_rows::email_key.eq(caller.user.email_key.clone())),
         )
 }
 
@@ -639,7 +640,7 @@ pub struct NewParticipant<'a> {
     pub id: &'a str,
     pub project_id: &'a str,
     pub user_id: Option<&'a str>,
-    pub email: &'a str,
+    pub email: &'a Email,
     pub role: Option<&'a str>,
     pub state: ParticipantState,
     pub invited_by: &'a str,
@@ -652,8 +653,8 @@ pub fn insert_participant(conn: &mut DbConn, p: &NewParticipant<'_>) -> QueryRes
             participant_rows::id.eq(p.id),
             participant_rows::project_id.eq(p.project_id),
             participant_rows::user_id.eq(p.user_id),
-            participant_rows::email.eq(p.email),
-            participant_rows::email_key.eq(p.email.to_lowercase()),
+            participant_rows::email.eq(p.email.as_str()),
+            participant_rows::email_key.eq(p.email.key()),
             participant_rows::role.eq(p.role),
             participant_rows::state.eq(p.state.as_str()),
             participant_rows::invited_by.eq(p.invited_by),

@@ -13,6 +13,7 @@ use habilis_shared::dto::{
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::OrgRole;
+use habilis_shared::Email;
 use serde_json::json;
 
 use super::queries::{self, NewParticipant, NewProject, ProjectEdit, ProjectRow};
@@ -22,7 +23,7 @@ use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
-use crate::mail::{self, Email, Recipient};
+use crate::mail::{self, Recipient};
 use crate::orgs::{self, OrgError, OrgRow};
 use crate::state::AppState;
 
@@ -189,7 +190,7 @@ pub fn create(
         queries::request_approval(conn, &id, caller.id(), &who, t)?;
         let requester = caller.user.display_name();
         for (person, role) in &approvers {
-            let email = Email::ApprovalRequest {
+            let email = mail::Email::ApprovalRequest {
                 requester: &requester,
                 project: req.name.trim(),
                 org: &org.name,
@@ -332,8 +333,8 @@ pub fn close(
 
 /// What [`invite_participant`] checks before anyone is asked: an
 /// institutional address.
-pub fn check_participant(st: &AppState, email: &str) -> ProjectResult<()> {
-    if st.policy.email_domain_allowed(email) {
+pub fn check_participant(st: &AppState, email: &Email) -> ProjectResult<()> {
+    if st.policy.email_domain_allowed(email.as_str()) {
         Ok(())
     } else {
         Err(ProjectError::DomainNotAllowed)
@@ -347,17 +348,15 @@ pub fn invite_participant(
     st: &AppState,
     caller: &Caller,
     p: &ProjectRow,
-    email: &str,
+    email: &Email,
     req: &InviteParticipant,
 ) -> ProjectResult<ParticipantView> {
     if matches!(p.state(), ProjectState::Closed | ProjectState::Rejected) {
         return Err(ProjectError::NoParticipants(p.state()));
     }
     let now = st.now();
-    let email = email.to_owned();
-    let key = email.to_lowercase();
     conn.write_tx(|conn| {
-        if queries::takes_part(conn, &p.id, &key)? {
+        if queries::takes_part(conn, &p.id, email.key())? {
             return Err(ProjectError::AlreadyParticipant);
         }
         // A participant takes part through the organisation (SPEC §4:
@@ -365,8 +364,8 @@ pub fn invite_participant(
         // account not yet a member joins as `user`; anyone else gets
         // the organisation's invitation link.
         let org = orgs::find(conn, &p.organization_id)?.ok_or(ProjectError::NotFound)?;
-        orgs::service::invite_one(conn, st, &org, &email, OrgRole::User, caller, now)?;
-        let account = users_q::find_by_email_key(conn, &key)?;
+        orgs::service::invite_one(conn, st, &org, email, OrgRole::User, caller, now)?;
+        let account = users_q::find_by_email_key(conn, email.key())?;
         let state = if account.is_some() {
             ParticipantState::Active
         } else {
@@ -379,7 +378,7 @@ pub fn invite_participant(
                 id: &pid,
                 project_id: &p.id,
                 user_id: account.as_ref().map(|a| a.id.as_str()),
-                email: &email,
+                email,
                 role: req.role.as_deref(),
                 state,
                 invited_by: caller.id(),
@@ -389,9 +388,9 @@ pub fn invite_participant(
         let inviter = caller.user.display_name();
         let to = match &account {
             Some(a) => Recipient::of(a),
-            None => Recipient::outsider(&email, &caller.user),
+            None => Recipient::outsider(email.as_str(), &caller.user),
         };
-        let invitation = Email::ProjectInvitation {
+        let invitation = mail::Email::ProjectInvitation {
             inviter: &inviter,
             project: &p.name,
             has_account: account.is_some(),
@@ -403,7 +402,7 @@ pub fn invite_participant(
             Event::new(AuditAction::ProjectParticipantInvite, Outcome::Success)
                 .actor(caller.id())
                 .target("project", p.id.clone())
-                .detail(json!({ "participant_id": pid, "email": email, "state": state.as_str() }))
+                .detail(json!({ "participant_id": pid, "email": email.as_str(), "state": state.as_str() }))
                 .ctx(&caller.ctx),
         )?;
         Ok(queries::participant(conn, &pid)?.view())

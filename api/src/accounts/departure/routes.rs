@@ -13,7 +13,7 @@ use crate::accounts::access::account_for;
 use crate::accounts::service::check_email_domain;
 use crate::auth::{password, Caller, CallerToken};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Json;
+use crate::extract::{self, Json};
 use crate::state::AppState;
 
 /// The departure as `caller` may see it: nothing about works, not even
@@ -192,7 +192,8 @@ pub async fn handover_seat(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner()?;
     req.validate()?;
-    check_email_domain(&state.policy, &req.email)?;
+    let email = extract::email("email", &req.email)?;
+    check_email_domain(&state.policy, &email)?;
     let id = id.into_inner();
     let initial = password::generate();
     let hash = {
@@ -208,7 +209,7 @@ pub async fn handover_seat(
             let holder = NewHolder {
                 first_name: req.first_name,
                 last_name: req.last_name,
-                email: req.email,
+                email,
                 password_hash: hash,
             };
             let (policy, url, now) = (&st.policy, st.config.public_url(), st.now());

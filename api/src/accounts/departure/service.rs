@@ -323,7 +323,7 @@ fn erase(conn: &mut DbConn, user_id: &str, now: DateTime<Utc>) -> AccountResult<
 pub struct NewHolder {
     pub first_name: String,
     pub last_name: String,
-    pub email: String,
+    pub email: habilis_shared::Email,
     pub password_hash: String,
 }
 
