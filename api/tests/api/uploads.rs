@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -143,11 +143,41 @@ async fn counts(app: &TestApp) -> (i64, i64) {
     .await
 }
 
-/// Staged uploads waiting in the storage.
-fn staged(root: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(root.join("uploads"))
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default()
+/// Staged uploads waiting in the storage: the files under `uploads/` on
+/// the local disk; on S3 (`make test-s3`), the multipart uploads in
+/// progress under the test's prefix (`upload:<key>`).
+async fn staged(app: &TestApp) -> Vec<String> {
+    let Some(url) = app.storage_url.clone() else {
+        return std::fs::read_dir(objects_root(app).join("uploads"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path().display().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+    };
+    let store = habilis_api::storage::S3Storage::open(&url).expect("test storage URL");
+    actix_web::web::block(move || store.contents())
+        .await
+        .expect("blocking")
+        .expect("list the bucket")
+        .into_iter()
+        .filter(|o| o.starts_with("upload:"))
+        .collect()
+}
+
+/// What a `habilis serve` of the test's needs to reach the test's storage:
+/// its `HABILIS_STORAGE_URL` and, for S3, the AWS settings.
+fn storage_env(app: &TestApp) -> Vec<(String, String)> {
+    match &app.storage_url {
+        None => vec![(
+            "HABILIS_STORAGE_URL".into(),
+            format!("file://{}", objects_root(app).display()),
+        )],
+        Some(url) => std::iter::once(("HABILIS_STORAGE_URL".to_owned(), url.clone()))
+            .chain(std::env::vars().filter(|(k, _)| k.starts_with("AWS_")))
+            .collect(),
+    }
 }
 
 fn objects_root(app: &TestApp) -> PathBuf {
@@ -299,7 +329,7 @@ async fn a_file_arrives_in_checksummed_chunks_and_a_corrupted_one_is_refused() {
     // The upload is gone once recorded; its bytes are the file's object.
     head_refused(tus(&base, "HEAD", &upload, &token, &[], None).await, 404);
     assert_eq!(counts(&app).await, (0, 1));
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
     let verdict = app
         .with_db(|c| habilis_api::audit::verify(c).expect("verify"))
         .await;
@@ -412,7 +442,7 @@ async fn creation_with_upload_deferred_length_empty_files_and_a_wrong_digest() {
     let body = problem(res, 422).await;
     assert!(body["errors"]["digest"].is_array(), "{body}");
     assert_eq!(counts(&app).await, before);
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
     head_refused(tus(&base, "HEAD", &upload, &token, &[], None).await, 404);
 }
 
@@ -569,7 +599,7 @@ async fn bad_requests_change_nothing() {
     .await;
     problem(res, 404).await;
     assert_eq!(counts(&app).await, (0, 0));
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
 
     let source = bytes(1000);
     let upload = create(&base, &token, &dataset, "x.bin", source.len(), None).await;
@@ -669,13 +699,13 @@ async fn bad_requests_change_nothing() {
     assert_eq!(counts(&app).await, (1, 0));
 
     // Termination: the row and the bytes go.
-    assert_eq!(staged(&objects_root(&app)).len(), 1);
+    assert_eq!(staged(&app).await.len(), 1);
     let res = tus(&base, "DELETE", &upload, &token, &[], None).await;
     assert_eq!(res.status(), 204);
     assert_eq!(header(&res, "tus-resumable"), "1.0.0");
     head_refused(tus(&base, "HEAD", &upload, &token, &[], None).await, 404);
     assert_eq!(counts(&app).await, (0, 0));
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
 }
 
 #[actix_web::test]
@@ -712,12 +742,12 @@ async fn abandoned_uploads_expire_and_the_job_removes_them() {
     assert_eq!(offset_of(&base, &token, &fresh).await, 0);
 
     // The sweep removes the row and the staged bytes of the expired one.
-    assert_eq!(staged(&objects_root(&app)).len(), 2);
+    assert_eq!(staged(&app).await.len(), 2);
     assert!(run_jobs(&app).await >= 1);
     assert_eq!(counts(&app).await.0, 1);
-    let left = staged(&objects_root(&app));
+    let left = staged(&app).await;
     assert_eq!(left.len(), 1, "{left:?}");
-    assert!(left[0].to_string_lossy().ends_with(&{
+    assert!(left[0].ends_with(&{
         let id = fresh.rsplit('/').next().expect("id").to_owned();
         app.with_db(move |c| {
             uploads::table
@@ -767,7 +797,7 @@ async fn quotas_refuse_an_upload_before_any_byte_is_stored() {
     assert_eq!(body["type"], "quota_exceeded");
     assert_eq!(body["quota"]["limit"], 600_000);
     assert_eq!(counts(&app).await, (0, 0));
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
 
     // An unfinished upload counts as used.
     assert_eq!(post("550000", "one").await.status(), 201);
@@ -775,7 +805,7 @@ async fn quotas_refuse_an_upload_before_any_byte_is_stored() {
     assert_eq!(body["quota"]["used"], 550_000);
     assert_eq!(body["quota"]["limit"], 1_000_000);
     assert_eq!(counts(&app).await, (1, 0));
-    assert_eq!(staged(&objects_root(&app)).len(), 1);
+    assert_eq!(staged(&app).await.len(), 1);
 
     // A deferred length is held to the same limits when it comes, and as
     // bytes arrive.
@@ -838,10 +868,7 @@ fn serve(app: &TestApp, name: &str) -> Server {
         .arg("serve")
         .env("DATABASE_URL", app.db_url())
         .env("HABILIS_DATA_DIR", &dir)
-        .env(
-            "HABILIS_STORAGE_URL",
-            format!("file://{}", objects_root(app).display()),
-        )
+        .envs(storage_env(app))
         .env("HABILIS_JWT_SECRET", JWT_SECRET)
         .env("HABILIS_BIND", format!("127.0.0.1:{port}"))
         .env("HABILIS_MAIL_POLL_MS", "0")
@@ -949,7 +976,7 @@ async fn a_server_killed_mid_upload_is_resumed_by_the_next_one() {
         }
     }
     assert_eq!(counts(&app).await, (0, 1));
-    assert!(staged(&objects_root(&app)).is_empty());
+    assert!(staged(&app).await.is_empty());
 }
 
 #[actix_web::test]
