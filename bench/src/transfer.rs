@@ -125,6 +125,9 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
     let mut upload_cpu_s = [0.0; 2];
     for (i, step) in ["tus", "dd", "dd", "tus"].iter().enumerate() {
         let slot = usize::from(i > 1);
+        // Whatever the machine has left dirty (the previous run's bytes,
+        // other processes') goes to the disk now, not during this run.
+        Command::new("sync").status()?;
         if *step == "tus" {
             eprintln!("{name}: transfer: tus upload…");
             let path = format!("bench/upload-{i}.bin");
