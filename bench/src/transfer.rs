@@ -580,6 +580,14 @@ impl Answer {
     }
 }
 
+/// An answer's status line and headers (names lowercase), and the body's
+/// length when `Content-Length` gives it.
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+    length: Option<u64>,
+}
+
 /// One HTTP/1.1 connection over loopback, kept alive across requests.
 struct Conn {
     stream: TcpStream,
@@ -624,7 +632,7 @@ impl Conn {
 
     /// Reads the status line and headers; `Some(length)` of the body when
     /// `Content-Length` gives it.
-    fn head(&mut self) -> anyhow::Result<(u16, Vec<(String, String)>, Option<u64>)> {
+    fn head(&mut self) -> anyhow::Result<Head> {
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
         let status: u16 = line
@@ -654,12 +662,20 @@ impl Conn {
             .iter()
             .find(|(k, _)| k == "content-length")
             .and_then(|(_, v)| v.parse().ok());
-        Ok((status, headers, length))
+        Ok(Head {
+            status,
+            headers,
+            length,
+        })
     }
 
     /// The answer to the request just sent, body included.
     fn answer(&mut self) -> anyhow::Result<Answer> {
-        let (status, headers, length) = self.head()?;
+        let Head {
+            status,
+            headers,
+            length,
+        } = self.head()?;
         let mut body = Vec::new();
         match length {
             Some(n) => {
@@ -687,7 +703,7 @@ fn get_body(port: u16, path: &str, auth: Option<&str>) -> anyhow::Result<u64> {
         .into_iter()
         .collect();
     conn.send_head("GET", path, &headers, 0)?;
-    let (status, _, length) = conn.head()?;
+    let Head { status, length, .. } = conn.head()?;
     if status != 200 {
         anyhow::bail!("GET {path} answered {status}");
     }
