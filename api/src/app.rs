@@ -239,6 +239,7 @@ fn build_app(
             header::HeaderName::from_static("upload-metadata"),
             header::HeaderName::from_static("upload-expires"),
             header::HeaderName::from_static("habilis-file-id"),
+            header::HeaderName::from_static("habilis-file-sha256"),
         ])
         .max_age(3600);
     for origin in &config.cors_origins {

@@ -1,8 +1,8 @@
 //! Resumable uploads with the tus 1.0 protocol (issue 15): creation (and
 //! creation with upload, deferred length), core (`HEAD`/`PATCH`),
 //! termination, expiration and per-chunk checksums, so that tus-js-client,
-//! Uppy and tuspy work unchanged (the contract: `/work` tus-contract, and
-//! README "Resumable uploads (tus)").
+//! Uppy and tuspy work unchanged (README "Resumable uploads (tus)" is
+//! the contract the SPA, the interop scripts and the benchmark rely on).
 //!
 //! An upload's state lives in its database row, never in a process: the
 //! bytes received, the whole-file SHA-256 state after them

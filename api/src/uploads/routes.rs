@@ -175,6 +175,7 @@ fn body_headers(req: &HttpRequest, required: bool) -> Result<Sent, UploadError> 
             ("Upload-Offset" = u64, description = "Bytes received"),
             ("Upload-Expires" = String, description = "When the upload expires without news (RFC 9110 date)"),
             ("Habilis-File-Id" = String, description = "When the file is complete: its id"),
+            ("Habilis-File-Sha256" = String, description = "When the file is complete: its SHA-256 (lowercase hex), computed as the bytes arrived"),
         )),
         (status = 400, description = "Malformed `Upload-Length`, `Upload-Defer-Length` or `Upload-Checksum`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -290,7 +291,8 @@ pub async fn create_upload(
     match &file {
         Some(view) => {
             res.insert_header(("Upload-Offset", view.size.to_string()))
-                .insert_header(("Habilis-File-Id", view.id.clone()));
+                .insert_header(("Habilis-File-Id", view.id.clone()))
+                .insert_header(("Habilis-File-Sha256", view.sha256.clone()));
         }
         None => {
             res.insert_header(("Upload-Offset", up.received().to_string()));
@@ -394,6 +396,7 @@ pub async fn head_upload(
             ("Upload-Offset" = u64, description = "Bytes received"),
             ("Upload-Expires" = String, description = "When the upload expires without news (RFC 9110 date)"),
             ("Habilis-File-Id" = String, description = "When the file is complete: its id (`GET /api/v1/files/{id}/content`)"),
+            ("Habilis-File-Sha256" = String, description = "When the file is complete: its SHA-256 (lowercase hex), computed as the bytes arrived"),
         )),
         (status = 400, description = "Malformed `Upload-Offset`, `Upload-Length` or `Upload-Checksum`, or a length that cannot be", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -457,7 +460,8 @@ pub async fn patch_upload(
         }
         Progress::Done(view) => {
             res.insert_header(("Upload-Offset", view.size.to_string()))
-                .insert_header(("Habilis-File-Id", view.id.clone()));
+                .insert_header(("Habilis-File-Id", view.id.clone()))
+                .insert_header(("Habilis-File-Sha256", view.sha256.clone()));
         }
     }
     Ok(res.finish())

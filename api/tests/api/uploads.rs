@@ -282,6 +282,7 @@ async fn a_file_arrives_in_checksummed_chunks_and_a_corrupted_one_is_refused() {
         } else {
             let file = header(&res, "habilis-file-id");
             assert!(!file.is_empty());
+            assert_eq!(header(&res, "habilis-file-sha256"), hex_sha);
             assert_eq!(content(&base, &token, &file).await, source);
             let list: Value = app
                 .get(&format!("/api/v1/datasets/{dataset}/files"), &token)
@@ -332,6 +333,10 @@ async fn creation_with_upload_deferred_length_empty_files_and_a_wrong_digest() {
     .await;
     assert_eq!(res.status(), 201);
     assert_eq!(header(&res, "upload-offset"), "5000");
+    assert_eq!(
+        header(&res, "habilis-file-sha256"),
+        hex::encode(Sha256::digest(&small))
+    );
     let file = header(&res, "habilis-file-id");
     assert_eq!(content(&base, &token, &file).await, small);
 
@@ -978,6 +983,62 @@ async fn two_server_processes_share_one_upload() {
             let file = header(&res, "habilis-file-id");
             assert_eq!(content(&other.base, &token, &file).await, source);
         }
+    }
+    assert_eq!(counts(&app).await, (0, 1));
+}
+
+#[actix_web::test]
+async fn a_connection_lost_mid_chunk_keeps_what_arrived_unless_it_was_checksummed() {
+    let app = TestApp::new().await;
+    let Lab { h, dataset, .. } = lab(&app).await;
+    let (base, token) = (app.base.clone(), h.confirmed.access.clone());
+    let source = bytes(100_000);
+    let upload = create(&base, &token, &dataset, "flaky.bin", source.len(), None).await;
+
+    // The connection drops after 30,000 of the 60,000 bytes announced:
+    // those 30,000 are kept, and the client goes on from there (tus).
+    let (s, _rest) = slow_patch(&base, &token, &upload, 0, source[..60_000].to_vec(), 30_000);
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    drop(s);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let kept = loop {
+        let at = offset_of(&base, &token, &upload).await;
+        let free = patch(&base, &token, &upload, at as usize, &[], &[]).await;
+        if at > 0 && free.status() == 204 {
+            break at as usize;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the interrupted bytes were not settled"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(kept, 30_000);
+
+    // With a checksum, a chunk cut short cannot be checked: nothing kept.
+    let checksum = format!("sha256 {}", b64(Sha256::digest(&source[kept..90_000])));
+    let host = base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&host).expect("connect");
+    write!(
+        s,
+        "PATCH {upload} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: {kept}\r\nUpload-Checksum: {checksum}\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: 60000\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    s.write_all(&source[kept..kept + 20_000]).expect("part");
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    drop(s);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = patch(&base, &token, &upload, kept, &source[kept..], &[]).await;
+        if res.status() == 204 {
+            let file = header(&res, "habilis-file-id");
+            assert_eq!(content(&base, &token, &file).await, source);
+            break;
+        }
+        // The cut request still holds the upload for a moment.
+        assert_eq!(res.status(), 423, "{:?}", res.text().await);
+        assert!(Instant::now() < deadline, "the cut request kept the upload");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(counts(&app).await, (0, 1));
 }
