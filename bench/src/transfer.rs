@@ -123,8 +123,12 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
     let mut rss_growth_mib = [0.0; 2];
     let mut idle_rss_mib = [0.0; 2];
     let mut upload_cpu_s = [0.0; 2];
+    let mut floor_files = Vec::new();
     for (i, step) in ["tus", "dd", "dd", "tus"].iter().enumerate() {
         let slot = usize::from(i > 1);
+        // Whatever the machine has left dirty (the previous run's bytes,
+        // other processes') goes to the disk now, not during this run.
+        Command::new("sync").status()?;
         if *step == "tus" {
             eprintln!("{name}: transfer: tus upload…");
             let path = format!("bench/upload-{i}.bin");
@@ -142,11 +146,18 @@ pub fn run(stack: &Stack, expert: &str) -> anyhow::Result<Transfer> {
             uploaded.push(file_id);
         } else {
             eprintln!("{name}: transfer: dd conv=fsync…");
-            let out = objects.join("dd-floor.bin");
+            // Kept until the four runs are over, as the uploads are: every
+            // run then writes into blocks the file system had free before
+            // the comparison (on a virtual disk, rewriting blocks a deleted
+            // file just freed can be several times faster than new ones).
+            let out = objects.join(format!("dd-floor-{i}.bin"));
             let took = dd(&source, &out)?;
-            std::fs::remove_file(&out)?;
+            floor_files.push(out);
             dd_mb_s[slot] = mb_s(FILE_BYTES, took);
         }
+    }
+    for f in floor_files {
+        std::fs::remove_file(f)?;
     }
     // Both uploads are listed with the source's digest and size.
     let listed = server.files(&token, &dataset)?;
@@ -569,6 +580,14 @@ impl Answer {
     }
 }
 
+/// An answer's status line and headers (names lowercase), and the body's
+/// length when `Content-Length` gives it.
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+    length: Option<u64>,
+}
+
 /// One HTTP/1.1 connection over loopback, kept alive across requests.
 struct Conn {
     stream: TcpStream,
@@ -613,7 +632,7 @@ impl Conn {
 
     /// Reads the status line and headers; `Some(length)` of the body when
     /// `Content-Length` gives it.
-    fn head(&mut self) -> anyhow::Result<(u16, Vec<(String, String)>, Option<u64>)> {
+    fn head(&mut self) -> anyhow::Result<Head> {
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
         let status: u16 = line
@@ -643,12 +662,20 @@ impl Conn {
             .iter()
             .find(|(k, _)| k == "content-length")
             .and_then(|(_, v)| v.parse().ok());
-        Ok((status, headers, length))
+        Ok(Head {
+            status,
+            headers,
+            length,
+        })
     }
 
     /// The answer to the request just sent, body included.
     fn answer(&mut self) -> anyhow::Result<Answer> {
-        let (status, headers, length) = self.head()?;
+        let Head {
+            status,
+            headers,
+            length,
+        } = self.head()?;
         let mut body = Vec::new();
         match length {
             Some(n) => {
@@ -676,7 +703,7 @@ fn get_body(port: u16, path: &str, auth: Option<&str>) -> anyhow::Result<u64> {
         .into_iter()
         .collect();
     conn.send_head("GET", path, &headers, 0)?;
-    let (status, _, length) = conn.head()?;
+    let Head { status, length, .. } = conn.head()?;
     if status != 200 {
         anyhow::bail!("GET {path} answered {status}");
     }
