@@ -20,59 +20,15 @@ Standard library only: it runs before (and without) the schemathesis venv.
 """
 
 import datetime
-import glob
 import json
 import os
-import re
 import sys
-import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from seed import call, init, settle  # noqa: E402
 
 BASE, ADMIN_EMAIL, ADMIN_PASSWORD = sys.argv[1:4]
-
-
-def call(method, path, token=None, body=None, expect=(200, 201, 204)):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{BASE}/api/v1{path}", data=data, method=method)
-    if data is not None:
-        req.add_header("content-type", "application/json")
-    if token:
-        req.add_header("authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as res:
-            status, text = res.status, res.read().decode()
-    except urllib.error.HTTPError as err:
-        status, text = err.code, err.read().decode()
-    if status not in expect:
-        sys.exit(f"seed: {method} {path} answered {status}: {text}")
-    return json.loads(text) if text else None
-
-
-def activation_token(email):
-    """The token of the activation link e-mailed to `email` (the server
-    writes e-mails as .eml files under HABILIS_DATA_DIR/mail)."""
-    mail_dir = os.path.join(os.environ.get("HABILIS_DATA_DIR", "data"), "mail")
-    for _ in range(300):
-        for path in glob.glob(os.path.join(mail_dir, "*.eml")):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            if email.lower() in text.lower():
-                m = re.search(r"activate\?token=([A-Za-z0-9_-]+)", text)
-                if m:
-                    return m.group(1)
-        time.sleep(0.1)
-    sys.exit(f"seed: no activation e-mail for {email} in {mail_dir}")
-
-
-def settle(email, password, new_password, charter):
-    """Opens the activation link, signs in, replaces the initial password,
-    accepts the charter."""
-    call("POST", "/auth/activate", body={"token": activation_token(email)})
-    jwt = call("POST", "/auth/login", body={"email": email, "password": password})["access_token"]
-    call("POST", "/auth/password", jwt, {"current_password": password, "new_password": new_password})
-    call("POST", "/me/charter", jwt, {"version": charter})
-    return jwt
+init(BASE)
 
 
 def person(token, first, last, profile, charter=None):
