@@ -1,11 +1,12 @@
 //! The expiry sweep (issue 15, tus `expiration`): uploads nobody touched
 //! for the policy's `upload_expiry_hours` are deleted with their staged
-//! bytes. A periodic job (its first row comes from the `uploads`
+//! bytes, each on the audit chain (`upload.expire`). A periodic job (its first row comes from the `uploads`
 //! migration), run by the `serve` worker or `habilis jobs run-due`.
 
 use chrono::Duration;
 
 use super::queries;
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::db_time;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -32,6 +33,18 @@ pub fn expire(conn: &mut DbConn, ctx: &JobCtx, _job: &Job) -> ApiResult<()> {
         if queries::delete_expired(conn, &up.id, now)? != 1 {
             continue;
         }
+        audit::append(
+            conn,
+            ctx.now,
+            Event::new(AuditAction::UploadExpire, Outcome::Success)
+                .target("upload", up.id.clone())
+                .detail(serde_json::json!({
+                    "dataset_id": up.dataset_id,
+                    "path": up.path,
+                    "received": up.received,
+                    "created_by": up.created_by,
+                })),
+        )?;
         ctx.storage
             .abort(&up.object_key, &up.staging)
             .map_err(ApiError::internal)?;

@@ -497,7 +497,7 @@ pub async fn delete_upload(
     let up = state
         .db(move |conn| {
             let (up, _) = upload_for(conn, &st, &caller, &id)?;
-            service::terminate(conn, st.now(), &up)?;
+            service::terminate(conn, st.now(), &caller, &up)?;
             Ok(up)
         })
         .await?;

@@ -15,6 +15,7 @@ use habilis_shared::policy::Policy;
 
 use super::queries::{self, UploadRow};
 use super::sha256::Sha256State;
+use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
 use crate::clock::db_time;
 use crate::datasets::service::{self as datasets, Arrived, DatasetError, Limits};
@@ -421,6 +422,19 @@ pub fn create(
             lease_until: lease.map(|(_, until)| db_time(until)),
         };
         queries::insert(conn, &row)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::UploadCreate, Outcome::Success)
+                .actor(caller.id())
+                .target("upload", row.id.clone())
+                .detail(serde_json::json!({
+                    "dataset_id": ds.id,
+                    "path": row.path,
+                    "length": row.length,
+                }))
+                .ctx(&caller.ctx),
+        )?;
         Ok((row, limits))
     })
 }
@@ -560,13 +574,34 @@ pub fn finish(
 }
 
 /// Removes a terminated upload's row, unless a request is streaming to it
-/// (423). Returns the row, for its staged bytes to be discarded.
-pub fn terminate(conn: &mut DbConn, now: DateTime<Utc>, up: &UploadRow) -> UploadResult<()> {
-    match queries::delete_free(conn, &up.id, db_time(now))? {
-        1 => Ok(()),
-        _ if queries::find(conn, &up.id)?.is_some() => Err(UploadError::Locked),
-        _ => Err(UploadError::NotFound),
-    }
+/// (423), with its audit row; the caller then discards its staged bytes.
+pub fn terminate(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    up: &UploadRow,
+) -> UploadResult<()> {
+    conn.write_tx(|conn| {
+        match queries::delete_free(conn, &up.id, db_time(now))? {
+            1 => {}
+            _ if queries::find(conn, &up.id)?.is_some() => return Err(UploadError::Locked),
+            _ => return Err(UploadError::NotFound),
+        }
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::UploadTerminate, Outcome::Success)
+                .actor(caller.id())
+                .target("upload", up.id.clone())
+                .detail(serde_json::json!({
+                    "dataset_id": up.dataset_id,
+                    "path": up.path,
+                    "received": up.received,
+                }))
+                .ctx(&caller.ctx),
+        )?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use diesel::prelude::*;
 use habilis_api::clock::Clock;
-use habilis_api::db::schema::{files, uploads};
+use habilis_api::db::schema::{audit_log, files, uploads};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -139,6 +139,22 @@ async fn counts(app: &TestApp) -> (i64, i64) {
             uploads::table.count().get_result(c).expect("uploads"),
             files::table.count().get_result(c).expect("files"),
         )
+    })
+    .await
+}
+
+/// The targets of the audit rows of `action`, oldest first.
+async fn audited(app: &TestApp, action: &'static str) -> Vec<String> {
+    app.with_db(move |c| {
+        audit_log::table
+            .filter(audit_log::action.eq(action))
+            .order(audit_log::seq.asc())
+            .select(audit_log::target_id)
+            .load::<Option<String>>(c)
+            .expect("audit")
+            .into_iter()
+            .flatten()
+            .collect()
     })
     .await
 }
@@ -705,6 +721,10 @@ async fn bad_requests_change_nothing() {
     assert_eq!(header(&res, "tus-resumable"), "1.0.0");
     head_refused(tus(&base, "HEAD", &upload, &token, &[], None).await, 404);
     assert_eq!(counts(&app).await, (0, 0));
+    // Begun and cancelled, both on the audit chain.
+    let id = upload.rsplit('/').next().expect("id").to_owned();
+    assert!(audited(&app, "upload.create").await.contains(&id));
+    assert_eq!(audited(&app, "upload.terminate").await, vec![id]);
     assert!(staged(&app).await.is_empty());
 }
 
@@ -745,6 +765,10 @@ async fn abandoned_uploads_expire_and_the_job_removes_them() {
     assert_eq!(staged(&app).await.len(), 2);
     assert!(run_jobs(&app).await >= 1);
     assert_eq!(counts(&app).await.0, 1);
+    assert_eq!(
+        audited(&app, "upload.expire").await,
+        vec![old.rsplit('/').next().expect("id").to_owned()]
+    );
     let left = staged(&app).await;
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(left[0].ends_with(&{
