@@ -238,6 +238,29 @@ pub fn usage(conn: &mut DbConn, project: &str) -> QueryResult<(u64, u64)> {
     ))
 }
 
+/// Bytes the project's unexpired uploads other than `except` will bring:
+/// their length, or what they received while it is deferred.
+pub fn reserved(
+    conn: &mut DbConn,
+    project: &str,
+    except: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<u64> {
+    let mut q = uploads::table
+        .filter(uploads::project_id.eq(project))
+        .filter(uploads::expires_at.gt(now))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(uploads::id.ne(id.to_owned()));
+    }
+    let rows: Vec<(Option<i64>, i64)> =
+        q.select((uploads::length, uploads::received)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(l, r)| u64::try_from(l.unwrap_or(r)).unwrap_or(0))
+        .sum())
+}
+
 pub fn dataset_count(conn: &mut DbConn, project: &str) -> QueryResult<u64> {
     let n: i64 = datasets::table
         .filter(datasets::project_id.eq(project))

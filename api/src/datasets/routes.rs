@@ -435,7 +435,7 @@ pub async fn put_file(
             let (ds, _, _) = dataset_for(conn, &st, &who, &id, Some(Action::FileUpload))?;
             let path = service::normalise_path(&raw_path)?;
             service::check_active(conn, &ds.project_id)?;
-            let limits = service::limits(conn, &st.policy, &ds, &path)?;
+            let limits = service::limits(conn, &st.policy, &ds, &path, None, st.now())?;
             if let Some(n) = declared {
                 limits.check(n)?;
             }

@@ -368,19 +368,26 @@ pub fn delete(
     })
 }
 
-/// The limits a new file at `path` of `ds` is held to.
+/// The limits a new file at `path` of `ds` is held to: the bytes the
+/// project stores (less the file at `path`, which it would replace) and
+/// those its unexpired resumable uploads other than `except` will bring
+/// count as used — the same account for a one-request `PUT`, a tus upload
+/// and the recording of either.
 pub fn limits(
     conn: &mut DbConn,
     policy: &habilis_shared::policy::Policy,
     ds: &DatasetRow,
     path: &str,
+    except: Option<&str>,
+    now: DateTime<Utc>,
 ) -> DatasetResult<Limits> {
     let used = queries::project_usage(conn, &ds.project_id)?;
     let replaced = queries::file_at(conn, &ds.id, path)?.map_or(0, |f| f.size());
+    let reserved = queries::reserved(conn, &ds.project_id, except, db_time(now))?;
     Ok(Limits {
         max_file: policy.organizations.max_file_bytes,
         quota: policy.organizations.project_quota_bytes,
-        used: used.saturating_sub(replaced),
+        used: used.saturating_sub(replaced).saturating_add(reserved),
     })
 }
 
@@ -414,7 +421,7 @@ pub fn record_file_within(
     arrived: &Arrived,
 ) -> DatasetResult<(FileView, Option<String>)> {
     check_active(conn, &ds.project_id)?;
-    limits(conn, policy, ds, &arrived.row.path)?.check(arrived.row.size())?;
+    limits(conn, policy, ds, &arrived.row.path, None, now)?.check(arrived.row.size())?;
     let old = queries::file_at(conn, &ds.id, &arrived.row.path)?;
     if let Some(old) = &old {
         queries::delete_file(conn, &old.id)?;

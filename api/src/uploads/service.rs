@@ -333,23 +333,6 @@ pub fn expiry(policy: &Policy, now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::hours(i64::from(policy.organizations.upload_expiry_hours))
 }
 
-/// The limits an upload of `path` into `ds` is held to: the dataset's
-/// (the file it would replace freed), with the other unexpired uploads of
-/// the project counted as used.
-pub fn limits(
-    conn: &mut DbConn,
-    policy: &Policy,
-    ds: &DatasetRow,
-    path: &str,
-    except: Option<&str>,
-    now: DateTime<Utc>,
-) -> UploadResult<Limits> {
-    let mut limits = datasets::limits(conn, policy, ds, path)?;
-    let reserved = queries::reserved(conn, &ds.project_id, except, db_time(now))?;
-    limits.used = limits.used.saturating_add(reserved);
-    Ok(limits)
-}
-
 /// A new upload, checked and ready to be stored.
 pub struct NewUpload {
     pub path: String,
@@ -371,7 +354,7 @@ pub fn check_new(
 ) -> UploadResult<NewUpload> {
     let path = datasets::normalise_path(&meta.filename)?;
     datasets::check_active(conn, &ds.project_id)?;
-    limits(conn, policy, ds, &path, None, now)?.check(length.unwrap_or(0))?;
+    datasets::limits(conn, policy, ds, &path, None, now)?.check(length.unwrap_or(0))?;
     Ok(NewUpload {
         path,
         content_type: meta
@@ -401,7 +384,7 @@ pub fn create(
     let (id, key, staging) = ids;
     conn.write_tx(|conn| {
         datasets::check_active(conn, &ds.project_id)?;
-        let limits = limits(conn, policy, ds, &new.path, None, now)?;
+        let limits = datasets::limits(conn, policy, ds, &new.path, None, now)?;
         limits.check(new.length.unwrap_or(0))?;
         let row = UploadRow {
             id: id.to_owned(),
@@ -473,7 +456,7 @@ pub fn begin(
                 offset: up.received(),
             });
         }
-        let limits = limits(conn, policy, ds, &up.path, Some(&up.id), now)?;
+        let limits = datasets::limits(conn, policy, ds, &up.path, Some(&up.id), now)?;
         match (up.length(), length) {
             (Some(known), Some(sent)) if known != sent => {
                 return Err(UploadError::LengthFixed { length: known })

@@ -830,6 +830,18 @@ async fn quotas_refuse_an_upload_before_any_byte_is_stored() {
     assert_eq!(body["quota"]["limit"], 1_000_000);
     assert_eq!(counts(&app).await, (1, 0));
     assert_eq!(staged(&app).await.len(), 1);
+    // So it does for a one-request `PUT`.
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/datasets/{dataset}/files/put.bin")))
+        .bearer_auth(&token)
+        .body(bytes(550_000))
+        .send()
+        .await
+        .expect("put");
+    let body = problem(res, 413).await;
+    assert_eq!(body["quota"]["used"], 550_000);
+    assert_eq!(counts(&app).await, (1, 0));
 
     // A deferred length is held to the same limits when it comes, and as
     // bytes arrive.
