@@ -99,12 +99,17 @@ pub type GrantedTo = diesel::dsl::And<
 >;
 
 pub fn granted_to(caller: &Caller) -> GrantedTo {
+    grants(caller.id().to_owned(), caller.user.email_key.clone())
+}
+
+/// [`granted_to`] the account `id` with the e-mail key `email_key`.
+fn grants(id: String, email_key: String) -> GrantedTo {
     participant_rows::state
         .ne(ParticipantState::Revoked.as_str())
         .and(
             participant_rows::user_id
-                .eq(caller.id().to_owned())
-                .or(participant_rows::email_key.eq(caller.user.email_key.clone())),
+                .eq(id)
+                .or(participant_rows::email_key.eq(email_key)),
         )
 }
 
@@ -273,6 +278,7 @@ pub type ProjectFilter = Box<dyn BoxableExpression<projects::table, Backend, Sql
 /// [`resource`] gives for one project.
 pub struct Standing {
     me: String,
+    email_key: String,
     roles: HashMap<String, OrgRole>,
     granted: HashSet<String>,
 }
@@ -290,6 +296,7 @@ pub fn standing(conn: &mut DbConn, caller: &Caller) -> QueryResult<Standing> {
         .load(c))?;
     Ok(Standing {
         me: caller.id().to_owned(),
+        email_key: caller.user.email_key.clone(),
         roles: roles
             .into_iter()
             .filter_map(|(org, role)| Some((org, role.parse().ok()?)))
@@ -334,7 +341,15 @@ impl Standing {
     /// decides it: the first that holds).
     fn relation_filter(&self, relation: ProjectRelation) -> ProjectFilter {
         let me = || self.me.clone();
-        let granted = || self.granted.iter().cloned().collect::<Vec<_>>();
+        // Sub-selects rather than lists of values: the SQL text of a list
+        // then depends on what the caller may see, not on how many projects
+        // or organisations that is, so that the backend's statement cache
+        // keeps it (a list of binds is never cached on SQLite).
+        let granted = || {
+            participant_rows::table
+                .filter(grants(self.me.clone(), self.email_key.clone()))
+                .select(participant_rows::project_id)
+        };
         let none_of_three = || {
             projects::owner_id
                 .ne(me())
@@ -364,18 +379,19 @@ impl Standing {
     /// The projects whose organisation gives the caller `role` (`None`:
     /// the organisations they have no active role in).
     fn org_filter(&self, role: Option<OrgRole>) -> ProjectFilter {
+        let active = memberships::table
+            .filter(memberships::user_id.eq(self.me.clone()))
+            .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()));
         match role {
-            Some(r) => {
-                let orgs: Vec<String> = self
-                    .roles
-                    .iter()
-                    .filter(|(_, held)| **held == r)
-                    .map(|(org, _)| org.clone())
-                    .collect();
-                Box::new(projects::organization_id.eq_any(orgs))
-            }
+            Some(r) => Box::new(
+                projects::organization_id.eq_any(
+                    active
+                        .filter(memberships::role.eq(r.as_str()))
+                        .select(memberships::organization_id),
+                ),
+            ),
             None => Box::new(
-                projects::organization_id.ne_all(self.roles.keys().cloned().collect::<Vec<_>>()),
+                projects::organization_id.ne_all(active.select(memberships::organization_id)),
             ),
         }
     }
