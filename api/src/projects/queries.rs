@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text};
 use habilis_shared::dto::{
     DataClass, ParticipantState, ParticipantView, ProjectEvent, ProjectState, ProjectView,
 };
@@ -284,16 +284,22 @@ pub struct Standing {
 }
 
 pub fn standing(conn: &mut DbConn, caller: &Caller) -> QueryResult<Standing> {
-    // Every list of projects: on the backend's own statement cache.
-    let roles: Vec<(String, String)> = native!(&mut *conn, |c| memberships::table
+    // Every list of projects: on the backend's own statement cache, in one
+    // statement (one round trip): each organisation with the role held in
+    // it, then each project granted, with an empty role.
+    let rows: Vec<(String, String)> = native!(&mut *conn, |c| memberships::table
         .filter(memberships::user_id.eq(caller.id()))
         .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()))
         .select((memberships::organization_id, memberships::role))
+        .union_all(
+            participant_rows::table
+                .filter(granted_to(caller))
+                .select((participant_rows::project_id, "".into_sql::<Text>())),
+        )
         .load(c))?;
-    let granted: Vec<String> = native!(&mut *conn, |c| participant_rows::table
-        .filter(granted_to(caller))
-        .select(participant_rows::project_id)
-        .load(c))?;
+    let (granted, roles): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, role)| role.is_empty());
+    let granted = granted.into_iter().map(|(project, _)| project);
     Ok(Standing {
         me: caller.id().to_owned(),
         email_key: caller.user.email_key.clone(),
