@@ -355,6 +355,9 @@ diesel::table! {
     }
 }
 
+// A list of projects selects on the caller's memberships and participant
+// rows in sub-selects (projects::queries::Standing::filter).
+diesel::allow_tables_to_appear_in_same_query!(projects, participants, memberships);
 diesel::joinable!(approvals -> approval_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(approvals, approval_requests);
 

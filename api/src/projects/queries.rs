@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text};
 use habilis_shared::dto::{
     DataClass, ParticipantState, ParticipantView, ProjectEvent, ProjectState, ProjectView,
 };
@@ -99,12 +99,17 @@ pub type GrantedTo = diesel::dsl::And<
 >;
 
 pub fn granted_to(caller: &Caller) -> GrantedTo {
+    grants(caller.id().to_owned(), caller.user.email_key.clone())
+}
+
+/// [`granted_to`] the account `id` with the e-mail key `email_key`.
+fn grants(id: String, email_key: String) -> GrantedTo {
     participant_rows::state
         .ne(ParticipantState::Revoked.as_str())
         .and(
             participant_rows::user_id
-                .eq(caller.id().to_owned())
-                .or(participant_rows::email_key.eq(caller.user.email_key.clone())),
+                .eq(id)
+                .or(participant_rows::email_key.eq(email_key)),
         )
 }
 
@@ -273,23 +278,31 @@ pub type ProjectFilter = Box<dyn BoxableExpression<projects::table, Backend, Sql
 /// [`resource`] gives for one project.
 pub struct Standing {
     me: String,
+    email_key: String,
     roles: HashMap<String, OrgRole>,
     granted: HashSet<String>,
 }
 
 pub fn standing(conn: &mut DbConn, caller: &Caller) -> QueryResult<Standing> {
-    // Every list of projects: on the backend's own statement cache.
-    let roles: Vec<(String, String)> = native!(&mut *conn, |c| memberships::table
+    // Every list of projects: on the backend's own statement cache, in one
+    // statement (one round trip): each organisation with the role held in
+    // it, then each project granted, with an empty role.
+    let rows: Vec<(String, String)> = native!(&mut *conn, |c| memberships::table
         .filter(memberships::user_id.eq(caller.id()))
         .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()))
         .select((memberships::organization_id, memberships::role))
+        .union_all(
+            participant_rows::table
+                .filter(granted_to(caller))
+                .select((participant_rows::project_id, "".into_sql::<Text>())),
+        )
         .load(c))?;
-    let granted: Vec<String> = native!(&mut *conn, |c| participant_rows::table
-        .filter(granted_to(caller))
-        .select(participant_rows::project_id)
-        .load(c))?;
+    let (granted, roles): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, role)| role.is_empty());
+    let granted = granted.into_iter().map(|(project, _)| project);
     Ok(Standing {
         me: caller.id().to_owned(),
+        email_key: caller.user.email_key.clone(),
         roles: roles
             .into_iter()
             .filter_map(|(org, role)| Some((org, role.parse().ok()?)))
@@ -334,7 +347,15 @@ impl Standing {
     /// decides it: the first that holds).
     fn relation_filter(&self, relation: ProjectRelation) -> ProjectFilter {
         let me = || self.me.clone();
-        let granted = || self.granted.iter().cloned().collect::<Vec<_>>();
+        // Sub-selects rather than lists of values: the SQL text of a list
+        // then depends on what the caller may see, not on how many projects
+        // or organisations that is, so that the backend's statement cache
+        // keeps it (a list of binds is never cached on SQLite).
+        let granted = || {
+            participant_rows::table
+                .filter(grants(self.me.clone(), self.email_key.clone()))
+                .select(participant_rows::project_id)
+        };
         let none_of_three = || {
             projects::owner_id
                 .ne(me())
@@ -364,18 +385,19 @@ impl Standing {
     /// The projects whose organisation gives the caller `role` (`None`:
     /// the organisations they have no active role in).
     fn org_filter(&self, role: Option<OrgRole>) -> ProjectFilter {
+        let active = memberships::table
+            .filter(memberships::user_id.eq(self.me.clone()))
+            .filter(memberships::state.eq(habilis_shared::dto::MembershipState::Active.as_str()));
         match role {
-            Some(r) => {
-                let orgs: Vec<String> = self
-                    .roles
-                    .iter()
-                    .filter(|(_, held)| **held == r)
-                    .map(|(org, _)| org.clone())
-                    .collect();
-                Box::new(projects::organization_id.eq_any(orgs))
-            }
+            Some(r) => Box::new(
+                projects::organization_id.eq_any(
+                    active
+                        .filter(memberships::role.eq(r.as_str()))
+                        .select(memberships::organization_id),
+                ),
+            ),
             None => Box::new(
-                projects::organization_id.ne_all(self.roles.keys().cloned().collect::<Vec<_>>()),
+                projects::organization_id.ne_all(active.select(memberships::organization_id)),
             ),
         }
     }
