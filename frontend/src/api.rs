@@ -118,47 +118,22 @@ impl Client {
         self.0.borrow_mut().access = None;
     }
 
-    async fn send_once(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&str>,
-    ) -> Result<Response, Failure> {
-        let mut b = RequestBuilder::new(&format!("/api/v1{path}"))
-            .method(method)
-            .credentials(RequestCredentials::SameOrigin);
-        if let Some(t) = self.token() {
-            b = b.header("Authorization", &format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(json) => b
-                .header("Content-Type", "application/json")
-                .body(json.to_owned())
-                .map_err(network)?,
-            None => b.build().map_err(network)?,
-        };
-        req.send().await.map_err(network)
-    }
-
-    /// Sends once, refreshes and retries once on a 401; a non-2xx answer
-    /// becomes [`Failure::Problem`].
+    /// Sends once, refreshes and retries once on a 401 (through
+    /// [`raw`](Self::raw)); a non-2xx answer becomes [`Failure::Problem`].
     async fn exchange(
         &self,
         method: Method,
         path: &str,
         json: Option<String>,
     ) -> Result<Response, Failure> {
-        let res = self
-            .send_once(method.clone(), path, json.as_deref())
-            .await?;
-        if res.status() == 401 && self.token().is_some() {
-            if self.refresh().await {
-                let again = self.send_once(method, path, json.as_deref()).await?;
-                return checked(again).await;
-            }
-            self.expire();
-        }
-        checked(res).await
+        let url = format!("/api/v1{path}");
+        let body = json.map(JsValue::from);
+        let headers: &[(&str, &str)] = if body.is_some() {
+            &[("Content-Type", "application/json")]
+        } else {
+            &[]
+        };
+        checked(self.raw(method, &url, headers, body.as_ref(), None).await?).await
     }
 
     fn expire(&self) {
@@ -282,7 +257,10 @@ impl Client {
 
     /// Trades the refresh cookie for a new access token.
     pub async fn refresh(&self) -> bool {
-        let Ok(res) = self.send_once(Method::POST, "/auth/refresh", None).await else {
+        let Ok(res) = self
+            .raw_once(Method::POST, "/api/v1/auth/refresh", &[], None, None)
+            .await
+        else {
             return false;
         };
         if !res.ok() {
@@ -350,7 +328,9 @@ impl Client {
     }
 
     pub async fn logout(&self) {
-        let _ = self.send_once(Method::POST, "/auth/logout", None).await;
+        let _ = self
+            .raw_once(Method::POST, "/api/v1/auth/logout", &[], None, None)
+            .await;
         self.forget();
     }
 }
