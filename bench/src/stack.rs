@@ -329,11 +329,27 @@ fn create_pg_database() -> anyhow::Result<(String, String)> {
 /// build`) on `database_url` with a pool of `pool_size` and `workers`
 /// workers, as the application has; returns it and the port it listens on.
 fn start_floor(database_url: &str, pool_size: u32, workers: usize) -> anyhow::Result<(Child, u16)> {
-    let exe = std::env::current_exe()?.with_file_name("habilis-floor");
+    spawn_floor(
+        "habilis-floor",
+        &[
+            database_url.to_owned(),
+            pool_size.to_string(),
+            workers.to_string(),
+        ],
+    )
+}
+
+/// Starts the floor binary `name` (built beside this one by the same
+/// `cargo build`) with `args`; it prints the port it listens on as its
+/// first line. Returns the process and that port (a floor that prints no
+/// port is stopped, and its exit status reported).
+pub fn spawn_floor<S: AsRef<std::ffi::OsStr>>(
+    name: &str,
+    args: &[S],
+) -> anyhow::Result<(Child, u16)> {
+    let exe = std::env::current_exe()?.with_file_name(name);
     let mut child = Command::new(&exe)
-        .arg(database_url)
-        .arg(pool_size.to_string())
-        .arg(workers.to_string())
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", exe.display()))?;
@@ -346,7 +362,7 @@ fn start_floor(database_url: &str, pool_size: u32, workers: usize) -> anyhow::Re
         Err(_) => {
             let _ = child.kill();
             let status = child.wait()?;
-            anyhow::bail!("habilis-floor did not start ({status})")
+            anyhow::bail!("{name} did not start ({status})")
         }
     }
 }

@@ -724,21 +724,10 @@ fn get_body(port: u16, path: &str, auth: Option<&str>) -> anyhow::Result<u64> {
 /// Starts `habilis-file-floor` on `path` with as many workers as cores;
 /// the process (killed when dropped) and its port.
 fn start_file_floor(path: &Path) -> anyhow::Result<(Process, u16)> {
-    let exe = std::env::current_exe()?.with_file_name("habilis-file-floor");
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let mut child = Command::new(&exe)
-        .arg(path)
-        .arg(workers.to_string())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", exe.display()))?;
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        BufReader::new(out).read_line(&mut line)?;
-    }
-    let process = Process(child);
-    match line.trim().parse() {
-        Ok(port) => Ok((process, port)),
-        Err(_) => anyhow::bail!("habilis-file-floor did not start"),
-    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .to_string();
+    let args = [path.as_os_str(), std::ffi::OsStr::new(&workers)];
+    let (child, port) = crate::stack::spawn_floor("habilis-file-floor", &args)?;
+    Ok((Process(child), port))
 }
