@@ -16,6 +16,7 @@ pub mod datasets;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod instances;
 pub mod jobs;
 pub mod lang;
 pub mod mail;

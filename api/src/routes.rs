@@ -19,6 +19,7 @@ use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::datasets::routes as datasets;
 use crate::error::ApiError;
+use crate::instances::routes as instances;
 use crate::meta;
 use crate::orgs::{export, invitations, routes as orgs};
 use crate::projects::approvals::routes as approvals;
@@ -216,6 +217,40 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/uploads/{id}", web::head().to(uploads::head_upload))
             .route("/uploads/{id}", web::patch().to(uploads::patch_upload))
             .route("/uploads/{id}", web::delete().to(uploads::delete_upload))
+            .route(
+                "/orders/{id}/instances",
+                web::post().to(instances::launch_instance),
+            )
+            .route("/instances", web::get().to(instances::list_instances))
+            .route("/instances/{id}", web::get().to(instances::get_instance))
+            .route(
+                "/instances/{id}",
+                web::delete().to(instances::delete_instance),
+            )
+            .route(
+                "/instances/{id}/logs",
+                web::get().to(instances::instance_logs),
+            )
+            .route(
+                "/instances/{id}/keep",
+                web::post().to(instances::keep_instance),
+            )
+            .route(
+                "/me/configurations",
+                web::get().to(instances::list_configurations),
+            )
+            .route(
+                "/me/configurations",
+                web::post().to(instances::create_configuration),
+            )
+            .route(
+                "/me/configurations/{id}",
+                web::delete().to(instances::delete_configuration),
+            )
+            .route(
+                "/projects/{id}/usage.csv",
+                web::get().to(instances::usage_csv),
+            )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -527,6 +562,16 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         uploads::head_upload,
         uploads::patch_upload,
         uploads::delete_upload,
+        instances::launch_instance,
+        instances::list_instances,
+        instances::get_instance,
+        instances::delete_instance,
+        instances::instance_logs,
+        instances::keep_instance,
+        instances::list_configurations,
+        instances::create_configuration,
+        instances::delete_configuration,
+        instances::usage_csv,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -558,6 +603,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "projects", description = "Projects, approvals by sponsor and data steward, participants (SPEC §4)"),
         (name = "datasets", description = "Datasets of a project, their files, uploads and downloads (SPEC §5)"),
         (name = "uploads", description = "Resumable uploads of files into datasets, with the tus 1.0 protocol (SPEC §5)"),
+        (name = "services", description = "Running instances of ordered services, saved configurations, usage (issue 16)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),

@@ -11,6 +11,7 @@ mod datasets;
 mod helpers;
 mod http;
 mod hygiene;
+mod instances;
 mod i18n;
 mod idor;
 mod keys;
