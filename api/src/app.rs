@@ -128,6 +128,8 @@ impl Application {
         .await??;
         jwt.spawn_reloader();
         let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
+        let spawners =
+            crate::spawners::Spawners::from_config(&config).map_err(anyhow::Error::msg)?;
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
@@ -137,6 +139,7 @@ impl Application {
             config: config.clone(),
             metrics: Arc::new(Metrics::default()),
             storage,
+            spawners,
         });
 
         if config.mail_poll_ms > 0 {

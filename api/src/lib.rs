@@ -28,6 +28,7 @@ pub mod policy;
 pub mod projects;
 pub mod routes;
 pub mod routing;
+pub mod spawners;
 pub mod state;
 pub mod storage;
 pub mod uploads;

@@ -710,3 +710,149 @@ async fn two_replicas_never_act_twice() {
     }
     drop(handle.stop(false));
 }
+
+/// `kill -9` of a real `habilis serve`: the instances it started survive
+/// it (their own process groups); after the restart the one still alive
+/// stays running, the one whose process died meanwhile is `lost`, its
+/// usage closed and its owner e-mailed.
+#[actix_web::test]
+async fn kill_9_of_serve_leaves_instances_reconciled_after_restart() {
+    let server = crate::crash::Server::new();
+    let data = server.dir.path().join("data");
+    // The people, the project and the approved order, through an
+    // in-process server on the same database; then it stops.
+    let (novice, order) = {
+        let app = TestApp::builder().on(&server.db.url, &data).start().await;
+        let s = services(&app).await;
+        let novice = s.lab.h.novice.clone();
+        let order = approved_order(&app, &s, &novice, "postgresql").await;
+        (novice, order)
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let path = std::env::var("PATH").unwrap_or_default();
+    let home = std::env::var("HOME").unwrap_or_default();
+    let start = |server: &crate::crash::Server| {
+        let mut cmd = server.command(&["serve"]);
+        cmd.env("PATH", &path).env("HOME", &home);
+        cmd
+    };
+    let ready = |client: reqwest::Client, url: String| async move {
+        for _ in 0..300 {
+            if client.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become ready");
+    };
+    let mut child = start(&server).spawn().expect("serve");
+    ready(client.clone(), server.url("/readyz")).await;
+    let mut ids = Vec::new();
+    for name in ["kept", "killed"] {
+        let res = client
+            .post(server.url(&format!("/api/v1/orders/{order}/instances")))
+            .bearer_auth(&novice.access)
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .expect("launch");
+        assert_eq!(res.status(), 202);
+        let v: Value = res.json().await.expect("json");
+        ids.push(v["id"].as_str().expect("id").to_owned());
+    }
+    for id in &ids {
+        let mut state = Value::Null;
+        for _ in 0..600 {
+            let v: Value = client
+                .get(server.url(&format!("/api/v1/instances/{id}")))
+                .bearer_auth(&novice.access)
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            state = v["state"].clone();
+            if state != "starting" {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(state, "running", "{id}");
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+
+    // While no server runs, the second instance's process group dies.
+    let pool = habilis_api::db::connect_pool(&server.db.url, 2).expect("pool");
+    let killed = ids[1].clone();
+    let handle: String = {
+        let mut conn = pool.get().expect("conn");
+        instances::table
+            .find(&killed)
+            .select(instances::handle)
+            .first::<Option<String>>(&mut *conn)
+            .expect("row")
+            .expect("handle")
+    };
+    let handle: Value = serde_json::from_str(&handle).expect("json");
+    let pgid = handle["pgid"].as_i64().expect("pgid");
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    for _ in 0..100 {
+        if !std::path::Path::new(&format!("/proc/{pgid}")).exists() {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut child = start(&server).spawn().expect("serve again");
+    ready(client.clone(), server.url("/readyz")).await;
+    let states: Vec<(String, String)> = {
+        let mut conn = pool.get().expect("conn");
+        instances::table
+            .select((instances::name, instances::state))
+            .order(instances::name.asc())
+            .load(&mut *conn)
+            .expect("rows")
+    };
+    assert_eq!(
+        states,
+        vec![
+            ("kept".to_owned(), "running".to_owned()),
+            ("killed".to_owned(), "lost".to_owned())
+        ]
+    );
+    {
+        let mut conn = pool.get().expect("conn");
+        let open: Vec<String> = instance_usage::table
+            .filter(instance_usage::ended_at.is_null())
+            .select(instance_usage::instance_id)
+            .load(&mut *conn)
+            .expect("usage");
+        assert_eq!(open, vec![ids[0].clone()]);
+        let told: i64 = outbox::table
+            .filter(outbox::to_addr.eq(&novice.email))
+            .filter(outbox::body.like("%killed%"))
+            .count()
+            .get_result(&mut *conn)
+            .expect("outbox");
+        assert_eq!(told, 1);
+    }
+    // The survivor is still the owner's to delete.
+    let res = client
+        .delete(server.url(&format!("/api/v1/instances/{}?confirm=kept", ids[0])))
+        .bearer_auth(&novice.access)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status(), 204);
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+}
