@@ -194,7 +194,7 @@ pub fn transition(
     diesel::update(
         instances::table
             .filter(instances::id.eq(id))
-            .filter(instances::state.eq_any(from)),
+            .filter(instances::state.eq_any(from.to_vec())),
     )
     .set(instances::state.eq(to.as_str()))
     .execute(conn)
@@ -226,7 +226,7 @@ pub fn set_ended(
     diesel::update(
         instances::table
             .filter(instances::id.eq(id))
-            .filter(instances::state.eq_any(from)),
+            .filter(instances::state.eq_any(from.to_vec())),
     )
     .set((
         instances::state.eq(to.as_str()),

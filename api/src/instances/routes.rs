@@ -7,7 +7,7 @@
 use actix_web::{web, HttpResponse};
 use futures_util::{stream, StreamExt};
 use habilis_shared::dto::{
-    CreateConfiguration, DeleteInstance, InstancePage, InstanceView, LaunchInstance, PageQuery,
+    ConfigurationPage, CreateConfiguration, DeleteInstance, InstancePage, InstanceView, LaunchInstance, PageQuery,
     Problem, SavedConfiguration, UsageQuery,
 };
 use habilis_shared::i18n::Msg;
@@ -189,6 +189,7 @@ pub async fn get_instance(
 
 /// `?confirm=` of a deletion.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConfirmQuery {
     /// The instance's name, typed again (or in the JSON body).
     pub confirm: Option<String>,
@@ -371,7 +372,7 @@ pub async fn list_configurations(
     state: web::Data<AppState>,
     caller: CallerToken,
     query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<habilis_shared::dto::ConfigurationPage>> {
+) -> ApiResult<web::Json<ConfigurationPage>> {
     let st = state.clone();
     let page = state
         .db_as(caller, move |conn, caller| {
@@ -382,7 +383,7 @@ pub async fn list_configurations(
                 .on(conn)?;
             let rows = queries::configurations(conn, caller.id(), keys.key(0), keys.fetch())?;
             let (rows, next_cursor) = keys.page(rows, |r| vec![r.name.clone()]);
-            Ok(habilis_shared::dto::ConfigurationPage {
+            Ok(ConfigurationPage {
                 items: rows.iter().map(queries::ConfigurationRow::view).collect(),
                 next_cursor,
             })

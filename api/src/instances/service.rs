@@ -1014,3 +1014,84 @@ pub fn idle_sweep(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Value {
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "max_connections": { "type": "integer", "minimum": 5, "maximum": 1000, "default": 100 },
+                "database": { "type": "string", "default": "research" },
+                "extensions": {
+                    "type": "object",
+                    "properties": { "postgis": { "type": "boolean", "default": false } }
+                },
+                "users": { "type": "array", "items": { "type": "string", "minLength": 1 } }
+            }
+        })
+    }
+
+    #[test]
+    fn defaults_then_saved_then_asked() {
+        let d = defaults(&schema());
+        assert_eq!(
+            d,
+            json!({ "max_connections": 100, "database": "research", "extensions": { "postgis": false } })
+        );
+        let merged = merge(&merge(&d, &json!({ "max_connections": 200 })), &json!({ "extensions": { "postgis": true } }));
+        assert_eq!(merged["max_connections"], 200);
+        assert_eq!(merged["database"], "research");
+        assert_eq!(merged["extensions"]["postgis"], true);
+        assert!(validate(&schema(), &merged).is_ok());
+    }
+
+    #[test]
+    fn schema_errors_name_their_paths() {
+        let bad = json!({ "max_connections": 5000, "users": ["ok", ""], "extra": 1 });
+        let Err(InstanceError::Invalid(errors)) = validate(&schema(), &bad) else {
+            panic!("refused");
+        };
+        assert!(errors.contains_key("config.max_connections"), "{errors:?}");
+        assert!(errors.contains_key("config.users[1]"), "{errors:?}");
+        assert!(errors.contains_key("config"), "{errors:?}");
+        assert_eq!(field_of("/a~1b/0/c"), "config.a/b[0].c");
+    }
+
+    #[test]
+    fn remote_refs_are_not_followed() {
+        let remote = json!({ "$ref": "http://127.0.0.1:9/schema.json" });
+        assert!(validate(&remote, &json!({})).is_err());
+    }
+
+    #[test]
+    fn hours_and_costs() {
+        let t0 = Utc::now();
+        assert!((hours(t0, t0 + Duration::minutes(90)) - 1.5).abs() < 1e-9);
+        assert_eq!(hours(t0, t0 - Duration::hours(1)), 0.0);
+        let rows = [UsageRow {
+            id: "u".into(),
+            instance_id: "i".into(),
+            project_id: "p".into(),
+            offering_id: "o".into(),
+            started_at: db_time(t0),
+            ended_at: Some(db_time(t0 + Duration::hours(2))),
+            price_per_hour_milli: 250,
+        }];
+        assert!((cost(&rows, t0 + Duration::hours(10)) - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let stored = json!({ "secrets": { "token": "abcdef123456" } }).to_string();
+        assert_eq!(
+            mask_secrets("http://x/lab?token=abcdef123456", Some(&stored)),
+            "http://x/lab?token=********"
+        );
+        assert_eq!(mask_secrets("plain", None), "plain");
+    }
+}

@@ -138,3 +138,46 @@ pub fn csv_line(row: &UsageLineRow, from: DateTime<Utc>, to: DateTime<Utc>, now:
     out.push_str("\r\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn windows_default_to_this_month_and_refuse_nonsense() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 15, 10, 0, 0).single().unwrap_or_default();
+        let (from, to) = window(None, None, now).expect("default");
+        assert_eq!(from.to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        assert_eq!(to, now);
+        let (from, _) = window(Some("2026-11-01T00:00:00+01:00"), None, now).expect("offset");
+        assert_eq!(from.to_rfc3339(), "2026-10-31T23:00:00+00:00");
+        assert!(window(Some("yesterday"), None, now).is_err());
+        assert!(window(Some("2026-12-10T00:00:00Z"), Some("2026-12-01T00:00:00Z"), now).is_err());
+    }
+
+    #[test]
+    fn rows_are_clipped_to_the_window() {
+        let at = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).single().unwrap_or_default();
+        let row = UsageLineRow {
+            usage: queries::UsageRow {
+                id: "u".into(),
+                instance_id: "i".into(),
+                project_id: "p".into(),
+                offering_id: "postgresql".into(),
+                started_at: db_time(at(1, 0)),
+                ended_at: None,
+                price_per_hour_milli: 1500,
+            },
+            instance_name: "=HYPERLINK(\"x\")".into(),
+            offering_name: "PostgreSQL".into(),
+            unit: "EUR".into(),
+        };
+        // Open since the 1st, window the 2nd 00:00 → 12:00, now the 3rd.
+        let h = clipped_hours(&row, at(2, 0), at(2, 12), at(3, 0));
+        assert!((h - 12.0).abs() < 1e-9);
+        let line = csv_line(&row, at(2, 0), at(2, 12), at(3, 0));
+        assert!(line.contains(",'=HYPERLINK(\"\"x\"\")") || line.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{line}");
+        assert!(line.contains(",18.0000,EUR"), "{line}");
+    }
+}
