@@ -349,36 +349,26 @@ pub fn page(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(InstanceRow, String, String)>> {
-    let managed_projects = projects::table.filter(managed).select(projects::id);
-    let mut q = instances::table
+    let managed_projects: Vec<String> = projects::table
+        .select(projects::id)
+        .into_boxed()
+        .filter(managed)
+        .load(conn)?;
+    // Ids are uuid text (hex and dashes): "before nothing" is `id < '~'`.
+    instances::table
         .inner_join(projects::table)
         .inner_join(offerings::table)
         .filter(instances::deleted_at.is_null())
         .filter(
             instances::owner_id
-                .eq(owner.to_owned())
+                .eq(owner)
                 .or(instances::project_id.eq_any(managed_projects)),
         )
+        .filter(instances::id.lt(after.unwrap_or("~")))
         .order(instances::id.desc())
         .limit(limit)
         .select((InstanceRow::as_select(), projects::name, offerings::name))
-        .into_boxed();
-    if let Some(a) = after {
-        q = q.filter(instances::id.lt(a.to_owned()));
-    }
-    q.load(conn)
-}
-
-pub fn names(conn: &mut DbConn, project: &str, offering: &str) -> QueryResult<(String, String)> {
-    let p: String = projects::table
-        .find(project)
-        .select(projects::name)
-        .first(conn)?;
-    let o: String = offerings::table
-        .find(offering)
-        .select(offerings::name)
-        .first(conn)?;
-    Ok((p, o))
+        .load(conn)
 }
 
 // ---- usage ----
@@ -436,16 +426,18 @@ pub fn usage_in(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<UsageLineRow>> {
-    let mut q = instance_usage::table
+    // Ids are never empty: "after nothing" is `id > ''`.
+    let q = instance_usage::table
         .inner_join(instances::table)
-        .inner_join(offerings::table)
-        .filter(instance_usage::project_id.eq(project.to_owned()))
+        .inner_join(offerings::table.on(offerings::id.eq(instance_usage::offering_id)))
+        .filter(instance_usage::project_id.eq(project))
         .filter(instance_usage::started_at.lt(to))
         .filter(
             instance_usage::ended_at
                 .is_null()
                 .or(instance_usage::ended_at.gt(from)),
         )
+        .filter(instance_usage::id.gt(after.unwrap_or("")))
         .order(instance_usage::id.asc())
         .limit(limit)
         .select((
@@ -453,11 +445,7 @@ pub fn usage_in(
             instances::name,
             offerings::name,
             offerings::unit,
-        ))
-        .into_boxed();
-    if let Some(a) = after {
-        q = q.filter(instance_usage::id.gt(a.to_owned()));
-    }
+        ));
     let rows: Vec<(UsageRow, String, String, String)> = q.load(conn)?;
     Ok(rows
         .into_iter()

@@ -26,9 +26,9 @@ pub fn render(offering: &OfferingRow, row: &InstanceRow) -> Option<String> {
     let ctx = context! {
         instance => context! { name => &row.name, id => &row.id },
         open_url => row.open_url.as_deref().unwrap_or(""),
-        config => row.config(),
-        secrets => secrets,
-        connection => connection,
+        config => minijinja::Value::from(minijinja::value::Serde(row.config())),
+        secrets => minijinja::Value::from(minijinja::value::Serde(secrets)),
+        connection => minijinja::Value::from(minijinja::value::Serde(connection)),
     };
     match env.render_str(&offering.readme_template, ctx) {
         Ok(md) => Some(md),

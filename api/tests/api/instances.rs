@@ -790,11 +790,12 @@ async fn kill_9_of_serve_leaves_instances_reconciled_after_restart() {
     let pool = habilis_api::db::connect_pool(&server.db.url, 2).expect("pool");
     let killed = ids[1].clone();
     let handle: String = {
-        let mut conn = pool.get().expect("conn");
+        let mut pooled = pool.get().expect("conn");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         instances::table
             .find(&killed)
             .select(instances::handle)
-            .first::<Option<String>>(&mut *conn)
+            .first::<Option<String>>(conn)
             .expect("row")
             .expect("handle")
     };
@@ -815,11 +816,12 @@ async fn kill_9_of_serve_leaves_instances_reconciled_after_restart() {
     let mut child = start(&server).spawn().expect("serve again");
     ready(client.clone(), server.url("/readyz")).await;
     let states: Vec<(String, String)> = {
-        let mut conn = pool.get().expect("conn");
+        let mut pooled = pool.get().expect("conn");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         instances::table
             .select((instances::name, instances::state))
             .order(instances::name.asc())
-            .load(&mut *conn)
+            .load(conn)
             .expect("rows")
     };
     assert_eq!(
@@ -830,18 +832,19 @@ async fn kill_9_of_serve_leaves_instances_reconciled_after_restart() {
         ]
     );
     {
-        let mut conn = pool.get().expect("conn");
+        let mut pooled = pool.get().expect("conn");
+        let conn: &mut habilis_api::db::DbConn = &mut pooled;
         let open: Vec<String> = instance_usage::table
             .filter(instance_usage::ended_at.is_null())
             .select(instance_usage::instance_id)
-            .load(&mut *conn)
+            .load(conn)
             .expect("usage");
         assert_eq!(open, vec![ids[0].clone()]);
         let told: i64 = outbox::table
             .filter(outbox::to_addr.eq(&novice.email))
             .filter(outbox::body.like("%killed%"))
             .count()
-            .get_result(&mut *conn)
+            .get_result(conn)
             .expect("outbox");
         assert_eq!(told, 1);
     }
