@@ -5,6 +5,7 @@
 mod accounts;
 mod attacks;
 mod auth;
+mod catalog;
 mod cli;
 mod crash;
 mod datasets;
@@ -21,6 +22,7 @@ mod lists;
 mod mail;
 mod objects;
 mod openapi;
+mod orders;
 mod orgs;
 mod project_works;
 mod projects;
