@@ -699,14 +699,16 @@ fn record_stop(
 
 /// Stops every instance of `order` that holds a process (its order was
 /// cancelled), inside the caller's transaction: the spawner is called
-/// there (the cancel is rare, the stops short). Returns how many.
+/// there (a cancel is rare, the stops short). The instances' directories
+/// are kept for the policy's grace period (the idle job removes them).
+/// Returns how many.
 pub fn stop_all_of_order(
     conn: &mut DbConn,
     spawners: &Spawners,
     now: DateTime<Utc>,
     actor: Option<&Caller>,
     order_id: &str,
-) -> InstanceResult<usize> {
+) -> diesel::QueryResult<usize> {
     let rows = queries::active_of_order(conn, order_id)?;
     for row in &rows {
         let outcome = match (row.handle(), spawners.get(&row.spawner_kind)) {
@@ -722,7 +724,11 @@ pub fn stop_all_of_order(
             StopReason::OrderCancelled,
             false,
             outcome.err(),
-        )?;
+        )
+        .map_err(|e| match e {
+            InstanceError::Db(e) => e,
+            other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
+        })?;
     }
     Ok(rows.len())
 }
