@@ -144,15 +144,16 @@ async fn audit_count(app: &TestApp, action: &'static str, target: &str) -> i64 {
 async fn order_launch_psql_notice_keep_purge_and_usage() {
     let app = TestApp::new().await;
     let s = services(&app).await;
-    let novice = &s.lab.h.novice;
-    let order = approved_order(&app, &s, novice, "postgresql").await;
+    let mut novice = s.lab.h.novice.clone();
+    let mut expert = s.lab.h.expert.clone();
+    let order = approved_order(&app, &s, &novice, "postgresql").await;
 
     // One click: a name, no configuration.
-    let (status, body) = launch(&app, novice, &order, json!({ "name": "cohort-db" })).await;
+    let (status, body) = launch(&app, &novice, &order, json!({ "name": "cohort-db" })).await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["state"], "starting");
     let id = body["id"].as_str().expect("id").to_owned();
-    let view = settled(&app, novice, &id).await;
+    let view = settled(&app, &novice, &id).await;
     assert_eq!(view["state"], "running", "{view}");
     let readme = view["readme"].as_str().expect("the owner sees the README");
     let html = view["readme_html"].as_str().expect("and its HTML");
@@ -173,7 +174,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     // The project's manager sees the instance, not its credentials;
     // another organisation's account does not know it exists.
     let seen: Value = app
-        .get(&format!("/api/v1/instances/{id}"), &s.lab.h.expert.access)
+        .get(&format!("/api/v1/instances/{id}"), &expert.access)
         .await
         .json()
         .await
@@ -182,7 +183,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert!(seen["readme"].is_null() && seen["readme_html"].is_null());
     assert!(!seen.to_string().contains(&password));
     let list: Value = app
-        .get("/api/v1/instances", &s.lab.h.expert.access)
+        .get("/api/v1/instances", &expert.access)
         .await
         .json()
         .await
@@ -227,6 +228,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     // Idle beyond the notice: an e-mail with the keep link.
     run_jobs(&app).await;
     app.clock.advance(chrono::Duration::hours(49));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     let keep_link = format!("/services/{id}/keep");
     let to = novice.email.clone();
@@ -263,6 +267,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert_eq!(audit_count(&app, "instance.keep", &id).await, 1);
     // 49 h after the keep: a second notice, still running (72 h to purge).
     app.clock.advance(chrono::Duration::hours(49));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     assert_eq!(audit_count(&app, "instance.idle_notice", &id).await, 2);
     let v: Value = app
@@ -274,6 +281,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert_eq!(v["state"], "running");
     // 73 h after the keep: purged, once.
     app.clock.advance(chrono::Duration::hours(24));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     run_jobs(&app).await;
     let v: Value = app
@@ -296,7 +306,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         .client
         .get(app.url(&format!("/api/v1/projects/{}/usage", s.lab.project)))
         .query(&[("from", from.as_str()), ("to", to.as_str())])
-        .bearer_auth(&s.lab.h.expert.access)
+        .bearer_auth(&expert.access)
         .send()
         .await
         .expect("usage")
@@ -322,7 +332,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         .client
         .get(app.url(&format!("/api/v1/projects/{}/usage.csv", s.lab.project)))
         .query(&[("from", from.as_str()), ("to", to.as_str())])
-        .bearer_auth(&s.lab.h.expert.access)
+        .bearer_auth(&expert.access)
         .send()
         .await
         .expect("csv");
@@ -336,7 +346,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     let bad = app
         .get(
             &format!("/api/v1/projects/{}/usage?from=yesterday", s.lab.project),
-            &s.lab.h.expert.access,
+            &expert.access,
         )
         .await;
     assert_eq!(bad.status(), 422);
@@ -347,6 +357,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
 
     // After the grace period, the working directory goes and the name is free.
     app.clock.advance(chrono::Duration::hours(25));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     assert!(!workdir.exists(), "deleted after the grace period");
     assert_eq!(audit_count(&app, "instance.remove", &id).await, 1);
