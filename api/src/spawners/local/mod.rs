@@ -13,8 +13,7 @@
 //! ```
 //!
 //! When the server runs as root, instance processes run as
-//! `HABILIS_INSTANCE_USER` (default `postgres` if it exists, else
-//! `nobody`): PostgreSQL refuses root, and a notebook must never be a root
+//! `HABILIS_INSTANCE_USER` (default `nobody`): PostgreSQL refuses root, and a notebook must never be a root
 //! shell. All instances of this spawner share that one account, so they
 //! are not isolated from each other: the local spawner is for one trusted
 //! host (a team server, a demo, the tests); the Kubernetes and Slurm

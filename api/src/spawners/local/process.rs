@@ -25,15 +25,17 @@ pub struct RunAs {
 
 impl RunAs {
     /// `None` when the server is not root: processes run as the server's
-    /// own account. As root: the named account, else `postgres` if it
-    /// exists, else `nobody`.
+    /// own account. As root: the named account, else `nobody` (not
+    /// `postgres`: on Debian that account owns the host's own PostgreSQL
+    /// cluster — perhaps Habilis's database — and reaches it as superuser
+    /// through the local socket).
     pub fn resolve(configured: Option<&str>) -> Result<Option<RunAs>, String> {
         if !rustix::process::geteuid().is_root() {
             return Ok(None);
         }
         let candidates: Vec<&str> = match configured {
             Some(name) => vec![name],
-            None => vec!["postgres", "nobody"],
+            None => vec!["nobody"],
         };
         for name in &candidates {
             if let Some((uid, gid)) = lookup_user(name) {
