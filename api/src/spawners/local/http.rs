@@ -8,10 +8,6 @@ use std::time::Duration;
 
 pub struct Answer {
     pub status: u16,
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the tests read a redirect's Location")
-    )]
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
