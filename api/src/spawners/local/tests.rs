@@ -335,6 +335,18 @@ fn a_process_that_ignores_sigterm_is_killed_after_the_grace() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(s.alive(&handle));
+    // A clean environment: nothing of the server's own reaches it.
+    let environ = fs::read(format!("/proc/{group}/environ")).expect("environ");
+    let environ = String::from_utf8_lossy(&environ);
+    assert!(environ.contains("LANG=C.UTF-8"), "{environ}");
+    for (k, _) in std::env::vars() {
+        if !matches!(k.as_str(), "PATH" | "LANG" | "USER" | "HOME") {
+            assert!(!environ.contains(&format!("{k}=")), "{k} leaked");
+        }
+    }
+    // The handle alone is enough: a spawner built afresh (a restarted
+    // server) sees the same process.
+    assert!(spawner(1).alive(&handle));
 
     let t0 = Instant::now();
     s.stop(&handle).expect("stop");
@@ -389,6 +401,23 @@ fn an_ended_process_is_failed_with_its_last_words_and_a_reused_pid_is_not_alive(
         Err(SpawnError::BadHandle(_))
     ));
     assert!(!s.alive(&json!("garbage")));
+}
+
+#[test]
+fn an_instance_account_that_is_root_is_refused() {
+    if !rustix::process::geteuid().is_root() {
+        return; // the account only matters when the server is root
+    }
+    let config = Config {
+        instance_user: Some("root".into()),
+        ..Config::default()
+    };
+    assert!(LocalSpawner::from_config(&config).is_err());
+    let config = Config {
+        instance_user: Some("no-such-account-here".into()),
+        ..Config::default()
+    };
+    assert!(LocalSpawner::from_config(&config).is_err());
 }
 
 #[test]
