@@ -289,6 +289,17 @@ impl Spawner for LocalSpawner {
     fn alive(&self, handle: &Value) -> bool {
         Handle::parse(handle).is_ok_and(|h| h.alive())
     }
+
+    fn remove(&self, handle: &Value) -> Result<(), SpawnError> {
+        let h = Handle::parse(handle)?;
+        self.stop(handle)?;
+        // Only a directory this spawner prepared (it has `.habilis/`).
+        if !h.private().is_dir() {
+            return Ok(());
+        }
+        fs::remove_dir_all(&h.workdir)
+            .map_err(SpawnError::io(format!("remove {}", h.workdir.display())))
+    }
 }
 
 #[cfg(test)]

@@ -210,8 +210,11 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
         "42"
     );
     assert!(!psql(&again, password, "SELECT 1").status.success());
-    s.stop(&run.handle).expect("stop");
+    // Removed for good: stopped and its directory gone.
+    s.remove(&run.handle).expect("remove");
     assert!(!process::group_exists(pgid(&run.handle)));
+    assert!(!workdir.exists());
+    s.remove(&run.handle).expect("removing twice is fine");
 }
 
 #[test]
@@ -418,6 +421,26 @@ fn an_instance_account_that_is_root_is_refused() {
         ..Config::default()
     };
     assert!(LocalSpawner::from_config(&config).is_err());
+}
+
+#[test]
+fn instance_workdirs_are_plain_components_of_the_data_directory() {
+    let config = Config::default();
+    assert_eq!(
+        crate::spawners::instance_workdir(&config, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
+        Some(
+            config
+                .data_path("instances")
+                .join("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
+        )
+    );
+    for bad in ["", "..", "a/b", "../x", "a b"] {
+        assert_eq!(
+            crate::spawners::instance_workdir(&config, bad),
+            None,
+            "{bad:?}"
+        );
+    }
 }
 
 #[test]
