@@ -12,10 +12,21 @@ use serde_json::{json, Value};
 use super::*;
 use crate::spawners::Spawners;
 
+/// The spawner as configured by this environment's spawner settings
+/// (where the tools are), with the given grace.
 fn spawner(grace_secs: u64) -> LocalSpawner {
+    let config = Config::load_from(|k| {
+        matches!(
+            k,
+            "HABILIS_INSTANCE_USER" | "HABILIS_JUPYTERLAB_VENV" | "HABILIS_PG_BINDIR"
+        )
+        .then(|| std::env::var(k).ok())
+        .flatten()
+    })
+    .expect("spawner settings");
     let config = Config {
         instance_stop_grace_secs: grace_secs,
-        ..Config::default()
+        ..config
     };
     LocalSpawner::from_config(&config).expect("local spawner")
 }
