@@ -182,10 +182,13 @@ pub fn spawn(
         .map_err(SpawnError::io(format!("start {:?}", cmd.get_program())))?;
     let pid = i32::try_from(child.id())
         .map_err(|_| SpawnError::Service(format!("pid out of range: {}", child.id())))?;
-    // Not reaped yet, so /proc/<pid> is there even if it already exited.
-    let proc_start = proc_start_ticks(pid).ok_or_else(|| {
-        SpawnError::Service(format!("process {pid} vanished before it was recorded"))
-    })?;
+    // Not reaped yet, so /proc/<pid> is there even if it already exited
+    // (then as a zombie, whose start time still names it).
+    let proc_start = stat_fields(pid)
+        .and_then(|f| f.get(19)?.parse::<u64>().ok())
+        .ok_or_else(|| {
+            SpawnError::Service(format!("process {pid} vanished before it was recorded"))
+        })?;
     std::thread::Builder::new()
         .name(format!("reap-{pid}"))
         .spawn(move || {
