@@ -254,12 +254,11 @@ pub fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 
 /// The cost of `rows` up to `now`, in the offering's unit.
 pub fn cost(rows: &[UsageRow], now: DateTime<Utc>) -> f64 {
-    rows.iter()
-        .map(|u| {
-            let end = u.ended_at.map_or(now, utc);
-            hours(utc(u.started_at), end) * u.price_per_hour_milli as f64 / 1000.0
-        })
-        .sum()
+    // A fold from +0.0: an empty `sum` of floats is -0.0.
+    rows.iter().fold(0.0, |total, u| {
+        let end = u.ended_at.map_or(now, utc);
+        total + hours(utc(u.started_at), end) * u.price_per_hour_milli as f64 / 1000.0
+    })
 }
 
 /// What the view shows of an instance; `owner`: the README with the
@@ -572,7 +571,13 @@ pub fn watch_starting(conn: &mut DbConn, spawners: &Spawners, now: DateTime<Utc>
                     moved += fail(conn, &row, "did not answer in time", now)?;
                 }
             }
-            Health::Stopped => moved += fail(conn, &row, "exited while starting", now)?,
+            // Stopped on request: whoever stopped it records the end
+            // (a deletion, a cancelled order), unless it never does.
+            Health::Stopped => {
+                if utc(row.created_at) + Duration::seconds(START_TIMEOUT_SECS) < now {
+                    moved += fail(conn, &row, "stopped while starting", now)?;
+                }
+            }
             Health::Failed(why) => moved += fail(conn, &row, &why, now)?,
         }
     }
@@ -710,7 +715,9 @@ pub fn stop_all_of_order(
     order_id: &str,
 ) -> diesel::QueryResult<usize> {
     let rows = queries::active_of_order(conn, order_id)?;
+    let until = db_time(now + Duration::seconds(STOP_LEASE_SECS));
     for row in &rows {
+        queries::claim_stop(conn, &row.id, &format!("order-{order_id}"), until)?;
         let outcome = match (row.handle(), spawners.get(&row.spawner_kind)) {
             (Some(handle), Some(spawner)) => spawner.stop(&handle).map_err(|e| e.to_string()),
             (None, _) => Ok(()),

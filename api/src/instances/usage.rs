@@ -100,8 +100,8 @@ pub fn summary(
     }
     let services: Vec<UsageLine> = by.into_values().collect();
     Ok(Summary {
-        instance_hours: services.iter().map(|l| l.instance_hours).sum(),
-        cost: services.iter().map(|l| l.cost).sum(),
+        instance_hours: services.iter().fold(0.0, |t, l| t + l.instance_hours),
+        cost: services.iter().fold(0.0, |t, l| t + l.cost),
         unit: unit.unwrap_or_else(|| "EUR".to_owned()),
         services,
     })
