@@ -326,11 +326,11 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
     )
     .await;
 
-    // An order of the expert's for it.
+    // An order for it, by the novice (a manager of the organisation).
     let order = id_of(
         app.post(
             &format!("/api/v1/projects/{data_project}/orders"),
-            &h.expert.access,
+            &h.novice.access,
             json!({ "offering_id": "postgresql", "comment": "SECRET-ORDER" }),
         )
         .await,
