@@ -22,7 +22,12 @@ impl Answer {
 }
 
 /// `GET path` on 127.0.0.1:`port`, with `Authorization: token …` when given.
-pub fn get(port: u16, path: &str, token: Option<&str>, timeout: Duration) -> std::io::Result<Answer> {
+pub fn get(
+    port: u16,
+    path: &str,
+    token: Option<&str>,
+    timeout: Duration,
+) -> std::io::Result<Answer> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut s = TcpStream::connect_timeout(&addr, timeout)?;
     s.set_read_timeout(Some(timeout))?;
@@ -45,7 +50,9 @@ pub fn get(port: u16, path: &str, token: Option<&str>, timeout: Duration) -> std
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|c| c.parse().ok())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer"))?;
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer")
+        })?;
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))

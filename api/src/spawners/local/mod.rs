@@ -213,7 +213,10 @@ impl Spawner for LocalSpawner {
         match spec.recipe {
             "postgresql" => postgresql::start(self, spec),
             "jupyterlab" => jupyterlab::start(self, spec),
-            other => Err(SpawnError::Unavailable(other.into(), "unknown recipe".into())),
+            other => Err(SpawnError::Unavailable(
+                other.into(),
+                "unknown recipe".into(),
+            )),
         }
     }
 
@@ -262,7 +265,8 @@ impl Spawner for LocalSpawner {
         let h = Handle::parse(handle)?;
         // Marked first: from now on an ended process reads as stopped.
         let _ = fs::write(h.private().join("stopped"), Utc::now().to_rfc3339());
-        process::stop_group(h.pid, h.proc_start, &h.boot_id, self.grace).map_err(SpawnError::Service)
+        process::stop_group(h.pid, h.proc_start, &h.boot_id, self.grace)
+            .map_err(SpawnError::Service)
     }
 
     fn logs(&self, handle: &Value, max_bytes: usize) -> Result<String, SpawnError> {

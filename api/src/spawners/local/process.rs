@@ -263,7 +263,10 @@ pub fn stop_group(pid: i32, proc_start: u64, boot: &str, grace: Duration) -> Res
     if wait_gone(pgid, grace) {
         return Ok(());
     }
-    tracing::warn!(pgid, "instance did not stop within the grace period: SIGKILL");
+    tracing::warn!(
+        pgid,
+        "instance did not stop within the grace period: SIGKILL"
+    );
     signal_group(pgid, Signal::KILL);
     if wait_gone(pgid, Duration::from_secs(10)) {
         Ok(())

@@ -129,7 +129,9 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
     let password = launched.secrets["password"].as_str().expect("password");
     assert_eq!(password.len(), 24);
     assert_eq!(launched.connection["host"], "127.0.0.1");
-    assert!(launched.open_url.starts_with("postgresql://researcher@127.0.0.1:"));
+    assert!(launched
+        .open_url
+        .starts_with("postgresql://researcher@127.0.0.1:"));
     assert!(launched.connection["psql"]
         .as_str()
         .expect("psql")
@@ -179,7 +181,10 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
     let group = pgid(&run.handle);
     assert!(process::group_exists(group));
     s.stop(&run.handle).expect("stop");
-    assert!(!process::group_exists(group), "no process left in the group");
+    assert!(
+        !process::group_exists(group),
+        "no process left in the group"
+    );
     assert!(!s.alive(&run.handle));
     assert_eq!(s.health(&run.handle), Health::Stopped);
     let logs = s.logs(&run.handle, 64 * 1024).expect("logs");
@@ -220,7 +225,10 @@ fn postgresql_refuses_a_bad_name_before_starting_anything() {
         workdir: data.path().join("instances/pg2"),
     };
     assert!(matches!(s.start(&spec), Err(SpawnError::BadConfig(_))));
-    assert!(!data.path().join("instances/pg2").exists(), "no process, no directory");
+    assert!(
+        !data.path().join("instances/pg2").exists(),
+        "no process, no directory"
+    );
 }
 
 #[test]
@@ -286,7 +294,10 @@ fn jupyterlab_answers_with_its_token_only_and_stops() {
     assert!(!s.alive(&run.handle));
     assert_eq!(s.health(&run.handle), Health::Stopped);
     assert!(http::get(port, "/api/status", Some(token), t).is_err());
-    assert!(s.logs(&run.handle, 100_000).expect("logs").contains("ServerApp"));
+    assert!(s
+        .logs(&run.handle, 100_000)
+        .expect("logs")
+        .contains("ServerApp"));
 }
 
 #[test]
@@ -298,9 +309,11 @@ fn a_process_that_ignores_sigterm_is_killed_after_the_grace() {
     let mut cmd = Command::new("/bin/sh");
     // The shell and its child both ignore SIGTERM (an ignored signal stays
     // ignored across exec).
-    cmd.args(["-c", "trap '' TERM; echo stubborn here; sleep 600 & wait; sleep 600"]);
-    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[])
-        .expect("spawn");
+    cmd.args([
+        "-c",
+        "trap '' TERM; echo stubborn here; sleep 600 & wait; sleep 600",
+    ]);
+    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[]).expect("spawn");
     let spec = LaunchSpec {
         instance_id: "stubborn",
         recipe: "postgresql",
@@ -310,7 +323,11 @@ fn a_process_that_ignores_sigterm_is_killed_after_the_grace() {
     let handle = s.handle_for("postgresql", &spec, 1, started);
     let group = pgid(&handle);
     let until = Instant::now() + Duration::from_secs(5);
-    while !s.logs(&handle, 1000).expect("logs").contains("stubborn here") {
+    while !s
+        .logs(&handle, 1000)
+        .expect("logs")
+        .contains("stubborn here")
+    {
         assert!(Instant::now() < until, "output captured in the log");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -336,8 +353,7 @@ fn an_ended_process_is_failed_with_its_last_words_and_a_reused_pid_is_not_alive(
     s.prepare(&workdir).expect("workdir");
     let mut cmd = Command::new("/bin/sh");
     cmd.args(["-c", "echo 'FATAL: something broke'; exit 3"]);
-    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[])
-        .expect("spawn");
+    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[]).expect("spawn");
     let spec = LaunchSpec {
         instance_id: "short",
         recipe: "postgresql",
