@@ -13,6 +13,10 @@ pub struct Answer {
 }
 
 impl Answer {
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests read a redirect's Location")
+    )]
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
