@@ -396,7 +396,6 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     app.clock.advance(chrono::Duration::hours(25));
     // Access tokens live minutes: sign in again on the new day.
     novice = app.login(&novice.email, &novice.password).await;
-    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     assert!(!workdir.exists(), "deleted after the grace period");
     assert_eq!(audit_count(&app, "instance.remove", &id).await, 1);
