@@ -17,8 +17,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    api_tokens, approvals, audit_log, instance_configurations, instances, invitations,
-    memberships, offerings, orders, organizations, participants, projects, users, works,
+    api_tokens, approvals, audit_log, instance_configurations, instances, invitations, memberships,
+    offerings, orders, organizations, participants, projects, users, works,
 };
 use habilis_shared::policy::{
     Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
@@ -50,7 +50,11 @@ type States = (
     Vec<(String, Option<chrono::NaiveDateTime>)>,
     // Instances (state, kept, deleted) and saved configurations.
     (
-        Vec<(String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>,
+        Vec<(
+            String,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        )>,
         Vec<String>,
     ),
 );
@@ -367,7 +371,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             lease_owner: None,
             lease_until: None,
         };
-        app.with_db(move |c| insert(c, &row).expect("instance")).await;
+        app.with_db(move |c| insert(c, &row).expect("instance"))
+            .await;
     }
     let configuration = id_of(
         app.post(
