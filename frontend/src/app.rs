@@ -136,6 +136,10 @@ fn Nav() -> Html {
                         <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
                         <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
                     </> }) }
+                    { group("nav-g-services", session.t("nav.group_services"), html! { <>
+                        <Link<Route> to={Route::Catalog}>{ session.t("nav.catalog") }</Link<Route>>
+                        <Link<Route> to={Route::Services}>{ session.t("nav.services") }</Link<Route>>
+                    </> }) }
                     { group("nav-g-admin", session.t("nav.group_admin"), html! { <>
                         if session.allows(Action::AuditRead) {
                             <Link<Route> to={Route::Audit}>{ session.t("nav.audit") }</Link<Route>>
@@ -267,6 +271,11 @@ fn Guard(p: &GuardProps) -> Html {
             html! { <pages::data::ProjectData {id} dataset={Some(dataset)} /> }
         }
         Route::Approvals => html! { <pages::projects::Approvals /> },
+        Route::Catalog => html! { <pages::catalog::Catalog /> },
+        Route::Offering { id } => html! { <pages::catalog::OfferingPage {id} /> },
+        Route::Services => html! { <pages::services::Services /> },
+        Route::Service { id } => html! { <pages::services::Service {id} /> },
+        Route::KeepService { id } => html! { <pages::services::KeepService {id} /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

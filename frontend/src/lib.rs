@@ -16,6 +16,7 @@ mod hooks;
 pub mod i18n;
 mod pages;
 mod route;
+pub mod schema;
 mod state;
 pub mod tus;
 
