@@ -83,6 +83,8 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let policy =
             crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let catalog = crate::catalog::file::load(config.catalog_file.as_deref())
+            .map_err(anyhow::Error::msg)?;
         let url = config.database_url();
         let pool_size = config.db_pool;
         let (secret, issuer, audience) = (
@@ -97,6 +99,11 @@ impl Application {
             let applied = migrate(&mut conn)?;
             if !applied.is_empty() {
                 tracing::info!(?applied, "migrations applied");
+            }
+            // The offerings of the catalog file the database lacks.
+            let seeded = crate::catalog::service::seed(&mut conn, started, &catalog)?;
+            if !seeded.is_empty() {
+                tracing::info!(?seeded, "catalog offerings added");
             }
             drop(conn);
             // The signing keys every replica shares (or the configured one).

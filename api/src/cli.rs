@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Check a service catalog file.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -72,6 +77,13 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Validate a catalog file (TOML, or JSON by extension): prints ok, or
+    /// the first error with its path (`offerings[1].config_schema: …`).
+    Check { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -246,6 +258,22 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             },
+        },
+        Command::Catalog {
+            command: CatalogCommand::Check { file },
+        } => match crate::catalog::file::load(Some(&file)) {
+            Ok(offerings) => {
+                println!(
+                    "ok: {} is a valid catalog ({} offerings)",
+                    file.display(),
+                    offerings.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
         },
         Command::Audit {
             command: AuditCommand::Verify,

@@ -18,6 +18,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `HABILIS_POLICY`: a policy document (TOML or JSON); default SPEC §2.
     pub policy_file: Option<PathBuf>,
+    /// `HABILIS_CATALOG`: a service catalog file (TOML or JSON) whose
+    /// offerings seed the database at start; default the built-in one.
+    pub catalog_file: Option<PathBuf>,
     /// `HABILIS_JWT_SECRET`: one fixed HS256 key (≥ 32 bytes); default the
     /// keys kept in the database, shared by every replica (`habilis keys
     /// rotate`).
@@ -72,6 +75,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             storage_url: None,
             policy_file: None,
+            catalog_file: None,
             jwt_secret: None,
             jwt_issuer: "habilis".into(),
             jwt_audience: "habilis-api".into(),
@@ -142,6 +146,9 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_POLICY") {
             cfg.policy_file = Some(v.into());
+        }
+        if let Some(v) = text("HABILIS_CATALOG") {
+            cfg.catalog_file = Some(v.into());
         }
         if let Some(v) = text("HABILIS_JWT_SECRET") {
             cfg.jwt_secret = Some(v);

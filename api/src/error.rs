@@ -239,6 +239,7 @@ fn describe_validation(e: &validator::ValidationError) -> Msg {
             _ => Msg::new("validation-range"),
         },
         "email" => Msg::new("validation-email"),
+        "slug" => Msg::new("validation-slug"),
         other => Msg::new("validation-invalid").arg("code", other.to_owned()),
     }
 }

@@ -17,9 +17,11 @@ use crate::accounts::{
 };
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
+use crate::catalog::routes as catalog;
 use crate::datasets::routes as datasets;
 use crate::error::ApiError;
 use crate::meta;
+use crate::orders::routes as orders;
 use crate::orgs::{export, invitations, routes as orgs};
 use crate::projects::approvals::routes as approvals;
 use crate::projects::{participants, routes as projects};
@@ -234,6 +236,19 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/works/{id}/annotations",
                 web::post().to(works::create_annotation),
             )
+            .route(
+                "/projects/{id}/orders",
+                web::post().to(orders::create_order),
+            )
+            .route("/projects/{id}/orders", web::get().to(orders::list_orders))
+            .route("/orders/{id}", web::get().to(orders::get_order))
+            .route("/orders/{id}", web::patch().to(orders::update_order))
+            .route("/orders/{id}/cancel", web::post().to(orders::cancel_order))
+            .route("/catalog", web::get().to(catalog::list_catalog))
+            .route("/catalog", web::post().to(catalog::create_offering))
+            .route("/catalog/{id}", web::get().to(catalog::get_offering))
+            .route("/catalog/{id}", web::patch().to(catalog::update_offering))
+            .route("/catalog/{id}", web::delete().to(catalog::delete_offering))
             .route("/audit", web::get().to(audit::list_audit))
             .default_service(web::to(not_found)),
     )
@@ -536,6 +551,16 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         works::transfer_work,
         works::list_annotations,
         works::create_annotation,
+        catalog::list_catalog,
+        catalog::get_offering,
+        catalog::create_offering,
+        catalog::update_offering,
+        catalog::delete_offering,
+        orders::create_order,
+        orders::list_orders,
+        orders::get_order,
+        orders::update_order,
+        orders::cancel_order,
         audit::list_audit,
         meta::healthz,
         meta::readyz,
@@ -559,6 +584,8 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "datasets", description = "Datasets of a project, their files, uploads and downloads (SPEC §5)"),
         (name = "uploads", description = "Resumable uploads of files into datasets, with the tus 1.0 protocol (SPEC §5)"),
         (name = "works", description = "Works, their states and annotations"),
+        (name = "catalog", description = "The service catalog: offerings projects order and launch (SPEC §6)"),
+        (name = "orders", description = "Orders of services for a project, approved by its sponsor and data steward (SPEC §6)"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

@@ -422,3 +422,112 @@ diesel::table! {
 diesel::joinable!(files -> datasets (dataset_id));
 diesel::joinable!(uploads -> datasets (dataset_id));
 diesel::allow_tables_to_appear_in_same_query!(datasets, files, projects, uploads);
+
+diesel::table! {
+    offerings (id) {
+        id -> Text,
+        name -> Text,
+        category -> Text,
+        description -> Text,
+        config_schema -> Text,
+        readme_template -> Text,
+        price_per_hour_milli -> BigInt,
+        unit -> Text,
+        spawner_kind -> Text,
+        spawner_recipe -> Nullable<Text>,
+        limits -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        project_id -> Text,
+        offering_id -> Text,
+        requested_by -> Text,
+        comment -> Nullable<Text>,
+        state -> Text,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instances (id) {
+        id -> Text,
+        order_id -> Text,
+        project_id -> Text,
+        offering_id -> Text,
+        owner_id -> Text,
+        name -> Text,
+        config -> Text,
+        state -> Text,
+        spawner_kind -> Text,
+        handle -> Nullable<Text>,
+        open_url -> Nullable<Text>,
+        secrets -> Nullable<Text>,
+        failure -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        stopped_at -> Nullable<Timestamp>,
+        last_activity_at -> Nullable<Timestamp>,
+        idle_notice_at -> Nullable<Timestamp>,
+        kept_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    instance_configurations (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        offering_id -> Text,
+        config -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instance_usage (id) {
+        id -> Text,
+        instance_id -> Text,
+        project_id -> Text,
+        offering_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        price_per_hour_milli -> BigInt,
+    }
+}
+
+diesel::joinable!(orders -> offerings (offering_id));
+diesel::joinable!(orders -> projects (project_id));
+diesel::joinable!(orders -> users (requested_by));
+diesel::joinable!(orders -> approval_requests (request_id));
+diesel::joinable!(instances -> orders (order_id));
+diesel::joinable!(instances -> offerings (offering_id));
+diesel::joinable!(instances -> projects (project_id));
+diesel::joinable!(instances -> users (owner_id));
+diesel::joinable!(instance_configurations -> offerings (offering_id));
+diesel::joinable!(instance_configurations -> users (user_id));
+diesel::joinable!(instance_usage -> instances (instance_id));
+diesel::joinable!(instance_usage -> offerings (offering_id));
+diesel::joinable!(instance_usage -> projects (project_id));
+// Orders, instances and usage are listed with their project's and
+// offering's names (and the requester / owner) in one statement.
+diesel::allow_tables_to_appear_in_same_query!(
+    offerings,
+    orders,
+    instances,
+    instance_configurations,
+    instance_usage,
+    projects,
+    users,
+    approval_requests,
+);

@@ -136,6 +136,22 @@ pub enum Email<'a> {
         outcome: ApprovalOutcome,
         comment: Option<&'a str>,
     },
+    /// An order of a service for a project waits for this approver
+    /// (`role`: `sponsor` or `data_steward`, SPEC §6).
+    OrderRequest {
+        requester: &'a str,
+        offering: &'a str,
+        project: &'a str,
+        role: &'a str,
+    },
+    /// An approver decided on the requester's order (SPEC §6).
+    OrderDecision {
+        approver: &'a str,
+        offering: &'a str,
+        project: &'a str,
+        outcome: ApprovalOutcome,
+        comment: Option<&'a str>,
+    },
     /// A work was given to the recipient (SPEC §2.5, seed 004 §6).
     WorkTransfer {
         giver: &'a str,
@@ -195,6 +211,8 @@ impl Email<'_> {
             Email::ProjectInvitation { .. } => "project-invitation",
             Email::ApprovalRequest { .. } => "approval-request",
             Email::ApprovalDecision { .. } => "approval-decision",
+            Email::OrderRequest { .. } => "order-request",
+            Email::OrderDecision { .. } => "order-decision",
             Email::WorkTransfer { .. } => "work-transfer",
             Email::DepartureNotice { .. } => "departure-notice",
             Email::DepartureDone { .. } => "departure-done",

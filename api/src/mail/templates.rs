@@ -43,6 +43,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "project-invitation",
     "approval-request",
     "approval-decision",
+    "order-request",
+    "order-decision",
     "work-transfer",
     "departure-notice",
     "departure-done",

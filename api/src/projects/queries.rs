@@ -235,21 +235,22 @@ pub fn insert(conn: &mut DbConn, p: &NewProject<'_>) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// Opens the approval request of `project`, one pending approval per
-/// (approver, role).
+/// Opens an approval request on a subject (`project`, `order`) and one
+/// pending approval per (approver, role); returns the request's id.
 pub fn request_approval(
     conn: &mut DbConn,
-    project: &str,
+    subject_type: &str,
+    subject_id: &str,
     requested_by: &str,
     approvers: &[(&str, &str)],
     at: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<String> {
     let request = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(approval_requests::table)
         .values((
             approval_requests::id.eq(&request),
-            approval_requests::subject_type.eq("project"),
-            approval_requests::subject_id.eq(project),
+            approval_requests::subject_type.eq(subject_type),
+            approval_requests::subject_id.eq(subject_id),
             approval_requests::requested_by.eq(requested_by),
             approval_requests::state.eq("pending"),
             approval_requests::created_at.eq(at),
@@ -265,7 +266,7 @@ pub fn request_approval(
             ))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(request)
 }
 
 type Backend = <DbConn as diesel::Connection>::Backend;

@@ -187,7 +187,7 @@ pub fn create(
             .iter()
             .map(|(person, role)| (person.id.as_str(), *role))
             .collect();
-        queries::request_approval(conn, &id, caller.id(), &who, t)?;
+        queries::request_approval(conn, "project", &id, caller.id(), &who, t)?;
         let requester = caller.user.display_name();
         for (person, role) in &approvers {
             let email = mail::Email::ApprovalRequest {

@@ -9,8 +9,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    annotations, approvals, invitations, memberships, organizations, outbox, participants,
-    projects, secondments, uploads, users, works,
+    annotations, approvals, invitations, memberships, offerings, orders, organizations, outbox,
+    participants, projects, secondments, uploads, users, works,
 };
 use serde_json::{json, Value};
 
@@ -80,6 +80,14 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
         (
             "uploads",
             uploads::table.count().get_result(c).expect("uploads"),
+        ),
+        (
+            "offerings",
+            offerings::table.count().get_result(c).expect("offerings"),
+        ),
+        (
+            "orders",
+            orders::table.count().get_result(c).expect("orders"),
         ),
     ]
 }

@@ -126,6 +126,7 @@ pub struct Session {
 
 pub struct Builder {
     policy_toml: Option<String>,
+    catalog_toml: Option<String>,
     mail_poll_ms: u64,
     spa: bool,
     db_keys: bool,
@@ -135,6 +136,12 @@ pub struct Builder {
 impl Builder {
     pub fn policy(mut self, toml: &str) -> Self {
         self.policy_toml = Some(toml.to_owned());
+        self
+    }
+    /// Starts with this catalog file (`HABILIS_CATALOG`) in place of the
+    /// built-in one.
+    pub fn catalog(mut self, toml: &str) -> Self {
+        self.catalog_toml = Some(toml.to_owned());
         self
     }
     /// Serves a stand-in SPA (an `index.html` and a stylesheet).
@@ -196,6 +203,11 @@ impl Builder {
             std::fs::write(&path, toml).expect("policy file");
             config.policy_file = Some(path);
         }
+        if let Some(toml) = self.catalog_toml {
+            let path = dir.path().join("catalog.toml");
+            std::fs::write(&path, toml).expect("catalog file");
+            config.catalog_file = Some(path);
+        }
         let config_storage_url = config.storage_url.clone();
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let app = Application::build_with_clock(config, clock.clone() as Arc<dyn Clock>)
@@ -247,6 +259,7 @@ impl TestApp {
     pub fn builder() -> Builder {
         Builder {
             policy_toml: None,
+            catalog_toml: None,
             mail_poll_ms: 50,
             spa: false,
             db_keys: false,

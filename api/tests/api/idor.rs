@@ -17,8 +17,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    api_tokens, approvals, audit_log, invitations, memberships, organizations, participants,
-    projects, users, works,
+    api_tokens, approvals, audit_log, invitations, memberships, offerings, orders, organizations,
+    participants, projects, users, works,
 };
 use habilis_shared::policy::{
     Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
@@ -46,6 +46,8 @@ type States = (
     Vec<Option<chrono::NaiveDateTime>>,
     Vec<Option<chrono::NaiveDateTime>>,
     Vec<(String, String)>,
+    Vec<(String, String, Option<String>)>,
+    Vec<(String, Option<chrono::NaiveDateTime>)>,
 );
 
 fn states(c: &mut habilis_api::db::DbConn) -> States {
@@ -95,6 +97,16 @@ fn states(c: &mut habilis_api::db::DbConn) -> States {
             .order(projects::id)
             .load(c)
             .expect("projects"),
+        orders::table
+            .select((orders::offering_id, orders::state, orders::comment))
+            .order(orders::id)
+            .load(c)
+            .expect("orders"),
+        offerings::table
+            .select((offerings::description, offerings::retired_at))
+            .order(offerings::id)
+            .load(c)
+            .expect("offerings"),
     )
 }
 
@@ -124,8 +136,11 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
             Action::Org(OrgCapability::ProjectsReadNames),
             Resource::Organization { role: None },
         ),
-        // Datasets and files are decided on as their project.
-        "projects" | "datasets" | "files" => (
+        // The catalog is nobody's secret: every account holder reads it,
+        // and changing it is refused with a 403 (routes.rs).
+        "catalog" => return false,
+        // Datasets, files and orders are decided on as their project.
+        "projects" | "datasets" | "files" | "orders" => (
             Action::ProjectReadName,
             Resource::Project {
                 org_role: None,
@@ -284,6 +299,17 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
     )
     .await;
 
+    // An order of the expert's for it.
+    let order = id_of(
+        app.post(
+            &format!("/api/v1/projects/{data_project}/orders"),
+            &h.expert.access,
+            json!({ "offering_id": "postgresql", "comment": "SECRET-ORDER" }),
+        )
+        .await,
+    )
+    .await;
+
     // An upload into it, begun by the expert.
     let res = app
         .client
@@ -336,6 +362,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-PROJECT",
         "SECRET-DATASET",
         "SECRET-BYTES",
+        "SECRET-ORDER",
+        order.as_str(),
         "secret.txt",
         dataset.as_str(),
         file.as_str(),
@@ -384,6 +412,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "approvals" => &approval,
             "datasets" => &dataset,
             "files" => &file,
+            "orders" => &order,
+            "catalog" => continue,
             "uploads" => &upload,
             "me" => &token,
             other => panic!("{path}: say which object /{other}/{{id}} names"),
@@ -414,6 +444,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "invitations") => Some(json!({ "emails": who.email, "role": "manager" })),
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "datasets") => Some(json!({ "name": "pwned" })),
+                ("POST", "orders") => Some(json!({ "offering_id": "postgresql" })),
+                ("PATCH", _) if kind == "orders" => Some(json!({ "comment": "pwned" })),
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
                 ("PATCH", _) if kind == "works" => Some(json!({ "project_id": null })),

@@ -5,6 +5,7 @@
 mod accounts;
 mod attacks;
 mod auth;
+mod catalog;
 mod cli;
 mod crash;
 mod datasets;
@@ -20,6 +21,7 @@ mod lists;
 mod mail;
 mod objects;
 mod openapi;
+mod orders;
 mod orgs;
 mod project_works;
 mod projects;

@@ -120,6 +120,8 @@ enum On {
     Project,
     /// The approval the sponsor (the confirmed) is asked for.
     SponsorApproval,
+    /// The expert's order for the active project.
+    Order,
 }
 
 impl On {
@@ -150,6 +152,11 @@ impl On {
             },
             On::SponsorApproval => Resource::Approval {
                 approver: c == Acct::Confirmed,
+            },
+            On::Order => Resource::Service {
+                org_role: c.org_role(),
+                relation: c.project_relation(),
+                mine: c == Acct::Expert,
             },
         }
     }
@@ -202,7 +209,8 @@ enum Fresh {
     Invitation,
     /// A pending project of the expert, like the shared one (`{project}`).
     Project,
-    /// The same, approved by its sponsor and its data steward.
+    /// The same, approved by its sponsor and its data steward, with the
+    /// same participants.
     ActiveProject,
     /// A participant invited into the project (`{participant}`).
     Participant,
@@ -210,6 +218,10 @@ enum Fresh {
     Dataset,
     /// A file of the fixture's dataset, by the expert (`{file}`).
     File,
+    /// An offering of the catalog, added by the admin (`{offering}`).
+    Offering,
+    /// A pending order of the expert for the active project (`{order}`).
+    Order,
 }
 
 impl Fresh {
@@ -224,6 +236,8 @@ impl Fresh {
             Fresh::Participant => "{participant}",
             Fresh::Dataset => "{dataset}",
             Fresh::File => "{file}",
+            Fresh::Offering => "{offering}",
+            Fresh::Order => "{order}",
         }
     }
 }
@@ -675,6 +689,45 @@ fn table() -> Vec<Route> {
             .valid(json!({ "body": "note" }))
             .asks(&[sees_draft, refuses(A::WorkAnnotate, On::Draft)])
             .ok(201),
+        // The catalog: read by every account holder, kept by admins.
+        r("GET", "/api/v1/catalog").asks(&[refuses(A::CatalogRead, On::Nothing)]),
+        r("POST", "/api/v1/catalog")
+            .invalid(json!({ "id": "Not a slug", "name": "", "category": "x",
+                             "config_schema": { "type": "object" }, "price_per_hour": 1,
+                             "unit": "EUR", "spawner": { "kind": "slurm" } }))
+            .valid(json!({ "id": "{caller}-offering", "name": "{caller} offering",
+                           "category": "Tools", "config_schema": { "type": "object" },
+                           "price_per_hour": 0.5, "unit": "EUR",
+                           "spawner": { "kind": "kubernetes" } }))
+            .asks(&[refuses(A::CatalogManage, On::Nothing)])
+            .ok(201),
+        r("GET", "/api/v1/catalog/{offering}").asks(&[refuses(A::CatalogRead, On::Nothing)]),
+        r("PATCH", "/api/v1/catalog/{offering}")
+            .invalid(json!({ "name": "" }))
+            .valid(json!({ "description": "Changed by {caller}" }))
+            .asks(&[refuses(A::CatalogManage, On::Nothing)]),
+        r("DELETE", "/api/v1/catalog/{offering}")
+            .asks(&[refuses(A::CatalogManage, On::Nothing)])
+            .ok(204)
+            .fresh(Fresh::Offering),
+        // Orders are decided on as their project, and as the requester's.
+        r("POST", "/api/v1/projects/{project}/orders")
+            .invalid(json!({ "offering_id": "" }))
+            .valid(json!({ "offering_id": "postgresql", "comment": "for {caller}" }))
+            .asks(&[sees_project, refuses(A::OrderCreate, On::Project)])
+            .ok(201)
+            .fresh(Fresh::ActiveProject),
+        r("GET", "/api/v1/projects/{project}/orders")
+            .asks(&[sees_project, refuses(A::OrderRead, On::Project)]),
+        r("GET", "/api/v1/orders/{order}").asks(&[sees_project, refuses(A::OrderRead, On::Order)]),
+        // Modifying sends it back to the approvers: pending again, each time.
+        r("PATCH", "/api/v1/orders/{order}")
+            .invalid(json!({ "offering_id": "" }))
+            .valid(json!({ "comment": "modified by {caller}" }))
+            .asks(&[sees_project, refuses(A::OrderManage, On::Order)]),
+        r("POST", "/api/v1/orders/{order}/cancel")
+            .asks(&[sees_project, refuses(A::OrderManage, On::Order)])
+            .fresh(Fresh::Order),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -682,7 +735,9 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 16] = [
+const PARAMETERS: [(&str, &str); 18] = [
+    ("{offering}", "{id}"),
+    ("{order}", "{id}"),
     ("{upload}", "{id}"),
     ("{caller}.json", "{path}"),
     ("{dataset}", "{id}"),
@@ -802,6 +857,8 @@ struct Fixture {
     /// An upload into `dataset` of each caller's (by account id), 10 bytes
     /// long, nothing sent yet.
     uploads: std::collections::BTreeMap<String, String>,
+    /// A pending order of the expert for `active`.
+    order: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -841,6 +898,8 @@ impl Fixture {
             .replace("{approval}", &self.approval)
             .replace("{dataset}", &self.dataset)
             .replace("{file}", &self.file)
+            .replace("{order}", &self.order)
+            .replace("{offering}", "postgresql")
             .replace(
                 "{upload}",
                 self.uploads
@@ -856,6 +915,20 @@ impl Fixture {
                 &format!("/api/v1/projects/{}/datasets", self.active),
                 &self.expert.access,
                 json!({ "name": name }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
+    /// A pending order of the expert's for the active project.
+    async fn order(&self, app: &TestApp) -> String {
+        id_of(
+            app.post(
+                &format!("/api/v1/projects/{}/orders", self.active),
+                &self.expert.access,
+                json!({ "offering_id": "jupyterlab" }),
             )
             .await,
             201,
@@ -1012,11 +1085,38 @@ impl Fixture {
                         .await;
                     assert_eq!(res.status(), 200, "approve a fresh project");
                 }
+                // The same participants as the shared one.
+                for email in [&self.novice.email, &self.webmaster.email] {
+                    let res = app
+                        .post(
+                            &format!("/api/v1/projects/{id}/participants"),
+                            &self.expert.access,
+                            json!({ "email": email }),
+                        )
+                        .await;
+                    assert_eq!(res.status(), 201, "a participant of a fresh project");
+                }
                 id
             }
             Fresh::Participant => self.participant(app, &email).await,
             Fresh::Dataset => self.dataset(app, &format!("Fresh dataset {n}")).await,
             Fresh::File => self.file(app, &format!("fresh-{n}.txt")).await,
+            Fresh::Offering => {
+                id_of(
+                    app.post(
+                        "/api/v1/catalog",
+                        &self.admin.access,
+                        json!({ "id": format!("fresh-{n}"), "name": format!("Fresh {n}"),
+                                "category": "Tools", "config_schema": { "type": "object" },
+                                "price_per_hour": 1, "unit": "EUR",
+                                "spawner": { "kind": "slurm" } }),
+                    )
+                    .await,
+                    201,
+                )
+                .await
+            }
+            Fresh::Order => self.order(app).await,
         }
     }
 }
@@ -1078,6 +1178,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         dataset: String::new(),
         file: String::new(),
         uploads: Default::default(),
+        order: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1122,6 +1223,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     }
     fx.dataset = fx.dataset(app, "Matrix dataset").await;
     fx.file = fx.file(app, "matrix.txt").await;
+    fx.order = fx.order(app).await;
     // Each caller's upload: begun by the expert, then made the caller's
     // (as if begun while the policy let it; the novice's no longer may).
     for s in [&h.admin, &h.expert, &h.webmaster, &h.confirmed, &h.novice] {

@@ -97,6 +97,20 @@ mail-approval-decision-body = { $outcome ->
 }
 mail-approval-decision-comment = Comment: { $comment }
 
+## order-request
+
+mail-order-request-subject = Habilis: an order of "{ $offering }" for "{ $project }" waits for your approval
+mail-order-request-body = { $requester } orders "{ $offering }" for the project "{ $project }", of which you are { $role }.
+
+## order-decision
+
+mail-order-decision-subject = Habilis: your order of "{ $offering }" for "{ $project }": { $approver } decided
+mail-order-decision-body = { $outcome ->
+    [rejected] Your order of "{ $offering }" for the project "{ $project }": { $approver } rejected it; the order is rejected.
+    [approved] Your order of "{ $offering }" for the project "{ $project }": { $approver } approved it; the order is approved and you may launch the service.
+   *[awaiting] Your order of "{ $offering }" for the project "{ $project }": { $approver } approved it; one approval is still awaited.
+}
+
 ## work-transfer
 
 mail-work-transfer-subject = Habilis: { $giver } gave you a work

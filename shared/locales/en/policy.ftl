@@ -80,6 +80,7 @@ policy-account-holder = Every account holder may { $what ->
     [works] list the works they may see
     [invitation] accept an invitation sent to their address
     [logout] sign out
+    [catalog] read the service catalog
    *[password] change their password
 }.
 policy-capability = { $allowed ->
@@ -250,4 +251,32 @@ policy-file-download = { $allowed ->
 policy-file-delete = { $allowed ->
     [yes] Managers and contributors who read a project delete the files of its datasets.
    *[no] Only managers and contributors who read the project delete the files of its datasets.
+}
+policy-catalog-manage = { $allowed ->
+    [yes] { policy-profiles-subject } add, change and retire the offerings of the service catalog.
+   *[no] { policy-profiles-subject } may not change the service catalog: administrators do it.
+}
+policy-order-create = { $allowed ->
+    [yes] Members who read the project and whose role may launch processing order services for it.
+   *[no] Only managers, contributors and users who read the project, and whose profile may run engines, order services for it.
+}
+policy-order-read = { $allowed ->
+    [yes] Those who read a project read its orders.
+   *[no] The orders of a project are read by those who read the project only.
+}
+policy-order-manage = { $allowed ->
+    [yes] Whoever placed an order, the organisation's managers and the project's owner modify or cancel it.
+   *[no] Only whoever placed the order, the organisation's managers and the project's owner modify or cancel it.
+}
+policy-instance-launch = { $allowed ->
+    [yes] Members who read the project and whose role may launch processing launch its services.
+   *[no] Only managers, contributors and users who read the project, and whose profile may run engines, launch its services.
+}
+policy-instance-read = { $allowed ->
+    [yes] A service is seen by its owner, the organisation's managers and the project's owner.
+   *[no] Only the owner of a service, the organisation's managers and the project's owner see it.
+}
+policy-instance-manage = { $allowed ->
+    [yes] A service is stopped or kept by its owner, the organisation's managers and the project's owner.
+   *[no] Only the owner of a service, the organisation's managers and the project's owner stop or keep it.
 }

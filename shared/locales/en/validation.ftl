@@ -16,3 +16,4 @@ validation-field-invalid = Invalid value: { $detail }
 validation-query = Invalid query string: { $detail }
 validation-cursor = Invalid cursor.
 validation-action-unknown = Unknown action code “{ $code }”.
+validation-slug = Use lower-case letters, digits and "-" only (1 to 64, not starting with "-").

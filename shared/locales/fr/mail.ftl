@@ -97,6 +97,20 @@ mail-approval-decision-body = { $outcome ->
 }
 mail-approval-decision-comment = Commentaire : { $comment }
 
+## order-request
+
+mail-order-request-subject = Habilis : une commande de « { $offering } » pour « { $project } » attend votre approbation
+mail-order-request-body = { $requester } commande « { $offering } » pour le projet « { $project } », dont vous êtes { $role }.
+
+## order-decision
+
+mail-order-decision-subject = Habilis : votre commande de « { $offering } » pour « { $project } » : { $approver } a décidé
+mail-order-decision-body = { $outcome ->
+    [rejected] Votre commande de « { $offering } » pour le projet « { $project } » : { $approver } l'a rejetée ; la commande est rejetée.
+    [approved] Votre commande de « { $offering } » pour le projet « { $project } » : { $approver } l'a approuvée ; la commande est approuvée et vous pouvez lancer le service.
+   *[awaiting] Votre commande de « { $offering } » pour le projet « { $project } » : { $approver } l'a approuvée ; une approbation reste attendue.
+}
+
 ## work-transfer
 
 mail-work-transfer-subject = Habilis : { $giver } vous a confié un travail

@@ -79,6 +79,7 @@ policy-account-holder = Tout titulaire d'un compte peut { $what ->
     [works] lister les travaux qui lui sont visibles
     [invitation] accepter une invitation envoyée à son adresse
     [logout] se déconnecter
+    [catalog] consulter le catalogue de services
    *[password] changer son mot de passe
 }.
 policy-capability = { $allowed ->
@@ -249,4 +250,32 @@ policy-file-download = { $allowed ->
 policy-file-delete = { $allowed ->
     [yes] Les gestionnaires et contributeurs qui lisent un projet suppriment les fichiers de ses jeux de données.
    *[no] Seuls les gestionnaires et contributeurs qui lisent le projet suppriment les fichiers de ses jeux de données.
+}
+policy-catalog-manage = { $allowed ->
+    [yes] { policy-profiles-subject } ajoutent, modifient et retirent les offres du catalogue de services.
+   *[no] { policy-profiles-subject } ne peuvent pas modifier le catalogue de services : ce sont les administrateurs qui le font.
+}
+policy-order-create = { $allowed ->
+    [yes] Les membres qui lisent le projet et dont le rôle permet de lancer des traitements commandent des services pour lui.
+   *[no] Seuls les gestionnaires, contributeurs et utilisateurs qui lisent le projet, et dont le profil permet d'exécuter des moteurs, commandent des services pour lui.
+}
+policy-order-read = { $allowed ->
+    [yes] Qui lit un projet lit ses commandes.
+   *[no] Les commandes d'un projet ne sont lues que par ceux qui lisent le projet.
+}
+policy-order-manage = { $allowed ->
+    [yes] L'auteur d'une commande, les gestionnaires de l'organisation et le porteur du projet la modifient ou l'annulent.
+   *[no] Seuls l'auteur de la commande, les gestionnaires de l'organisation et le porteur du projet la modifient ou l'annulent.
+}
+policy-instance-launch = { $allowed ->
+    [yes] Les membres qui lisent le projet et dont le rôle permet de lancer des traitements lancent ses services.
+   *[no] Seuls les gestionnaires, contributeurs et utilisateurs qui lisent le projet, et dont le profil permet d'exécuter des moteurs, lancent ses services.
+}
+policy-instance-read = { $allowed ->
+    [yes] Un service est vu par son propriétaire, les gestionnaires de l'organisation et le porteur du projet.
+   *[no] Seuls le propriétaire d'un service, les gestionnaires de l'organisation et le porteur du projet le voient.
+}
+policy-instance-manage = { $allowed ->
+    [yes] Un service est arrêté ou conservé par son propriétaire, les gestionnaires de l'organisation et le porteur du projet.
+   *[no] Seuls le propriétaire d'un service, les gestionnaires de l'organisation et le porteur du projet l'arrêtent ou le conservent.
 }

@@ -16,3 +16,4 @@ validation-field-invalid = Valeur invalide : { $detail }
 validation-query = Paramètres d'URL invalides : { $detail }
 validation-cursor = Curseur invalide.
 validation-action-unknown = Code d'action inconnu « { $code } ».
+validation-slug = Utilisez uniquement des minuscules, des chiffres et « - » (1 à 64, sans « - » au début).

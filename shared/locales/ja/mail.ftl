@@ -97,6 +97,20 @@ mail-approval-decision-body = { $outcome ->
 }
 mail-approval-decision-comment = コメント：{ $comment }
 
+## order-request
+
+mail-order-request-subject = 【Habilis】プロジェクト「{ $project }」の「{ $offering }」の注文があなたの承認を待っています
+mail-order-request-body = { $requester } さんが、あなたが{ $role }を務めるプロジェクト「{ $project }」のために「{ $offering }」を注文しました。
+
+## order-decision
+
+mail-order-decision-subject = 【Habilis】プロジェクト「{ $project }」の「{ $offering }」の注文：{ $approver } さんが判断しました
+mail-order-decision-body = { $outcome ->
+    [rejected] プロジェクト「{ $project }」の「{ $offering }」の注文：{ $approver } さんが却下しました。注文は却下されました。
+    [approved] プロジェクト「{ $project }」の「{ $offering }」の注文：{ $approver } さんが承認しました。注文は承認され、サービスを起動できます。
+   *[awaiting] プロジェクト「{ $project }」の「{ $offering }」の注文：{ $approver } さんが承認しました。もう 1 件の承認を待っています。
+}
+
 ## work-transfer
 
 mail-work-transfer-subject = 【Habilis】{ $giver } さんから成果が引き渡されました

@@ -16,3 +16,4 @@ validation-field-invalid = 無効な値です: { $detail }
 validation-query = クエリ文字列が不正です: { $detail }
 validation-cursor = カーソルが不正です。
 validation-action-unknown = 不明なアクションコード「{ $code }」です。
+validation-slug = 英小文字・数字・「-」のみを使ってください（1〜64 文字、先頭に「-」は不可）。

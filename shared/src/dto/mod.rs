@@ -8,6 +8,7 @@
 
 mod audit;
 mod auth;
+mod catalog;
 mod common;
 mod datasets;
 mod orgs;
@@ -17,6 +18,7 @@ mod works;
 
 pub use audit::*;
 pub use auth::*;
+pub use catalog::*;
 pub use common::*;
 pub use datasets::*;
 pub use orgs::*;

@@ -195,6 +195,7 @@ fn account_holder_rule(action: &Action) -> (&'static str, &'static str) {
         Action::WorkList => ("account_holder.work.list", "works"),
         Action::InvitationAccept => ("account_holder.invitation.accept", "invitation"),
         Action::Logout => ("account_holder.auth.logout", "logout"),
+        Action::CatalogRead => ("account_holder.catalog.read", "catalog"),
         _ => ("account_holder.auth.password", "password"),
     }
 }
@@ -231,6 +232,7 @@ impl Policy {
             | Action::WorkList
             | Action::InvitationAccept
             | Action::Logout
+            | Action::CatalogRead
             | Action::PasswordChange => {
                 let (rule, what) = account_holder_rule(action);
                 decision(
@@ -273,6 +275,20 @@ impl Policy {
             | Action::FileUpload
             | Action::FileDownload
             | Action::FileDelete => self.decide_dataset(actor, action, resource),
+            Action::CatalogManage => {
+                let allowed = self.services.manage_catalog.contains(&me);
+                decision(
+                    allowed,
+                    "services.manage_catalog",
+                    profile_reason("policy-catalog-manage", allowed, me),
+                )
+            }
+            Action::OrderCreate
+            | Action::OrderRead
+            | Action::OrderManage
+            | Action::InstanceLaunch
+            | Action::InstanceRead
+            | Action::InstanceManage => self.decide_service(actor, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
@@ -723,6 +739,81 @@ impl Policy {
                 "organizations.roles.org.files.delete",
                 "policy-file-delete",
             ),
+        };
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
+    }
+
+    /// Orders and instances of the service catalog (SPEC §6): ordering and
+    /// launching need the project read and an organisation role that may
+    /// launch processing (with the profile's `engine.run`); the orders of a
+    /// project are read as the project is; an order is modified or
+    /// cancelled, an instance seen and stopped, by whoever requested or owns
+    /// it and by the project's managers (the organisation's and the
+    /// project's owner).
+    fn decide_service(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let (org_role, relation, mine) = match *resource {
+            Resource::Project { org_role, relation } => (org_role, relation, false),
+            Resource::Service {
+                org_role,
+                relation,
+                mine,
+            } => (org_role, relation, mine),
+            _ => return no_target(action),
+        };
+        let project = Resource::Project { org_role, relation };
+        let org = Resource::Organization { role: org_role };
+        let may = |c: OrgCapability| self.decide_org(actor, c, &org).allowed;
+        let reads = self
+            .decide_project(actor, &Action::ProjectRead, &project)
+            .allowed;
+        let manager = may(OrgCapability::ProjectsManage) || relation == ProjectRelation::Owner;
+        let is_service = matches!(resource, Resource::Service { .. });
+        let (allowed, rule, key) = match action {
+            Action::OrderCreate => (
+                reads && may(OrgCapability::ProcessingLaunch),
+                "services.order.create",
+                "policy-order-create",
+            ),
+            Action::InstanceLaunch => (
+                reads && may(OrgCapability::ProcessingLaunch),
+                "services.instance.launch",
+                "policy-instance-launch",
+            ),
+            Action::OrderRead => (reads, "services.order.read", "policy-order-read"),
+            Action::OrderManage => {
+                if !is_service {
+                    return no_target(action);
+                }
+                (
+                    mine || manager,
+                    "services.order.manage",
+                    "policy-order-manage",
+                )
+            }
+            Action::InstanceRead => {
+                if !is_service {
+                    return no_target(action);
+                }
+                (
+                    mine || manager,
+                    "services.instance.read",
+                    "policy-instance-read",
+                )
+            }
+            _ => {
+                if !is_service {
+                    return no_target(action);
+                }
+                (
+                    mine || manager,
+                    "services.instance.manage",
+                    "policy-instance-manage",
+                )
+            }
         };
         decision(
             allowed,

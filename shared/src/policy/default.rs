@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, VisibilityPolicy, WorksPolicy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, VisibilityPolicy,
+    WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -143,6 +144,22 @@ impl Default for Policy {
             promotion: promotion_rules(),
             departure: departure_rules(),
             organizations: super::OrganizationsPolicy::default(),
+            services: ServicesPolicy::default(),
+        }
+    }
+}
+
+/// SPEC §6: administrators keep the catalog; an idle instance is noticed
+/// after two days, stopped after three, deleted a day later.
+impl Default for ServicesPolicy {
+    fn default() -> Self {
+        ServicesPolicy {
+            manage_catalog: set(&[Admin]),
+            idle_notice_after_hours: 48,
+            idle_purge_after_hours: 72,
+            purge_grace_hours: 24,
+            max_running_per_user: 5,
+            max_running_per_project: 20,
         }
     }
 }

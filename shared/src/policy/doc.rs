@@ -29,6 +29,7 @@ pub fn reference(policy: &Policy, lang: Language) -> String {
     doc.administration(policy);
     doc.visibility(policy);
     doc.organisations(policy);
+    doc.services(policy);
     doc.priority(policy);
     doc.accounts(policy);
     doc.actions();
@@ -432,6 +433,23 @@ impl Doc {
                 ("domains", Arg::from(domains)),
                 ("max", Arg::from(orgs.max_invitations_per_request)),
                 ("days", Arg::from(orgs.invitation_ttl_days)),
+            ],
+        );
+        self.para(&text);
+    }
+
+    fn services(&mut self, policy: &Policy) {
+        let s = &policy.services;
+        self.heading("policydoc-services");
+        let text = self.t_args(
+            "policydoc-services-settings",
+            &[
+                ("profiles", Arg::from(self.list(&s.manage_catalog))),
+                ("notice", Arg::from(s.idle_notice_after_hours)),
+                ("purge", Arg::from(s.idle_purge_after_hours)),
+                ("grace", Arg::from(s.purge_grace_hours)),
+                ("per_user", Arg::from(s.max_running_per_user)),
+                ("per_project", Arg::from(s.max_running_per_project)),
             ],
         );
         self.para(&text);

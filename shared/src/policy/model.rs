@@ -53,6 +53,31 @@ pub struct Policy {
     pub departure: BTreeMap<Profile, DepartureRule>,
     /// Organisations, their roles and projects (SPEC §4).
     pub organizations: OrganizationsPolicy,
+    /// The service catalog and running instances (SPEC §6).
+    pub services: ServicesPolicy,
+}
+
+/// The service catalog and its running instances (SPEC §6): who manages
+/// the catalog, when an idle instance is noticed, stopped and deleted, and
+/// how many may run at once (an offering's own limits apply too).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServicesPolicy {
+    /// Profiles that add, change and retire offerings.
+    pub manage_catalog: BTreeSet<Profile>,
+    /// Hours without activity after which the owner is told (with a link
+    /// to keep the instance).
+    pub idle_notice_after_hours: u32,
+    /// Hours without activity after which the instance is stopped; more
+    /// than `idle_notice_after_hours`.
+    pub idle_purge_after_hours: u32,
+    /// Hours between the stop of an idle instance and its deletion.
+    pub purge_grace_hours: u32,
+    /// Running instances one person may have at once.
+    pub max_running_per_user: u32,
+    /// Running instances one project may have at once.
+    pub max_running_per_project: u32,
 }
 
 /// Who may schedule a person's departure (SPEC §3.6).

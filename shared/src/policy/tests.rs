@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 27] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 35] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -87,6 +87,14 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 27] = [
     ("work.file",     [N, N, N, N, N, N]), // needs a work
     ("user.edit",     [N, N, N, N, N, N]), // needs an account
     ("user.activation", [N, N, N, N, N, N]), // needs an account
+    ("catalog.read",  [N, Y, Y, Y, Y, Y]),
+    ("catalog.manage", [N, N, N, N, Y, N]),
+    ("order.create",  [N, N, N, N, N, N]), // needs a project
+    ("order.read",    [N, N, N, N, N, N]), // needs a project
+    ("order.manage",  [N, N, N, N, N, N]), // needs an order
+    ("instance.launch", [N, N, N, N, N, N]), // needs a project
+    ("instance.read", [N, N, N, N, N, N]), // needs an instance
+    ("instance.manage", [N, N, N, N, N, N]), // needs an instance
 ];
 
 fn profile(code: &str) -> Profile {
@@ -452,6 +460,13 @@ fn decide_never_panics_on_any_combination() {
                 org_role: role,
                 relation,
             });
+            for mine in [false, true] {
+                resources.push(Resource::Service {
+                    org_role: role,
+                    relation,
+                    mine,
+                });
+            }
         }
     }
     let mut actions = Action::all();
@@ -726,6 +741,27 @@ fn other_semantic_errors_have_paths() {
         ),
         ("[priority.ranks]\nadmin = 5\n", "priority.ranks"),
         (
+            "[services]\nidle_notice_after_hours = 0\n",
+            "services.idle_notice_after_hours",
+        ),
+        (
+            "[services]\nidle_notice_after_hours = 72\nidle_purge_after_hours = 72\n",
+            "services.idle_purge_after_hours",
+        ),
+        (
+            "[services]\nmax_running_per_user = 0\n",
+            "services.max_running_per_user",
+        ),
+        (
+            "[services]\nmax_running_per_project = 0\n",
+            "services.max_running_per_project",
+        ),
+        (
+            "[services]\nmanage_catalog = [\"public\"]\n",
+            "services.manage_catalog",
+        ),
+        ("[services]\nidle_hours = 3\n", "services.idle_hours"),
+        (
             "[priority.caps.novice]\nmax_running = 4\nmax_share = 1.5\n",
             "priority.caps",
         ),
@@ -764,10 +800,11 @@ fn action_codes_round_trip() {
     // org.members.read) + the projects and approvals, then the gates of
     // lists, invitation acceptance and sign-out (issue 14), then work.file
     // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1),
-    // then datasets and files (issue 15).
+    // then datasets and files (issue 15), then the service catalog, orders
+    // and instances (issue 16).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
@@ -1430,4 +1467,166 @@ fn datasets_are_decided_as_their_project_and_files_by_org_role_and_profile() {
     assert_eq!(p.organizations.max_file_bytes, 50 << 30);
     assert_eq!(p.organizations.project_quota_bytes, 100 << 30);
     assert_eq!(p.organizations.upload_expiry_hours, 24);
+}
+
+#[test]
+fn orders_and_instances_follow_the_project_the_role_and_who_asked() {
+    use super::{OrgRole, OrgRole::*, ProjectRelation as R};
+    let p = Policy::default();
+    let may = |profile: Profile, action: Action, res: Resource| {
+        p.decide(&Actor::new(profile, true), &action, &res).allowed
+    };
+    let project = |org_role: Option<OrgRole>, relation: R| Resource::Project { org_role, relation };
+    let service = |org_role: Option<OrgRole>, relation: R, mine: bool| Resource::Service {
+        org_role,
+        relation,
+        mine,
+    };
+    // On the project: order.create, instance.launch, order.read.
+    let on_project = [
+        Action::OrderCreate,
+        Action::InstanceLaunch,
+        Action::OrderRead,
+    ];
+    let rows: [(Profile, Option<OrgRole>, R, [bool; 3]); 9] = [
+        (Profile::Expert, Some(Manager), R::None, [true, true, true]),
+        (
+            Profile::Confirmed,
+            Some(Contributor),
+            R::Participant,
+            [true, true, true],
+        ),
+        (
+            Profile::Confirmed,
+            Some(User),
+            R::Participant,
+            [true, true, true],
+        ),
+        // A novice runs engines (SPEC §2.4), so orders too.
+        (
+            Profile::Novice,
+            Some(User),
+            R::Participant,
+            [true, true, true],
+        ),
+        // Operators see names only and launch nothing.
+        (
+            Profile::Expert,
+            Some(Operator),
+            R::Participant,
+            [false, false, false],
+        ),
+        // The owner reads the project but needs a role that may launch.
+        (Profile::Expert, None, R::Owner, [false, false, true]),
+        (Profile::Expert, Some(User), R::Owner, [true, true, true]),
+        // A member of the organisation not granted the project: nothing.
+        (
+            Profile::Expert,
+            Some(Contributor),
+            R::None,
+            [false, false, false],
+        ),
+        // The administrator's and the webmaster's profiles run no engines.
+        (
+            Profile::Webmaster,
+            Some(User),
+            R::Participant,
+            [false, false, true],
+        ),
+    ];
+    for (profile, role, rel, expected) in rows {
+        for (action, want) in on_project.iter().zip(expected) {
+            assert_eq!(
+                may(profile, *action, project(role, rel)),
+                want,
+                "{profile:?} {role:?} {rel:?} {action}"
+            );
+            // The same on one of the project's orders.
+            assert_eq!(
+                may(profile, *action, service(role, rel, false)),
+                want,
+                "{profile:?} {role:?} {rel:?} {action} (order)"
+            );
+        }
+    }
+    // On one order or instance: order.manage, instance.read, instance.manage.
+    let on_service = [
+        Action::OrderManage,
+        Action::InstanceRead,
+        Action::InstanceManage,
+    ];
+    let rows: [(Option<OrgRole>, R, bool, bool); 7] = [
+        (Some(User), R::Participant, true, true),
+        (Some(User), R::Participant, false, false),
+        (Some(Contributor), R::Participant, false, false),
+        (Some(Manager), R::None, false, true),
+        (Some(User), R::Owner, false, true),
+        (None, R::Sponsor, false, false),
+        (None, R::DataSteward, false, false),
+    ];
+    for (role, rel, mine, want) in rows {
+        for action in on_service {
+            assert_eq!(
+                may(Profile::Confirmed, action, service(role, rel, mine)),
+                want,
+                "{role:?} {rel:?} mine={mine} {action}"
+            );
+            // Asked about a project instead of one order or instance.
+            let d = p.decide(
+                &Actor::new(Profile::Confirmed, true),
+                &action,
+                &project(role, rel),
+            );
+            assert!(!d.allowed && d.rule == "visibility.unknown", "{action}");
+        }
+    }
+    // The charter is needed to launch (engine.run is a capability).
+    let d = p.decide(
+        &Actor::new(Profile::Expert, false),
+        &Action::OrderCreate,
+        &project(Some(Manager), R::None),
+    );
+    assert!(!d.allowed);
+    assert_eq!(d.rule, "services.order.create");
+    assert_explained(&d);
+    // Anyone signed in reads the catalog; administrators keep it.
+    for profile in Profile::ACCOUNT_PROFILES {
+        let d = p.decide(&accepted(profile), &Action::CatalogRead, &Resource::None);
+        assert!(d.allowed && d.rule == "account_holder.catalog.read");
+        assert_explained(&d);
+        let d = p.decide(&accepted(profile), &Action::CatalogManage, &Resource::None);
+        assert_eq!(d.allowed, profile == Profile::Admin, "{profile}");
+        assert_eq!(d.rule, "services.manage_catalog");
+        assert_explained(&d);
+    }
+    let mut changed = Policy::default();
+    changed.services.manage_catalog = [Profile::Expert].into_iter().collect();
+    assert!(
+        changed
+            .decide(
+                &accepted(Profile::Expert),
+                &Action::CatalogManage,
+                &Resource::None
+            )
+            .allowed
+    );
+}
+
+#[test]
+fn services_section_has_defaults_and_parses() {
+    let s = &Policy::default().services;
+    assert_eq!(s.idle_notice_after_hours, 48);
+    assert_eq!(s.idle_purge_after_hours, 72);
+    assert_eq!(s.purge_grace_hours, 24);
+    assert_eq!(s.max_running_per_user, 5);
+    assert_eq!(s.max_running_per_project, 20);
+    assert_eq!(
+        s.manage_catalog,
+        [Profile::Admin]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+    );
+    let p = Policy::from_toml_str("[services]\nmax_running_per_user = 2\n").expect("parses");
+    assert_eq!(p.services.max_running_per_user, 2);
+    assert_eq!(p.services.idle_notice_after_hours, 48);
 }

@@ -83,7 +83,35 @@ impl Policy {
         self.validate_administration()?;
         self.validate_priority()?;
         self.validate_promotion()?;
-        self.validate_organizations()
+        self.validate_organizations()?;
+        self.validate_services()
+    }
+
+    /// SPEC §6: the idle timeline moves forward (notice, then stop) and the
+    /// caps let at least one instance run.
+    fn validate_services(&self) -> Check {
+        let s = &self.services;
+        no_public("services.manage_catalog", &s.manage_catalog, "the catalog")?;
+        at_least(
+            "services.idle_notice_after_hours",
+            s.idle_notice_after_hours,
+            1,
+        )?;
+        if s.idle_purge_after_hours <= s.idle_notice_after_hours {
+            return err(
+                "services.idle_purge_after_hours",
+                format!(
+                    "must be more than idle_notice_after_hours ({} ≤ {})",
+                    s.idle_purge_after_hours, s.idle_notice_after_hours
+                ),
+            );
+        }
+        at_least("services.max_running_per_user", s.max_running_per_user, 1)?;
+        at_least(
+            "services.max_running_per_project",
+            s.max_running_per_project,
+            1,
+        )
     }
 
     /// SPEC §4: bulk invitations are bounded; links expire; domains are named.

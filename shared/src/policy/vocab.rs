@@ -273,6 +273,30 @@ pub enum Action {
     FileDownload,
     /// `file.delete`: delete a file of a dataset one reads (`org.files.delete`).
     FileDelete,
+    /// `catalog.read`: the service catalog, any account holder.
+    CatalogRead,
+    /// `catalog.manage`: add, change and retire offerings
+    /// (`services.manage_catalog`: administrators).
+    CatalogManage,
+    /// `order.create`: order a service for a project; resource = the
+    /// [`Resource::Project`]: the project read and an organisation role that
+    /// may launch processing (`org.processing.launch`).
+    OrderCreate,
+    /// `order.read`: the orders of a project one reads; resource = the
+    /// [`Resource::Project`] or the order's [`Resource::Service`].
+    OrderRead,
+    /// `order.manage`: modify or cancel an order; resource = the order's
+    /// [`Resource::Service`]: its requester, or the project's managers
+    /// (`org.projects.manage`) and owner.
+    OrderManage,
+    /// `instance.launch`: launch an instance of an approved order; same rule
+    /// as `order.create` (resource = the project or the order).
+    InstanceLaunch,
+    /// `instance.read`: one running service; resource = the instance's
+    /// [`Resource::Service`]: its owner, or the project's managers and owner.
+    InstanceRead,
+    /// `instance.manage`: stop, delete, keep an instance; as `instance.read`.
+    InstanceManage,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -408,6 +432,14 @@ action_codes! {
         FileUpload => "file.upload",
         FileDownload => "file.download",
         FileDelete => "file.delete",
+        CatalogRead => "catalog.read",
+        CatalogManage => "catalog.manage",
+        OrderCreate => "order.create",
+        OrderRead => "order.read",
+        OrderManage => "order.manage",
+        InstanceLaunch => "instance.launch",
+        InstanceRead => "instance.read",
+        InstanceManage => "instance.manage",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
@@ -522,6 +554,14 @@ pub enum Resource {
     },
     /// One approval: whether the actor is the approver it waits for.
     Approval { approver: bool },
+    /// One order or instance of a project: the project as for
+    /// [`Resource::Project`], and whether the actor requested the order or
+    /// owns the instance.
+    Service {
+        org_role: Option<OrgRole>,
+        relation: ProjectRelation,
+        mine: bool,
+    },
 }
 
 /// Who asks: the facts about the caller `decide` needs.

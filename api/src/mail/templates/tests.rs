@@ -76,6 +76,26 @@ fn samples() -> Vec<Email<'static>> {
             outcome: ApprovalOutcome::Rejected,
             comment: Some("No data plan."),
         },
+        Email::OrderRequest {
+            requester: "Bob Durand",
+            offering: "PostgreSQL database",
+            project: "Cohort",
+            role: "sponsor",
+        },
+        Email::OrderDecision {
+            approver: "Carol Petit",
+            offering: "PostgreSQL database",
+            project: "Cohort",
+            outcome: ApprovalOutcome::Approved,
+            comment: None,
+        },
+        Email::OrderDecision {
+            approver: "Carol Petit",
+            offering: "JupyterLab",
+            project: "Cohort",
+            outcome: ApprovalOutcome::Rejected,
+            comment: Some("Use the shared one."),
+        },
         Email::WorkTransfer {
             giver: "Alice Martin",
             title: "Results",

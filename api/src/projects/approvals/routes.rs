@@ -62,7 +62,7 @@ pub async fn list_approvals(
                     decided_after.as_ref().map(|(at, id)| (*at, id.as_str())),
                 ),
             };
-            let rows = service::views(conn, filter, keys.fetch())?;
+            let rows = service::views(conn, filter, keys.fetch(), caller.user.language())?;
             let (items, next_cursor) = keys.page(rows, |a| match which {
                 ApprovalListState::Pending => vec![a.id.clone()],
                 ApprovalListState::Decided => vec![

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use habilis_shared::dto::{ApprovalDecision, ApprovalView, ProjectState};
-use habilis_shared::i18n::Msg;
+use habilis_shared::dto::{ApprovalDecision, ApprovalView, OrderState, ProjectState};
+use habilis_shared::i18n::{Language, Msg};
 use serde_json::json;
 
 use super::queries::{self, ApprovalRow, Filter, RequestRow};
@@ -17,6 +17,7 @@ use crate::clock::utc;
 use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
 use crate::mail::{self, ApprovalOutcome, Email, Recipient};
+use crate::orders::service as orders;
 use crate::projects::{event, find};
 
 /// What deciding an approval refuses.
@@ -56,11 +57,35 @@ impl From<ApprovalError> for ApiError {
 
 type ApprovalResult<T> = Result<T, ApprovalError>;
 
-fn view(row: ApprovalRow, names: &HashMap<String, String>) -> ApprovalView {
-    let subject_name = match row.subject_type.as_str() {
-        "project" => names.get(&row.subject_id).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
+/// The names of the subjects of some approvals: projects by name, orders
+/// as "<offering> for <project>" in the reader's language.
+struct SubjectNames {
+    projects: HashMap<String, String>,
+    orders: HashMap<String, (String, String)>,
+    lang: Language,
+}
+
+impl SubjectNames {
+    fn of(&self, subject_type: &str, id: &str) -> String {
+        match subject_type {
+            "project" => self.projects.get(id).cloned().unwrap_or_default(),
+            orders::SUBJECT => self
+                .orders
+                .get(id)
+                .map(|(offering, project)| {
+                    Msg::new("orders-subject")
+                        .arg("offering", offering.clone())
+                        .arg("project", project.clone())
+                        .render(self.lang)
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn view(row: ApprovalRow, names: &SubjectNames) -> ApprovalView {
+    let subject_name = names.of(&row.subject_type, &row.subject_id);
     ApprovalView {
         decision: row.decision.as_deref().and_then(queries::parse_decision),
         id: row.id,
@@ -76,16 +101,27 @@ fn view(row: ApprovalRow, names: &HashMap<String, String>) -> ApprovalView {
     }
 }
 
-/// Up to `limit` approvals of `filter`, with their subjects' names: two
-/// statements whatever the count.
-pub fn views(conn: &mut DbConn, filter: Filter, limit: i64) -> ApprovalResult<Vec<ApprovalView>> {
+/// Up to `limit` approvals of `filter`, with their subjects' names (an
+/// order's in `lang`): three statements whatever the count.
+pub fn views(
+    conn: &mut DbConn,
+    filter: Filter,
+    limit: i64,
+    lang: Language,
+) -> ApprovalResult<Vec<ApprovalView>> {
     let rows = queries::list(conn, filter, limit)?;
-    let projects: Vec<String> = rows
-        .iter()
-        .filter(|r| r.subject_type == "project")
-        .map(|r| r.subject_id.clone())
-        .collect();
-    let names = queries::project_names(conn, &projects)?;
+    let of = |kind: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.subject_type == kind)
+            .map(|r| r.subject_id.clone())
+            .collect()
+    };
+    let (project_ids, order_ids) = (of("project"), of(orders::SUBJECT));
+    let names = SubjectNames {
+        projects: queries::project_names(conn, &project_ids)?,
+        orders: crate::orders::queries::subject_names(conn, &order_ids)?,
+        lang,
+    };
     Ok(rows.into_iter().map(|r| view(r, &names)).collect())
 }
 
@@ -136,6 +172,7 @@ pub fn decide(
             queries::close_request(conn, request_id, request_state, now)?;
         }
         let project = request.subject_type == "project";
+        let order = request.subject_type == orders::SUBJECT;
         if project {
             on_project(
                 conn,
@@ -146,6 +183,24 @@ pub fn decide(
                 comment,
                 now,
             )?;
+        } else if order {
+            let settled = settled.map(|(state, _)| {
+                if state == queries::APPROVED {
+                    OrderState::Approved
+                } else {
+                    OrderState::Rejected
+                }
+            });
+            orders::on_decision(
+                conn,
+                by,
+                request_id,
+                &request.subject_id,
+                decision,
+                settled,
+                comment,
+                now,
+            )?;
         }
         audit::append(
             conn,
@@ -153,13 +208,19 @@ pub fn decide(
             Event::new(AuditAction::ApprovalDecide, Outcome::Success)
                 .actor(by.id())
                 .target(
-                    if project { "project" } else { "approval" },
+                    if project {
+                        "project"
+                    } else if order {
+                        "order"
+                    } else {
+                        "approval"
+                    },
                     request.subject_id.clone(),
                 )
                 .detail(json!({ "approval_id": id, "decision": decision, "comment": comment }))
                 .ctx(&by.ctx),
         )?;
-        views(conn, Filter::Id(id), 1)?
+        views(conn, Filter::Id(id), 1, by.user.language())?
             .pop()
             .ok_or(ApprovalError::NotFound)
     })
