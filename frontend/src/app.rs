@@ -272,7 +272,7 @@ fn Guard(p: &GuardProps) -> Html {
         }
         Route::Approvals => html! { <pages::projects::Approvals /> },
         Route::Catalog => html! { <pages::catalog::Catalog /> },
-        Route::Offering { id } => html! { <pages::catalog::OfferingPage {id} /> },
+        Route::Offering { id } => html! { <pages::catalog::OfferingDetails {id} /> },
         Route::Services => html! { <pages::services::Services /> },
         Route::Service { id } => html! { <pages::services::Service {id} /> },
         Route::KeepService { id } => html! { <pages::services::KeepService {id} /> },

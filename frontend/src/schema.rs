@@ -292,7 +292,6 @@ pub fn check(spec: &FieldSpec, value: &Value) -> Result<(), Invalid> {
             if *integer && v.fract() != 0.0 {
                 return Err(Invalid::NotAnInteger);
             }
-            let bound = |b: &Option<Number>| b.as_ref().and_then(|b| Some((b.as_f64()?, b)));
             if let Some((_, b)) = bound(minimum).filter(|(m, _)| v < *m) {
                 return Err(Invalid::Minimum(b.to_string()));
             }
@@ -316,6 +315,12 @@ pub fn check(spec: &FieldSpec, value: &Value) -> Result<(), Invalid> {
         (Kind::Number { .. }, _) => Err(Invalid::NotANumber),
         _ => Err(Invalid::NotAChoice),
     }
+}
+
+/// A bound of the schema, as a number and as written.
+fn bound(b: &Option<Number>) -> Option<(f64, &Number)> {
+    let b = b.as_ref()?;
+    Some((b.as_f64()?, b))
 }
 
 /// The configuration the form's texts stand for, and what is wrong with
@@ -492,7 +497,11 @@ fn parse(pattern: &str) -> Option<Simple> {
                 (a, b)
             }
             _ => {
-                pieces.push(Piece { atom, min: 1, max: 1 });
+                pieces.push(Piece {
+                    atom,
+                    min: 1,
+                    max: 1,
+                });
                 continue;
             }
         };
@@ -592,7 +601,11 @@ pub fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
     let p = parse(pattern)?;
     let chars: Vec<char> = text.chars().collect();
     let starts = if p.start { 0..=0 } else { 0..=chars.len() };
-    Some(starts.into_iter().any(|s| match_from(&p.pieces, &chars, s, p.end)))
+    Some(
+        starts
+            .into_iter()
+            .any(|s| match_from(&p.pieces, &chars, s, p.end)),
+    )
 }
 
 #[cfg(test)]
@@ -637,7 +650,14 @@ mod tests {
         paths.sort_unstable();
         assert_eq!(
             paths,
-            ["/backup/every_hours", "/cpu", "/memory_gb", "/name", "/public", "/version"]
+            [
+                "/backup/every_hours",
+                "/cpu",
+                "/memory_gb",
+                "/name",
+                "/public",
+                "/version"
+            ]
         );
         let name = f.iter().find(|f| f.path == "/name").expect("name");
         assert_eq!(name.label, "Database name");
@@ -695,7 +715,11 @@ mod tests {
             ("/memory_gb", "1.2", Invalid::MultipleOf("0.5".into())),
             ("/name", "ab", Invalid::MinLength(3)),
             ("/name", &"a".repeat(21), Invalid::MaxLength(20)),
-            ("/name", "9lives", Invalid::Pattern("^[a-z][a-z0-9_]*$".into())),
+            (
+                "/name",
+                "9lives",
+                Invalid::Pattern("^[a-z][a-z0-9_]*$".into()),
+            ),
             ("/version", "7", Invalid::NotAChoice),
             ("/backup/every_hours", "0", Invalid::Minimum("1".into())),
         ];
@@ -766,7 +790,15 @@ mod tests {
         for (p, t) in no {
             assert_eq!(pattern_matches(p, t), Some(false), "{p} on {t}");
         }
-        for p in ["^(a|b)$", "a|b", "^a+?$", "\\1", "[[:alpha:]]", "^[z-a]$", "\\p{L}"] {
+        for p in [
+            "^(a|b)$",
+            "a|b",
+            "^a+?$",
+            "\\1",
+            "[[:alpha:]]",
+            "^[z-a]$",
+            "\\p{L}",
+        ] {
             assert_eq!(pattern_matches(p, "a"), None, "{p} is not simple");
         }
     }

@@ -203,7 +203,10 @@ mod tests {
         let browser = BTreeMap::from([("/cpu".to_owned(), Invalid::Maximum("8".into()))]);
         let server = Failure::invalid("config/name", "\"9x\" does not match \"^[a-z]+$\"");
         let all = form_errors(Language::En, &browser, Some(&server));
-        assert_eq!(all["/name"], vec!["\"9x\" does not match \"^[a-z]+$\"".to_owned()]);
+        assert_eq!(
+            all["/name"],
+            vec!["\"9x\" does not match \"^[a-z]+$\"".to_owned()]
+        );
         assert_eq!(all["/cpu"].len(), 1);
     }
 }

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use habilis_shared::dto::{
-    self, AuthzResource, CreateConfiguration, CreateOrder, InstanceView, LaunchInstance,
-    OrderPage, OrderState, OrderView, ProjectPage, ProjectQuery, ProjectState, SavedConfiguration,
-    UpdateOrder,
+    self, AuthzResource, CreateConfiguration, CreateOrder, InstanceView, LaunchInstance, OrderPage,
+    OrderState, OrderView, PageQuery, ProjectPage, ProjectQuery, ProjectState, SavedConfiguration,
+    UpdateOrder, MAX_PAGE_LIMIT,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -38,19 +38,17 @@ pub struct ForProject {
     pub project: String,
 }
 
-/// `?cursor=`, to follow a list's pages.
-#[derive(Serialize)]
-pub(crate) struct Cursor {
-    pub cursor: Option<String>,
-}
-
 /// Every offering: the catalog is short, its pages are followed.
 async fn all_offerings(client: Client) -> Result<Vec<dto::Offering>, Failure> {
     let mut items = vec![];
     let mut cursor = None;
     // A bound, so a server that keeps answering a cursor cannot hold the page.
     for _ in 0..20 {
-        let page: dto::OfferingPage = client.get(&with_query("/catalog", &Cursor { cursor })).await?;
+        let query = PageQuery {
+            limit: Some(MAX_PAGE_LIMIT),
+            cursor,
+        };
+        let page: dto::OfferingPage = client.get(&with_query("/catalog", &query)).await?;
         items.extend(page.items);
         cursor = page.next_cursor;
         if cursor.is_none() {
@@ -74,18 +72,8 @@ fn category(session: &Session, c: &str) -> String {
     try_tr(session.lang, &format!("category.{c}")).unwrap_or_else(|| c.to_owned())
 }
 
-/// The state's wire name (`data-state`, and its message key).
-fn order_code(s: OrderState) -> &'static str {
-    match s {
-        OrderState::Pending => "pending",
-        OrderState::Approved => "approved",
-        OrderState::Rejected => "rejected",
-        OrderState::Cancelled => "cancelled",
-    }
-}
-
 fn order_state(session: &Session, s: OrderState) -> String {
-    session.t(&format!("order_state.{}", order_code(s)))
+    session.t(&format!("order_state.{}", s.as_str()))
 }
 
 #[function_component]
@@ -180,7 +168,11 @@ async fn orders_of(
     if project.is_empty() {
         return Ok(vec![]);
     }
-    let page: OrderPage = client.get(&format!("/projects/{project}/orders")).await?;
+    let page: OrderPage = client
+        .get(&format!(
+            "/projects/{project}/orders?limit={MAX_PAGE_LIMIT}"
+        ))
+        .await?;
     Ok(page
         .items
         .into_iter()
@@ -249,12 +241,18 @@ pub fn OfferingDetails(p: &OfferingProps) -> Html {
         },
     ));
     let limits: Vec<String> = [
-        o.limits
-            .max_per_user
-            .map(|n| fill(&session.t("offering.max_per_user"), &[("n", &n.to_string())])),
-        o.limits
-            .max_per_project
-            .map(|n| fill(&session.t("offering.max_per_project"), &[("n", &n.to_string())])),
+        o.limits.max_per_user.map(|n| {
+            fill(
+                &session.t("offering.max_per_user"),
+                &[("n", &n.to_string())],
+            )
+        }),
+        o.limits.max_per_project.map(|n| {
+            fill(
+                &session.t("offering.max_per_project"),
+                &[("n", &n.to_string())],
+            )
+        }),
     ]
     .into_iter()
     .flatten()
@@ -297,7 +295,7 @@ pub fn OfferingDetails(p: &OfferingProps) -> Html {
                         <tbody>
                         { for list.iter().map(|x| html! {
                             <tr>
-                                <td class="state" data-state={order_code(x.state)}>{ order_state(&session, x.state) }</td>
+                                <td class="state" data-state={x.state.as_str()}>{ order_state(&session, x.state) }</td>
                                 <td><PersonLink id={x.requested_by.clone()} /></td>
                                 <td><When at={x.created_at} /></td>
                                 <td>{ x.comment.clone().unwrap_or_default() }</td>
@@ -408,11 +406,12 @@ fn Launch(p: &LaunchProps) -> Html {
     let valid = invalid.is_empty();
     let browser = if *attempted { invalid } else { BTreeMap::new() };
     let errors = Rc::new(form_errors(lang, &browser, launch.error()));
-    let body = |config: Option<serde_json::Value>, configuration_id: Option<String>| LaunchInstance {
-        name: (*name).clone(),
-        config,
-        configuration_id,
-    };
+    let body =
+        |config: Option<serde_json::Value>, configuration_id: Option<String>| LaunchInstance {
+            name: (*name).clone(),
+            config,
+            configuration_id,
+        };
     let on_default = launch.on_click((p.order_id.clone(), body(None, None)));
     let on_customised = {
         let (attempted, launch) = (attempted.clone(), launch.clone());
@@ -549,7 +548,7 @@ pub fn ProjectOrders(p: &ProjectOrdersProps) -> Html {
     let editing = use_state(|| None::<(String, UpdateOrder)>);
     let orders = use_fetch(p.project_id.clone(), |client, id| async move {
         client
-            .get::<OrderPage>(&format!("/projects/{id}/orders"))
+            .get::<OrderPage>(&format!("/projects/{id}/orders?limit={MAX_PAGE_LIMIT}"))
             .await
     });
     // The offerings, for the "modify" form only.
@@ -669,7 +668,7 @@ pub fn ProjectOrders(p: &ProjectOrdersProps) -> Html {
                             <tr data-order={o.id.clone()}>
                                 <td><Link<Route, ForProject> to={Route::Offering { id: o.offering_id.clone() }}
                                     query={Some(ForProject { project: p.project_id.clone() })}>{ &o.offering_name }</Link<Route, ForProject>></td>
-                                <td class="state" data-state={order_code(o.state)}>{ order_state(&session, o.state) }</td>
+                                <td class="state" data-state={o.state.as_str()}>{ order_state(&session, o.state) }</td>
                                 <td><PersonLink id={o.requested_by.clone()} /></td>
                                 <td><When at={o.created_at} /></td>
                                 <td>{ o.comment.clone().unwrap_or_default() }</td>

@@ -15,8 +15,8 @@ use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
 use crate::components::{
-    confirmed, field_errors, use_pager, Choice, Field, PagerButtons, PersonLink, PersonPicker, PickFrom,
-    Picked, ProblemMessage, When,
+    confirmed, field_errors, use_pager, Choice, Field, PagerButtons, PersonLink, PersonPicker,
+    PickFrom, Picked, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch};
 use crate::pages::catalog::{OrderSubject, ProjectOrders};

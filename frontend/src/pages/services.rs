@@ -6,7 +6,7 @@
 //! notice's e-mail links to, which keeps an instance running.
 
 use gloo_timers::callback::Interval;
-use habilis_shared::dto::{DeleteInstance, InstancePage, InstanceState, InstanceView};
+use habilis_shared::dto::{DeleteInstance, InstancePage, InstanceState, InstanceView, PageQuery};
 use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -20,24 +20,11 @@ use crate::components::{
 use crate::format::money;
 use crate::hooks::{use_action, use_action_then, use_fetch};
 use crate::i18n::fill;
-use crate::pages::catalog::Cursor;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
 
-/// The state's wire name (`data-state`, and its message key).
-fn state_code(s: InstanceState) -> &'static str {
-    match s {
-        InstanceState::Starting => "starting",
-        InstanceState::Running => "running",
-        InstanceState::Stopping => "stopping",
-        InstanceState::Stopped => "stopped",
-        InstanceState::Failed => "failed",
-        InstanceState::Lost => "lost",
-    }
-}
-
 fn state_label(session: &Session, s: InstanceState) -> String {
-    session.t(&format!("instance_state.{}", state_code(s)))
+    session.t(&format!("instance_state.{}", s.as_str()))
 }
 
 /// Starting or stopping: the state will change without anyone acting.
@@ -61,7 +48,13 @@ pub fn Services() -> Html {
     let pager = use_pager();
     let list = use_fetch(pager.current(), |client, cursor| async move {
         client
-            .get::<InstancePage>(&with_query("/instances", &Cursor { cursor }))
+            .get::<InstancePage>(&with_query(
+                "/instances",
+                &PageQuery {
+                    limit: None,
+                    cursor,
+                },
+            ))
             .await
     });
     let active = list
@@ -93,7 +86,7 @@ pub fn Services() -> Html {
                             <td><Link<Route> to={Route::Service { id: i.id.clone() }}>{ &i.name }</Link<Route>></td>
                             <td>{ &i.offering_name }</td>
                             <td><Link<Route> to={Route::Project { id: i.project_id.clone() }}>{ &i.project_name }</Link<Route>></td>
-                            <td class="state" data-state={state_code(i.state)}>{ state_label(&session, i.state) }</td>
+                            <td class="state" data-state={i.state.as_str()}>{ state_label(&session, i.state) }</td>
                             <td>{ money(i.cost_so_far, &i.unit, session.lang) }</td>
                             <td>{ open_link(&session, i) }</td>
                         </tr>
@@ -129,7 +122,9 @@ pub fn Service(p: &ServiceProps) -> Html {
     let navigator = use_navigator();
     let confirm = use_state(String::new);
     let instance = use_fetch(p.id.clone(), |client, id| async move {
-        client.get::<InstanceView>(&format!("/instances/{id}")).await
+        client
+            .get::<InstanceView>(&format!("/instances/{id}"))
+            .await
     });
     let active = instance.data().is_some_and(|i| moving(i.state));
     use_refresh_while(active, instance.reloader());
@@ -174,7 +169,7 @@ pub fn Service(p: &ServiceProps) -> Html {
             <ProblemMessage failure={instance.error().cloned()} />
             <dl class="facts">
                 <dt>{ session.t("services.state") }</dt>
-                <dd id="instance-state" data-state={state_code(i.state)} aria-live="polite">{ state_label(&session, i.state) }</dd>
+                <dd id="instance-state" data-state={i.state.as_str()} aria-live="polite">{ state_label(&session, i.state) }</dd>
                 <dt>{ session.t("services.offering") }</dt>
                 <dd><Link<Route> to={Route::Offering { id: i.offering_id.clone() }}>{ &i.offering_name }</Link<Route>></dd>
                 <dt>{ session.t("services.project") }</dt>
@@ -311,7 +306,9 @@ pub fn KeepService(p: &ServiceProps) -> Html {
     let session = use_session();
     use_title(session.t("keep.title"));
     let instance = use_fetch(p.id.clone(), |client, id| async move {
-        client.get::<InstanceView>(&format!("/instances/{id}")).await
+        client
+            .get::<InstanceView>(&format!("/instances/{id}"))
+            .await
     });
     let keep = use_action(|client, id: String| async move {
         client
