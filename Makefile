@@ -27,8 +27,17 @@ SCHEMATHESIS_PG_EXAMPLES ?= 10
 # real S3 server (`make test-s3`): the storage contract (`objects`),
 # datasets, and resumable uploads (module `uploads`, tests named `tus_*`).
 S3_TESTS     := objects:: datasets:: uploads:: tus_
+# The services the local spawner really runs (issue 16): JupyterLab (PyPI),
+# pinned, in a virtualenv outside the clone (HABILIS_JUPYTERLAB_VENV points
+# the server at another one), and Debian's PostgreSQL server binaries.
+JUPYTERLAB_VERSION := 4.6.6
+JUPYTERLAB_VENV    := $(HOME)/.cache/habilis-tools/jupyterlab-$(JUPYTERLAB_VERSION)
+# Debian's interpreter when there is one: every account can run it, so a
+# server running as root can run JupyterLab as the unprivileged instance
+# account (a pyenv interpreter under /root could not be reached).
+SERVICES_PYTHON    := $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis tools-schemathesis e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis tools-schemathesis tools-services e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +55,14 @@ tools-spa: tools ## wasm-bindgen-cli at the Cargo.lock version, wasm-opt (npm bi
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
 		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x "$(WASM_OPT)" ] || (cd e2e && npm ci --no-audit --no-fund)
+
+tools-services: ## What the local spawner runs: Debian's PostgreSQL server binaries and JupyterLab (pinned) in a virtualenv under ~/.cache/habilis-tools (skipped when present)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@[ -x "$(JUPYTERLAB_VENV)/bin/jupyter-lab" ] || { \
+	  rm -rf "$(JUPYTERLAB_VENV)" && $(SERVICES_PYTHON) -m venv "$(JUPYTERLAB_VENV)" \
+	  && "$(JUPYTERLAB_VENV)/bin/pip" install -q --disable-pip-version-check "jupyterlab==$(JUPYTERLAB_VERSION)" \
+	  || { rm -rf "$(JUPYTERLAB_VENV)"; exit 1; }; }
 
 tools-e2e: tools-spa ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
@@ -81,7 +98,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, tus clients, schemathesis, browser e2e on both databases
+test: tools tools-services fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, tus clients, schemathesis, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)
@@ -95,14 +112,14 @@ clippy:
 wasm-check: tools ## shared/ and frontend/ build for wasm32-unknown-unknown
 	$(CARGO) check --locked -p habilis-shared -p habilis-frontend --target wasm32-unknown-unknown
 
-unit: ## Unit tests (policy matrices, config, tokens, …)
-	$(CARGO) test --locked --workspace --lib --bins
+unit: tools-services ## Unit tests (policy matrices, config, tokens, the local spawner's real PostgreSQL and JupyterLab, …)
+	HABILIS_SERVICES_REQUIRED=1 $(CARGO) test --locked --workspace --lib --bins
 
-test-sqlite: ## Integration tests on SQLite (includes the OpenAPI drift check)
-	HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api
+test-sqlite: tools-services ## Integration tests on SQLite (includes the OpenAPI drift check)
+	HABILIS_SERVICES_REQUIRED=1 HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api
 
-test-pg: ## Integration tests on a throwaway PostgreSQL database (server started if none answers)
-	./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api
+test-pg: tools-services ## Integration tests on a throwaway PostgreSQL database (server started if none answers)
+	./scripts/with-postgres.sh env HABILIS_SERVICES_REQUIRED=1 HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api
 
 test-s3: ## Storage, datasets and upload tests with the objects in a real S3 server (moto, installed once under ~/.cache/habilis-tools), on SQLite then PostgreSQL
 	./scripts/with-s3.sh env HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)

@@ -25,7 +25,7 @@ use crate::error::{self, ApiError, ProblemType, PROBLEM_JSON};
 use crate::metrics::Metrics;
 use crate::routes::{self, ApiDoc};
 use crate::state::AppState;
-use crate::{db, jobs, lang, mail, uploads};
+use crate::{db, instances, jobs, lang, mail, uploads};
 
 /// Applies pending migrations, then what a migration left for the server
 /// to finish: the audit rows of the project references the
@@ -59,6 +59,25 @@ pub fn job_kinds() -> jobs::Registry {
             uploads::jobs::period(),
             uploads::jobs::expire,
         )
+        .every(
+            instances::jobs::RECONCILE,
+            instances::jobs::reconcile_period(),
+            instances::jobs::reconcile,
+        )
+        .every(
+            instances::jobs::IDLE,
+            instances::jobs::idle_period(),
+            instances::jobs::idle,
+        )
+}
+
+/// What the instance jobs of this process use (see [`job_kinds`]).
+pub fn instance_env(state: &AppState) -> instances::jobs::InstanceEnv {
+    instances::jobs::InstanceEnv {
+        spawners: state.spawners.clone(),
+        data_dir: state.config.data_dir.clone(),
+        public_url: state.config.public_url.clone().unwrap_or_default(),
+    }
 }
 
 pub struct Application {
@@ -116,6 +135,8 @@ impl Application {
         .await??;
         jwt.spawn_reloader();
         let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
+        let spawners =
+            crate::spawners::Spawners::from_config(&config).map_err(anyhow::Error::msg)?;
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
@@ -125,6 +146,7 @@ impl Application {
             config: config.clone(),
             metrics: Arc::new(Metrics::default()),
             storage,
+            spawners,
         });
 
         if config.mail_poll_ms > 0 {
@@ -142,8 +164,32 @@ impl Application {
             );
         }
 
+        // Instances whose process died while no server watched (a crash,
+        // a restart) are reconciled before anything is served; then this
+        // process watches the ones that start.
+        {
+            let (pool, env, clock) = (
+                state.pool.clone(),
+                instance_env(&state),
+                state.clock.clone(),
+            );
+            let changed =
+                web::block(move || instances::jobs::reconcile_now(&pool, &env, &*clock)).await?;
+            match changed {
+                Ok(n) if n > 0 => tracing::info!(changed = n, "instances reconciled at start"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e.detail, "instances not reconciled at start"),
+            }
+        }
+        instances::jobs::spawn_watcher(
+            state.pool.clone(),
+            state.spawners.clone(),
+            state.clock.clone(),
+            instances::jobs::WATCH_PERIOD,
+        );
+
         if config.jobs_poll_ms > 0 {
-            job_kinds().spawn_worker(
+            job_kinds().with_instances(instance_env(&state)).spawn_worker(
                 state.pool.clone(),
                 state.policy.clone(),
                 state.storage.clone(),

@@ -299,11 +299,20 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let pool = db::connect_command_pool(&config.database_url(), 2)?;
             crate::app::migrate(&mut *pool.get()?)?;
             let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
+            // The instance jobs reach the instances through this host's
+            // spawners, as `serve` would.
+            let instances = crate::instances::jobs::InstanceEnv {
+                spawners: crate::spawners::Spawners::from_config(&config)
+                    .map_err(anyhow::Error::msg)?,
+                data_dir: config.data_dir.clone(),
+                public_url: config.public_url.clone().unwrap_or_default(),
+            };
             let worker = format!("cli-{}", std::process::id());
             let mut total = 0;
             loop {
                 let now = chrono::Utc::now();
                 let ran = crate::app::job_kinds()
+                    .with_instances(instances.clone())
                     .run_due_by(
                         &pool,
                         &policy,

@@ -65,6 +65,25 @@ pub struct Config {
     /// holds the upload without news (renewed while bytes arrive); the
     /// upload of a process that died is free again after it.
     pub upload_lease_secs: u64,
+    /// `HABILIS_SPAWNERS`: comma-separated spawner kinds this server runs
+    /// instances with (issue 16 §4); this version has `local`. Empty = none
+    /// (offerings are listed, none can be launched here).
+    pub spawners: Vec<String>,
+    /// `HABILIS_INSTANCE_USER`: when the server runs as root, the account
+    /// the local spawner's instances run as (default `postgres` if it
+    /// exists, else `nobody`); ignored otherwise (they run as the server's
+    /// account).
+    pub instance_user: Option<String>,
+    /// `HABILIS_INSTANCE_STOP_GRACE_SECS`: how long a stopping instance has
+    /// after SIGTERM before its whole process group is SIGKILLed.
+    pub instance_stop_grace_secs: u64,
+    /// `HABILIS_JUPYTERLAB_VENV`: the virtualenv holding JupyterLab (default
+    /// `~/.cache/habilis-tools/jupyterlab-<version>`, as `make
+    /// tools-services` installs it).
+    pub jupyterlab_venv: Option<PathBuf>,
+    /// `HABILIS_PG_BINDIR`: PostgreSQL server binaries for the local
+    /// spawner (default the newest `/usr/lib/postgresql/*/bin`).
+    pub pg_bindir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -94,6 +113,11 @@ impl Default for Config {
             log_format: "text".into(),
             metrics_bind: None,
             upload_lease_secs: 30,
+            spawners: vec!["local".into()],
+            instance_user: None,
+            instance_stop_grace_secs: 10,
+            jupyterlab_venv: None,
+            pg_bindir: None,
         }
     }
 }
@@ -208,6 +232,26 @@ impl Config {
         if let Some(v) = text("HABILIS_UPLOAD_LEASE_SECS") {
             cfg.upload_lease_secs = parse_num::<u64>("HABILIS_UPLOAD_LEASE_SECS", &v)?.max(1);
         }
+        if let Some(v) = env("HABILIS_SPAWNERS") {
+            // Set but empty is meaningful here: no spawner at all.
+            cfg.spawners = v
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        if let Some(v) = text("HABILIS_INSTANCE_USER") {
+            cfg.instance_user = Some(v.trim().to_owned());
+        }
+        if let Some(v) = text("HABILIS_INSTANCE_STOP_GRACE_SECS") {
+            cfg.instance_stop_grace_secs = parse_num("HABILIS_INSTANCE_STOP_GRACE_SECS", &v)?;
+        }
+        if let Some(v) = text("HABILIS_JUPYTERLAB_VENV") {
+            cfg.jupyterlab_venv = Some(v.into());
+        }
+        if let Some(v) = text("HABILIS_PG_BINDIR") {
+            cfg.pg_bindir = Some(v.into());
+        }
         Ok(cfg)
     }
 
@@ -272,6 +316,25 @@ mod tests {
         assert_eq!(cfg.cors_origins.len(), 2);
         assert!(cfg.trust_proxy);
         assert!(cfg.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn spawner_settings() {
+        let cfg = Config::load_from(|_| None).expect("defaults");
+        assert_eq!(cfg.spawners, vec!["local".to_owned()]);
+        assert_eq!(cfg.instance_stop_grace_secs, 10);
+        let cfg = Config::load_from(|k| match k {
+            "HABILIS_SPAWNERS" => Some(" ".into()),
+            "HABILIS_INSTANCE_USER" => Some("habilis-run".into()),
+            "HABILIS_INSTANCE_STOP_GRACE_SECS" => Some("3".into()),
+            "HABILIS_PG_BINDIR" => Some("/opt/pg/bin".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert!(cfg.spawners.is_empty());
+        assert_eq!(cfg.instance_user.as_deref(), Some("habilis-run"));
+        assert_eq!(cfg.instance_stop_grace_secs, 3);
+        assert_eq!(cfg.pg_bindir, Some(PathBuf::from("/opt/pg/bin")));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::auth::routes as auth;
 use crate::catalog::routes as catalog;
 use crate::datasets::routes as datasets;
 use crate::error::ApiError;
+use crate::instances::routes as instances;
 use crate::meta;
 use crate::orders::routes as orders;
 use crate::orgs::{export, invitations, routes as orgs};
@@ -218,6 +219,40 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/uploads/{id}", web::head().to(uploads::head_upload))
             .route("/uploads/{id}", web::patch().to(uploads::patch_upload))
             .route("/uploads/{id}", web::delete().to(uploads::delete_upload))
+            .route(
+                "/orders/{id}/instances",
+                web::post().to(instances::launch_instance),
+            )
+            .route("/instances", web::get().to(instances::list_instances))
+            .route("/instances/{id}", web::get().to(instances::get_instance))
+            .route(
+                "/instances/{id}",
+                web::delete().to(instances::delete_instance),
+            )
+            .route(
+                "/instances/{id}/logs",
+                web::get().to(instances::instance_logs),
+            )
+            .route(
+                "/instances/{id}/keep",
+                web::post().to(instances::keep_instance),
+            )
+            .route(
+                "/me/configurations",
+                web::get().to(instances::list_configurations),
+            )
+            .route(
+                "/me/configurations",
+                web::post().to(instances::create_configuration),
+            )
+            .route(
+                "/me/configurations/{id}",
+                web::delete().to(instances::delete_configuration),
+            )
+            .route(
+                "/projects/{id}/usage.csv",
+                web::get().to(instances::usage_csv),
+            )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -542,6 +577,16 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         uploads::head_upload,
         uploads::patch_upload,
         uploads::delete_upload,
+        instances::launch_instance,
+        instances::list_instances,
+        instances::get_instance,
+        instances::delete_instance,
+        instances::instance_logs,
+        instances::keep_instance,
+        instances::list_configurations,
+        instances::create_configuration,
+        instances::delete_configuration,
+        instances::usage_csv,
         works::list_works,
         works::create_work,
         works::get_work,
@@ -583,6 +628,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "projects", description = "Projects, approvals by sponsor and data steward, participants (SPEC §4)"),
         (name = "datasets", description = "Datasets of a project, their files, uploads and downloads (SPEC §5)"),
         (name = "uploads", description = "Resumable uploads of files into datasets, with the tus 1.0 protocol (SPEC §5)"),
+        (name = "services", description = "Running instances of ordered services, saved configurations, usage (issue 16)"),
         (name = "works", description = "Works, their states and annotations"),
         (name = "catalog", description = "The service catalog: offerings projects order and launch (SPEC §6)"),
         (name = "orders", description = "Orders of services for a project, approved by its sponsor and data steward (SPEC §6)"),

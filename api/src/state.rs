@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db::{DbConn, DbPool};
 use crate::error::ApiResult;
 use crate::metrics::Metrics;
+use crate::spawners::Spawners;
 use crate::storage::Storage;
 
 pub struct AppState {
@@ -25,6 +26,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Where files' bytes live (`HABILIS_STORAGE_URL`), opened once.
     pub storage: Arc<dyn Storage>,
+    /// What runs instances, by kind (`HABILIS_SPAWNERS`), opened once.
+    pub spawners: Spawners,
 }
 
 impl AppState {

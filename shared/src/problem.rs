@@ -77,6 +77,15 @@ problem_types! {
     UniqueViolation = "unique_violation", 409;
     /// What the change refers to was deleted by a request that committed first.
     ReferenceGone = "reference_gone", 409;
+    /// A launch over a cap on running instances (policy or offering); the
+    /// count and the limit are in `quota`.
+    InstanceLimit = "instance_limit", 409;
+    /// No spawner of this server runs the offering.
+    SpawnerUnavailable = "spawner_unavailable", 409;
+    /// Instances are launched from approved orders only.
+    OrderNotApproved = "order_not_approved", 409;
+    /// A deletion whose confirmation is not the name of what it deletes.
+    ConfirmationMismatch = "confirmation_mismatch", 422;
     ActivationLinkUsed = "activation_link_used", 410;
     ActivationLinkExpired = "activation_link_expired", 410;
     ResetLinkUsed = "reset_link_used", 410;

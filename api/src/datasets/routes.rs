@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use habilis_shared::dto::{
     CreateDataset, DataClass, DatasetPage, DatasetView, FilePage, FileQuery, FileView, PageQuery,
-    Problem, ProjectUsage, UpdateDataset,
+    Problem, ProjectUsage, UpdateDataset, UsageQuery,
 };
 use habilis_shared::policy::Action;
 use serde_json::json;
@@ -86,26 +86,35 @@ pub async fn list_datasets(
 }
 
 /// What the project stores: datasets, files and bytes, beside its quota
-/// and the per-file limit (those who read the project).
+/// and the per-file limit; and what its services ran in a window
+/// (instance-hours × the price at the time, per offering; `?from=&to=`,
+/// RFC 3339, by default this month so far). Those who read the project.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}/usage", tag = "datasets", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Project id")),
+    params(("id" = String, Path, description = "Project id"), UsageQuery),
     responses(
-        (status = 200, description = "The project's storage use", body = ProjectUsage),
+        (status = 200, description = "The project's storage and service use", body = ProjectUsage),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Sees the project's name only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` or `to` is not an RFC 3339 instant, or `to` is not after `from`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn project_usage(
     state: web::Data<AppState>,
     caller: CallerToken,
     id: web::Path<String>,
+    query: web::Query<UsageQuery>,
 ) -> ApiResult<web::Json<ProjectUsage>> {
     let st = state.clone();
     let usage = state
         .db_as(caller, move |conn, caller| {
             let (p, _) = project_for(conn, &st, &caller, &id, Action::ProjectRead)?;
+            let q = query.into_inner();
+            let now = st.now();
+            let (from, to) =
+                crate::instances::usage::window(q.from.as_deref(), q.to.as_deref(), now)?;
+            let services = crate::instances::usage::summary(conn, &p.id, from, to, now)?;
             let (files, bytes_stored) = queries::usage(conn, &p.id)?;
             Ok(ProjectUsage {
                 datasets: queries::dataset_count(conn, &p.id)?,
@@ -114,6 +123,12 @@ pub async fn project_usage(
                 quota_bytes: st.policy.organizations.project_quota_bytes,
                 max_file_bytes: st.policy.organizations.max_file_bytes,
                 project_id: p.id,
+                from: Some(from),
+                to: Some(to),
+                instance_hours: services.instance_hours,
+                cost: services.cost,
+                unit: services.unit,
+                services: services.services,
             })
         })
         .await?;

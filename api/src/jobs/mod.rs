@@ -22,16 +22,19 @@ use crate::clock::{db_time, Clock};
 use crate::db::schema::jobs;
 use crate::db::{DbConn, DbPool};
 use crate::error::{ApiError, ApiResult, ProblemType};
+use crate::instances::jobs::InstanceEnv;
 use crate::storage::Storage;
 
 const LEASE_SECS: i64 = 300;
 
 /// What a job body may use: the policy, the object storage (the upload
-/// expiry removes staged bytes), and the time of this pass.
+/// expiry removes staged bytes), the time of this pass, and what the
+/// instance jobs need (the spawners; absent in a process that runs none).
 pub struct JobCtx<'a> {
     pub policy: &'a Policy,
     pub storage: &'a dyn Storage,
     pub now: DateTime<Utc>,
+    pub instances: Option<&'a InstanceEnv>,
 }
 
 /// The work of one job, run inside the job's transaction.
@@ -59,9 +62,17 @@ struct Kind {
 #[derive(Clone, Default)]
 pub struct Registry {
     kinds: BTreeMap<&'static str, Kind>,
+    instances: Option<Arc<InstanceEnv>>,
 }
 
 impl Registry {
+    /// Gives the instance jobs the spawners (without, they do nothing).
+    #[must_use]
+    pub fn with_instances(mut self, env: InstanceEnv) -> Self {
+        self.instances = Some(Arc::new(env));
+        self
+    }
+
     /// A kind that runs once, when due.
     #[must_use]
     pub fn once(mut self, kind: &'static str, body: Body) -> Self {
@@ -230,6 +241,7 @@ impl Registry {
                 policy,
                 storage,
                 now,
+                instances: self.instances.as_deref(),
             };
             let outcome = conn.write_tx(|conn| {
                 let next = self.run(conn, &ctx, &job)?;

@@ -196,6 +196,20 @@ pub enum Email<'a> {
         old: &'a str,
         new: &'a str,
     },
+    /// A running instance of the recipient's has been idle: it is stopped
+    /// at `until` unless kept through `link` (issue 16 §5).
+    InstanceIdle {
+        name: &'a str,
+        instance: &'a str,
+        link: &'a str,
+        until: DateTime<Utc>,
+    },
+    /// A running instance's process was found gone (issue 16 §4).
+    InstanceLost {
+        name: &'a str,
+        instance: &'a str,
+        link: &'a str,
+    },
 }
 
 impl Email<'_> {
@@ -220,6 +234,8 @@ impl Email<'_> {
             Email::PasswordReset { .. } => "password-reset",
             Email::PasswordChanged { .. } => "password-changed",
             Email::EmailChanged { .. } => "email-changed",
+            Email::InstanceIdle { .. } => "instance-idle",
+            Email::InstanceLost { .. } => "instance-lost",
         }
     }
 }

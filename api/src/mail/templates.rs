@@ -52,6 +52,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "password-reset",
     "password-changed",
     "email-changed",
+    "instance-idle",
+    "instance-lost",
 ];
 
 /// `email` written for `to`: subject, plain text and HTML.

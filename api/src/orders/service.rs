@@ -225,6 +225,7 @@ pub fn modify(
 /// are stopped (what they hold is lost).
 pub fn cancel(
     conn: &mut DbConn,
+    spawners: &crate::spawners::Spawners,
     now: DateTime<Utc>,
     caller: &Caller,
     id: &str,
@@ -246,9 +247,14 @@ pub fn cancel(
             order.request_id.as_deref(),
             now,
         )?;
-        // inst: stop the order's running instances in this transaction:
-        // `crate::instances::service::stop_all_of_order(conn, &order.id)?;`
-        // (the test `cancelling_an_order_stops_its_instances` waits for it).
+        // Its running instances stop in this transaction (inst).
+        crate::instances::service::stop_all_of_order(
+            conn,
+            spawners,
+            now,
+            Some(caller),
+            &order.id,
+        )?;
         audit::append(
             conn,
             now,

@@ -13,14 +13,14 @@ use serde_json::{json, Value};
 
 use crate::helpers::{TestDb, ADMIN_PASSWORD, JWT_SECRET};
 
-struct Server {
-    dir: tempfile::TempDir,
-    db: TestDb,
+pub(crate) struct Server {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) db: TestDb,
     port: u16,
 }
 
 impl Server {
-    fn new() -> Server {
+    pub(crate) fn new() -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = TestDb::new(dir.path());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -30,7 +30,7 @@ impl Server {
         Server { dir, db, port }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_habilis"));
         cmd.args(args)
             .env_clear()
@@ -47,11 +47,11 @@ impl Server {
         cmd
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    async fn start(&self, client: &reqwest::Client) -> Child {
+    pub(crate) async fn start(&self, client: &reqwest::Client) -> Child {
         let mut child = self.command(&["serve"]).spawn().expect("serve starts");
         for _ in 0..300 {
             if client

@@ -104,8 +104,10 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT` of `HABILIS_METRICS_BIND`, when asked for.
     pub metrics_base: Option<String>,
     handle: actix_web::dev::ServerHandle,
-    // Declared last: dropped after the server stopped.
-    _db: TestDb,
+    db_url: String,
+    // Declared last: dropped after the server stopped (none when the test
+    // owns the database, see [`Builder::on`]).
+    _db: Option<TestDb>,
 }
 
 impl Drop for TestApp {
@@ -131,6 +133,9 @@ pub struct Builder {
     spa: bool,
     db_keys: bool,
     metrics_bind: bool,
+    /// Another process's database and data directory (`DATABASE_URL`,
+    /// `HABILIS_DATA_DIR`), owned by the test.
+    shared: Option<(String, PathBuf)>,
 }
 
 impl Builder {
@@ -163,13 +168,26 @@ impl Builder {
         self.metrics_bind = true;
         self
     }
+    /// Serves on a database and data directory the test owns (those of a
+    /// `habilis serve` it spawns).
+    pub fn on(mut self, db_url: &str, data_dir: &std::path::Path) -> Self {
+        self.shared = Some((db_url.to_owned(), data_dir.to_owned()));
+        self
+    }
     pub async fn start(self) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = TestDb::new(dir.path());
+        let (db, db_url, data_dir) = match &self.shared {
+            Some((url, data)) => (None, url.clone(), data.clone()),
+            None => {
+                let db = TestDb::new(dir.path());
+                let url = db.url.clone();
+                (Some(db), url, dir.path().join("data"))
+            }
+        };
         let mut config = Config {
             bind: "127.0.0.1:0".into(),
-            database_url: Some(db.url.clone()),
-            data_dir: dir.path().join("data"),
+            database_url: Some(db_url.clone()),
+            data_dir,
             jwt_secret: Some(JWT_SECRET.into()),
             mail_poll_ms: self.mail_poll_ms,
             // Tests run jobs themselves, at the time they choose.
@@ -250,6 +268,7 @@ impl Builder {
             dir,
             metrics_base,
             handle,
+            db_url,
             _db: db,
         }
     }
@@ -264,6 +283,7 @@ impl TestApp {
             spa: false,
             db_keys: false,
             metrics_bind: false,
+            shared: None,
         }
     }
 
@@ -278,7 +298,7 @@ impl TestApp {
     /// The `DATABASE_URL` of this test's database (for a second pool, as a
     /// second API process would open).
     pub fn db_url(&self) -> &str {
-        &self._db.url
+        &self.db_url
     }
 
     pub async fn request(
@@ -481,7 +501,7 @@ impl TestApp {
     }
 
     pub fn mail_dir(&self) -> PathBuf {
-        self.dir.path().join("data").join("mail")
+        self.state.config.data_dir.join("mail")
     }
 
     /// Waits (bounded) for an `.eml` whose text satisfies `pred`.

@@ -17,8 +17,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    api_tokens, approvals, audit_log, invitations, memberships, offerings, orders, organizations,
-    participants, projects, users, works,
+    api_tokens, approvals, audit_log, instance_configurations, instances, invitations,
+    memberships, offerings, orders, organizations, participants, projects, users, works,
 };
 use habilis_shared::policy::{
     Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
@@ -48,6 +48,11 @@ type States = (
     Vec<(String, String)>,
     Vec<(String, String, Option<String>)>,
     Vec<(String, Option<chrono::NaiveDateTime>)>,
+    // Instances (state, kept, deleted) and saved configurations.
+    (
+        Vec<(String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>,
+        Vec<String>,
+    ),
 );
 
 fn states(c: &mut habilis_api::db::DbConn) -> States {
@@ -107,6 +112,18 @@ fn states(c: &mut habilis_api::db::DbConn) -> States {
             .order(offerings::id)
             .load(c)
             .expect("offerings"),
+        (
+            instances::table
+                .select((instances::state, instances::kept_at, instances::deleted_at))
+                .order(instances::id)
+                .load(c)
+                .expect("instances"),
+            instance_configurations::table
+                .select(instance_configurations::id)
+                .order(instance_configurations::id)
+                .load(c)
+                .expect("configurations"),
+        ),
     )
 }
 
@@ -140,6 +157,16 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
         // and changing it is refused with a 403 (routes.rs).
         "catalog" => return false,
         // Datasets, files and orders are decided on as their project.
+        // Instances are decided on as a service of their project that is
+        // not the attacker's.
+        "instances" => (
+            Action::InstanceRead,
+            Resource::Service {
+                org_role: None,
+                relation: ProjectRelation::None,
+                mine: false,
+            },
+        ),
         "projects" | "datasets" | "files" | "orders" => (
             Action::ProjectReadName,
             Resource::Project {
@@ -310,6 +337,48 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
     )
     .await;
 
+    // A (stopped) instance of the expert's from that order, with its
+    // credentials; and a saved configuration of the novice's.
+    let instance = uuid::Uuid::now_v7().to_string();
+    {
+        use habilis_api::instances::queries::{insert, InstanceRow};
+        let now = habilis_api::clock::db_time(chrono::Utc::now());
+        let row = InstanceRow {
+            id: instance.clone(),
+            order_id: order.clone(),
+            project_id: data_project.clone(),
+            offering_id: "postgresql".into(),
+            owner_id: h.expert.id.clone(),
+            name: "SECRET-INSTANCE".into(),
+            config: "{}".into(),
+            state: "stopped".into(),
+            spawner_kind: "local".into(),
+            handle: None,
+            open_url: Some("postgresql://SECRET-USER@127.0.0.1:1/db".into()),
+            secrets: Some(r#"{"secrets":{"password":"SECRET-PASSWORD"}}"#.into()),
+            failure: None,
+            created_at: now,
+            started_at: Some(now),
+            stopped_at: Some(now),
+            last_activity_at: None,
+            idle_notice_at: None,
+            kept_at: None,
+            deleted_at: None,
+            lease_owner: None,
+            lease_until: None,
+        };
+        app.with_db(move |c| insert(c, &row).expect("instance")).await;
+    }
+    let configuration = id_of(
+        app.post(
+            "/api/v1/me/configurations",
+            &h.novice.access,
+            json!({ "name": "SECRET-CONFIGURATION", "offering_id": "postgresql", "config": {} }),
+        )
+        .await,
+    )
+    .await;
+
     // An upload into it, begun by the expert.
     let res = app
         .client
@@ -364,6 +433,12 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-BYTES",
         "SECRET-ORDER",
         order.as_str(),
+        "SECRET-INSTANCE",
+        "SECRET-USER",
+        "SECRET-PASSWORD",
+        "SECRET-CONFIGURATION",
+        instance.as_str(),
+        configuration.as_str(),
         "secret.txt",
         dataset.as_str(),
         file.as_str(),
@@ -413,6 +488,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "datasets" => &dataset,
             "files" => &file,
             "orders" => &order,
+            "instances" => &instance,
+            "me" if path.contains("/configurations/") => &configuration,
             "catalog" => continue,
             "uploads" => &upload,
             "me" => &token,
@@ -445,6 +522,10 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "datasets") => Some(json!({ "name": "pwned" })),
                 ("POST", "orders") => Some(json!({ "offering_id": "postgresql" })),
+                ("POST", "instances") => Some(json!({ "name": "pwned" })),
+                ("DELETE", "{id}") if kind == "instances" => {
+                    Some(json!({ "confirm": "SECRET-INSTANCE" }))
+                }
                 ("PATCH", _) if kind == "orders" => Some(json!({ "comment": "pwned" })),
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),

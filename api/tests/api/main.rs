@@ -12,6 +12,7 @@ mod datasets;
 mod helpers;
 mod http;
 mod hygiene;
+mod instances;
 mod i18n;
 mod idor;
 mod keys;

@@ -564,11 +564,9 @@ async fn a_cancelled_order_is_withdrawn_from_its_approvers() {
     );
 }
 
-/// inst: enabled once the instances land (`POST /orders/{id}/instances`
-/// and `crate::instances::service::stop_all_of_order`, called by
-/// `orders::service::cancel`).
+/// Cancelling stops the order's instances (`orders::service::cancel`
+/// calls `crate::instances::service::stop_all_of_order`).
 #[actix_web::test]
-#[ignore = "inst: needs the instances API (issue 16, branch inst)"]
 async fn cancelling_an_order_stops_its_instances() {
     let app = TestApp::new().await;
     let s = shop(&app).await;

@@ -122,6 +122,8 @@ enum On {
     SponsorApproval,
     /// The expert's order for the active project.
     Order,
+    /// The novice's (stopped) instance in the active project.
+    Instance,
 }
 
 impl On {
@@ -157,6 +159,11 @@ impl On {
                 org_role: c.org_role(),
                 relation: c.project_relation(),
                 mine: c == Acct::Expert,
+            },
+            On::Instance => Resource::Service {
+                org_role: c.org_role(),
+                relation: c.project_relation(),
+                mine: c == Acct::Novice,
             },
         }
     }
@@ -344,6 +351,8 @@ fn table() -> Vec<Route> {
     let manages_project = refuses(A::ProjectManage, On::Project);
     let manages_access = refuses(A::ProjectParticipants, On::Project);
     let sees_draft = hides(A::WorkRead, On::Draft);
+    let sees_instance = hides(A::InstanceRead, On::Instance);
+    let manages_instance = refuses(A::InstanceManage, On::Instance);
     let sees = |a: Acct| hides(A::UserRead, On::Account(a));
     let may = |action: Action, a: Acct| refuses(action, On::Account(a));
     vec![
@@ -728,6 +737,42 @@ fn table() -> Vec<Route> {
         r("POST", "/api/v1/orders/{order}/cancel")
             .asks(&[sees_project, refuses(A::OrderManage, On::Order)])
             .fresh(Fresh::Order),
+        // Instances: launched from approved orders (the fixture's awaits
+        // its approvals), decided on as a service of their project.
+        r("POST", "/api/v1/orders/{order}/instances")
+            .invalid(json!({ "name": "" }))
+            .valid(json!({ "name": "{caller}-instance" }))
+            .asks(&[sees_project, refuses(A::InstanceLaunch, On::Project)])
+            .ok_because(
+                409,
+                "the fixture's order awaits its approvals: order_not_approved, nothing started",
+            ),
+        r("GET", "/api/v1/instances").asks(&[refuses(A::CatalogRead, On::Nothing)]),
+        r("GET", "/api/v1/instances/{instance}").asks(&[sees_instance]),
+        // Deleting an ended instance again answers the same.
+        r("DELETE", "/api/v1/instances/{instance}")
+            .invalid(json!({ "confirm": 5 }))
+            .valid(json!({ "confirm": "matrix-instance" }))
+            .asks(&[sees_instance, manages_instance])
+            .ok(204),
+        r("GET", "/api/v1/instances/{instance}/logs").asks(&[sees_instance, manages_instance]),
+        r("POST", "/api/v1/instances/{instance}/keep")
+            .asks(&[sees_instance, manages_instance])
+            .ok_because(409, "the fixture's instance is stopped: there is nothing to keep"),
+        r("GET", "/api/v1/me/configurations").asks(&[refuses(A::CatalogRead, On::Nothing)]),
+        r("POST", "/api/v1/me/configurations")
+            .invalid(json!({ "name": "", "offering_id": "postgresql", "config": {} }))
+            .valid(json!({ "name": "{caller} settings", "offering_id": "postgresql",
+                           "config": { "max_connections": 50 } }))
+            .asks(&[refuses(A::CatalogRead, On::Nothing)])
+            .ok(201),
+        // Each caller deletes a configuration of their own (someone
+        // else's: idor.rs).
+        r("DELETE", "/api/v1/me/configurations/{my_configuration}")
+            .asks(&[refuses(A::CatalogRead, On::Nothing)])
+            .ok(204),
+        r("GET", "/api/v1/projects/{project}/usage.csv")
+            .asks(&[sees_project, refuses(A::ProjectRead, On::Project)]),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -735,7 +780,9 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 18] = [
+const PARAMETERS: [(&str, &str); 20] = [
+    ("{instance}", "{id}"),
+    ("{my_configuration}", "{id}"),
     ("{offering}", "{id}"),
     ("{order}", "{id}"),
     ("{upload}", "{id}"),
@@ -824,6 +871,9 @@ struct Caller {
     session: Session,
     /// An API token of this caller's, for `DELETE /me/tokens/{id}`.
     token: String,
+    /// A saved configuration of this caller's, for
+    /// `DELETE /me/configurations/{id}`.
+    configuration: String,
 }
 
 impl Caller {
@@ -859,6 +909,8 @@ struct Fixture {
     uploads: std::collections::BTreeMap<String, String>,
     /// A pending order of the expert for `active`.
     order: String,
+    /// A stopped instance of the novice in `active` (`matrix-instance`).
+    instance: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -899,6 +951,8 @@ impl Fixture {
             .replace("{dataset}", &self.dataset)
             .replace("{file}", &self.file)
             .replace("{order}", &self.order)
+            .replace("{instance}", &self.instance)
+            .replace("{my_configuration}", &caller.configuration)
             .replace("{offering}", "postgresql")
             .replace(
                 "{upload}",
@@ -1179,6 +1233,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         file: String::new(),
         uploads: Default::default(),
         order: String::new(),
+        instance: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1224,6 +1279,40 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.dataset = fx.dataset(app, "Matrix dataset").await;
     fx.file = fx.file(app, "matrix.txt").await;
     fx.order = fx.order(app).await;
+    // A stopped instance of the novice's from that order (no process: the
+    // routes answer from its row).
+    fx.instance = {
+        use habilis_api::instances::queries::{insert, InstanceRow};
+        let now = habilis_api::clock::db_time(chrono::Utc::now());
+        let row = InstanceRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            order_id: fx.order.clone(),
+            project_id: fx.active.clone(),
+            offering_id: "jupyterlab".into(),
+            owner_id: h.novice.id.clone(),
+            name: "matrix-instance".into(),
+            config: "{}".into(),
+            state: "stopped".into(),
+            spawner_kind: "local".into(),
+            handle: None,
+            open_url: None,
+            secrets: None,
+            failure: None,
+            created_at: now,
+            started_at: Some(now),
+            stopped_at: Some(now),
+            last_activity_at: None,
+            idle_notice_at: None,
+            kept_at: None,
+            deleted_at: None,
+            lease_owner: None,
+            lease_until: None,
+        };
+        let id = row.id.clone();
+        app.with_db(move |c| insert(c, &row).expect("the fixture's instance"))
+            .await;
+        id
+    };
     // Each caller's upload: begun by the expert, then made the caller's
     // (as if begun while the policy let it; the novice's no longer may).
     for s in [&h.admin, &h.expert, &h.webmaster, &h.confirmed, &h.novice] {
@@ -1266,6 +1355,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         acct: None,
         session: spare,
         token: "none".into(),
+        configuration: "none".into(),
     }];
     for (acct, s) in
         Acct::CALLERS
@@ -1282,10 +1372,21 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
             201,
         )
         .await;
+        let configuration = id_of(
+            app.post(
+                "/api/v1/me/configurations",
+                &s.access,
+                json!({ "name": "matrix", "offering_id": "postgresql", "config": {} }),
+            )
+            .await,
+            201,
+        )
+        .await;
         callers.push(Caller {
             acct: Some(acct),
             session: s.clone(),
             token,
+            configuration,
         });
     }
     (fx, callers)

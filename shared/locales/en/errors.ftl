@@ -67,3 +67,8 @@ problem-activation_required = Activation required
 problem-reset_link_unknown = Unknown password reset link
 problem-reset_link_used = Password reset link already used
 problem-reset_link_expired = Password reset link expired
+
+problem-instance_limit = Instance limit reached
+problem-spawner_unavailable = Service not available here
+problem-order_not_approved = Order not approved
+problem-confirmation_mismatch = Confirmation does not match

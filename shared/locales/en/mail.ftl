@@ -165,3 +165,16 @@ mail-password-changed-warning = If you did not do it, ask for a new password at 
 mail-email-changed-subject = Habilis: your e-mail address was changed
 mail-email-changed-body = The e-mail address of the Habilis account of { $name } was changed from { $old } to { $new }. You sign in with the new address from now on.
 mail-email-changed-warning = If this is a mistake, contact the person who manages your account or an administrator.
+
+## instance-idle
+
+mail-instance-idle-subject = Habilis: your service { $instance } is idle
+mail-instance-idle-body = Your service { $instance } has not been used for a long time. It will be stopped on { $until } unless you keep it:
+mail-instance-idle-button = Keep it running
+mail-instance-idle-lost = Once stopped, its data (databases, notebooks and files in its working directory) is deleted after a grace period.
+
+## instance-lost
+
+mail-instance-lost-subject = Habilis: your service { $instance } stopped unexpectedly
+mail-instance-lost-body = The process of your service { $instance } was found gone (for instance after a server restart). It is marked as lost and no longer counts in your project's usage.
+mail-instance-lost-button = See my services

@@ -67,3 +67,8 @@ problem-activation_required = Activation requise
 problem-reset_link_unknown = Lien de réinitialisation inconnu
 problem-reset_link_used = Lien de réinitialisation déjà utilisé
 problem-reset_link_expired = Lien de réinitialisation expiré
+
+problem-instance_limit = Limite d'instances atteinte
+problem-spawner_unavailable = Service indisponible ici
+problem-order_not_approved = Commande non approuvée
+problem-confirmation_mismatch = La confirmation ne correspond pas

@@ -171,3 +171,16 @@ mail-password-changed-warning = Si vous n'en êtes pas à l'origine, demandez to
 mail-email-changed-subject = Habilis : votre adresse e-mail a été changée
 mail-email-changed-body = L'adresse e-mail du compte Habilis de { $name } est passée de { $old } à { $new }. Vous vous connectez désormais avec la nouvelle adresse.
 mail-email-changed-warning = S'il s'agit d'une erreur, contactez la personne qui gère votre compte ou un administrateur.
+
+## instance-idle
+
+mail-instance-idle-subject = Habilis : votre service { $instance } est inactif
+mail-instance-idle-body = Votre service { $instance } n'a pas été utilisé depuis longtemps. Il sera arrêté le { $until } sauf si vous le conservez :
+mail-instance-idle-button = Le garder en marche
+mail-instance-idle-lost = Une fois arrêté, ses données (bases, notebooks et fichiers de son répertoire de travail) sont supprimées après un délai de grâce.
+
+## instance-lost
+
+mail-instance-lost-subject = Habilis : votre service { $instance } s'est arrêté de façon inattendue
+mail-instance-lost-body = Le processus de votre service { $instance } a disparu (par exemple après un redémarrage du serveur). Il est marqué comme perdu et ne compte plus dans la consommation de votre projet.
+mail-instance-lost-button = Voir mes services

@@ -67,3 +67,8 @@ problem-activation_required = 有効化が必要です
 problem-reset_link_unknown = 不明なパスワード再設定リンク
 problem-reset_link_used = パスワード再設定リンクは使用済みです
 problem-reset_link_expired = パスワード再設定リンクの期限が切れています
+
+problem-instance_limit = インスタンス数の上限に達しました
+problem-spawner_unavailable = このサーバーでは利用できないサービスです
+problem-order_not_approved = 注文が承認されていません
+problem-confirmation_mismatch = 確認の入力が一致しません

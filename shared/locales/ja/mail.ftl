@@ -153,3 +153,16 @@ mail-password-changed-warning = お心当たりがない場合は、すぐに新
 mail-email-changed-subject = 【Habilis】メールアドレスが変更されました
 mail-email-changed-body = { $name } さんの Habilis アカウントのメールアドレスが { $old } から { $new } に変更されました。今後は新しいアドレスでログインしてください。
 mail-email-changed-warning = 誤りである場合は、アカウントを管理している担当者または管理者にご連絡ください。
+
+## instance-idle
+
+mail-instance-idle-subject = 【Habilis】サービス { $instance } が使用されていません
+mail-instance-idle-body = サービス { $instance } は長期間使用されていません。維持しない場合、{ $until } に停止されます:
+mail-instance-idle-button = 実行を続ける
+mail-instance-idle-lost = 停止後、猶予期間を経てそのデータ (作業ディレクトリ内のデータベース、ノートブック、ファイル) は削除されます。
+
+## instance-lost
+
+mail-instance-lost-subject = 【Habilis】サービス { $instance } が予期せず停止しました
+mail-instance-lost-body = サービス { $instance } のプロセスが見つかりません (サーバーの再起動後など)。「失われた」状態となり、プロジェクトの使用量には計上されなくなりました。
+mail-instance-lost-button = マイサービスを見る

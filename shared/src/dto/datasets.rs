@@ -31,8 +31,9 @@ pub struct UpdateDataset {
     pub description: Option<String>,
 }
 
-/// What a project stores and may store (`GET /projects/{id}/usage`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a project stores and may store, and what its services cost in a
+/// window (`GET /projects/{id}/usage?from=&to=`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectUsage {
     pub project_id: String,
@@ -46,6 +47,39 @@ pub struct ProjectUsage {
     pub quota_bytes: u64,
     /// The largest file the policy accepts, in bytes.
     pub max_file_bytes: u64,
+    /// Start of the window of the service usage (default: the first
+    /// instant of this month, UTC).
+    pub from: Option<DateTime<Utc>>,
+    /// End of the window (default: now).
+    pub to: Option<DateTime<Utc>>,
+    /// Instance-hours of the project's services in the window.
+    pub instance_hours: f64,
+    /// Their cost (hours × the price per hour at the time), in `unit`.
+    pub cost: f64,
+    pub unit: String,
+    /// The same, per offering.
+    pub services: Vec<super::UsageLine>,
+}
+
+/// `?from=&to=` of the project's usage (RFC 3339 instants).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct UsageQuery {
+    /// Start of the window (RFC 3339); default: the first instant of this
+    /// month (UTC).
+    pub from: Option<String>,
+    /// End of the window (RFC 3339); default: now.
+    pub to: Option<String>,
+}
+
+/// `GET /me/configurations`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfigurationPage {
+    pub items: Vec<super::SavedConfiguration>,
+    /// The cursor of the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
 
 /// A dataset as its reader may see it. Those who see the project's name

@@ -12,7 +12,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 13] = [
+pub const AREAS: [&str; 14] = [
     "errors",
     "validation",
     "auth",
@@ -21,6 +21,7 @@ pub const AREAS: [&str; 13] = [
     "projects",
     "works",
     "datasets",
+    "instances",
     "services",
     "jobs",
     "policy",
@@ -47,6 +48,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/projects.ftl")),
             include_str!(concat!("../../locales/", $lang, "/works.ftl")),
             include_str!(concat!("../../locales/", $lang, "/datasets.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/instances.ftl")),
             include_str!(concat!("../../locales/", $lang, "/services.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),

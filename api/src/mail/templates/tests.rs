@@ -133,6 +133,17 @@ fn samples() -> Vec<Email<'static>> {
             old: "alice@inserm.fr",
             new: "alice.martin@inserm.fr",
         },
+        Email::InstanceIdle {
+            name: "Alice Martin",
+            instance: "analysis-db",
+            link: "https://habilis.test/services/0190-abc/keep",
+            until: at(2026, 12, 4),
+        },
+        Email::InstanceLost {
+            name: "Alice Martin",
+            instance: "analysis-db",
+            link: "https://habilis.test/services/0190-abc",
+        },
     ]
 }
 
