@@ -225,21 +225,37 @@ fn value_of(spec: &FieldSpec, text: &str) -> Result<Option<Value>, Invalid> {
             .map(Some)
             .ok_or(Invalid::NotAChoice),
         Kind::Number { integer, .. } => {
-            if let Ok(i) = text.parse::<i64>() {
-                return Ok(Some(Value::from(i)));
-            }
-            let f: f64 = text.parse().map_err(|_| Invalid::NotANumber)?;
-            if !f.is_finite() {
-                return Err(Invalid::NotANumber);
-            }
+            let n = parse_number(text).ok_or(Invalid::NotANumber)?;
+            let f = n.as_f64().ok_or(Invalid::NotANumber)?;
             if *integer && f.fract() != 0.0 {
                 return Err(Invalid::NotAnInteger);
             }
-            Number::from_f64(f)
-                .map(|n| Some(Value::Number(n)))
-                .ok_or(Invalid::NotANumber)
+            // A whole number is sent as one (`4`, not `4.0`).
+            if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+                return Ok(Some(Value::from(f as i64)));
+            }
+            Ok(Some(Value::Number(n)))
         }
     }
+}
+
+/// A number as people type it (`4`, `-2.5`, `.5`, `+3`, `1e3`), read by
+/// serde_json's own parser: core's `f64` parsing and formatting would add
+/// kilobytes to the WebAssembly for the same result.
+fn parse_number(text: &str) -> Option<Number> {
+    let t = text.strip_prefix('+').unwrap_or(text);
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", t),
+    };
+    let lead = if digits.starts_with('.') { "0" } else { "" };
+    let digits = digits.strip_suffix('.').unwrap_or(digits);
+    serde_json::from_str(&format!("{sign}{lead}{digits}")).ok()
+}
+
+/// A bound as the schema writes it, for a message (`0.5`, `200`).
+fn written(n: &Number) -> String {
+    serde_json::to_string(n).unwrap_or_default()
 }
 
 /// Checks one value against its field's keywords (the rules the server's
@@ -293,21 +309,21 @@ pub fn check(spec: &FieldSpec, value: &Value) -> Result<(), Invalid> {
                 return Err(Invalid::NotAnInteger);
             }
             if let Some((_, b)) = bound(minimum).filter(|(m, _)| v < *m) {
-                return Err(Invalid::Minimum(b.to_string()));
+                return Err(Invalid::Minimum(written(b)));
             }
             if let Some((_, b)) = bound(exclusive_minimum).filter(|(m, _)| v <= *m) {
-                return Err(Invalid::ExclusiveMinimum(b.to_string()));
+                return Err(Invalid::ExclusiveMinimum(written(b)));
             }
             if let Some((_, b)) = bound(maximum).filter(|(m, _)| v > *m) {
-                return Err(Invalid::Maximum(b.to_string()));
+                return Err(Invalid::Maximum(written(b)));
             }
             if let Some((_, b)) = bound(exclusive_maximum).filter(|(m, _)| v >= *m) {
-                return Err(Invalid::ExclusiveMaximum(b.to_string()));
+                return Err(Invalid::ExclusiveMaximum(written(b)));
             }
             if let Some((m, b)) = bound(multiple_of).filter(|(m, _)| *m > 0.0) {
                 let q = v / m;
                 if (q - q.round()).abs() > 1e-9 {
-                    return Err(Invalid::MultipleOf(b.to_string()));
+                    return Err(Invalid::MultipleOf(written(b)));
                 }
             }
             Ok(())
@@ -377,25 +393,30 @@ fn set(root: &mut Value, path: &str, value: Value) {
 }
 
 /// The field a key of the server's 422 `errors` names, when it is one of
-/// the configuration's: the JSON-Schema instance path under `config`
-/// (`config/cpu`, `config.backup.every_hours`, `/cpu` → `/cpu`; `config`
-/// → `""`, the configuration as a whole). Other keys (`name`) are the
-/// request's own fields.
+/// the configuration's: the server writes the JSON-Schema instance path
+/// under `config` with dots and brackets (`config.max_connections`,
+/// `config.backup.every_hours`, `config.users[0]`); this gives the field's
+/// JSON pointer (`/max_connections`), `""` for `config` itself. Other keys
+/// (`name`, `configuration_id`) are the request's own fields: `None`.
 pub fn field_of_error_key(key: &str) -> Option<String> {
-    let rest = match key.strip_prefix("config") {
-        Some(r) if r.is_empty() || r.starts_with(['/', '.']) => r,
-        _ if key.starts_with('/') => key,
-        _ => return None,
-    };
-    let rest = rest.trim_start_matches(['/', '.']);
-    if rest.is_empty() {
-        return Some(String::new());
+    let mut rest = key.strip_prefix("config")?;
+    let mut path = String::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            path.push('/');
+            path.push_str(&escape(&r[..end]));
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            path.push('/');
+            path.push_str(&r[..end]);
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
     }
-    Some(if key.contains('/') {
-        format!("/{rest}")
-    } else {
-        format!("/{}", rest.replace('.', "/"))
-    })
+    Some(path)
 }
 
 // ───────────────────────────── simple patterns ─────────────────────────────
@@ -728,9 +749,30 @@ mod tests {
             assert_eq!(errors.get(*path), Some(want), "{path} = {text}");
             assert_eq!(errors.len(), 1, "{path} = {text}: {errors:?}");
         }
-        for (path, text) in [("/memory_gb", "1.5"), ("/cpu", "8"), ("/cpu", "4.0")] {
+        for (path, text) in [
+            ("/memory_gb", "1.5"),
+            ("/memory_gb", ".5"),
+            ("/memory_gb", "+2"),
+            ("/cpu", "8"),
+            ("/cpu", "4.0"),
+            ("/cpu", "4."),
+        ] {
             let (_, errors) = build(&f, &texts(&f, &[(path, text)]));
             assert!(errors.is_empty(), "{path} = {text}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_as_typed_and_whole_ones_sent_whole() {
+        let f = fields(&schema());
+        let (config, errors) = build(&f, &texts(&f, &[("/cpu", "4.0"), ("/memory_gb", ".5")]));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config["cpu"], json!(4));
+        assert!(config["cpu"].is_i64());
+        assert_eq!(config["memory_gb"], json!(0.5));
+        assert_eq!(parse_number("1e3").and_then(|n| n.as_f64()), Some(1000.0));
+        for bad in ["", "-", "1,5", "0x10", "1.2.3", "NaN", "inf"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
 
@@ -750,16 +792,16 @@ mod tests {
     #[test]
     fn server_error_keys_name_the_fields() {
         let key = |k| field_of_error_key(k);
-        assert_eq!(key("/cpu").as_deref(), Some("/cpu"));
-        assert_eq!(key("config/cpu").as_deref(), Some("/cpu"));
-        assert_eq!(key("config./cpu").as_deref(), Some("/cpu"));
+        assert_eq!(key("config.cpu").as_deref(), Some("/cpu"));
         assert_eq!(
             key("config.backup.every_hours").as_deref(),
             Some("/backup/every_hours")
         );
+        assert_eq!(key("config.a/b[0].c").as_deref(), Some("/a~1b/0/c"));
         assert_eq!(key("config").as_deref(), Some(""));
         assert_eq!(key("name"), None);
         assert_eq!(key("configuration_id"), None);
+        assert_eq!(key("config[1"), None);
     }
 
     #[test]

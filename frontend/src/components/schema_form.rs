@@ -38,6 +38,7 @@ pub fn invalid_message(lang: Language, e: &Invalid) -> String {
 /// with them in brackets).
 pub fn form_errors(
     lang: Language,
+    fields: &[FieldSpec],
     browser: &BTreeMap<String, Invalid>,
     server: Option<&Failure>,
 ) -> BTreeMap<String, Vec<String>> {
@@ -54,9 +55,17 @@ pub fn form_errors(
             } else {
                 format!("{} ({})", tr(lang, "error.field_invalid"), msgs.join(" "))
             };
-            if let Some(path) = field_of_error_key(&key) {
-                out.entry(path).or_default().push(text);
-            }
+            // A path the form has no field for (inside a list, say) is
+            // shown for the configuration as a whole.
+            let Some(path) = field_of_error_key(&key) else {
+                continue;
+            };
+            let path = if fields.iter().any(|f| f.path == path) {
+                path
+            } else {
+                String::new()
+            };
+            out.entry(path).or_default().push(text);
         }
     }
     out
@@ -200,13 +209,27 @@ mod tests {
 
     #[test]
     fn server_errors_join_the_browsers_by_field() {
+        let fields = crate::schema::fields(&serde_json::json!({"properties": {
+            "cpu": {"type": "integer", "maximum": 8},
+            "name": {"type": "string", "pattern": "^[a-z]+$"}
+        }}));
         let browser = BTreeMap::from([("/cpu".to_owned(), Invalid::Maximum("8".into()))]);
-        let server = Failure::invalid("config/name", "\"9x\" does not match \"^[a-z]+$\"");
-        let all = form_errors(Language::En, &browser, Some(&server));
+        let server = Failure::invalid("config.name", "\"9x\" does not match \"^[a-z]+$\"");
+        let all = form_errors(Language::En, &fields, &browser, Some(&server));
         assert_eq!(
             all["/name"],
             vec!["\"9x\" does not match \"^[a-z]+$\"".to_owned()]
         );
-        assert_eq!(all["/cpu"].len(), 1);
+        assert_eq!(all["/cpu"], vec!["At most 8.".to_owned()]);
+        // A path the form has no field for is the configuration's.
+        let elsewhere = Failure::invalid("config.users[0]", "not a string");
+        let all = form_errors(Language::Fr, &fields, &BTreeMap::new(), Some(&elsewhere));
+        assert_eq!(
+            all[""],
+            vec!["Valeur non valide. (not a string)".to_owned()]
+        );
+        // The instance's own name is not a configuration field.
+        let own = Failure::invalid("name", "too long");
+        assert!(form_errors(Language::En, &fields, &BTreeMap::new(), Some(&own)).is_empty());
     }
 }

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use habilis_shared::dto::{
-    self, AuthzResource, CreateConfiguration, CreateOrder, InstanceView, LaunchInstance, OrderPage,
-    OrderState, OrderView, PageQuery, ProjectPage, ProjectQuery, ProjectState, SavedConfiguration,
-    UpdateOrder, MAX_PAGE_LIMIT,
+    self, AuthzResource, ConfigurationPage, CreateConfiguration, CreateOrder, InstanceView,
+    LaunchInstance, OrderPage, OrderState, OrderView, PageQuery, ProjectPage, ProjectQuery,
+    ProjectState, SavedConfiguration, UpdateOrder, MAX_PAGE_LIMIT,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -358,8 +358,15 @@ fn Launch(p: &LaunchProps) -> Html {
     let attempted = use_state(|| false);
     let config_name = use_state(String::new);
     let configs = use_fetch(p.offering.id.clone(), |client, offering| async move {
-        let all: Vec<SavedConfiguration> = client.get("/me/configurations").await?;
-        Ok(all
+        let query = PageQuery {
+            limit: Some(MAX_PAGE_LIMIT),
+            cursor: None,
+        };
+        let page: ConfigurationPage = client
+            .get(&with_query("/me/configurations", &query))
+            .await?;
+        Ok(page
+            .items
             .into_iter()
             .filter(|c| c.offering_id == offering)
             .collect::<Vec<_>>())
@@ -405,7 +412,7 @@ fn Launch(p: &LaunchProps) -> Html {
     let (config, invalid) = schema::build(&p.fields, &texts);
     let valid = invalid.is_empty();
     let browser = if *attempted { invalid } else { BTreeMap::new() };
-    let errors = Rc::new(form_errors(lang, &browser, launch.error()));
+    let errors = Rc::new(form_errors(lang, &p.fields, &browser, launch.error()));
     let body =
         |config: Option<serde_json::Value>, configuration_id: Option<String>| LaunchInstance {
             name: (*name).clone(),
