@@ -42,7 +42,24 @@ const sfx = suffix();
 /** The offering of the default catalog that really runs here. */
 const OFFERING = 'postgresql';
 /** Starting a private cluster (initdb + pg_ctl) takes seconds on a busy machine. */
-const START_TIMEOUT = 90_000;
+const START_TIMEOUT = 75_000;
+
+/**
+ * Waits until the instance on show settles (running, failed or lost: the
+ * page refreshes itself) and asserts it runs, with its failure otherwise.
+ */
+async function expectRunning(page) {
+  const state = page.locator('#instance-state');
+  const settled = await eventually(
+    async () => {
+      const s = await state.getAttribute('data-state');
+      return ['running', 'failed', 'lost'].includes(s) ? s : false;
+    },
+    { timeout: START_TIMEOUT, interval: 500, message: 'the instance settles' },
+  );
+  const failure = (await page.locator('#instance-failure').count()) ? await page.locator('#instance-failure').textContent() : '';
+  assert.equal(settled, 'running', `the instance runs (${failure})`);
+}
 
 /** A `psql` binary, if PostgreSQL's client is installed. */
 function psqlBinary() {
@@ -160,7 +177,10 @@ describe('service catalog: order, approve, launch, customise, delete', () => {
         launches.push(r.postDataJSON());
       }
     });
-    await nav(page).getByRole('link', { name: 'Catalog' }).click();
+    await nav(page).getByRole('link', { name: 'Services' }).click();
+    await expectPath(page, '/services');
+    await visible(page.locator('#no-services'));
+    await page.getByRole('link', { name: 'Open the service catalog' }).click();
     await expectPath(page, '/catalog');
     await visible(page.getByRole('heading', { name: 'Service catalog', level: 1 }));
     const card = page.locator(`li.offering[data-offering="${OFFERING}"]`);
@@ -232,11 +252,7 @@ describe('service catalog: order, approve, launch, customise, delete', () => {
     assert.equal(launches[0].name, first);
     assert.equal(launches[0].config ?? null, null, 'one click sends no configuration');
     await visible(page.getByRole('heading', { name: first, level: 1 }));
-    await eventually(async () => assert.equal(await page.locator('#instance-state').getAttribute('data-state'), 'running'), {
-      timeout: START_TIMEOUT,
-      interval: 500,
-      message: 'the instance runs (the page refreshes itself)',
-    });
+    await expectRunning(page);
     const readme = page.locator('#readme');
     await visible(readme);
     const text = (await readme.textContent()) || '';
@@ -284,15 +300,11 @@ describe('service catalog: order, approve, launch, customise, delete', () => {
     assert.equal(launches.length, before + 1);
     assert.equal(String(launches.at(-1).config[field.name]), field.good);
     await visible(page.getByRole('heading', { name: second, level: 1 }));
-    await eventually(async () => assert.equal(await page.locator('#instance-state').getAttribute('data-state'), 'running'), {
-      timeout: START_TIMEOUT,
-      interval: 500,
-      message: 'the customised instance runs',
-    });
+    await expectRunning(page);
   });
 
   step('My services lists both, running; each is deleted with its name typed as confirmation', async () => {
-    await nav(page).getByRole('link', { name: 'My services' }).click();
+    await nav(page).getByRole('link', { name: 'Services' }).click();
     await expectPath(page, '/services');
     for (const name of [first, second]) {
       const row = page.locator('#services tbody tr', { hasText: name });

@@ -135,9 +135,8 @@ fn Nav() -> Html {
                         <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
                         <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
                         <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
-                    </> }) }
-                    { group("nav-g-services", session.t("nav.group_services"), html! { <>
-                        <Link<Route> to={Route::Catalog}>{ session.t("nav.catalog") }</Link<Route>>
+                        // One link, short: the navigation stays on one line at 1024 px
+                        // in French; My services links to the catalog.
                         <Link<Route> to={Route::Services}>{ session.t("nav.services") }</Link<Route>>
                     </> }) }
                     { group("nav-g-admin", session.t("nav.group_admin"), html! { <>
