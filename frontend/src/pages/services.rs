@@ -66,7 +66,7 @@ pub fn Services() -> Html {
         <section>
             <h1>{ session.t("services.title") }</h1>
             <p>{ session.t("services.intro") }</p>
-            <p><Link<Route> to={Route::Catalog} classes="button" id="to-catalog">{ session.t("services.to_catalog") }</Link<Route>></p>
+            <p><Link<Route> to={Route::Catalog} classes="button">{ session.t("services.to_catalog") }</Link<Route>></p>
             <ProblemMessage failure={list.error().cloned()} />
             if list.data().is_some_and(|l| l.items.is_empty()) {
                 <p id="no-services">{ session.t("services.none") }</p>
