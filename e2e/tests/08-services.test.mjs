@@ -262,9 +262,16 @@ describe('service catalog: order, approve, launch, customise, delete', () => {
     // Each command and secret has its copy button.
     assert.ok((await readme.locator('button.copy').count()) >= 1, 'copy buttons in the README');
     await shot(page, '85-service-running');
+    // The generated password, in the README's table.
+    const password = ((await readme.locator('tr', { hasText: 'Password' }).locator('code').first().textContent()) || '').trim();
+    assert.ok(password.length >= 8, 'a generated password in the README');
     const psql = psqlBinary();
     if (psql) {
-      const out = execFileSync(psql, [url[0], '-tAc', 'select 1'], { encoding: 'utf8', timeout: 15_000 });
+      const out = execFileSync(psql, [url[0], '-tAc', 'select 1'], {
+        encoding: 'utf8',
+        timeout: 15_000,
+        env: { ...process.env, PGPASSWORD: password },
+      });
       assert.equal(out.trim(), '1', 'psql connects with the credentials of the README');
     }
     await page.getByRole('button', { name: 'Show the logs' }).click();
