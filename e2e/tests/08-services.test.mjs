@@ -321,7 +321,7 @@ describe('service catalog: order, approve, launch, customise, delete', () => {
     await shot(page, '87-my-services');
     for (const name of [first, second]) {
       await open(page, '/services');
-      await page.locator('#services tbody tr', { hasText: name }).getByRole('link', { name }).click();
+      await page.locator('#services tbody tr', { hasText: name }).getByRole('link', { name, exact: true }).click();
       await visible(page.getByRole('heading', { name, level: 1 }));
       const confirm = page.getByLabel(`Type “${name}” to confirm`, { exact: true });
       const button = page.getByRole('button', { name: 'Delete for good' });
