@@ -25,6 +25,10 @@ bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 # shellcheck source=../scripts/lib/throwaway-server.sh
 source "$root/scripts/lib/throwaway-server.sh"
 ts_prepare "$backend" e2e
+# The local spawner runs service instances as an unprivileged account
+# (postgres, else nobody) when the server runs as root: it needs to pass
+# through the scratch directory to the data directory (search only).
+chmod o+x "$ts_tmp"
 export HABILIS_DIST_DIR="$root/dist"
 export HABILIS_MAIL_POLL_MS=200
 ts_serve "$bin"

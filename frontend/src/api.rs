@@ -225,7 +225,16 @@ impl Client {
         self.request::<(), R>(Method::DELETE, path, None).await
     }
 
-    /// A text answer (CSV).
+    /// A DELETE that carries a body (a confirmation: `DeleteInstance`).
+    pub async fn delete_with<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.request(Method::DELETE, path, Some(body)).await
+    }
+
+    /// A text answer (CSV, logs).
     pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
         self.answer_text(Method::GET, path, None).await
     }

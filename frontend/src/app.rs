@@ -135,6 +135,9 @@ fn Nav() -> Html {
                         <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
                         <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
                         <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
+                        // One link, short: the navigation stays on one line at 1024 px
+                        // in French; My services links to the catalog.
+                        <Link<Route> to={Route::Services}>{ session.t("nav.services") }</Link<Route>>
                     </> }) }
                     { group("nav-g-admin", session.t("nav.group_admin"), html! { <>
                         if session.allows(Action::AuditRead) {
@@ -267,6 +270,11 @@ fn Guard(p: &GuardProps) -> Html {
             html! { <pages::data::ProjectData {id} dataset={Some(dataset)} /> }
         }
         Route::Approvals => html! { <pages::projects::Approvals /> },
+        Route::Catalog => html! { <pages::catalog::Catalog /> },
+        Route::Offering { id } => html! { <pages::catalog::OfferingDetails {id} /> },
+        Route::Services => html! { <pages::services::Services /> },
+        Route::Service { id } => html! { <pages::services::Service {id} /> },
+        Route::KeepService { id } => html! { <pages::services::KeepService {id} /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

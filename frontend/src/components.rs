@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::Language;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::Failure;
@@ -13,7 +13,9 @@ use crate::i18n::{self, tr};
 use crate::state::use_session;
 
 mod picker;
+mod schema_form;
 pub use picker::{PersonLink, PersonPicker, PickFrom, Picked, TargetLink};
+pub use schema_form::{form_errors, SchemaFields};
 
 #[derive(Properties, PartialEq)]
 pub struct FieldProps {
@@ -63,6 +65,41 @@ pub fn Field(p: &FieldProps) -> Html {
             if !p.errors.is_empty() {
                 <p class="field-error" id={err_id} role="alert">{ p.errors.join(" ") }</p>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChoiceProps {
+    pub id: AttrValue,
+    pub label: String,
+    pub options: Vec<(String, String)>,
+    pub value: String,
+    pub onchange: Callback<String>,
+    #[prop_or_default]
+    pub errors: Vec<String>,
+}
+
+/// A labelled `<select>` over (value, label) pairs, with a blank first choice.
+#[function_component]
+pub fn Choice(p: &ChoiceProps) -> Html {
+    let onchange = {
+        let cb = p.onchange.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            cb.emit(el.value());
+        })
+    };
+    html! {
+        <div class={classes!("field", (!p.errors.is_empty()).then_some("invalid"))}>
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            <select id={p.id.clone()} {onchange}>
+                <option value="" selected={p.value.is_empty()}>{ "—" }</option>
+                { for p.options.iter().map(|(v, l)| html! {
+                    <option value={v.clone()} selected={p.value == *v}>{ l }</option>
+                }) }
+            </select>
+            if !p.errors.is_empty() { <p class="field-error" role="alert">{ p.errors.join(" ") }</p> }
         </div>
     }
 }

@@ -56,6 +56,23 @@ pub fn bytes(n: u64, lang: Language) -> String {
     }
 }
 
+/// An amount of money with its currency, to the cent (to the tenth of a
+/// cent when that is not exact: prices per hour are small): `0.05 EUR`,
+/// `0,125 EUR` in French. Integer arithmetic, like [`bytes`].
+pub fn money(amount: f64, unit: &str, lang: Language) -> String {
+    let milli = (amount * 1000.0).round() as i64;
+    let sign = if milli < 0 { "-" } else { "" };
+    let m = milli.unsigned_abs();
+    let sep = if lang == Language::Fr { ',' } else { '.' };
+    let (whole, frac) = (m / 1000, m % 1000);
+    let frac = if frac % 10 == 0 {
+        format!("{:02}", frac / 10)
+    } else {
+        format!("{frac:03}")
+    };
+    format!("{sign}{whole}{sep}{frac}\u{a0}{unit}")
+}
+
 /// A whole percentage of `done` over `total` (100 for an empty total).
 pub fn percent(done: u64, total: u64) -> u64 {
     if total == 0 {
@@ -80,6 +97,15 @@ mod tests {
         assert_eq!(bytes(999_960, Language::En), "1.0\u{a0}MB");
         assert_eq!(bytes(50 << 30, Language::En), "53.7\u{a0}GB");
         assert_eq!(bytes(u64::MAX, Language::En), "18446744.1\u{a0}TB");
+    }
+
+    #[test]
+    fn money_reads_in_the_language() {
+        assert_eq!(money(0.05, "EUR", Language::En), "0.05\u{a0}EUR");
+        assert_eq!(money(0.125, "EUR", Language::Fr), "0,125\u{a0}EUR");
+        assert_eq!(money(12.0, "EUR", Language::Ja), "12.00\u{a0}EUR");
+        assert_eq!(money(0.0, "EUR", Language::En), "0.00\u{a0}EUR");
+        assert_eq!(money(1234.5678, "USD", Language::En), "1234.568\u{a0}USD");
     }
 
     #[test]

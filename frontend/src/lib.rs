@@ -17,6 +17,7 @@ pub mod i18n;
 mod json;
 mod pages;
 mod route;
+pub mod schema;
 mod state;
 pub mod tus;
 

@@ -44,6 +44,16 @@ pub enum Route {
     ProjectDataset { id: String, dataset: String },
     #[at("/approvals")]
     Approvals,
+    #[at("/catalog")]
+    Catalog,
+    #[at("/catalog/:id")]
+    Offering { id: String },
+    #[at("/services")]
+    Services,
+    #[at("/services/:id")]
+    Service { id: String },
+    #[at("/services/:id/keep")]
+    KeepService { id: String },
     #[at("/policy")]
     Policy,
     #[at("/audit")]

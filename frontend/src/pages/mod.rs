@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activate;
 pub mod audit;
+pub mod catalog;
 pub mod data;
 pub mod home;
 pub mod lifecycle;
@@ -12,6 +13,7 @@ pub mod people;
 pub mod policy;
 pub mod projects;
 pub mod recovery;
+pub mod services;
 pub mod signin;
 pub mod works;
 

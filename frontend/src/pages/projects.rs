@@ -10,16 +10,16 @@ use habilis_shared::dto::{
 };
 use habilis_shared::policy::{Action, OrgCapability, Resource};
 use serde::de::IgnoredAny;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{with_query, Client, Failure};
 use crate::components::{
-    confirmed, field_errors, use_pager, Field, PagerButtons, PersonLink, PersonPicker, PickFrom,
-    Picked, ProblemMessage, When,
+    confirmed, field_errors, use_pager, Choice, Field, PagerButtons, PersonLink, PersonPicker,
+    PickFrom, Picked, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_fetch};
+use crate::pages::catalog::{OrderSubject, ProjectOrders};
 use crate::pages::data::ProjectTabs;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -27,41 +27,6 @@ use crate::state::{use_session, use_title, Session};
 fn state_label(session: &Session, s: Option<ProjectState>) -> String {
     s.map(|s| session.t(&format!("project_state.{}", s.as_str())))
         .unwrap_or_else(|| "—".into())
-}
-
-#[derive(Properties, PartialEq)]
-struct ChoiceProps {
-    id: AttrValue,
-    label: String,
-    options: Vec<(String, String)>,
-    value: String,
-    onchange: Callback<String>,
-    #[prop_or_default]
-    errors: Vec<String>,
-}
-
-/// A labelled `<select>` over (value, label) pairs, with a blank first choice.
-#[function_component]
-fn Choice(p: &ChoiceProps) -> Html {
-    let onchange = {
-        let cb = p.onchange.clone();
-        Callback::from(move |e: Event| {
-            let el: HtmlSelectElement = e.target_unchecked_into();
-            cb.emit(el.value());
-        })
-    };
-    html! {
-        <div class={classes!("field", (!p.errors.is_empty()).then_some("invalid"))}>
-            <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <select id={p.id.clone()} {onchange}>
-                <option value="" selected={p.value.is_empty()}>{ "—" }</option>
-                { for p.options.iter().map(|(v, l)| html! {
-                    <option value={v.clone()} selected={p.value == *v}>{ l }</option>
-                }) }
-            </select>
-            if !p.errors.is_empty() { <p class="field-error" role="alert">{ p.errors.join(" ") }</p> }
-        </div>
-    }
 }
 
 #[function_component]
@@ -480,6 +445,7 @@ pub fn Project(p: &ProjectProps) -> Html {
                         <p class="hint">{ session.t("projects.works_hint") }</p>
                     }
                 }
+                <ProjectOrders project_id={v.id.clone()} active={v.state == Some(ProjectState::Active)} />
                 <h2>{ session.t("projects.participants") }</h2>
                 if let Some(list) = participants {
                     if list.is_empty() {
@@ -580,9 +546,14 @@ pub fn Approvals() -> Html {
                 let field = format!("comment-{}", a.id);
                 html! {
                     <article class="card approval">
+                        if a.subject_type == "order" {
+                            <p class="subject-kind">{ session.t("approvals.order") }</p>
+                        }
                         <h2>
                             if a.subject_type == "project" {
                                 <Link<Route> to={Route::Project { id: a.subject_id.clone() }}>{ &a.subject_name }</Link<Route>>
+                            } else if a.subject_type == "order" {
+                                <OrderSubject id={a.subject_id.clone()} name={a.subject_name.clone()} />
                             } else {
                                 { &a.subject_name }
                             }
