@@ -151,7 +151,7 @@ schemathesis: tools-schemathesis ## schemathesis against openapi/openapi.json an
 	SCHEMATHESIS="$(SCHEMATHESIS_VENV)/bin/schemathesis" SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_PG_EXAMPLES) \
 		./scripts/with-postgres.sh ./scripts/schemathesis.sh $(TARGET_DIR)/debug/habilis postgres
 
-e2e: tools-e2e spa ## Browser tests in Debian's Chromium, on SQLite then on PostgreSQL
+e2e: tools-e2e tools-services spa ## Browser tests in Debian's Chromium, on SQLite then on PostgreSQL
 	$(CARGO) build --locked -q -p habilis-api
 	./e2e/run.sh sqlite $(TARGET_DIR)/debug/habilis
 	./scripts/with-postgres.sh ./e2e/run.sh postgres $(TARGET_DIR)/debug/habilis

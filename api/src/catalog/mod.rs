@@ -27,9 +27,9 @@ pub const SPAWNER_KINDS: [&str; 3] = ["local", "kubernetes", "slurm"];
 
 /// Whether this server has a spawner that runs offerings of `kind` and
 /// `recipe`: the one place that answers it for the catalog and for orders.
-// spawn: once `AppState::spawners` exists, answer from it
-// (`state.spawners.get(kind).is_some_and(|s| s.runs(recipe))`) and drop
-// this fixed list.
+/// The recipes this version's spawners know; the answers of the API say
+/// whether this server runs them now (`AppState::spawners`, in the
+/// catalog's routes), which also needs the tools installed.
 pub fn available(kind: &str, recipe: Option<&str>) -> bool {
     kind == "local" && matches!(recipe, Some("postgresql" | "jupyterlab"))
 }

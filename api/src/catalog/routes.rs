@@ -50,6 +50,10 @@ pub async fn list_catalog(
             })
         })
         .await?;
+    let mut page = page;
+    for o in &mut page.items {
+        runs_here(&state, o);
+    }
     Ok(web::Json(page))
 }
 
@@ -78,6 +82,8 @@ pub async fn get_offering(
             Ok(row.view())
         })
         .await?;
+    let mut view = view;
+    runs_here(&state, &mut view);
     Ok(web::Json(view))
 }
 
@@ -111,6 +117,8 @@ pub async fn create_offering(
             Ok(service::create(conn, st.now(), &caller, &req)?)
         })
         .await?;
+    let mut view = view;
+    runs_here(&state, &mut view);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/catalog/{}", view.id)))
         .json(view))
@@ -148,6 +156,8 @@ pub async fn update_offering(
             Ok(service::update(conn, st.now(), &caller, &id, &req)?)
         })
         .await?;
+    let mut view = view;
+    runs_here(&state, &mut view);
     Ok(web::Json(view))
 }
 
@@ -179,4 +189,12 @@ pub async fn delete_offering(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Whether this server runs the offering: a spawner of its kind that can
+/// run its recipe here (tools installed, spawner configured).
+fn runs_here(state: &AppState, offering: &mut Offering) {
+    offering.available = state
+        .spawners
+        .runs(&offering.spawner.kind, offering.spawner.recipe.as_deref());
 }
