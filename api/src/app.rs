@@ -189,13 +189,15 @@ impl Application {
         );
 
         if config.jobs_poll_ms > 0 {
-            job_kinds().with_instances(instance_env(&state)).spawn_worker(
-                state.pool.clone(),
-                state.policy.clone(),
-                state.storage.clone(),
-                state.clock.clone(),
-                Duration::from_millis(config.jobs_poll_ms),
-            );
+            job_kinds()
+                .with_instances(instance_env(&state))
+                .spawn_worker(
+                    state.pool.clone(),
+                    state.policy.clone(),
+                    state.storage.clone(),
+                    state.clock.clone(),
+                    Duration::from_millis(config.jobs_poll_ms),
+                );
         }
 
         let listener = TcpListener::bind(&config.bind)

@@ -70,8 +70,8 @@ pub struct Config {
     /// (offerings are listed, none can be launched here).
     pub spawners: Vec<String>,
     /// `HABILIS_INSTANCE_USER`: when the server runs as root, the account
-    /// the local spawner's instances run as (default `postgres` if it
-    /// exists, else `nobody`); ignored otherwise (they run as the server's
+    /// the local spawner's instances run as (default `nobody`); ignored
+    /// otherwise (they run as the server's
     /// account).
     pub instance_user: Option<String>,
     /// `HABILIS_INSTANCE_STOP_GRACE_SECS`: how long a stopping instance has

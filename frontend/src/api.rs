@@ -266,12 +266,13 @@ impl Client {
         if !res.ok() {
             return false;
         }
-        match res.json::<TokenPair>().await {
-            Ok(pair) => {
+        let pair = res.text().await.ok();
+        match pair.as_deref().map(crate::json::from_str::<TokenPair>) {
+            Some(Ok(pair)) => {
                 self.0.borrow_mut().access = Some(pair.access_token);
                 true
             }
-            Err(_) => false,
+            _ => false,
         }
     }
 
@@ -336,9 +337,10 @@ impl Client {
 }
 
 /// An empty body (204) reads as `null`, which `()` and
-/// [`IgnoredAny`](serde::de::IgnoredAny) accept.
+/// [`IgnoredAny`](serde::de::IgnoredAny) accept. Decoded through
+/// [`crate::json`] (one parser for every DTO).
 fn parse_answer<R: DeserializeOwned>(text: &str) -> serde_json::Result<R> {
-    serde_json::from_str(if text.is_empty() { "null" } else { text })
+    crate::json::from_str(if text.is_empty() { "null" } else { text })
 }
 
 async fn checked(res: Response) -> Result<Response, Failure> {
@@ -351,9 +353,10 @@ async fn checked(res: Response) -> Result<Response, Failure> {
 /// The failure a non-2xx answer stands for: its problem+json, or its status.
 pub async fn failure_of(res: Response) -> Failure {
     let status = res.status();
-    match res.json::<Problem>().await {
-        Ok(p) => Failure::Problem(p),
-        Err(_) => Failure::Problem(Problem {
+    let text = res.text().await.ok();
+    match text.as_deref().map(crate::json::from_str::<Problem>) {
+        Some(Ok(p)) => Failure::Problem(p),
+        _ => Failure::Problem(Problem {
             kind: "unexpected".into(),
             title: String::new(),
             status,

@@ -14,6 +14,7 @@ mod components;
 pub mod format;
 mod hooks;
 pub mod i18n;
+mod json;
 mod pages;
 mod route;
 mod state;

@@ -129,7 +129,11 @@ pub fn spawn_watcher(pool: DbPool, spawners: Spawners, clock: Arc<dyn Clock>, pe
 }
 
 /// One watcher pass, for tests and `habilis jobs run-due`.
-pub fn watch_once(pool: &DbPool, spawners: &Spawners, clock: &dyn Clock) -> Result<usize, ApiError> {
+pub fn watch_once(
+    pool: &DbPool,
+    spawners: &Spawners,
+    clock: &dyn Clock,
+) -> Result<usize, ApiError> {
     let mut conn = pool.get()?;
     Ok(service::watch_starting(&mut conn, spawners, clock.now())?)
 }

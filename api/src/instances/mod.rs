@@ -34,7 +34,12 @@ use crate::projects::{self, ProjectRow};
 use crate::state::AppState;
 
 /// The [`Resource::Service`] of `row` for the caller.
-pub fn resource(conn: &mut DbConn, caller: &Caller, p: &ProjectRow, owner: &str) -> ApiResult<Resource> {
+pub fn resource(
+    conn: &mut DbConn,
+    caller: &Caller,
+    p: &ProjectRow,
+    owner: &str,
+) -> ApiResult<Resource> {
     let Resource::Project { org_role, relation } = projects::queries::resource(conn, p, caller)?
     else {
         return Err(ApiError::internal("a project's resource is a project"));

@@ -136,11 +136,7 @@ pub fn name_taken(conn: &mut DbConn, project: &str, name: &str) -> QueryResult<b
 /// States that hold a process (or are about to): what the caps count.
 pub const ACTIVE: [&str; 3] = ["starting", "running", "stopping"];
 
-pub fn active_of_owner(
-    conn: &mut DbConn,
-    owner: &str,
-    offering: Option<&str>,
-) -> QueryResult<i64> {
+pub fn active_of_owner(conn: &mut DbConn, owner: &str, offering: Option<&str>) -> QueryResult<i64> {
     let mut q = instances::table
         .filter(instances::owner_id.eq(owner))
         .filter(instances::state.eq_any(ACTIVE))

@@ -42,7 +42,10 @@ pub fn render(offering: &OfferingRow, row: &InstanceRow) -> Option<String> {
 /// Markdown → sanitised HTML.
 pub fn to_html(markdown: &str) -> String {
     use pulldown_cmark::{html, Options, Parser};
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     let mut out = String::new();
     html::push_html(&mut out, parser);
     ammonia::clean(&out)

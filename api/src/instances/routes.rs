@@ -7,8 +7,8 @@
 use actix_web::{web, HttpResponse};
 use futures_util::{stream, StreamExt};
 use habilis_shared::dto::{
-    ConfigurationPage, CreateConfiguration, DeleteInstance, InstancePage, InstanceView, LaunchInstance, PageQuery,
-    Problem, SavedConfiguration, UsageQuery,
+    ConfigurationPage, CreateConfiguration, DeleteInstance, InstancePage, InstanceView,
+    LaunchInstance, PageQuery, Problem, SavedConfiguration, UsageQuery,
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
@@ -79,7 +79,13 @@ pub async fn launch_instance(
             let req = body.into_inner()?;
             req.validate()?;
             let order = queries::order(conn, &id)?.ok_or_else(ApiError::not_found)?;
-            project_for(conn, &st, &caller, &order.project_id, Action::InstanceLaunch)?;
+            project_for(
+                conn,
+                &st,
+                &caller,
+                &order.project_id,
+                Action::InstanceLaunch,
+            )?;
             let launch = service::launch(
                 conn,
                 &st.policy,
@@ -240,10 +246,11 @@ pub async fn delete_instance(
             match row.state() {
                 habilis_shared::dto::InstanceState::Starting
                 | habilis_shared::dto::InstanceState::Running => {
-                    let claimed = conn.write_tx(|conn| service::claim_stop(conn, &row, &worker, now))?;
+                    let claimed =
+                        conn.write_tx(|conn| service::claim_stop(conn, &row, &worker, now))?;
                     if !claimed {
-                        let state = queries::find(conn, &row.id)?
-                            .map_or(row.state(), |r| r.state());
+                        let state =
+                            queries::find(conn, &row.id)?.map_or(row.state(), |r| r.state());
                         return Err(InstanceError::WrongState(state).into());
                     }
                     service::finish_stop(
@@ -516,8 +523,10 @@ pub async fn usage_csv(
                     Ok(rows) => {
                         let last = rows.last().map(|r| r.usage.id.clone());
                         let done = (rows.len() as i64) < usage::PAGE;
-                        let text: String =
-                            rows.iter().map(|r| usage::csv_line(r, from, to, now)).collect();
+                        let text: String = rows
+                            .iter()
+                            .map(|r| usage::csv_line(r, from, to, now))
+                            .collect();
                         Some((
                             Ok::<_, ApiError>(web::Bytes::from(text)),
                             (state, last.or(after), done),
@@ -538,9 +547,6 @@ pub async fn usage_csv(
     .chain(pages);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"usage.csv\"",
-        ))
+        .insert_header(("Content-Disposition", "attachment; filename=\"usage.csv\""))
         .streaming(body))
 }

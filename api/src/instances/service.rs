@@ -254,12 +254,11 @@ pub fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 
 /// The cost of `rows` up to `now`, in the offering's unit.
 pub fn cost(rows: &[UsageRow], now: DateTime<Utc>) -> f64 {
-    rows.iter()
-        .map(|u| {
-            let end = u.ended_at.map_or(now, utc);
-            hours(utc(u.started_at), end) * u.price_per_hour_milli as f64 / 1000.0
-        })
-        .sum()
+    // A fold from +0.0: an empty `sum` of floats is -0.0.
+    rows.iter().fold(0.0, |total, u| {
+        let end = u.ended_at.map_or(now, utc);
+        total + hours(utc(u.started_at), end) * u.price_per_hour_milli as f64 / 1000.0
+    })
 }
 
 /// What the view shows of an instance; `owner`: the README with the
@@ -409,7 +408,11 @@ pub fn launch(
         let mine = queries::active_of_owner(conn, caller.id(), None)?;
         check_cap(Cap::User, mine, Some(services.max_running_per_user))?;
         let project = queries::active_of_project(conn, &order.project_id, None)?;
-        check_cap(Cap::Project, project, Some(services.max_running_per_project))?;
+        check_cap(
+            Cap::Project,
+            project,
+            Some(services.max_running_per_project),
+        )?;
         if limits.max_per_user.is_some() {
             let n = queries::active_of_owner(conn, caller.id(), Some(&offering.id))?;
             check_cap(Cap::OfferingUser, n, limits.max_per_user)?;
@@ -477,7 +480,12 @@ pub fn workdir(data_dir: &Path, id: &str) -> PathBuf {
 
 /// Starts the launched row's process (blocking) and records what the
 /// spawner answered, or the failure.
-pub fn start(conn: &mut DbConn, data_dir: &Path, now: DateTime<Utc>, l: &Launch) -> InstanceResult<()> {
+pub fn start(
+    conn: &mut DbConn,
+    data_dir: &Path,
+    now: DateTime<Utc>,
+    l: &Launch,
+) -> InstanceResult<()> {
     let config = l.row.config();
     let spec = LaunchSpec {
         instance_id: &l.row.id,
@@ -531,7 +539,11 @@ pub fn start(conn: &mut DbConn, data_dir: &Path, now: DateTime<Utc>, l: &Launch)
 /// answer become `running` (their usage opens), those that died `failed`,
 /// those starting for too long are stopped and `failed`. Compare-and-set
 /// transitions: of two replicas, one moves each instance.
-pub fn watch_starting(conn: &mut DbConn, spawners: &Spawners, now: DateTime<Utc>) -> InstanceResult<usize> {
+pub fn watch_starting(
+    conn: &mut DbConn,
+    spawners: &Spawners,
+    now: DateTime<Utc>,
+) -> InstanceResult<usize> {
     let mut moved = 0;
     for row in queries::in_states(conn, &["starting"], None, 200)? {
         let Some(handle) = row.handle() else {
@@ -572,14 +584,25 @@ pub fn watch_starting(conn: &mut DbConn, spawners: &Spawners, now: DateTime<Utc>
                     moved += fail(conn, &row, "did not answer in time", now)?;
                 }
             }
-            Health::Stopped => moved += fail(conn, &row, "exited while starting", now)?,
+            // Stopped on request: whoever stopped it records the end
+            // (a deletion, a cancelled order), unless it never does.
+            Health::Stopped => {
+                if utc(row.created_at) + Duration::seconds(START_TIMEOUT_SECS) < now {
+                    moved += fail(conn, &row, "stopped while starting", now)?;
+                }
+            }
             Health::Failed(why) => moved += fail(conn, &row, &why, now)?,
         }
     }
     Ok(moved)
 }
 
-fn fail(conn: &mut DbConn, row: &InstanceRow, why: &str, now: DateTime<Utc>) -> InstanceResult<usize> {
+fn fail(
+    conn: &mut DbConn,
+    row: &InstanceRow,
+    why: &str,
+    now: DateTime<Utc>,
+) -> InstanceResult<usize> {
     conn.write_tx(|conn| {
         let n = queries::set_ended(
             conn,
@@ -627,7 +650,12 @@ impl StopReason {
 
 /// Claims `row` for stopping (`stopping`, leased to `worker`): the caller
 /// that gets `true` stops it, nobody else.
-pub fn claim_stop(conn: &mut DbConn, row: &InstanceRow, worker: &str, now: DateTime<Utc>) -> InstanceResult<bool> {
+pub fn claim_stop(
+    conn: &mut DbConn,
+    row: &InstanceRow,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> InstanceResult<bool> {
     let until = db_time(now + Duration::seconds(STOP_LEASE_SECS));
     Ok(queries::claim_stop(conn, &row.id, worker, until)? == 1)
 }
@@ -710,7 +738,9 @@ pub fn stop_all_of_order(
     order_id: &str,
 ) -> diesel::QueryResult<usize> {
     let rows = queries::active_of_order(conn, order_id)?;
+    let until = db_time(now + Duration::seconds(STOP_LEASE_SECS));
     for row in &rows {
+        queries::claim_stop(conn, &row.id, &format!("order-{order_id}"), until)?;
         let outcome = match (row.handle(), spawners.get(&row.spawner_kind)) {
             (Some(handle), Some(spawner)) => spawner.stop(&handle).map_err(|e| e.to_string()),
             (None, _) => Ok(()),
@@ -745,7 +775,12 @@ pub fn remove_workdir(data_dir: &Path, id: &str) -> std::io::Result<()> {
 // ---- keep ----
 
 /// Resets the idle clock and clears the notice.
-pub fn keep(conn: &mut DbConn, now: DateTime<Utc>, caller: &Caller, row: &InstanceRow) -> InstanceResult<()> {
+pub fn keep(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    row: &InstanceRow,
+) -> InstanceResult<()> {
     conn.write_tx(|conn| {
         let state = queries::find(conn, &row.id)?
             .ok_or(InstanceError::NotFound)?
@@ -833,7 +868,12 @@ pub fn reconcile(
     let mut changed = 0;
     let mut after: Option<String> = None;
     loop {
-        let rows = queries::in_states(conn, &["starting", "running", "stopping"], after.as_deref(), 200)?;
+        let rows = queries::in_states(
+            conn,
+            &["starting", "running", "stopping"],
+            after.as_deref(),
+            200,
+        )?;
         let Some(last) = rows.last() else { break };
         after = Some(last.id.clone());
         for row in rows {
@@ -848,22 +888,29 @@ pub fn reconcile(
                             _ => Ok(()),
                         };
                         conn.write_tx(|conn| {
-                            record_stop(conn, now, None, &row, StopReason::Deleted, false, outcome.err())
+                            record_stop(
+                                conn,
+                                now,
+                                None,
+                                &row,
+                                StopReason::Deleted,
+                                false,
+                                outcome.err(),
+                            )
                         })?;
                         changed += 1;
                     }
                 }
-                (InstanceState::Starting, None, _) => {
-                    if utc(row.created_at) + Duration::seconds(START_TIMEOUT_SECS) < now {
-                        changed += fail(conn, &row, "the spawner never answered", now)?;
-                    }
+                (InstanceState::Starting, None, _)
+                    if utc(row.created_at) + Duration::seconds(START_TIMEOUT_SECS) < now =>
+                {
+                    changed += fail(conn, &row, "the spawner never answered", now)?;
                 }
-                (_, Some(h), Some(s)) => {
-                    if !s.alive(&h) {
-                        changed += lose(conn, public_url, now, &row)?;
-                    }
+                (_, Some(h), Some(s)) if !s.alive(&h) => {
+                    changed += lose(conn, public_url, now, &row)?;
                 }
-                // No spawner of this kind here: nothing is known, nothing changes.
+                // Alive, still starting, or no spawner of this kind here
+                // (nothing is known): nothing changes.
                 _ => {}
             }
         }
@@ -871,7 +918,12 @@ pub fn reconcile(
     Ok(changed)
 }
 
-fn lose(conn: &mut DbConn, public_url: &str, now: DateTime<Utc>, row: &InstanceRow) -> InstanceResult<usize> {
+fn lose(
+    conn: &mut DbConn,
+    public_url: &str,
+    now: DateTime<Utc>,
+    row: &InstanceRow,
+) -> InstanceResult<usize> {
     conn.write_tx(|conn| {
         let at = db_time(now);
         let n = queries::set_ended(
@@ -971,7 +1023,15 @@ pub fn idle_sweep(
             if now - since >= purge_after {
                 if claim_stop(conn, &row, worker, now)? {
                     let outcome = spawner.stop(&handle).map_err(|e| e.to_string());
-                    record_stop(conn, now, None, &row, StopReason::Purged, false, outcome.err())?;
+                    record_stop(
+                        conn,
+                        now,
+                        None,
+                        &row,
+                        StopReason::Purged,
+                        false,
+                        outcome.err(),
+                    )?;
                     out.purged += 1;
                 }
             } else if now - since >= notice_after
@@ -1049,7 +1109,10 @@ mod tests {
             d,
             json!({ "max_connections": 100, "database": "research", "extensions": { "postgis": false } })
         );
-        let merged = merge(&merge(&d, &json!({ "max_connections": 200 })), &json!({ "extensions": { "postgis": true } }));
+        let merged = merge(
+            &merge(&d, &json!({ "max_connections": 200 })),
+            &json!({ "extensions": { "postgis": true } }),
+        );
         assert_eq!(merged["max_connections"], 200);
         assert_eq!(merged["database"], "research");
         assert_eq!(merged["extensions"]["postgis"], true);

@@ -41,15 +41,28 @@ pub fn window(
         None => now,
     };
     if to <= from {
-        return Err(ApiError::field("to", Msg::new("instances-usage-window-empty")));
+        return Err(ApiError::field(
+            "to",
+            Msg::new("instances-usage-window-empty"),
+        ));
     }
     Ok((from, to))
 }
 
 /// The hours of `row` inside `[from, to)` (an open row runs until `now`).
-pub fn clipped_hours(row: &UsageLineRow, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> f64 {
+pub fn clipped_hours(
+    row: &UsageLineRow,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> f64 {
     let start = utc(row.usage.started_at).max(from);
-    let end = row.usage.ended_at.map_or(now, utc).min(to).min(now.max(from));
+    let end = row
+        .usage
+        .ended_at
+        .map_or(now, utc)
+        .min(to)
+        .min(now.max(from));
     hours(start, end)
 }
 
@@ -77,7 +90,14 @@ pub fn summary(
     let mut unit: Option<String> = None;
     let mut after: Option<String> = None;
     loop {
-        let rows = queries::usage_in(conn, project, db_time(from), db_time(to), after.as_deref(), PAGE)?;
+        let rows = queries::usage_in(
+            conn,
+            project,
+            db_time(from),
+            db_time(to),
+            after.as_deref(),
+            PAGE,
+        )?;
         let Some(last) = rows.last() else { break };
         after = Some(last.usage.id.clone());
         for row in &rows {
@@ -100,8 +120,8 @@ pub fn summary(
     }
     let services: Vec<UsageLine> = by.into_values().collect();
     Ok(Summary {
-        instance_hours: services.iter().map(|l| l.instance_hours).sum(),
-        cost: services.iter().map(|l| l.cost).sum(),
+        instance_hours: services.iter().fold(0.0, |t, l| t + l.instance_hours),
+        cost: services.iter().fold(0.0, |t, l| t + l.cost),
         unit: unit.unwrap_or_else(|| "EUR".to_owned()),
         services,
     })
@@ -111,7 +131,12 @@ pub fn summary(
 pub const CSV_HEADER: &str = "instance_id,instance_name,offering_id,offering_name,started_at,ended_at,instance_hours,price_per_hour,cost,unit\r\n";
 
 /// One CSV line of `row`, clipped to the window.
-pub fn csv_line(row: &UsageLineRow, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub fn csv_line(
+    row: &UsageLineRow,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
     use crate::orgs::export::cell;
     let h = clipped_hours(row, from, to, now);
     let started = utc(row.usage.started_at).max(from).to_rfc3339();
@@ -146,19 +171,31 @@ mod tests {
 
     #[test]
     fn windows_default_to_this_month_and_refuse_nonsense() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 15, 10, 0, 0).single().unwrap_or_default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 15, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
         let (from, to) = window(None, None, now).expect("default");
         assert_eq!(from.to_rfc3339(), "2026-12-01T00:00:00+00:00");
         assert_eq!(to, now);
         let (from, _) = window(Some("2026-11-01T00:00:00+01:00"), None, now).expect("offset");
         assert_eq!(from.to_rfc3339(), "2026-10-31T23:00:00+00:00");
         assert!(window(Some("yesterday"), None, now).is_err());
-        assert!(window(Some("2026-12-10T00:00:00Z"), Some("2026-12-01T00:00:00Z"), now).is_err());
+        assert!(window(
+            Some("2026-12-10T00:00:00Z"),
+            Some("2026-12-01T00:00:00Z"),
+            now
+        )
+        .is_err());
     }
 
     #[test]
     fn rows_are_clipped_to_the_window() {
-        let at = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).single().unwrap_or_default();
+        let at = |d: u32, h: u32| {
+            Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
         let row = UsageLineRow {
             usage: queries::UsageRow {
                 id: "u".into(),
@@ -177,7 +214,10 @@ mod tests {
         let h = clipped_hours(&row, at(2, 0), at(2, 12), at(3, 0));
         assert!((h - 12.0).abs() < 1e-9);
         let line = csv_line(&row, at(2, 0), at(2, 12), at(3, 0));
-        assert!(line.contains(",'=HYPERLINK(\"\"x\"\")") || line.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{line}");
+        assert!(
+            line.contains(",'=HYPERLINK(\"\"x\"\")") || line.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+            "{line}"
+        );
         assert!(line.contains(",18.0000,EUR"), "{line}");
     }
 }

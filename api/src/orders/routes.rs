@@ -180,7 +180,13 @@ pub async fn cancel_order(
     let view = state
         .db_as(caller, move |conn, caller| {
             let (order, _, _) = order_for(conn, &st, &caller, &id, Action::OrderManage)?;
-            Ok(service::cancel(conn, &st.spawners, st.now(), &caller, &order.id)?)
+            Ok(service::cancel(
+                conn,
+                &st.spawners,
+                st.now(),
+                &caller,
+                &order.id,
+            )?)
         })
         .await?;
     Ok(web::Json(view))

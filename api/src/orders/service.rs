@@ -248,13 +248,7 @@ pub fn cancel(
             now,
         )?;
         // Its running instances stop in this transaction (inst).
-        crate::instances::service::stop_all_of_order(
-            conn,
-            spawners,
-            now,
-            Some(caller),
-            &order.id,
-        )?;
+        crate::instances::service::stop_all_of_order(conn, spawners, now, Some(caller), &order.id)?;
         audit::append(
             conn,
             now,

@@ -125,6 +125,25 @@ pub trait Spawner: Send + Sync {
     /// Whether the instance's process (job, pod …) still exists: after a
     /// restart, alive ones stay running and the others are lost.
     fn alive(&self, handle: &Value) -> bool;
+    /// Deletes what the instance kept (its data, logs, credentials) once
+    /// it is deleted for good (stopping it first if it still runs). The
+    /// default keeps nothing to delete.
+    fn remove(&self, handle: &Value) -> Result<(), SpawnError> {
+        let _ = handle;
+        Ok(())
+    }
+}
+
+/// An instance's own directory, `<data_dir>/instances/<id>` (the
+/// [`LaunchSpec::workdir`]); `None` for an id that is not one plain path
+/// component (ids are uuid text).
+pub fn instance_workdir(config: &Config, instance_id: &str) -> Option<PathBuf> {
+    let plain = !instance_id.is_empty()
+        && instance_id.len() <= 64
+        && instance_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    plain.then(|| config.data_path("instances").join(instance_id))
 }
 
 /// The spawners this server has, by kind; opened once into `AppState`.

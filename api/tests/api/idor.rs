@@ -17,8 +17,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    api_tokens, approvals, audit_log, instance_configurations, instances, invitations,
-    memberships, offerings, orders, organizations, participants, projects, users, works,
+    api_tokens, approvals, audit_log, instance_configurations, instances, invitations, memberships,
+    offerings, orders, organizations, participants, projects, users, works,
 };
 use habilis_shared::policy::{
     Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
@@ -50,7 +50,11 @@ type States = (
     Vec<(String, Option<chrono::NaiveDateTime>)>,
     // Instances (state, kept, deleted) and saved configurations.
     (
-        Vec<(String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>,
+        Vec<(
+            String,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        )>,
         Vec<String>,
     ),
 );
@@ -326,11 +330,11 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
     )
     .await;
 
-    // An order of the expert's for it.
+    // An order for it, by the novice (a manager of the organisation).
     let order = id_of(
         app.post(
             &format!("/api/v1/projects/{data_project}/orders"),
-            &h.expert.access,
+            &h.novice.access,
             json!({ "offering_id": "postgresql", "comment": "SECRET-ORDER" }),
         )
         .await,
@@ -367,7 +371,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             lease_owner: None,
             lease_until: None,
         };
-        app.with_db(move |c| insert(c, &row).expect("instance")).await;
+        app.with_db(move |c| insert(c, &row).expect("instance"))
+            .await;
     }
     let configuration = id_of(
         app.post(

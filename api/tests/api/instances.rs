@@ -32,7 +32,12 @@ pub(crate) async fn services(app: &TestApp) -> Services {
 }
 
 /// An approved order of `offering` for the lab's project, by `who`.
-pub(crate) async fn approved_order(app: &TestApp, s: &Services, who: &Session, offering: &str) -> String {
+pub(crate) async fn approved_order(
+    app: &TestApp,
+    s: &Services,
+    who: &Session,
+    offering: &str,
+) -> String {
     let res = app
         .post(
             &format!("/api/v1/projects/{}/orders", s.lab.project),
@@ -58,9 +63,14 @@ pub(crate) async fn run_jobs(app: &TestApp) -> usize {
     let env = habilis_api::app::instance_env(&app.state);
     let now = app.clock.now();
     actix_web::web::block(move || {
-        habilis_api::app::job_kinds()
-            .with_instances(env)
-            .run_due(&pool, &policy, &*storage, "test-worker", now, 50)
+        habilis_api::app::job_kinds().with_instances(env).run_due(
+            &pool,
+            &policy,
+            &*storage,
+            "test-worker",
+            now,
+            50,
+        )
     })
     .await
     .expect("blocking")
@@ -69,11 +79,18 @@ pub(crate) async fn run_jobs(app: &TestApp) -> usize {
 
 pub(crate) async fn launch(app: &TestApp, who: &Session, order: &str, body: Value) -> (u16, Value) {
     let res = app
-        .post(&format!("/api/v1/orders/{order}/instances"), &who.access, body)
+        .post(
+            &format!("/api/v1/orders/{order}/instances"),
+            &who.access,
+            body,
+        )
         .await;
     let status = res.status().as_u16();
     let text = res.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// Polls the instance until it leaves `starting` (at most a minute).
@@ -110,7 +127,11 @@ fn readme_password(readme: &str) -> String {
         .lines()
         .filter(|l| l.to_lowercase().contains("password"))
         .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '`' || c == '*' || c == ':'))
-        .find(|w| w.len() >= 16 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .find(|w| {
+            w.len() >= 16
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .unwrap_or_else(|| panic!("no password in the README:\n{readme}"))
         .to_owned()
 }
@@ -144,15 +165,16 @@ async fn audit_count(app: &TestApp, action: &'static str, target: &str) -> i64 {
 async fn order_launch_psql_notice_keep_purge_and_usage() {
     let app = TestApp::new().await;
     let s = services(&app).await;
-    let novice = &s.lab.h.novice;
-    let order = approved_order(&app, &s, novice, "postgresql").await;
+    let mut novice = s.lab.h.novice.clone();
+    let mut expert = s.lab.h.expert.clone();
+    let order = approved_order(&app, &s, &novice, "postgresql").await;
 
     // One click: a name, no configuration.
-    let (status, body) = launch(&app, novice, &order, json!({ "name": "cohort-db" })).await;
+    let (status, body) = launch(&app, &novice, &order, json!({ "name": "cohort-db" })).await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["state"], "starting");
     let id = body["id"].as_str().expect("id").to_owned();
-    let view = settled(&app, novice, &id).await;
+    let view = settled(&app, &novice, &id).await;
     assert_eq!(view["state"], "running", "{view}");
     let readme = view["readme"].as_str().expect("the owner sees the README");
     let html = view["readme_html"].as_str().expect("and its HTML");
@@ -173,7 +195,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     // The project's manager sees the instance, not its credentials;
     // another organisation's account does not know it exists.
     let seen: Value = app
-        .get(&format!("/api/v1/instances/{id}"), &s.lab.h.expert.access)
+        .get(&format!("/api/v1/instances/{id}"), &expert.access)
         .await
         .json()
         .await
@@ -182,12 +204,16 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert!(seen["readme"].is_null() && seen["readme_html"].is_null());
     assert!(!seen.to_string().contains(&password));
     let list: Value = app
-        .get("/api/v1/instances", &s.lab.h.expert.access)
+        .get("/api/v1/instances", &expert.access)
         .await
         .json()
         .await
         .expect("json");
-    assert!(list["items"].as_array().expect("items").iter().any(|i| i["id"] == id.as_str()));
+    assert!(list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["id"] == id.as_str()));
     assert!(!list.to_string().contains(&password));
     let outsider = app
         .ready(&s.lab.h.admin, Profile::Expert, "outsider@inserm.fr")
@@ -227,6 +253,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     // Idle beyond the notice: an e-mail with the keep link.
     run_jobs(&app).await;
     app.clock.advance(chrono::Duration::hours(49));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     let keep_link = format!("/services/{id}/keep");
     let to = novice.email.clone();
@@ -240,7 +269,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         })
         .await;
     assert!(
-        notices.iter().any(|b| b.contains(&keep_link) && b.contains("cohort-db")),
+        notices
+            .iter()
+            .any(|b| b.contains(&keep_link) && b.contains("cohort-db")),
         "{notices:?}"
     );
     let v: Value = app
@@ -255,7 +286,11 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
 
     // Keep: the notice goes, the idle clock starts again.
     let res = app
-        .post(&format!("/api/v1/instances/{id}/keep"), &novice.access, json!({}))
+        .post(
+            &format!("/api/v1/instances/{id}/keep"),
+            &novice.access,
+            json!({}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let v: Value = res.json().await.expect("json");
@@ -263,6 +298,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert_eq!(audit_count(&app, "instance.keep", &id).await, 1);
     // 49 h after the keep: a second notice, still running (72 h to purge).
     app.clock.advance(chrono::Duration::hours(49));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     assert_eq!(audit_count(&app, "instance.idle_notice", &id).await, 2);
     let v: Value = app
@@ -274,6 +312,9 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     assert_eq!(v["state"], "running");
     // 73 h after the keep: purged, once.
     app.clock.advance(chrono::Duration::hours(24));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
+    expert = app.login(&expert.email, &expert.password).await;
     run_jobs(&app).await;
     run_jobs(&app).await;
     let v: Value = app
@@ -284,7 +325,10 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         .expect("json");
     assert_eq!(v["state"], "stopped", "{v}");
     assert_eq!(audit_count(&app, "instance.purge", &id).await, 1);
-    assert!(!psql_select(&view, &password).status.success(), "the server is gone");
+    assert!(
+        !psql_select(&view, &password).status.success(),
+        "the server is gone"
+    );
     let workdir = app.state.config.data_dir.join("instances").join(&id);
     assert!(workdir.exists(), "kept during the grace period");
 
@@ -296,7 +340,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         .client
         .get(app.url(&format!("/api/v1/projects/{}/usage", s.lab.project)))
         .query(&[("from", from.as_str()), ("to", to.as_str())])
-        .bearer_auth(&s.lab.h.expert.access)
+        .bearer_auth(&expert.access)
         .send()
         .await
         .expect("usage")
@@ -322,7 +366,7 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
         .client
         .get(app.url(&format!("/api/v1/projects/{}/usage.csv", s.lab.project)))
         .query(&[("from", from.as_str()), ("to", to.as_str())])
-        .bearer_auth(&s.lab.h.expert.access)
+        .bearer_auth(&expert.access)
         .send()
         .await
         .expect("csv");
@@ -332,11 +376,14 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("instance_id,instance_name,"), "{csv}");
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[1].contains(&id) && lines[1].contains("cohort-db"), "{csv}");
+    assert!(
+        lines[1].contains(&id) && lines[1].contains("cohort-db"),
+        "{csv}"
+    );
     let bad = app
         .get(
             &format!("/api/v1/projects/{}/usage?from=yesterday", s.lab.project),
-            &s.lab.h.expert.access,
+            &expert.access,
         )
         .await;
     assert_eq!(bad.status(), 422);
@@ -347,6 +394,8 @@ async fn order_launch_psql_notice_keep_purge_and_usage() {
 
     // After the grace period, the working directory goes and the name is free.
     app.clock.advance(chrono::Duration::hours(25));
+    // Access tokens live minutes: sign in again on the new day.
+    novice = app.login(&novice.email, &novice.password).await;
     run_jobs(&app).await;
     assert!(!workdir.exists(), "deleted after the grace period");
     assert_eq!(audit_count(&app, "instance.remove", &id).await, 1);
@@ -457,10 +506,22 @@ async fn a_config_that_violates_the_schema_is_refused_and_starts_nothing() {
         .await
         .expect("json");
     let bad = violation(&offering["config_schema"]);
-    let field = bad.as_object().and_then(|m| m.keys().next().cloned()).expect("field");
-    let (status, body) = launch(&app, novice, &order, json!({ "name": "bad", "config": bad })).await;
+    let field = bad
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .expect("field");
+    let (status, body) = launch(
+        &app,
+        novice,
+        &order,
+        json!({ "name": "bad", "config": bad }),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
-    assert!(body["errors"][format!("config.{field}")].is_array(), "{body}");
+    assert!(
+        body["errors"][format!("config.{field}")].is_array(),
+        "{body}"
+    );
     let rows: i64 = app
         .with_db(|c| instances::table.count().get_result(c).expect("count"))
         .await;
@@ -504,7 +565,10 @@ async fn a_config_that_violates_the_schema_is_refused_and_starts_nothing() {
     let res = app
         .request(
             "DELETE",
-            &format!("/api/v1/me/configurations/{}", saved["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/me/configurations/{}",
+                saved["id"].as_str().expect("id")
+            ),
             Some(&s.lab.h.expert.access),
             None,
         )
@@ -556,7 +620,10 @@ async fn deleting_needs_the_name_and_caps_hold() {
     for (path, body) in [
         (format!("/api/v1/instances/{id}"), None),
         (format!("/api/v1/instances/{id}?confirm=One"), None),
-        (format!("/api/v1/instances/{id}"), Some(json!({ "confirm": "on" }))),
+        (
+            format!("/api/v1/instances/{id}"),
+            Some(json!({ "confirm": "on" })),
+        ),
         (
             format!("/api/v1/instances/{id}?confirm=one"),
             Some(json!({ "confirm": "other" })),
@@ -593,7 +660,13 @@ async fn deleting_needs_the_name_and_caps_hold() {
         .await
         .expect("json");
     assert_eq!(v["state"], "stopped");
-    assert!(!app.state.config.data_dir.join("instances").join(&id).exists());
+    assert!(!app
+        .state
+        .config
+        .data_dir
+        .join("instances")
+        .join(&id)
+        .exists());
     assert_eq!(audit_count(&app, "instance.delete", &id).await, 1);
     let open: i64 = app
         .with_db(|c| {
@@ -741,7 +814,12 @@ async fn kill_9_of_serve_leaves_instances_reconciled_after_restart() {
     };
     let ready = |client: reqwest::Client, url: String| async move {
         for _ in 0..300 {
-            if client.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
+            if client
+                .get(&url)
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+            {
                 return;
             }
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;

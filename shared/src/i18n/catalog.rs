@@ -1,12 +1,22 @@
-//! The Fluent bundles, built once per language from the compiled-in files.
+//! The catalogs' files and the renderer: on the server (`full-catalog`)
+//! the Fluent bundles, built once per language from the compiled-in files;
+//! in the SPA the patterns `build.rs` compiled from the same files
+//! (`compiled.rs`), so the WebAssembly carries no Fluent parser or runtime.
 
+#[cfg(feature = "full-catalog")]
 use std::sync::OnceLock;
 
+#[cfg(feature = "full-catalog")]
 use fluent_bundle::concurrent::FluentBundle;
+#[cfg(feature = "full-catalog")]
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 use super::{Arg, Language};
 
+#[cfg(not(feature = "full-catalog"))]
+use super::compiled::format;
+
+#[cfg(feature = "full-catalog")]
 type Bundle = FluentBundle<FluentResource>;
 
 /// The areas, one `.ftl` file each per language. A new capability adds its
@@ -33,6 +43,7 @@ pub const AREAS: [&str; 14] = [
 /// text the SPA renders itself (its own words are in `frontend/i18n/`).
 /// `policy.ftl` refers to no message of another file (`policydoc.ftl`,
 /// the policy reference the server writes, may use its messages).
+/// `build.rs` compiles these files (its own `AREAS` names the same).
 #[cfg(not(feature = "full-catalog"))]
 pub const AREAS: [&str; 1] = ["policy"];
 
@@ -58,7 +69,7 @@ macro_rules! files {
     };
 }
 
-#[cfg(not(feature = "full-catalog"))]
+#[cfg(all(not(feature = "full-catalog"), test))]
 macro_rules! files {
     ($lang:literal) => {
         [include_str!(concat!(
@@ -70,6 +81,7 @@ macro_rules! files {
 }
 
 /// The source of every file of `lang`, in [`AREAS`] order.
+#[cfg(any(feature = "full-catalog", test))]
 pub(crate) fn sources(lang: Language) -> [&'static str; AREAS.len()] {
     match lang {
         Language::En => files!("en"),
@@ -78,6 +90,7 @@ pub(crate) fn sources(lang: Language) -> [&'static str; AREAS.len()] {
     }
 }
 
+#[cfg(feature = "full-catalog")]
 fn build(lang: Language) -> Bundle {
     let id = lang
         .as_str()
@@ -98,6 +111,7 @@ fn build(lang: Language) -> Bundle {
     bundle
 }
 
+#[cfg(feature = "full-catalog")]
 fn bundle(lang: Language) -> &'static Bundle {
     static EN: OnceLock<Bundle> = OnceLock::new();
     static FR: OnceLock<Bundle> = OnceLock::new();
@@ -110,7 +124,8 @@ fn bundle(lang: Language) -> &'static Bundle {
     cell.get_or_init(|| build(lang))
 }
 
-fn format(lang: Language, key: &str, args: &[(&str, Arg)]) -> Option<String> {
+#[cfg(feature = "full-catalog")]
+pub(crate) fn format(lang: Language, key: &str, args: &[(&str, Arg)]) -> Option<String> {
     let bundle = bundle(lang);
     let pattern = bundle.get_message(key)?.value()?;
     let mut fluent_args = FluentArgs::with_capacity(args.len());

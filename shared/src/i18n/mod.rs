@@ -10,9 +10,15 @@
 //! and checks that every key the code names exists.
 //!
 //! This module builds for wasm32 too, so the SPA can render a problem type
-//! with the same words as the server.
+//! with the same words as the server. The server renders through Fluent
+//! (`fluent-bundle`, feature `full-catalog`); the SPA renders the patterns
+//! `build.rs` compiled from the same files (`compiled.rs`), so its
+//! WebAssembly carries no Fluent parser or runtime. A test renders every
+//! compiled message through both and compares the texts.
 
 mod catalog;
+#[cfg(any(not(feature = "full-catalog"), test))]
+mod compiled;
 
 use std::borrow::Cow;
 use std::fmt;

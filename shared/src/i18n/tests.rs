@@ -201,3 +201,169 @@ fn accept_language_picks_by_quality_then_order() {
     assert_eq!(negotiate(""), None);
     assert_eq!(negotiate("FR"), Some(Language::Fr));
 }
+
+/// The SPA's catalogs, compiled at build time (`build.rs`), write exactly
+/// what Fluent writes: every message of every language, with every
+/// combination of the values its selectors know, a value none knows, a
+/// number, and the argument missing.
+#[test]
+fn compiled_catalogs_render_as_fluent_does() {
+    use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+
+    use super::compiled;
+
+    // Selector keys per variable, over a pattern and what it references.
+    fn selectors(pattern: &ast::Pattern<&str>, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                expression_selectors(expression, out);
+            }
+        }
+    }
+    fn expression_selectors(
+        expression: &ast::Expression<&str>,
+        out: &mut BTreeMap<String, BTreeSet<String>>,
+    ) {
+        match expression {
+            ast::Expression::Select { selector, variants } => {
+                if let ast::InlineExpression::VariableReference { id } = selector {
+                    let keys = out.entry(id.name.to_owned()).or_default();
+                    for v in variants {
+                        if let ast::VariantKey::Identifier { name } = v.key {
+                            keys.insert(name.to_owned());
+                        }
+                    }
+                }
+                for v in variants {
+                    selectors(&v.value, out);
+                }
+            }
+            ast::Expression::Inline(ast::InlineExpression::VariableReference { id }) => {
+                out.entry(id.name.to_owned()).or_default();
+            }
+            ast::Expression::Inline(ast::InlineExpression::Placeable { expression }) => {
+                expression_selectors(expression, out)
+            }
+            ast::Expression::Inline(_) => {}
+        }
+    }
+    fn references(pattern: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                expression_references(expression, out);
+            }
+        }
+    }
+    fn expression_references(expression: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+        match expression {
+            ast::Expression::Select { variants, .. } => {
+                for v in variants {
+                    references(&v.value, out);
+                }
+            }
+            ast::Expression::Inline(ast::InlineExpression::MessageReference { id, .. }) => {
+                out.insert(id.name.to_owned());
+            }
+            ast::Expression::Inline(ast::InlineExpression::Placeable { expression }) => {
+                expression_references(expression, out)
+            }
+            ast::Expression::Inline(_) => {}
+        }
+    }
+
+    let compiled_areas = ["policy"];
+    let mut checked = 0usize;
+    for lang in LANGUAGES {
+        let mut bundle = FluentBundle::new(vec![lang
+            .as_str()
+            .parse::<unic_langid::LanguageIdentifier>()
+            .expect("language tag")]);
+        bundle.set_use_isolating(false);
+        let mut patterns = BTreeMap::new();
+        let areas = AREAS.iter().zip(sources(lang));
+        let mut fluent_keys = BTreeSet::new();
+        for (_, source) in areas.filter(|(area, _)| compiled_areas.contains(*area)) {
+            let resource = parser::parse(source).expect("well-formed (see the parity test)");
+            for entry in &resource.body {
+                if let ast::Entry::Message(m) = entry {
+                    if let Some(p) = &m.value {
+                        patterns.insert(m.id.name.to_owned(), p.clone());
+                        fluent_keys.insert(m.id.name.to_owned());
+                    }
+                }
+            }
+            bundle
+                .add_resource(FluentResource::try_new(source.to_owned()).expect("well-formed"))
+                .expect("no duplicates");
+        }
+        let compiled_keys: BTreeSet<String> = compiled::keys(lang).map(str::to_owned).collect();
+        assert_eq!(
+            fluent_keys,
+            compiled_keys,
+            "{}: compiled keys",
+            lang.as_str()
+        );
+
+        for key in patterns.keys() {
+            // The variables of the message and of everything it references.
+            let mut vars = BTreeMap::new();
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![key.clone()];
+            while let Some(k) = todo.pop() {
+                if !seen.insert(k.clone()) {
+                    continue;
+                }
+                if let Some(p) = patterns.get(&k) {
+                    selectors(p, &mut vars);
+                    let mut refs = BTreeSet::new();
+                    references(p, &mut refs);
+                    todo.extend(refs);
+                }
+            }
+            // Every combination: each known key, an unknown text, a number,
+            // or nothing.
+            let choices: Vec<(String, Vec<Option<Arg>>)> = vars
+                .into_iter()
+                .map(|(name, keys)| {
+                    let mut values: Vec<Option<Arg>> =
+                        keys.into_iter().map(|k| Some(Arg::from(k))).collect();
+                    values.push(Some(Arg::from(format!("«{name}»"))));
+                    values.push(Some(Arg::Number(1)));
+                    values.push(None);
+                    (name, values)
+                })
+                .collect();
+            let total: usize = choices.iter().map(|(_, v)| v.len()).product();
+            for mut n in 0..total {
+                let mut args: Vec<(&str, Arg)> = Vec::new();
+                let mut fluent_args = FluentArgs::new();
+                for (name, values) in &choices {
+                    let value = &values[n % values.len()];
+                    n /= values.len();
+                    if let Some(value) = value {
+                        args.push((name.as_str(), value.clone()));
+                        let fv = match value {
+                            Arg::Text(s) => FluentValue::from(s.to_string()),
+                            Arg::Number(n) => FluentValue::from(*n),
+                            Arg::Msg(_) => unreachable!("no message arguments here"),
+                        };
+                        fluent_args.set(name.as_str(), fv);
+                    }
+                }
+                let message = bundle.get_message(key).and_then(|m| m.value());
+                let message = message.expect("Fluent has the message");
+                let mut errors = Vec::new();
+                let expected = bundle.format_pattern(message, Some(&fluent_args), &mut errors);
+                let got = compiled::format(lang, key, &args);
+                assert_eq!(
+                    got.as_deref(),
+                    Some(expected.as_ref()),
+                    "{}: `{key}` with {args:?}",
+                    lang.as_str()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} renderings compared");
+}

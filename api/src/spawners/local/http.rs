@@ -13,6 +13,10 @@ pub struct Answer {
 }
 
 impl Answer {
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests read a redirect's Location")
+    )]
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -22,7 +26,12 @@ impl Answer {
 }
 
 /// `GET path` on 127.0.0.1:`port`, with `Authorization: token …` when given.
-pub fn get(port: u16, path: &str, token: Option<&str>, timeout: Duration) -> std::io::Result<Answer> {
+pub fn get(
+    port: u16,
+    path: &str,
+    token: Option<&str>,
+    timeout: Duration,
+) -> std::io::Result<Answer> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut s = TcpStream::connect_timeout(&addr, timeout)?;
     s.set_read_timeout(Some(timeout))?;
@@ -45,7 +54,9 @@ pub fn get(port: u16, path: &str, token: Option<&str>, timeout: Duration) -> std
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|c| c.parse().ok())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer"))?;
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer")
+        })?;
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))

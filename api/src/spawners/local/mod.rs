@@ -13,8 +13,7 @@
 //! ```
 //!
 //! When the server runs as root, instance processes run as
-//! `HABILIS_INSTANCE_USER` (default `postgres` if it exists, else
-//! `nobody`): PostgreSQL refuses root, and a notebook must never be a root
+//! `HABILIS_INSTANCE_USER` (default `nobody`): PostgreSQL refuses root, and a notebook must never be a root
 //! shell. All instances of this spawner share that one account, so they
 //! are not isolated from each other: the local spawner is for one trusted
 //! host (a team server, a demo, the tests); the Kubernetes and Slurm
@@ -115,6 +114,9 @@ fn log_path(workdir: &Path) -> PathBuf {
 /// The spawner; its settings come from [`Config`], read once.
 pub struct LocalSpawner {
     run_as: Option<RunAs>,
+    /// Root, and no account to run instances as: nothing runs (never as
+    /// root), for this reason.
+    no_account: Option<String>,
     grace: Duration,
     venv: PathBuf,
     pg_bindir: Option<PathBuf>,
@@ -124,10 +126,17 @@ pub struct LocalSpawner {
 
 impl LocalSpawner {
     pub fn from_config(config: &Config) -> Result<LocalSpawner, String> {
-        let run_as = RunAs::resolve(config.instance_user.as_deref())?;
+        // A named account that is wrong stops the start; the default one
+        // missing only makes the recipes unavailable (with the reason).
+        let (run_as, no_account) = match RunAs::resolve(config.instance_user.as_deref()) {
+            Ok(r) => (r, None),
+            Err(e) if config.instance_user.is_some() => return Err(e),
+            Err(e) => (None, Some(e)),
+        };
         let pg_bindir = config.pg_bindir.clone().or_else(detect_pg_bindir);
         let s = LocalSpawner {
             run_as,
+            no_account,
             grace: Duration::from_secs(config.instance_stop_grace_secs),
             venv: config
                 .jupyterlab_venv
@@ -146,6 +155,9 @@ impl LocalSpawner {
 
     /// Why `recipe` cannot run here, if it cannot.
     fn check(&self, recipe: &str) -> Result<(), String> {
+        if let Some(why) = &self.no_account {
+            return Err(why.clone());
+        }
         match recipe {
             "postgresql" => postgresql::check(self),
             "jupyterlab" => jupyterlab::check(self),
@@ -213,7 +225,10 @@ impl Spawner for LocalSpawner {
         match spec.recipe {
             "postgresql" => postgresql::start(self, spec),
             "jupyterlab" => jupyterlab::start(self, spec),
-            other => Err(SpawnError::Unavailable(other.into(), "unknown recipe".into())),
+            other => Err(SpawnError::Unavailable(
+                other.into(),
+                "unknown recipe".into(),
+            )),
         }
     }
 
@@ -262,7 +277,8 @@ impl Spawner for LocalSpawner {
         let h = Handle::parse(handle)?;
         // Marked first: from now on an ended process reads as stopped.
         let _ = fs::write(h.private().join("stopped"), Utc::now().to_rfc3339());
-        process::stop_group(h.pid, h.proc_start, &h.boot_id, self.grace).map_err(SpawnError::Service)
+        process::stop_group(h.pid, h.proc_start, &h.boot_id, self.grace)
+            .map_err(SpawnError::Service)
     }
 
     fn logs(&self, handle: &Value, max_bytes: usize) -> Result<String, SpawnError> {
@@ -272,6 +288,17 @@ impl Spawner for LocalSpawner {
 
     fn alive(&self, handle: &Value) -> bool {
         Handle::parse(handle).is_ok_and(|h| h.alive())
+    }
+
+    fn remove(&self, handle: &Value) -> Result<(), SpawnError> {
+        let h = Handle::parse(handle)?;
+        self.stop(handle)?;
+        // Only a directory this spawner prepared (it has `.habilis/`).
+        if !h.private().is_dir() {
+            return Ok(());
+        }
+        fs::remove_dir_all(&h.workdir)
+            .map_err(SpawnError::io(format!("remove {}", h.workdir.display())))
     }
 }
 

@@ -66,16 +66,22 @@ fn ident(config: &Value, key: &str, default: &str) -> Result<String, SpawnError>
     let v = match config.get(key) {
         None | Some(Value::Null) => return Ok(default.to_owned()),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => return Err(SpawnError::BadConfig(format!("{key}: not a string: {other}"))),
+        Some(other) => {
+            return Err(SpawnError::BadConfig(format!(
+                "{key}: not a string: {other}"
+            )))
+        }
     };
     let ok = (1..=63).contains(&v.len())
         && v.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !v.starts_with("pg_")
         && v != ADMIN
-        && !matches!(v.as_str(), "postgres" | "template0" | "template1" | "public");
+        && !matches!(
+            v.as_str(),
+            "postgres" | "template0" | "template1" | "public"
+        );
     if ok {
         Ok(v)
     } else {

@@ -25,15 +25,17 @@ pub struct RunAs {
 
 impl RunAs {
     /// `None` when the server is not root: processes run as the server's
-    /// own account. As root: the named account, else `postgres` if it
-    /// exists, else `nobody`.
+    /// own account. As root: the named account, else `nobody` (not
+    /// `postgres`: on Debian that account owns the host's own PostgreSQL
+    /// cluster — perhaps Habilis's database — and reaches it as superuser
+    /// through the local socket).
     pub fn resolve(configured: Option<&str>) -> Result<Option<RunAs>, String> {
         if !rustix::process::geteuid().is_root() {
             return Ok(None);
         }
         let candidates: Vec<&str> = match configured {
             Some(name) => vec![name],
-            None => vec!["postgres", "nobody"],
+            None => vec!["nobody"],
         };
         for name in &candidates {
             if let Some((uid, gid)) = lookup_user(name) {
@@ -180,10 +182,13 @@ pub fn spawn(
         .map_err(SpawnError::io(format!("start {:?}", cmd.get_program())))?;
     let pid = i32::try_from(child.id())
         .map_err(|_| SpawnError::Service(format!("pid out of range: {}", child.id())))?;
-    // Not reaped yet, so /proc/<pid> is there even if it already exited.
-    let proc_start = proc_start_ticks(pid).ok_or_else(|| {
-        SpawnError::Service(format!("process {pid} vanished before it was recorded"))
-    })?;
+    // Not reaped yet, so /proc/<pid> is there even if it already exited
+    // (then as a zombie, whose start time still names it).
+    let proc_start = stat_fields(pid)
+        .and_then(|f| f.get(19)?.parse::<u64>().ok())
+        .ok_or_else(|| {
+            SpawnError::Service(format!("process {pid} vanished before it was recorded"))
+        })?;
     std::thread::Builder::new()
         .name(format!("reap-{pid}"))
         .spawn(move || {
@@ -204,15 +209,24 @@ pub fn boot_id() -> String {
         .unwrap_or_default()
 }
 
-/// Field 22 of `/proc/<pid>/stat` (start time in clock ticks after boot),
-/// `None` when there is no such process or it is a zombie.
-pub fn proc_start_ticks(pid: i32) -> Option<u64> {
+/// The fields of `/proc/<pid>/stat` after the command name (the first is
+/// field 3, the state).
+fn stat_fields(pid: i32) -> Option<Vec<String>> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // fields[0] is field 3 (state); field 22 is fields[19].
-    if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
+    Some(rest.split_whitespace().map(str::to_owned).collect())
+}
+
+fn is_zombie(fields: &[String]) -> bool {
+    matches!(fields.first().map(String::as_str), Some("Z") | Some("X"))
+}
+
+/// Field 22 of `/proc/<pid>/stat` (start time in clock ticks after boot),
+/// `None` when there is no such process or it is a zombie.
+pub fn proc_start_ticks(pid: i32) -> Option<u64> {
+    let fields = stat_fields(pid)?;
+    if is_zombie(&fields) {
         return None;
     }
     fields.get(19)?.parse().ok()
@@ -224,15 +238,29 @@ pub fn is_alive(pid: i32, proc_start: u64, boot: &str) -> bool {
     boot == boot_id() && proc_start_ticks(pid) == Some(proc_start)
 }
 
-/// Whether any process of group `pgid` remains.
+/// Whether any live process of group `pgid` remains (zombies, which no
+/// signal can end and which their parent reaps, do not count).
 pub fn group_exists(pgid: i32) -> bool {
-    match Pid::from_raw(pgid) {
-        Some(p) => !matches!(
-            rustix::process::test_kill_process_group(p),
-            Err(e) if e == rustix::io::Errno::SRCH
-        ),
-        None => false,
+    let Some(p) = Pid::from_raw(pgid) else {
+        return false;
+    };
+    // Cheap first: no process at all in the group.
+    if matches!(
+        rustix::process::test_kill_process_group(p),
+        Err(e) if e == rustix::io::Errno::SRCH
+    ) {
+        return false;
     }
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return true;
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .any(|pid| {
+            stat_fields(pid).is_some_and(|f| {
+                !is_zombie(&f) && f.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid)
+            })
+        })
 }
 
 fn signal_group(pgid: i32, sig: Signal) {
@@ -263,7 +291,10 @@ pub fn stop_group(pid: i32, proc_start: u64, boot: &str, grace: Duration) -> Res
     if wait_gone(pgid, grace) {
         return Ok(());
     }
-    tracing::warn!(pgid, "instance did not stop within the grace period: SIGKILL");
+    tracing::warn!(
+        pgid,
+        "instance did not stop within the grace period: SIGKILL"
+    );
     signal_group(pgid, Signal::KILL);
     if wait_gone(pgid, Duration::from_secs(10)) {
         Ok(())
@@ -350,6 +381,25 @@ mod tests {
         assert!(is_alive(me, start, &boot_id()));
         assert!(!is_alive(me, start + 1, &boot_id()));
         assert!(!is_alive(me, start, "another-boot"));
+    }
+
+    #[test]
+    fn a_group_of_zombies_is_gone() {
+        let mut child = Command::new("/bin/sh")
+            .args(["-c", "exit 0"])
+            .process_group(0)
+            .spawn()
+            .expect("spawn");
+        let pid = i32::try_from(child.id()).expect("pid");
+        // Not reaped yet: a zombie, still in its group for kill(2).
+        let until = Instant::now() + Duration::from_secs(5);
+        while proc_start_ticks(pid).is_some() {
+            assert!(Instant::now() < until, "the shell ends");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!group_exists(pid));
+        assert!(stop_group(pid, 0, &boot_id(), Duration::from_millis(10)).is_ok());
+        child.wait().expect("reap");
     }
 
     #[test]

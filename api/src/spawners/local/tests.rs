@@ -12,10 +12,21 @@ use serde_json::{json, Value};
 use super::*;
 use crate::spawners::Spawners;
 
+/// The spawner as configured by this environment's spawner settings
+/// (where the tools are), with the given grace.
 fn spawner(grace_secs: u64) -> LocalSpawner {
+    let config = Config::load_from(|k| {
+        matches!(
+            k,
+            "HABILIS_INSTANCE_USER" | "HABILIS_JUPYTERLAB_VENV" | "HABILIS_PG_BINDIR"
+        )
+        .then(|| std::env::var(k).ok())
+        .flatten()
+    })
+    .expect("spawner settings");
     let config = Config {
         instance_stop_grace_secs: grace_secs,
-        ..Config::default()
+        ..config
     };
     LocalSpawner::from_config(&config).expect("local spawner")
 }
@@ -129,7 +140,9 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
     let password = launched.secrets["password"].as_str().expect("password");
     assert_eq!(password.len(), 24);
     assert_eq!(launched.connection["host"], "127.0.0.1");
-    assert!(launched.open_url.starts_with("postgresql://researcher@127.0.0.1:"));
+    assert!(launched
+        .open_url
+        .starts_with("postgresql://researcher@127.0.0.1:"));
     assert!(launched.connection["psql"]
         .as_str()
         .expect("psql")
@@ -168,10 +181,13 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
         std::thread::sleep(Duration::from_millis(300));
     };
     assert!(later > first, "last activity moved: {first} → {later}");
-    // Polling alone is not activity.
+    // Polling alone is not activity (once the sessions above have ended).
+    std::thread::sleep(Duration::from_millis(1500));
+    let settled = s.last_activity(&run.handle).expect("activity");
+    std::thread::sleep(Duration::from_millis(1100));
     assert_eq!(
         s.last_activity(&run.handle).expect("activity"),
-        Some(later),
+        settled,
         "a poll does not count as use"
     );
 
@@ -179,7 +195,10 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
     let group = pgid(&run.handle);
     assert!(process::group_exists(group));
     s.stop(&run.handle).expect("stop");
-    assert!(!process::group_exists(group), "no process left in the group");
+    assert!(
+        !process::group_exists(group),
+        "no process left in the group"
+    );
     assert!(!s.alive(&run.handle));
     assert_eq!(s.health(&run.handle), Health::Stopped);
     let logs = s.logs(&run.handle, 64 * 1024).expect("logs");
@@ -202,8 +221,11 @@ fn postgresql_runs_answers_with_its_password_reports_activity_and_stops_whole() 
         "42"
     );
     assert!(!psql(&again, password, "SELECT 1").status.success());
-    s.stop(&run.handle).expect("stop");
+    // Removed for good: stopped and its directory gone.
+    s.remove(&run.handle).expect("remove");
     assert!(!process::group_exists(pgid(&run.handle)));
+    assert!(!workdir.exists());
+    s.remove(&run.handle).expect("removing twice is fine");
 }
 
 #[test]
@@ -220,7 +242,10 @@ fn postgresql_refuses_a_bad_name_before_starting_anything() {
         workdir: data.path().join("instances/pg2"),
     };
     assert!(matches!(s.start(&spec), Err(SpawnError::BadConfig(_))));
-    assert!(!data.path().join("instances/pg2").exists(), "no process, no directory");
+    assert!(
+        !data.path().join("instances/pg2").exists(),
+        "no process, no directory"
+    );
 }
 
 #[test]
@@ -286,7 +311,10 @@ fn jupyterlab_answers_with_its_token_only_and_stops() {
     assert!(!s.alive(&run.handle));
     assert_eq!(s.health(&run.handle), Health::Stopped);
     assert!(http::get(port, "/api/status", Some(token), t).is_err());
-    assert!(s.logs(&run.handle, 100_000).expect("logs").contains("ServerApp"));
+    assert!(s
+        .logs(&run.handle, 100_000)
+        .expect("logs")
+        .contains("ServerApp"));
 }
 
 #[test]
@@ -298,9 +326,11 @@ fn a_process_that_ignores_sigterm_is_killed_after_the_grace() {
     let mut cmd = Command::new("/bin/sh");
     // The shell and its child both ignore SIGTERM (an ignored signal stays
     // ignored across exec).
-    cmd.args(["-c", "trap '' TERM; echo stubborn here; sleep 600 & wait; sleep 600"]);
-    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[])
-        .expect("spawn");
+    cmd.args([
+        "-c",
+        "trap '' TERM; echo stubborn here; sleep 600 & wait; sleep 600",
+    ]);
+    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[]).expect("spawn");
     let spec = LaunchSpec {
         instance_id: "stubborn",
         recipe: "postgresql",
@@ -310,11 +340,27 @@ fn a_process_that_ignores_sigterm_is_killed_after_the_grace() {
     let handle = s.handle_for("postgresql", &spec, 1, started);
     let group = pgid(&handle);
     let until = Instant::now() + Duration::from_secs(5);
-    while !s.logs(&handle, 1000).expect("logs").contains("stubborn here") {
+    while !s
+        .logs(&handle, 1000)
+        .expect("logs")
+        .contains("stubborn here")
+    {
         assert!(Instant::now() < until, "output captured in the log");
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(s.alive(&handle));
+    // A clean environment: nothing of the server's own reaches it.
+    let environ = fs::read(format!("/proc/{group}/environ")).expect("environ");
+    let environ = String::from_utf8_lossy(&environ);
+    assert!(environ.contains("LANG=C.UTF-8"), "{environ}");
+    for (k, _) in std::env::vars() {
+        if !matches!(k.as_str(), "PATH" | "LANG" | "USER" | "HOME") {
+            assert!(!environ.contains(&format!("{k}=")), "{k} leaked");
+        }
+    }
+    // The handle alone is enough: a spawner built afresh (a restarted
+    // server) sees the same process.
+    assert!(spawner(1).alive(&handle));
 
     let t0 = Instant::now();
     s.stop(&handle).expect("stop");
@@ -336,8 +382,7 @@ fn an_ended_process_is_failed_with_its_last_words_and_a_reused_pid_is_not_alive(
     s.prepare(&workdir).expect("workdir");
     let mut cmd = Command::new("/bin/sh");
     cmd.args(["-c", "echo 'FATAL: something broke'; exit 3"]);
-    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[])
-        .expect("spawn");
+    let started = process::spawn(cmd, s.run_as.as_ref(), &log_path(&workdir), &[]).expect("spawn");
     let spec = LaunchSpec {
         instance_id: "short",
         recipe: "postgresql",
@@ -370,6 +415,43 @@ fn an_ended_process_is_failed_with_its_last_words_and_a_reused_pid_is_not_alive(
         Err(SpawnError::BadHandle(_))
     ));
     assert!(!s.alive(&json!("garbage")));
+}
+
+#[test]
+fn an_instance_account_that_is_root_is_refused() {
+    if !rustix::process::geteuid().is_root() {
+        return; // the account only matters when the server is root
+    }
+    let config = Config {
+        instance_user: Some("root".into()),
+        ..Config::default()
+    };
+    assert!(LocalSpawner::from_config(&config).is_err());
+    let config = Config {
+        instance_user: Some("no-such-account-here".into()),
+        ..Config::default()
+    };
+    assert!(LocalSpawner::from_config(&config).is_err());
+}
+
+#[test]
+fn instance_workdirs_are_plain_components_of_the_data_directory() {
+    let config = Config::default();
+    assert_eq!(
+        crate::spawners::instance_workdir(&config, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
+        Some(
+            config
+                .data_path("instances")
+                .join("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
+        )
+    );
+    for bad in ["", "..", "a/b", "../x", "a b"] {
+        assert_eq!(
+            crate::spawners::instance_workdir(&config, bad),
+            None,
+            "{bad:?}"
+        );
+    }
 }
 
 #[test]
