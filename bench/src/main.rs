@@ -14,7 +14,10 @@
 //! - a 1 GiB tus upload through the whole stack vs `dd … conv=fsync` of the
 //!   same bytes on the same file system, its download vs a bare actix-web
 //!   `NamedFile`, and the server's memory growth during the upload
-//!   ([`transfer`]; the server is a `habilis serve` process of its own).
+//!   ([`transfer`]; the server is a `habilis serve` process of its own);
+//! - launch-to-running of the catalog's PostgreSQL offering vs `initdb` +
+//!   `pg_ctl start` by hand, and the idle sweep over 10,000 instances by
+//!   one replica and by three at once ([`services`]).
 //!
 //! The load generator is `wrk` ([`wrk`]). Every HTTP comparison runs its
 //! two sides in the order A B B A and averages, so that a drift of the
@@ -24,11 +27,12 @@
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
 //! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,read,login,
-//! refresh,list,projects,transfer` (default all); `HABILIS_BENCH_DB`, `sqlite`,
+//! refresh,list,projects,transfer,services` (default all); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
 mod policy;
+mod services;
 mod stack;
 mod transfer;
 mod wrk;
@@ -135,7 +139,7 @@ fn main() -> anyhow::Result<()> {
         if settings.wants("list") {
             lines.push(list_at_scale(&settings, &stack, &people)?);
         }
-        if settings.wants("projects") || settings.wants("transfer") {
+        if settings.wants("projects") || settings.wants("transfer") || settings.wants("services") {
             stack.seed_projects(&people)?;
         }
         if settings.wants("projects") {
@@ -143,6 +147,9 @@ fn main() -> anyhow::Result<()> {
         }
         if settings.wants("transfer") {
             transfer_lines(&mut lines, &stack, &people)?;
+        }
+        if settings.wants("services") {
+            service_lines(&mut lines, &stack, &people)?;
         }
     }
 
@@ -340,6 +347,42 @@ fn project_list(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<
         met: ratio >= 0.5,
         detail: json!({ "backend": stack.backend.name(), "connections": conns, "projects": stack::PROJECTS, "habilis": app, "floor": floor, "ratio": ratio }),
     })
+}
+
+/// The service rows ([`services`]): launch-to-running of the PostgreSQL
+/// offering vs `initdb` + `pg_ctl start` by hand, and the idle sweep over
+/// 10,000 instances by one replica, then by three at once.
+fn service_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyhow::Result<()> {
+    let db = stack.backend.name();
+    eprintln!("{db}: launch to running vs initdb + pg_ctl…");
+    let token = access(stack, &people.expert)?;
+    let l = services::launch(stack, &people.expert, &token)?;
+    let ratio = l.api() / l.hand();
+    lines.push(Line {
+        comparison: format!("launch to running of the PostgreSQL offering vs initdb + pg_ctl start by hand, {db}"),
+        habilis: format!("{:.2} s", l.api()),
+        floor: format!("{:.2} s", l.hand()),
+        ratio: format!("{ratio:.2}× the bare time"),
+        goal: "≤ 1.3× the bare time".into(),
+        met: ratio <= 1.3,
+        detail: json!({ "backend": db, "api_secs": l.api_secs, "hand_secs": l.hand_secs, "ratio": ratio }),
+    });
+    eprintln!("{db}: idle sweep over {} instances…", services::SWEPT);
+    let s = services::sweep(stack, &people.expert)?;
+    let once = s.notices_three_replicas == services::SWEPT as i64;
+    lines.push(Line {
+        comparison: format!("idle sweep over {} instances (fake spawner reporting activity), {db}", services::SWEPT),
+        habilis: format!(
+            "{:.2} s one replica; 3 replicas: {} notices in {:.2} s",
+            s.one_replica_secs, s.notices_three_replicas, s.three_replicas_secs
+        ),
+        floor: "—".into(),
+        ratio: "—".into(),
+        goal: format!("< 1 s, one replica; {} notices (none twice) with 3", services::SWEPT),
+        met: s.one_replica_secs < 1.0 && once,
+        detail: json!({ "backend": db, "instances": services::SWEPT, "one_replica_secs": s.one_replica_secs, "three_replicas_secs": s.three_replicas_secs, "notices_three_replicas": s.notices_three_replicas }),
+    });
+    Ok(())
 }
 
 /// The transfer rows ([`transfer`]): upload vs `dd`, download vs
