@@ -566,11 +566,26 @@ async fn limits_refuse_before_anything_is_stored() {
         .json()
         .await
         .expect("json");
+    let storage: Value = [
+        "project_id",
+        "datasets",
+        "files",
+        "bytes_stored",
+        "quota_bytes",
+        "max_file_bytes",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), usage[k].clone()))
+    .collect::<serde_json::Map<_, _>>()
+    .into();
     assert_eq!(
-        usage,
+        storage,
         json!({ "project_id": project, "datasets": 1, "files": 1, "bytes_stored": 560_000,
                 "quota_bytes": 1_000_000, "max_file_bytes": 600_000 })
     );
+    // No service ran in the project: nothing to pay for.
+    assert_eq!(usage["instance_hours"], 0.0);
+    assert_eq!(usage["cost"], 0.0);
     // The operator knows the project's name, not its contents.
     let res = app
         .get(
