@@ -66,8 +66,12 @@ pub fn launch(stack: &Stack, expert: &str, token: &str) -> anyhow::Result<Launch
     for side in ["api", "hand", "hand", "api"] {
         n += 1;
         if side == "api" {
-            out.api_secs
-                .push(launch_through_api(stack, token, &order, &format!("bench-{n}"))?);
+            out.api_secs.push(launch_through_api(
+                stack,
+                token,
+                &order,
+                &format!("bench-{n}"),
+            )?);
         } else {
             out.hand_secs.push(by_hand(&bindir, account)?);
         }
@@ -207,7 +211,13 @@ fn by_hand(bindir: &Path, account: Option<(u32, u32)>) -> anyhow::Result<f64> {
         .arg("-D")
         .arg(&data)
         .args(["-U", "habilis_admin", "--auth-host=scram-sha-256"])
-        .args(["--auth-local=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"])
+        .args([
+            "--auth-local=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        ])
         .arg(format!("--pwfile={}", pwfile.display()))
         .status()?
         .success()
@@ -368,8 +378,12 @@ fn seed_instances(stack: &Stack, email: &str, fake: &FakeSpawner) -> anyhow::Res
             })
             .collect();
         match conn {
-            DbConn::Pg(c) => diesel::insert_into(instances::table).values(values).execute(c)?,
-            DbConn::Sqlite(c) => diesel::insert_into(instances::table).values(values).execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(instances::table)
+                .values(values)
+                .execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(instances::table)
+                .values(values)
+                .execute(c)?,
         };
         ids.extend(rows.into_iter().map(|(id, _, _)| id));
     }
