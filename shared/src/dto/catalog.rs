@@ -2,7 +2,8 @@
 //! their usage (SPEC §6, issue 16).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use validator::{Validate, ValidationError};
 
@@ -129,8 +130,9 @@ pub struct CreateOffering {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16))]
     pub unit: String,
     #[validate(nested)]
+    #[serde(deserialize_with = "object")]
     pub spawner: SpawnerSpec,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     #[validate(nested)]
     pub limits: OfferingLimits,
 }
@@ -160,8 +162,10 @@ pub struct UpdateOffering {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16))]
     pub unit: Option<String>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub spawner: Option<SpawnerSpec>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub limits: Option<OfferingLimits>,
 }
 
@@ -465,5 +469,48 @@ mod tests {
         assert!(r.is_err());
         let r: Result<UpdateOffering, _> = serde_json::from_str(r#"{"available":true}"#);
         assert!(r.is_err());
+    }
+}
+
+/// A nested object of a request body. serde's derived structs also accept
+/// a JSON array of their fields in order (`"limits": [null, null]`), which
+/// no client means and the OpenAPI document does not allow: read a map.
+fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    let map = serde_json::Map::<String, Value>::deserialize(d)?;
+    T::deserialize(Value::Object(map)).map_err(serde::de::Error::custom)
+}
+
+/// [`object`], or `null`.
+fn object_or_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<serde_json::Map<String, Value>>::deserialize(d)? {
+        Some(map) => T::deserialize(Value::Object(map))
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod object_tests {
+    use super::*;
+
+    #[test]
+    fn nested_objects_are_objects_not_arrays() {
+        let base = r#""id":"x","name":"X","category":"c","description":"",
+            "config_schema":{"type":"object"},"readme_template":"","price_per_hour":0,"unit":"EUR""#;
+        let ok =
+            format!(r#"{{{base},"spawner":{{"kind":"local"}},"limits":{{"max_per_user":2}}}}"#);
+        let o: CreateOffering = serde_json::from_str(&ok).expect("an object");
+        assert_eq!(o.limits.max_per_user, Some(2));
+        let arr = format!(r#"{{{base},"spawner":{{"kind":"local"}},"limits":[null,null]}}"#);
+        assert!(serde_json::from_str::<CreateOffering>(&arr).is_err());
+        let u: UpdateOffering = serde_json::from_str(r#"{"limits":null}"#).expect("null");
+        assert_eq!(u.limits, None);
+        let u: UpdateOffering = serde_json::from_str("{}").expect("absent");
+        assert_eq!(u.spawner, None);
+        assert!(serde_json::from_str::<UpdateOffering>(r#"{"limits":[null,null]}"#).is_err());
+        assert!(serde_json::from_str::<UpdateOffering>(r#"{"spawner":["local",null]}"#).is_err());
     }
 }
