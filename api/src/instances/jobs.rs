@@ -17,7 +17,6 @@
 //! The jobs' rows come from the `instance_jobs` migration; the jobs module
 //! leases them, so one replica runs each pass.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -37,14 +36,10 @@ pub const IDLE: &str = "instances.idle";
 /// How often the watcher looks at starting instances.
 pub const WATCH_PERIOD: StdDuration = StdDuration::from_millis(500);
 
-/// What the instance jobs need beyond the policy: the spawners, where
-/// working directories live, and the public address for e-mailed links.
-#[derive(Clone)]
-pub struct InstanceEnv {
-    pub spawners: Spawners,
-    pub data_dir: PathBuf,
-    pub public_url: String,
-}
+/// What the instance jobs need beyond the policy (declared beside the
+/// spawners, so that the generic job queue, which carries it, does not
+/// import this capability).
+pub use crate::spawners::InstanceEnv;
 
 /// How often the reconciliation runs.
 pub fn reconcile_period() -> Duration {

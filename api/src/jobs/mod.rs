@@ -22,7 +22,7 @@ use crate::clock::{db_time, Clock};
 use crate::db::schema::jobs;
 use crate::db::{DbConn, DbPool};
 use crate::error::{ApiError, ApiResult, ProblemType};
-use crate::instances::jobs::InstanceEnv;
+use crate::spawners::InstanceEnv;
 use crate::storage::Storage;
 
 const LEASE_SECS: i64 = 300;

@@ -216,3 +216,13 @@ impl std::fmt::Debug for Spawners {
         f.debug_list().entries(self.by_kind.keys()).finish()
     }
 }
+
+/// What background work on instances needs beyond the policy: the
+/// spawners, where working directories live, and the public address for
+/// e-mailed links. The job queue carries it to the instance jobs.
+#[derive(Clone)]
+pub struct InstanceEnv {
+    pub spawners: Spawners,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+}
