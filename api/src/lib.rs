@@ -12,6 +12,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod compute;
 pub mod config;
 pub mod datasets;
 pub mod db;

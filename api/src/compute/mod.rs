@@ -1,0 +1,3 @@
+//! Compute jobs and the priority scheduler (SPEC §7, §2.6; issue 17).
+
+pub mod executors;
