@@ -81,6 +81,8 @@ policy-account-holder = Every account holder may { $what ->
     [invitation] accept an invitation sent to their address
     [logout] sign out
     [catalog] read the service catalog
+    [engines] list the compute engines
+    [queue] see the compute queue by rank
    *[password] change their password
 }.
 policy-capability = { $allowed ->
@@ -279,4 +281,16 @@ policy-instance-read = { $allowed ->
 policy-instance-manage = { $allowed ->
     [yes] A service is stopped or kept by its owner, the organisation's managers and the project's owner.
    *[no] Only the owner of a service, the organisation's managers and the project's owner stop or keep it.
+}
+policy-job-submit = { $allowed ->
+    [yes] Members who read the project and whose role may launch processing run its engines.
+   *[no] Only managers, contributors and users who read the project, and whose profile may run engines, run jobs in it.
+}
+policy-job-read = { $allowed ->
+    [yes] A job is seen by its owner, the project's managers and those who see its owner's activity.
+   *[no] Only the owner of a job, the project's managers and those who see the owner's activity see it.
+}
+policy-job-cancel = { $allowed ->
+    [yes] A job is cancelled by its owner or the project's managers.
+   *[no] Only the owner of a job and the project's managers cancel it.
 }

@@ -80,6 +80,8 @@ policy-account-holder = Tout titulaire d'un compte peut { $what ->
     [invitation] accepter une invitation envoyée à son adresse
     [logout] se déconnecter
     [catalog] consulter le catalogue de services
+    [engines] lister les moteurs de calcul
+    [queue] voir la file de calcul par rang
    *[password] changer son mot de passe
 }.
 policy-capability = { $allowed ->
@@ -278,4 +280,16 @@ policy-instance-read = { $allowed ->
 policy-instance-manage = { $allowed ->
     [yes] Un service est arrêté ou conservé par son propriétaire, les gestionnaires de l'organisation et le porteur du projet.
    *[no] Seuls le propriétaire d'un service, les gestionnaires de l'organisation et le porteur du projet l'arrêtent ou le conservent.
+}
+policy-job-submit = { $allowed ->
+    [yes] Les membres qui lisent le projet et dont le rôle permet de lancer des traitements y exécutent ses moteurs.
+   *[no] Seuls les gestionnaires, contributeurs et utilisateurs qui lisent le projet, et dont le profil permet d'exécuter des moteurs, y lancent des calculs.
+}
+policy-job-read = { $allowed ->
+    [yes] Un calcul est visible de son auteur, des gestionnaires du projet et de ceux qui voient l'activité de son auteur.
+   *[no] Seuls l'auteur d'un calcul, les gestionnaires du projet et ceux qui voient l'activité de l'auteur le voient.
+}
+policy-job-cancel = { $allowed ->
+    [yes] Un calcul est annulé par son auteur ou par les gestionnaires du projet.
+   *[no] Seuls l'auteur d'un calcul et les gestionnaires du projet l'annulent.
 }

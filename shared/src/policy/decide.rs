@@ -196,6 +196,8 @@ fn account_holder_rule(action: &Action) -> (&'static str, &'static str) {
         Action::InvitationAccept => ("account_holder.invitation.accept", "invitation"),
         Action::Logout => ("account_holder.auth.logout", "logout"),
         Action::CatalogRead => ("account_holder.catalog.read", "catalog"),
+        Action::EngineList => ("account_holder.engine.list", "engines"),
+        Action::QueueRead => ("account_holder.queue.read", "queue"),
         _ => ("account_holder.auth.password", "password"),
     }
 }
@@ -233,6 +235,8 @@ impl Policy {
             | Action::InvitationAccept
             | Action::Logout
             | Action::CatalogRead
+            | Action::EngineList
+            | Action::QueueRead
             | Action::PasswordChange => {
                 let (rule, what) = account_holder_rule(action);
                 decision(
@@ -289,6 +293,9 @@ impl Policy {
             | Action::InstanceLaunch
             | Action::InstanceRead
             | Action::InstanceManage => self.decide_service(actor, action, resource),
+            Action::JobSubmit | Action::JobRead | Action::JobCancel => {
+                self.decide_job(actor, action, resource)
+            }
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
@@ -814,6 +821,72 @@ impl Policy {
                     "policy-instance-manage",
                 )
             }
+        };
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
+    }
+
+    /// Compute jobs (SPEC §7, §2.4, §2.5): submitting needs what launching
+    /// a service needs (the project read, an organisation role that may
+    /// launch processing) and the profile's `engine.run`, charter first; a
+    /// job is seen by its owner, the project's managers and whoever sees
+    /// the owner's activity log; it is cancelled by its owner and the
+    /// project's managers.
+    fn decide_job(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let (org_role, relation, job) = match *resource {
+            Resource::Project { org_role, relation } => (org_role, relation, None),
+            Resource::Job {
+                org_role,
+                relation,
+                owner,
+                owner_relation,
+            } => (org_role, relation, Some((owner, owner_relation))),
+            _ => return no_target(action),
+        };
+        let project = Resource::Project { org_role, relation };
+        let org = Resource::Organization { role: org_role };
+        let may = |c: OrgCapability| self.decide_org(actor, c, &org).allowed;
+        let manager = may(OrgCapability::ProjectsManage) || relation == ProjectRelation::Owner;
+        let (allowed, rule, key) = match (action, job) {
+            (Action::JobSubmit, _) => {
+                let reads = self
+                    .decide_project(actor, &Action::ProjectRead, &project)
+                    .allowed;
+                if !(reads && may(OrgCapability::ProcessingLaunch)) {
+                    (false, "compute.job.submit", "policy-job-submit")
+                } else {
+                    // The profile decides last, with its own rule and reason
+                    // (`capabilities.engine.run`, or the charter first).
+                    return self.decide_capability(actor, Capability::EngineRun);
+                }
+            }
+            (Action::JobRead, Some((owner, owner_relation))) => {
+                let mine = owner_relation == Relation::Myself;
+                let line = self
+                    .decide_activity(
+                        actor.profile,
+                        &Action::ActivityRead,
+                        &Resource::Account {
+                            profile: owner,
+                            relation: owner_relation,
+                        },
+                    )
+                    .allowed;
+                (
+                    mine || manager || line,
+                    "compute.job.read",
+                    "policy-job-read",
+                )
+            }
+            (Action::JobCancel, Some((_, owner_relation))) => (
+                owner_relation == Relation::Myself || manager,
+                "compute.job.cancel",
+                "policy-job-cancel",
+            ),
+            _ => return no_target(action),
         };
         decision(
             allowed,

@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 35] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 40] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -95,6 +95,11 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 35] = [
     ("instance.launch", [N, N, N, N, N, N]), // needs a project
     ("instance.read", [N, N, N, N, N, N]), // needs an instance
     ("instance.manage", [N, N, N, N, N, N]), // needs an instance
+    ("engine.list",   [N, Y, Y, Y, Y, Y]),
+    ("queue.read",    [N, Y, Y, Y, Y, Y]),
+    ("job.submit",    [N, N, N, N, N, N]), // needs a project
+    ("job.read",      [N, N, N, N, N, N]), // needs a job
+    ("job.cancel",    [N, N, N, N, N, N]), // needs a job
 ];
 
 fn profile(code: &str) -> Profile {
@@ -801,10 +806,10 @@ fn action_codes_round_trip() {
     // lists, invitation acceptance and sign-out (issue 14), then work.file
     // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1),
     // then datasets and files (issue 15), then the service catalog, orders
-    // and instances (issue 16).
+    // and instances (issue 16), then engines, the queue and jobs (issue 17).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {

@@ -297,6 +297,22 @@ pub enum Action {
     InstanceRead,
     /// `instance.manage`: stop, delete, keep an instance; as `instance.read`.
     InstanceManage,
+    /// `engine.list`: the compute engines, any account holder.
+    EngineList,
+    /// `queue.read`: the compute queue by rank, nobody named; any account
+    /// holder.
+    QueueRead,
+    /// `job.submit`: run an engine in a project; resource = the
+    /// [`Resource::Project`]: the project read, an organisation role that
+    /// may launch processing, and the profile's `engine.run`.
+    JobSubmit,
+    /// `job.read`: one job; resource = [`Resource::Job`]: its owner, the
+    /// project's managers, and whoever sees the owner's activity log
+    /// (SPEC §2.5).
+    JobRead,
+    /// `job.cancel`: cancel one job; resource = [`Resource::Job`]: its owner
+    /// and the project's managers.
+    JobCancel,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -440,6 +456,11 @@ action_codes! {
         InstanceLaunch => "instance.launch",
         InstanceRead => "instance.read",
         InstanceManage => "instance.manage",
+        EngineList => "engine.list",
+        QueueRead => "queue.read",
+        JobSubmit => "job.submit",
+        JobRead => "job.read",
+        JobCancel => "job.cancel",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
@@ -561,6 +582,14 @@ pub enum Resource {
         org_role: Option<OrgRole>,
         relation: ProjectRelation,
         mine: bool,
+    },
+    /// One compute job of a project: the project as for
+    /// [`Resource::Project`], and its owner as for [`Resource::Account`].
+    Job {
+        org_role: Option<OrgRole>,
+        relation: ProjectRelation,
+        owner: Profile,
+        owner_relation: Relation,
     },
 }
 
