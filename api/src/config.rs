@@ -84,6 +84,27 @@ pub struct Config {
     /// `HABILIS_PG_BINDIR`: PostgreSQL server binaries for the local
     /// spawner (default the newest `/usr/lib/postgresql/*/bin`).
     pub pg_bindir: Option<PathBuf>,
+    /// `HABILIS_COMPUTE_EXECUTOR`: where this server runs compute jobs
+    /// (issue 17 §5): `local` (worker slots on this host, the default),
+    /// `slurm` (`sbatch` to the cluster of `SLURM_CONF`), or `none` (this
+    /// replica serves the API and dispatches nothing).
+    pub compute_executor: String,
+    /// `HABILIS_COMPUTE_SLOTS`: how many jobs this server runs at once
+    /// (default: the number of CPUs).
+    pub compute_slots: u32,
+    /// `HABILIS_COMPUTE_TICK_MS`: the slow tick of the dispatcher (it also
+    /// wakes at every submit, cancel and finish).
+    pub compute_tick_ms: u64,
+    /// `HABILIS_COMPUTE_LEASE_SECS`: how long a replica's claim on a running
+    /// job lasts without renewal; a job whose lease runs out is recovered.
+    pub compute_lease_secs: u64,
+    /// `HABILIS_COMPUTE_MAX_ATTEMPTS`: how many times a job may be started;
+    /// a lost job with attempts left is queued again, otherwise it fails.
+    pub compute_max_attempts: u32,
+    /// `HABILIS_COMPUTE_LOG_MAX_BYTES`: the most log kept per job.
+    pub compute_log_max_bytes: u64,
+    /// `HABILIS_SLURM_PARTITION`: the partition the Slurm executor submits to.
+    pub slurm_partition: Option<String>,
 }
 
 impl Default for Config {
@@ -118,6 +139,15 @@ impl Default for Config {
             instance_stop_grace_secs: 10,
             jupyterlab_venv: None,
             pg_bindir: None,
+            compute_executor: "local".into(),
+            compute_slots: std::thread::available_parallelism()
+                .map(|n| u32::try_from(n.get()).unwrap_or(1))
+                .unwrap_or(1),
+            compute_tick_ms: 1000,
+            compute_lease_secs: 30,
+            compute_max_attempts: 2,
+            compute_log_max_bytes: 8 * 1024 * 1024,
+            slurm_partition: None,
         }
     }
 }
@@ -251,6 +281,34 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_PG_BINDIR") {
             cfg.pg_bindir = Some(v.into());
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_EXECUTOR") {
+            let v = v.trim().to_owned();
+            if !["local", "slurm", "none"].contains(&v.as_str()) {
+                return Err(ConfigError::Var {
+                    var: "HABILIS_COMPUTE_EXECUTOR",
+                    value: v,
+                });
+            }
+            cfg.compute_executor = v;
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_SLOTS") {
+            cfg.compute_slots = parse_num::<u32>("HABILIS_COMPUTE_SLOTS", &v)?.max(1);
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_TICK_MS") {
+            cfg.compute_tick_ms = parse_num::<u64>("HABILIS_COMPUTE_TICK_MS", &v)?.max(10);
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_LEASE_SECS") {
+            cfg.compute_lease_secs = parse_num::<u64>("HABILIS_COMPUTE_LEASE_SECS", &v)?.max(2);
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_MAX_ATTEMPTS") {
+            cfg.compute_max_attempts = parse_num::<u32>("HABILIS_COMPUTE_MAX_ATTEMPTS", &v)?.max(1);
+        }
+        if let Some(v) = text("HABILIS_COMPUTE_LOG_MAX_BYTES") {
+            cfg.compute_log_max_bytes = parse_num("HABILIS_COMPUTE_LOG_MAX_BYTES", &v)?;
+        }
+        if let Some(v) = text("HABILIS_SLURM_PARTITION") {
+            cfg.slurm_partition = Some(v.trim().to_owned());
         }
         Ok(cfg)
     }

@@ -531,3 +531,84 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     approval_requests,
 );
+
+diesel::table! {
+    engines (id) {
+        id -> Text,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    engine_versions (engine_id, version) {
+        engine_id -> Text,
+        version -> BigInt,
+        name -> Text,
+        description -> Text,
+        command -> Text,
+        parameters -> Text,
+        inputs -> Text,
+        timeout_secs -> BigInt,
+        cpus -> BigInt,
+        memory_mb -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    compute_jobs (id) {
+        id -> Text,
+        project_id -> Text,
+        owner_id -> Text,
+        engine_id -> Text,
+        engine_version -> BigInt,
+        name -> Text,
+        parameters -> Text,
+        inputs -> Text,
+        profile -> Text,
+        public -> Bool,
+        state -> Text,
+        executor -> Nullable<Text>,
+        handle -> Nullable<Text>,
+        attempts -> BigInt,
+        cancel_requested -> Bool,
+        queued_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        exit_code -> Nullable<BigInt>,
+        cpu_ms -> Nullable<BigInt>,
+        max_rss_kb -> Nullable<BigInt>,
+        failure -> Nullable<Text>,
+        work_id -> Nullable<Text>,
+        dataset_id -> Nullable<Text>,
+        log_bytes -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    compute_job_logs (job_id, seq) {
+        job_id -> Text,
+        seq -> BigInt,
+        chunk -> Text,
+    }
+}
+
+diesel::table! {
+    compute_workers (id) {
+        id -> Text,
+        executor -> Text,
+        slots -> BigInt,
+        started_at -> Timestamp,
+        heartbeat_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(engines, engine_versions, compute_jobs, users, projects);
+diesel::allow_tables_to_appear_in_same_query!(compute_jobs, compute_job_logs);

@@ -218,6 +218,30 @@ fn stat_fields(pid: i32) -> Option<Vec<String>> {
     Some(rest.split_whitespace().map(str::to_owned).collect())
 }
 
+/// CPU time of `pid` and of its children it waited for (utime + stime +
+/// cutime + cstime of `/proc/<pid>/stat`), in milliseconds. A zombie still
+/// answers: its parent has not reaped it, so its totals are final.
+pub fn cpu_ms(pid: i32) -> Option<i64> {
+    let fields = stat_fields(pid)?;
+    // After the command name, field 14 (utime) is index 11.
+    let ticks: u64 = fields
+        .get(11..15)?
+        .iter()
+        .map(|f| f.parse::<u64>().ok())
+        .sum::<Option<u64>>()?;
+    let hz = rustix::param::clock_ticks_per_second().max(1);
+    i64::try_from(ticks.saturating_mul(1000) / hz).ok()
+}
+
+/// Peak resident memory of a live `pid` (`VmHWM`), in KiB.
+pub fn peak_rss_kb(pid: i32) -> Option<i64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
 fn is_zombie(fields: &[String]) -> bool {
     matches!(fields.first().map(String::as_str), Some("Z") | Some("X"))
 }

@@ -1,0 +1,585 @@
+//! The dispatcher: one per replica that runs jobs (issue 17 §3, §5). Each
+//! pass, on the blocking pool:
+//!
+//! 1. **heartbeat** — this replica's row in `compute_workers` (its slots
+//!    count in the scheduler's capacity while it is heard from) and the
+//!    leases of the jobs it runs;
+//! 2. **watch** — the jobs it runs: their new log bytes go to the database
+//!    (every replica serves them), a cancel asked anywhere reaches the
+//!    executor, an ended job is recorded with its exit code and resource
+//!    use, and a succeeded one becomes a draft work of its owner;
+//! 3. **recover** — running jobs whose lease ran out (their replica
+//!    stopped): a Slurm job, still known to the cluster, is adopted by a
+//!    Slurm replica; any other is stopped if it still runs on this host,
+//!    then queued again while it has attempts left
+//!    (`HABILIS_COMPUTE_MAX_ATTEMPTS`), failed otherwise — by rule, never
+//!    silently lost (`job.recover` in the audit log says which);
+//! 4. **dispatch** — under the `compute` lock (`FOR UPDATE SKIP LOCKED` on
+//!    PostgreSQL, the writer lock on SQLite), the scheduler
+//!    ([`super::scheduler`]) is asked, over the whole queue as it is now,
+//!    for as many jobs as this replica has free slots; each is claimed
+//!    `queued → running` with this replica's lease in the same
+//!    transaction, so no two replicas ever start one job. The claimed jobs
+//!    are then started on the executor.
+//!
+//! A pass runs at every submit, cancel and finish (through [`Compute`]'s
+//! wake-up) and on a slow tick (`HABILIS_COMPUTE_TICK_MS`), faster while
+//! jobs run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use habilis_shared::dto::{JobState, WorkState};
+use habilis_shared::i18n::Msg;
+use habilis_shared::policy::{Policy, Profile};
+use serde_json::json;
+use tokio::sync::Notify;
+
+use super::executors::{Executor, Launch, Status};
+use super::queries::{self, Ending, JobRow};
+use super::scheduler::{Busy, Scheduler, Snapshot, Waiting};
+use super::service::Failure;
+use crate::accounts::queries as users_q;
+use crate::audit::{self, AuditAction, Event, Outcome};
+use crate::clock::{db_time, Clock};
+use crate::datasets;
+use crate::db::{DbConn, DbPool};
+use crate::engines;
+use crate::error::{ApiError, ApiResult};
+use crate::projects::queries as projects_q;
+use crate::spawners::local::process::{self as proc_util, RunAs};
+use crate::storage::Storage;
+use crate::works::queries::{self as works_q, NewWork};
+
+/// What every replica knows of compute: how to wake its dispatcher (a no-op
+/// where none runs) and its executor's kind and slots.
+#[derive(Default)]
+pub struct Compute {
+    wake: Notify,
+    /// This replica's executor kind and slots, if it runs jobs.
+    pub runs: Option<(&'static str, u32)>,
+}
+
+impl Compute {
+    pub fn new(runs: Option<(&'static str, u32)>) -> Compute {
+        Compute {
+            wake: Notify::new(),
+            runs,
+        }
+    }
+
+    /// Asks for a dispatch pass now (a job was submitted, cancelled…).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Everything a pass needs.
+pub struct Dispatcher {
+    pub worker_id: String,
+    pub executor: Arc<dyn Executor>,
+    pub pool: DbPool,
+    pub policy: Arc<Policy>,
+    pub clock: Arc<dyn Clock>,
+    pub storage: Arc<dyn Storage>,
+    /// Jobs' working directories live under `<data_dir>/jobs/<id>`.
+    pub jobs_dir: PathBuf,
+    pub run_as: Option<RunAs>,
+    pub lease: chrono::Duration,
+    pub max_attempts: u32,
+    pub log_max: u64,
+}
+
+/// What one pass did (for tests and logs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub started: Vec<String>,
+    pub ended: Vec<String>,
+    pub recovered: Vec<String>,
+    pub running: usize,
+}
+
+impl Dispatcher {
+    /// Runs passes until the process ends: at every wake-up of `compute`,
+    /// else every `tick` (250 ms while this replica runs jobs).
+    pub fn spawn(self, compute: Arc<Compute>, tick: Duration) {
+        let me = Arc::new(self);
+        actix_web::rt::spawn(async move {
+            let mut busy = false;
+            loop {
+                let wait = if busy {
+                    tick.min(Duration::from_millis(250))
+                } else {
+                    tick
+                };
+                tokio::select! {
+                    () = compute.wake.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
+                }
+                let d = me.clone();
+                match actix_web::web::block(move || d.pass()).await {
+                    Ok(Ok(p)) => {
+                        busy = p.running > 0;
+                        if !p.ended.is_empty() || !p.recovered.is_empty() {
+                            // Slots freed: dispatch again at once.
+                            compute.wake();
+                        }
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e.detail, "compute pass failed"),
+                    Err(e) => tracing::warn!(error = %e, "compute pass could not run"),
+                }
+            }
+        });
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// One pass: heartbeat, watch, recover, dispatch.
+    pub fn pass(&self) -> ApiResult<Pass> {
+        let mut conn = self.pool.get()?;
+        let now = self.now();
+        let until = db_time(now + self.lease);
+        queries::heartbeat(
+            &mut conn,
+            &self.worker_id,
+            self.executor.kind(),
+            i64::from(self.executor.slots()),
+            db_time(now),
+        )?;
+        queries::renew(&mut conn, &self.worker_id, until)?;
+        let mut pass = Pass::default();
+        for job in queries::held_by(&mut conn, &self.worker_id)? {
+            if self.watch(&mut conn, &job)? {
+                pass.ended.push(job.id.clone());
+            }
+        }
+        pass.recovered = self.recover(&mut conn)?;
+        pass.started = self.dispatch(&mut conn)?;
+        pass.running = queries::held_by(&mut conn, &self.worker_id)?.len();
+        Ok(pass)
+    }
+
+    /// Watches one job this replica runs; `true` once it ended.
+    fn watch(&self, conn: &mut DbConn, job: &JobRow) -> ApiResult<bool> {
+        let Some(handle) = job.handle.as_deref() else {
+            // Claimed, not started yet (another pass of this replica is
+            // starting it).
+            return Ok(false);
+        };
+        if job.cancel_requested {
+            if let Err(e) = self.executor.cancel(handle) {
+                tracing::warn!(job = %job.id, error = %e, "cancel failed");
+            }
+        }
+        let status = match self.executor.poll(handle) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(job = %job.id, error = %e, "poll failed");
+                return Ok(false);
+            }
+        };
+        self.copy_log(conn, job)?;
+        let now = self.now();
+        let mut ending = Ending {
+            state: JobState::Succeeded,
+            at: db_time(now),
+            exit_code: None,
+            cpu_ms: None,
+            max_rss_kb: None,
+            failure: None,
+            work_id: None,
+            dataset_id: None,
+        };
+        let failure = match status {
+            Status::Running => return Ok(false),
+            Status::Lost(reason) => {
+                ending.state = JobState::Failed;
+                Some(Failure::Executor { reason })
+            }
+            Status::Finished {
+                exit_code,
+                cpu_secs,
+                max_rss_kb,
+                timed_out,
+                cancelled,
+            } => {
+                ending.exit_code = exit_code.map(i64::from);
+                ending.cpu_ms = cpu_secs.map(|s| (s * 1000.0).round() as i64);
+                ending.max_rss_kb = max_rss_kb;
+                if cancelled || job.cancel_requested {
+                    ending.state = JobState::Cancelled;
+                    None
+                } else if timed_out {
+                    ending.state = JobState::TimedOut;
+                    let secs = engines::queries::version(conn, &job.engine_id, job.engine_version)?
+                        .map_or(0, |v| v.timeout_secs);
+                    Some(Failure::Timeout { secs })
+                } else {
+                    match exit_code {
+                        Some(0) => None,
+                        Some(code) => {
+                            ending.state = JobState::Failed;
+                            Some(Failure::Exit {
+                                code: i64::from(code),
+                            })
+                        }
+                        None => {
+                            ending.state = JobState::Failed;
+                            Some(Failure::Signal)
+                        }
+                    }
+                }
+            }
+        };
+        let failure_text = failure.as_ref().map(Failure::text);
+        ending.failure = failure_text.as_deref();
+        let work_id = uuid::Uuid::now_v7().to_string();
+        let ended = conn.write_tx(|conn| -> ApiResult<bool> {
+            let mut e = ending;
+            if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now)? {
+                e.work_id = Some(&work_id);
+            }
+            Ok(queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?)
+        })?;
+        if ended {
+            let _ = fs::remove_dir_all(self.jobs_dir.join(&job.id));
+        }
+        Ok(ended)
+    }
+
+    /// A succeeded job's draft work, owned by the job's owner in its
+    /// project (while the project is active): `false` when none was made.
+    fn record_work(
+        &self,
+        conn: &mut DbConn,
+        job: &JobRow,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> ApiResult<bool> {
+        if projects_q::locked_state(conn, &job.project_id)?
+            != Some(habilis_shared::dto::ProjectState::Active)
+        {
+            return Ok(false);
+        }
+        let lang = users_q::find(conn, &job.owner_id)?
+            .map_or(habilis_shared::dto::Language::En, |u| u.language());
+        let engine = engines::queries::version(conn, &job.engine_id, job.engine_version)?
+            .map_or_else(String::new, |v| v.name);
+        let summary = Msg::new("jobs-work-summary")
+            .arg("job", job.name.clone())
+            .arg("engine", engine)
+            .arg("version", job.engine_version)
+            .arg("code", 0)
+            .render(lang);
+        works_q::insert(
+            conn,
+            &NewWork {
+                id,
+                owner_id: &job.owner_id,
+                title: &job.name,
+                summary: &summary,
+                project_id: Some(&job.project_id),
+                at: db_time(now),
+            },
+        )?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::WorkCreate, Outcome::Success)
+                .actor(job.owner_id.clone())
+                .target("work", id.to_owned())
+                .detail(json!({ "job_id": job.id, "state": WorkState::Draft.as_str() })),
+        )?;
+        Ok(true)
+    }
+
+    /// Copies the log bytes written since the last pass into the database,
+    /// cut at a character boundary, up to `log_max`.
+    fn copy_log(&self, conn: &mut DbConn, job: &JobRow) -> ApiResult<()> {
+        let path = self.jobs_dir.join(&job.id).join("job.log");
+        let Ok(mut f) = fs::File::open(&path) else {
+            return Ok(());
+        };
+        let from = u64::try_from(job.log_bytes).unwrap_or(0);
+        if from >= self.log_max {
+            return Ok(());
+        }
+        if f.seek(SeekFrom::Start(from)).is_err() {
+            return Ok(());
+        }
+        let mut buf = Vec::new();
+        let _ = f.take(self.log_max - from).read_to_end(&mut buf);
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.to_owned(),
+            // An incomplete character at the end waits for the next pass.
+            Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+                buf.truncate(e.valid_up_to());
+                String::from_utf8_lossy(&buf).into_owned()
+            }
+            Err(_) => String::from_utf8_lossy(&buf).into_owned(),
+        };
+        let read = i64::try_from(buf.len()).unwrap_or(0);
+        conn.write_tx(|conn| -> ApiResult<()> {
+            let seq = queries::last_log_seq(conn, &job.id)? + 1;
+            queries::append_log(conn, &job.id, seq, &text, job.log_bytes + read)?;
+            Ok(())
+        })
+    }
+
+    /// Recovers running jobs whose lease ran out, by rule.
+    fn recover(&self, conn: &mut DbConn) -> ApiResult<Vec<String>> {
+        let now = self.now();
+        let mut out = Vec::new();
+        for job in queries::expired(conn, db_time(now))? {
+            let Some(old_until) = job.lease_until else {
+                continue;
+            };
+            let slurm_here = self.executor.kind() == "slurm"
+                && job.executor.as_deref() == Some("slurm")
+                && job.handle.is_some();
+            let (rule, done) = if slurm_here {
+                let until = db_time(now + self.lease);
+                let ok = queries::adopt(conn, &job.id, old_until, &self.worker_id, until)?;
+                ("adopted", ok)
+            } else {
+                if let Some(h) = job.handle.as_deref() {
+                    super::executors::local::LocalExecutor::stop_orphan(h);
+                }
+                let attempts_left = job.attempts < i64::from(self.max_attempts);
+                conn.write_tx(|conn| -> ApiResult<(&'static str, bool)> {
+                    if attempts_left {
+                        let ok = queries::requeue(conn, &job.id, old_until)?;
+                        if ok {
+                            queries::clear_log(conn, &job.id)?;
+                        }
+                        Ok(("requeued", ok))
+                    } else {
+                        let failure = Failure::Lost.text();
+                        let ok = queries::finish(
+                            conn,
+                            &job.id,
+                            JobState::Running,
+                            job.lease_owner.as_deref(),
+                            &Ending {
+                                state: JobState::Failed,
+                                at: db_time(now),
+                                exit_code: None,
+                                cpu_ms: None,
+                                max_rss_kb: None,
+                                failure: Some(&failure),
+                                work_id: None,
+                                dataset_id: None,
+                            },
+                        )?;
+                        Ok(("failed", ok))
+                    }
+                })?
+            };
+            if done {
+                audit::append(
+                    conn,
+                    now,
+                    Event::new(AuditAction::JobRecover, Outcome::Success)
+                        .target("job", job.id.clone())
+                        .detail(json!({
+                            "rule": rule,
+                            "lost_by": job.lease_owner,
+                            "attempts": job.attempts,
+                            "by": self.worker_id,
+                        })),
+                )?;
+                out.push(job.id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Claims and starts what the scheduler picks for this replica's free
+    /// slots.
+    fn dispatch(&self, conn: &mut DbConn) -> ApiResult<Vec<String>> {
+        let held = queries::held_by(conn, &self.worker_id)?.len();
+        let free = usize::try_from(self.executor.slots())
+            .unwrap_or(0)
+            .saturating_sub(held);
+        if free == 0 {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let since = db_time(now - self.lease);
+        let until = db_time(now + self.lease);
+        let kind = self.executor.kind();
+        let claimed = conn.write_tx(|conn| -> ApiResult<Vec<String>> {
+            if !queries::try_lock_dispatch(conn)? {
+                return Ok(Vec::new());
+            }
+            let capacity = queries::live_slots(conn, since)?.max(i64::from(self.executor.slots()));
+            let snapshot = snapshot(conn, u32::try_from(capacity).unwrap_or(u32::MAX))?;
+            if snapshot.waiting.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut sched = Scheduler::new(&self.policy.priority, snapshot);
+            let mut claimed = Vec::new();
+            while claimed.len() < free {
+                let Some(pick) = sched.next() else { break };
+                if queries::claim(conn, &pick.job, &self.worker_id, kind, db_time(now), until)? {
+                    claimed.push(pick.job);
+                }
+            }
+            Ok(claimed)
+        })?;
+        for id in &claimed {
+            self.start(conn, id)?;
+        }
+        Ok(claimed)
+    }
+
+    /// Starts a claimed job on the executor; a job that cannot start fails.
+    fn start(&self, conn: &mut DbConn, id: &str) -> ApiResult<()> {
+        let job = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
+        let started = match self.prepare(conn, &job) {
+            Ok(launch) => self
+                .executor
+                .submit(&launch)
+                .map_err(|e| Failure::Start { reason: e.0 }),
+            Err(f) => Err(f),
+        };
+        match started {
+            Ok(handle) => {
+                queries::set_handle(conn, id, &self.worker_id, &handle)?;
+            }
+            Err(failure) => {
+                let text = failure.text();
+                queries::finish(
+                    conn,
+                    id,
+                    JobState::Running,
+                    Some(&self.worker_id),
+                    &Ending {
+                        state: JobState::Failed,
+                        at: db_time(self.now()),
+                        exit_code: None,
+                        cpu_ms: None,
+                        max_rss_kb: None,
+                        failure: Some(&text),
+                        work_id: None,
+                        dataset_id: None,
+                    },
+                )?;
+                let _ = fs::remove_dir_all(self.jobs_dir.join(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The job's working directory (`inputs/`, `out/`, `job.log`), its
+    /// input files fetched from storage, and its argv rendered.
+    fn prepare(&self, conn: &mut DbConn, job: &JobRow) -> Result<Launch, Failure> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| Failure::Start {
+            reason: format!("{what}: {e}"),
+        };
+        let v = engines::queries::version(conn, &job.engine_id, job.engine_version)
+            .map_err(|e| fail("engine", &e))?
+            .ok_or_else(|| fail("engine", &"no such version"))?;
+        let dir = self.jobs_dir.join(&job.id);
+        let _ = fs::remove_dir_all(&dir);
+        let owner = self.run_as.as_ref();
+        for d in [&dir, &dir.join("inputs"), &dir.join("out")] {
+            proc_util::make_dir(d, owner, 0o750).map_err(|e| fail("working directory", &e))?;
+        }
+        let given: BTreeMap<String, String> =
+            serde_json::from_str(&job.inputs).unwrap_or_default();
+        let mut inputs = BTreeMap::new();
+        for (name, file_id) in &given {
+            let file = datasets::queries::file(conn, file_id)
+                .map_err(|e| fail("input", &e))?
+                .filter(|f| f.project_id == job.project_id)
+                .ok_or_else(|| fail(name, &"the file is gone"))?;
+            let rel = format!("inputs/{name}");
+            let path = dir.join(&rel);
+            copy_object(&*self.storage, &file.object_key, &path).map_err(|e| fail(name, &e))?;
+            proc_util::give(&path, owner).map_err(|e| fail(name, &e))?;
+            inputs.insert(name.clone(), rel);
+        }
+        let params: serde_json::Value =
+            serde_json::from_str(&job.parameters).unwrap_or(serde_json::Value::Null);
+        let workdir = dir.display().to_string();
+        let outdir = dir.join("out").display().to_string();
+        let argv = engines::command::render(
+            &v.command(),
+            &params,
+            &engines::command::Places {
+                workdir: &workdir,
+                outdir: &outdir,
+                inputs: &inputs,
+            },
+        )
+        .map_err(|e| fail("command", &e))?;
+        let log_path = dir.join("job.log");
+        let res = v.resources();
+        Ok(Launch {
+            job_id: job.id.clone(),
+            argv,
+            workdir: dir,
+            log_path,
+            timeout: Duration::from_secs(u64::try_from(v.timeout_secs).unwrap_or(1)),
+            cpus: res.cpus,
+            memory_mb: res.memory_mb,
+            env: vec![
+                ("HABILIS_JOB_ID".to_owned(), job.id.clone()),
+                ("HABILIS_OUTDIR".to_owned(), outdir),
+            ],
+        })
+    }
+}
+
+fn copy_object(storage: &dyn Storage, key: &str, to: &Path) -> std::io::Result<()> {
+    let mut from = storage.get(key, None)?;
+    let mut out = fs::File::create(to)?;
+    std::io::copy(&mut from, &mut out)?;
+    Ok(())
+}
+
+/// The queue as the scheduler sees it, with `capacity` slots in all.
+pub fn snapshot(conn: &mut DbConn, capacity: u32) -> ApiResult<Snapshot> {
+    let waiting: Vec<Waiting> = queries::queued(conn)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, (job, owner, profile, public))| Waiting {
+            job,
+            owner,
+            profile: profile.parse().unwrap_or(Profile::Public),
+            public,
+            seq: i64::try_from(i).unwrap_or(i64::MAX),
+        })
+        .collect();
+    let running: Vec<Busy> = queries::running(conn)?
+        .into_iter()
+        .map(|(owner, profile)| Busy {
+            owner,
+            profile: profile.parse().unwrap_or(Profile::Public),
+        })
+        .collect();
+    let mut owners: Vec<String> = waiting.iter().map(|w| w.owner.clone()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let last_turn: HashMap<String, i64> = queries::last_started(conn, &owners)?
+        .into_iter()
+        .filter_map(|(o, t)| Some((o, t?.and_utc().timestamp_micros())))
+        .collect();
+    Ok(Snapshot {
+        waiting,
+        running,
+        capacity,
+        last_turn,
+    })
+}

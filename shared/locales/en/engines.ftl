@@ -1,0 +1,19 @@
+# engines and jobs
+engines-field-invalid = { $detail }
+engines-changed = The engine was changed by someone else meanwhile: read it again.
+engines-parameter-invalid = { $reason }
+jobs-engine-unknown = No engine has this id, or it is retired.
+jobs-input-unknown = The engine has no input of this name.
+jobs-input-missing = This input is required.
+jobs-input-file = No file of this id is in a dataset of the project.
+jobs-project-not-active = Jobs run in active projects only; this project is { $state }.
+jobs-not-cancellable = The job is { $state }: it can no longer be cancelled.
+jobs-failure-exit = The program ended with exit code { $code }.
+jobs-failure-signal = The program was stopped by a signal.
+jobs-failure-timeout = The job ran longer than its limit of { $secs } seconds and was stopped.
+jobs-failure-start = The program could not be started: { $reason }
+jobs-failure-lost = The server running the job stopped; the job could not be recovered.
+jobs-failure-executor = The executor lost the job: { $reason }
+jobs-failure-cancelled = Cancelled by { $who }.
+jobs-work-summary = Output of job { $job } (engine { $engine }, version { $version }); exit code { $code }.
+jobs-not-waiting = The job is { $state }: it is not waiting in the queue.

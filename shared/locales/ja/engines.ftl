@@ -1,0 +1,19 @@
+# エンジンとジョブ
+engines-field-invalid = { $detail }
+engines-changed = エンジンは他の人によって変更されました。読み込み直してください。
+engines-parameter-invalid = { $reason }
+jobs-engine-unknown = この ID のエンジンはないか、廃止されています。
+jobs-input-unknown = エンジンにこの名前の入力はありません。
+jobs-input-missing = この入力は必須です。
+jobs-input-file = この ID のファイルはプロジェクトのデータセットにありません。
+jobs-project-not-active = ジョブは有効なプロジェクトでのみ実行できます。このプロジェクトは { $state } です。
+jobs-not-cancellable = ジョブは { $state } です。もう取り消せません。
+jobs-failure-exit = プログラムは終了コード { $code } で終了しました。
+jobs-failure-signal = プログラムはシグナルで停止されました。
+jobs-failure-timeout = ジョブは制限時間 { $secs } 秒を超えたため停止されました。
+jobs-failure-start = プログラムを起動できませんでした: { $reason }
+jobs-failure-lost = ジョブを実行していたサーバーが停止し、ジョブを復旧できませんでした。
+jobs-failure-executor = 実行環境がジョブを見失いました: { $reason }
+jobs-failure-cancelled = { $who } が取り消しました。
+jobs-work-summary = ジョブ { $job } の出力 (エンジン { $engine }、バージョン { $version })。終了コード { $code }。
+jobs-not-waiting = ジョブは { $state } です。キューで待っていません。
