@@ -22,7 +22,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 14] = [
+pub const AREAS: [&str; 15] = [
     "errors",
     "validation",
     "auth",
@@ -34,6 +34,7 @@ pub const AREAS: [&str; 14] = [
     "instances",
     "services",
     "jobs",
+    "compute",
     "policy",
     "policydoc",
     "mail",
@@ -62,6 +63,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/instances.ftl")),
             include_str!(concat!("../../locales/", $lang, "/services.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/compute.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
