@@ -22,7 +22,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 15] = [
+pub const AREAS: [&str; 16] = [
     "errors",
     "validation",
     "auth",
@@ -35,6 +35,7 @@ pub const AREAS: [&str; 15] = [
     "services",
     "jobs",
     "engines",
+    "compute",
     "policy",
     "policydoc",
     "mail",
@@ -64,6 +65,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/services.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/engines.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/compute.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
