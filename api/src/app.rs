@@ -137,6 +137,11 @@ impl Application {
         let storage = crate::storage::from_config(&config).map_err(anyhow::Error::msg)?;
         let spawners =
             crate::spawners::Spawners::from_config(&config).map_err(anyhow::Error::msg)?;
+        let executor =
+            crate::compute::executors::from_config(&config).map_err(anyhow::Error::msg)?;
+        let compute = Arc::new(crate::compute::Compute::new(
+            executor.as_ref().map(|e| (e.kind(), e.slots())),
+        ));
         let config = Arc::new(config);
         let state = web::Data::new(AppState {
             pool,
@@ -147,6 +152,7 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             storage,
             spawners,
+            compute: compute.clone(),
         });
 
         if config.mail_poll_ms > 0 {
@@ -187,6 +193,28 @@ impl Application {
             state.clock.clone(),
             instances::jobs::WATCH_PERIOD,
         );
+
+        if let Some(executor) = executor {
+            let run_as =
+                crate::spawners::local::process::RunAs::resolve(config.instance_user.as_deref())
+                    .map_err(anyhow::Error::msg)?;
+            crate::compute::Dispatcher {
+                worker_id: uuid::Uuid::now_v7().to_string(),
+                executor,
+                pool: state.pool.clone(),
+                policy: state.policy.clone(),
+                clock: state.clock.clone(),
+                storage: state.storage.clone(),
+                jobs_dir: config.data_path("jobs"),
+                run_as,
+                lease: chrono::Duration::seconds(
+                    i64::try_from(config.compute_lease_secs).unwrap_or(30),
+                ),
+                max_attempts: config.compute_max_attempts,
+                log_max: config.compute_log_max_bytes,
+            }
+            .spawn(compute, Duration::from_millis(config.compute_tick_ms));
+        }
 
         if config.jobs_poll_ms > 0 {
             job_kinds()

@@ -16,6 +16,7 @@ pub mod compute;
 pub mod config;
 pub mod datasets;
 pub mod db;
+pub mod engines;
 pub mod error;
 pub mod extract;
 pub mod instances;

@@ -18,7 +18,9 @@ use crate::accounts::{
 use crate::audit::routes as audit;
 use crate::auth::routes as auth;
 use crate::catalog::routes as catalog;
+use crate::compute::routes as compute;
 use crate::datasets::routes as datasets;
+use crate::engines::routes as engines;
 use crate::error::ApiError;
 use crate::instances::routes as instances;
 use crate::meta;
@@ -253,6 +255,18 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/projects/{id}/usage.csv",
                 web::get().to(instances::usage_csv),
             )
+            .route("/engines", web::get().to(engines::list_engines))
+            .route("/engines", web::post().to(engines::create_engine))
+            .route("/engines/{id}", web::get().to(engines::get_engine))
+            .route("/engines/{id}", web::patch().to(engines::update_engine))
+            .route("/engines/{id}", web::delete().to(engines::delete_engine))
+            .route("/projects/{id}/jobs", web::post().to(compute::submit_job))
+            .route("/jobs", web::get().to(compute::list_jobs))
+            .route("/jobs/{id}", web::get().to(compute::get_job))
+            .route("/jobs/{id}/cancel", web::post().to(compute::cancel_job))
+            .route("/jobs/{id}/logs", web::get().to(compute::job_logs))
+            .route("/jobs/{id}/queue", web::get().to(compute::job_queue))
+            .route("/queue", web::get().to(compute::get_queue))
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -606,6 +620,18 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         orders::get_order,
         orders::update_order,
         orders::cancel_order,
+        engines::list_engines,
+        engines::get_engine,
+        engines::create_engine,
+        engines::update_engine,
+        engines::delete_engine,
+        compute::submit_job,
+        compute::list_jobs,
+        compute::get_job,
+        compute::cancel_job,
+        compute::job_logs,
+        compute::job_queue,
+        compute::get_queue,
         audit::list_audit,
         meta::healthz,
         meta::readyz,
@@ -632,6 +658,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "works", description = "Works, their states and annotations"),
         (name = "catalog", description = "The service catalog: offerings projects order and launch (SPEC §6)"),
         (name = "orders", description = "Orders of services for a project, approved by its sponsor and data steward (SPEC §6)"),
+        (name = "compute", description = "Compute engines, jobs, their logs and the priority queue (SPEC §7)"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

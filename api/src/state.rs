@@ -28,6 +28,8 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     /// What runs instances, by kind (`HABILIS_SPAWNERS`), opened once.
     pub spawners: Spawners,
+    /// This replica's compute dispatcher: its wake-up, its executor.
+    pub compute: Arc<crate::compute::Compute>,
 }
 
 impl AppState {

@@ -34,8 +34,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use habilis_shared::dto::{JobState, WorkState};
+use habilis_shared::dto::JobState;
 use habilis_shared::i18n::Msg;
+use habilis_shared::policy::WorkState;
 use habilis_shared::policy::{Policy, Profile};
 use serde_json::json;
 use tokio::sync::Notify;
@@ -246,7 +247,13 @@ impl Dispatcher {
             if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now)? {
                 e.work_id = Some(&work_id);
             }
-            Ok(queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?)
+            Ok(queries::finish(
+                conn,
+                &job.id,
+                JobState::Running,
+                Some(&self.worker_id),
+                &e,
+            )?)
         })?;
         if ended {
             let _ = fs::remove_dir_all(self.jobs_dir.join(&job.id));
@@ -496,8 +503,7 @@ impl Dispatcher {
         for d in [&dir, &dir.join("inputs"), &dir.join("out")] {
             proc_util::make_dir(d, owner, 0o750).map_err(|e| fail("working directory", &e))?;
         }
-        let given: BTreeMap<String, String> =
-            serde_json::from_str(&job.inputs).unwrap_or_default();
+        let given: BTreeMap<String, String> = serde_json::from_str(&job.inputs).unwrap_or_default();
         let mut inputs = BTreeMap::new();
         for (name, file_id) in &given {
             let file = datasets::queries::file(conn, file_id)

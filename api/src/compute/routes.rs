@@ -71,7 +71,8 @@ fn view_of(
 /// The capacity of the platform now: the slots of the replicas heard from
 /// within a lease (at least this one's).
 fn capacity(conn: &mut DbConn, st: &AppState) -> ApiResult<u32> {
-    let lease = chrono::Duration::seconds(i64::try_from(st.config.compute_lease_secs).unwrap_or(30));
+    let lease =
+        chrono::Duration::seconds(i64::try_from(st.config.compute_lease_secs).unwrap_or(30));
     let live = queries::live_slots(conn, db_time(st.now() - lease))?;
     let mine = st.compute.runs.map_or(0, |(_, s)| i64::from(s));
     Ok(u32::try_from(live.max(mine)).unwrap_or(u32::MAX))
@@ -154,7 +155,12 @@ pub async fn list_jobs(
             let owners: Vec<String> = match q.owner.as_deref() {
                 None | Some("me") => vec![caller.id().to_owned()],
                 Some("subordinates") => users_q::subtree_ids(conn, caller.id())?,
-                Some(_) => return Err(ApiError::field("owner", Msg::new("validation-invalid").arg("code", "owner"))),
+                Some(_) => {
+                    return Err(ApiError::field(
+                        "owner",
+                        Msg::new("validation-invalid").arg("code", "owner"),
+                    ))
+                }
             };
             let filter = JobFilter {
                 owners: &owners,

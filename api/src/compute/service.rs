@@ -116,7 +116,10 @@ fn check_inputs(
     let declared = v.inputs();
     for name in given.keys() {
         if !declared.iter().any(|i| &i.name == name) {
-            return Err(field(format!("inputs.{name}"), Msg::new("jobs-input-unknown")));
+            return Err(field(
+                format!("inputs.{name}"),
+                Msg::new("jobs-input-unknown"),
+            ));
         }
     }
     for input in &declared {
@@ -154,8 +157,8 @@ pub fn submit(
     let Some((_, v)) = engines::queries::find_live(conn, &req.engine_id)? else {
         return Err(field("engine_id", Msg::new("jobs-engine-unknown")));
     };
-    let parameters =
-        engines::service::effective_parameters(&v, req.parameters.as_ref()).map_err(JobError::Invalid)?;
+    let parameters = engines::service::effective_parameters(&v, req.parameters.as_ref())
+        .map_err(JobError::Invalid)?;
     check_inputs(conn, &v, project, &req.inputs)?;
     let id = uuid::Uuid::now_v7().to_string();
     let name = req
@@ -163,7 +166,10 @@ pub fn submit(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map_or_else(|| format!("{} #{}", v.name, &id[id.len() - 6..]), str::to_owned);
+        .map_or_else(
+            || format!("{} #{}", v.name, &id[id.len() - 6..]),
+            str::to_owned,
+        );
     let profile = caller.user.profile();
     let row = JobRow {
         id: id.clone(),
@@ -223,7 +229,12 @@ pub fn submit(
 
 /// Cancels a job: a queued one at once, a running one by asking the
 /// replica that runs it (it ends `cancelled` when its process is gone).
-pub fn cancel(conn: &mut DbConn, now: DateTime<Utc>, caller: &Caller, id: &str) -> JobResult<JobRow> {
+pub fn cancel(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    id: &str,
+) -> JobResult<JobRow> {
     conn.write_tx(|conn| {
         let row = queries::find(conn, id)?.ok_or(JobError::NotFound)?;
         match row.state() {

@@ -610,5 +610,5 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(engines, engine_versions, compute_jobs, users, projects);
+diesel::allow_tables_to_appear_in_same_query!(engines, engine_versions, compute_jobs);
 diesel::allow_tables_to_appear_in_same_query!(compute_jobs, compute_job_logs);

@@ -186,7 +186,13 @@ mod tests {
         let inputs = set(&["table"]);
         assert_eq!(
             check(
-                &argv(&["seq", "{count}", "--in={inputs.table}", "{outdir}/x", "{{lit}}"]),
+                &argv(&[
+                    "seq",
+                    "{count}",
+                    "--in={inputs.table}",
+                    "{outdir}/x",
+                    "{{lit}}"
+                ]),
                 &params,
                 &inputs
             ),
@@ -200,8 +206,7 @@ mod tests {
             ))
         );
         assert_eq!(
-            check(&argv(&["x", "{inputs.other}"]), &params, &inputs)
-                .map_err(|e| e.0),
+            check(&argv(&["x", "{inputs.other}"]), &params, &inputs).map_err(|e| e.0),
             Err("command[1]".to_owned())
         );
         assert!(check(&argv(&["x", "{count"]), &params, &inputs).is_err());

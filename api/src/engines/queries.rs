@@ -107,11 +107,7 @@ pub fn find_live(
 }
 
 /// One version of an engine (retired or not).
-pub fn version(
-    conn: &mut DbConn,
-    id: &str,
-    version: i64,
-) -> QueryResult<Option<EngineVersionRow>> {
+pub fn version(conn: &mut DbConn, id: &str, version: i64) -> QueryResult<Option<EngineVersionRow>> {
     engine_versions::table
         .find((id, version))
         .select(EngineVersionRow::as_select())

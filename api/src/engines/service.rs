@@ -223,9 +223,7 @@ pub fn update(
         command: json_text(&command),
         parameters: parameters.to_string(),
         inputs: json_text(&inputs),
-        timeout_secs: req
-            .timeout_secs
-            .map_or(cur.timeout_secs, i64::from),
+        timeout_secs: req.timeout_secs.map_or(cur.timeout_secs, i64::from),
         cpus: i64::from(resources.cpus),
         memory_mb: i64::from(resources.memory_mb),
         created_by: caller.id().to_owned(),
@@ -251,7 +249,12 @@ pub fn update(
 
 /// Retires an engine: it is no longer listed or runnable; its jobs keep
 /// the version they ran.
-pub fn retire(conn: &mut DbConn, now: DateTime<Utc>, caller: &Caller, id: &str) -> EngineResult<()> {
+pub fn retire(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    id: &str,
+) -> EngineResult<()> {
     conn.write_tx(|conn| {
         if !queries::retire(conn, id, db_time(now))? {
             return Err(EngineError::NotFound);
@@ -304,7 +307,11 @@ pub fn resources(v: &EngineVersionRow) -> EngineResources {
 mod tests {
     use super::*;
 
-    fn def<'a>(command: &'a [String], parameters: &'a Value, inputs: &'a [EngineInput]) -> Definition<'a> {
+    fn def<'a>(
+        command: &'a [String],
+        parameters: &'a Value,
+        inputs: &'a [EngineInput],
+    ) -> Definition<'a> {
         Definition {
             command,
             parameters,
@@ -315,23 +322,36 @@ mod tests {
     #[test]
     fn a_definition_is_checked_whole() {
         let cmd = vec!["seq".to_owned(), "{count}".to_owned()];
-        let good = json!({"type": "object", "properties": {"count": {"type": "integer", "default": 3}}});
+        let good =
+            json!({"type": "object", "properties": {"count": {"type": "integer", "default": 3}}});
         assert!(check(&def(&cmd, &good, &[])).is_ok());
         let not_object = json!({"type": "array"});
         assert!(matches!(
             check(&def(&cmd, &not_object, &[])),
             Err(EngineError::Invalid { field, .. }) if field == "parameters.type"
         ));
-        let bad_default = json!({"type": "object", "properties": {"count": {"type": "integer", "default": "x"}}});
-        assert!(matches!(check(&def(&cmd, &bad_default, &[])), Err(EngineError::Invalid { .. })));
+        let bad_default =
+            json!({"type": "object", "properties": {"count": {"type": "integer", "default": "x"}}});
+        assert!(matches!(
+            check(&def(&cmd, &bad_default, &[])),
+            Err(EngineError::Invalid { .. })
+        ));
         let no_param = json!({"type": "object"});
         assert!(matches!(
             check(&def(&cmd, &no_param, &[])),
             Err(EngineError::Invalid { field, .. }) if field == "command[1]"
         ));
         let twice = [
-            EngineInput { name: "a".into(), description: String::new(), required: true },
-            EngineInput { name: "a".into(), description: String::new(), required: true },
+            EngineInput {
+                name: "a".into(),
+                description: String::new(),
+                required: true,
+            },
+            EngineInput {
+                name: "a".into(),
+                description: String::new(),
+                required: true,
+            },
         ];
         assert!(matches!(
             check(&def(&cmd, &good, &twice)),

@@ -7,7 +7,10 @@
 //!
 //! Limits where the OS allows: the memory limit is the address-space limit
 //! (`RLIMIT_AS`) of the process, the CPU limit its CPU-time limit
-//! (`RLIMIT_CPU` = timeout × cpus), both inherited by its children; the
+//! (`RLIMIT_CPU` = timeout × cpus), both inherited by its children and set
+//! by util-linux's `prlimit`, which the job's argv is handed to (it sets
+//! them on itself, as the job's account, then executes the program: no
+//! privilege is needed and no shell is involved); the
 //! wall-clock timeout kills the whole process group (SIGTERM, then SIGKILL
 //! after a grace). Cancelling does the same. CPU time is read from the
 //! exited leader before it is reaped (its own and its waited-for
@@ -25,7 +28,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Resource, Rlimit, WaitId, WaitIdOptions};
+use rustix::process::{Pid, WaitId, WaitIdOptions};
 
 use super::{ExecError, Executor, Launch, Status};
 use crate::spawners::local::process::{self, RunAs};
@@ -68,7 +71,9 @@ impl LocalExecutor {
     }
 
     fn procs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Proc>> {
-        self.procs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.procs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Stops what is left of a job started on this host by another
@@ -99,18 +104,18 @@ fn signal(pid: i32, sig: rustix::process::Signal) {
     }
 }
 
-fn limit(pid: i32, resource: Resource, value: u64) -> Result<(), ExecError> {
-    let p = Pid::from_raw(pid);
-    rustix::process::prlimit(
-        p,
-        resource,
-        Rlimit {
-            current: Some(value),
-            maximum: Some(value),
-        },
-    )
-    .map(|_| ())
-    .map_err(|e| ExecError(format!("limit {resource:?}: {e}")))
+/// util-linux's `prlimit`, which sets the job's limits on itself and then
+/// executes the job's program.
+const PRLIMIT: &str = "/usr/bin/prlimit";
+
+/// The PATH jobs run with.
+const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// Where `program` is found on the jobs' PATH.
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    PATH.split(':')
+        .map(|d| std::path::Path::new(d).join(program))
+        .find(|p| p.is_file())
 }
 
 impl Executor for LocalExecutor {
@@ -135,11 +140,17 @@ impl Executor for LocalExecutor {
         let err = log
             .try_clone()
             .map_err(|e| ExecError(format!("duplicate the log: {e}")))?;
-        let mut cmd = Command::new(program);
-        cmd.args(args)
+        let bytes = u64::from(l.memory_mb) * 1024 * 1024;
+        let cpu = l.timeout.as_secs().max(1) * u64::from(l.cpus.max(1));
+        let mut cmd = Command::new(PRLIMIT);
+        cmd.arg(format!("--as={bytes}"))
+            .arg(format!("--cpu={cpu}"))
+            .arg("--")
+            .arg(program)
+            .args(args)
             .current_dir(&l.workdir)
             .env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("PATH", PATH)
             .env("LANG", "C.UTF-8")
             .env("HOME", &l.workdir)
             .envs(l.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -150,19 +161,22 @@ impl Executor for LocalExecutor {
         if let Some(u) = &self.run_as {
             cmd.uid(u.uid).gid(u.gid).env("USER", &u.name);
         }
+        let found = if program.contains('/') {
+            std::path::Path::new(program).is_file()
+        } else {
+            which(program).is_some()
+        };
+        if !found {
+            return Err(ExecError(format!("{program}: no such program in PATH")));
+        }
         let child = cmd
             .spawn()
-            .map_err(|e| ExecError(format!("{program}: {e}")))?;
+            .map_err(|e| ExecError(format!("{PRLIMIT}: {e}")))?;
         let pid = i32::try_from(child.id())
             .map_err(|_| ExecError(format!("pid out of range: {}", child.id())))?;
-        // The limits go on at once; what the process did before they did
-        // is a few instructions of its loader.
-        let bytes = u64::from(l.memory_mb) * 1024 * 1024;
-        let cpu = l.timeout.as_secs().max(1) * u64::from(l.cpus.max(1));
-        let limited = limit(pid, Resource::As, bytes).and_then(|()| limit(pid, Resource::Cpu, cpu));
         let ticks = process::proc_start_ticks(pid).unwrap_or(0);
         let handle = format!("local:{}:{pid}:{ticks}", process::boot_id());
-        let mut proc = Proc {
+        let proc = Proc {
             child,
             pid,
             started: Instant::now(),
@@ -172,12 +186,6 @@ impl Executor for LocalExecutor {
             cancelled: false,
             peak_rss_kb: None,
         };
-        if let Err(e) = limited {
-            // Limits that cannot be set are not silently skipped.
-            signal(pid, rustix::process::Signal::KILL);
-            let _ = proc.child.wait();
-            return Err(e);
-        }
         self.procs().insert(handle.clone(), proc);
         Ok(handle)
     }
@@ -286,8 +294,11 @@ mod tests {
     fn dir() -> tempfile::TempDir {
         let d = tempfile::tempdir().expect("tempdir");
         // As root, jobs run as nobody: it must write here.
-        std::fs::set_permissions(d.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777))
-            .expect("chmod");
+        std::fs::set_permissions(
+            d.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o777),
+        )
+        .expect("chmod");
         d
     }
 
@@ -300,7 +311,11 @@ mod tests {
         let d = dir();
         let ex = executor();
         let h = ex
-            .submit(&launch(d.path(), &["/usr/bin/env"], Duration::from_secs(20)))
+            .submit(&launch(
+                d.path(),
+                &["/usr/bin/env"],
+                Duration::from_secs(20),
+            ))
             .expect("submit");
         match wait(&ex, &h) {
             Status::Finished {
@@ -314,13 +329,32 @@ mod tests {
         }
         let log = std::fs::read_to_string(d.path().join("job.log")).expect("log");
         assert!(log.contains("GREETING=bonjour"), "{log}");
-        assert!(!log.contains("DATABASE"), "the server's environment leaks: {log}");
+        assert!(
+            !log.contains("DATABASE"),
+            "the server's environment leaks: {log}"
+        );
         let h = ex
-            .submit(&launch(d.path(), &["/bin/sh", "-c", "exit 3"], Duration::from_secs(20)))
+            .submit(&launch(
+                d.path(),
+                &["/bin/sh", "-c", "exit 3"],
+                Duration::from_secs(20),
+            ))
             .expect("submit");
-        assert!(matches!(wait(&ex, &h), Status::Finished { exit_code: Some(3), .. }));
+        assert!(matches!(
+            wait(&ex, &h),
+            Status::Finished {
+                exit_code: Some(3),
+                ..
+            }
+        ));
         assert!(matches!(ex.poll(&h), Ok(Status::Lost(_))));
-        assert!(ex.submit(&launch(d.path(), &["/no/such/program"], Duration::from_secs(5))).is_err());
+        assert!(ex
+            .submit(&launch(
+                d.path(),
+                &["/no/such/program"],
+                Duration::from_secs(5)
+            ))
+            .is_err());
     }
 
     #[test]
@@ -336,7 +370,13 @@ mod tests {
             ))
             .expect("submit");
         let (_, pid, _) = parse_handle(&h).expect("handle");
-        assert!(matches!(wait(&ex, &h), Status::Finished { timed_out: true, .. }));
+        assert!(matches!(
+            wait(&ex, &h),
+            Status::Finished {
+                timed_out: true,
+                ..
+            }
+        ));
         let until = Instant::now() + Duration::from_secs(10);
         while process::group_exists(pid) && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(50));
@@ -347,6 +387,13 @@ mod tests {
             .submit(&launch(d.path(), &["sleep", "60"], Duration::from_secs(60)))
             .expect("submit");
         ex.cancel(&h).expect("cancel");
-        assert!(matches!(wait(&ex, &h), Status::Finished { cancelled: true, timed_out: false, .. }));
+        assert!(matches!(
+            wait(&ex, &h),
+            Status::Finished {
+                cancelled: true,
+                timed_out: false,
+                ..
+            }
+        ));
     }
 }

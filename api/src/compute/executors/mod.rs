@@ -64,3 +64,28 @@ pub trait Executor: Send + Sync {
     /// Stops the job of `handle` (its whole process group).
     fn cancel(&self, handle: &str) -> Result<(), ExecError>;
 }
+
+pub mod local;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::spawners::local::process::RunAs;
+
+/// The executor `HABILIS_COMPUTE_EXECUTOR` names, with its slots; `None`
+/// for `none` (this replica dispatches nothing).
+pub fn from_config(config: &Config) -> Result<Option<Arc<dyn Executor>>, String> {
+    match config.compute_executor.as_str() {
+        "none" => Ok(None),
+        "local" => {
+            let run_as = RunAs::resolve(config.instance_user.as_deref())?;
+            Ok(Some(Arc::new(local::LocalExecutor::new(
+                config.compute_slots,
+                run_as,
+            ))))
+        }
+        other => Err(format!(
+            "HABILIS_COMPUTE_EXECUTOR: {other} is not available in this build"
+        )),
+    }
+}
