@@ -4,6 +4,8 @@
 //! `results/latest.json` (or the path given as the first argument).
 //!
 //! - policy decision vs casbin (single thread, [`policy`]);
+//! - the job scheduler's decisions per second over 10,000 queued jobs and
+//!   its fairness within a rank (pure, single thread, [`scheduler`]);
 //! - authenticated read vs a bare actix-web + diesel server doing the same
 //!   query in a process of its own (the floor), 64 and 200 connections, on
 //!   SQLite and on PostgreSQL ([`stack`]);
@@ -26,12 +28,14 @@
 //! measured one.
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
-//! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,read,login,
-//! refresh,list,projects,transfer,services` (default all); `HABILIS_BENCH_DB`, `sqlite`,
+//! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,scheduler,
+//! read,login,refresh,list,projects,transfer,services` (default all; a
+//! subset without a database row starts no database); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
 mod policy;
+mod scheduler;
 mod services;
 mod stack;
 mod transfer;
@@ -114,8 +118,18 @@ fn main() -> anyhow::Result<()> {
     if settings.wants("policy") {
         policy_lines(&mut lines)?;
     }
+    if settings.wants("scheduler") {
+        scheduler_lines(&mut lines)?;
+    }
+    let database_rows = [
+        "read", "login", "refresh", "list", "projects", "transfer", "services",
+    ];
+    let no_database = !database_rows.iter().any(|r| settings.wants(r));
 
     for backend in [Backend::Sqlite, Backend::Postgres] {
+        if no_database {
+            break;
+        }
         if !dbs.is_empty() && !dbs.iter().any(|d| d == backend.name()) {
             continue;
         }
@@ -219,6 +233,51 @@ fn policy_lines(lines: &mut Vec<Line>) -> anyhow::Result<()> {
         goal: "≥ 500× faster".into(),
         met: p.vs_plain() >= 500.0,
         detail: json!({ "habilis_ns": p.habilis_ns, "casbin_plain_ns": p.casbin_plain_ns, "ratio": p.vs_plain() }),
+    });
+    Ok(())
+}
+
+/// The scheduler alone: decisions per second, and fairness within a rank.
+fn scheduler_lines(lines: &mut Vec<Line>) -> anyhow::Result<()> {
+    eprintln!("scheduler decisions…");
+    let r = scheduler::run()?;
+    lines.push(Line {
+        comparison: format!(
+            "scheduler decisions, {} queued jobs of {} people, 6 profiles",
+            scheduler::JOBS,
+            scheduler::PEOPLE
+        ),
+        habilis: format!(
+            "{:.0} decisions/s (build {:.1} ms)",
+            r.decisions_per_sec, r.build_ms
+        ),
+        floor: "Slurm's documented sustained rate: 500 jobs/s".into(),
+        ratio: format!("{:.0}×", r.decisions_per_sec / 500.0),
+        goal: "≥ 50,000 decisions/s".into(),
+        met: r.decisions_per_sec >= 50_000.0,
+        detail: json!({
+            "decisions": r.decisions,
+            "decisions_per_sec": r.decisions_per_sec,
+            "build_ms": r.build_ms,
+            "decisions_per_snapshot": r.per_build,
+            "capacity": scheduler::CAPACITY,
+        }),
+    });
+    lines.push(Line {
+        comparison: format!(
+            "scheduler fairness within a rank, {} decisions among {} people",
+            scheduler::FAIR_DECISIONS,
+            scheduler::FAIR_PEOPLE
+        ),
+        habilis: format!(
+            "Jain index {:.4} ({}–{} jobs each)",
+            r.jain, r.fair_min, r.fair_max
+        ),
+        floor: "1 (equal shares)".into(),
+        ratio: format!("{:.4}", r.jain),
+        goal: "≥ 0.99".into(),
+        met: r.jain >= 0.99,
+        detail: json!({ "jain": r.jain, "min": r.fair_min, "max": r.fair_max }),
     });
     Ok(())
 }
