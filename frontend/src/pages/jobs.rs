@@ -17,7 +17,8 @@ use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult,
+    AbortController, AbortSignal, HtmlInputElement, ReadableStreamDefaultReader,
+    ReadableStreamReadResult,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -67,6 +68,8 @@ fn profiles(session: &Session, list: &[Profile]) -> String {
 struct Filters {
     state: String,
     project: String,
+    /// The jobs of the people whose activity I see (SPEC §2.5), not mine.
+    others: bool,
     cursor: Option<String>,
 }
 
@@ -77,16 +80,18 @@ pub fn Jobs() -> Html {
     let pager = use_pager();
     let state = use_state(String::new);
     let project = use_state(String::new);
+    let others = use_state(|| false);
     let filters = Filters {
         state: (*state).clone(),
         project: (*project).clone(),
+        others: *others,
         cursor: pager.current(),
     };
     let list = use_fetch(filters, |client, f| async move {
         let query = JobQuery {
             project_id: Some(f.project).filter(|p| !p.is_empty()),
             state: Some(f.state).filter(|s| !s.is_empty()),
-            owner: None,
+            owner: f.others.then(|| "subordinates".to_owned()),
             limit: None,
             cursor: f.cursor,
         };
@@ -116,6 +121,14 @@ pub fn Jobs() -> Html {
             h.set(v);
         })
     };
+    let on_others = {
+        let (others, pager) = (others.clone(), pager.clone());
+        Callback::from(move |e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            pager.reset();
+            others.set(el.checked());
+        })
+    };
     let states: Vec<(String, String)> = JobState::ALL
         .iter()
         .map(|s| (s.as_str().to_owned(), state_label(&session, *s)))
@@ -132,6 +145,12 @@ pub fn Jobs() -> Html {
                     value={(*state).clone()} onchange={on_filter(&state)} />
                 <Choice id="jobs-project" label={session.t("jobs.project")} options={projects.data().cloned().unwrap_or_default()}
                     value={(*project).clone()} onchange={on_filter(&project)} />
+                <div class="field check">
+                    <label for="jobs-others">
+                        <input type="checkbox" id="jobs-others" checked={*others} onchange={on_others} />
+                        { " " }{ session.t("jobs.others") }
+                    </label>
+                </div>
             </div>
             <ProblemMessage failure={list.error().cloned()} />
             if list.data().is_some_and(|l| l.items.is_empty()) {
@@ -143,6 +162,9 @@ pub fn Jobs() -> Html {
                         <th scope="col">{ session.t("jobs.name") }</th>
                         <th scope="col">{ session.t("jobs.engine") }</th>
                         <th scope="col">{ session.t("jobs.project") }</th>
+                        if *others {
+                            <th scope="col">{ session.t("job.owner") }</th>
+                        }
                         <th scope="col">{ session.t("jobs.state") }</th>
                         <th scope="col">{ session.t("jobs.queued") }</th>
                         <th scope="col">{ session.t("jobs.started") }</th>
@@ -154,6 +176,9 @@ pub fn Jobs() -> Html {
                             <td><Link<Route> to={Route::Job { id: j.id.clone() }}>{ &j.name }</Link<Route>></td>
                             <td><Link<Route> to={Route::Engine { id: j.engine_id.clone() }}>{ &j.engine_name }</Link<Route>></td>
                             <td><Link<Route> to={Route::Project { id: j.project_id.clone() }}>{ &j.project_name }</Link<Route>></td>
+                            if *others {
+                                <td>{ &j.owner_name }</td>
+                            }
                             <td class="state" data-state={j.state.as_str()}>{ state_badge(&session, j.state) }</td>
                             <td><When at={j.queued_at} time=true /></td>
                             <td>{ at(j.started_at) }</td>
@@ -652,7 +677,12 @@ async fn follow(
     let url = format!("/api/v1/jobs/{id}/logs");
     let mut network_failures = 0u32;
     while !signal.aborted() {
-        let pause = match stream_once(&client, &url, &out, &signal).await {
+        let result = stream_once(&client, &url, &out, &signal).await;
+        if signal.aborted() {
+            // The page moved on (the job ended, the reader left).
+            return;
+        }
+        let pause = match result {
             Ok(Ended::End) => {
                 ended.emit(());
                 return;
