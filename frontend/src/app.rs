@@ -135,10 +135,11 @@ fn Nav() -> Html {
                         <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
                         <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
                         <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
-                        // One link, short: the navigation stays on one line at 1024 px
-                        // in French; My services links to the catalog.
+                        // One short link each for services and compute: the navigation
+                        // stays on one line at 1024 px in French (style.css tightens its
+                        // spacing below 1280 px for that). My services links to the
+                        // catalog; engines, my jobs and the queue are tabs behind Compute.
                         <Link<Route> to={Route::Services}>{ session.t("nav.services") }</Link<Route>>
-                        // Engines, my jobs and the queue are tabs of this one link.
                         <Link<Route> to={Route::Engines}>{ session.t("nav.compute") }</Link<Route>>
                     </> }) }
                     { group("nav-g-admin", session.t("nav.group_admin"), html! { <>

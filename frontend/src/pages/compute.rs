@@ -460,39 +460,54 @@ pub fn argv_of(text: &str) -> Vec<String> {
 }
 
 /// The fields of the editor, checked before sending as the server would
-/// (422 on the field), or the request's own parts.
+/// (one 422 naming every field that is wrong), or the request's own parts.
 #[allow(
     clippy::result_large_err,
     reason = "Failure carries the problem as the API sent it; only 64-bit hosts find it large"
 )]
 fn parsed(d: &Draft, lang: Language) -> Result<(Value, u32, EngineResources), Failure> {
-    let number = |field: &str, text: &str| {
-        text.trim()
-            .parse::<u32>()
-            .map_err(|_| Failure::invalid(field, &tr(lang, "engine.whole_number")))
+    let mut wrong: Vec<(&str, String)> = vec![];
+    let mut number = |field: &'static str, text: &str| {
+        text.trim().parse::<u32>().unwrap_or_else(|_| {
+            wrong.push((field, tr(lang, "engine.whole_number")));
+            0
+        })
     };
-    let parameters: Value = if d.parameters.trim().is_empty() {
-        serde_json::json!({"type": "object"})
-    } else {
-        serde_json::from_str(&d.parameters).map_err(|e| {
-            Failure::invalid(
-                "parameters",
-                &fill(&tr(lang, "engine.bad_json"), &[("error", &e.to_string())]),
-            )
-        })?
-    };
-    if !parameters.is_object() {
-        return Err(Failure::invalid(
-            "parameters",
-            &tr(lang, "engine.schema_object"),
-        ));
-    }
-    let timeout = number("timeout_secs", &d.timeout_secs)?;
+    let timeout = number("timeout_secs", &d.timeout_secs);
     let resources = EngineResources {
-        cpus: number("resources.cpus", &d.cpus)?,
-        memory_mb: number("resources.memory_mb", &d.memory_mb)?,
+        cpus: number("resources.cpus", &d.cpus),
+        memory_mb: number("resources.memory_mb", &d.memory_mb),
     };
-    Ok((parameters, timeout, resources))
+    let parameters = if d.parameters.trim().is_empty() {
+        Ok(serde_json::json!({"type": "object"}))
+    } else {
+        serde_json::from_str::<Value>(&d.parameters)
+            .map_err(|e| fill(&tr(lang, "engine.bad_json"), &[("error", &e.to_string())]))
+            .and_then(|v| {
+                if v.is_object() {
+                    Ok(v)
+                } else {
+                    Err(tr(lang, "engine.schema_object"))
+                }
+            })
+    };
+    let parameters = parameters.unwrap_or_else(|e| {
+        wrong.insert(0, ("parameters", e));
+        Value::Null
+    });
+    let Some((field, message)) = wrong.first() else {
+        return Ok((parameters, timeout, resources));
+    };
+    let mut failure = Failure::invalid(field, message);
+    if let Failure::Problem(p) = &mut failure {
+        p.errors = Some(
+            wrong
+                .iter()
+                .map(|(f, m)| ((*f).to_owned(), vec![m.clone()]))
+                .collect(),
+        );
+    }
+    Err(failure)
 }
 
 /// What the editor sends.
@@ -787,6 +802,15 @@ mod tests {
         };
         let f = save_of(&bad, None, Language::En).err().expect("refused");
         assert!(f.field_errors().contains_key("resources.memory_mb"));
+        // Every wrong field at once.
+        let bad = Draft {
+            parameters: "{nope".into(),
+            timeout_secs: "soon".into(),
+            ..draft()
+        };
+        let f = save_of(&bad, None, Language::En).err().expect("refused");
+        let fields: Vec<String> = f.field_errors().into_keys().collect();
+        assert_eq!(fields, vec!["parameters", "timeout_secs"]);
     }
 
     #[test]
