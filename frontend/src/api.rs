@@ -248,9 +248,15 @@ impl Client {
     /// again on the real request: this only picks the buttons to show. Any
     /// failure reads as "no".
     pub async fn allowed(&self, action: &str, resource: AuthzResource) -> bool {
+        self.may(action, Some(resource)).await
+    }
+
+    /// [`allowed`](Self::allowed), with or without a resource: an action
+    /// on nothing in particular (`engine.create`) is asked without one.
+    pub async fn may(&self, action: &str, resource: Option<AuthzResource>) -> bool {
         let body = AuthzCheck {
             action: action.to_owned(),
-            resource: Some(resource),
+            resource,
         };
         self.post::<_, Decision>("/authz/check", &body)
             .await

@@ -135,9 +135,12 @@ fn Nav() -> Html {
                         <Link<Route> to={Route::Works}>{ session.t("nav.works") }</Link<Route>>
                         <Link<Route> to={Route::Projects}>{ session.t("nav.projects") }</Link<Route>>
                         <Link<Route> to={Route::Approvals}>{ session.t("nav.approvals") }</Link<Route>>
-                        // One link, short: the navigation stays on one line at 1024 px
-                        // in French; My services links to the catalog.
+                        // One short link each for services and compute: the navigation
+                        // stays on one line at 1024 px in French (style.css tightens its
+                        // spacing below 1280 px for that). My services links to the
+                        // catalog; engines, my jobs and the queue are tabs behind Compute.
                         <Link<Route> to={Route::Services}>{ session.t("nav.services") }</Link<Route>>
+                        <Link<Route> to={Route::Engines}>{ session.t("nav.compute") }</Link<Route>>
                     </> }) }
                     { group("nav-g-admin", session.t("nav.group_admin"), html! { <>
                         if session.allows(Action::AuditRead) {
@@ -275,6 +278,13 @@ fn Guard(p: &GuardProps) -> Html {
         Route::Services => html! { <pages::services::Services /> },
         Route::Service { id } => html! { <pages::services::Service {id} /> },
         Route::KeepService { id } => html! { <pages::services::KeepService {id} /> },
+        Route::Engines => html! { <pages::compute::Engines /> },
+        Route::NewEngine => html! { <pages::compute::EngineEditor /> },
+        Route::Engine { id } => html! { <pages::compute::Engine {id} /> },
+        Route::EditEngine { id } => html! { <pages::compute::EngineEditor id={Some(id)} /> },
+        Route::Jobs => html! { <pages::jobs::Jobs /> },
+        Route::Job { id } => html! { <pages::jobs::Job {id} /> },
+        Route::Queue => html! { <pages::jobs::Queue /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

@@ -54,6 +54,20 @@ pub enum Route {
     Service { id: String },
     #[at("/services/:id/keep")]
     KeepService { id: String },
+    #[at("/compute")]
+    Engines,
+    #[at("/compute/engines/new")]
+    NewEngine,
+    #[at("/compute/engines/:id")]
+    Engine { id: String },
+    #[at("/compute/engines/:id/edit")]
+    EditEngine { id: String },
+    #[at("/compute/jobs")]
+    Jobs,
+    #[at("/compute/jobs/:id")]
+    Job { id: String },
+    #[at("/compute/queue")]
+    Queue,
     #[at("/policy")]
     Policy,
     #[at("/audit")]

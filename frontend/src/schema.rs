@@ -393,13 +393,14 @@ fn set(root: &mut Value, path: &str, value: Value) {
 }
 
 /// The field a key of the server's 422 `errors` names, when it is one of
-/// the configuration's: the server writes the JSON-Schema instance path
-/// under `config` with dots and brackets (`config.max_connections`,
+/// the schema's: the server writes the JSON-Schema instance path under the
+/// request's field `root` (`config` for an instance, `parameters` for a
+/// job) with dots and brackets (`config.max_connections`,
 /// `config.backup.every_hours`, `config.users[0]`); this gives the field's
-/// JSON pointer (`/max_connections`), `""` for `config` itself. Other keys
+/// JSON pointer (`/max_connections`), `""` for `root` itself. Other keys
 /// (`name`, `configuration_id`) are the request's own fields: `None`.
-pub fn field_of_error_key(key: &str) -> Option<String> {
-    let mut rest = key.strip_prefix("config")?;
+pub fn field_of_error_key(root: &str, key: &str) -> Option<String> {
+    let mut rest = key.strip_prefix(root)?;
     let mut path = String::new();
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('.') {
@@ -791,7 +792,7 @@ mod tests {
 
     #[test]
     fn server_error_keys_name_the_fields() {
-        let key = |k| field_of_error_key(k);
+        let key = |k| field_of_error_key("config", k);
         assert_eq!(key("config.cpu").as_deref(), Some("/cpu"));
         assert_eq!(
             key("config.backup.every_hours").as_deref(),
@@ -802,6 +803,12 @@ mod tests {
         assert_eq!(key("name"), None);
         assert_eq!(key("configuration_id"), None);
         assert_eq!(key("config[1"), None);
+        // A job's parameters, under their own field.
+        assert_eq!(
+            field_of_error_key("parameters", "parameters.count").as_deref(),
+            Some("/count")
+        );
+        assert_eq!(field_of_error_key("parameters", "config.count"), None);
     }
 
     #[test]

@@ -34,10 +34,12 @@ pub fn invalid_message(lang: Language, e: &Invalid) -> String {
 
 /// Every message for the form, by field path (`""`: the configuration as
 /// a whole): the browser's findings, then the server's 422 `errors` about
-/// the configuration (English shows the server's words; other languages a translated head
+/// the request's field `root` the form fills (`config`, `parameters`;
+/// English shows the server's words; other languages a translated head
 /// with them in brackets).
 pub fn form_errors(
     lang: Language,
+    root: &str,
     fields: &[FieldSpec],
     browser: &BTreeMap<String, Invalid>,
     server: Option<&Failure>,
@@ -57,7 +59,7 @@ pub fn form_errors(
             };
             // A path the form has no field for (inside a list, say) is
             // shown for the configuration as a whole.
-            let Some(path) = field_of_error_key(&key) else {
+            let Some(path) = field_of_error_key(root, &key) else {
                 continue;
             };
             let path = if fields.iter().any(|f| f.path == path) {
@@ -215,7 +217,7 @@ mod tests {
         }}));
         let browser = BTreeMap::from([("/cpu".to_owned(), Invalid::Maximum("8".into()))]);
         let server = Failure::invalid("config.name", "\"9x\" does not match \"^[a-z]+$\"");
-        let all = form_errors(Language::En, &fields, &browser, Some(&server));
+        let all = form_errors(Language::En, "config", &fields, &browser, Some(&server));
         assert_eq!(
             all["/name"],
             vec!["\"9x\" does not match \"^[a-z]+$\"".to_owned()]
@@ -223,13 +225,26 @@ mod tests {
         assert_eq!(all["/cpu"], vec!["At most 8.".to_owned()]);
         // A path the form has no field for is the configuration's.
         let elsewhere = Failure::invalid("config.users[0]", "not a string");
-        let all = form_errors(Language::Fr, &fields, &BTreeMap::new(), Some(&elsewhere));
+        let all = form_errors(
+            Language::Fr,
+            "config",
+            &fields,
+            &BTreeMap::new(),
+            Some(&elsewhere),
+        );
         assert_eq!(
             all[""],
             vec!["Valeur non valide. (not a string)".to_owned()]
         );
         // The instance's own name is not a configuration field.
         let own = Failure::invalid("name", "too long");
-        assert!(form_errors(Language::En, &fields, &BTreeMap::new(), Some(&own)).is_empty());
+        assert!(form_errors(
+            Language::En,
+            "config",
+            &fields,
+            &BTreeMap::new(),
+            Some(&own)
+        )
+        .is_empty());
     }
 }

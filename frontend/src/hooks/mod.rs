@@ -5,7 +5,9 @@
 //!   the last answer and the last failure, reload on demand;
 //! - [`use_action`]: run a request on an event (a click, a submit), with its
 //!   busy and error state and an optional reaction to success;
-//! - [`use_reload_me`]: fetch `/me` again after a change to my account.
+//! - [`use_reload_me`]: fetch `/me` again after a change to my account;
+//! - [`use_refresh_while`]: reload on a timer while something moves on
+//!   its own (a service starting, a job queued or running).
 
 mod action;
 mod fetch;
@@ -13,6 +15,7 @@ mod fetch;
 pub use action::{use_action, use_action_then, ActionHandle};
 pub use fetch::{use_fetch, FetchHandle};
 
+use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::state::{use_session, Msg};
@@ -27,4 +30,13 @@ pub fn use_reload_me() -> Callback<()> {
         move |me| session.dispatch(Msg::SignedIn(me.clone())),
     );
     Callback::from(move |()| reload.run(()))
+}
+
+/// Calls `reload` every `every_ms` milliseconds while `active`.
+#[hook]
+pub fn use_refresh_while(active: bool, every_ms: u32, reload: Callback<()>) {
+    use_effect_with((active, every_ms), move |&(active, every_ms)| {
+        let timer = active.then(|| Interval::new(every_ms, move || reload.emit(())));
+        move || drop(timer)
+    });
 }

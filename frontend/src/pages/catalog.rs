@@ -412,7 +412,13 @@ fn Launch(p: &LaunchProps) -> Html {
     let (config, invalid) = schema::build(&p.fields, &texts);
     let valid = invalid.is_empty();
     let browser = if *attempted { invalid } else { BTreeMap::new() };
-    let errors = Rc::new(form_errors(lang, &p.fields, &browser, launch.error()));
+    let errors = Rc::new(form_errors(
+        lang,
+        "config",
+        &p.fields,
+        &browser,
+        launch.error(),
+    ));
     let body =
         |config: Option<serde_json::Value>, configuration_id: Option<String>| LaunchInstance {
             name: (*name).clone(),

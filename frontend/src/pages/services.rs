@@ -5,7 +5,6 @@
 //! deletion with the name typed as confirmation; the page the idle
 //! notice's e-mail links to, which keeps an instance running.
 
-use gloo_timers::callback::Interval;
 use habilis_shared::dto::{DeleteInstance, InstancePage, InstanceState, InstanceView, PageQuery};
 use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;
@@ -18,7 +17,7 @@ use crate::components::{
     field_errors, use_pager, CopyButton, Field, PagerButtons, PersonLink, ProblemMessage, When,
 };
 use crate::format::money;
-use crate::hooks::{use_action, use_action_then, use_fetch};
+use crate::hooks::{use_action, use_action_then, use_fetch, use_refresh_while};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -30,15 +29,6 @@ fn state_label(session: &Session, s: InstanceState) -> String {
 /// Starting or stopping: the state will change without anyone acting.
 fn moving(s: InstanceState) -> bool {
     matches!(s, InstanceState::Starting | InstanceState::Stopping)
-}
-
-/// Calls `reload` every two seconds while `active`.
-#[hook]
-fn use_refresh_while(active: bool, reload: Callback<()>) {
-    use_effect_with(active, move |active| {
-        let timer = active.then(|| Interval::new(2_000, move || reload.emit(())));
-        move || drop(timer)
-    });
 }
 
 #[function_component]
@@ -60,7 +50,7 @@ pub fn Services() -> Html {
     let active = list
         .data()
         .is_some_and(|l| l.items.iter().any(|i| moving(i.state)));
-    use_refresh_while(active, list.reloader());
+    use_refresh_while(active, 2_000, list.reloader());
     let items = list.data().map(|l| l.items.clone()).unwrap_or_default();
     html! {
         <section>
@@ -128,7 +118,7 @@ pub fn Service(p: &ServiceProps) -> Html {
             .await
     });
     let active = instance.data().is_some_and(|i| moving(i.state));
-    use_refresh_while(active, instance.reloader());
+    use_refresh_while(active, 2_000, instance.reloader());
     let logs = use_action(|client, id: String| async move {
         client.get_text(&format!("/instances/{id}/logs")).await
     });
