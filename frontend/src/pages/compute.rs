@@ -172,12 +172,9 @@ struct EngineData {
     projects: Vec<(String, String)>,
 }
 
-/// My active projects where I may launch processing. A job needs
-/// `engine.run` (the engine's `can_run`) and, in the project, an
-/// organisation role that may launch processing (issue 17, SPEC §4):
-/// `order.create` on a project is that same rule (the project read and
-/// `org.processing.launch`), so it is what is asked here. The server
-/// decides again on the submission.
+/// My active projects where I may run jobs: `job.submit` on each (the
+/// project read, an organisation role that may launch processing, and
+/// `engine.run`). The server decides again on the submission.
 pub async fn runnable_projects(client: &Client) -> Vec<(String, String)> {
     let query = ProjectQuery {
         state: Some(ProjectState::Active),
@@ -191,7 +188,7 @@ pub async fn runnable_projects(client: &Client) -> Vec<(String, String)> {
     {
         for p in page.items {
             let resource = AuthzResource::Project { id: p.id.clone() };
-            if client.allowed("order.create", resource).await {
+            if client.allowed("job.submit", resource).await {
                 projects.push((p.id, p.name));
             }
         }
