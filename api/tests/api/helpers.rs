@@ -127,6 +127,9 @@ pub struct Session {
 }
 
 pub struct Builder {
+    /// Local worker slots of this server's dispatcher (`None`: it runs no
+    /// jobs, as `HABILIS_COMPUTE_EXECUTOR=none`).
+    compute_slots: Option<u32>,
     policy_toml: Option<String>,
     catalog_toml: Option<String>,
     mail_poll_ms: u64,
@@ -150,6 +153,12 @@ impl Builder {
         self
     }
     /// Serves a stand-in SPA (an `index.html` and a stylesheet).
+    /// Runs jobs on `slots` local worker slots, dispatching every 50 ms.
+    pub fn with_compute(mut self, slots: u32) -> Self {
+        self.compute_slots = Some(slots);
+        self
+    }
+
     pub fn with_spa(mut self) -> Self {
         self.spa = true;
         self
@@ -197,8 +206,19 @@ impl Builder {
             public_url: Some("http://habilis.test".into()),
             dist_dir: dir.path().join("no-dist"),
             storage_url: test_storage_url(),
+            compute_executor: "none".into(),
             ..Config::default()
         };
+        if let Some(slots) = self.compute_slots {
+            config.compute_executor = "local".into();
+            config.compute_slots = slots;
+            config.compute_tick_ms = 50;
+            // Jobs run as an unprivileged account when the tests run as
+            // root: it must reach the data directory.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+                .expect("chmod");
+        }
         if self.db_keys {
             config.jwt_secret = None;
         }
@@ -277,6 +297,7 @@ impl Builder {
 impl TestApp {
     pub fn builder() -> Builder {
         Builder {
+            compute_slots: None,
             policy_toml: None,
             catalog_toml: None,
             mail_poll_ms: 50,

@@ -7,6 +7,7 @@ mod attacks;
 mod auth;
 mod catalog;
 mod cli;
+mod compute;
 mod crash;
 mod datasets;
 mod helpers;

@@ -56,10 +56,11 @@ pub struct LocalExecutor {
 }
 
 impl LocalExecutor {
-    /// `slots` jobs at once, run as `run_as` (see [`RunAs::resolve`]).
+    /// `slots` jobs at once (0: a replica that only watches and recovers),
+    /// run as `run_as` (see [`RunAs::resolve`]).
     pub fn new(slots: u32, run_as: Option<RunAs>) -> LocalExecutor {
         LocalExecutor {
-            slots: slots.max(1),
+            slots,
             run_as,
             procs: Mutex::new(HashMap::new()),
         }
