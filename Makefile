@@ -125,9 +125,10 @@ test-s3: ## Storage, datasets and upload tests with the objects in a real S3 ser
 	./scripts/with-s3.sh env HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
 	./scripts/with-s3.sh ./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
 
-test-slurm: ## The Slurm executor against a throwaway single-node Slurm (Debian's slurm-wlm and munge, installed when missing; needs root; ~1.5 min, the time-limit case alone takes 60-90 s)
+test-slurm: ## The Slurm executor against a throwaway single-node Slurm (Debian's slurm-wlm and munge, installed when missing; needs root), then with accounting (slurmdbd on a throwaway MariaDB); ~2 min, the time-limit case alone takes 60-90 s
 	$(CARGO) test --locked -p habilis-api --test slurm --no-run
 	./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm
+	HABILIS_SLURM_ACCOUNTING=1 ./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm -- --skip slurm_stops_a_job_over_its_time_limit
 
 test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
 	$(CARGO) build --locked -q -p habilis-api

@@ -7,6 +7,12 @@
 # slurmctld and slurmd in the foreground mode (-D) in the background, and
 # stops them and removes the directory on exit. Needs root (slurmd starts
 # jobs as their owner).
+#
+# With HABILIS_SLURM_ACCOUNTING=1 the cluster also keeps accounting, as a
+# production one does: a throwaway MariaDB server and slurmdbd (Debian's
+# `mariadb-server` and `slurmdbd`, installed when missing), so that `sacct`
+# answers (CPU time, peak memory, jobs the controller has forgotten).
+# Without it `sacct` only says "Slurm accounting storage is disabled".
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then
@@ -14,16 +20,23 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+accounting=${HABILIS_SLURM_ACCOUNTING:-0}
+apt_install() {
+  echo "installing $* (Debian packages)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+}
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
-  echo "installing Slurm and munge (Debian packages slurm-wlm, munge)" >&2
-  apt_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
-  apt_install slurm-wlm munge 2>/dev/null || { apt-get update -qq && apt_install slurm-wlm munge; }
+  apt_install slurm-wlm munge
+fi
+if [ "$accounting" = 1 ] && ! { command -v slurmdbd && command -v mariadbd; } >/dev/null 2>&1; then
+  apt_install slurmdbd mariadb-server
 fi
 
 dir=$(mktemp -d /tmp/habilis-slurm.XXXXXX)
 pids=()
 # Running and not a zombie (they are reaped by `wait` below).
-alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; }
+alive() { local stat; stat=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${stat#Z}" = "$stat" ]; }
 cleanup() {
   local pid
   # Jobs left behind (a failed test) die with the cluster.
@@ -52,7 +65,7 @@ if ! { munge -n | unmunge; } >/dev/null 2>&1; then
     chown munge:munge /etc/munge/munge.key
     chmod 0400 /etc/munge/munge.key
   fi
-  runuser -u munge -- munged --foreground >"$dir/log/munged.log" 2>&1 &
+  setpriv --reuid=munge --regid=munge --init-groups munged --foreground >"$dir/log/munged.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 50); do { munge -n | unmunge; } >/dev/null 2>&1 && break; sleep 0.1; done
   { munge -n | unmunge; } >/dev/null 2>&1 \
@@ -60,13 +73,56 @@ if ! { munge -n | unmunge; } >/dev/null 2>&1; then
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export SLURM_CONF="$dir/slurm.conf"
+
+storage="AccountingStorageType=accounting_storage/none"
+if [ "$accounting" = 1 ]; then
+  # MariaDB in $dir/mysql, run by its own account, on a free port of 127.0.0.1.
+  chmod 0711 "$dir"
+  install -d -o mysql -g mysql "$dir/mysql"
+  db_port=$(free_port)
+  mariadb-install-db --user=mysql --datadir="$dir/mysql/data" --skip-test-db \
+    --auth-root-authentication-method=normal >"$dir/log/mariadb-install.log" 2>&1 \
+    || { echo "mariadb-install-db failed:" >&2; cat "$dir/log/mariadb-install.log" >&2; exit 1; }
+  setpriv --reuid=mysql --regid=mysql --init-groups mariadbd --no-defaults --datadir="$dir/mysql/data" \
+    --socket="$dir/mysql/sock" --port="$db_port" --bind-address=127.0.0.1 \
+    --log-error="$dir/mysql/error.log" >/dev/null 2>&1 &
+  pids+=($!)
+  sql() { mariadb --no-defaults -S "$dir/mysql/sock" -u root -e "$1"; }
+  for _ in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+  sql "create user 'slurm'@'127.0.0.1' identified by 'habilis'; grant all on slurm_acct_db.* to 'slurm'@'127.0.0.1'" \
+    || { echo "MariaDB does not answer:" >&2; cat "$dir/mysql/error.log" >&2; exit 1; }
+  dbd_port=$(free_port)
+  # slurmdbd reads slurmdbd.conf beside SLURM_CONF; it must be private.
+  install -m 0600 /dev/null "$dir/slurmdbd.conf"
+  cat >"$dir/slurmdbd.conf" <<CONF
+AuthType=auth/munge
+DbdAddr=127.0.0.1
+DbdHost=localhost
+DbdPort=$dbd_port
+SlurmUser=root
+PidFile=$dir/slurmdbd.pid
+LogFile=$dir/log/slurmdbd.log
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$db_port
+StorageUser=slurm
+StoragePass=habilis
+StorageLoc=slurm_acct_db
+CONF
+  slurmdbd -D >"$dir/log/slurmdbd.out" 2>&1 &
+  pids+=($!)
+  storage="AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=127.0.0.1
+AccountingStoragePort=$dbd_port"
+fi
+
 node=$(hostname -s)
 cpus=$(nproc)
 # A little under the machine's memory: slurmd drains a node that has less
 # than its configuration says.
 mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)
-export SLURM_CONF="$dir/slurm.conf"
-cat >"$SLURM_CONF" <<EOF
+cat >"$SLURM_CONF" <<CONF
 ClusterName=habilis
 SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=$(free_port)
@@ -85,12 +141,13 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
-# Accounting is gathered but not stored: without slurmdbd, sacct answers
-# "Slurm accounting storage is disabled" (no jobcomp plugin feeds it).
+# Usage is gathered every second and --mem enforced by killing the job (no
+# cgroups here); it is kept only with slurmdbd: sacct reads nothing else
+# (no jobcomp plugin feeds it).
 JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=1
 JobAcctGatherParams=OverMemoryKill
-AccountingStorageType=accounting_storage/none
+$storage
 JobCompType=jobcomp/none
 # A request the node can never satisfy is refused at submission instead of
 # pending for ever.
@@ -101,7 +158,14 @@ OverTimeLimit=0
 ReturnToService=2
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Default=YES Nodes=ALL MaxTime=INFINITE State=UP
-EOF
+CONF
+
+if [ "$accounting" = 1 ]; then
+  # slurmctld registers the cluster with slurmdbd when it answers.
+  for _ in $(seq 1 100); do sacctmgr -n list cluster >/dev/null 2>&1 && break; sleep 0.1; done
+  sacctmgr -n list cluster >/dev/null \
+    || { echo "slurmdbd does not answer:" >&2; tail -n 20 "$dir/log/slurmdbd.out" >&2; exit 1; }
+fi
 
 slurmctld -D -i >"$dir/log/slurmctld.out" 2>&1 &
 pids+=($!)
@@ -119,6 +183,7 @@ if [ "$(sinfo -h -N -n "$node" -o %t 2>/dev/null)" != idle ]; then
   exit 1
 fi
 
-echo "Slurm for tests: $(sinfo -V), node $node ($cpus CPUs, $mem_mb MB), SLURM_CONF=$SLURM_CONF" >&2
-export HABILIS_SLURM=1
+echo "Slurm for tests: $(sinfo -V), node $node ($cpus CPUs, $mem_mb MB)," \
+  "accounting $([ "$accounting" = 1 ] && echo slurmdbd || echo none), SLURM_CONF=$SLURM_CONF" >&2
+export HABILIS_SLURM=1 HABILIS_SLURM_ACCOUNTING="$accounting"
 "$@"

@@ -1,7 +1,9 @@
 //! The Slurm executor against a real Slurm (SPEC §7). `make test-slurm`
 //! starts a single-node cluster (`scripts/with-slurm.sh`) and sets
 //! `HABILIS_SLURM=1`; without it every test here says it was skipped and
-//! passes, so `cargo test` stays usable on a machine without Slurm.
+//! passes, so `cargo test` stays usable on a machine without Slurm. With
+//! `HABILIS_SLURM_ACCOUNTING=1` the cluster keeps accounting (slurmdbd) and
+//! the tests expect CPU time and peak memory; without, they expect none.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,6 +21,12 @@ fn slurm(test: &str) -> Option<SlurmExecutor> {
         partition: None,
         bin_dir: None,
     })
+}
+
+/// Whether the cluster keeps accounting (slurmdbd): only then does Slurm
+/// know a job's CPU time and peak memory.
+fn accounting() -> bool {
+    std::env::var("HABILIS_SLURM_ACCOUNTING").as_deref() == Ok("1")
 }
 
 fn launch(dir: &Path, name: &str, argv: &[&str], timeout: Duration) -> Launch {
@@ -73,7 +81,8 @@ fn slurm_runs_a_job_with_its_argv_and_environment() {
         "--partition=x",
     ];
     let script = "printf '%s\\n' \"$@\" > out/args.txt; echo line one; echo line two >&2; \
-                  echo \"var=$HABILIS_TEST_VAR\"; echo \"leak=${HABILIS_SLURM:-none}\"";
+                  echo \"var=$HABILIS_TEST_VAR\"; echo \"leak=${HABILIS_SLURM:-none}\"; \
+                  i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done";
     let mut argv = vec!["sh", "-c", script, "sh"];
     argv.extend(tricky);
     let l = launch(dir.path(), "ok", &argv, Duration::from_secs(120));
@@ -106,6 +115,15 @@ fn slurm_runs_a_job_with_its_argv_and_environment() {
         args,
         tricky.iter().map(|a| format!("{a}\n")).collect::<String>()
     );
+    // The count to 300,000 takes a fraction of a second of CPU.
+    let Status::Finished { cpu_secs, .. } = status else {
+        unreachable!()
+    };
+    if accounting() {
+        assert!(cpu_secs.is_some_and(|s| s > 0.05), "{status:?}");
+    } else {
+        assert_eq!(cpu_secs, None, "no accounting, yet {status:?}");
+    }
 }
 
 #[test]
@@ -262,6 +280,14 @@ fn slurm_stops_a_job_over_its_memory() {
         "{}",
         read(&l.log_path)
     );
+    let Status::Finished { max_rss_kb, .. } = status else {
+        unreachable!()
+    };
+    if accounting() {
+        assert!(max_rss_kb.is_some_and(|kb| kb > 250_000), "{status:?}");
+    } else {
+        assert_eq!(max_rss_kb, None, "no accounting, yet {status:?}");
+    }
 }
 
 #[test]

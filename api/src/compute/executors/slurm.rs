@@ -475,7 +475,12 @@ pub fn parse_size_kb(s: &str) -> Option<i64> {
 
 fn finished(outcome: Outcome, exit: Option<ExitCode>, acct: Option<&Accounting>) -> Status {
     Status::Finished {
-        exit_code: exit.and_then(ExitCode::exit_code),
+        // A stopped job has no exit code of its own: scontrol says 0:15,
+        // but sacct records a cancelled job as 0:0.
+        exit_code: match outcome {
+            Outcome::Ended => exit.and_then(ExitCode::exit_code),
+            Outcome::TimedOut | Outcome::Cancelled => None,
+        },
         cpu_secs: acct.and_then(|a| a.cpu_secs),
         max_rss_kb: acct.and_then(|a| a.max_rss_kb),
         timed_out: outcome == Outcome::TimedOut,

@@ -11,6 +11,11 @@ const TIMEOUT: &str = include_str!("../../../../tests/fixtures/slurm/scontrol-ti
 const RUNNING: &str = include_str!("../../../../tests/fixtures/slurm/scontrol-running.txt");
 const PARSABLE: &str = include_str!("../../../../tests/fixtures/slurm/sbatch-parsable.txt");
 const UNKNOWN: &str = include_str!("../../../../tests/fixtures/slurm/scontrol-unknown.txt");
+const SACCT_COMPLETED: &str = include_str!("../../../../tests/fixtures/slurm/sacct-completed.txt");
+const SACCT_FAILED: &str = include_str!("../../../../tests/fixtures/slurm/sacct-failed.txt");
+const SACCT_CANCELLED: &str = include_str!("../../../../tests/fixtures/slurm/sacct-cancelled.txt");
+const SACCT_MEMORY: &str = include_str!("../../../../tests/fixtures/slurm/sacct-memory.txt");
+const SACCT_TIMEOUT: &str = include_str!("../../../../tests/fixtures/slurm/sacct-timeout.txt");
 const SACCT_DISABLED: &str = include_str!("../../../../tests/fixtures/slurm/sacct-disabled.txt");
 
 fn launch() -> Launch {
@@ -225,21 +230,77 @@ fn sacct_without_slurmdbd_says_so() {
 }
 
 #[test]
-fn sacct_lines() {
-    // Shaped as `sacct -n -P` prints them (JobID|State|ExitCode|TotalCPU|MaxRSS).
-    let out = "12|CANCELLED by 0|0:15|01:02.500|\n12.batch|CANCELLED|0:15|01:02.500|2048K\n12.0|COMPLETED|0:0|00:01.000|3M\n13|COMPLETED|0:0|00:00.100|\n";
-    let acct = parse_sacct(out, "12").expect("the job's line");
-    assert_eq!(acct.state.outcome(), Some(Outcome::Cancelled));
+fn sacct_completed_gives_cpu_and_memory() {
+    // 3 s of CPU over 80 MB touched (python3), from slurmdbd.
+    let acct = parse_sacct(SACCT_COMPLETED, "1").expect("the job's line");
+    assert_eq!(acct.state.outcome(), Some(Outcome::Ended));
+    assert_eq!(acct.exit, Some(ExitCode { code: 0, signal: 0 }));
+    assert_eq!(acct.cpu_secs, Some(3.125));
+    assert_eq!(acct.max_rss_kb, Some(91_440));
+    assert_eq!(parse_sacct(SACCT_COMPLETED, "2"), None);
+}
+
+#[test]
+fn sacct_failed_keeps_the_exit_code() {
+    let acct = parse_sacct(SACCT_FAILED, "2").expect("the job's line");
+    let status = finished(acct.state.outcome().expect("over"), acct.exit, Some(&acct));
+    assert!(matches!(
+        status,
+        Status::Finished {
+            exit_code: Some(3),
+            max_rss_kb: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn sacct_cancelled_has_no_exit_code() {
+    // sacct writes "CANCELLED by 0" and 0:0 for a cancelled job.
+    let acct = parse_sacct(SACCT_CANCELLED, "3").expect("the job's line");
+    let status = finished(acct.state.outcome().expect("over"), acct.exit, Some(&acct));
     assert_eq!(
-        acct.exit,
-        Some(ExitCode {
-            code: 0,
-            signal: 15
-        })
+        status,
+        Status::Finished {
+            exit_code: None,
+            cpu_secs: Some(0.0),
+            max_rss_kb: None,
+            timed_out: false,
+            cancelled: true
+        }
     );
+}
+
+#[test]
+fn sacct_over_memory() {
+    // Killed by OverMemoryKill: the job FAILED with signal 9, its step
+    // "CANCELLED by 0" at 300 MB.
+    let acct = parse_sacct(SACCT_MEMORY, "4").expect("the job's line");
+    let status = finished(acct.state.outcome().expect("over"), acct.exit, Some(&acct));
+    assert!(matches!(
+        status,
+        Status::Finished {
+            exit_code: None,
+            timed_out: false,
+            cancelled: false,
+            max_rss_kb: Some(306_420),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn sacct_timeout() {
+    let acct = parse_sacct(SACCT_TIMEOUT, "5").expect("the job's line");
+    assert_eq!(acct.state.outcome(), Some(Outcome::TimedOut));
+}
+
+#[test]
+fn sacct_steps_take_the_largest_memory() {
+    let out = "12|COMPLETED|0:0|01:02.500|\n12.batch|COMPLETED|0:0|00:01.500|2048K\n12.0|COMPLETED|0:0|01:01.000|3M\n";
+    let acct = parse_sacct(out, "12").expect("the job's line");
     assert_eq!(acct.cpu_secs, Some(62.5));
     assert_eq!(acct.max_rss_kb, Some(3072));
-    assert_eq!(parse_sacct(out, "14"), None);
 }
 
 #[test]
