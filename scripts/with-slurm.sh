@@ -155,6 +155,9 @@ EnforcePartLimits=ALL
 # Quick stops: SIGKILL 2 s after SIGTERM, no grace beyond the time limit.
 KillWait=2
 OverTimeLimit=0
+# Finished jobs are forgotten by slurmctld within seconds (default 300 s), so
+# that the tests see what the executor does then.
+MinJobAge=2
 ReturnToService=2
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Default=YES Nodes=ALL MaxTime=INFINITE State=UP

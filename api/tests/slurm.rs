@@ -6,6 +6,7 @@
 //! the tests expect CPU time and peak memory; without, they expect none.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use habilis_api::compute::executors::slurm::SlurmExecutor;
@@ -320,6 +321,57 @@ fn slurm_refuses_what_the_cluster_cannot_run() {
         ),
         "{status:?}"
     );
+}
+
+/// Once slurmctld has forgotten a finished job (MinJobAge, 2 s in the test
+/// cluster), only the accounting database knows how it ended.
+#[test]
+fn slurm_job_forgotten_by_the_controller() {
+    let Some(slurm) = slurm("slurm_job_forgotten_by_the_controller") else {
+        return;
+    };
+    // arrange: a job that ends at once
+    let dir = tempfile::tempdir().expect("tempdir");
+    let l = launch(
+        dir.path(),
+        "forgotten",
+        &["sh", "-c", "exit 4"],
+        Duration::from_secs(60),
+    );
+    let handle = slurm.submit(&l).expect("submit");
+    wait_finished(&slurm, &handle, Duration::from_secs(60));
+    let started = Instant::now();
+    while Command::new("scontrol")
+        .args(["show", "job", &handle])
+        .output()
+        .expect("scontrol")
+        .status
+        .success()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "job {handle} never forgotten"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // act
+    let status = slurm.poll(&handle).expect("poll");
+    // assert
+    if accounting() {
+        assert!(
+            matches!(
+                status,
+                Status::Finished {
+                    exit_code: Some(4),
+                    cpu_secs: Some(_),
+                    ..
+                }
+            ),
+            "{status:?}"
+        );
+    } else {
+        assert!(matches!(status, Status::Lost(_)), "{status:?}");
+    }
 }
 
 #[test]
