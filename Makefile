@@ -37,7 +37,7 @@ JUPYTERLAB_VENV    := $(HOME)/.cache/habilis-tools/jupyterlab-$(JUPYTERLAB_VERSI
 # account (a pyenv interpreter under /root could not be reached).
 SERVICES_PYTHON    := $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis tools-schemathesis tools-services e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
+.PHONY: help bench run build spa test lint fmt-check clippy unit test-sqlite test-pg test-s3 test-slurm test-readme python-client tus-interop schemathesis tools-schemathesis tools-services e2e wasm-check openapi tools tools-native tools-spa tools-e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -124,6 +124,11 @@ test-pg: tools-services ## Integration tests on a throwaway PostgreSQL database 
 test-s3: ## Storage, datasets and upload tests with the objects in a real S3 server (moto, installed once under ~/.cache/habilis-tools), on SQLite then PostgreSQL
 	./scripts/with-s3.sh env HABILIS_TEST_DB=sqlite $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
 	./scripts/with-s3.sh ./scripts/with-postgres.sh env HABILIS_TEST_DB=postgres $(CARGO) test --locked -p habilis-api --test api -- $(S3_TESTS)
+
+test-slurm: ## The Slurm executor against a throwaway single-node Slurm (Debian's slurm-wlm and munge, installed when missing; needs root), then with accounting (slurmdbd on a throwaway MariaDB); ~2 min, the time-limit case alone takes 60-90 s
+	$(CARGO) test --locked -p habilis-api --test slurm --no-run
+	./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm
+	HABILIS_SLURM_ACCOUNTING=1 ./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm -- --skip slurm_stops_a_job_over_its_time_limit
 
 test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
 	$(CARGO) build --locked -q -p habilis-api

@@ -8,6 +8,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod slurm;
+
 /// One job, ready to run.
 #[derive(Clone, Debug)]
 pub struct Launch {
