@@ -98,7 +98,7 @@ run: build ## Build, migrate, create the first admin if none, serve on http://12
 	@echo "──────────────────────────────────────────────────────────────"
 	$(BIN) serve
 
-test: tools tools-services fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-readme python-client tus-interop schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), OpenAPI drift, README walkthrough, generated Python client, tus clients, schemathesis, browser e2e on both databases
+test: tools tools-services fmt-check clippy wasm-check unit test-sqlite test-pg test-s3 test-slurm test-readme python-client tus-interop schemathesis e2e ## Every test: lint, unit, integration on SQLite and PostgreSQL (objects on the local disk, then in S3), the Slurm executor on a single-node Slurm, OpenAPI drift, README walkthrough, generated Python client, tus clients, schemathesis, browser e2e on both databases
 	@echo "make test: all green"
 
 lint: fmt-check clippy ## rustfmt and clippy (-D warnings)

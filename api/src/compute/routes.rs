@@ -102,9 +102,11 @@ pub async fn submit_job(
     let st = state.clone();
     let view = state
         .db_as(caller, move |conn, caller| {
-            let (p, res) = project_for(conn, &st, &caller, &id, Action::JobSubmit)?;
+            // The body's shape first (400/422 whoever asks), then the
+            // policy, then the rules that read the database.
             let req = body.into_inner()?;
             req.validate()?;
+            let (p, res) = project_for(conn, &st, &caller, &id, Action::JobSubmit)?;
             let row = service::submit(conn, st.now(), &caller, &p.id, &req)?;
             let Resource::Project { org_role, relation } = res else {
                 return Err(ApiError::internal("a project's resource is a project"));

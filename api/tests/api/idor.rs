@@ -160,6 +160,20 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
         // The catalog is nobody's secret: every account holder reads it,
         // and changing it is refused with a 403 (routes.rs).
         "catalog" => return false,
+        // So are the engines: listed for every account holder; changing
+        // them is refused with a 403 (routes.rs).
+        "engines" => return false,
+        // A job is seen by its owner, the project's managers and those who
+        // see the owner's activity: none of them is an attacker.
+        "jobs" => (
+            Action::JobRead,
+            Resource::Job {
+                org_role: None,
+                relation: ProjectRelation::None,
+                owner: Profile::Novice,
+                owner_relation: Relation::Other,
+            },
+        ),
         // Datasets, files and orders are decided on as their project.
         // Instances are decided on as a service of their project that is
         // not the attacker's.
@@ -330,6 +344,26 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
     )
     .await;
 
+    // A queued job of the novice's in it (no replica runs jobs here).
+    let engine = id_of(
+        app.post(
+            "/api/v1/engines",
+            &h.admin.access,
+            json!({ "name": "SECRET-ENGINE", "command": ["true"], "timeout_secs": 5 }),
+        )
+        .await,
+    )
+    .await;
+    let job = id_of(
+        app.post(
+            &format!("/api/v1/projects/{data_project}/jobs"),
+            &h.novice.access,
+            json!({ "engine_id": engine, "name": "SECRET-JOB" }),
+        )
+        .await,
+    )
+    .await;
+
     // An order for it, by the novice (a manager of the organisation).
     let order = id_of(
         app.post(
@@ -438,6 +472,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-BYTES",
         "SECRET-ORDER",
         order.as_str(),
+        job.as_str(),
+        "SECRET-JOB",
         "SECRET-INSTANCE",
         "SECRET-USER",
         "SECRET-PASSWORD",
@@ -495,7 +531,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "orders" => &order,
             "instances" => &instance,
             "me" if path.contains("/configurations/") => &configuration,
-            "catalog" => continue,
+            "catalog" | "engines" => continue,
+            "jobs" => &job,
             "uploads" => &upload,
             "me" => &token,
             other => panic!("{path}: say which object /{other}/{{id}} names"),
@@ -527,6 +564,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "datasets") => Some(json!({ "name": "pwned" })),
                 ("POST", "orders") => Some(json!({ "offering_id": "postgresql" })),
+                ("POST", "jobs") => Some(json!({ "engine_id": engine })),
                 ("POST", "instances") => Some(json!({ "name": "pwned" })),
                 ("DELETE", "{id}") if kind == "instances" => {
                     Some(json!({ "confirm": "SECRET-INSTANCE" }))

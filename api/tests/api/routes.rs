@@ -124,6 +124,8 @@ enum On {
     Order,
     /// The novice's (stopped) instance in the active project.
     Instance,
+    /// The novice's (queued) job in the active project.
+    Job,
 }
 
 impl On {
@@ -164,6 +166,12 @@ impl On {
                 org_role: c.org_role(),
                 relation: c.project_relation(),
                 mine: c == Acct::Novice,
+            },
+            On::Job => Resource::Job {
+                org_role: c.org_role(),
+                relation: c.project_relation(),
+                owner: Profile::Novice,
+                owner_relation: c.relation_to(Acct::Novice),
             },
         }
     }
@@ -229,6 +237,10 @@ enum Fresh {
     Offering,
     /// A pending order of the expert for the active project (`{order}`).
     Order,
+    /// An engine, registered by the admin (`{engine}`).
+    Engine,
+    /// A queued job of the novice in the active project (`{job}`).
+    Job,
 }
 
 impl Fresh {
@@ -245,6 +257,8 @@ impl Fresh {
             Fresh::File => "{file}",
             Fresh::Offering => "{offering}",
             Fresh::Order => "{order}",
+            Fresh::Engine => "{engine}",
+            Fresh::Job => "{job}",
         }
     }
 }
@@ -353,6 +367,7 @@ fn table() -> Vec<Route> {
     let sees_draft = hides(A::WorkRead, On::Draft);
     let sees_instance = hides(A::InstanceRead, On::Instance);
     let manages_instance = refuses(A::InstanceManage, On::Instance);
+    let sees_job = hides(A::JobRead, On::Job);
     let sees = |a: Acct| hides(A::UserRead, On::Account(a));
     let may = |action: Action, a: Acct| refuses(action, On::Account(a));
     vec![
@@ -773,6 +788,38 @@ fn table() -> Vec<Route> {
             .ok(204),
         r("GET", "/api/v1/projects/{project}/usage.csv")
             .asks(&[sees_project, refuses(A::ProjectRead, On::Project)]),
+        // Engines: listed for every account holder, registered and
+        // changed as the profile's engine rights say.
+        r("GET", "/api/v1/engines").asks(&[refuses(A::EngineList, On::Nothing)]),
+        r("POST", "/api/v1/engines")
+            .invalid(json!({ "name": "", "command": [], "timeout_secs": 0 }))
+            .valid(json!({ "name": "{caller} engine", "command": ["true"], "timeout_secs": 5 }))
+            .asks(&[refuses(A::Capability(Capability::EngineCreate), On::Nothing)])
+            .ok(201),
+        r("GET", "/api/v1/engines/{engine}").asks(&[refuses(A::EngineList, On::Nothing)]),
+        r("PATCH", "/api/v1/engines/{engine}")
+            .invalid(json!({ "timeout_secs": 0 }))
+            .valid(json!({ "description": "changed by {caller}" }))
+            .asks(&[refuses(A::Capability(Capability::EngineModify), On::Nothing)]),
+        r("DELETE", "/api/v1/engines/{engine}")
+            .asks(&[refuses(A::Capability(Capability::EngineModify), On::Nothing)])
+            .ok(204)
+            .fresh(Fresh::Engine),
+        // Jobs: submitted as the project's, seen as their owner's.
+        r("POST", "/api/v1/projects/{project}/jobs")
+            .invalid(json!({ "engine_id": "" }))
+            .valid(json!({ "engine_id": "{engine}", "name": "{caller} job" }))
+            .asks(&[sees_project, refuses(A::JobSubmit, On::Project)])
+            .ok(201)
+            .fresh(Fresh::ActiveProject),
+        r("GET", "/api/v1/jobs"),
+        r("GET", "/api/v1/jobs/{job}").asks(&[sees_job]),
+        r("POST", "/api/v1/jobs/{job}/cancel")
+            .asks(&[sees_job, refuses(A::JobCancel, On::Job)])
+            .fresh(Fresh::Job),
+        r("GET", "/api/v1/jobs/{job}/logs").asks(&[sees_job]),
+        r("GET", "/api/v1/jobs/{job}/queue").asks(&[sees_job]),
+        r("GET", "/api/v1/queue").asks(&[refuses(A::QueueRead, On::Nothing)]),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -780,7 +827,9 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 20] = [
+const PARAMETERS: [(&str, &str); 22] = [
+    ("{engine}", "{id}"),
+    ("{job}", "{id}"),
     ("{instance}", "{id}"),
     ("{my_configuration}", "{id}"),
     ("{offering}", "{id}"),
@@ -911,6 +960,10 @@ struct Fixture {
     order: String,
     /// A stopped instance of the novice in `active` (`matrix-instance`).
     instance: String,
+    /// An engine of the admin's.
+    engine: String,
+    /// A queued job of the novice's in `active` (no replica runs jobs).
+    job: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -952,6 +1005,8 @@ impl Fixture {
             .replace("{file}", &self.file)
             .replace("{order}", &self.order)
             .replace("{instance}", &self.instance)
+            .replace("{engine}", &self.engine)
+            .replace("{job}", &self.job)
             .replace("{my_configuration}", &caller.configuration)
             .replace("{offering}", "postgresql")
             .replace(
@@ -977,6 +1032,34 @@ impl Fixture {
     }
 
     /// A pending order of the expert's for the active project.
+    /// An engine registered by the admin.
+    async fn engine(&self, app: &TestApp, name: &str) -> String {
+        id_of(
+            app.post(
+                "/api/v1/engines",
+                &self.admin.access,
+                json!({ "name": name, "command": ["true"], "timeout_secs": 5 }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
+    /// A queued job of the novice's in the active project.
+    async fn job(&self, app: &TestApp) -> String {
+        id_of(
+            app.post(
+                &format!("/api/v1/projects/{}/jobs", self.active),
+                &self.novice.access,
+                json!({ "engine_id": self.engine }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
     async fn order(&self, app: &TestApp) -> String {
         id_of(
             app.post(
@@ -1171,6 +1254,8 @@ impl Fixture {
                 .await
             }
             Fresh::Order => self.order(app).await,
+            Fresh::Engine => self.engine(app, &format!("Fresh engine {n}")).await,
+            Fresh::Job => self.job(app).await,
         }
     }
 }
@@ -1234,6 +1319,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         uploads: Default::default(),
         order: String::new(),
         instance: String::new(),
+        engine: String::new(),
+        job: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1279,6 +1366,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.dataset = fx.dataset(app, "Matrix dataset").await;
     fx.file = fx.file(app, "matrix.txt").await;
     fx.order = fx.order(app).await;
+    fx.engine = fx.engine(app, "Matrix engine").await;
+    fx.job = fx.job(app).await;
     // A stopped instance of the novice's from that order (no process: the
     // routes answer from its row).
     fx.instance = {
