@@ -31,9 +31,9 @@ ts_prepare "$backend" e2e
 chmod o+x "$ts_tmp"
 export HABILIS_DIST_DIR="$root/dist"
 export HABILIS_MAIL_POLL_MS=200
-# One local worker slot for compute jobs (issue 17): scenario 9 fills it
-# with a long job to show "why am I waiting" without loading the machine.
-export HABILIS_COMPUTE_SLOTS=1
+# Eight local worker slots for compute jobs (issue 17): scenario 9 fills
+# them with sleeping jobs (no load) to show "why am I waiting".
+export HABILIS_COMPUTE_SLOTS=8
 ts_serve "$bin"
 
 artifacts="$e2e_dir/artifacts/$backend"

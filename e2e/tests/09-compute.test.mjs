@@ -9,17 +9,18 @@
 // an engine in the editor (a command naming an unknown parameter is
 // refused on its field) and changes it (a new version).
 //
-// Then every worker slot is taken by the expert's long jobs, with one more
-// of them waiting: a confirmed scientist's job waits behind it, and its
+// Then every worker slot is taken by long jobs (the expert's and a
+// confirmed scientist's, each under their profile's share of the slots),
+// with one more of the expert's waiting: the confirmed scientist's next
+// job waits behind it, and its
 // page says why (the rule is rank: a rank-4 job waits and can run), with
 // its position and the jobs ahead by rank; the queue page counts the jobs
 // by rank and names nobody; the confirmed scientist cancels the job.
 //
 // The organisation, the accounts, the active project and the engines are
 // set up through the API; everything the story is about happens in the
-// browser. e2e/run.sh gives the server one worker slot
-// (HABILIS_COMPUTE_SLOTS=1); the scenario reads the capacity from
-// GET /queue and fills whatever there is.
+// browser. e2e/run.sh gives the server eight worker slots
+// (HABILIS_COMPUTE_SLOTS=8).
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -364,21 +365,32 @@ describe('compute: a waiting job says why, the queue names nobody', () => {
   step("every slot runs an expert's long job and one more waits; a confirmed scientist's job waits behind it and its page says why", async () => {
     const queue = await apiOk('GET', '/queue', { token: w.owner.token });
     capacity = queue.capacity;
-    assert.ok(capacity >= 1, 'the server has worker slots');
-    // Every slot busy, and one rank-4 job waiting that could run.
-    for (let i = 0; i <= capacity; i += 1) {
-      await apiOk('POST', `/projects/${w.project.id}/jobs`, {
-        token: w.owner.token,
-        body: { engine_id: w.sleep.id, parameters: { seconds: 120 }, name: `hold-${i}-${sfx}` },
-      });
-    }
-    await eventually(
-      async () => {
-        const q = await apiOk('GET', '/queue', { token: w.owner.token });
-        assert.equal(q.running, capacity);
-      },
-      { timeout: RUN_TIMEOUT, interval: 250, message: 'every slot runs a long job' },
-    );
+    // With the default caps an expert holds at most 75 % of the slots and
+    // the confirmed 50 %: on 8 slots, 5 of the expert's and 3 of the
+    // confirmed scientist's fill them, under both shares; one more of the
+    // expert's then waits and could run.
+    assert.equal(capacity, 8, 'the e2e server has 8 worker slots');
+    const hold = async (who, n, tag) => {
+      for (let i = 0; i < n; i += 1) {
+        await apiOk('POST', `/projects/${w.project.id}/jobs`, {
+          token: who.token,
+          body: { engine_id: w.sleep.id, parameters: { seconds: 120 }, name: `${tag}-${i}-${sfx}` },
+        });
+      }
+    };
+    const running = (n) =>
+      eventually(
+        async () => {
+          const q = await apiOk('GET', '/queue', { token: w.owner.token });
+          assert.equal(q.running, n);
+        },
+        { timeout: RUN_TIMEOUT, interval: 250, message: `${n} long jobs run` },
+      );
+    await hold(w.owner, 5, 'hold');
+    await running(5);
+    await hold(w.waiter, 3, 'mine');
+    await running(8);
+    await hold(w.owner, 1, 'next');
     page = await signedIn(browser, w.waiter, 'waiter');
     page.on('dialog', (d) => d.accept());
     await open(page, `/compute/engines/${w.sleep.id}`);
@@ -418,8 +430,9 @@ describe('compute: a waiting job says why, the queue names nobody', () => {
     await hasText(page.locator('#queue-running'), new RegExp(`^${capacity}$`));
     const expert = page.locator('#queue-ranks tr[data-rank="4"]');
     await visible(expert);
-    await hasText(expert.locator('td').nth(2), new RegExp(`^${capacity}$`));
+    await hasText(expert.locator('td').nth(2), /^5$/);
     await hasText(expert.locator('td').nth(3), /^1$/);
+    await hasText(page.locator('#queue-ranks tr[data-rank="3"] td').nth(2), /^3$/);
     await hasText(page.locator('#queue-ranks tr[data-rank="3"] td').nth(3), /^1$/);
     const text = (await page.locator('main').textContent()) || '';
     for (const who of [w.owner, w.waiter]) {
