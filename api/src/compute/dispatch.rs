@@ -48,7 +48,7 @@ use super::service::Failure;
 use crate::accounts::queries as users_q;
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::{db_time, Clock};
-use crate::datasets;
+use crate::datasets::{self, FileRow};
 use crate::db::{DbConn, DbPool};
 use crate::engines;
 use crate::error::{ApiError, ApiResult};
@@ -242,23 +242,149 @@ impl Dispatcher {
         let failure_text = failure.as_ref().map(Failure::text);
         ending.failure = failure_text.as_deref();
         let work_id = uuid::Uuid::now_v7().to_string();
-        let ended = conn.write_tx(|conn| -> ApiResult<bool> {
+        // A succeeded job's output files, stored before the transaction
+        // that records them (objects no row names are removed below).
+        let stored = if ending.state == JobState::Succeeded {
+            self.store_outputs(job, now)
+        } else {
+            Vec::new()
+        };
+        let dataset_id = uuid::Uuid::now_v7().to_string();
+        let result = conn.write_tx(|conn| -> ApiResult<(bool, bool)> {
             let mut e = ending;
             if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now)? {
                 e.work_id = Some(&work_id);
             }
-            Ok(queries::finish(
-                conn,
-                &job.id,
-                JobState::Running,
-                Some(&self.worker_id),
-                &e,
-            )?)
-        })?;
+            let kept = !stored.is_empty()
+                && e.work_id.is_some()
+                && self.record_outputs(conn, job, &dataset_id, &stored, now)?;
+            if kept {
+                e.dataset_id = Some(&dataset_id);
+            }
+            let ended =
+                queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?;
+            Ok((ended, kept && ended))
+        });
+        let (ended, kept) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.forget_objects(&stored);
+                return Err(e);
+            }
+        };
+        if !kept {
+            self.forget_objects(&stored);
+        }
         if ended {
             let _ = fs::remove_dir_all(self.jobs_dir.join(&job.id));
         }
         Ok(ended)
+    }
+
+    fn forget_objects(&self, files: &[FileRow]) {
+        for f in files {
+            let _ = self.storage.delete(&f.object_key);
+        }
+    }
+
+    /// Stores the regular files under the job's `out/` (at most
+    /// [`MAX_OUTPUTS`], symbolic links skipped) as objects, hashed on the
+    /// way; their rows are not recorded yet. A file that cannot be read or
+    /// stored is left out (and said in the server's log).
+    fn store_outputs(&self, job: &JobRow, now: DateTime<Utc>) -> Vec<FileRow> {
+        let out = self.jobs_dir.join(&job.id).join("out");
+        let mut rows = Vec::new();
+        for (rel, path) in output_files(&out) {
+            let key = uuid::Uuid::now_v7().to_string();
+            match store_file(&*self.storage, &key, &path) {
+                Ok((size, sha256)) => rows.push(FileRow {
+                    id: key.clone(),
+                    dataset_id: String::new(),
+                    project_id: job.project_id.clone(),
+                    path: rel,
+                    size,
+                    sha256,
+                    content_type: "application/octet-stream".to_owned(),
+                    object_key: key,
+                    uploaded_by: job.owner_id.clone(),
+                    uploaded_at: db_time(now),
+                }),
+                Err(e) => {
+                    tracing::warn!(job = %job.id, file = %rel, error = %e, "output not stored");
+                }
+            }
+        }
+        rows
+    }
+
+    /// The dataset of a job's outputs, in its project, with its files, if
+    /// the project's quota holds them: `false` when it does not (the job
+    /// still succeeds; its outputs are not kept).
+    fn record_outputs(
+        &self,
+        conn: &mut DbConn,
+        job: &JobRow,
+        id: &str,
+        files: &[FileRow],
+        now: DateTime<Utc>,
+    ) -> ApiResult<bool> {
+        let at = db_time(now);
+        let base: String = format!("{} (outputs)", job.name)
+            .chars()
+            .take(100)
+            .collect();
+        let name = if datasets::queries::name_taken(conn, &job.project_id, &base, None)? {
+            format!("{base} {}", &job.id[job.id.len() - 8..])
+        } else {
+            base
+        };
+        let ds = datasets::DatasetRow {
+            id: id.to_owned(),
+            project_id: job.project_id.clone(),
+            name,
+            description: String::new(),
+            created_by: job.owner_id.clone(),
+            created_at: at,
+            updated_at: at,
+        };
+        let total: u64 = files.iter().map(FileRow::size).sum();
+        let limits = match datasets::service::limits(conn, &self.policy, &ds, "", None, now) {
+            Ok(l) => l,
+            Err(datasets::DatasetError::Db(e)) => return Err(e.into()),
+            Err(_) => return Ok(false),
+        };
+        if files.iter().any(|f| limits.check(f.size()).is_err()) || limits.check(total).is_err() {
+            return Ok(false);
+        }
+        datasets::queries::insert(conn, &ds)?;
+        audit::append(
+            conn,
+            now,
+            Event::new(AuditAction::DatasetCreate, Outcome::Success)
+                .actor(job.owner_id.clone())
+                .target("dataset", id.to_owned())
+                .detail(json!({ "project_id": job.project_id, "name": ds.name, "job_id": job.id })),
+        )?;
+        for f in files {
+            let mut row = f.clone();
+            row.dataset_id = id.to_owned();
+            datasets::queries::insert_file(conn, &row)?;
+            audit::append(
+                conn,
+                now,
+                Event::new(AuditAction::FileUpload, Outcome::Success)
+                    .actor(job.owner_id.clone())
+                    .target("file", row.id.clone())
+                    .detail(json!({
+                        "dataset_id": id,
+                        "path": row.path,
+                        "size": row.size,
+                        "sha256": row.sha256,
+                        "job_id": job.id,
+                    })),
+            )?;
+        }
+        Ok(true)
     }
 
     /// A succeeded job's draft work, owned by the job's owner in its
@@ -546,6 +672,63 @@ impl Dispatcher {
             ],
         })
     }
+}
+
+/// The most output files a job keeps.
+pub const MAX_OUTPUTS: usize = 1000;
+
+/// The regular files under `dir`, recursively, as (path relative to `dir`
+/// with `/`, absolute path), sorted; symbolic links are skipped, so a job
+/// cannot hand over a file outside its directory.
+fn output_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(String::new(), dir.to_path_buf())];
+    while let Some((prefix, d)) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if kind.is_dir() {
+                stack.push((rel, entry.path()));
+            } else if kind.is_file() && out.len() < MAX_OUTPUTS {
+                out.push((rel, entry.path()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Streams a file into a new object, hashing it: (size, SHA-256 hex).
+fn store_file(storage: &dyn Storage, key: &str, path: &Path) -> std::io::Result<(i64, String)> {
+    use sha2::Digest;
+    let mut from = fs::File::open(path)?;
+    let mut temp = storage.put(key)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0_u8; 64 * 1024];
+    let mut size: i64 = 0;
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        temp.write(&buf[..n])?;
+        size += i64::try_from(n).unwrap_or(0);
+    }
+    temp.commit()?;
+    Ok((size, hex::encode(hasher.finalize())))
 }
 
 fn copy_object(storage: &dyn Storage, key: &str, to: &Path) -> std::io::Result<()> {

@@ -423,6 +423,62 @@ async fn a_job_runs_leaves_its_log_and_a_draft_work() {
         409,
     )
     .await;
+
+    // What a job writes under {outdir} becomes a dataset of the project,
+    // its files recorded with their digests, the novice's.
+    let copier = engine(
+        &app,
+        &admin,
+        "Copier",
+        json!(["cp", "/etc/os-release", "{outdir}/os-release.txt"]),
+        60,
+    )
+    .await;
+    let job = submit(&app, &h.novice, &l.project, &copier, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &h.novice, &job_id, ended).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let ds = done["dataset_id"].as_str().expect("an outputs dataset");
+    let d = json_of(
+        app.get(&format!("/api/v1/datasets/{ds}"), &h.novice.access)
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        d["name"].as_str().unwrap_or("").ends_with("(outputs)"),
+        "{d}"
+    );
+    let files = json_of(
+        app.get(&format!("/api/v1/datasets/{ds}/files"), &h.novice.access)
+            .await,
+        200,
+    )
+    .await;
+    let f = &files["items"][0];
+    assert_eq!(f["path"], "os-release.txt", "{files}");
+    let expected = std::fs::metadata("/etc/os-release")
+        .expect("os-release")
+        .len();
+    assert_eq!(f["size"].as_u64(), Some(expected), "{files}");
+    // Its bytes, downloaded by the expert (the novice may not download).
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/files/{}/content",
+                f["id"].as_str().expect("file id")
+            ),
+            &h.expert.access,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body = res.bytes().await.expect("bytes");
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read("/etc/os-release")
+            .expect("os-release")
+            .as_slice()
+    );
 }
 
 #[actix_web::test]
