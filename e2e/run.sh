@@ -50,4 +50,4 @@ E2E_BASE="$ts_base" \
   E2E_BIN="$bin" \
   E2E_ARTIFACTS="$artifacts" \
   E2E_STATE="$ts_tmp/state.json" \
-  node --test --test-concurrency=1 tests/
+  node --test --test-concurrency=1 "${E2E_ONLY:-tests/}"

@@ -80,8 +80,10 @@ async function setUp() {
   assert.ok(VMSTAT, 'vmstat (Debian package procps) is installed where the server runs');
   const admin = await adminToken();
   const { charter_version: charterVersion } = await apiOk('GET', '/policy');
-  const account = (first, last, profile) =>
-    settledAccount(admin, {
+  // Engines are registered by the administrator, charter first.
+  await apiOk('POST', '/me/charter', { token: admin, body: { version: charterVersion } });
+  const account = (first, last, profile, creator = admin) =>
+    settledAccount(creator, {
       email: `s9.${last.toLowerCase()}.${sfx}@inserm.fr`,
       first,
       last: `${last}-${sfx}`,
@@ -91,7 +93,8 @@ async function setUp() {
   const owner = await account('Ada', 'Engine', 'expert');
   const sponsor = await account('Sven', 'Sponsor', 'expert');
   const steward = await account('Dora', 'Steward', 'expert');
-  const waiter = await account('Wim', 'Waiting', 'confirmed');
+  // A confirmed scientist is created by an expert (the creation matrix).
+  const waiter = await account('Wim', 'Waiting', 'confirmed', owner.token);
   const org = await apiOk('POST', '/organizations', { token: admin, body: { name: `Compute lab ${sfx}` } });
   await apiOk('POST', `/organizations/${org.id}/invitations`, {
     token: admin,

@@ -155,6 +155,8 @@ impl Dispatcher {
             db_time(now),
         )?;
         queries::renew(&mut conn, &self.worker_id, until)?;
+        // Replicas not heard from in ten leases are forgotten.
+        queries::forget_workers(&mut conn, db_time(now - self.lease * 10))?;
         let mut pass = Pass::default();
         for job in queries::held_by(&mut conn, &self.worker_id)? {
             if self.watch(&mut conn, &job)? {
@@ -488,7 +490,9 @@ impl Dispatcher {
                 if let Some(h) = job.handle.as_deref() {
                     super::executors::local::LocalExecutor::stop_orphan(h);
                 }
-                let attempts_left = job.attempts < i64::from(self.max_attempts);
+                // A job whose cancel was asked is not started again.
+                let attempts_left =
+                    job.attempts < i64::from(self.max_attempts) && !job.cancel_requested;
                 conn.write_tx(|conn| -> ApiResult<(&'static str, bool)> {
                     if attempts_left {
                         let ok = queries::requeue(conn, &job.id, old_until)?;
@@ -497,24 +501,29 @@ impl Dispatcher {
                         }
                         Ok(("requeued", ok))
                     } else {
-                        let failure = Failure::Lost.text();
+                        // Cancelled if its cancel was asked, else lost.
+                        let (state, failure, rule) = if job.cancel_requested {
+                            (JobState::Cancelled, None, "cancelled")
+                        } else {
+                            (JobState::Failed, Some(Failure::Lost.text()), "failed")
+                        };
                         let ok = queries::finish(
                             conn,
                             &job.id,
                             JobState::Running,
                             job.lease_owner.as_deref(),
                             &Ending {
-                                state: JobState::Failed,
+                                state,
                                 at: db_time(now),
                                 exit_code: None,
                                 cpu_ms: None,
                                 max_rss_kb: None,
-                                failure: Some(&failure),
+                                failure: failure.as_deref(),
                                 work_id: None,
                                 dataset_id: None,
                             },
                         )?;
-                        Ok(("failed", ok))
+                        Ok((rule, ok))
                     }
                 })?
             };

@@ -267,12 +267,14 @@ pub fn finish(
     .map(|n| n == 1)
 }
 
-/// Puts a lost running job back in the queue.
+/// Puts a lost running job back in the queue (not one whose cancel was
+/// asked: that one is ended by the caller instead).
 pub fn requeue(conn: &mut DbConn, id: &str, lease_until: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(
         compute_jobs::table
             .filter(compute_jobs::id.eq(id))
             .filter(compute_jobs::state.eq(JobState::Running.as_str()))
+            .filter(compute_jobs::cancel_requested.eq(false))
             .filter(compute_jobs::lease_until.eq(lease_until)),
     )
     .set((

@@ -648,6 +648,17 @@ fn EngineForm(p: &FormProps) -> Html {
         })
     };
     let errors = |field: &str| field_errors(lang, failure, field);
+    // The server names an element or a schema path under a field
+    // (`command[2]`, `parameters.type`): shown on that field.
+    let errors_under = |root: &str| -> Vec<String> {
+        let Some(f) = failure else { return vec![] };
+        let (index, member) = (format!("{root}["), format!("{root}."));
+        f.field_errors()
+            .keys()
+            .filter(|k| *k == root || k.starts_with(&index) || k.starts_with(&member))
+            .flat_map(|k| field_errors(lang, failure, k))
+            .collect()
+    };
     let mut cpus_errors = errors("resources.cpus");
     cpus_errors.extend(errors("resources"));
     let on_delete = p.engine.as_ref().map(|e| {
@@ -668,10 +679,10 @@ fn EngineForm(p: &FormProps) -> Html {
             <Field id="engine-description-field" label={session.t("engine.description")} value={draft.description.clone()}
                 errors={errors("description")} oninput={set(|d, v| d.description = v)} />
             <TextArea id="engine-command-field" label={session.t("engine.command")} value={draft.command.clone()}
-                hint={session.t("engine.command_hint")} rows=5 errors={errors("command")}
+                hint={session.t("engine.command_hint")} rows=5 errors={errors_under("command")}
                 oninput={set(|d, v| d.command = v)} />
             <TextArea id="engine-parameters-field" label={session.t("engine.parameters_schema")} value={draft.parameters.clone()}
-                hint={session.t("engine.parameters_hint")} rows=10 errors={errors("parameters")}
+                hint={session.t("engine.parameters_hint")} rows=10 errors={errors_under("parameters")}
                 oninput={set(|d, v| d.parameters = v)} />
             <Field id="engine-timeout" label={session.t("engine.timeout_secs")} value={draft.timeout_secs.clone()} required=true
                 errors={errors("timeout_secs")} oninput={set(|d, v| d.timeout_secs = v)} />

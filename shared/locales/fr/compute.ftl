@@ -23,9 +23,9 @@ queue-reason-rank = { $jobs ->
 queue-reason-turn = Les personnes d'un même rang passent chacune à leur tour : { $jobs ->
     [one] une tâche
    *[other] { $jobs } tâches
-} de { $people ->
-    [one] une personne
-   *[other] { $people } personnes
+} { $people ->
+    [one] d'une personne
+   *[other] de { $people } personnes
 } { $jobs ->
     [one] passe
    *[other] passent

@@ -337,7 +337,7 @@ pub struct RankAhead {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueuePosition {
-    /// 1 = the next to be dispatched; 0 once the job is no longer queued.
+    /// 1 = the next to be dispatched (a job no longer queued answers 409).
     pub position: u32,
     pub ahead: Vec<RankAhead>,
     pub binding_rule: BindingRule,

@@ -86,8 +86,15 @@ pub fn from_config(config: &Config) -> Result<Option<Arc<dyn Executor>>, String>
                 run_as,
             ))))
         }
+        // Jobs are submitted with the Slurm tools on PATH, to the cluster
+        // of `SLURM_CONF` (or the host's configuration).
+        "slurm" => Ok(Some(Arc::new(slurm::SlurmExecutor {
+            slots: config.compute_slots,
+            partition: config.slurm_partition.clone(),
+            bin_dir: None,
+        }))),
         other => Err(format!(
-            "HABILIS_COMPUTE_EXECUTOR: {other} is not available in this build"
+            "HABILIS_COMPUTE_EXECUTOR: {other} is not local, slurm or none"
         )),
     }
 }
