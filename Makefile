@@ -129,6 +129,7 @@ test-slurm: ## The Slurm executor against a throwaway single-node Slurm (Debian'
 	$(CARGO) test --locked -p habilis-api --test slurm --no-run
 	./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm
 	HABILIS_SLURM_ACCOUNTING=1 ./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test slurm -- --skip slurm_stops_a_job_over_its_time_limit
+	./scripts/with-slurm.sh $(CARGO) test --locked -p habilis-api --test api -- compute::a_job_runs_through_slurm
 
 test-readme: ## Run the README's curl walkthrough verbatim against a fresh server
 	$(CARGO) build --locked -q -p habilis-api

@@ -957,3 +957,71 @@ async fn jobs_of_a_killed_replica_are_recovered_by_rule() {
     )
     .await;
 }
+
+/// A job submitted through the API, dispatched by a replica whose executor
+/// is Slurm (the single-node Slurm of `scripts/with-slurm.sh`, run by
+/// `make test-slurm`): it ends with its log and its draft work as on the
+/// local slots. Skipped without `HABILIS_SLURM=1`.
+#[actix_web::test]
+async fn a_job_runs_through_slurm() {
+    if std::env::var("HABILIS_SLURM").as_deref() != Ok("1") {
+        eprintln!("skipped: no single-node Slurm (HABILIS_SLURM=1, make test-slurm)");
+        return;
+    }
+    let app = TestApp::new().await;
+    let l = lab(&app).await;
+    let h = &l.h;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let id = engine(&app, &admin, "Counter", json!(["seq", "1", "{n}"]), 120).await;
+    let job = submit(&app, &h.novice, &l.project, &id, json!({"n": 5})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let replica = Arc::new(Dispatcher {
+        worker_id: "slurm-replica".to_owned(),
+        executor: Arc::new(habilis_api::compute::executors::slurm::SlurmExecutor {
+            slots: 2,
+            partition: None,
+            bin_dir: None,
+        }),
+        pool: app.state.pool.clone(),
+        policy: app.state.policy.clone(),
+        clock: Arc::new(SystemClock) as Arc<dyn Clock>,
+        storage: app.state.storage.clone(),
+        jobs_dir: app.dir.path().join("slurm-jobs"),
+        run_as: None,
+        lease: chrono::Duration::seconds(60),
+        max_attempts: 2,
+        log_max: 1024 * 1024,
+    });
+    let mut executor = None;
+    for _ in 0..600 {
+        let d = replica.clone();
+        actix_web::web::block(move || d.pass())
+            .await
+            .expect("block")
+            .expect("pass");
+        let r = row(&app, &job_id).await;
+        executor = r.executor.clone();
+        if !matches!(r.state.as_str(), "queued" | "running") {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(executor.as_deref(), Some("slurm"));
+    let done = json_of(
+        app.get(&format!("/api/v1/jobs/{job_id}"), &h.novice.access)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(done["exit_code"], 0);
+    assert!(done["work_id"].is_string(), "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &h.novice.access)
+        .await
+        .text()
+        .await
+        .expect("log");
+    assert_eq!(log, "1\n2\n3\n4\n5\n");
+}
