@@ -139,7 +139,7 @@ impl Application {
             crate::spawners::Spawners::from_config(&config).map_err(anyhow::Error::msg)?;
         let executor =
             crate::compute::executors::from_config(&config).map_err(anyhow::Error::msg)?;
-        let compute = Arc::new(crate::compute::Compute::new(
+        let compute = Arc::new(crate::compute::wake::Compute::new(
             executor.as_ref().map(|e| (e.kind(), e.slots())),
         ));
         let config = Arc::new(config);

@@ -29,7 +29,7 @@ pub struct AppState {
     /// What runs instances, by kind (`HABILIS_SPAWNERS`), opened once.
     pub spawners: Spawners,
     /// This replica's compute dispatcher: its wake-up, its executor.
-    pub compute: Arc<crate::compute::Compute>,
+    pub compute: Arc<crate::compute::wake::Compute>,
 }
 
 impl AppState {

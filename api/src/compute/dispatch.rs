@@ -39,12 +39,12 @@ use habilis_shared::i18n::Msg;
 use habilis_shared::policy::WorkState;
 use habilis_shared::policy::{Policy, Profile};
 use serde_json::json;
-use tokio::sync::Notify;
 
 use super::executors::{Executor, Launch, Status};
 use super::queries::{self, Ending, JobRow};
 use super::scheduler::{Busy, Scheduler, Snapshot, Waiting};
 use super::service::Failure;
+use super::wake::Compute;
 use crate::accounts::queries as users_q;
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::{db_time, Clock};
@@ -56,29 +56,6 @@ use crate::projects::queries as projects_q;
 use crate::spawners::local::process::{self as proc_util, RunAs};
 use crate::storage::Storage;
 use crate::works::queries::{self as works_q, NewWork};
-
-/// What every replica knows of compute: how to wake its dispatcher (a no-op
-/// where none runs) and its executor's kind and slots.
-#[derive(Default)]
-pub struct Compute {
-    wake: Notify,
-    /// This replica's executor kind and slots, if it runs jobs.
-    pub runs: Option<(&'static str, u32)>,
-}
-
-impl Compute {
-    pub fn new(runs: Option<(&'static str, u32)>) -> Compute {
-        Compute {
-            wake: Notify::new(),
-            runs,
-        }
-    }
-
-    /// Asks for a dispatch pass now (a job was submitted, cancelled…).
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-}
 
 /// Everything a pass needs.
 pub struct Dispatcher {
@@ -119,7 +96,7 @@ impl Dispatcher {
                     tick
                 };
                 tokio::select! {
-                    () = compute.wake.notified() => {}
+                    () = compute.notified() => {}
                     () = tokio::time::sleep(wait) => {}
                 }
                 let d = me.clone();

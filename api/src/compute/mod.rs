@@ -20,12 +20,14 @@ pub mod queries;
 pub mod routes;
 pub mod scheduler;
 pub mod service;
+pub mod wake;
 
 use habilis_shared::policy::{Action, Resource};
 
-pub use dispatch::{Compute, Dispatcher};
+pub use dispatch::Dispatcher;
 pub use queries::JobRow;
 pub use service::JobError;
+pub use wake::Compute;
 
 use crate::accounts::queries::{self as users_q, UserRow};
 use crate::auth::Caller;
