@@ -19,7 +19,12 @@
 //!   ([`transfer`]; the server is a `habilis serve` process of its own);
 //! - launch-to-running of the catalog's PostgreSQL offering vs `initdb` +
 //!   `pg_ctl start` by hand, and the idle sweep over 10,000 instances by
-//!   one replica and by three at once ([`services`]).
+//!   one replica and by three at once ([`services`]);
+//! - end-to-end dispatch through the database by three replicas of the
+//!   real dispatcher, 64 slots each, over 5,000 queued jobs of 64 people
+//!   running
+//!   `/bin/true`, against Slurm's documented sustained rate, and the same
+//!   without processes ([`dispatch`]).
 //!
 //! The load generator is `wrk` ([`wrk`]). Every HTTP comparison runs its
 //! two sides in the order A B B A and averages, so that a drift of the
@@ -29,11 +34,12 @@
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
 //! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,scheduler,
-//! read,login,refresh,list,projects,transfer,services` (default all; a
+//! read,login,refresh,list,projects,transfer,services,dispatch` (default all; a
 //! subset without a database row starts no database); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
+mod dispatch;
 mod policy;
 mod scheduler;
 mod services;
@@ -122,7 +128,7 @@ fn main() -> anyhow::Result<()> {
         scheduler_lines(&mut lines)?;
     }
     let database_rows = [
-        "read", "login", "refresh", "list", "projects", "transfer", "services",
+        "read", "login", "refresh", "list", "projects", "transfer", "services", "dispatch",
     ];
     let no_database = !database_rows.iter().any(|r| settings.wants(r));
 
@@ -153,7 +159,11 @@ fn main() -> anyhow::Result<()> {
         if settings.wants("list") {
             lines.push(list_at_scale(&settings, &stack, &people)?);
         }
-        if settings.wants("projects") || settings.wants("transfer") || settings.wants("services") {
+        if settings.wants("projects")
+            || settings.wants("transfer")
+            || settings.wants("services")
+            || settings.wants("dispatch")
+        {
             stack.seed_projects(&people)?;
         }
         if settings.wants("projects") {
@@ -164,6 +174,9 @@ fn main() -> anyhow::Result<()> {
         }
         if settings.wants("services") {
             service_lines(&mut lines, &stack, &people)?;
+        }
+        if settings.wants("dispatch") {
+            dispatch_lines(&mut lines, &stack, &people)?;
         }
     }
 
@@ -441,6 +454,65 @@ fn service_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyho
         met: s.one_replica_secs < 1.0 && once,
         detail: json!({ "backend": db, "instances": services::SWEPT, "one_replica_secs": s.one_replica_secs, "three_replicas_secs": s.three_replicas_secs, "notices_three_replicas": s.notices_three_replicas }),
     });
+    Ok(())
+}
+
+/// The dispatch rows ([`dispatch`]): three replicas of the real
+/// dispatcher over the same database, first with the local executor
+/// running `/bin/true`, then with an executor that starts nothing.
+fn dispatch_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyhow::Result<()> {
+    let db = stack.backend.name();
+    for kind in [dispatch::Kind::Local, dispatch::Kind::Instant] {
+        eprintln!(
+            "{db}: dispatch of {} jobs by {} replicas, {} executor…",
+            dispatch::JOBS,
+            dispatch::REPLICAS,
+            kind.name()
+        );
+        let d = dispatch::run(stack, people, kind)?;
+        let what = match kind {
+            dispatch::Kind::Local => "each job /bin/true run by the local executor",
+            dispatch::Kind::Instant => "no process: an executor that finishes each job at once",
+        };
+        let ratio = d.jobs_per_sec / dispatch::SLURM_RATE;
+        lines.push(Line {
+            comparison: format!(
+                "end-to-end dispatch through the database, {} replicas × {} slots, {} jobs of {} people, {what}, {db}",
+                dispatch::REPLICAS,
+                dispatch::REPLICA_SLOTS,
+                d.jobs,
+                dispatch::OWNERS
+            ),
+            habilis: format!(
+                "{:.0} jobs/s, {} double dispatch ({} started in {:.2} s, all ended in {:.2} s)",
+                d.jobs_per_sec,
+                d.double(),
+                d.jobs,
+                d.start_secs,
+                d.drain_secs
+            ),
+            floor: format!("Slurm's documented sustained rate: {:.0} jobs/s", dispatch::SLURM_RATE),
+            ratio: format!("{ratio:.1}×"),
+            goal: "≥ 1,000 jobs/s, 0 double dispatch".into(),
+            met: d.jobs_per_sec >= 1_000.0 && d.double() == 0 && d.succeeded == d.jobs as i64,
+            detail: json!({
+                "backend": db,
+                "executor": kind.name(),
+                "jobs": d.jobs,
+                "owners": dispatch::OWNERS,
+                "replicas": dispatch::REPLICAS,
+                "slots_per_replica": dispatch::REPLICA_SLOTS,
+                "jobs_per_sec": d.jobs_per_sec,
+                "start_secs": d.start_secs,
+                "drain_secs": d.drain_secs,
+                "started_per_replica": d.per_replica,
+                "passes_per_replica": d.passes,
+                "duplicate_ids": d.duplicate_ids,
+                "attempts_over_one": d.attempts_over_one,
+                "succeeded": d.succeeded,
+            }),
+        });
+    }
     Ok(())
 }
 

@@ -66,9 +66,9 @@ pub struct People {
     pub admin: String,
     pub expert: String,
     pub novice_id: String,
-    admin_id: String,
-    expert_id: String,
-    confirmed_id: String,
+    pub admin_id: String,
+    pub expert_id: String,
+    pub confirmed_id: String,
 }
 
 /// Projects the expert sees in `GET /api/v1/projects` (issue 13).
@@ -95,6 +95,8 @@ impl Stack {
         // No background work competes with the load.
         config.mail_poll_ms = 0;
         config.jobs_poll_ms = 0;
+        // Nor a dispatcher of its own: the dispatch row runs its replicas.
+        config.compute_executor = "none".into();
         config.jwt_secret = Some(JWT_SECRET.into());
 
         let database_url = config.database_url();
