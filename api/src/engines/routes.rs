@@ -73,6 +73,7 @@ pub async fn list_engines(
         (status = 200, description = "The engine", body = EngineView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such engine (or version), or retired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid `version`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_engine(
