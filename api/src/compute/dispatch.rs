@@ -50,8 +50,8 @@ use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::clock::{db_time, Clock};
 use crate::datasets::{self, FileRow};
 use crate::db::{DbConn, DbPool};
-use crate::engines;
-use crate::error::{ApiError, ApiResult};
+use crate::engines::{self, EngineVersionRow};
+use crate::error::ApiResult;
 use crate::projects::queries as projects_q;
 use crate::spawners::local::process::{self as proc_util, RunAs};
 use crate::storage::Storage;
@@ -537,7 +537,7 @@ impl Dispatcher {
         let since = db_time(now - self.lease);
         let until = db_time(now + self.lease);
         let kind = self.executor.kind();
-        let claimed = conn.write_tx(|conn| -> ApiResult<Vec<String>> {
+        let claimed = conn.write_tx(|conn| -> ApiResult<Vec<JobRow>> {
             if !queries::try_lock_dispatch(conn)? {
                 return Ok(Vec::new());
             }
@@ -546,26 +546,38 @@ impl Dispatcher {
             if snapshot.waiting.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut sched = Scheduler::new(&self.policy.priority, snapshot);
-            let mut claimed = Vec::new();
-            while claimed.len() < free {
-                let Some(pick) = sched.next() else { break };
-                if queries::claim(conn, &pick.job, &self.worker_id, kind, db_time(now), until)? {
-                    claimed.push(pick.job);
-                }
+            let picks: Vec<String> = Scheduler::new(&self.policy.priority, snapshot)
+                .take(free)
+                .map(|p| p.job)
+                .collect();
+            if picks.is_empty() {
+                return Ok(Vec::new());
+            }
+            // One statement claims them all; a job cancelled since the
+            // snapshot (its cancel does not wait for this lock) is left.
+            let mut claimed = Vec::with_capacity(picks.len());
+            for chunk in picks.chunks(500) {
+                queries::claim_many(conn, chunk, &self.worker_id, kind, db_time(now), until)?;
+                claimed.extend(queries::claimed_by(conn, chunk, &self.worker_id)?);
             }
             Ok(claimed)
         })?;
-        for id in &claimed {
-            self.start(conn, id)?;
+        let mut engines = HashMap::new();
+        for job in &claimed {
+            self.start(conn, job, &mut engines)?;
         }
-        Ok(claimed)
+        Ok(claimed.into_iter().map(|j| j.id).collect())
     }
 
     /// Starts a claimed job on the executor; a job that cannot start fails.
-    fn start(&self, conn: &mut DbConn, id: &str) -> ApiResult<()> {
-        let job = queries::find(conn, id)?.ok_or_else(ApiError::not_found)?;
-        let started = match self.prepare(conn, &job) {
+    fn start(
+        &self,
+        conn: &mut DbConn,
+        job: &JobRow,
+        engines: &mut HashMap<(String, i64), Option<EngineVersionRow>>,
+    ) -> ApiResult<()> {
+        let id = job.id.as_str();
+        let started = match self.prepare(conn, job, engines) {
             Ok(launch) => self
                 .executor
                 .submit(&launch)
@@ -602,12 +614,25 @@ impl Dispatcher {
 
     /// The job's working directory (`inputs/`, `out/`, `job.log`), its
     /// input files fetched from storage, and its argv rendered.
-    fn prepare(&self, conn: &mut DbConn, job: &JobRow) -> Result<Launch, Failure> {
+    fn prepare(
+        &self,
+        conn: &mut DbConn,
+        job: &JobRow,
+        versions: &mut HashMap<(String, i64), Option<EngineVersionRow>>,
+    ) -> Result<Launch, Failure> {
         let fail = |what: &str, e: &dyn std::fmt::Display| Failure::Start {
             reason: format!("{what}: {e}"),
         };
-        let v = engines::queries::version(conn, &job.engine_id, job.engine_version)
-            .map_err(|e| fail("engine", &e))?
+        let key = (job.engine_id.clone(), job.engine_version);
+        if !versions.contains_key(&key) {
+            let v = engines::queries::version(conn, &job.engine_id, job.engine_version)
+                .map_err(|e| fail("engine", &e))?;
+            versions.insert(key.clone(), v);
+        }
+        let v = versions
+            .get(&key)
+            .cloned()
+            .flatten()
             .ok_or_else(|| fail("engine", &"no such version"))?;
         let dir = self.jobs_dir.join(&job.id);
         let _ = fs::remove_dir_all(&dir);

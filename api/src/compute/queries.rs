@@ -181,6 +181,44 @@ pub fn claim(
     .map(|n| n == 1)
 }
 
+/// Claims the queued jobs among `ids` for `worker` in one statement (a job
+/// cancelled meanwhile is not claimed); [`claimed_by`] tells which were.
+pub fn claim_many(
+    conn: &mut DbConn,
+    ids: &[String],
+    worker: &str,
+    executor: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        compute_jobs::table
+            .filter(compute_jobs::id.eq_any(ids))
+            .filter(compute_jobs::state.eq(JobState::Queued.as_str())),
+    )
+    .set((
+        compute_jobs::state.eq(JobState::Running.as_str()),
+        compute_jobs::lease_owner.eq(worker),
+        compute_jobs::lease_until.eq(lease_until),
+        compute_jobs::started_at.eq(now),
+        compute_jobs::executor.eq(executor),
+        compute_jobs::attempts.eq(compute_jobs::attempts + 1),
+    ))
+    .execute(conn)
+}
+
+/// The jobs among `ids` that `worker` runs and has not started yet.
+pub fn claimed_by(conn: &mut DbConn, ids: &[String], worker: &str) -> QueryResult<Vec<JobRow>> {
+    compute_jobs::table
+        .filter(compute_jobs::id.eq_any(ids))
+        .filter(compute_jobs::state.eq(JobState::Running.as_str()))
+        .filter(compute_jobs::lease_owner.eq(worker))
+        .filter(compute_jobs::handle.is_null())
+        .order(compute_jobs::id.asc())
+        .select(JobRow::as_select())
+        .load(conn)
+}
+
 /// Records the executor's handle of a job `worker` runs.
 pub fn set_handle(conn: &mut DbConn, id: &str, worker: &str, handle: &str) -> QueryResult<bool> {
     diesel::update(
