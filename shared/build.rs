@@ -26,7 +26,12 @@ const LANGUAGES: [&str; 3] = ["en", "fr", "ja"];
 const PLURAL_CATEGORIES: [&str; 5] = ["zero", "one", "two", "few", "many"];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not when it was compiled: a build script
+    // compiled for one checkout is reused for another with the same
+    // sources (a shared CARGO_TARGET_DIR), and must read that one's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let root = Path::new(&manifest_dir);
     let mut out = String::new();
     for lang in LANGUAGES {
         let mut messages: Vec<(String, String)> = Vec::new();
