@@ -8,7 +8,46 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use habilis_shared::i18n::Msg;
 use serde_json::Value;
+
+/// What is wrong with a command, in the reader's language when answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    LoneClose,
+    Unclosed,
+    NotPlaceholder(String),
+    UnknownParameter(String),
+    UnknownInput(String),
+    ProgramPlaceholder,
+    Nul,
+}
+
+impl Problem {
+    pub fn msg(&self) -> Msg {
+        match self {
+            Problem::LoneClose => Msg::new("engines-command-lone-brace"),
+            Problem::Unclosed => Msg::new("engines-command-unclosed"),
+            Problem::NotPlaceholder(n) => {
+                Msg::new("engines-command-not-placeholder").arg("name", n.clone())
+            }
+            Problem::UnknownParameter(n) => {
+                Msg::new("engines-command-unknown-parameter").arg("name", n.clone())
+            }
+            Problem::UnknownInput(n) => {
+                Msg::new("engines-command-unknown-input").arg("name", n.clone())
+            }
+            Problem::ProgramPlaceholder => Msg::new("engines-command-program"),
+            Problem::Nul => Msg::new("engines-command-nul"),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg().render(habilis_shared::dto::Language::En))
+    }
+}
 
 /// One piece of an argv element.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +61,7 @@ pub enum Piece<'a> {
 }
 
 /// The pieces of one element, or what is wrong with it.
-pub fn parse(arg: &str) -> Result<Vec<Piece<'_>>, String> {
+pub fn parse(arg: &str) -> Result<Vec<Piece<'_>>, Problem> {
     let mut out = Vec::new();
     let mut rest = arg;
     while !rest.is_empty() {
@@ -41,10 +80,10 @@ pub fn parse(arg: &str) -> Result<Vec<Piece<'_>>, String> {
             out.push(Piece::Brace('}'));
             rest = after;
         } else if tail.starts_with('}') {
-            return Err("a lone \"}\" (write \"}}\" for a brace)".to_owned());
+            return Err(Problem::LoneClose);
         } else {
             let Some(end) = tail.find('}') else {
-                return Err("a \"{\" is not closed".to_owned());
+                return Err(Problem::Unclosed);
             };
             let name = &tail[1..end];
             out.push(placeholder(name)?);
@@ -54,7 +93,7 @@ pub fn parse(arg: &str) -> Result<Vec<Piece<'_>>, String> {
     Ok(out)
 }
 
-fn placeholder(name: &str) -> Result<Piece<'_>, String> {
+fn placeholder(name: &str) -> Result<Piece<'_>, Problem> {
     let ok = |s: &str| {
         !s.is_empty()
             && s.bytes()
@@ -66,7 +105,7 @@ fn placeholder(name: &str) -> Result<Piece<'_>, String> {
         _ => match name.strip_prefix("inputs.") {
             Some(input) if ok(input) => Ok(Piece::Input(input)),
             None if ok(name) => Ok(Piece::Param(name)),
-            _ => Err(format!("\"{{{name}}}\" is not a placeholder")),
+            _ => Err(Problem::NotPlaceholder(name.to_owned())),
         },
     }
 }
@@ -81,25 +120,22 @@ pub fn parameter_names(schema: &Value) -> BTreeSet<String> {
 }
 
 /// Checks a command against the parameters and inputs it may use: the
-/// first problem as (field, message), `command[2]` naming the element.
+/// first problem and its field, `command[2]` naming the element.
 pub fn check(
     argv: &[String],
     params: &BTreeSet<String>,
     inputs: &BTreeSet<String>,
-) -> Result<(), (String, String)> {
+) -> Result<(), (String, Problem)> {
     for (i, arg) in argv.iter().enumerate() {
         let field = format!("command[{i}]");
         let pieces = parse(arg).map_err(|m| (field.clone(), m))?;
         for piece in pieces {
             match piece {
                 Piece::Param(p) if !params.contains(p) => {
-                    return Err((
-                        field,
-                        format!("\"{{{p}}}\" names no parameter of the schema"),
-                    ))
+                    return Err((field, Problem::UnknownParameter(p.to_owned())));
                 }
                 Piece::Input(p) if !inputs.contains(p) => {
-                    return Err((field, format!("\"{{inputs.{p}}}\" names no input")))
+                    return Err((field, Problem::UnknownInput(p.to_owned())));
                 }
                 _ => {}
             }
@@ -107,10 +143,7 @@ pub fn check(
     }
     if argv.first().is_some_and(|a| a.contains('{')) {
         // The program itself is fixed: a parameter never chooses it.
-        return Err((
-            "command[0]".to_owned(),
-            "the program is fixed text, not a placeholder".to_owned(),
-        ));
+        return Err(("command[0]".to_owned(), Problem::ProgramPlaceholder));
     }
     Ok(())
 }
@@ -137,7 +170,11 @@ pub struct Places<'a> {
 /// The argv of a job: every placeholder replaced. A placeholder with no
 /// value (an optional parameter left out, an input not given) renders
 /// empty; the element stays one argument.
-pub fn render(argv: &[String], params: &Value, places: &Places<'_>) -> Result<Vec<String>, String> {
+pub fn render(
+    argv: &[String],
+    params: &Value,
+    places: &Places<'_>,
+) -> Result<Vec<String>, Problem> {
     argv.iter()
         .map(|arg| {
             let mut out = String::with_capacity(arg.len());
@@ -160,7 +197,7 @@ pub fn render(argv: &[String], params: &Value, places: &Places<'_>) -> Result<Ve
                 }
             }
             if out.contains('\0') {
-                return Err("an argument holds a NUL byte".to_owned());
+                return Err(Problem::Nul);
             }
             Ok(out)
         })
@@ -202,7 +239,7 @@ mod tests {
             check(&argv(&["seq", "{size}"]), &params, &inputs),
             Err((
                 "command[1]".to_owned(),
-                "\"{size}\" names no parameter of the schema".to_owned()
+                Problem::UnknownParameter("size".to_owned())
             ))
         );
         assert_eq!(
@@ -216,6 +253,24 @@ mod tests {
             check(&argv(&["{count}"]), &params, &inputs).map_err(|e| e.0),
             Err("command[0]".to_owned())
         );
+    }
+
+    #[test]
+    fn problems_are_written_in_the_readers_language() {
+        use habilis_shared::dto::Language;
+        let lone = Problem::LoneClose.msg();
+        assert_eq!(
+            lone.render(Language::En),
+            "A lone \"}\": write \"}}\" for a brace."
+        );
+        assert_eq!(
+            Problem::Unclosed.msg().render(Language::En),
+            "A \"{\" is not closed: write \"{{\" for a brace."
+        );
+        let unknown = Problem::UnknownParameter("size".into()).msg();
+        assert!(unknown.render(Language::Fr).contains("size"));
+        assert_ne!(unknown.render(Language::Fr), unknown.render(Language::En));
+        assert_ne!(unknown.render(Language::Ja), unknown.render(Language::En));
     }
 
     #[test]

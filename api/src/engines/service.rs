@@ -26,6 +26,11 @@ use crate::error::{ApiError, ProblemType};
 pub enum EngineError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    #[error("{field}: {problem}")]
+    Command {
+        field: String,
+        problem: command::Problem,
+    },
     #[error("the engine changed meanwhile")]
     Changed,
     #[error("no such engine")]
@@ -41,6 +46,7 @@ impl From<EngineError> for ApiError {
                 &field,
                 Msg::new("engines-field-invalid").arg("detail", message),
             ),
+            EngineError::Command { field, problem } => ApiError::field(&field, problem.msg()),
             EngineError::Changed => {
                 ApiError::conflict(ProblemType::WrongState, Msg::new("engines-changed"))
             }
@@ -121,7 +127,8 @@ fn check(d: &Definition<'_>) -> EngineResult<()> {
         }
     }
     let params = command::parameter_names(d.parameters);
-    command::check(d.command, &params, &names).map_err(|(f, m)| invalid(f, m))
+    command::check(d.command, &params, &names)
+        .map_err(|(field, problem)| EngineError::Command { field, problem })
 }
 
 fn json_text<T: serde::Serialize>(v: &T) -> String {
@@ -339,7 +346,7 @@ mod tests {
         let no_param = json!({"type": "object"});
         assert!(matches!(
             check(&def(&cmd, &no_param, &[])),
-            Err(EngineError::Invalid { field, .. }) if field == "command[1]"
+            Err(EngineError::Command { field, .. }) if field == "command[1]"
         ));
         let twice = [
             EngineInput {
