@@ -1635,3 +1635,128 @@ fn services_section_has_defaults_and_parses() {
     assert_eq!(p.services.max_running_per_user, 2);
     assert_eq!(p.services.idle_notice_after_hours, 48);
 }
+
+#[test]
+fn jobs_are_submitted_by_who_may_run_engines_and_seen_up_the_line() {
+    use super::{OrgRole::*, ProjectRelation as R};
+    let p = Policy::default();
+    let may = |profile: Profile, action: Action, res: Resource| {
+        p.decide(&Actor::new(profile, true), &action, &res).allowed
+    };
+    let project = |org_role, relation| Resource::Project { org_role, relation };
+    // Submitting: a role that may launch processing, and engine.run.
+    assert!(may(
+        Profile::Novice,
+        Action::JobSubmit,
+        project(Some(User), R::Participant)
+    ));
+    assert!(may(
+        Profile::Expert,
+        Action::JobSubmit,
+        project(Some(Manager), R::Owner)
+    ));
+    // The webmaster runs no engine, whatever the role; an operator launches
+    // nothing; a stranger does not read the project.
+    assert!(!may(
+        Profile::Webmaster,
+        Action::JobSubmit,
+        project(Some(User), R::Participant)
+    ));
+    assert!(!may(
+        Profile::Confirmed,
+        Action::JobSubmit,
+        project(Some(Operator), R::Participant)
+    ));
+    assert!(!may(
+        Profile::Confirmed,
+        Action::JobSubmit,
+        project(None, R::None)
+    ));
+    // Without the charter nothing goes through (the project is not even
+    // read).
+    let d = p.decide(
+        &Actor::new(Profile::Novice, false),
+        &Action::JobSubmit,
+        &project(Some(User), R::Participant),
+    );
+    assert!(!d.allowed, "{d:?}");
+
+    // One job of a novice: (viewer, org role, project relation, relation
+    // to the owner) → [read, cancel].
+    let job = |org_role, relation, owner_relation| Resource::Job {
+        org_role,
+        relation,
+        owner: Profile::Novice,
+        owner_relation,
+    };
+    type Row = (Profile, Option<OrgRole>, R, Relation, [bool; 2]);
+    let rows: [Row; 6] = [
+        // The owner.
+        (
+            Profile::Novice,
+            Some(User),
+            R::Participant,
+            Relation::Myself,
+            [true, true],
+        ),
+        // Their supervisor sees, does not cancel.
+        (
+            Profile::Confirmed,
+            None,
+            R::None,
+            Relation::Subordinate,
+            [true, false],
+        ),
+        // The organisation's manager does both.
+        (
+            Profile::Expert,
+            Some(Manager),
+            R::None,
+            Relation::Other,
+            [true, true],
+        ),
+        // A peer in the same project sees nothing.
+        (
+            Profile::Novice,
+            Some(User),
+            R::Participant,
+            Relation::Other,
+            [false, false],
+        ),
+        // The admin sees the activity of scientists, cancels nothing.
+        (
+            Profile::Admin,
+            None,
+            R::None,
+            Relation::Other,
+            [true, false],
+        ),
+        // The webmaster reads everything, changes nothing.
+        (
+            Profile::Webmaster,
+            Some(Operator),
+            R::Participant,
+            Relation::Other,
+            [true, false],
+        ),
+    ];
+    for (viewer, role, rel, owner_rel, [read, cancel]) in rows {
+        let res = job(role, rel, owner_rel);
+        assert_eq!(
+            may(viewer, Action::JobRead, res),
+            read,
+            "{viewer:?} {role:?} {rel:?} {owner_rel:?} read"
+        );
+        assert_eq!(
+            may(viewer, Action::JobCancel, res),
+            cancel,
+            "{viewer:?} {role:?} {rel:?} {owner_rel:?} cancel"
+        );
+    }
+    // Asked about a project instead of a job.
+    assert!(!may(
+        Profile::Novice,
+        Action::JobRead,
+        project(Some(User), R::Participant)
+    ));
+}
