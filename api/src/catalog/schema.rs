@@ -75,6 +75,22 @@ fn pointer_of_property(at: &str) -> String {
         .collect()
 }
 
+/// The JSON-Schema instance path of an error (`/users/0`) as a field name
+/// of a 422 answer under `root`: `config.users[0]`, `parameters.count`.
+pub fn field_of(root: &str, pointer: &str) -> String {
+    let mut out = String::from(root);
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if seg.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            out.push('.');
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
 /// The configuration a launch gets without asking anything: the `default`
 /// of every property of the schema, nested objects included.
 pub fn defaults(schema: &Value) -> Value {

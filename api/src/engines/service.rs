@@ -286,18 +286,8 @@ pub fn effective_parameters(
     schema::effective_config(&v.parameters(), given).map_err(|problems| {
         let mut errors: BTreeMap<String, Vec<Msg>> = BTreeMap::new();
         for p in problems {
-            let mut field = String::from("parameters");
-            for seg in p.path.split('/').skip(1) {
-                let seg = seg.replace("~1", "/").replace("~0", "~");
-                if seg.parse::<usize>().is_ok() {
-                    field.push_str(&format!("[{seg}]"));
-                } else {
-                    field.push('.');
-                    field.push_str(&seg);
-                }
-            }
             errors
-                .entry(field)
+                .entry(schema::field_of("parameters", &p.path))
                 .or_default()
                 .push(Msg::new("engines-parameter-invalid").arg("reason", p.message));
         }

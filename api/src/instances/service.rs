@@ -182,17 +182,7 @@ pub fn merge(base: &Value, over: &Value) -> Value {
 /// The JSON-Schema instance path of an error as a field name of the
 /// answer: `config`, `config.port`, `config.users[0]`.
 fn field_of(pointer: &str) -> String {
-    let mut out = String::from("config");
-    for seg in pointer.split('/').skip(1) {
-        let seg = seg.replace("~1", "/").replace("~0", "~");
-        if seg.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{seg}]"));
-        } else {
-            out.push('.');
-            out.push_str(&seg);
-        }
-    }
-    out
+    crate::catalog::schema::field_of("config", pointer)
 }
 
 /// `config` checked against `schema` (draft 2020-12, no remote `$ref`):
