@@ -135,13 +135,14 @@ impl Dispatcher {
         // Replicas not heard from in ten leases are forgotten.
         queries::forget_workers(&mut conn, db_time(now - self.lease * 10))?;
         let mut pass = Pass::default();
-        for job in queries::held_by(&mut conn, &self.worker_id)? {
-            if self.watch(&mut conn, &job)? {
+        let held = queries::held_by(&mut conn, &self.worker_id)?;
+        for job in &held {
+            if self.watch(&mut conn, job)? {
                 pass.ended.push(job.id.clone());
             }
         }
         pass.recovered = self.recover(&mut conn)?;
-        pass.started = self.dispatch(&mut conn)?;
+        pass.started = self.dispatch(&mut conn, held.len() - pass.ended.len())?;
         pass.running = queries::held_by(&mut conn, &self.worker_id)?.len();
         Ok(pass)
     }
@@ -524,9 +525,8 @@ impl Dispatcher {
     }
 
     /// Claims and starts what the scheduler picks for this replica's free
-    /// slots.
-    fn dispatch(&self, conn: &mut DbConn) -> ApiResult<Vec<String>> {
-        let held = queries::held_by(conn, &self.worker_id)?.len();
+    /// slots (`held`: the jobs it still runs).
+    fn dispatch(&self, conn: &mut DbConn, held: usize) -> ApiResult<Vec<String>> {
         let free = usize::try_from(self.executor.slots())
             .unwrap_or(0)
             .saturating_sub(held);

@@ -155,32 +155,6 @@ pub fn last_started(
     Ok(out)
 }
 
-/// Claims a queued job for `worker`: `false` when it is no longer queued.
-pub fn claim(
-    conn: &mut DbConn,
-    id: &str,
-    worker: &str,
-    executor: &str,
-    now: NaiveDateTime,
-    lease_until: NaiveDateTime,
-) -> QueryResult<bool> {
-    diesel::update(
-        compute_jobs::table
-            .filter(compute_jobs::id.eq(id))
-            .filter(compute_jobs::state.eq(JobState::Queued.as_str())),
-    )
-    .set((
-        compute_jobs::state.eq(JobState::Running.as_str()),
-        compute_jobs::lease_owner.eq(worker),
-        compute_jobs::lease_until.eq(lease_until),
-        compute_jobs::started_at.eq(now),
-        compute_jobs::executor.eq(executor),
-        compute_jobs::attempts.eq(compute_jobs::attempts + 1),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
-}
-
 /// Claims the queued jobs among `ids` for `worker` in one statement (a job
 /// cancelled meanwhile is not claimed); [`claimed_by`] tells which were.
 pub fn claim_many(
