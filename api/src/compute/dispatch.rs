@@ -36,7 +36,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::JobState;
 use habilis_shared::i18n::Msg;
-use habilis_shared::policy::WorkState;
 use habilis_shared::policy::{Policy, Profile};
 use serde_json::json;
 
@@ -55,7 +54,7 @@ use crate::error::ApiResult;
 use crate::projects::queries as projects_q;
 use crate::spawners::local::process::{self as proc_util, RunAs};
 use crate::storage::Storage;
-use crate::works::queries::{self as works_q, NewWork};
+use crate::works::{self, queries::NewWork};
 
 /// Everything a pass needs.
 pub struct Dispatcher {
@@ -391,8 +390,9 @@ impl Dispatcher {
             .arg("version", job.engine_version)
             .arg("code", 0)
             .render(lang);
-        works_q::insert(
+        works::service::record_job_output(
             conn,
+            now,
             &NewWork {
                 id,
                 owner_id: &job.owner_id,
@@ -401,14 +401,7 @@ impl Dispatcher {
                 project_id: Some(&job.project_id),
                 at: db_time(now),
             },
-        )?;
-        audit::append(
-            conn,
-            now,
-            Event::new(AuditAction::WorkCreate, Outcome::Success)
-                .actor(job.owner_id.clone())
-                .target("work", id.to_owned())
-                .detail(json!({ "job_id": job.id, "state": WorkState::Draft.as_str() })),
+            &job.id,
         )?;
         Ok(true)
     }
