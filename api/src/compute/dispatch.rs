@@ -239,6 +239,24 @@ impl Dispatcher {
                 && self.record_outputs(conn, job, &dataset_id, &stored, now)?;
             if kept {
                 e.dataset_id = Some(&dataset_id);
+            } else if !stored.is_empty() {
+                // Not silently: the log the owner reads ends with why.
+                let lang = users_q::find(conn, &job.owner_id)?
+                    .map_or(habilis_shared::dto::Language::En, |u| u.language());
+                let bytes: u64 = stored.iter().map(FileRow::size).sum();
+                let line = Msg::new("jobs-outputs-not-kept")
+                    .arg("files", stored.len())
+                    .arg("bytes", bytes)
+                    .arg(
+                        "reason",
+                        if e.work_id.is_some() {
+                            "quota"
+                        } else {
+                            "inactive"
+                        },
+                    )
+                    .render(lang);
+                queries::append_note(conn, &job.id, &format!("\n[habilis] {line}\n"))?;
             }
             let ended =
                 queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?;
