@@ -1083,3 +1083,51 @@ async fn outputs_over_the_limits_are_not_kept_and_the_log_says_why() {
         .collect();
     assert!(!names.iter().any(|n| n.ends_with("(outputs)")), "{names:?}");
 }
+
+#[actix_web::test]
+async fn a_job_runs_as_the_instance_account_with_its_limits() {
+    let app = TestApp::builder().with_compute(2).start().await;
+    let l = lab(&app).await;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let who = engine(
+        &app,
+        &admin,
+        "Who",
+        json!(["sh", "-c", "id -u; id -G; ulimit -v; echo \"$USER\""]),
+        60,
+    )
+    .await;
+    let job = submit(&app, &l.h.novice, &l.project, &who, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &l.h.novice.access)
+        .await
+        .text()
+        .await
+        .expect("log");
+    // As root, the server runs jobs as `nobody`, with no supplementary
+    // group; otherwise as its own account.
+    let run_as = habilis_api::spawners::local::process::RunAs::resolve(None).expect("account");
+    let (uid, groups, user) = match &run_as {
+        Some(u) => (u.uid.to_string(), u.gid.to_string(), u.name.clone()),
+        None => {
+            let id = |flag: &str| {
+                let out = std::process::Command::new("id")
+                    .arg(flag)
+                    .output()
+                    .expect("id");
+                String::from_utf8_lossy(&out.stdout).trim().to_owned()
+            };
+            (id("-u"), id("-G"), String::new())
+        }
+    };
+    // The engine's 256 MB address-space limit, in KiB.
+    assert_eq!(
+        log,
+        format!("{uid}\n{groups}\n{}\n{user}\n", 256 * 1024),
+        "the job's account, groups, memory limit and USER"
+    );
+}
