@@ -169,12 +169,20 @@ mod tests {
         for id in ["postgresql", "jupyterlab"] {
             assert!(ids.contains(&id), "{ids:?}");
         }
-        let runs_here: Vec<&str> = offerings
+        // The local offerings name the local spawner's recipes, which it
+        // runs once their tools are installed.
+        let local: Vec<(&str, Option<&str>)> = offerings
             .iter()
-            .filter(|o| super::super::available(&o.spawner.kind, o.spawner.recipe.as_deref()))
-            .map(|o| o.id.as_str())
+            .filter(|o| o.spawner.kind == "local")
+            .map(|o| (o.id.as_str(), o.spawner.recipe.as_deref()))
             .collect();
-        assert_eq!(runs_here, ["postgresql", "jupyterlab"]);
+        assert_eq!(
+            local,
+            [
+                ("postgresql", Some(crate::spawners::local::RECIPES[0])),
+                ("jupyterlab", Some(crate::spawners::local::RECIPES[1])),
+            ]
+        );
         assert!(offerings.iter().any(|o| o.spawner.kind == "kubernetes"));
         assert!(offerings.iter().any(|o| o.spawner.kind == "slurm"));
     }

@@ -24,25 +24,3 @@ pub use service::CatalogError;
 
 /// The spawner kinds an offering may name.
 pub const SPAWNER_KINDS: [&str; 3] = ["local", "kubernetes", "slurm"];
-
-/// Whether this server has a spawner that runs offerings of `kind` and
-/// `recipe`: the one place that answers it for the catalog and for orders.
-/// The recipes this version's spawners know; the answers of the API say
-/// whether this server runs them now (`AppState::spawners`, in the
-/// catalog's routes), which also needs the tools installed.
-pub fn available(kind: &str, recipe: Option<&str>) -> bool {
-    kind == "local" && matches!(recipe, Some("postgresql" | "jupyterlab"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_the_local_recipes_run_here() {
-        assert!(super::available("local", Some("postgresql")));
-        assert!(super::available("local", Some("jupyterlab")));
-        assert!(!super::available("local", Some("rstudio")));
-        assert!(!super::available("local", None));
-        assert!(!super::available("kubernetes", Some("postgresql")));
-        assert!(!super::available("slurm", None));
-    }
-}

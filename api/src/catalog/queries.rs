@@ -6,6 +6,7 @@ use habilis_shared::dto::{Offering, OfferingLimits, SpawnerSpec};
 
 use crate::db::schema::offerings;
 use crate::db::DbConn;
+use crate::spawners::Spawners;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Debug, Clone)]
 #[diesel(table_name = offerings, treat_none_as_null = true)]
@@ -54,12 +55,9 @@ impl OfferingRow {
         from_milli(self.price_per_hour_milli)
     }
 
-    /// Whether this server runs it (see [`super::available`]).
-    pub fn available(&self) -> bool {
-        super::available(&self.spawner_kind, self.spawner_recipe.as_deref())
-    }
-
-    pub fn view(&self) -> Offering {
+    /// As the API shows it: `available` when one of this server's
+    /// spawners runs it here (its kind, its recipe, its tools installed).
+    pub fn view(&self, spawners: &Spawners) -> Offering {
         Offering {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -74,7 +72,7 @@ impl OfferingRow {
                 recipe: self.spawner_recipe.clone(),
             },
             limits: self.limits(),
-            available: self.available(),
+            available: spawners.runs(&self.spawner_kind, self.spawner_recipe.as_deref()),
         }
     }
 }

@@ -45,15 +45,11 @@ pub async fn list_catalog(
             let rows = queries::page(conn, after, keys.fetch())?;
             let (rows, next_cursor) = keys.page(rows, |r| vec![r.category.clone(), r.id.clone()]);
             Ok(OfferingPage {
-                items: rows.iter().map(queries::OfferingRow::view).collect(),
+                items: rows.iter().map(|r| r.view(&st.spawners)).collect(),
                 next_cursor,
             })
         })
         .await?;
-    let mut page = page;
-    for o in &mut page.items {
-        runs_here(&state, o);
-    }
     Ok(web::Json(page))
 }
 
@@ -79,11 +75,9 @@ pub async fn get_offering(
                 .require(Action::CatalogRead, Resource::None)
                 .on(conn)?;
             let row = queries::find_live(conn, &id)?.ok_or(CatalogError::NotFound)?;
-            Ok(row.view())
+            Ok(row.view(&st.spawners))
         })
         .await?;
-    let mut view = view;
-    runs_here(&state, &mut view);
     Ok(web::Json(view))
 }
 
@@ -114,11 +108,9 @@ pub async fn create_offering(
                 .on(conn)?;
             let req = body.into_inner()?;
             req.validate()?;
-            Ok(service::create(conn, st.now(), &caller, &req)?)
+            Ok(service::create(conn, st.now(), &caller, &req)?.view(&st.spawners))
         })
         .await?;
-    let mut view = view;
-    runs_here(&state, &mut view);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/catalog/{}", view.id)))
         .json(view))
@@ -153,11 +145,9 @@ pub async fn update_offering(
                 .on(conn)?;
             let req = body.into_inner()?;
             req.validate()?;
-            Ok(service::update(conn, st.now(), &caller, &id, &req)?)
+            Ok(service::update(conn, st.now(), &caller, &id, &req)?.view(&st.spawners))
         })
         .await?;
-    let mut view = view;
-    runs_here(&state, &mut view);
     Ok(web::Json(view))
 }
 
@@ -189,12 +179,4 @@ pub async fn delete_offering(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Whether this server runs the offering: a spawner of its kind that can
-/// run its recipe here (tools installed, spawner configured).
-fn runs_here(state: &AppState, offering: &mut Offering) {
-    offering.available = state
-        .spawners
-        .runs(&offering.spawner.kind, offering.spawner.recipe.as_deref());
 }

@@ -6,7 +6,7 @@
 //! already been authorised.
 
 use chrono::{DateTime, Utc};
-use habilis_shared::dto::{CreateOffering, Offering, UpdateOffering};
+use habilis_shared::dto::{CreateOffering, SpawnerSpec, UpdateOffering};
 use habilis_shared::i18n::Msg;
 use serde_json::json;
 
@@ -75,18 +75,20 @@ fn row_of(o: &CreateOffering, at: chrono::NaiveDateTime) -> OfferingRow {
 
 /// An existing row as the request it would be (to apply a PATCH to).
 fn request_of(row: &OfferingRow) -> CreateOffering {
-    let view = row.view();
     CreateOffering {
-        id: view.id,
-        name: view.name,
-        category: view.category,
-        description: view.description,
-        config_schema: view.config_schema,
-        readme_template: view.readme_template,
-        price_per_hour: view.price_per_hour,
-        unit: view.unit,
-        spawner: view.spawner,
-        limits: view.limits,
+        id: row.id.clone(),
+        name: row.name.clone(),
+        category: row.category.clone(),
+        description: row.description.clone(),
+        config_schema: row.schema(),
+        readme_template: row.readme_template.clone(),
+        price_per_hour: row.price_per_hour(),
+        unit: row.unit.clone(),
+        spawner: SpawnerSpec {
+            kind: row.spawner_kind.clone(),
+            recipe: row.spawner_recipe.clone(),
+        },
+        limits: row.limits(),
     }
 }
 
@@ -96,7 +98,7 @@ pub fn create(
     now: DateTime<Utc>,
     caller: &Caller,
     req: &CreateOffering,
-) -> CatalogResult<Offering> {
+) -> CatalogResult<OfferingRow> {
     check_offering(req).map_err(invalid)?;
     conn.write_tx(|conn| {
         if queries::exists(conn, &req.id)? {
@@ -113,7 +115,7 @@ pub fn create(
                 .detail(json!({ "name": row.name, "spawner": row.spawner_kind }))
                 .ctx(&caller.ctx),
         )?;
-        Ok(row.view())
+        Ok(row)
     })
 }
 
@@ -125,7 +127,7 @@ pub fn update(
     caller: &Caller,
     id: &str,
     req: &UpdateOffering,
-) -> CatalogResult<Offering> {
+) -> CatalogResult<OfferingRow> {
     conn.write_tx(|conn| {
         let old = queries::find_live(conn, id)?.ok_or(CatalogError::NotFound)?;
         let mut next = request_of(&old);
@@ -160,7 +162,7 @@ pub fn update(
                 .detail(json!({ "fields": changed }))
                 .ctx(&caller.ctx),
         )?;
-        Ok(row.view())
+        Ok(row)
     })
 }
 

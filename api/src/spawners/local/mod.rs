@@ -111,6 +111,10 @@ fn log_path(workdir: &Path) -> PathBuf {
     workdir.join("logs").join("instance.log")
 }
 
+/// The recipes the local spawner knows (whether it runs one here also
+/// needs its tools: [`crate::spawners::Spawner::runs`]).
+pub const RECIPES: [&str; 2] = ["postgresql", "jupyterlab"];
+
 /// The spawner; its settings come from [`Config`], read once.
 pub struct LocalSpawner {
     run_as: Option<RunAs>,
@@ -158,6 +162,7 @@ impl LocalSpawner {
         if let Some(why) = &self.no_account {
             return Err(why.clone());
         }
+        // The recipes of RECIPES.
         match recipe {
             "postgresql" => postgresql::check(self),
             "jupyterlab" => jupyterlab::check(self),
