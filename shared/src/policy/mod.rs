@@ -38,7 +38,7 @@ pub use default::DEFAULT_CHARTER_VERSION;
 pub use doc::reference;
 pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, VisibilityPolicy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy, VisibilityPolicy,
     WorksPolicy,
 };
 pub use org::{
