@@ -32,5 +32,6 @@ mod routes;
 mod secondment;
 mod security;
 mod storage;
+mod support;
 mod uploads;
 mod works;

@@ -126,6 +126,10 @@ enum On {
     Instance,
     /// The novice's (queued) job in the active project.
     Job,
+    /// The local support desk of the organisation (the confirmed is its agent).
+    Desk,
+    /// The novice's ticket at that desk.
+    Ticket,
 }
 
 impl On {
@@ -172,6 +176,17 @@ impl On {
                 relation: c.project_relation(),
                 owner: Profile::Novice,
                 owner_relation: c.relation_to(Acct::Novice),
+            },
+            On::Desk => Resource::Desk {
+                group: false,
+                org_role: c.org_role(),
+                agent: c == Acct::Confirmed,
+                agent_elsewhere: false,
+            },
+            On::Ticket => Resource::Ticket {
+                requester: c == Acct::Novice,
+                participant: false,
+                agent: c == Acct::Confirmed,
             },
         }
     }
@@ -241,6 +256,13 @@ enum Fresh {
     Engine,
     /// A queued job of the novice in the active project (`{job}`).
     Job,
+    /// The local desk of an organisation like the shared one (same
+    /// members, same roles, the confirmed its agent) (`{desk}`).
+    Desk,
+    /// A new ticket of the novice at the shared desk (`{ticket}`).
+    Ticket,
+    /// The same, resolved by the confirmed.
+    ResolvedTicket,
 }
 
 impl Fresh {
@@ -259,6 +281,8 @@ impl Fresh {
             Fresh::Order => "{order}",
             Fresh::Engine => "{engine}",
             Fresh::Job => "{job}",
+            Fresh::Desk => "{desk}",
+            Fresh::Ticket | Fresh::ResolvedTicket => "{ticket}",
         }
     }
 }
@@ -368,6 +392,8 @@ fn table() -> Vec<Route> {
     let sees_instance = hides(A::InstanceRead, On::Instance);
     let manages_instance = refuses(A::InstanceManage, On::Instance);
     let sees_job = hides(A::JobRead, On::Job);
+    let sees_desk = hides(A::DeskRead, On::Desk);
+    let sees_ticket = hides(A::TicketRead, On::Ticket);
     let sees = |a: Acct| hides(A::UserRead, On::Account(a));
     let may = |action: Action, a: Acct| refuses(action, On::Account(a));
     vec![
@@ -820,6 +846,55 @@ fn table() -> Vec<Route> {
         r("GET", "/api/v1/jobs/{job}/logs").asks(&[sees_job]),
         r("GET", "/api/v1/jobs/{job}/queue").asks(&[sees_job]),
         r("GET", "/api/v1/queue").asks(&[refuses(A::QueueRead, On::Nothing)]),
+        // Support desks and tickets: a desk is known to its organisation's
+        // members and agents, a ticket to its requester and desk agents.
+        r("GET", "/api/v1/desks").asks(&[refuses(A::DeskList, On::Nothing)]),
+        r("GET", "/api/v1/desks/{desk}/agents")
+            .asks(&[sees_desk, refuses(A::DeskAgentsRead, On::Desk)]),
+        r("POST", "/api/v1/desks/{desk}/agents")
+            .invalid(json!({ "account_id": "" }))
+            .valid(json!({ "account_id": "{novice}" }))
+            .asks(&[sees_desk, refuses(A::DeskAgentsManage, On::Desk)])
+            .ok(201)
+            .fresh(Fresh::Desk),
+        r("DELETE", "/api/v1/desks/{desk}/agents/{confirmed}")
+            .asks(&[sees_desk, refuses(A::DeskAgentsManage, On::Desk)])
+            .ok(204)
+            .fresh(Fresh::Desk),
+        r("POST", "/api/v1/tickets")
+            .invalid(json!({ "type": "incident", "category": "Not A Code", "subject": "", "body": "" }))
+            .valid(json!({ "desk_id": "{desk}", "type": "incident", "category": "printer",
+                           "subject": "{caller} cannot print", "body": "Nothing comes out." }))
+            .asks(&[sees_desk, refuses(A::TicketCreate, On::Desk)])
+            .ok(201),
+        r("GET", "/api/v1/tickets").asks(&[refuses(A::TicketList, On::Nothing)]),
+        r("GET", "/api/v1/tickets/{ticket}").asks(&[sees_ticket]),
+        r("POST", "/api/v1/tickets/{ticket}/comments")
+            .invalid(json!({ "body": "" }))
+            .valid(json!({ "body": "a word from {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketComment, On::Ticket)])
+            .ok(201),
+        r("POST", "/api/v1/tickets/{ticket}/assign")
+            .invalid(json!({ "agent_id": "" }))
+            .valid(json!({ "agent_id": "{confirmed}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/escalate")
+            .invalid(json!({ "reason": "" }))
+            .valid(json!({ "reason": "beyond {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/resolve")
+            .invalid(json!({ "resolution": "" }))
+            .valid(json!({ "resolution": "fixed by {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/reopen")
+            .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
+            .fresh(Fresh::ResolvedTicket),
+        r("POST", "/api/v1/tickets/{ticket}/close")
+            .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
+            .fresh(Fresh::ResolvedTicket),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -827,7 +902,10 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 22] = [
+const PARAMETERS: [(&str, &str); 25] = [
+    ("{desk}", "{id}"),
+    ("{ticket}", "{id}"),
+    ("{confirmed}", "{account_id}"),
     ("{engine}", "{id}"),
     ("{job}", "{id}"),
     ("{instance}", "{id}"),
@@ -964,6 +1042,10 @@ struct Fixture {
     engine: String,
     /// A queued job of the novice's in `active` (no replica runs jobs).
     job: String,
+    /// The organisation's local desk (the confirmed its agent), and a new
+    /// ticket of the novice's there.
+    desk: String,
+    ticket: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -1007,6 +1089,8 @@ impl Fixture {
             .replace("{instance}", &self.instance)
             .replace("{engine}", &self.engine)
             .replace("{job}", &self.job)
+            .replace("{desk}", &self.desk)
+            .replace("{ticket}", &self.ticket)
             .replace("{my_configuration}", &caller.configuration)
             .replace("{offering}", "postgresql")
             .replace(
@@ -1058,6 +1142,56 @@ impl Fixture {
             201,
         )
         .await
+    }
+
+    /// The local desk of organisation `org`, with the confirmed its agent.
+    async fn desk_of(&self, app: &TestApp, org: &str) -> String {
+        let desks = json_of(app.get("/api/v1/desks", &self.admin.access).await, 200).await;
+        let desk = desks["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|d| d["org_id"] == org)
+            .and_then(|d| d["id"].as_str())
+            .expect("the organisation's desk")
+            .to_owned();
+        let res = app
+            .post(
+                &format!("/api/v1/desks/{desk}/agents"),
+                &self.admin.access,
+                json!({ "account_id": self.confirmed.id }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "the confirmed, an agent of the desk");
+        desk
+    }
+
+    /// A new ticket of the novice's at the shared desk; `resolved` by the
+    /// confirmed.
+    async fn ticket(&self, app: &TestApp, resolved: bool) -> String {
+        let thread = json_of(
+            app.post(
+                "/api/v1/tickets",
+                &self.novice.access,
+                json!({ "desk_id": self.desk, "type": "incident", "category": "printer",
+                        "subject": "The printer", "body": "It jams." }),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let id = thread["ticket"]["id"].as_str().expect("id").to_owned();
+        if resolved {
+            let res = app
+                .post(
+                    &format!("/api/v1/tickets/{id}/resolve"),
+                    &self.confirmed.access,
+                    json!({ "resolution": "Unjammed." }),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "resolve a fresh ticket");
+        }
+        id
     }
 
     async fn order(&self, app: &TestApp) -> String {
@@ -1259,6 +1393,36 @@ impl Fixture {
             Fresh::Order => self.order(app).await,
             Fresh::Engine => self.engine(app, &format!("Fresh engine {n}")).await,
             Fresh::Job => self.job(app).await,
+            Fresh::Desk => {
+                let org = id_of(
+                    app.post(
+                        "/api/v1/organizations",
+                        &self.admin.access,
+                        json!({ "name": format!("Fresh lab {n}") }),
+                    )
+                    .await,
+                    201,
+                )
+                .await;
+                for (email, role) in [
+                    (&self.expert.email, "manager"),
+                    (&self.confirmed.email, "contributor"),
+                    (&self.novice.email, "user"),
+                    (&self.webmaster.email, "operator"),
+                ] {
+                    let res = app
+                        .post(
+                            &format!("/api/v1/organizations/{org}/invitations"),
+                            &self.admin.access,
+                            json!({ "emails": [email], "role": role }),
+                        )
+                        .await;
+                    assert_eq!(res.status(), 200, "a member of a fresh organisation");
+                }
+                self.desk_of(app, &org).await
+            }
+            Fresh::Ticket => self.ticket(app, false).await,
+            Fresh::ResolvedTicket => self.ticket(app, true).await,
         }
     }
 }
@@ -1324,6 +1488,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         instance: String::new(),
         engine: String::new(),
         job: String::new(),
+        desk: String::new(),
+        ticket: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1371,6 +1537,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.order = fx.order(app).await;
     fx.engine = fx.engine(app, "Matrix engine").await;
     fx.job = fx.job(app).await;
+    fx.desk = fx.desk_of(app, &fx.org.clone()).await;
+    fx.ticket = fx.ticket(app, false).await;
     // A stopped instance of the novice's from that order (no process: the
     // routes answer from its row).
     fx.instance = {

@@ -14,6 +14,7 @@ mod compute;
 mod datasets;
 mod orgs;
 mod projects;
+mod support;
 mod users;
 mod works;
 
@@ -25,5 +26,6 @@ pub use compute::*;
 pub use datasets::*;
 pub use orgs::*;
 pub use projects::*;
+pub use support::*;
 pub use users::*;
 pub use works::*;

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, VisibilityPolicy,
-    WorksPolicy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy,
+    VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -145,6 +145,18 @@ impl Default for Policy {
             departure: departure_rules(),
             organizations: super::OrganizationsPolicy::default(),
             services: ServicesPolicy::default(),
+            support: SupportPolicy::default(),
+        }
+    }
+}
+
+/// Seed 002: a request for administration rights on a tool is approved
+/// first (its example); administrators name the group desk's agents.
+impl Default for SupportPolicy {
+    fn default() -> Self {
+        SupportPolicy {
+            approval_categories: ["admin-rights".to_owned()].into_iter().collect(),
+            manage_group_desk: set(&[Admin]),
         }
     }
 }
