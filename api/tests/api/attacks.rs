@@ -9,8 +9,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    annotations, approvals, invitations, memberships, offerings, orders, organizations, outbox,
-    participants, projects, secondments, uploads, users, works,
+    annotations, approvals, invitations, kb_articles, memberships, offerings, orders,
+    organizations, outbox, participants, projects, secondments, uploads, users, works,
 };
 use serde_json::{json, Value};
 
@@ -88,6 +88,13 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
         (
             "orders",
             orders::table.count().get_result(c).expect("orders"),
+        ),
+        (
+            "kb_articles",
+            kb_articles::table
+                .count()
+                .get_result(c)
+                .expect("kb_articles"),
         ),
     ]
 }

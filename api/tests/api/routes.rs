@@ -241,6 +241,9 @@ enum Fresh {
     Engine,
     /// A queued job of the novice in the active project (`{job}`).
     Job,
+    /// A published article of the knowledge base, by the admin
+    /// (`{kb_article}`).
+    KbArticle,
 }
 
 impl Fresh {
@@ -259,6 +262,7 @@ impl Fresh {
             Fresh::Order => "{order}",
             Fresh::Engine => "{engine}",
             Fresh::Job => "{job}",
+            Fresh::KbArticle => "{kb_article}",
         }
     }
 }
@@ -820,6 +824,45 @@ fn table() -> Vec<Route> {
         r("GET", "/api/v1/jobs/{job}/logs").asks(&[sees_job]),
         r("GET", "/api/v1/jobs/{job}/queue").asks(&[sees_job]),
         r("GET", "/api/v1/queue").asks(&[refuses(A::QueueRead, On::Nothing)]),
+        // The knowledge base: published articles for everyone, anonymous
+        // visitors included; drafts and writing for desk agents (nobody of
+        // the fixture is one: asked as about nothing in particular) and the
+        // profiles the policy names.
+        r("GET", "/api/v1/kb/articles")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("POST", "/api/v1/kb/articles")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "{caller} article", "body": "Some *help*." }))
+            .asks(&[refuses(A::KbWrite, On::Nothing)])
+            .ok(201),
+        r("GET", "/api/v1/kb/articles/{kb_article}")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("GET", "/api/v1/kb/articles/{kb_draft}")
+            .public()
+            .asks(&[hides(A::KbReadDrafts, On::Nothing)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_article}")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "Changed by {caller}" }))
+            .asks(&[refuses(A::KbWrite, On::Nothing)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_draft}")
+            .invalid(json!({ "state": "archived" }))
+            .valid(json!({ "body": "Changed by {caller}" }))
+            .asks(&[
+                hides(A::KbReadDrafts, On::Nothing),
+                refuses(A::KbWrite, On::Nothing),
+            ]),
+        r("DELETE", "/api/v1/kb/articles/{kb_article}")
+            .asks(&[refuses(A::KbWrite, On::Nothing)])
+            .ok(204)
+            .fresh(Fresh::KbArticle),
+        r("GET", "/api/v1/kb/search")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("GET", "/api/v1/kb/suggest")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -827,8 +870,10 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 22] = [
+const PARAMETERS: [(&str, &str); 24] = [
     ("{engine}", "{id}"),
+    ("{kb_article}", "{id}"),
+    ("{kb_draft}", "{id}"),
     ("{job}", "{id}"),
     ("{instance}", "{id}"),
     ("{my_configuration}", "{id}"),
@@ -964,6 +1009,10 @@ struct Fixture {
     engine: String,
     /// A queued job of the novice's in `active` (no replica runs jobs).
     job: String,
+    /// A published article of the knowledge base and a draft, both the
+    /// admin's.
+    kb_article: String,
+    kb_draft: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -1007,6 +1056,8 @@ impl Fixture {
             .replace("{instance}", &self.instance)
             .replace("{engine}", &self.engine)
             .replace("{job}", &self.job)
+            .replace("{kb_article}", &self.kb_article)
+            .replace("{kb_draft}", &self.kb_draft)
             .replace("{my_configuration}", &caller.configuration)
             .replace("{offering}", "postgresql")
             .replace(
@@ -1053,6 +1104,20 @@ impl Fixture {
                 &format!("/api/v1/projects/{}/jobs", self.active),
                 &self.novice.access,
                 json!({ "engine_id": self.engine }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
+    /// An article of the knowledge base by the admin, in `state`.
+    async fn kb_article(&self, app: &TestApp, title: &str, state: &str) -> String {
+        id_of(
+            app.post(
+                "/api/v1/kb/articles",
+                &self.admin.access,
+                json!({ "title": title, "body": "How to.", "state": state }),
             )
             .await,
             201,
@@ -1256,6 +1321,10 @@ impl Fixture {
             Fresh::Order => self.order(app).await,
             Fresh::Engine => self.engine(app, &format!("Fresh engine {n}")).await,
             Fresh::Job => self.job(app).await,
+            Fresh::KbArticle => {
+                self.kb_article(app, &format!("Fresh article {n}"), "published")
+                    .await
+            }
         }
     }
 }
@@ -1321,6 +1390,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         instance: String::new(),
         engine: String::new(),
         job: String::new(),
+        kb_article: String::new(),
+        kb_draft: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1368,6 +1439,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.order = fx.order(app).await;
     fx.engine = fx.engine(app, "Matrix engine").await;
     fx.job = fx.job(app).await;
+    fx.kb_article = fx.kb_article(app, "Matrix article", "published").await;
+    fx.kb_draft = fx.kb_article(app, "Matrix draft article", "draft").await;
     // A stopped instance of the novice's from that order (no process: the
     // routes answer from its row).
     fx.instance = {

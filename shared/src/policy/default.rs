@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
-    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, VisibilityPolicy,
-    WorksPolicy,
+    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule,
+    KnowledgeBasePolicy, Policy, PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule,
+    ServicesPolicy, VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -145,6 +145,20 @@ impl Default for Policy {
             departure: departure_rules(),
             organizations: super::OrganizationsPolicy::default(),
             services: ServicesPolicy::default(),
+            knowledge_base: KnowledgeBasePolicy::default(),
+        }
+    }
+}
+
+/// SPEC §8: the knowledge base is a public FAQ; besides the desk agents,
+/// administrators write it (issue 18 §4) and the webmaster, who reads
+/// everything and changes nothing (SPEC §2.5), reads its drafts.
+impl Default for KnowledgeBasePolicy {
+    fn default() -> Self {
+        KnowledgeBasePolicy {
+            public_read: true,
+            read_drafts: set(&[Admin, Webmaster]),
+            write: set(&[Admin]),
         }
     }
 }

@@ -30,6 +30,7 @@ pub fn reference(policy: &Policy, lang: Language) -> String {
     doc.visibility(policy);
     doc.organisations(policy);
     doc.services(policy);
+    doc.knowledge_base(policy);
     doc.priority(policy);
     doc.accounts(policy);
     doc.actions();
@@ -450,6 +451,20 @@ impl Doc {
                 ("grace", Arg::from(s.purge_grace_hours)),
                 ("per_user", Arg::from(s.max_running_per_user)),
                 ("per_project", Arg::from(s.max_running_per_project)),
+            ],
+        );
+        self.para(&text);
+    }
+
+    fn knowledge_base(&mut self, policy: &Policy) {
+        let kb = &policy.knowledge_base;
+        self.heading("policydoc-kb");
+        let text = self.t_args(
+            "policydoc-kb-settings",
+            &[
+                ("public", Arg::from(self.yes_no(kb.public_read))),
+                ("drafts", Arg::from(self.list(&kb.read_drafts))),
+                ("write", Arg::from(self.list(&kb.write))),
             ],
         );
         self.para(&text);

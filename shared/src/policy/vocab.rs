@@ -313,6 +313,17 @@ pub enum Action {
     /// `job.cancel`: cancel one job; resource = [`Resource::Job`]: its owner
     /// and the project's managers.
     JobCancel,
+    /// `kb.read`: the published articles of the knowledge base (SPEC §8:
+    /// a public FAQ), anonymous visitors included unless the policy says
+    /// otherwise (`knowledge_base.public_read`).
+    KbRead,
+    /// `kb.read_drafts`: the draft articles; resource = [`Resource::Kb`]:
+    /// desk agents, and the profiles of `knowledge_base.read_drafts`.
+    KbReadDrafts,
+    /// `kb.write`: write, publish and delete articles; resource =
+    /// [`Resource::Kb`]: desk agents, and the profiles of
+    /// `knowledge_base.write`.
+    KbWrite,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -461,6 +472,9 @@ action_codes! {
         JobSubmit => "job.submit",
         JobRead => "job.read",
         JobCancel => "job.cancel",
+        KbRead => "kb.read",
+        KbReadDrafts => "kb.read_drafts",
+        KbWrite => "kb.write",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
@@ -591,6 +605,9 @@ pub enum Resource {
         owner: Profile,
         owner_relation: Relation,
     },
+    /// The knowledge base, as the actor stands to it: whether they are an
+    /// agent of a support desk (any desk: articles belong to no desk).
+    Kb { desk_agent: bool },
 }
 
 /// Who asks: the facts about the caller `decide` needs.
