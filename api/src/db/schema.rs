@@ -614,6 +614,91 @@ diesel::allow_tables_to_appear_in_same_query!(engines, engine_versions, compute_
 diesel::allow_tables_to_appear_in_same_query!(compute_jobs, compute_job_logs);
 
 diesel::table! {
+    desks (id) {
+        id -> Text,
+        kind -> Text,
+        org_id -> Nullable<Text>,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_agents (desk_id, account_id) {
+        desk_id -> Text,
+        account_id -> Text,
+        assigned_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        desk_id -> Text,
+        escalated_from -> Nullable<Text>,
+        requester_id -> Text,
+        kind -> Text,
+        category -> Text,
+        subject -> Text,
+        body -> Text,
+        project_id -> Nullable<Text>,
+        state -> Text,
+        assignee_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_participants (ticket_id, account_id) {
+        ticket_id -> Text,
+        account_id -> Text,
+        added_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> Text,
+        ticket_id -> Text,
+        at -> Timestamp,
+        author_id -> Text,
+        kind -> Text,
+        internal -> Bool,
+        body -> Nullable<Text>,
+        from_state -> Nullable<Text>,
+        to_state -> Nullable<Text>,
+        desk_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(desk_agents -> desks (desk_id));
+diesel::joinable!(desk_agents -> users (account_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_participants -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    desks,
+    desk_agents,
+    tickets,
+    ticket_events,
+    ticket_participants,
+    users
+);
+diesel::allow_tables_to_appear_in_same_query!(desks, organizations);
+diesel::allow_tables_to_appear_in_same_query!(desks, memberships);
+diesel::allow_tables_to_appear_in_same_query!(desk_agents, memberships);
+diesel::allow_tables_to_appear_in_same_query!(tickets, projects);
+diesel::allow_tables_to_appear_in_same_query!(tickets, approval_requests);
+
+diesel::table! {
     /// The knowledge base (kb). PostgreSQL also has a generated `search`
     /// tsvector that only `kb::search` names; SQLite keeps `kb_fts` (FTS5)
     /// in step by triggers.

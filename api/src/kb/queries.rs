@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use habilis_shared::dto::{KbArticleState, KbArticleSummary};
 
 use crate::clock::utc;
-use crate::db::schema::kb_articles;
+use crate::db::schema::{desk_agents, kb_articles};
 use crate::db::DbConn;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -111,7 +111,11 @@ pub fn page(
     q.load(conn)
 }
 
-/// Whether `account` is an agent of a support desk (any desk).
-pub fn is_desk_agent(_conn: &mut DbConn, _account: &str) -> QueryResult<bool> {
-    Ok(false)
+/// Whether `account` is an agent of a support desk (any desk: articles
+/// belong to no desk).
+pub fn is_desk_agent(conn: &mut DbConn, account: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        desk_agents::table.filter(desk_agents::account_id.eq(account)),
+    ))
+    .get_result(conn)
 }

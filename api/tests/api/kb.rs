@@ -793,3 +793,78 @@ async fn a_solved_ticket_drafts_an_article() {
     .await;
     assert_eq!(ids(&page), [id]);
 }
+
+#[actix_web::test]
+async fn desk_agents_write_and_read_drafts_whatever_their_profile() {
+    use habilis_api::db::schema::{desk_agents, desks};
+    let app = TestApp::new().await;
+    let h = app.hierarchy().await;
+    // Arrange: the novice is an agent of the group desk (as its managers
+    // would assign them).
+    let (novice, admin) = (h.novice.id.clone(), h.admin.id.clone());
+    app.with_db(move |c| {
+        let desk: String = desks::table
+            .filter(desks::kind.eq("group"))
+            .select(desks::id)
+            .first(c)
+            .expect("the group desk");
+        diesel::insert_into(desk_agents::table)
+            .values((
+                desk_agents::desk_id.eq(desk),
+                desk_agents::account_id.eq(novice),
+                desk_agents::assigned_by.eq(admin),
+                desk_agents::created_at.eq(habilis_api::clock::db_time(chrono::Utc::now())),
+            ))
+            .execute(c)
+            .expect("an agent")
+    })
+    .await;
+
+    // Act / assert: the agent drafts, reads, publishes; an expert who is
+    // no agent neither writes nor sees the draft.
+    let draft = write(&app, &h.novice.access, json!({ "title": "Agent's draft" })).await;
+    let path = format!("/api/v1/kb/articles/{}", draft["id"].as_str().expect("id"));
+    assert_eq!(draft["created_by"], h.novice.id.as_str());
+    problem(app.get(&path, &h.expert.access).await, 404).await;
+    problem(
+        app.post(
+            "/api/v1/kb/articles",
+            &h.expert.access,
+            json!({ "title": "Expert's" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let list = body(app.get("/api/v1/kb/articles", &h.novice.access).await, 200).await;
+    assert_eq!(ids(&list).len(), 1);
+    let page = body(
+        get_with(
+            &app,
+            "/api/v1/kb/search",
+            &[("q", "agent")],
+            Some(&h.novice.access),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(ids(&page).len(), 1);
+    let v = body(
+        app.request(
+            "PATCH",
+            &path,
+            Some(&h.novice.access),
+            Some(json!({ "state": "published" })),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(v["state"], "published");
+    body(app.get(&path, &h.expert.access).await, 200).await;
+    let res = app
+        .request("DELETE", &path, Some(&h.novice.access), None)
+        .await;
+    assert_eq!(res.status(), 204);
+}

@@ -1,0 +1,5 @@
+DROP TABLE ticket_events;
+DROP TABLE ticket_participants;
+DROP TABLE tickets;
+DROP TABLE desk_agents;
+DROP TABLE desks;
