@@ -462,7 +462,7 @@ async fn search_ranks_title_hits_first_and_highlights_safely() {
         200,
     )
     .await;
-    assert_eq!(ids(&page), [in_body.clone()]);
+    assert_eq!(ids(&page), [in_body.as_str()]);
 
     // Drafts: found by those who read them, with their state.
     let page = body(
@@ -509,7 +509,7 @@ async fn search_ranks_title_hits_first_and_highlights_safely() {
         200,
     )
     .await;
-    assert_eq!(ids(&first), [in_title.clone()]);
+    assert_eq!(ids(&first), [in_title.as_str()]);
     let cursor = first["next_cursor"].as_str().expect("next").to_owned();
     let second = body(
         get_with(
@@ -522,7 +522,7 @@ async fn search_ranks_title_hits_first_and_highlights_safely() {
         200,
     )
     .await;
-    assert_eq!(ids(&second), [in_body.clone()]);
+    assert_eq!(ids(&second), [in_body.as_str()]);
     assert!(second["next_cursor"].is_null());
 
     // A title holding markup is escaped too.
@@ -562,13 +562,13 @@ async fn search_ranks_title_hits_first_and_highlights_safely() {
         200,
     )
     .await;
-    assert_eq!(ids(&page), [in_title.clone()]);
+    assert_eq!(ids(&page), [in_title.as_str()]);
     let page = body(
         get_with(&app, "/api/v1/kb/search", &[("q", "networks")], None).await,
         200,
     )
     .await;
-    assert_eq!(ids(&page), [in_body.clone()]);
+    assert_eq!(ids(&page), [in_body.as_str()]);
     let res = app
         .request("DELETE", &path, Some(&h.admin.access), None)
         .await;
@@ -696,7 +696,7 @@ async fn suggestions_follow_the_ticket_being_written() {
         200,
     )
     .await;
-    assert_eq!(ids(&page), [unrelated.clone()]);
+    assert_eq!(ids(&page), [unrelated.as_str()]);
     let page = body(
         get_with(
             &app,
@@ -708,7 +708,7 @@ async fn suggestions_follow_the_ticket_being_written() {
         200,
     )
     .await;
-    assert_eq!(ids(&page), [in_title.clone()]);
+    assert_eq!(ids(&page), [in_title.as_str()]);
     let page = body(
         get_with(&app, "/api/v1/kb/suggest", &[("q", "")], None).await,
         200,
