@@ -820,6 +820,25 @@ async fn desk_agents_write_and_read_drafts_whatever_their_profile() {
     })
     .await;
 
+    // "May I write articles?" is answered as the caller stands.
+    for (s, allowed, rule) in [
+        (&h.novice, true, "knowledge_base.desk_agent"),
+        (&h.expert, false, "knowledge_base.write"),
+    ] {
+        let v = body(
+            app.post(
+                "/api/v1/authz/check",
+                &s.access,
+                json!({ "action": "kb.write" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(v["allowed"], allowed, "{v}");
+        assert_eq!(v["rule"], rule, "{v}");
+    }
+
     // Act / assert: the agent drafts, reads, publishes; an expert who is
     // no agent neither writes nor sees the draft.
     let draft = write(&app, &h.novice.access, json!({ "title": "Agent's draft" })).await;
