@@ -32,6 +32,15 @@ pub const CLOSE: char = '\u{E001}';
 const MAX_TERMS: usize = 24;
 /// A word longer than this is cut (no article has such a word).
 const MAX_TERM_CHARS: usize = 64;
+/// The last word is also taken as the start of a word ("the word being
+/// typed") from this many characters on: a one-letter prefix matches
+/// nearly every article and costs the engines a scan of their index.
+const MIN_PREFIX_CHARS: usize = 2;
+
+/// Whether term `i` of `terms` is searched as a prefix.
+fn is_prefix(terms: &[String], i: usize) -> bool {
+    i + 1 == terms.len() && terms[i].chars().count() >= MIN_PREFIX_CHARS
+}
 
 /// How the words of a query combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,15 +74,14 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// An FTS5 query of `terms`: each a quoted string (a phrase of one word;
 /// FTS5's operators and column filters are plain text inside quotes), the
-/// last also a prefix, joined by `AND` or `OR`.
+/// last also a prefix ([`is_prefix`]), joined by `AND` or `OR`.
 fn fts5_query(terms: &[String], combine: Combine) -> String {
-    let last = terms.len().saturating_sub(1);
     let quoted: Vec<String> = terms
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let t = t.replace('"', "\"\"");
-            if i == last {
+            if is_prefix(terms, i) {
                 format!("\"{t}\"*")
             } else {
                 format!("\"{t}\"")
@@ -89,15 +97,14 @@ fn fts5_query(terms: &[String], combine: Combine) -> String {
 
 /// A `to_tsquery` text of `terms`: each a quoted lexeme (a quote or a
 /// backslash inside would be escaped; words have none), the last also a
-/// prefix (`:*`), joined by `&` or `|`.
+/// prefix (`:*`, [`is_prefix`]), joined by `&` or `|`.
 fn tsquery(terms: &[String], combine: Combine) -> String {
-    let last = terms.len().saturating_sub(1);
     let quoted: Vec<String> = terms
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let t = t.replace('\\', "\\\\").replace('\'', "''");
-            if i == last {
+            if is_prefix(terms, i) {
                 format!("'{t}':*")
             } else {
                 format!("'{t}'")
@@ -306,6 +313,11 @@ mod tests {
         );
         assert_eq!(tsquery(&t, Combine::All), "'vpn' & 'or' & 'near':*");
         assert_eq!(tsquery(&t, Combine::Any), "'vpn' | 'or' | 'near':*");
+        // A one-letter last word is a word, not the start of every word.
+        let t = terms("vpn a");
+        assert_eq!(fts5_query(&t, Combine::All), "\"vpn\" AND \"a\"");
+        assert_eq!(tsquery(&t, Combine::All), "'vpn' & 'a'");
+        assert_eq!(tsquery(&terms("ü"), Combine::All), "'ü'");
     }
 
     #[test]
