@@ -1259,7 +1259,10 @@ impl Fixture {
                     .0
                     .id
             }
-            Fresh::Draft => app.draft(&self.novice, &format!("fresh draft {n}")).await,
+            Fresh::Draft => {
+                app.job_draft(&self.novice, &format!("fresh draft {n}"))
+                    .await
+            }
             Fresh::Member => {
                 let id = app
                     .create(&self.confirmed, Profile::Novice, &email)
@@ -1352,7 +1355,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         app.accept_charter(s).await;
     }
     let policy = json_of(app.request("GET", "/api/v1/policy", None, None).await, 200).await;
-    let work = app.draft(&h.novice, "Matrix draft").await;
+    let work = app.job_draft(&h.novice, "Matrix draft").await;
     let org = id_of(
         app.post(
             "/api/v1/organizations",

@@ -72,7 +72,7 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 43] = [
     ("me.update",     [N, Y, Y, Y, Y, Y]),
     ("me.tokens",     [N, Y, Y, Y, Y, Y]),
     ("auth.password", [N, Y, Y, Y, Y, Y]),
-    ("work.create",   [N, Y, Y, Y, N, N]), // SPEC §5; admins see no works, the webmaster changes none
+    ("work.create",   [N, N, Y, Y, N, N]), // SPEC §5, §2.4: a novice's works come from jobs; admins see no works, the webmaster changes none
     ("work.read",     [N, N, N, N, N, N]), // needs a work
     ("work.state.unpublished", [N, N, N, N, N, N]), // needs a work
     ("work.state.published",   [N, N, N, N, N, N]), // needs a work
