@@ -330,6 +330,16 @@ impl Config {
         }
     }
 
+    /// The domain of `HABILIS_MAIL_FROM` (`Name <x@domain>` or `x@domain`):
+    /// that of the support reply addresses; `habilis.local` when it has none.
+    pub fn mail_domain(&self) -> String {
+        self.mail_from
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim().trim_end_matches('>').trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "habilis.local".to_owned())
+    }
+
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }

@@ -36,5 +36,6 @@ pub mod routing;
 pub mod spawners;
 pub mod state;
 pub mod storage;
+pub mod support;
 pub mod uploads;
 pub mod works;

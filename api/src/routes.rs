@@ -29,6 +29,7 @@ use crate::orders::routes as orders;
 use crate::orgs::{export, invitations, routes as orgs};
 use crate::projects::approvals::routes as approvals;
 use crate::projects::{participants, routes as projects};
+use crate::support::routes as support;
 use crate::uploads::routes as uploads;
 use crate::works::routes as works;
 
@@ -268,6 +269,43 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/jobs/{id}/logs", web::get().to(compute::job_logs))
             .route("/jobs/{id}/queue", web::get().to(compute::job_queue))
             .route("/queue", web::get().to(compute::get_queue))
+            .route("/desks", web::get().to(support::list_desks))
+            .route(
+                "/desks/{id}/agents",
+                web::get().to(support::list_desk_agents),
+            )
+            .route(
+                "/desks/{id}/agents",
+                web::post().to(support::add_desk_agent),
+            )
+            .route(
+                "/desks/{id}/agents/{account_id}",
+                web::delete().to(support::remove_desk_agent),
+            )
+            .route("/tickets", web::post().to(support::create_ticket))
+            .route("/tickets", web::get().to(support::list_tickets))
+            .route("/tickets/{id}", web::get().to(support::get_ticket))
+            .route(
+                "/tickets/{id}/comments",
+                web::post().to(support::comment_ticket),
+            )
+            .route(
+                "/tickets/{id}/assign",
+                web::post().to(support::assign_ticket),
+            )
+            .route(
+                "/tickets/{id}/escalate",
+                web::post().to(support::escalate_ticket),
+            )
+            .route(
+                "/tickets/{id}/resolve",
+                web::post().to(support::resolve_ticket),
+            )
+            .route(
+                "/tickets/{id}/reopen",
+                web::post().to(support::reopen_ticket),
+            )
+            .route("/tickets/{id}/close", web::post().to(support::close_ticket))
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -640,6 +678,19 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         compute::job_logs,
         compute::job_queue,
         compute::get_queue,
+        support::list_desks,
+        support::list_desk_agents,
+        support::add_desk_agent,
+        support::remove_desk_agent,
+        support::create_ticket,
+        support::list_tickets,
+        support::get_ticket,
+        support::comment_ticket,
+        support::assign_ticket,
+        support::escalate_ticket,
+        support::resolve_ticket,
+        support::reopen_ticket,
+        support::close_ticket,
         audit::list_audit,
         kb::list_kb_articles,
         kb::create_kb_article,
@@ -674,6 +725,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "catalog", description = "The service catalog: offerings projects order and launch (SPEC §6)"),
         (name = "orders", description = "Orders of services for a project, approved by its sponsor and data steward (SPEC §6)"),
         (name = "compute", description = "Compute engines, jobs, their logs and the priority queue (SPEC §7)"),
+        (name = "support", description = "Support desks, their agents, tickets and their history (SPEC §8)"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "kb", description = "The knowledge base: articles, full-text search, suggestions; published articles need no account (SPEC §8)"),
         (name = "operations", description = "Health, readiness, metrics"),

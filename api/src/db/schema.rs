@@ -121,6 +121,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         html -> Nullable<Text>,
+        headers -> Nullable<Text>,
     }
 }
 
@@ -697,6 +698,14 @@ diesel::allow_tables_to_appear_in_same_query!(desks, memberships);
 diesel::allow_tables_to_appear_in_same_query!(desk_agents, memberships);
 diesel::allow_tables_to_appear_in_same_query!(tickets, projects);
 diesel::allow_tables_to_appear_in_same_query!(tickets, approval_requests);
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     /// The knowledge base (kb). PostgreSQL also has a generated `search`

@@ -66,6 +66,32 @@ pub enum ApprovalOutcome {
     Awaiting,
 }
 
+/// What happened to a support ticket, for its requester (issue 18 §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketUpdate {
+    /// The ticket was received.
+    Created,
+    /// It waits for an approval before an agent takes it.
+    AwaitingApproval,
+    /// Its approval was given: it is open.
+    Approved,
+    /// Its approval was refused: it is closed.
+    Rejected,
+    /// Someone commented.
+    Comment,
+    /// An agent took it.
+    Assigned,
+    /// It went to the group desk.
+    Escalated,
+    /// It is resolved.
+    Resolved,
+    /// It was reopened.
+    Reopened,
+    /// It is closed.
+    Closed,
+}
+
 /// One e-mail of each kind. Its template is `api/templates/mail/<kind>.txt`
 /// (subject and plain text) and `<kind>.html`; the sentences are the
 /// `mail-<kind>-…` keys of the catalogs. Names and titles are shown as
@@ -204,6 +230,23 @@ pub enum Email<'a> {
         link: &'a str,
         until: DateTime<Utc>,
     },
+    /// A public update of a support ticket, to its requester (issue 18
+    /// §3): `text` the comment, resolution, reason or approval comment.
+    TicketUpdate {
+        update: TicketUpdate,
+        reference: &'a str,
+        subject: &'a str,
+        author: &'a str,
+        text: Option<&'a str>,
+    },
+    /// A support request waits for this approver (`role`: `supervisor` or
+    /// `sponsor`, issue 18 §2).
+    TicketApproval {
+        requester: &'a str,
+        subject: &'a str,
+        category: &'a str,
+        role: &'a str,
+    },
     /// A running instance's process was found gone (issue 16 §4).
     InstanceLost {
         name: &'a str,
@@ -236,6 +279,8 @@ impl Email<'_> {
             Email::EmailChanged { .. } => "email-changed",
             Email::InstanceIdle { .. } => "instance-idle",
             Email::InstanceLost { .. } => "instance-lost",
+            Email::TicketUpdate { .. } => "ticket-update",
+            Email::TicketApproval { .. } => "ticket-approval",
         }
     }
 }

@@ -23,7 +23,7 @@ use diesel::prelude::*;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, MultiPart, SinglePart};
 
-pub use email::{ApprovalOutcome, Email, Recipient};
+pub use email::{ApprovalOutcome, Email, Recipient, TicketUpdate};
 
 use crate::clock::db_time;
 use crate::db::schema::outbox;
@@ -42,6 +42,46 @@ pub struct Message {
     /// Absent only for the plain-text [`Mail`]s not yet written from a
     /// template.
     pub html: Option<String>,
+}
+
+/// The reply and threading headers of a message (a support ticket's
+/// updates: issue 18 §3), kept with it in the outbox as JSON.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Headers {
+    /// `Reply-To`: where a reply goes (a ticket's own address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// `Message-ID`, with its angle brackets; default `<outbox id@habilis>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// `In-Reply-To`, with its angle brackets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// `References`: message ids, space-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<String>,
+}
+
+/// Queues `email` for `to` as [`queue`] does, with reply and threading
+/// `headers`.
+pub fn queue_with(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    to: &Recipient,
+    email: &Email<'_>,
+    headers: &Headers,
+) -> QueryResult<String> {
+    let message = templates::render(email, to).map_err(|e| {
+        let cause = format!("e-mail `{}` not written: {e:#}", email.kind());
+        diesel::result::Error::QueryBuilderError(cause.into())
+    })?;
+    let id = insert(conn, now, &message)?;
+    let json = serde_json::to_string(headers)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    diesel::update(outbox::table.find(&id))
+        .set(outbox::headers.eq(Some(json)))
+        .execute(conn)?;
+    Ok(id)
 }
 
 /// Queues `email` for `to`, written in their language and date format.
@@ -109,6 +149,8 @@ pub struct OutboxRow {
     pub body: String,
     pub html: Option<String>,
     pub attempts: i32,
+    /// [`Headers`] as JSON, if any.
+    pub headers: Option<String>,
 }
 
 /// Where messages go.
@@ -138,11 +180,33 @@ fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String>
         .to_addr
         .parse()
         .map_err(|e| format!("bad recipient address: {e}"))?;
-    let builder = lettre::Message::builder()
+    let headers: Headers = msg
+        .headers
+        .as_deref()
+        .and_then(|h| serde_json::from_str(h).ok())
+        .unwrap_or_default();
+    let mut builder = lettre::Message::builder()
         .from(from)
         .to(to)
         .subject(msg.subject.clone())
-        .message_id(Some(format!("<{}@habilis>", msg.id)));
+        .message_id(Some(
+            headers
+                .message_id
+                .clone()
+                .unwrap_or_else(|| format!("<{}@habilis>", msg.id)),
+        ));
+    if let Some(reply_to) = &headers.reply_to {
+        let reply_to = reply_to
+            .parse()
+            .map_err(|e| format!("bad reply-to address: {e}"))?;
+        builder = builder.reply_to(reply_to);
+    }
+    if let Some(id) = &headers.in_reply_to {
+        builder = builder.in_reply_to(id.clone());
+    }
+    if let Some(ids) = &headers.references {
+        builder = builder.references(ids.clone());
+    }
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(body_8bit(&msg.body));

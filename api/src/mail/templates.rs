@@ -54,6 +54,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "email-changed",
     "instance-idle",
     "instance-lost",
+    "ticket-update",
+    "ticket-approval",
 ];
 
 /// `email` written for `to`: subject, plain text and HTML.

@@ -160,6 +160,8 @@ pub fn create(
             at: db_time(now),
         };
         queries::insert(conn, &new).map_err(name_unique)?;
+        // Its local support desk comes with it (issue 18 §1).
+        crate::support::queries::insert_local_desk(conn, &id, name, db_time(now))?;
         audit::append(
             conn,
             now,

@@ -9,8 +9,9 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    annotations, approvals, invitations, kb_articles, memberships, offerings, orders,
-    organizations, outbox, participants, projects, secondments, uploads, users, works,
+    annotations, approvals, desk_agents, invitations, kb_articles, memberships, offerings, orders,
+    organizations, outbox, participants, projects, secondments, ticket_events, tickets, uploads,
+    users, works,
 };
 use serde_json::{json, Value};
 
@@ -88,6 +89,24 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
         (
             "orders",
             orders::table.count().get_result(c).expect("orders"),
+        ),
+        (
+            "tickets",
+            tickets::table.count().get_result(c).expect("tickets"),
+        ),
+        (
+            "ticket_events",
+            ticket_events::table
+                .count()
+                .get_result(c)
+                .expect("ticket_events"),
+        ),
+        (
+            "desk_agents",
+            desk_agents::table
+                .count()
+                .get_result(c)
+                .expect("desk_agents"),
         ),
         (
             "kb_articles",

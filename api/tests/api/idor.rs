@@ -196,6 +196,26 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
             Action::ApprovalDecide,
             Resource::Approval { approver: false },
         ),
+        // A local desk is known to its organisation's members, its agents
+        // and the administrators; a ticket to its requester, participants
+        // and desk agents (administrators included: nobody else).
+        "desks" => (
+            Action::DeskRead,
+            Resource::Desk {
+                group: false,
+                org_role: None,
+                agent: false,
+                agent_elsewhere: false,
+            },
+        ),
+        "tickets" => (
+            Action::TicketRead,
+            Resource::Ticket {
+                requester: false,
+                participant: false,
+                agent: false,
+            },
+        ),
         // A draft article of the knowledge base: its desk agents (none
         // here) and the profiles the policy names read it.
         "kb" => (Action::KbReadDrafts, Resource::Kb { desk_agent: false }),
@@ -441,6 +461,42 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         .expect("location")
         .to_owned();
 
+    // The organisation's local desk (the expert its agent), and a
+    // ticket of the novice's there.
+    let desks: Value = app
+        .get("/api/v1/desks", &h.admin.access)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let desk = desks["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|d| d["org_id"] == org.as_str())
+        .and_then(|d| d["id"].as_str())
+        .expect("desk")
+        .to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/desks/{desk}/agents"),
+            &h.admin.access,
+            json!({ "account_id": h.expert.id }),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "an agent of the desk");
+    let created: Value = app
+        .post(
+            "/api/v1/tickets",
+            &h.novice.access,
+            json!({ "desk_id": desk, "type": "incident", "category": "printer",
+                    "subject": "SECRET-TICKET", "body": "SECRET-TICKET-BODY" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let ticket = created["ticket"]["id"].as_str().expect("ticket").to_owned();
     // A draft of the knowledge base, by the admin.
     let kb_draft = id_of(
         app.post(
@@ -485,6 +541,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-DATASET",
         "SECRET-BYTES",
         "SECRET-ORDER",
+        "SECRET-TICKET",
+        ticket.as_str(),
         order.as_str(),
         job.as_str(),
         "SECRET-JOB",
@@ -550,6 +608,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "me" if path.contains("/configurations/") => &configuration,
             "catalog" | "engines" => continue,
             "jobs" => &job,
+            "desks" => &desk,
+            "tickets" => &ticket,
             "kb" => &kb_draft,
             "uploads" => &upload,
             "me" => &token,
@@ -560,6 +620,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             .replace("{user_id}", &h.novice.id)
             .replace("{invitation_id}", &invitation)
             .replace("{participant_id}", &participant)
+            .replace("{account_id}", &h.expert.id)
             .replace("{path}", "pwned.txt");
         assert!(!url.contains('{'), "{path}: unknown parameter");
         for (profile, who) in attackers {
@@ -592,6 +653,11 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                     Some(json!({ "title": "pwned", "state": "published" }))
                 }
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
+                ("POST", "agents") => Some(json!({ "account_id": who.id })),
+                ("POST", "comments") => Some(json!({ "body": "pwned" })),
+                ("POST", "assign") => Some(json!({ "agent_id": who.id })),
+                ("POST", "escalate") => Some(json!({ "reason": "pwned" })),
+                ("POST", "resolve") => Some(json!({ "resolution": "pwned" })),
                 ("PATCH", "{user_id}") => Some(json!({ "role": "manager" })),
                 ("PATCH", _) if kind == "works" => Some(json!({ "project_id": null })),
                 ("PATCH", "{id}") if kind == "users" => {

@@ -33,5 +33,6 @@ mod routes;
 mod secondment;
 mod security;
 mod storage;
+mod support;
 mod uploads;
 mod works;

@@ -126,6 +126,13 @@ enum On {
     Instance,
     /// The novice's (queued) job in the active project.
     Job,
+    /// The local support desk of the organisation (the confirmed is its agent).
+    Desk,
+    /// The novice's ticket at that desk.
+    Ticket,
+    /// The knowledge base, as the caller stands to it (the confirmed is a
+    /// desk agent); an anonymous visitor is asked about nothing.
+    Kb,
 }
 
 impl On {
@@ -133,7 +140,7 @@ impl On {
     fn resource(self, caller: Option<Acct>) -> Resource {
         let Some(c) = caller else {
             assert!(
-                matches!(self, On::Nothing),
+                matches!(self, On::Nothing | On::Kb),
                 "anonymous callers are asked about nothing in particular"
             );
             return Resource::None;
@@ -172,6 +179,20 @@ impl On {
                 relation: c.project_relation(),
                 owner: Profile::Novice,
                 owner_relation: c.relation_to(Acct::Novice),
+            },
+            On::Desk => Resource::Desk {
+                group: false,
+                org_role: c.org_role(),
+                agent: c == Acct::Confirmed,
+                agent_elsewhere: false,
+            },
+            On::Ticket => Resource::Ticket {
+                requester: c == Acct::Novice,
+                participant: false,
+                agent: c == Acct::Confirmed,
+            },
+            On::Kb => Resource::Kb {
+                desk_agent: c == Acct::Confirmed,
             },
         }
     }
@@ -241,6 +262,13 @@ enum Fresh {
     Engine,
     /// A queued job of the novice in the active project (`{job}`).
     Job,
+    /// The local desk of an organisation like the shared one (same
+    /// members, same roles, the confirmed its agent) (`{desk}`).
+    Desk,
+    /// A new ticket of the novice at the shared desk (`{ticket}`).
+    Ticket,
+    /// The same, resolved by the confirmed.
+    ResolvedTicket,
     /// A published article of the knowledge base, by the admin
     /// (`{kb_article}`).
     KbArticle,
@@ -262,6 +290,8 @@ impl Fresh {
             Fresh::Order => "{order}",
             Fresh::Engine => "{engine}",
             Fresh::Job => "{job}",
+            Fresh::Desk => "{desk}",
+            Fresh::Ticket | Fresh::ResolvedTicket => "{ticket}",
             Fresh::KbArticle => "{kb_article}",
         }
     }
@@ -372,6 +402,8 @@ fn table() -> Vec<Route> {
     let sees_instance = hides(A::InstanceRead, On::Instance);
     let manages_instance = refuses(A::InstanceManage, On::Instance);
     let sees_job = hides(A::JobRead, On::Job);
+    let sees_desk = hides(A::DeskRead, On::Desk);
+    let sees_ticket = hides(A::TicketRead, On::Ticket);
     let sees = |a: Acct| hides(A::UserRead, On::Account(a));
     let may = |action: Action, a: Acct| refuses(action, On::Account(a));
     vec![
@@ -825,44 +857,93 @@ fn table() -> Vec<Route> {
         r("GET", "/api/v1/jobs/{job}/queue").asks(&[sees_job]),
         r("GET", "/api/v1/queue").asks(&[refuses(A::QueueRead, On::Nothing)]),
         // The knowledge base: published articles for everyone, anonymous
-        // visitors included; drafts and writing for desk agents (nobody of
-        // the fixture is one: asked as about nothing in particular) and the
-        // profiles the policy names.
+        // visitors included; drafts and writing for desk agents (the
+        // confirmed is one) and the profiles the policy names. Before the
+        // desk rows: those name the novice an agent of fresh desks.
         r("GET", "/api/v1/kb/articles")
             .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
+            .asks(&[refuses(A::KbRead, On::Kb)]),
         r("POST", "/api/v1/kb/articles")
             .invalid(json!({ "title": "" }))
             .valid(json!({ "title": "{caller} article", "body": "Some *help*." }))
-            .asks(&[refuses(A::KbWrite, On::Nothing)])
+            .asks(&[refuses(A::KbWrite, On::Kb)])
             .ok(201),
         r("GET", "/api/v1/kb/articles/{kb_article}")
             .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
+            .asks(&[refuses(A::KbRead, On::Kb)]),
         r("GET", "/api/v1/kb/articles/{kb_draft}")
             .public()
-            .asks(&[hides(A::KbReadDrafts, On::Nothing)]),
+            .asks(&[hides(A::KbReadDrafts, On::Kb)]),
         r("PATCH", "/api/v1/kb/articles/{kb_article}")
             .invalid(json!({ "title": "" }))
             .valid(json!({ "title": "Changed by {caller}" }))
-            .asks(&[refuses(A::KbWrite, On::Nothing)]),
+            .asks(&[refuses(A::KbWrite, On::Kb)]),
         r("PATCH", "/api/v1/kb/articles/{kb_draft}")
             .invalid(json!({ "state": "archived" }))
             .valid(json!({ "body": "Changed by {caller}" }))
             .asks(&[
-                hides(A::KbReadDrafts, On::Nothing),
-                refuses(A::KbWrite, On::Nothing),
+                hides(A::KbReadDrafts, On::Kb),
+                refuses(A::KbWrite, On::Kb),
             ]),
         r("DELETE", "/api/v1/kb/articles/{kb_article}")
-            .asks(&[refuses(A::KbWrite, On::Nothing)])
+            .asks(&[refuses(A::KbWrite, On::Kb)])
             .ok(204)
             .fresh(Fresh::KbArticle),
         r("GET", "/api/v1/kb/search")
             .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
+            .asks(&[refuses(A::KbRead, On::Kb)]),
         r("GET", "/api/v1/kb/suggest")
             .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
+            .asks(&[refuses(A::KbRead, On::Kb)]),
+        // Support desks and tickets: a desk is known to its organisation's
+        // members and agents, a ticket to its requester and desk agents.
+        r("GET", "/api/v1/desks").asks(&[refuses(A::DeskList, On::Nothing)]),
+        r("GET", "/api/v1/desks/{desk}/agents")
+            .asks(&[sees_desk, refuses(A::DeskAgentsRead, On::Desk)]),
+        r("POST", "/api/v1/desks/{desk}/agents")
+            .invalid(json!({ "account_id": "" }))
+            .valid(json!({ "account_id": "{novice}" }))
+            .asks(&[sees_desk, refuses(A::DeskAgentsManage, On::Desk)])
+            .ok(201)
+            .fresh(Fresh::Desk),
+        r("DELETE", "/api/v1/desks/{desk}/agents/{confirmed}")
+            .asks(&[sees_desk, refuses(A::DeskAgentsManage, On::Desk)])
+            .ok(204)
+            .fresh(Fresh::Desk),
+        r("POST", "/api/v1/tickets")
+            .invalid(json!({ "type": "incident", "category": "Not A Code", "subject": "", "body": "" }))
+            .valid(json!({ "desk_id": "{desk}", "type": "incident", "category": "printer",
+                           "subject": "{caller} cannot print", "body": "Nothing comes out." }))
+            .asks(&[sees_desk, refuses(A::TicketCreate, On::Desk)])
+            .ok(201),
+        r("GET", "/api/v1/tickets").asks(&[refuses(A::TicketList, On::Nothing)]),
+        r("GET", "/api/v1/tickets/{ticket}").asks(&[sees_ticket]),
+        r("POST", "/api/v1/tickets/{ticket}/comments")
+            .invalid(json!({ "body": "" }))
+            .valid(json!({ "body": "a word from {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketComment, On::Ticket)])
+            .ok(201),
+        r("POST", "/api/v1/tickets/{ticket}/assign")
+            .invalid(json!({ "agent_id": "" }))
+            .valid(json!({ "agent_id": "{confirmed}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/escalate")
+            .invalid(json!({ "reason": "" }))
+            .valid(json!({ "reason": "beyond {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/resolve")
+            .invalid(json!({ "resolution": "" }))
+            .valid(json!({ "resolution": "fixed by {caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketWork, On::Ticket)])
+            .fresh(Fresh::Ticket),
+        r("POST", "/api/v1/tickets/{ticket}/reopen")
+            .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
+            .fresh(Fresh::ResolvedTicket),
+        r("POST", "/api/v1/tickets/{ticket}/close")
+            .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
+            .fresh(Fresh::ResolvedTicket),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -870,7 +951,10 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 24] = [
+const PARAMETERS: [(&str, &str); 27] = [
+    ("{desk}", "{id}"),
+    ("{ticket}", "{id}"),
+    ("{confirmed}", "{account_id}"),
     ("{engine}", "{id}"),
     ("{kb_article}", "{id}"),
     ("{kb_draft}", "{id}"),
@@ -928,8 +1012,12 @@ fn every_row_is_well_formed() {
             route.ok
         );
         assert!(
-            !route.public || route.asks.iter().all(|a| matches!(a.on, On::Nothing)),
-            "{what}: a public route asks about nothing in particular"
+            !route.public
+                || route
+                    .asks
+                    .iter()
+                    .all(|a| matches!(a.on, On::Nothing | On::Kb)),
+            "{what}: a public route asks about nothing in particular (or how one stands to the knowledge base)"
         );
         if let Some(kind) = route.fresh {
             assert!(
@@ -1009,6 +1097,10 @@ struct Fixture {
     engine: String,
     /// A queued job of the novice's in `active` (no replica runs jobs).
     job: String,
+    /// The organisation's local desk (the confirmed its agent), and a new
+    /// ticket of the novice's there.
+    desk: String,
+    ticket: String,
     /// A published article of the knowledge base and a draft, both the
     /// admin's.
     kb_article: String,
@@ -1056,6 +1148,8 @@ impl Fixture {
             .replace("{instance}", &self.instance)
             .replace("{engine}", &self.engine)
             .replace("{job}", &self.job)
+            .replace("{desk}", &self.desk)
+            .replace("{ticket}", &self.ticket)
             .replace("{kb_article}", &self.kb_article)
             .replace("{kb_draft}", &self.kb_draft)
             .replace("{my_configuration}", &caller.configuration)
@@ -1123,6 +1217,56 @@ impl Fixture {
             201,
         )
         .await
+    }
+
+    /// The local desk of organisation `org`, with the confirmed its agent.
+    async fn desk_of(&self, app: &TestApp, org: &str) -> String {
+        let desks = json_of(app.get("/api/v1/desks", &self.admin.access).await, 200).await;
+        let desk = desks["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|d| d["org_id"] == org)
+            .and_then(|d| d["id"].as_str())
+            .expect("the organisation's desk")
+            .to_owned();
+        let res = app
+            .post(
+                &format!("/api/v1/desks/{desk}/agents"),
+                &self.admin.access,
+                json!({ "account_id": self.confirmed.id }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "the confirmed, an agent of the desk");
+        desk
+    }
+
+    /// A new ticket of the novice's at the shared desk; `resolved` by the
+    /// confirmed.
+    async fn ticket(&self, app: &TestApp, resolved: bool) -> String {
+        let thread = json_of(
+            app.post(
+                "/api/v1/tickets",
+                &self.novice.access,
+                json!({ "desk_id": self.desk, "type": "incident", "category": "printer",
+                        "subject": "The printer", "body": "It jams." }),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let id = thread["ticket"]["id"].as_str().expect("id").to_owned();
+        if resolved {
+            let res = app
+                .post(
+                    &format!("/api/v1/tickets/{id}/resolve"),
+                    &self.confirmed.access,
+                    json!({ "resolution": "Unjammed." }),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "resolve a fresh ticket");
+        }
+        id
     }
 
     async fn order(&self, app: &TestApp) -> String {
@@ -1324,6 +1468,36 @@ impl Fixture {
             Fresh::Order => self.order(app).await,
             Fresh::Engine => self.engine(app, &format!("Fresh engine {n}")).await,
             Fresh::Job => self.job(app).await,
+            Fresh::Desk => {
+                let org = id_of(
+                    app.post(
+                        "/api/v1/organizations",
+                        &self.admin.access,
+                        json!({ "name": format!("Fresh lab {n}") }),
+                    )
+                    .await,
+                    201,
+                )
+                .await;
+                for (email, role) in [
+                    (&self.expert.email, "manager"),
+                    (&self.confirmed.email, "contributor"),
+                    (&self.novice.email, "user"),
+                    (&self.webmaster.email, "operator"),
+                ] {
+                    let res = app
+                        .post(
+                            &format!("/api/v1/organizations/{org}/invitations"),
+                            &self.admin.access,
+                            json!({ "emails": [email], "role": role }),
+                        )
+                        .await;
+                    assert_eq!(res.status(), 200, "a member of a fresh organisation");
+                }
+                self.desk_of(app, &org).await
+            }
+            Fresh::Ticket => self.ticket(app, false).await,
+            Fresh::ResolvedTicket => self.ticket(app, true).await,
             Fresh::KbArticle => {
                 self.kb_article(app, &format!("Fresh article {n}"), "published")
                     .await
@@ -1393,6 +1567,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         instance: String::new(),
         engine: String::new(),
         job: String::new(),
+        desk: String::new(),
+        ticket: String::new(),
         kb_article: String::new(),
         kb_draft: String::new(),
     };
@@ -1442,6 +1618,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.order = fx.order(app).await;
     fx.engine = fx.engine(app, "Matrix engine").await;
     fx.job = fx.job(app).await;
+    fx.desk = fx.desk_of(app, &fx.org.clone()).await;
+    fx.ticket = fx.ticket(app, false).await;
     fx.kb_article = fx.kb_article(app, "Matrix article", "published").await;
     fx.kb_draft = fx.kb_article(app, "Matrix draft article", "draft").await;
     // A stopped instance of the novice's from that order (no process: the

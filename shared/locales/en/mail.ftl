@@ -178,3 +178,28 @@ mail-instance-idle-lost = Once stopped, its data (databases, notebooks and files
 mail-instance-lost-subject = Habilis: your service { $instance } stopped unexpectedly
 mail-instance-lost-body = The process of your service { $instance } was found gone (for instance after a server restart). It is marked as lost and no longer counts in your project's usage.
 mail-instance-lost-button = See my services
+
+## ticket-update
+
+mail-ticket-update-subject = Habilis support [{ $reference }]: { $subject }
+mail-ticket-update-body = { $update ->
+    [created] Your ticket "{ $subject }" was received; an agent of the desk will take it.
+    [awaiting_approval] Your request "{ $subject }" waits for an approval before an agent takes it.
+    [approved] { $author } approved your request "{ $subject }"; it is open.
+    [rejected] { $author } rejected your request "{ $subject }"; it is closed.
+    [assigned] { $author } now handles your ticket "{ $subject }".
+    [escalated] Your ticket "{ $subject }" was passed on to the group desk by { $author }.
+    [resolved] { $author } resolved your ticket "{ $subject }". If the problem remains, reopen it.
+    [reopened] Your ticket "{ $subject }" was reopened by { $author }.
+    [closed] Your ticket "{ $subject }" was closed by { $author }.
+   *[comment] { $author } wrote on your ticket "{ $subject }":
+}
+mail-ticket-update-reply = Reply to this e-mail to add a comment to the ticket.
+
+## ticket-approval
+
+mail-ticket-approval-subject = Habilis: a support request of { $requester } waits for your approval
+mail-ticket-approval-body = { $requester } asks "{ $subject }" (category { $category }); as { $role ->
+    [sponsor] the project's sponsor
+   *[supervisor] their supervisor
+}, you approve or reject it in your approvals.

@@ -83,6 +83,8 @@ policy-account-holder = Every account holder may { $what ->
     [catalog] read the service catalog
     [engines] list the compute engines
     [queue] see the compute queue by rank
+    [desks] list the support desks they may use
+    [tickets] list the support tickets they may see
    *[password] change their password
 }.
 policy-capability = { $allowed ->
@@ -296,6 +298,42 @@ policy-job-read = { $allowed ->
 policy-job-cancel = { $allowed ->
     [yes] A job is cancelled by its owner or the project's managers.
    *[no] Only the owner of a job and the project's managers cancel it.
+}
+policy-desk-read = { $allowed ->
+    [yes] The group desk is known to everyone; a local desk to its organisation's members, its agents and the administrators.
+   *[no] Only the members of an organisation, its desk's agents and the administrators know its local desk.
+}
+policy-desk-agents-manage = { $allowed ->
+    [yes] A local desk's agents are named by its organisation's managers and the administrators; the group desk's by the profiles the policy names.
+   *[no] Only the organisation's managers and the administrators name a local desk's agents; only the profiles the policy names name the group desk's.
+}
+policy-desk-agents-read = { $allowed ->
+    [yes] A desk's agents are listed for its agents and for those who name them.
+   *[no] Only a desk's agents and those who name them see who its agents are.
+}
+policy-ticket-create-local = { $allowed ->
+    [yes] A ticket is opened at a local desk by its organisation's members and its agents.
+   *[no] Only the members of the organisation and the desk's agents open tickets at its local desk.
+}
+policy-ticket-create-group = { $allowed ->
+    [yes] A ticket is opened at the group desk by the agents of a desk.
+   *[no] Only desk agents open tickets at the group desk; others ask their local desk.
+}
+policy-ticket-read = { $allowed ->
+    [yes] A ticket is seen by its requester, its participants and the agents of its desks.
+   *[no] Only the requester, the participants and the agents of the ticket's desks see it.
+}
+policy-ticket-comment = { $allowed ->
+    [yes] The requester, the participants and the agents of the ticket's desks comment on it.
+   *[no] Only the requester, the participants and the agents of the ticket's desks comment on it.
+}
+policy-ticket-work = { $allowed ->
+    [yes] The agents of the ticket's desks write internal notes, assign, escalate and resolve it.
+   *[no] Only the agents of the ticket's desks write internal notes, assign, escalate or resolve it.
+}
+policy-ticket-settle = { $allowed ->
+    [yes] A ticket is closed or reopened by its requester and the agents of its desks.
+   *[no] Only the requester and the agents of the ticket's desks close or reopen it.
 }
 policy-kb-read = Every account holder reads the published articles of the knowledge base.
 policy-kb-read-public = { $allowed ->

@@ -184,3 +184,28 @@ mail-instance-idle-lost = Une fois arrêté, ses données (bases, notebooks et f
 mail-instance-lost-subject = Habilis : votre service { $instance } s'est arrêté de façon inattendue
 mail-instance-lost-body = Le processus de votre service { $instance } a disparu (par exemple après un redémarrage du serveur). Il est marqué comme perdu et ne compte plus dans la consommation de votre projet.
 mail-instance-lost-button = Voir mes services
+
+## ticket-update
+
+mail-ticket-update-subject = Assistance Habilis [{ $reference }] : { $subject }
+mail-ticket-update-body = { $update ->
+    [created] Votre ticket « { $subject } » a bien été reçu ; un agent du support va le prendre en charge.
+    [awaiting_approval] Votre demande « { $subject } » attend une approbation avant d'être prise en charge.
+    [approved] { $author } a approuvé votre demande « { $subject } » ; elle est ouverte.
+    [rejected] { $author } a refusé votre demande « { $subject } » ; elle est close.
+    [assigned] { $author } prend en charge votre ticket « { $subject } ».
+    [escalated] Votre ticket « { $subject } » a été transmis au support groupe par { $author }.
+    [resolved] { $author } a résolu votre ticket « { $subject } ». Si le problème persiste, rouvrez-le.
+    [reopened] Votre ticket « { $subject } » a été rouvert par { $author }.
+    [closed] Votre ticket « { $subject } » a été clos par { $author }.
+   *[comment] { $author } a écrit sur votre ticket « { $subject } » :
+}
+mail-ticket-update-reply = Répondez à ce message pour ajouter un commentaire au ticket.
+
+## ticket-approval
+
+mail-ticket-approval-subject = Habilis : une demande d'assistance de { $requester } attend votre approbation
+mail-ticket-approval-body = { $requester } demande « { $subject } » (catégorie { $category }) ; en tant que { $role ->
+    [sponsor] sponsor du projet
+   *[supervisor] responsable
+}, vous l'approuvez ou la refusez dans vos approbations.

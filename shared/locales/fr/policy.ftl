@@ -82,6 +82,8 @@ policy-account-holder = Tout titulaire d'un compte peut { $what ->
     [catalog] consulter le catalogue de services
     [engines] lister les moteurs de calcul
     [queue] voir la file de calcul par rang
+    [desks] lister les guichets d'assistance qu'il peut utiliser
+    [tickets] lister les tickets d'assistance qu'il peut voir
    *[password] changer son mot de passe
 }.
 policy-capability = { $allowed ->
@@ -295,6 +297,42 @@ policy-job-read = { $allowed ->
 policy-job-cancel = { $allowed ->
     [yes] Un calcul est annulé par son auteur ou par les gestionnaires du projet.
    *[no] Seuls l'auteur d'un calcul et les gestionnaires du projet l'annulent.
+}
+policy-desk-read = { $allowed ->
+    [yes] Le support groupe est connu de tous ; un support local, des membres de son organisation, de ses agents et des administrateurs.
+   *[no] Seuls les membres d'une organisation, les agents de son support et les administrateurs connaissent son support local.
+}
+policy-desk-agents-manage = { $allowed ->
+    [yes] Les agents d'un support local sont désignés par les gestionnaires de son organisation et les administrateurs ; ceux du support groupe, par les profils que nomme la politique.
+   *[no] Seuls les gestionnaires de l'organisation et les administrateurs désignent les agents d'un support local ; seuls les profils que nomme la politique désignent ceux du support groupe.
+}
+policy-desk-agents-read = { $allowed ->
+    [yes] La liste des agents d'un support est visible de ses agents et de ceux qui les désignent.
+   *[no] Seuls les agents d'un support et ceux qui les désignent voient qui en sont les agents.
+}
+policy-ticket-create-local = { $allowed ->
+    [yes] Un ticket est ouvert auprès d'un support local par les membres de son organisation et ses agents.
+   *[no] Seuls les membres de l'organisation et les agents du support ouvrent des tickets auprès de son support local.
+}
+policy-ticket-create-group = { $allowed ->
+    [yes] Un ticket est ouvert auprès du support groupe par les agents d'un support.
+   *[no] Seuls les agents d'un support ouvrent des tickets auprès du support groupe ; les autres s'adressent à leur support local.
+}
+policy-ticket-read = { $allowed ->
+    [yes] Un ticket est vu par son demandeur, ses participants et les agents de ses supports.
+   *[no] Seuls le demandeur, les participants et les agents des supports du ticket le voient.
+}
+policy-ticket-comment = { $allowed ->
+    [yes] Le demandeur, les participants et les agents des supports du ticket le commentent.
+   *[no] Seuls le demandeur, les participants et les agents des supports du ticket le commentent.
+}
+policy-ticket-work = { $allowed ->
+    [yes] Les agents des supports du ticket écrivent des notes internes, l'assignent, l'escaladent et le résolvent.
+   *[no] Seuls les agents des supports du ticket écrivent des notes internes, l'assignent, l'escaladent ou le résolvent.
+}
+policy-ticket-settle = { $allowed ->
+    [yes] Un ticket est clos ou rouvert par son demandeur et les agents de ses supports.
+   *[no] Seuls le demandeur et les agents des supports du ticket le closent ou le rouvrent.
 }
 policy-kb-read = Tout titulaire d'un compte lit les articles publiés de la base de connaissances.
 policy-kb-read-public = { $allowed ->

@@ -166,3 +166,28 @@ mail-instance-idle-lost = 停止後、猶予期間を経てそのデータ (作�
 mail-instance-lost-subject = 【Habilis】サービス { $instance } が予期せず停止しました
 mail-instance-lost-body = サービス { $instance } のプロセスが見つかりません (サーバーの再起動後など)。「失われた」状態となり、プロジェクトの使用量には計上されなくなりました。
 mail-instance-lost-button = マイサービスを見る
+
+## ticket-update
+
+mail-ticket-update-subject = Habilis サポート [{ $reference }]: { $subject }
+mail-ticket-update-body = { $update ->
+    [created] チケット「{ $subject }」を受け付けました。窓口の担当者が対応します。
+    [awaiting_approval] リクエスト「{ $subject }」は担当者の対応前に承認を待っています。
+    [approved] { $author } さんがリクエスト「{ $subject }」を承認しました。オープンになりました。
+    [rejected] { $author } さんがリクエスト「{ $subject }」を却下しました。クローズされました。
+    [assigned] { $author } さんがチケット「{ $subject }」を担当します。
+    [escalated] チケット「{ $subject }」は { $author } さんによりグループ窓口へエスカレーションされました。
+    [resolved] { $author } さんがチケット「{ $subject }」を解決しました。問題が続く場合は再オープンしてください。
+    [reopened] チケット「{ $subject }」は { $author } さんにより再オープンされました。
+    [closed] チケット「{ $subject }」は { $author } さんによりクローズされました。
+   *[comment] { $author } さんがチケット「{ $subject }」に書き込みました:
+}
+mail-ticket-update-reply = このメールに返信すると、チケットにコメントが追加されます。
+
+## ticket-approval
+
+mail-ticket-approval-subject = Habilis: { $requester } さんのサポートリクエストが承認を待っています
+mail-ticket-approval-body = { $requester } さんが「{ $subject }」（カテゴリ { $category }）を依頼しています。{ $role ->
+    [sponsor] プロジェクトのスポンサー
+   *[supervisor] 上長
+}として、承認画面で承認または却下してください。

@@ -15,6 +15,7 @@ mod datasets;
 mod kb;
 mod orgs;
 mod projects;
+mod support;
 mod users;
 mod works;
 
@@ -27,5 +28,6 @@ pub use datasets::*;
 pub use kb::*;
 pub use orgs::*;
 pub use projects::*;
+pub use support::*;
 pub use users::*;
 pub use works::*;

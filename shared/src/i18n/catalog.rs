@@ -22,7 +22,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 17] = [
+pub const AREAS: [&str; 18] = [
     "errors",
     "validation",
     "auth",
@@ -36,6 +36,7 @@ pub const AREAS: [&str; 17] = [
     "jobs",
     "engines",
     "compute",
+    "support",
     "policy",
     "policydoc",
     "mail",
@@ -67,6 +68,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/engines.ftl")),
             include_str!(concat!("../../locales/", $lang, "/compute.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/support.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),

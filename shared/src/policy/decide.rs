@@ -60,6 +60,46 @@ fn no_target(action: &Action) -> Decision {
     )
 }
 
+/// Support tickets (SPEC §8): the requester, the participants and the
+/// agents of the ticket's desks read and comment on it; only those agents
+/// work it (internal notes, assignment, escalation, resolution); the
+/// requester and those agents close or reopen it. Nobody else learns of
+/// it, administrators included.
+fn decide_ticket(action: &Action, resource: &Resource) -> Decision {
+    let Resource::Ticket {
+        requester,
+        participant,
+        agent,
+    } = *resource
+    else {
+        return no_target(action);
+    };
+    let (allowed, rule, key) = match action {
+        Action::TicketRead => (
+            requester || participant || agent,
+            "support.ticket.read",
+            "policy-ticket-read",
+        ),
+        Action::TicketComment => (
+            requester || participant || agent,
+            "support.ticket.comment",
+            "policy-ticket-comment",
+        ),
+        Action::TicketWork => (agent, "support.ticket.work", "policy-ticket-work"),
+        Action::TicketSettle => (
+            requester || agent,
+            "support.ticket.settle",
+            "policy-ticket-settle",
+        ),
+        _ => return no_target(action),
+    };
+    decision(
+        allowed,
+        rule,
+        Reason::new(key).arg("allowed", yes_no(allowed)),
+    )
+}
+
 /// The rule of a SPEC §2.4 capability.
 fn capability_rule(c: Capability) -> &'static str {
     match c {
@@ -198,6 +238,8 @@ fn account_holder_rule(action: &Action) -> (&'static str, &'static str) {
         Action::CatalogRead => ("account_holder.catalog.read", "catalog"),
         Action::EngineList => ("account_holder.engine.list", "engines"),
         Action::QueueRead => ("account_holder.queue.read", "queue"),
+        Action::DeskList => ("account_holder.desk.list", "desks"),
+        Action::TicketList => ("account_holder.ticket.list", "tickets"),
         _ => ("account_holder.auth.password", "password"),
     }
 }
@@ -240,6 +282,8 @@ impl Policy {
             | Action::CatalogRead
             | Action::EngineList
             | Action::QueueRead
+            | Action::DeskList
+            | Action::TicketList
             | Action::PasswordChange => {
                 let (rule, what) = account_holder_rule(action);
                 decision(
@@ -299,6 +343,14 @@ impl Policy {
             Action::JobSubmit | Action::JobRead | Action::JobCancel => {
                 self.decide_job(actor, action, resource)
             }
+            Action::DeskRead
+            | Action::DeskAgentsManage
+            | Action::DeskAgentsRead
+            | Action::TicketCreate => self.decide_desk(actor, action, resource),
+            Action::TicketRead
+            | Action::TicketComment
+            | Action::TicketWork
+            | Action::TicketSettle => decide_ticket(action, resource),
             Action::KbReadDrafts | Action::KbWrite => self.decide_kb(me, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
@@ -890,6 +942,75 @@ impl Policy {
                 owner_relation == Relation::Myself || manager,
                 "compute.job.cancel",
                 "policy-job-cancel",
+            ),
+            _ => return no_target(action),
+        };
+        decision(
+            allowed,
+            rule,
+            Reason::new(key).arg("allowed", yes_no(allowed)),
+        )
+    }
+
+    /// Support desks (SPEC §8, seed 002): the group desk is known to
+    /// everyone, a local desk to its organisation's members, its agents and
+    /// the administrators. A local desk's agents are named by the
+    /// organisation's managers (`org.members.manage`, administrators
+    /// included), the group desk's by `support.manage_group_desk`. A ticket
+    /// is opened at a local desk by its organisation's members and agents,
+    /// at the group desk by the agents of any desk (the local desks pass
+    /// tickets on).
+    fn decide_desk(&self, actor: &Actor, action: &Action, resource: &Resource) -> Decision {
+        let Resource::Desk {
+            group,
+            org_role,
+            agent,
+            agent_elsewhere,
+        } = *resource
+        else {
+            return no_target(action);
+        };
+        let me = actor.profile;
+        let manages = if group {
+            self.support.manage_group_desk.contains(&me)
+        } else {
+            self.decide_org(
+                actor,
+                OrgCapability::MembersManage,
+                &Resource::Organization { role: org_role },
+            )
+            .allowed
+        };
+        let administers = self.organizations.administer.contains(&me);
+        let (allowed, rule, key) = match action {
+            Action::DeskRead => (
+                group || agent || org_role.is_some() || administers,
+                "support.desk.read",
+                "policy-desk-read",
+            ),
+            Action::DeskAgentsManage => (
+                manages,
+                if group {
+                    "support.manage_group_desk"
+                } else {
+                    "support.desk.agents.manage"
+                },
+                "policy-desk-agents-manage",
+            ),
+            Action::DeskAgentsRead => (
+                manages || agent,
+                "support.desk.agents.read",
+                "policy-desk-agents-read",
+            ),
+            Action::TicketCreate if group => (
+                agent || agent_elsewhere,
+                "support.ticket.create.group",
+                "policy-ticket-create-group",
+            ),
+            Action::TicketCreate => (
+                agent || org_role.is_some(),
+                "support.ticket.create.local",
+                "policy-ticket-create-local",
             ),
             _ => return no_target(action),
         };

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule,
     KnowledgeBasePolicy, Policy, PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule,
-    ServicesPolicy, VisibilityPolicy, WorksPolicy,
+    ServicesPolicy, SupportPolicy, VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -145,7 +145,19 @@ impl Default for Policy {
             departure: departure_rules(),
             organizations: super::OrganizationsPolicy::default(),
             services: ServicesPolicy::default(),
+            support: SupportPolicy::default(),
             knowledge_base: KnowledgeBasePolicy::default(),
+        }
+    }
+}
+
+/// Seed 002: a request for administration rights on a tool is approved
+/// first (its example); administrators name the group desk's agents.
+impl Default for SupportPolicy {
+    fn default() -> Self {
+        SupportPolicy {
+            approval_categories: ["admin-rights".to_owned()].into_iter().collect(),
+            manage_group_desk: set(&[Admin]),
         }
     }
 }

@@ -30,6 +30,7 @@ pub fn reference(policy: &Policy, lang: Language) -> String {
     doc.visibility(policy);
     doc.organisations(policy);
     doc.services(policy);
+    doc.support(policy);
     doc.knowledge_base(policy);
     doc.priority(policy);
     doc.accounts(policy);
@@ -451,6 +452,28 @@ impl Doc {
                 ("grace", Arg::from(s.purge_grace_hours)),
                 ("per_user", Arg::from(s.max_running_per_user)),
                 ("per_project", Arg::from(s.max_running_per_project)),
+            ],
+        );
+        self.para(&text);
+    }
+
+    fn support(&mut self, policy: &Policy) {
+        let s = &policy.support;
+        self.heading("policydoc-support");
+        let categories = if s.approval_categories.is_empty() {
+            self.t("policydoc-support-none")
+        } else {
+            s.approval_categories
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let text = self.t_args(
+            "policydoc-support-settings",
+            &[
+                ("categories", Arg::from(categories)),
+                ("profiles", Arg::from(self.list(&s.manage_group_desk))),
             ],
         );
         self.para(&text);

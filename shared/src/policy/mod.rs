@@ -39,7 +39,7 @@ pub use doc::reference;
 pub use model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule,
     KnowledgeBasePolicy, Policy, PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule,
-    ServicesPolicy, VisibilityPolicy, WorksPolicy,
+    ServicesPolicy, SupportPolicy, VisibilityPolicy, WorksPolicy,
 };
 pub use org::{
     OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation, ORG_CAPABILITY_CODES,

@@ -55,8 +55,41 @@ pub struct Policy {
     pub organizations: OrganizationsPolicy,
     /// The service catalog and running instances (SPEC §6).
     pub services: ServicesPolicy,
+    /// The support desks (SPEC §8).
+    pub support: SupportPolicy,
     /// The knowledge base of the support desks (SPEC §8).
     pub knowledge_base: KnowledgeBasePolicy,
+}
+
+/// The support desks (SPEC §8, seed 002): which request categories wait
+/// for an approval before an agent takes them (never incidents), and who
+/// names the group desk's agents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportPolicy {
+    /// Categories of requests approved first by the requester's supervisor
+    /// (or the sponsor of the project the ticket names). Lower-case codes.
+    pub approval_categories: BTreeSet<String>,
+    /// Profiles that name and remove the group desk's agents.
+    pub manage_group_desk: BTreeSet<Profile>,
+}
+
+impl SupportPolicy {
+    /// A ticket category code: 1 to 64 of `a-z`, `0-9` and `-`, not
+    /// starting with `-` (e.g. `admin-rights`).
+    pub fn is_category(code: &str) -> bool {
+        (1..=64).contains(&code.len())
+            && !code.starts_with('-')
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+
+    /// Whether a request of `category` waits for an approval first.
+    pub fn needs_approval(&self, category: &str) -> bool {
+        self.approval_categories.contains(category)
+    }
 }
 
 /// The knowledge base (SPEC §8, issue 18 §4): published articles are a

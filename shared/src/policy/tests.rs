@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 43] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 53] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -100,6 +100,16 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 43] = [
     ("job.submit",    [N, N, N, N, N, N]), // needs a project
     ("job.read",      [N, N, N, N, N, N]), // needs a job
     ("job.cancel",    [N, N, N, N, N, N]), // needs a job
+    ("desk.list",     [N, Y, Y, Y, Y, Y]),
+    ("desk.read",     [N, N, N, N, N, N]), // needs a desk
+    ("desk.agents.manage", [N, N, N, N, N, N]), // needs a desk
+    ("desk.agents.read", [N, N, N, N, N, N]), // needs a desk
+    ("ticket.create", [N, N, N, N, N, N]), // needs a desk
+    ("ticket.list",   [N, Y, Y, Y, Y, Y]),
+    ("ticket.read",   [N, N, N, N, N, N]), // needs a ticket
+    ("ticket.comment", [N, N, N, N, N, N]), // needs a ticket
+    ("ticket.work",   [N, N, N, N, N, N]), // needs a ticket
+    ("ticket.settle", [N, N, N, N, N, N]), // needs a ticket
     ("kb.read",       [Y, Y, Y, Y, Y, Y]), // a public FAQ
     ("kb.read_drafts", [N, N, N, N, Y, Y]), // desk agents too: kb_is_for_desk_agents
     ("kb.write",      [N, N, N, N, Y, N]), // desk agents too: kb_is_for_desk_agents
@@ -867,10 +877,10 @@ fn action_codes_round_trip() {
     // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1),
     // then datasets and files (issue 15), then the service catalog, orders
     // and instances (issue 16), then engines, the queue and jobs (issue 17),
-    // then the knowledge base (issue 18).
+    // then support desks and tickets, then the knowledge base (issue 18).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 3
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 10 + 3
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
@@ -1820,4 +1830,151 @@ fn jobs_are_submitted_by_who_may_run_engines_and_seen_up_the_line() {
         Action::JobRead,
         project(Some(User), R::Participant)
     ));
+}
+
+#[test]
+fn support_section_has_defaults_parses_and_is_checked() {
+    let s = &Policy::default().support;
+    assert!(s.needs_approval("admin-rights"));
+    assert!(!s.needs_approval("printer"));
+    assert!(s.manage_group_desk.contains(&Profile::Admin));
+    let p = Policy::from_toml_str("[support]\napproval_categories = [\"vpn\", \"admin-rights\"]\n")
+        .expect("parses");
+    assert!(p.support.needs_approval("vpn"));
+    for bad in ["\"Bad Code\"", "\"\"", "\"a/b\""] {
+        let err = Policy::from_toml_str(&format!("[support]\napproval_categories = [{bad}]\n"))
+            .expect_err("refused");
+        assert!(
+            err.to_string().contains("support.approval_categories"),
+            "{err}"
+        );
+    }
+    assert!(Policy::from_toml_str("[support]\nmanage_group_desk = [\"public\"]\n").is_err());
+}
+
+#[test]
+fn desks_and_tickets() {
+    use OrgRole::{Manager, User};
+    let p = Policy::default();
+    let may = |profile: Profile, action: Action, res: Resource| {
+        p.decide(&Actor::new(profile, false), &action, &res).allowed
+    };
+    let desk = |group, org_role, agent, agent_elsewhere| Resource::Desk {
+        group,
+        org_role,
+        agent,
+        agent_elsewhere,
+    };
+    // The group desk is known to all; a local desk to its members, agents, admins.
+    assert!(may(
+        Profile::Novice,
+        Action::DeskRead,
+        desk(true, None, false, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::DeskRead,
+        desk(false, Some(User), false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskRead,
+        desk(false, None, false, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskRead,
+        desk(false, None, false, false)
+    ));
+    // Agents: a local desk's by its managers and admins; the group desk's by admins.
+    assert!(may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(false, Some(Manager), false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(false, Some(User), true, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskAgentsManage,
+        desk(false, None, false, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskAgentsManage,
+        desk(true, None, false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(true, Some(Manager), true, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::DeskAgentsRead,
+        desk(false, Some(User), true, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::DeskAgentsRead,
+        desk(false, Some(User), false, false)
+    ));
+    // Tickets are opened locally by members, at the group desk by agents.
+    assert!(may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(false, Some(User), false, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(false, None, false, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(true, Some(User), false, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(true, None, false, true)
+    ));
+    // A ticket: requester, participants, agents; only agents work it.
+    let ticket = |requester, participant, agent| Resource::Ticket {
+        requester,
+        participant,
+        agent,
+    };
+    for profile in Profile::ACCOUNT_PROFILES {
+        assert!(may(profile, Action::TicketRead, ticket(true, false, false)));
+        assert!(may(
+            profile,
+            Action::TicketComment,
+            ticket(false, true, false)
+        ));
+        assert!(!may(profile, Action::TicketWork, ticket(true, true, false)));
+        assert!(may(profile, Action::TicketWork, ticket(false, false, true)));
+        assert!(may(
+            profile,
+            Action::TicketSettle,
+            ticket(true, false, false)
+        ));
+        assert!(!may(
+            profile,
+            Action::TicketSettle,
+            ticket(false, true, false)
+        ));
+        assert!(!may(
+            profile,
+            Action::TicketRead,
+            ticket(false, false, false)
+        ));
+    }
+    // Asked about no object.
+    assert!(!may(Profile::Admin, Action::TicketRead, Resource::None));
+    assert!(!may(Profile::Admin, Action::DeskRead, Resource::None));
 }

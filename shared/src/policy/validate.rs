@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::push_key;
-use super::{Capability, Policy, PolicyError, PriorityAccess, Profile};
+use super::{Capability, Policy, PolicyError, PriorityAccess, Profile, SupportPolicy};
 
 /// The SPEC §2.1 ceiling on webmaster accounts ("at most 2 accounts").
 pub const MAX_WEBMASTERS: u32 = 2;
@@ -85,6 +85,7 @@ impl Policy {
         self.validate_promotion()?;
         self.validate_organizations()?;
         self.validate_services()?;
+        self.validate_support()?;
         self.validate_knowledge_base()
     }
 
@@ -98,6 +99,27 @@ impl Policy {
             "the draft articles",
         )?;
         no_public("knowledge_base.write", &kb.write, "writing articles")
+    }
+
+    /// SPEC §8: approval categories are codes a ticket can name.
+    fn validate_support(&self) -> Check {
+        let s = &self.support;
+        no_public(
+            "support.manage_group_desk",
+            &s.manage_group_desk,
+            "the group desk",
+        )?;
+        match s
+            .approval_categories
+            .iter()
+            .find(|c| !SupportPolicy::is_category(c))
+        {
+            Some(bad) => err(
+                "support.approval_categories",
+                format!("`{bad}` is not a category code (a-z, 0-9, `-`; 1 to 64, not starting with `-`)"),
+            ),
+            None => Ok(()),
+        }
     }
 
     /// SPEC §6: the idle timeline moves forward (notice, then stop) and the

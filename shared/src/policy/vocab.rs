@@ -313,6 +313,38 @@ pub enum Action {
     /// `job.cancel`: cancel one job; resource = [`Resource::Job`]: its owner
     /// and the project's managers.
     JobCancel,
+    /// `desk.list`: any account holder (the server lists the desks
+    /// `desk.read` allows).
+    DeskList,
+    /// `desk.read`: one support desk; resource = [`Resource::Desk`]: the
+    /// group desk for everyone, a local desk for its organisation's
+    /// members, its agents and the administrators.
+    DeskRead,
+    /// `desk.agents.manage`: name and remove a desk's agents; resource =
+    /// [`Resource::Desk`]: a local desk's organisation managers and the
+    /// administrators; the group desk's `support.manage_group_desk`.
+    DeskAgentsManage,
+    /// `desk.agents.read`: the agents of a desk; as `desk.agents.manage`,
+    /// and the desk's own agents.
+    DeskAgentsRead,
+    /// `ticket.create`: open a ticket at a desk; resource =
+    /// [`Resource::Desk`]: a local desk for its organisation's members and
+    /// agents, the group desk for the agents of any desk.
+    TicketCreate,
+    /// `ticket.list`: any account holder (the server lists the tickets
+    /// `ticket.read` allows).
+    TicketList,
+    /// `ticket.read`: one ticket; resource = [`Resource::Ticket`]: its
+    /// requester, participants and the agents of its desks.
+    TicketRead,
+    /// `ticket.comment`: a public comment; as `ticket.read`.
+    TicketComment,
+    /// `ticket.work`: agent actions (internal notes, assign, escalate,
+    /// resolve); resource = [`Resource::Ticket`]: the agents of its desks.
+    TicketWork,
+    /// `ticket.settle`: close a resolved ticket or reopen it; resource =
+    /// [`Resource::Ticket`]: its requester and the agents of its desks.
+    TicketSettle,
     /// `kb.read`: the published articles of the knowledge base (SPEC §8:
     /// a public FAQ), anonymous visitors included unless the policy says
     /// otherwise (`knowledge_base.public_read`).
@@ -472,6 +504,16 @@ action_codes! {
         JobSubmit => "job.submit",
         JobRead => "job.read",
         JobCancel => "job.cancel",
+        DeskList => "desk.list",
+        DeskRead => "desk.read",
+        DeskAgentsManage => "desk.agents.manage",
+        DeskAgentsRead => "desk.agents.read",
+        TicketCreate => "ticket.create",
+        TicketList => "ticket.list",
+        TicketRead => "ticket.read",
+        TicketComment => "ticket.comment",
+        TicketWork => "ticket.work",
+        TicketSettle => "ticket.settle",
         KbRead => "kb.read",
         KbReadDrafts => "kb.read_drafts",
         KbWrite => "kb.write",
@@ -604,6 +646,22 @@ pub enum Resource {
         relation: ProjectRelation,
         owner: Profile,
         owner_relation: Relation,
+    },
+    /// One support desk: the group desk or an organisation's local desk
+    /// (the actor's role in that organisation), whether the actor is one of
+    /// its agents, and whether they are an agent of another desk.
+    Desk {
+        group: bool,
+        org_role: Option<OrgRole>,
+        agent: bool,
+        agent_elsewhere: bool,
+    },
+    /// One support ticket: whether the actor filed it, follows it, or is an
+    /// agent of its desk (or of the local desk it was escalated from).
+    Ticket {
+        requester: bool,
+        participant: bool,
+        agent: bool,
     },
     /// The knowledge base, as the actor stands to it: whether they are an
     /// agent of a support desk (any desk: articles belong to no desk).

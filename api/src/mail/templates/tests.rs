@@ -9,7 +9,7 @@ use habilis_shared::i18n::LANGUAGES;
 use habilis_shared::policy::{OrgRole, Profile, WorkState};
 
 use super::*;
-use crate::mail::ApprovalOutcome;
+use crate::mail::{ApprovalOutcome, TicketUpdate};
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 9, 30, 0)
@@ -143,6 +143,26 @@ fn samples() -> Vec<Email<'static>> {
             name: "Alice Martin",
             instance: "analysis-db",
             link: "https://habilis.test/services/0190-abc",
+        },
+        Email::TicketUpdate {
+            update: TicketUpdate::Comment,
+            reference: "0190abcd",
+            subject: "VPN <down>",
+            author: "Bob Durand",
+            text: Some("Try again now."),
+        },
+        Email::TicketUpdate {
+            update: TicketUpdate::Created,
+            reference: "0190abcd",
+            subject: "VPN down",
+            author: "Alice Martin",
+            text: None,
+        },
+        Email::TicketApproval {
+            requester: "Alice Martin",
+            subject: "Admin rights on the wiki",
+            category: "admin-rights",
+            role: "supervisor",
         },
     ]
 }

@@ -125,6 +125,7 @@ pub async fn decide(
                 decision,
                 comment.as_deref(),
                 now,
+                &crate::support::outgoing(&st),
             )?)
         })
         .await?;

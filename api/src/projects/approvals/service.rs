@@ -19,6 +19,7 @@ use crate::error::{ApiError, ProblemType};
 use crate::mail::{self, ApprovalOutcome, Email, Recipient};
 use crate::orders::service as orders;
 use crate::projects::{event, find};
+use crate::support::service::{self as support, Outgoing};
 
 /// What deciding an approval refuses.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,7 @@ type ApprovalResult<T> = Result<T, ApprovalError>;
 struct SubjectNames {
     projects: HashMap<String, String>,
     orders: HashMap<String, (String, String)>,
+    tickets: HashMap<String, String>,
     lang: Language,
 }
 
@@ -79,6 +81,7 @@ impl SubjectNames {
                         .render(self.lang)
                 })
                 .unwrap_or_default(),
+            support::SUBJECT => self.tickets.get(id).cloned().unwrap_or_default(),
             _ => String::new(),
         }
     }
@@ -117,9 +120,11 @@ pub fn views(
             .collect()
     };
     let (project_ids, order_ids) = (of("project"), of(orders::SUBJECT));
+    let ticket_ids = of(support::SUBJECT);
     let names = SubjectNames {
         projects: queries::project_names(conn, &project_ids)?,
         orders: crate::orders::queries::subject_names(conn, &order_ids)?,
+        tickets: crate::support::queries::subjects(conn, &ticket_ids)?,
         lang,
     };
     Ok(rows.into_iter().map(|r| view(r, &names)).collect())
@@ -142,7 +147,9 @@ pub fn comment(decision: ApprovalDecision, text: Option<&str>) -> ApprovalResult
     Ok(comment)
 }
 
-/// Records `by`'s decision on approval `id` of request `request_id`.
+/// Records `by`'s decision on approval `id` of request `request_id`
+/// (`out`: how a ticket's requester is e-mailed).
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     conn: &mut DbConn,
     by: &Caller,
@@ -151,6 +158,7 @@ pub fn decide(
     decision: ApprovalDecision,
     comment: Option<&str>,
     now: DateTime<Utc>,
+    out: &Outgoing,
 ) -> ApprovalResult<ApprovalView> {
     conn.write_tx(|conn| {
         let request = queries::lock_request(conn, request_id)?;
@@ -173,6 +181,7 @@ pub fn decide(
         }
         let project = request.subject_type == "project";
         let order = request.subject_type == orders::SUBJECT;
+        let ticket = request.subject_type == support::SUBJECT;
         if project {
             on_project(
                 conn,
@@ -201,6 +210,18 @@ pub fn decide(
                 comment,
                 now,
             )?;
+        } else if ticket {
+            support::on_decision(
+                conn,
+                by,
+                request_id,
+                &request.subject_id,
+                decision,
+                settled.is_some(),
+                comment,
+                now,
+                out,
+            )?;
         }
         audit::append(
             conn,
@@ -212,6 +233,8 @@ pub fn decide(
                         "project"
                     } else if order {
                         "order"
+                    } else if ticket {
+                        "ticket"
                     } else {
                         "approval"
                     },

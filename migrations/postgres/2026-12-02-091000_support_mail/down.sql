@@ -1,0 +1,2 @@
+DROP TABLE server_secrets;
+ALTER TABLE outbox DROP COLUMN headers;

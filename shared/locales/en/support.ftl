@@ -1,0 +1,18 @@
+# Support desks and tickets (issue 18).
+support-wrong-state = The ticket is { $state ->
+    [new] new
+    [awaiting_approval] waiting for an approval
+    [open] open
+    [pending] waiting for the requester
+    [resolved] resolved
+   *[closed] closed
+}: this is not possible now.
+support-already-group = The ticket is already at the group desk.
+support-not-an-agent = This account is not an agent of the ticket's desk.
+support-unknown-account = No active account has this id.
+support-not-member = This account is not a member of the desk's organisation.
+support-already-agent = This account is already an agent of the desk.
+support-no-desk = Name the desk: you belong to no organisation, or to several.
+support-unknown-project = No such project.
+support-no-approver = This request needs an approval, and you have no supervisor to give it: name the project it is for.
+support-bad-filter = Unknown value for this filter.

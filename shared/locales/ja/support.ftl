@@ -1,0 +1,18 @@
+# サポート窓口とチケット (issue 18)。
+support-wrong-state = チケットは{ $state ->
+    [new] 新規
+    [awaiting_approval] 承認待ち
+    [open] オープン
+    [pending] 依頼者の返答待ち
+    [resolved] 解決済み
+   *[closed] クローズ
+}です。今はこの操作はできません。
+support-already-group = チケットはすでにグループ窓口にあります。
+support-not-an-agent = このアカウントはチケットの窓口の担当者ではありません。
+support-unknown-account = この ID の有効なアカウントはありません。
+support-not-member = このアカウントは窓口の組織のメンバーではありません。
+support-already-agent = このアカウントはすでにこの窓口の担当者です。
+support-no-desk = 窓口を指定してください。どの組織にも属していないか、複数の組織に属しています。
+support-unknown-project = そのようなプロジェクトはありません。
+support-no-approver = このリクエストには承認が必要ですが、承認できる上長がいません。対象のプロジェクトを指定してください。
+support-bad-filter = このフィルターには不明な値です。
