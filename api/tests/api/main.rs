@@ -16,6 +16,7 @@ mod hygiene;
 mod i18n;
 mod idor;
 mod instances;
+mod kb;
 mod keys;
 mod language;
 mod lifecycle;
