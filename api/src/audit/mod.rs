@@ -79,6 +79,7 @@ audit_actions! {
     JobCancel = "job.cancel",
     JobRecover = "job.recover",
     JobSubmit = "job.submit",
+    MailIngest = "mail.ingest",
     MeTokensCreate = "me.tokens.create",
     MeTokensRevoke = "me.tokens.revoke",
     MeUpdate = "me.update",
