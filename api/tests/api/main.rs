@@ -21,6 +21,7 @@ mod language;
 mod lifecycle;
 mod lists;
 mod mail;
+mod mail_in;
 mod objects;
 mod openapi;
 mod orders;

@@ -345,6 +345,7 @@ impl Session {
             return Step::Reply(Reply::new(452, "4.5.3 Too many recipients"));
         }
         if !(self.accepts)(addr) {
+            tracing::warn!(recipient = addr, source = %self.source, "SMTP recipient refused");
             return self.error(550, "5.1.1 No such mailbox here");
         }
         self.recipients.push(addr.to_owned());
@@ -416,6 +417,32 @@ pub struct Ingress {
     pub limits: Limits,
     /// The key of the reply addresses, read once at start.
     pub key: Arc<Vec<u8>>,
+}
+
+/// Listens on `bind` (`HABILIS_SMTP_LISTEN`) for this server: returns the
+/// port bound.
+pub async fn start(bind: &str, state: &crate::state::AppState) -> anyhow::Result<u16> {
+    let pool = state.pool.clone();
+    let key = actix_web::web::block(move || -> anyhow::Result<Vec<u8>> {
+        let mut conn = pool.get()?;
+        Ok(crate::support::queries::reply_key(&mut conn)?)
+    })
+    .await??;
+    let listener = std::net::TcpListener::bind(bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen for SMTP on {bind}: {e}"))?;
+    let port = listener.local_addr()?.port();
+    let settings = Settings::of(&state.config);
+    let ingress = Ingress {
+        pool: state.pool.clone(),
+        policy: state.policy.clone(),
+        clock: state.clock.clone(),
+        limits: Limits::new(settings.max_bytes),
+        settings,
+        key: Arc::new(key),
+    };
+    serve(listener, ingress)?;
+    tracing::info!(%bind, port, "SMTP listener for support mail");
+    Ok(port)
 }
 
 /// Accepts connections on `listener` until the process ends.
