@@ -256,7 +256,11 @@ async fn a_reply_piped_to_mail_ingest_adds_one_public_comment() {
     let app = TestApp::new().await;
     let f = fixture(&app).await;
     let thread = thread_of(&f.eml);
-    assert!(thread.reply_to.starts_with("support+"), "{}", thread.reply_to);
+    assert!(
+        thread.reply_to.starts_with("support+"),
+        "{}",
+        thread.reply_to
+    );
     let db = app.db_url().to_owned();
     let before = counts(&app, &f.ticket).await;
 
@@ -272,10 +276,17 @@ async fn a_reply_piped_to_mail_ingest_adds_one_public_comment() {
 
     let after = counts(&app, &f.ticket).await;
     assert_eq!(after.0, before.0 + 1, "one comment");
-    assert_eq!((after.1, after.3), (before.1, before.3), "no ticket, no refusal");
+    assert_eq!(
+        (after.1, after.3),
+        (before.1, before.3),
+        "no ticket, no refusal"
+    );
     let (author, body) = last_comment(&app, &f.ticket).await;
     assert_eq!(author, f.h.novice.id);
-    assert_eq!(body, "It works now, thank you.", "quote and signature trimmed");
+    assert_eq!(
+        body, "It works now, thank you.",
+        "quote and signature trimmed"
+    );
     // Visible to the requester and the agent as a public comment.
     let seen = json_of(
         app.get(&format!("/api/v1/tickets/{}", f.ticket), &f.agent.access)
@@ -303,7 +314,12 @@ async fn a_reply_piped_to_mail_ingest_adds_one_public_comment() {
         &app,
         &db,
         raw.as_bytes(),
-        &["--sender", &f.h.novice.email, "--recipient", &thread.reply_to],
+        &[
+            "--sender",
+            &f.h.novice.email,
+            "--recipient",
+            &thread.reply_to,
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(counts(&app, &f.ticket).await.0, before.0 + 2);
@@ -330,9 +346,21 @@ async fn refused_mail_changes_nothing_but_the_audit_log() {
         let flipped: String = tag
             .chars()
             .enumerate()
-            .map(|(i, c)| if i == 0 { if c == 'a' { 'b' } else { 'a' } } else { c })
+            .map(|(i, c)| {
+                if i == 0 {
+                    if c == 'a' {
+                        'b'
+                    } else {
+                        'a'
+                    }
+                } else {
+                    c
+                }
+            })
             .collect();
-        thread.reply_to.replace(&format!("{base}.{tag}"), &format!("{base}.{flipped}"))
+        thread
+            .reply_to
+            .replace(&format!("{base}.{tag}"), &format!("{base}.{flipped}"))
     };
     let quoted_only = "> Please try again with --mem=8G.";
     let cases: Vec<(&str, String, &str)> = vec![
@@ -358,12 +386,24 @@ async fn refused_mail_changes_nothing_but_the_audit_log() {
         ),
         (
             "an auto-reply",
-            reply(&thread, &novice, &thread.reply_to, "Auto-Submitted: auto-replied\r\n", "I am away"),
+            reply(
+                &thread,
+                &novice,
+                &thread.reply_to,
+                "Auto-Submitted: auto-replied\r\n",
+                "I am away",
+            ),
             "automatic",
         ),
         (
             "a bounce",
-            reply(&thread, &novice, &thread.reply_to, "Return-Path: <>\r\n", "Undeliverable"),
+            reply(
+                &thread,
+                &novice,
+                &thread.reply_to,
+                "Return-Path: <>\r\n",
+                "Undeliverable",
+            ),
             "automatic",
         ),
         (
@@ -374,7 +414,13 @@ async fn refused_mail_changes_nothing_but_the_audit_log() {
         ),
         (
             "a list",
-            reply(&thread, &novice, &thread.reply_to, "Precedence: bulk\r\n", "News"),
+            reply(
+                &thread,
+                &novice,
+                &thread.reply_to,
+                "Precedence: bulk\r\n",
+                "News",
+            ),
             "automatic",
         ),
         (
@@ -401,7 +447,10 @@ async fn refused_mail_changes_nothing_but_the_audit_log() {
         let out = ingest(&app, &db, raw.as_bytes(), &[]);
         assert!(out.status.success(), "{what}: refused is exit 0: {out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(&format!("refused ({reason})")), "{what}: {stderr}");
+        assert!(
+            stderr.contains(&format!("refused ({reason})")),
+            "{what}: {stderr}"
+        );
         let after = counts(&app, &f.ticket).await;
         assert_eq!(
             (after.0, after.1, after.2),
@@ -429,7 +478,12 @@ async fn refused_mail_changes_nothing_but_the_audit_log() {
 
     // The database away: EX_TEMPFAIL, so that the MTA retries.
     let raw = reply(&thread, &novice, &thread.reply_to, "", "Hello");
-    let out = ingest(&app, "postgres://postgres@127.0.0.1:1/none", raw.as_bytes(), &[]);
+    let out = ingest(
+        &app,
+        "postgres://postgres@127.0.0.1:1/none",
+        raw.as_bytes(),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(75), "{out:?}");
 }
 
@@ -519,7 +573,13 @@ async fn a_reply_over_smtp_adds_one_public_comment_and_the_listener_refuses_the_
     let novice = f.h.novice.email.clone();
     let before = counts(&app, &f.ticket).await;
 
-    let raw = reply(&thread, &novice, &thread.reply_to, "", "Merci, ça marche. ✓");
+    let raw = reply(
+        &thread,
+        &novice,
+        &thread.reply_to,
+        "",
+        "Merci, ça marche. ✓",
+    );
     let sent = actix_web::web::block({
         let (to, raw) = (thread.reply_to.clone(), raw.clone());
         let novice = novice.clone();
@@ -543,7 +603,13 @@ async fn a_reply_over_smtp_adds_one_public_comment_and_the_listener_refuses_the_
     assert_eq!(sent, json!({ "error": "recipient", "code": 550 }));
 
     // An auto-reply is taken and dropped: nothing to answer, nothing added.
-    let auto = reply(&thread, &novice, &thread.reply_to, "Auto-Submitted: auto-replied\r\n", "Away");
+    let auto = reply(
+        &thread,
+        &novice,
+        &thread.reply_to,
+        "Auto-Submitted: auto-replied\r\n",
+        "Away",
+    );
     let sent = actix_web::web::block({
         let (to, novice) = (thread.reply_to.clone(), novice.clone());
         move || smtp_send(port, &novice, &to, auto.as_bytes())
@@ -579,5 +645,9 @@ async fn a_reply_over_smtp_adds_one_public_comment_and_the_listener_refuses_the_
     let end = counts(&app, &f.ticket).await;
     assert_eq!(end.0, after.0, "no other comment");
     assert_eq!(end.1, after.1, "no ticket");
-    assert_eq!(end.3, after.3 + 2, "the auto-reply and the stranger audited");
+    assert_eq!(
+        end.3,
+        after.3 + 2,
+        "the auto-reply and the stranger audited"
+    );
 }

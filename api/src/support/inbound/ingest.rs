@@ -179,19 +179,23 @@ pub enum Target {
 /// Whether `address` is one this server takes mail for: the desk's, or a
 /// reply address that verifies (the SMTP listener asks at `RCPT TO`).
 pub fn target_of(key: &[u8], settings: &Settings, address: &str) -> Result<Target, Refusal> {
-    let bare = address.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let bare = address
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     if let Some(ticket) = address::verify(key, &settings.domain, bare) {
         return Ok(Target::Reply(ticket));
     }
     if bare.eq_ignore_ascii_case(&settings.desk_address) {
         return Ok(Target::New);
     }
-    let ours = bare
-        .rsplit_once('@')
-        .is_some_and(|(local, host)| {
-            host.eq_ignore_ascii_case(&settings.domain)
-                && local.to_ascii_lowercase().starts_with(&format!("{}+", address::LOCAL))
-        });
+    let ours = bare.rsplit_once('@').is_some_and(|(local, host)| {
+        host.eq_ignore_ascii_case(&settings.domain)
+            && local
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}+", address::LOCAL))
+    });
     Err(if ours {
         Refusal::BadAddress
     } else {
@@ -295,7 +299,11 @@ fn decide(
     if let Some(why) = m.automatic {
         return Err(Refusal::Automatic(why).into());
     }
-    if envelope.sender.as_deref().is_some_and(|s| s.trim().is_empty()) {
+    if envelope
+        .sender
+        .as_deref()
+        .is_some_and(|s| s.trim().is_empty())
+    {
         return Err(Refusal::Automatic(Automatic::Bounce).into());
     }
     let key = queries::reply_key(conn)?;
@@ -341,7 +349,11 @@ fn decide(
             else {
                 return Err(refused(Refusal::NotOnTicket));
             };
-            if !(requester || participant) || !policy.decide(&actor, &Action::TicketComment, &resource).allowed {
+            if !(requester || participant)
+                || !policy
+                    .decide(&actor, &Action::TicketComment, &resource)
+                    .allowed
+            {
                 return Err(refused(Refusal::NotOnTicket));
             }
             match service::comment(conn, now, &out, &caller, &ticket.id, agent, &body, false) {
@@ -359,12 +371,17 @@ fn decide(
                 Err(_) => return Err(refused(Refusal::NoDesk)),
             };
             let mine = queries::agent_desks(conn, caller.id())?;
-            let resource = desk_resource(conn, &caller, &desk, &mine)
-                .map_err(api_failed)?;
-            if !policy.decide(&actor, &Action::TicketCreate, &resource).allowed {
+            let resource = desk_resource(conn, &caller, &desk, &mine).map_err(api_failed)?;
+            if !policy
+                .decide(&actor, &Action::TicketCreate, &resource)
+                .allowed
+            {
                 return Err(refused(Refusal::NoDesk));
             }
-            let first_line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+            let first_line = body
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default();
             let subject = if m.subject.trim().is_empty() {
                 first_line
             } else {
@@ -455,8 +472,14 @@ mod tests {
             target_of(KEY, &s, &reply.replace("0190-ab", "0190-ac")),
             Err(Refusal::BadAddress)
         );
-        assert_eq!(target_of(KEY, &s, "someone@h.test"), Err(Refusal::NoRecipient));
-        assert_eq!(target_of(KEY, &s, "support@evil.test"), Err(Refusal::NoRecipient));
+        assert_eq!(
+            target_of(KEY, &s, "someone@h.test"),
+            Err(Refusal::NoRecipient)
+        );
+        assert_eq!(
+            target_of(KEY, &s, "support@evil.test"),
+            Err(Refusal::NoRecipient)
+        );
         // A reply address wins over the desk's among several recipients.
         assert_eq!(
             target(KEY, &s, &["support@h.test".into(), reply.clone()]),

@@ -139,8 +139,7 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, Malformed> {
         }
     }
     for (name, value) in message.headers_raw() {
-        if name.eq_ignore_ascii_case("delivered-to") || name.eq_ignore_ascii_case("x-original-to")
-        {
+        if name.eq_ignore_ascii_case("delivered-to") || name.eq_ignore_ascii_case("x-original-to") {
             let bare = value.trim().trim_start_matches('<').trim_end_matches('>');
             if !bare.is_empty() {
                 recipients.push(bare.trim().to_lowercase());
@@ -267,7 +266,8 @@ fn is_attribution(line: &str) -> bool {
     let l = line.trim();
     let lower = l.to_lowercase();
     (lower.starts_with("on ") && lower.ends_with("wrote:"))
-        || (lower.starts_with("le ") && (lower.ends_with("a écrit :") || lower.ends_with("a écrit:")))
+        || (lower.starts_with("le ")
+            && (lower.ends_with("a écrit :") || lower.ends_with("a écrit:")))
         || l.ends_with("書きました:")
         || l.ends_with("書きました：")
 }
@@ -318,11 +318,12 @@ pub fn trim_reply(text: &str) -> String {
             || (line.trim().to_lowercase().starts_with("le ") && is_attribution(&two))
             || is_original_message(line)
             || is_outlook_block(&lines[i..])
-            || (underscores && lines.get(i + 1..).is_some_and(|r| {
-                r.iter()
-                    .find(|l| !l.trim().is_empty())
-                    .is_some_and(|l| header_line(l, &["from", "de", "差出人"]))
-            }))
+            || (underscores
+                && lines.get(i + 1..).is_some_and(|r| {
+                    r.iter()
+                        .find(|l| !l.trim().is_empty())
+                        .is_some_and(|l| header_line(l, &["from", "de", "差出人"]))
+                }))
         {
             break;
         }
@@ -408,7 +409,11 @@ mod tests {
 
     #[test]
     fn a_plain_message_is_read() {
-        let m = parse(&mail("Delivered-To: <support+a.b@h.test>\r\n", "Hello\r\n-- \r\nJane\r\n")).expect("parsed");
+        let m = parse(&mail(
+            "Delivered-To: <support+a.b@h.test>\r\n",
+            "Hello\r\n-- \r\nJane\r\n",
+        ))
+        .expect("parsed");
         assert_eq!(m.from, "jane.doe@example.org");
         assert_eq!(m.recipients, vec!["support@h.test", "support+a.b@h.test"]);
         assert_eq!(m.subject, "Help");
@@ -427,7 +432,8 @@ mod tests {
         ))
         .expect("parsed");
         assert_eq!(m.body, "plain words");
-        let only_html = "--b\r\nContent-Type: text/html\r\n\r\n<p>html <i>words</i></p>\r\n--b--\r\n";
+        let only_html =
+            "--b\r\nContent-Type: text/html\r\n\r\n<p>html <i>words</i></p>\r\n--b--\r\n";
         let m = parse(&mail(
             "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n",
             only_html,
@@ -440,7 +446,10 @@ mod tests {
     fn machines_are_recognised() {
         for (headers, why) in [
             ("Auto-Submitted: auto-replied\r\n", Automatic::AutoSubmitted),
-            ("Auto-Submitted: auto-generated; owner=x\r\n", Automatic::AutoSubmitted),
+            (
+                "Auto-Submitted: auto-generated; owner=x\r\n",
+                Automatic::AutoSubmitted,
+            ),
             ("Precedence: bulk\r\n", Automatic::Precedence),
             ("Precedence: auto_reply\r\n", Automatic::Precedence),
             ("Return-Path: <>\r\n", Automatic::Bounce),
@@ -458,14 +467,23 @@ mod tests {
             "Réponse automatique : x",
             "自動応答: x",
         ] {
-            let raw = format!("From: a@b.test\r\nTo: support@h.test\r\nSubject: {subject}\r\n\r\nx\r\n");
-            assert_eq!(parse(raw.as_bytes()).expect("parsed").automatic, Some(Automatic::Vacation), "{subject}");
+            let raw =
+                format!("From: a@b.test\r\nTo: support@h.test\r\nSubject: {subject}\r\n\r\nx\r\n");
+            assert_eq!(
+                parse(raw.as_bytes()).expect("parsed").automatic,
+                Some(Automatic::Vacation),
+                "{subject}"
+            );
         }
         let raw = "From: a@b.test\r\nAuto-Submitted: no\r\nPrecedence: normal\r\nReturn-Path: <a@b.test>\r\nSubject: Re: absent data in my results\r\n\r\nx\r\n";
         // "Re: absent …" is a person answering, not a vacation notice.
         assert_eq!(parse(raw.as_bytes()).expect("parsed").automatic, None);
         let report = "--r\r\nContent-Type: text/plain\r\n\r\nundeliverable\r\n--r--\r\n";
-        let m = parse(&mail("Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n", report)).expect("parsed");
+        let m = parse(&mail(
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n",
+            report,
+        ))
+        .expect("parsed");
         assert_eq!(m.automatic, Some(Automatic::Bounce));
     }
 
@@ -477,7 +495,10 @@ mod tests {
             Err(Malformed::NoSender)
         );
         assert_eq!(
-            parse(&mail("Content-Type: multipart/mixed\r\n", "no boundary\r\n")),
+            parse(&mail(
+                "Content-Type: multipart/mixed\r\n",
+                "no boundary\r\n"
+            )),
             Err(Malformed::BadMime)
         );
         assert_eq!(

@@ -356,9 +356,7 @@ impl Session {
     pub fn delivered(outcome: &Result<Outcome, ingest::IngestError>) -> Reply {
         match outcome {
             Ok(Outcome::Accepted(_)) => Reply::new(250, "2.0.0 Accepted"),
-            Ok(Outcome::Refused(r)) if r.is_automatic() => {
-                Reply::new(250, "2.0.0 Accepted")
-            }
+            Ok(Outcome::Refused(r)) if r.is_automatic() => Reply::new(250, "2.0.0 Accepted"),
             Ok(Outcome::Refused(Refusal::TooLarge)) => Reply::new(552, "5.3.4 Message too big"),
             Ok(Outcome::Refused(Refusal::Malformed(_))) => {
                 Reply::new(554, "5.6.0 Malformed message")
@@ -546,7 +544,9 @@ async fn connection(
                 if let Err(e) = &outcome {
                     tracing::error!(error = %e, "support mail not ingested; the relay will retry");
                 }
-                write.write_all(&Session::delivered(&outcome).to_bytes()).await?;
+                write
+                    .write_all(&Session::delivered(&outcome).to_bytes())
+                    .await?;
             }
         }
     }
@@ -580,14 +580,29 @@ mod tests {
         let ehlo = s.line(b"EHLO client.test\r\n", false);
         let Step::Reply(r) = ehlo else { panic!() };
         let text = String::from_utf8(r.to_bytes()).expect("ascii");
-        assert!(text.starts_with("250-h.test greets client.test\r\n"), "{text}");
-        assert!(text.contains("250-8BITMIME\r\n") && text.ends_with("250 ENHANCEDSTATUSCODES\r\n"), "{text}");
-        assert_eq!(say(&mut s, "MAIL FROM:<jane@example.org> BODY=8BITMIME SIZE=100"), 250);
+        assert!(
+            text.starts_with("250-h.test greets client.test\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("250-8BITMIME\r\n") && text.ends_with("250 ENHANCEDSTATUSCODES\r\n"),
+            "{text}"
+        );
+        assert_eq!(
+            say(
+                &mut s,
+                "MAIL FROM:<jane@example.org> BODY=8BITMIME SIZE=100"
+            ),
+            250
+        );
         assert_eq!(say(&mut s, "RCPT TO:<someone@h.test>"), 550);
         assert_eq!(say(&mut s, "rcpt to:<Support@H.test>"), 250);
         assert_eq!(say(&mut s, "DATA"), 354);
         for line in ["Subject: hi", "", "..leading dot", "body"] {
-            assert_eq!(s.line(format!("{line}\r\n").as_bytes(), false), Step::Continue);
+            assert_eq!(
+                s.line(format!("{line}\r\n").as_bytes(), false),
+                Step::Continue
+            );
         }
         let Step::Message { envelope, data } = s.line(b".\r\n", false) else {
             panic!("a message")
@@ -629,7 +644,10 @@ mod tests {
         for _ in 0..9 {
             assert!(matches!(s.line(b"BAD\r\n", false), Step::Reply(_)));
         }
-        assert!(matches!(s.line(b"BAD\r\n", false), Step::Close(Reply { code: 421, .. })));
+        assert!(matches!(
+            s.line(b"BAD\r\n", false),
+            Step::Close(Reply { code: 421, .. })
+        ));
     }
 
     #[test]
@@ -640,7 +658,10 @@ mod tests {
         say(&mut s, "RCPT TO:<support@h.test>");
         assert_eq!(say(&mut s, "DATA"), 354);
         for _ in 0..10 {
-            assert_eq!(s.line(b"0123456789012345678901234567890\r\n", false), Step::Continue);
+            assert_eq!(
+                s.line(b"0123456789012345678901234567890\r\n", false),
+                Step::Continue
+            );
         }
         assert!(s.data.is_empty(), "nothing kept past the limit");
         assert_eq!(say(&mut s, "."), 552);
@@ -669,12 +690,24 @@ mod tests {
         let input: &[u8] = b"short\r\n0123456789abcdef\r\nlast";
         let mut reader = BufReader::with_capacity(4, input);
         let mut buf = Vec::new();
-        assert_eq!(read_line(&mut reader, &mut buf, 10).await.expect("io"), Some(false));
+        assert_eq!(
+            read_line(&mut reader, &mut buf, 10).await.expect("io"),
+            Some(false)
+        );
         assert_eq!(buf, b"short\r\n");
-        assert_eq!(read_line(&mut reader, &mut buf, 10).await.expect("io"), Some(true));
+        assert_eq!(
+            read_line(&mut reader, &mut buf, 10).await.expect("io"),
+            Some(true)
+        );
         assert_eq!(buf, b"0123456789");
-        assert_eq!(read_line(&mut reader, &mut buf, 10).await.expect("io"), Some(false));
+        assert_eq!(
+            read_line(&mut reader, &mut buf, 10).await.expect("io"),
+            Some(false)
+        );
         assert_eq!(buf, b"last");
-        assert_eq!(read_line(&mut reader, &mut buf, 10).await.expect("io"), None);
+        assert_eq!(
+            read_line(&mut reader, &mut buf, 10).await.expect("io"),
+            None
+        );
     }
 }
