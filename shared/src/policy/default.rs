@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
     AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy, VisibilityPolicy,
-    WorksPolicy,
+    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy,
+    VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 

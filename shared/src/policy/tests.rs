@@ -1806,23 +1806,83 @@ fn desks_and_tickets() {
         agent_elsewhere,
     };
     // The group desk is known to all; a local desk to its members, agents, admins.
-    assert!(may(Profile::Novice, Action::DeskRead, desk(true, None, false, false)));
-    assert!(may(Profile::Novice, Action::DeskRead, desk(false, Some(User), false, false)));
-    assert!(!may(Profile::Expert, Action::DeskRead, desk(false, None, false, false)));
-    assert!(may(Profile::Admin, Action::DeskRead, desk(false, None, false, false)));
+    assert!(may(
+        Profile::Novice,
+        Action::DeskRead,
+        desk(true, None, false, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::DeskRead,
+        desk(false, Some(User), false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskRead,
+        desk(false, None, false, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskRead,
+        desk(false, None, false, false)
+    ));
     // Agents: a local desk's by its managers and admins; the group desk's by admins.
-    assert!(may(Profile::Expert, Action::DeskAgentsManage, desk(false, Some(Manager), false, false)));
-    assert!(!may(Profile::Expert, Action::DeskAgentsManage, desk(false, Some(User), true, false)));
-    assert!(may(Profile::Admin, Action::DeskAgentsManage, desk(false, None, false, false)));
-    assert!(may(Profile::Admin, Action::DeskAgentsManage, desk(true, None, false, false)));
-    assert!(!may(Profile::Expert, Action::DeskAgentsManage, desk(true, Some(Manager), true, false)));
-    assert!(may(Profile::Novice, Action::DeskAgentsRead, desk(false, Some(User), true, false)));
-    assert!(!may(Profile::Novice, Action::DeskAgentsRead, desk(false, Some(User), false, false)));
+    assert!(may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(false, Some(Manager), false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(false, Some(User), true, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskAgentsManage,
+        desk(false, None, false, false)
+    ));
+    assert!(may(
+        Profile::Admin,
+        Action::DeskAgentsManage,
+        desk(true, None, false, false)
+    ));
+    assert!(!may(
+        Profile::Expert,
+        Action::DeskAgentsManage,
+        desk(true, Some(Manager), true, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::DeskAgentsRead,
+        desk(false, Some(User), true, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::DeskAgentsRead,
+        desk(false, Some(User), false, false)
+    ));
     // Tickets are opened locally by members, at the group desk by agents.
-    assert!(may(Profile::Novice, Action::TicketCreate, desk(false, Some(User), false, false)));
-    assert!(!may(Profile::Novice, Action::TicketCreate, desk(false, None, false, false)));
-    assert!(!may(Profile::Novice, Action::TicketCreate, desk(true, Some(User), false, false)));
-    assert!(may(Profile::Novice, Action::TicketCreate, desk(true, None, false, true)));
+    assert!(may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(false, Some(User), false, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(false, None, false, false)
+    ));
+    assert!(!may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(true, Some(User), false, false)
+    ));
+    assert!(may(
+        Profile::Novice,
+        Action::TicketCreate,
+        desk(true, None, false, true)
+    ));
     // A ticket: requester, participants, agents; only agents work it.
     let ticket = |requester, participant, agent| Resource::Ticket {
         requester,
@@ -1831,12 +1891,28 @@ fn desks_and_tickets() {
     };
     for profile in Profile::ACCOUNT_PROFILES {
         assert!(may(profile, Action::TicketRead, ticket(true, false, false)));
-        assert!(may(profile, Action::TicketComment, ticket(false, true, false)));
+        assert!(may(
+            profile,
+            Action::TicketComment,
+            ticket(false, true, false)
+        ));
         assert!(!may(profile, Action::TicketWork, ticket(true, true, false)));
         assert!(may(profile, Action::TicketWork, ticket(false, false, true)));
-        assert!(may(profile, Action::TicketSettle, ticket(true, false, false)));
-        assert!(!may(profile, Action::TicketSettle, ticket(false, true, false)));
-        assert!(!may(profile, Action::TicketRead, ticket(false, false, false)));
+        assert!(may(
+            profile,
+            Action::TicketSettle,
+            ticket(true, false, false)
+        ));
+        assert!(!may(
+            profile,
+            Action::TicketSettle,
+            ticket(false, true, false)
+        ));
+        assert!(!may(
+            profile,
+            Action::TicketRead,
+            ticket(false, false, false)
+        ));
     }
     // Asked about no object.
     assert!(!may(Profile::Admin, Action::TicketRead, Resource::None));
