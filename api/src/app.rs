@@ -84,6 +84,7 @@ pub struct Application {
     server: Server,
     port: u16,
     metrics_port: Option<u16>,
+    smtp_port: Option<u16>,
     pub state: web::Data<AppState>,
 }
 
@@ -228,6 +229,12 @@ impl Application {
                 );
         }
 
+        // Incoming support mail over SMTP, when asked (issue 18 §3).
+        let smtp_port = match &config.smtp_listen {
+            Some(bind) => Some(crate::support::inbound::smtp::start(bind, &state).await?),
+            None => None,
+        };
+
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -257,6 +264,7 @@ impl Application {
             server: server.run(),
             port,
             metrics_port: metrics_addr.map(|a| a.port()),
+            smtp_port,
             state,
         })
     }
@@ -268,6 +276,11 @@ impl Application {
     /// The port of `HABILIS_METRICS_BIND`, when set.
     pub fn metrics_port(&self) -> Option<u16> {
         self.metrics_port
+    }
+
+    /// The port of the SMTP listener (`HABILIS_SMTP_LISTEN`), when set.
+    pub fn smtp_port(&self) -> Option<u16> {
+        self.smtp_port
     }
 
     /// Stops the server from elsewhere (tests, signal handlers).

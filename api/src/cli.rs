@@ -1,5 +1,5 @@
 //! The command line: `habilis serve | migrate | bootstrap-admin | policy |
-//! audit | jobs | keys | openapi`. Each command reads the same configuration as `serve`.
+//! audit | jobs | keys | mail | openapi`. Each command reads the same configuration as `serve`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -72,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Incoming support mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         #[arg(long)]
@@ -143,6 +148,29 @@ enum KeysCommand {
     /// servers pick the new key up within seconds.
     Rotate,
 }
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read ONE message on standard input (an MTA's pipe, e.g. Postfix's
+    /// `mailbox_command` or a `pipe` transport) and hand it to the support
+    /// desk. Exit 0 when it was taken, and also when a rule refused it
+    /// (the refusal is logged and audited: an MTA must not retry it
+    /// forever); 75 (EX_TEMPFAIL) when it could not be decided now (the
+    /// database is away), so that the MTA keeps it and retries.
+    Ingest {
+        /// The envelope sender (Postfix `${sender}`); empty for a bounce.
+        #[arg(long)]
+        sender: Option<String>,
+        /// An envelope recipient (Postfix `${original_recipient}`);
+        /// repeatable. Default: the message's To, Cc, Delivered-To and
+        /// X-Original-To.
+        #[arg(long)]
+        recipient: Vec<String>,
+    },
+}
+
+/// sysexits.h `EX_TEMPFAIL`: the MTA keeps the message and retries.
+const EX_TEMPFAIL: u8 = 75;
 
 #[derive(Subcommand)]
 enum AuditCommand {
@@ -358,6 +386,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Mail {
+            command: MailCommand::Ingest { sender, recipient },
+        } => Ok(mail_ingest(&config, sender, recipient)),
         Command::Openapi { output } => {
             let json = crate::routes::openapi_json();
             match output {
@@ -365,6 +396,62 @@ fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 None => print!("{json}"),
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `habilis mail ingest`: see [`MailCommand::Ingest`].
+fn mail_ingest(config: &Config, sender: Option<String>, recipients: Vec<String>) -> ExitCode {
+    use crate::support::inbound::{self, Envelope, Outcome, Settings};
+    let settings = Settings::of(config);
+    // At most the limit and one byte are kept; the rest of a larger
+    // message is read and dropped, so the MTA sees a clean delivery.
+    let mut raw = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let limit = u64::try_from(settings.max_bytes).unwrap_or(u64::MAX);
+    let read = (&mut stdin)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut raw)
+        .and_then(|_| std::io::copy(&mut stdin, &mut std::io::sink()));
+    if let Err(e) = read {
+        eprintln!("temporary failure: cannot read the message: {e}");
+        return ExitCode::from(EX_TEMPFAIL);
+    }
+    let envelope = Envelope {
+        sender,
+        recipients,
+        source: "pipe".into(),
+    };
+    let outcome = (|| -> anyhow::Result<Outcome> {
+        let policy =
+            crate::policy::load(config.policy_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let pool = db::connect_command_pool(&config.database_url(), 1)?;
+        let mut conn = pool.get()?;
+        Ok(inbound::ingest(
+            &mut conn,
+            &policy,
+            chrono::Utc::now(),
+            &settings,
+            &raw,
+            &envelope,
+        )?)
+    })();
+    match outcome {
+        Ok(Outcome::Accepted(accepted)) => {
+            println!("accepted: {accepted:?}");
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Refused(refusal)) => {
+            eprintln!(
+                "refused ({}): {}",
+                refusal.code(),
+                habilis_shared::i18n::Msg::new(refusal.message_key()).render(Language::En)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("temporary failure: {e:#}");
+            ExitCode::from(EX_TEMPFAIL)
         }
     }
 }

@@ -37,6 +37,16 @@ pub struct Config {
     pub mail_from: String,
     /// `HABILIS_MAIL_POLL_MS`: outbox worker period; 0 disables the worker.
     pub mail_poll_ms: u64,
+    /// `HABILIS_SUPPORT_ADDRESS`: the address of the support desk; a new
+    /// mail to it from a known account opens a ticket (default
+    /// `support@<mail domain>`).
+    pub support_address: Option<String>,
+    /// `HABILIS_MAIL_MAX_BYTES`: the largest incoming mail (`habilis mail
+    /// ingest`, the SMTP listener); larger ones are refused unread.
+    pub mail_max_bytes: usize,
+    /// `HABILIS_SMTP_LISTEN`: the embedded SMTP listener for incoming
+    /// support mail (e.g. `127.0.0.1:2525`); unset = off.
+    pub smtp_listen: Option<String>,
     /// `HABILIS_JOBS_POLL_MS`: background jobs period; 0 disables them here.
     pub jobs_poll_ms: u64,
     /// `HABILIS_CORS_ORIGINS`: comma-separated allowed origins; empty = closed.
@@ -123,6 +133,9 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Habilis <no-reply@habilis.local>".into(),
             mail_poll_ms: 1000,
+            support_address: None,
+            mail_max_bytes: 10 * 1024 * 1024,
+            smtp_listen: None,
             jobs_poll_ms: 30_000,
             cors_origins: Vec::new(),
             body_limit: 64 * 1024,
@@ -224,6 +237,15 @@ impl Config {
         }
         if let Some(v) = text("HABILIS_MAIL_POLL_MS") {
             cfg.mail_poll_ms = parse_num("HABILIS_MAIL_POLL_MS", &v)?;
+        }
+        if let Some(v) = text("HABILIS_SUPPORT_ADDRESS") {
+            cfg.support_address = Some(v.trim().to_owned());
+        }
+        if let Some(v) = text("HABILIS_MAIL_MAX_BYTES") {
+            cfg.mail_max_bytes = parse_num::<usize>("HABILIS_MAIL_MAX_BYTES", &v)?.max(1024);
+        }
+        if let Some(v) = text("HABILIS_SMTP_LISTEN") {
+            cfg.smtp_listen = Some(v.trim().to_owned());
         }
         if let Some(v) = text("HABILIS_JOBS_POLL_MS") {
             cfg.jobs_poll_ms = parse_num("HABILIS_JOBS_POLL_MS", &v)?;
@@ -338,6 +360,15 @@ impl Config {
             .map(|(_, d)| d.trim().trim_end_matches('>').trim().to_ascii_lowercase())
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| "habilis.local".to_owned())
+    }
+
+    /// The support desk's own address (`HABILIS_SUPPORT_ADDRESS`, default
+    /// `support@<mail domain>`), lower-case.
+    pub fn support_address(&self) -> String {
+        match &self.support_address {
+            Some(a) => a.trim().to_ascii_lowercase(),
+            None => format!("support@{}", self.mail_domain()),
+        }
     }
 
     pub fn mail_dir(&self) -> PathBuf {

@@ -82,6 +82,7 @@ audit_actions! {
     KbCreate = "kb.create",
     KbDelete = "kb.delete",
     KbUpdate = "kb.update",
+    MailIngest = "mail.ingest",
     MeTokensCreate = "me.tokens.create",
     MeTokensRevoke = "me.tokens.revoke",
     MeUpdate = "me.update",

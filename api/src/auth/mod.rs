@@ -86,6 +86,9 @@ pub enum Credential {
     Session { id: String },
     /// A personal access token.
     ApiToken { id: String, scopes: Vec<TokenScope> },
+    /// A mail from the account's own address to the support desk (issue
+    /// 18 §3): it may only comment on its tickets and open new ones.
+    Mail,
 }
 
 /// An authenticated account whose password is settled.
@@ -106,7 +109,7 @@ impl Caller {
     pub fn session_id(&self) -> Option<&str> {
         match &self.credential {
             Credential::Session { id } => Some(id),
-            Credential::ApiToken { .. } => None,
+            Credential::ApiToken { .. } | Credential::Mail => None,
         }
     }
 }

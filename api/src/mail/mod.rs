@@ -172,6 +172,26 @@ pub struct SmtpDelivery {
     pub from: String,
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834 §5): every message Habilis
+/// sends is written by the server, so that auto-responders do not answer
+/// it and the support desk's loop guard knows its own mail (issue 18 §3).
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
 fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String> {
     let from = from
         .parse()
@@ -189,6 +209,7 @@ fn build_message(from: &str, msg: &OutboxRow) -> Result<lettre::Message, String>
         .from(from)
         .to(to)
         .subject(msg.subject.clone())
+        .header(AutoSubmitted)
         .message_id(Some(
             headers
                 .message_id

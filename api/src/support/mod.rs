@@ -14,6 +14,7 @@
 //! ticket they may not read ([`ticket_for`]), whoever they are elsewhere.
 
 pub mod address;
+pub mod inbound;
 pub mod queries;
 pub mod routes;
 pub mod service;

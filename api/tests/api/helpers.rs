@@ -103,6 +103,8 @@ pub struct TestApp {
     pub storage_url: Option<String>,
     /// `http://127.0.0.1:PORT` of `HABILIS_METRICS_BIND`, when asked for.
     pub metrics_base: Option<String>,
+    /// The port of the SMTP listener (`HABILIS_SMTP_LISTEN`), when asked for.
+    pub smtp_port: Option<u16>,
     handle: actix_web::dev::ServerHandle,
     db_url: String,
     // Declared last: dropped after the server stopped (none when the test
@@ -136,6 +138,7 @@ pub struct Builder {
     spa: bool,
     db_keys: bool,
     metrics_bind: bool,
+    smtp: bool,
     /// Another process's database and data directory (`DATABASE_URL`,
     /// `HABILIS_DATA_DIR`), owned by the test.
     shared: Option<(String, PathBuf)>,
@@ -175,6 +178,11 @@ impl Builder {
     /// `/metrics` on a listener of its own (`HABILIS_METRICS_BIND`).
     pub fn with_metrics_bind(mut self) -> Self {
         self.metrics_bind = true;
+        self
+    }
+    /// Listens for support mail over SMTP (`HABILIS_SMTP_LISTEN`).
+    pub fn with_smtp(mut self) -> Self {
+        self.smtp = true;
         self
     }
     /// Serves on a database and data directory the test owns (those of a
@@ -225,6 +233,9 @@ impl Builder {
         if self.metrics_bind {
             config.metrics_bind = Some("127.0.0.1:0".into());
         }
+        if self.smtp {
+            config.smtp_listen = Some("127.0.0.1:0".into());
+        }
         if self.spa {
             let dist = dir.path().join("dist");
             std::fs::create_dir_all(&dist).expect("dist");
@@ -253,6 +264,7 @@ impl Builder {
             .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
+        let smtp_port = app.smtp_port();
         let handle = app.handle();
         let state = app.state.clone();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -287,6 +299,7 @@ impl Builder {
             state,
             dir,
             metrics_base,
+            smtp_port,
             handle,
             db_url,
             _db: db,
@@ -304,6 +317,7 @@ impl TestApp {
             spa: false,
             db_keys: false,
             metrics_bind: false,
+            smtp: false,
             shared: None,
         }
     }

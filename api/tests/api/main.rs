@@ -22,6 +22,7 @@ mod language;
 mod lifecycle;
 mod lists;
 mod mail;
+mod mail_in;
 mod objects;
 mod openapi;
 mod orders;

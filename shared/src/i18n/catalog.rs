@@ -22,7 +22,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 18] = [
+pub const AREAS: [&str; 19] = [
     "errors",
     "validation",
     "auth",
@@ -41,6 +41,7 @@ pub const AREAS: [&str; 18] = [
     "policydoc",
     "mail",
     "kb",
+    "mailin",
 ];
 
 /// Without `full-catalog` (the SPA): only the policy's reasons, the one
@@ -73,6 +74,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
             include_str!(concat!("../../locales/", $lang, "/kb.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/mailin.ftl")),
         ]
     };
 }
