@@ -25,6 +25,8 @@
 //!   running
 //!   `/bin/true`, against Slurm's documented sustained rate, and the same
 //!   without processes ([`dispatch`]);
+//! - `POST /api/v1/tickets` under 200 connections vs the read floor;
+//! - knowledge-base search p99 over 10,000 published articles ([`kb`]);
 //! - the outbox's delivery rate with 100,000 e-mails pending vs with 100
 //!   ([`outbox`]).
 //!
@@ -36,12 +38,13 @@
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
 //! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,scheduler,
-//! read,login,refresh,list,projects,transfer,services,dispatch,outbox` (default all; a
+//! read,login,refresh,list,projects,transfer,services,dispatch,outbox,tickets,kb` (default all; a
 //! subset without a database row starts no database); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
 mod dispatch;
+mod kb;
 mod outbox;
 mod policy;
 mod scheduler;
@@ -132,7 +135,7 @@ fn main() -> anyhow::Result<()> {
     }
     let database_rows = [
         "read", "login", "refresh", "list", "projects", "transfer", "services", "dispatch",
-        "outbox",
+        "outbox", "tickets", "kb",
     ];
     let no_database = !database_rows.iter().any(|r| settings.wants(r));
 
@@ -164,6 +167,7 @@ fn main() -> anyhow::Result<()> {
             lines.push(list_at_scale(&settings, &stack, &people)?);
         }
         if settings.wants("projects")
+            || settings.wants("tickets")
             || settings.wants("transfer")
             || settings.wants("services")
             || settings.wants("dispatch")
@@ -181,6 +185,12 @@ fn main() -> anyhow::Result<()> {
         }
         if settings.wants("dispatch") {
             dispatch_lines(&mut lines, &stack, &people)?;
+        }
+        if settings.wants("tickets") {
+            lines.push(ticket_creation(&settings, &stack, &people)?);
+        }
+        if settings.wants("kb") {
+            lines.push(kb_search(&settings, &stack, &people)?);
         }
         if settings.wants("outbox") {
             lines.push(outbox_line(&stack)?);
@@ -462,6 +472,88 @@ fn service_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyho
         detail: json!({ "backend": db, "instances": services::SWEPT, "one_replica_secs": s.one_replica_secs, "three_replicas_secs": s.three_replicas_secs, "notices_three_replicas": s.notices_three_replicas }),
     });
     Ok(())
+}
+
+/// `POST /api/v1/tickets` by the expert (an incident at the local desk of
+/// their organisation: never held for approval; each one a ticket row, its
+/// first history event, an audit line and the requester's e-mail in the
+/// outbox, in one transaction) vs the read floor, 200 connections.
+fn ticket_creation(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
+    eprintln!("{}: POST /tickets vs read floor…", stack.backend.name());
+    let conns = 200;
+    let token = access(stack, &people.expert)?;
+    let app_url = format!("{}/api/v1/tickets", stack.app);
+    let floor_url = format!("{}/users/{}", stack.floor, people.novice_id);
+    let body = json!({
+        "type": "incident",
+        "category": "software",
+        "subject": "The cluster refuses my jobs",
+        "body": "Since this morning every job I submit is refused with an error about the project's quota.",
+    });
+    let script = lua(
+        s,
+        "ticket.lua",
+        &format!(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{body}'\n"
+        ),
+    )?;
+    let auth = [("Authorization", format!("Bearer {token}"))];
+    let (app, floor) = abba(
+        || s.load(&app_url, conns).headers(&auth).script(&script, &[]).go(),
+        || s.load(&floor_url, conns).go(),
+    )?;
+    let ratio = app.requests_per_sec / floor.requests_per_sec;
+    Ok(Line {
+        comparison: format!(
+            "POST /tickets (an incident at the local desk) vs read floor, {}, {conns} connections",
+            stack.backend.name()
+        ),
+        habilis: format!(
+            "{:.0} tickets/s, p99 {:.1} ms",
+            app.requests_per_sec, app.p99_ms
+        ),
+        floor: format!(
+            "{:.0} req/s, p99 {:.1} ms",
+            floor.requests_per_sec, floor.p99_ms
+        ),
+        ratio: format!("{ratio:.2} of the floor"),
+        goal: "≥ 0.3 of the floor, p99 reported".into(),
+        met: ratio >= 0.3,
+        detail: json!({ "backend": stack.backend.name(), "connections": conns, "habilis": app, "floor": floor, "ratio": ratio }),
+    })
+}
+
+/// Knowledge-base search ([`kb`]), anonymous, over its published articles.
+fn kb_search(s: &Settings, stack: &Stack, people: &People) -> anyhow::Result<Line> {
+    let db = stack.backend.name();
+    eprintln!("{db}: seeding {} articles…", kb::ARTICLES);
+    kb::seed(stack, people)?;
+    let probe = format!("{}/api/v1/kb/search?q={}", stack.app, kb::QUERIES[0]);
+    let mut res = ureq::get(&probe).call()?;
+    let found = res.body_mut().read_json::<Value>()?;
+    if found["items"].as_array().is_none_or(Vec::is_empty) {
+        anyhow::bail!("the search finds nothing: {found}");
+    }
+    eprintln!("{db}: KB search…");
+    let script = lua(s, "kb.lua", &kb::script())?;
+    let url = format!("{}/api/v1/kb/search", stack.app);
+    let load = s.load(&url, kb::CONNECTIONS).script(&script, &[]).go()?;
+    Ok(Line {
+        comparison: format!(
+            "KB search (6 queries in turn, no account) over {} published articles, {db}, {} connections",
+            kb::ARTICLES,
+            kb::CONNECTIONS
+        ),
+        habilis: format!(
+            "p99 {:.1} ms, p50 {:.1} ms, {:.0} req/s",
+            load.p99_ms, load.p50_ms, load.requests_per_sec
+        ),
+        floor: "—".into(),
+        ratio: "—".into(),
+        goal: "p99 ≤ 20 ms".into(),
+        met: load.p99_ms <= 20.0,
+        detail: json!({ "backend": db, "articles": kb::ARTICLES, "connections": kb::CONNECTIONS, "load": load }),
+    })
 }
 
 /// The outbox row ([`outbox`]): delivery rate with a large backlog vs a

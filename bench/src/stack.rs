@@ -277,6 +277,9 @@ impl Stack {
                     .execute(lite)?;
             }
         }
+        // Its local desk, as creating it through the API would (the
+        // ticket row files the expert's tickets there).
+        habilis_api::support::queries::insert_local_desk(&mut conn, &org, "Bench lab", now)?;
         Ok(())
     }
 }
