@@ -4,8 +4,8 @@
 //! 20 ms. The articles are written straight into the database through
 //! the knowledge base's own insert (on SQLite its triggers keep the FTS5
 //! index in step; on PostgreSQL the `tsvector` column is generated), in
-//! transactions of 1,000; their words are drawn from a vocabulary of
-//! support topics so that a query matches a few hundred of them, as a
+//! transactions of 1,000; one word in ten is a support topic, the others
+//! ordinary words, so that a query matches a few hundred of them, as a
 //! real one would. Each request asks one of [`QUERIES`] in turn (a Lua
 //! script), so no answer is the same twice in a row.
 
@@ -33,13 +33,73 @@ pub const QUERIES: [&str; 6] = [
 ];
 
 const WORDS: [&str; 48] = [
-    "quota", "cluster", "password", "reset", "jupyter", "kernel", "vpn", "access", "postgresql",
-    "backup", "slurm", "job", "pending", "storage", "dataset", "upload", "download", "project",
-    "sponsor", "steward", "approval", "account", "supervisor", "charter", "network", "printer",
-    "licence", "software", "install", "python", "package", "notebook", "memory", "cpu", "gpu",
-    "queue", "priority", "error", "timeout", "certificate", "email", "mailbox", "calendar",
-    "badge", "laptop", "screen", "restore", "permission",
+    "quota",
+    "cluster",
+    "password",
+    "reset",
+    "jupyter",
+    "kernel",
+    "vpn",
+    "access",
+    "postgresql",
+    "backup",
+    "slurm",
+    "job",
+    "pending",
+    "storage",
+    "dataset",
+    "upload",
+    "download",
+    "project",
+    "sponsor",
+    "steward",
+    "approval",
+    "account",
+    "supervisor",
+    "charter",
+    "network",
+    "printer",
+    "licence",
+    "software",
+    "install",
+    "python",
+    "package",
+    "notebook",
+    "memory",
+    "cpu",
+    "gpu",
+    "queue",
+    "priority",
+    "error",
+    "timeout",
+    "certificate",
+    "email",
+    "mailbox",
+    "calendar",
+    "badge",
+    "laptop",
+    "screen",
+    "restore",
+    "permission",
 ];
+
+/// Ordinary words of the articles besides the topics.
+const FILLER: usize = 5_000;
+
+/// The `i`th ordinary word: letters only, four to six of them.
+fn filler(i: usize) -> String {
+    const CONSONANTS: &[u8] = b"bcdfglmnprstv";
+    const VOWELS: &[u8] = b"aeiou";
+    let mut out = String::new();
+    let mut x = i + 1;
+    while x > 0 || out.len() < 4 {
+        out.push(char::from(CONSONANTS[x % CONSONANTS.len()]));
+        x /= CONSONANTS.len();
+        out.push(char::from(VOWELS[x % VOWELS.len()]));
+        x /= VOWELS.len();
+    }
+    out
+}
 
 /// A tiny deterministic generator (xorshift): the same articles every run.
 struct Rng(u64);
@@ -52,9 +112,20 @@ impl Rng {
         (self.0 % 1_000_003) as usize
     }
 
+    /// `n` words: one in ten a support topic of [`WORDS`], the others
+    /// drawn from [`FILLER`] ordinary words, so that a topic word is in
+    /// about a sixth of the articles and a two-word query matches a few
+    /// hundred of them, as in a real knowledge base (with topic words
+    /// alone, every query would match nearly every article).
     fn words(&mut self, n: usize) -> String {
         (0..n)
-            .map(|_| WORDS[self.next() % WORDS.len()])
+            .map(|_| {
+                if self.next() % 10 == 0 {
+                    WORDS[self.next() % WORDS.len()].to_owned()
+                } else {
+                    filler(self.next() % FILLER)
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }

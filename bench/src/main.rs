@@ -499,7 +499,12 @@ fn ticket_creation(s: &Settings, stack: &Stack, people: &People) -> anyhow::Resu
     )?;
     let auth = [("Authorization", format!("Bearer {token}"))];
     let (app, floor) = abba(
-        || s.load(&app_url, conns).headers(&auth).script(&script, &[]).go(),
+        || {
+            s.load(&app_url, conns)
+                .headers(&auth)
+                .script(&script, &[])
+                .go()
+        },
         || s.load(&floor_url, conns).go(),
     )?;
     let ratio = app.requests_per_sec / floor.requests_per_sec;
