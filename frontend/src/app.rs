@@ -105,6 +105,7 @@ fn Nav() -> Html {
             <nav aria-label={session.t("nav.label")} class="main-nav">
                 <Link<Route> to={Route::SignIn}>{ session.t("nav.signin") }</Link<Route>>
                 <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
+                <Link<Route> to={Route::Kb}>{ session.t("nav.kb") }</Link<Route>>
             </nav>
         };
     };
@@ -148,6 +149,7 @@ fn Nav() -> Html {
                         }
                         <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
                     </> }) }
+                    <Link<Route> to={Route::Help}>{ session.t("nav.help") }</Link<Route>>
                     <Link<Route> to={Route::Account}>{ session.t("nav.account") }</Link<Route>>
                 </div>
             }
@@ -285,6 +287,14 @@ fn Guard(p: &GuardProps) -> Html {
         Route::Jobs => html! { <pages::jobs::Jobs /> },
         Route::Job { id } => html! { <pages::jobs::Job {id} /> },
         Route::Queue => html! { <pages::jobs::Queue /> },
+        Route::Help => html! { <pages::help::Help /> },
+        Route::NewTicket => html! { <pages::help::NewTicket /> },
+        Route::Ticket { id } => html! { <pages::help::Ticket {id} /> },
+        Route::DeskQueue => html! { <pages::help::DeskQueue /> },
+        Route::Kb => html! { <pages::kb::Kb /> },
+        Route::NewKbArticle => html! { <pages::kb::ArticleEditor /> },
+        Route::KbArticle { id } => html! { <pages::kb::Article {id} /> },
+        Route::EditKbArticle { id } => html! { <pages::kb::ArticleEditor id={Some(id)} /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },
