@@ -21,6 +21,7 @@ pub mod error;
 pub mod extract;
 pub mod instances;
 pub mod jobs;
+pub mod kb;
 pub mod lang;
 pub mod mail;
 pub mod meta;

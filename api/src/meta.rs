@@ -123,6 +123,11 @@ pub async fn authz_check(
             // Each capability's own loader: an object the caller may not
             // see answers 404, so that the check does not confirm it exists.
             let resource = match req.resource {
+                // The knowledge base is asked about as the caller stands to
+                // it (a desk agent or not), not about an object.
+                None if matches!(action, Action::KbReadDrafts | Action::KbWrite) => {
+                    crate::kb::resource(conn, &caller)?
+                }
                 None => Resource::None,
                 Some(AuthzResource::User { id }) => {
                     let target =

@@ -23,6 +23,7 @@ use crate::datasets::routes as datasets;
 use crate::engines::routes as engines;
 use crate::error::ApiError;
 use crate::instances::routes as instances;
+use crate::kb::routes as kb;
 use crate::meta;
 use crate::orders::routes as orders;
 use crate::orgs::{export, invitations, routes as orgs};
@@ -325,6 +326,14 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/catalog/{id}", web::patch().to(catalog::update_offering))
             .route("/catalog/{id}", web::delete().to(catalog::delete_offering))
             .route("/audit", web::get().to(audit::list_audit))
+            .route("/kb/articles", web::get().to(kb::list_kb_articles))
+            .route("/kb/articles", web::post().to(kb::create_kb_article))
+            .route("/kb/articles/{id}", web::get().to(kb::get_kb_article))
+            .route("/kb/articles/{id}", web::patch().to(kb::update_kb_article))
+            .route("/kb/articles/{id}", web::delete().to(kb::delete_kb_article))
+            .route("/kb/search", web::get().to(kb::search_kb))
+            .route("/kb/suggest", web::get().to(kb::suggest_kb))
+            .route("/tickets/{id}/article", web::post().to(kb::article_from_ticket))
             .default_service(web::to(not_found)),
     )
     .route("/api/docs", web::get().to(docs_redirect))
@@ -672,6 +681,14 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         support::reopen_ticket,
         support::close_ticket,
         audit::list_audit,
+        kb::list_kb_articles,
+        kb::create_kb_article,
+        kb::get_kb_article,
+        kb::update_kb_article,
+        kb::delete_kb_article,
+        kb::search_kb,
+        kb::suggest_kb,
+        kb::article_from_ticket,
         meta::healthz,
         meta::readyz,
         meta::metrics,
@@ -700,6 +717,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         (name = "compute", description = "Compute engines, jobs, their logs and the priority queue (SPEC §7)"),
         (name = "support", description = "Support desks, their agents, tickets and their history (SPEC §8)"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "kb", description = "The knowledge base: articles, full-text search, suggestions; published articles need no account (SPEC §8)"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
 )]

@@ -326,6 +326,35 @@ impl FromRequest for PendingCaller {
     }
 }
 
+/// A caller who may be an anonymous visitor, for what is public (the
+/// knowledge base's published articles): a request without an
+/// `Authorization` header is anonymous (`None`); one with a header is
+/// checked as by [`CallerToken`], so a bad or expired token is a 401,
+/// never taken for an anonymous visit.
+#[derive(Clone, Debug)]
+pub struct MaybeCallerToken(pub Option<CallerToken>);
+
+impl FromRequest for MaybeCallerToken {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<MaybeCallerToken, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if !req
+                .headers()
+                .contains_key(actix_web::http::header::AUTHORIZATION)
+            {
+                return Ok(MaybeCallerToken(None));
+            }
+            let state = app_state(&req)?;
+            CallerToken::of(&req, &state)
+                .await
+                .map(|t| MaybeCallerToken(Some(t)))
+        })
+    }
+}
+
 /// [`AppState::db`] as the caller, here beside [`CallerToken::load`] so
 /// that the state does not depend on authentication.
 impl AppState {
@@ -340,6 +369,19 @@ impl AppState {
     {
         self.db(move |conn| {
             let caller = token.load(conn, false)?;
+            f(conn, caller)
+        })
+        .await
+    }
+
+    /// [`AppState::db_as`] for a caller who may be anonymous (`None`).
+    pub async fn db_maybe_as<T, F>(&self, token: MaybeCallerToken, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn, Option<Caller>) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| {
+            let caller = token.0.map(|t| t.load(conn, false)).transpose()?;
             f(conn, caller)
         })
         .await

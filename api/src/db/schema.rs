@@ -706,3 +706,22 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// The knowledge base (kb). PostgreSQL also has a generated `search`
+    /// tsvector that only `kb::search` names; SQLite keeps `kb_fts` (FTS5)
+    /// in step by triggers.
+    kb_articles (id) {
+        id -> Text,
+        title -> Text,
+        body -> Text,
+        body_text -> Text,
+        service -> Nullable<Text>,
+        state -> Text,
+        source_ticket_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}

@@ -9,7 +9,7 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    annotations, approvals, desk_agents, invitations, memberships, offerings, orders,
+    annotations, approvals, desk_agents, invitations, kb_articles, memberships, offerings, orders,
     organizations, outbox, participants, projects, secondments, ticket_events, tickets, uploads,
     users, works,
 };
@@ -104,6 +104,13 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
                 .count()
                 .get_result(c)
                 .expect("desk_agents"),
+        ),
+        (
+            "kb_articles",
+            kb_articles::table
+                .count()
+                .get_result(c)
+                .expect("kb_articles"),
         ),
     ]
 }

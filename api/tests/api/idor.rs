@@ -17,8 +17,8 @@
 
 use diesel::prelude::*;
 use habilis_api::db::schema::{
-    api_tokens, approvals, audit_log, instance_configurations, instances, invitations, memberships,
-    offerings, orders, organizations, participants, projects, users, works,
+    api_tokens, approvals, audit_log, instance_configurations, instances, invitations, kb_articles,
+    memberships, offerings, orders, organizations, participants, projects, users, works,
 };
 use habilis_shared::policy::{
     Action, Actor, OrgCapability, Policy, Profile, ProjectRelation, Relation, Resource, WorkState,
@@ -216,6 +216,9 @@ fn hidden(policy: &Policy, profile: Profile, kind: &str) -> bool {
                 agent: false,
             },
         ),
+        // A draft article of the knowledge base: its desk agents (none
+        // here) and the profiles the policy names read it.
+        "kb" => (Action::KbReadDrafts, Resource::Kb { desk_agent: false }),
         // Tokens and uploads are found by their owner alone (an upload
         // only by the account that began it).
         "me" | "uploads" => return true,
@@ -494,6 +497,16 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         .await
         .expect("json");
     let ticket = created["ticket"]["id"].as_str().expect("ticket").to_owned();
+    // A draft of the knowledge base, by the admin.
+    let kb_draft = id_of(
+        app.post(
+            "/api/v1/kb/articles",
+            &h.admin.access,
+            json!({ "title": "SECRET-KB-DRAFT", "body": "SECRET-KB-BODY" }),
+        )
+        .await,
+    )
+    .await;
 
     // The default policy hides at least this (SPEC §2.5, §4): a test that
     // tries nothing cannot pass unnoticed.
@@ -537,6 +550,9 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-USER",
         "SECRET-PASSWORD",
         "SECRET-CONFIGURATION",
+        "SECRET-KB-DRAFT",
+        "SECRET-KB-BODY",
+        kb_draft.as_str(),
         instance.as_str(),
         configuration.as_str(),
         "secret.txt",
@@ -594,6 +610,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             "jobs" => &job,
             "desks" => &desk,
             "tickets" => &ticket,
+            "kb" => &kb_draft,
             "uploads" => &upload,
             "me" => &token,
             other => panic!("{path}: say which object /{other}/{{id}} names"),
@@ -632,6 +649,9 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                     Some(json!({ "confirm": "SECRET-INSTANCE" }))
                 }
                 ("PATCH", _) if kind == "orders" => Some(json!({ "comment": "pwned" })),
+                ("PATCH", _) if kind == "kb" => {
+                    Some(json!({ "title": "pwned", "state": "published" }))
+                }
                 ("POST", "decision") => Some(json!({ "decision": "approve" })),
                 ("POST", "agents") => Some(json!({ "account_id": who.id })),
                 ("POST", "comments") => Some(json!({ "body": "pwned" })),
@@ -694,6 +714,24 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         app.with_db(states).await,
         states_before,
         "an attempt changed something"
+    );
+    let draft_now: (String, String, String) = app
+        .with_db(move |c| {
+            kb_articles::table
+                .find(kb_draft)
+                .select((kb_articles::title, kb_articles::body, kb_articles::state))
+                .first(c)
+                .expect("the draft")
+        })
+        .await;
+    assert_eq!(
+        draft_now,
+        (
+            "SECRET-KB-DRAFT".into(),
+            "SECRET-KB-BODY".into(),
+            "draft".into()
+        ),
+        "an attempt changed the draft article"
     );
     let added: Vec<(String, String)> = app
         .with_db(move |c| {

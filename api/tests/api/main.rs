@@ -16,6 +16,8 @@ mod hygiene;
 mod i18n;
 mod idor;
 mod instances;
+mod kb;
+mod kb_from_ticket;
 mod keys;
 mod language;
 mod lifecycle;

@@ -130,6 +130,9 @@ enum On {
     Desk,
     /// The novice's ticket at that desk.
     Ticket,
+    /// The knowledge base, as the caller stands to it (the confirmed is a
+    /// desk agent).
+    Kb,
 }
 
 impl On {
@@ -137,7 +140,7 @@ impl On {
     fn resource(self, caller: Option<Acct>) -> Resource {
         let Some(c) = caller else {
             assert!(
-                matches!(self, On::Nothing),
+                matches!(self, On::Nothing | On::Kb),
                 "anonymous callers are asked about nothing in particular"
             );
             return Resource::None;
@@ -187,6 +190,9 @@ impl On {
                 requester: c == Acct::Novice,
                 participant: false,
                 agent: c == Acct::Confirmed,
+            },
+            On::Kb => Resource::Kb {
+                desk_agent: c == Acct::Confirmed,
             },
         }
     }
@@ -263,6 +269,9 @@ enum Fresh {
     Ticket,
     /// The same, resolved by the confirmed.
     ResolvedTicket,
+    /// A published article of the knowledge base, by the admin
+    /// (`{kb_article}`).
+    KbArticle,
 }
 
 impl Fresh {
@@ -283,6 +292,7 @@ impl Fresh {
             Fresh::Job => "{job}",
             Fresh::Desk => "{desk}",
             Fresh::Ticket | Fresh::ResolvedTicket => "{ticket}",
+            Fresh::KbArticle => "{kb_article}",
         }
     }
 }
@@ -895,6 +905,50 @@ fn table() -> Vec<Route> {
         r("POST", "/api/v1/tickets/{ticket}/close")
             .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
             .fresh(Fresh::ResolvedTicket),
+        // The knowledge base: published articles for everyone, anonymous
+        // visitors included; drafts and writing for desk agents (the
+        // confirmed, an agent of the organisation's desk) and the profiles
+        // the policy names; an article drafted from a resolved ticket by
+        // those who see the ticket and write articles.
+        r("GET", "/api/v1/kb/articles")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("POST", "/api/v1/kb/articles")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "{caller} article", "body": "Some *help*." }))
+            .asks(&[refuses(A::KbWrite, On::Kb)])
+            .ok(201),
+        r("GET", "/api/v1/kb/articles/{kb_article}")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("GET", "/api/v1/kb/articles/{kb_draft}")
+            .public()
+            .asks(&[hides(A::KbReadDrafts, On::Kb)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_article}")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "Changed by {caller}" }))
+            .asks(&[refuses(A::KbWrite, On::Kb)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_draft}")
+            .invalid(json!({ "state": "archived" }))
+            .valid(json!({ "body": "Changed by {caller}" }))
+            .asks(&[
+                hides(A::KbReadDrafts, On::Kb),
+                refuses(A::KbWrite, On::Kb),
+            ]),
+        r("DELETE", "/api/v1/kb/articles/{kb_article}")
+            .asks(&[refuses(A::KbWrite, On::Kb)])
+            .ok(204)
+            .fresh(Fresh::KbArticle),
+        r("GET", "/api/v1/kb/search")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("GET", "/api/v1/kb/suggest")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        r("POST", "/api/v1/tickets/{ticket}/article")
+            .asks(&[sees_ticket, refuses(A::KbWrite, On::Kb)])
+            .ok(201)
+            .fresh(Fresh::ResolvedTicket),
         r("GET", "/healthz").public(),
         r("GET", "/readyz").public(),
         r("GET", "/metrics").public(),
@@ -902,11 +956,13 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 25] = [
+const PARAMETERS: [(&str, &str); 27] = [
     ("{desk}", "{id}"),
     ("{ticket}", "{id}"),
     ("{confirmed}", "{account_id}"),
     ("{engine}", "{id}"),
+    ("{kb_article}", "{id}"),
+    ("{kb_draft}", "{id}"),
     ("{job}", "{id}"),
     ("{instance}", "{id}"),
     ("{my_configuration}", "{id}"),
@@ -1046,6 +1102,10 @@ struct Fixture {
     /// ticket of the novice's there.
     desk: String,
     ticket: String,
+    /// A published article of the knowledge base and a draft, both the
+    /// admin's.
+    kb_article: String,
+    kb_draft: String,
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -1091,6 +1151,8 @@ impl Fixture {
             .replace("{job}", &self.job)
             .replace("{desk}", &self.desk)
             .replace("{ticket}", &self.ticket)
+            .replace("{kb_article}", &self.kb_article)
+            .replace("{kb_draft}", &self.kb_draft)
             .replace("{my_configuration}", &caller.configuration)
             .replace("{offering}", "postgresql")
             .replace(
@@ -1192,6 +1254,20 @@ impl Fixture {
             assert_eq!(res.status(), 200, "resolve a fresh ticket");
         }
         id
+    }
+
+    /// An article of the knowledge base by the admin, in `state`.
+    async fn kb_article(&self, app: &TestApp, title: &str, state: &str) -> String {
+        id_of(
+            app.post(
+                "/api/v1/kb/articles",
+                &self.admin.access,
+                json!({ "title": title, "body": "How to.", "state": state }),
+            )
+            .await,
+            201,
+        )
+        .await
     }
 
     async fn order(&self, app: &TestApp) -> String {
@@ -1420,6 +1496,10 @@ impl Fixture {
             }
             Fresh::Ticket => self.ticket(app, false).await,
             Fresh::ResolvedTicket => self.ticket(app, true).await,
+            Fresh::KbArticle => {
+                self.kb_article(app, &format!("Fresh article {n}"), "published")
+                    .await
+            }
         }
     }
 }
@@ -1487,6 +1567,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         job: String::new(),
         desk: String::new(),
         ticket: String::new(),
+        kb_article: String::new(),
+        kb_draft: String::new(),
     };
     fx.invite(app, &[h.expert.email.as_str()], "manager").await;
     fx.invite(app, &[h.confirmed.email.as_str()], "contributor")
@@ -1536,6 +1618,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.job = fx.job(app).await;
     fx.desk = fx.desk_of(app, &fx.org.clone()).await;
     fx.ticket = fx.ticket(app, false).await;
+    fx.kb_article = fx.kb_article(app, "Matrix article", "published").await;
+    fx.kb_draft = fx.kb_article(app, "Matrix draft article", "draft").await;
     // A stopped instance of the novice's from that order (no process: the
     // routes answer from its row).
     fx.instance = {

@@ -21,7 +21,7 @@ use crate::api::{with_query, Client, Failure};
 use crate::components::{
     field_errors, use_pager, Choice, Field, PagerButtons, ProblemMessage, When,
 };
-use crate::hooks::{use_action_then, use_fetch, FetchHandle};
+use crate::hooks::{use_action_then, use_fetch};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
@@ -691,7 +691,7 @@ pub fn Ticket(p: &TicketProps) -> Html {
                 <CommentBox id={t.id.clone()} agent={may_work} on_done={thread.reloader()} />
             }
             if may_work {
-                <AgentPanel ticket={t.clone()} escalable={escalable} thread={thread.clone()} />
+                <AgentPanel ticket={t.clone()} escalable={escalable} on_done={thread.reloader()} />
             }
             <p><Link<Route> to={if standing.agent { Route::DeskQueue } else { Route::Help }}>{ session.t("ticket.back") }</Link<Route>></p>
         </section>
@@ -862,7 +862,7 @@ fn CommentBox(p: &CommentProps) -> Html {
 struct AgentProps {
     ticket: TicketView,
     escalable: bool,
-    thread: FetchHandle<TicketThread>,
+    on_done: Callback<()>,
 }
 
 /// What an agent does: assign, escalate, resolve, draft an article.
@@ -883,7 +883,7 @@ fn AgentPanel(p: &AgentProps) -> Html {
             .await?;
         Ok(page.items)
     });
-    let reload = p.thread.reloader();
+    let reload = p.on_done.clone();
     let act = {
         let reload = reload.clone();
         use_action_then(

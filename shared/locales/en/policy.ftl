@@ -332,3 +332,20 @@ policy-ticket-settle = { $allowed ->
     [yes] A ticket is closed or reopened by its requester and the agents of its desks.
    *[no] Only the requester and the agents of the ticket's desks close or reopen it.
 }
+policy-kb-read = Every account holder reads the published articles of the knowledge base.
+policy-kb-read-public = { $allowed ->
+    [yes] Anonymous visitors read the published articles of the knowledge base.
+   *[no] Sign in to read the knowledge base: it is kept for account holders.
+}
+policy-kb-desk-agent = { $what ->
+    [drafts] Desk agents read the draft articles of the knowledge base.
+   *[write] Desk agents write, publish and delete the articles of the knowledge base.
+}
+policy-kb-read-drafts = { $allowed ->
+    [yes] { policy-profiles-subject } read the draft articles of the knowledge base.
+   *[no] { policy-profiles-subject } may not read the draft articles of the knowledge base: desk agents do.
+}
+policy-kb-write = { $allowed ->
+    [yes] { policy-profiles-subject } write, publish and delete the articles of the knowledge base.
+   *[no] { policy-profiles-subject } may not write articles of the knowledge base: desk agents do.
+}

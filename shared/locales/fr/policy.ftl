@@ -331,3 +331,20 @@ policy-ticket-settle = { $allowed ->
     [yes] Un ticket est clos ou rouvert par son demandeur et les agents de ses supports.
    *[no] Seuls le demandeur et les agents des supports du ticket le closent ou le rouvrent.
 }
+policy-kb-read = Tout titulaire d'un compte lit les articles publiés de la base de connaissances.
+policy-kb-read-public = { $allowed ->
+    [yes] Les visiteurs anonymes lisent les articles publiés de la base de connaissances.
+   *[no] Connectez-vous pour lire la base de connaissances : elle est réservée aux titulaires d'un compte.
+}
+policy-kb-desk-agent = { $what ->
+    [drafts] Les agents d'un guichet d'assistance lisent les brouillons de la base de connaissances.
+   *[write] Les agents d'un guichet d'assistance rédigent, publient et suppriment les articles de la base de connaissances.
+}
+policy-kb-read-drafts = { $allowed ->
+    [yes] { policy-profiles-subject } lisent les brouillons de la base de connaissances.
+   *[no] { policy-profiles-subject } ne peuvent pas lire les brouillons de la base de connaissances : ce sont les agents d'assistance qui les lisent.
+}
+policy-kb-write = { $allowed ->
+    [yes] { policy-profiles-subject } rédigent, publient et suppriment les articles de la base de connaissances.
+   *[no] { policy-profiles-subject } ne peuvent pas rédiger d'articles de la base de connaissances : ce sont les agents d'assistance qui le font.
+}

@@ -330,3 +330,20 @@ policy-ticket-settle = { $allowed ->
     [yes] チケットは依頼者と担当窓口の担当者がクローズまたは再オープンします。
    *[no] チケットをクローズまたは再オープンできるのは依頼者と担当窓口の担当者だけです。
 }
+policy-kb-read = アカウントをお持ちの方は、どなたでもナレッジベースの公開記事を読めます。
+policy-kb-read-public = { $allowed ->
+    [yes] 匿名の訪問者もナレッジベースの公開記事を読めます。
+   *[no] ナレッジベースを読むにはサインインしてください。アカウントをお持ちの方に限られています。
+}
+policy-kb-desk-agent = { $what ->
+    [drafts] サポート窓口の担当者はナレッジベースの下書き記事を読めます。
+   *[write] サポート窓口の担当者はナレッジベースの記事を作成・公開・削除できます。
+}
+policy-kb-read-drafts = { $allowed ->
+    [yes] { policy-profiles-subject }はナレッジベースの下書き記事を読めます。
+   *[no] { policy-profiles-subject }はナレッジベースの下書き記事を読めません。読めるのはサポート窓口の担当者です。
+}
+policy-kb-write = { $allowed ->
+    [yes] { policy-profiles-subject }はナレッジベースの記事を作成・公開・削除できます。
+   *[no] { policy-profiles-subject }はナレッジベースの記事を作成できません。作成するのはサポート窓口の担当者です。
+}

@@ -22,7 +22,7 @@ type Bundle = FluentBundle<FluentResource>;
 /// The areas, one `.ftl` file each per language. A new capability adds its
 /// file here and under every `shared/locales/<lang>/`.
 #[cfg(feature = "full-catalog")]
-pub const AREAS: [&str; 17] = [
+pub const AREAS: [&str; 18] = [
     "errors",
     "validation",
     "auth",
@@ -40,6 +40,7 @@ pub const AREAS: [&str; 17] = [
     "policy",
     "policydoc",
     "mail",
+    "kb",
 ];
 
 /// Without `full-catalog` (the SPA): only the policy's reasons, the one
@@ -71,6 +72,7 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/policy.ftl")),
             include_str!(concat!("../../locales/", $lang, "/policydoc.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/kb.ftl")),
         ]
     };
 }

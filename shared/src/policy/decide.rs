@@ -252,6 +252,9 @@ impl Policy {
         if *action == Action::PolicyRead {
             return decision(true, "policy.read", Reason::new("policy-read"));
         }
+        if *action == Action::KbRead {
+            return self.decide_kb_read(me);
+        }
         if me == Profile::Public {
             return decision(
                 false,
@@ -348,6 +351,7 @@ impl Policy {
             | Action::TicketComment
             | Action::TicketWork
             | Action::TicketSettle => decide_ticket(action, resource),
+            Action::KbReadDrafts | Action::KbWrite => self.decide_kb(me, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });
                 decision(
@@ -368,6 +372,7 @@ impl Policy {
             }
             // Answered above; kept for exhaustiveness.
             Action::PolicyRead => decision(true, "policy.read", Reason::new("policy-read")),
+            Action::KbRead => self.decide_kb_read(me),
         }
     }
 
@@ -1014,6 +1019,49 @@ impl Policy {
             rule,
             Reason::new(key).arg("allowed", yes_no(allowed)),
         )
+    }
+
+    /// The published articles of the knowledge base (SPEC §8: a public
+    /// FAQ): every account holder, and anonymous visitors as the policy
+    /// says (`knowledge_base.public_read`).
+    fn decide_kb_read(&self, me: Profile) -> Decision {
+        if me == Profile::Public {
+            let allowed = self.knowledge_base.public_read;
+            return decision(
+                allowed,
+                "knowledge_base.public_read",
+                Reason::new("policy-kb-read-public").arg("allowed", yes_no(allowed)),
+            );
+        }
+        decision(true, "knowledge_base.read", Reason::new("policy-kb-read"))
+    }
+
+    /// Drafts and writing (issue 18 §4): the agents of a support desk,
+    /// whatever their profile, then the profiles the policy names. Asked
+    /// about nothing in particular ([`Resource::None`]), the actor is taken
+    /// for someone who is no desk agent.
+    fn decide_kb(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {
+        let drafts = *action == Action::KbReadDrafts;
+        let what = if drafts { "drafts" } else { "write" };
+        if matches!(resource, Resource::Kb { desk_agent: true }) {
+            return decision(
+                true,
+                "knowledge_base.desk_agent",
+                Reason::new("policy-kb-desk-agent").arg("what", what),
+            );
+        }
+        let kb = &self.knowledge_base;
+        let (profiles, rule, key) = if drafts {
+            (
+                &kb.read_drafts,
+                "knowledge_base.read_drafts",
+                "policy-kb-read-drafts",
+            )
+        } else {
+            (&kb.write, "knowledge_base.write", "policy-kb-write")
+        };
+        let allowed = profiles.contains(&me);
+        decision(allowed, rule, profile_reason(key, allowed, me))
     }
 
     fn decide_work_transfer(&self, me: Profile, action: &Action, resource: &Resource) -> Decision {

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
-    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy, VisibilityPolicy,
-    WorksPolicy,
+    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule,
+    KnowledgeBasePolicy, Policy, PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule,
+    ServicesPolicy, SupportPolicy, VisibilityPolicy, WorksPolicy,
 };
 use super::{Capability, Profile};
 
@@ -146,6 +146,7 @@ impl Default for Policy {
             organizations: super::OrganizationsPolicy::default(),
             services: ServicesPolicy::default(),
             support: SupportPolicy::default(),
+            knowledge_base: KnowledgeBasePolicy::default(),
         }
     }
 }
@@ -157,6 +158,19 @@ impl Default for SupportPolicy {
         SupportPolicy {
             approval_categories: ["admin-rights".to_owned()].into_iter().collect(),
             manage_group_desk: set(&[Admin]),
+        }
+    }
+}
+
+/// SPEC §8: the knowledge base is a public FAQ; besides the desk agents,
+/// administrators write it (issue 18 §4) and the webmaster, who reads
+/// everything and changes nothing (SPEC §2.5), reads its drafts.
+impl Default for KnowledgeBasePolicy {
+    fn default() -> Self {
+        KnowledgeBasePolicy {
+            public_read: true,
+            read_drafts: set(&[Admin, Webmaster]),
+            write: set(&[Admin]),
         }
     }
 }

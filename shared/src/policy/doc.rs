@@ -31,6 +31,7 @@ pub fn reference(policy: &Policy, lang: Language) -> String {
     doc.organisations(policy);
     doc.services(policy);
     doc.support(policy);
+    doc.knowledge_base(policy);
     doc.priority(policy);
     doc.accounts(policy);
     doc.actions();
@@ -473,6 +474,20 @@ impl Doc {
             &[
                 ("categories", Arg::from(categories)),
                 ("profiles", Arg::from(self.list(&s.manage_group_desk))),
+            ],
+        );
+        self.para(&text);
+    }
+
+    fn knowledge_base(&mut self, policy: &Policy) {
+        let kb = &policy.knowledge_base;
+        self.heading("policydoc-kb");
+        let text = self.t_args(
+            "policydoc-kb-settings",
+            &[
+                ("public", Arg::from(self.yes_no(kb.public_read))),
+                ("drafts", Arg::from(self.list(&kb.read_drafts))),
+                ("write", Arg::from(self.list(&kb.write))),
             ],
         );
         self.para(&text);

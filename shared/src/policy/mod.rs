@@ -37,9 +37,9 @@ mod tests;
 pub use default::DEFAULT_CHARTER_VERSION;
 pub use doc::reference;
 pub use model::{
-    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule, Policy,
-    PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule, ServicesPolicy, SupportPolicy, VisibilityPolicy,
-    WorksPolicy,
+    AccountsPolicy, AdministrationPolicy, AuthPolicy, CapabilityRule, DepartureRule,
+    KnowledgeBasePolicy, Policy, PriorityAccess, PriorityCap, PriorityPolicy, PromotionRule,
+    ServicesPolicy, SupportPolicy, VisibilityPolicy, WorksPolicy,
 };
 pub use org::{
     OrgCapability, OrgRole, OrgRule, OrganizationsPolicy, ProjectRelation, ORG_CAPABILITY_CODES,

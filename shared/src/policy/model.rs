@@ -57,6 +57,24 @@ pub struct Policy {
     pub services: ServicesPolicy,
     /// The support desks (SPEC §8).
     pub support: SupportPolicy,
+    /// The knowledge base of the support desks (SPEC §8).
+    pub knowledge_base: KnowledgeBasePolicy,
+}
+
+/// The knowledge base (SPEC §8, issue 18 §4): published articles are a
+/// public FAQ; drafts are read and articles written by the agents of the
+/// support desks, and by the profiles named here whoever they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KnowledgeBasePolicy {
+    /// Published articles are readable without an account.
+    pub public_read: bool,
+    /// Profiles that read draft articles without being desk agents.
+    pub read_drafts: BTreeSet<Profile>,
+    /// Profiles that write, publish and delete articles without being
+    /// desk agents.
+    pub write: BTreeSet<Profile>,
 }
 
 /// The support desks (SPEC §8, seed 002): which request categories wait

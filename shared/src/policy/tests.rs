@@ -59,7 +59,7 @@ const PROVISIONAL: [(&str, &str); 10] = [
 
 /// Other actions, no resource: (action, [public, novice, confirmed, expert, admin, webmaster]).
 #[rustfmt::skip]
-const OTHER_ACTIONS: [(&str, [bool; 6]); 50] = [
+const OTHER_ACTIONS: [(&str, [bool; 6]); 53] = [
     ("user.list",     [N, Y, Y, Y, Y, Y]),
     ("user.read",     [N, N, N, N, N, N]), // needs a target account
     ("user.read_personal", [N, N, N, N, N, N]), // needs a target account
@@ -110,6 +110,9 @@ const OTHER_ACTIONS: [(&str, [bool; 6]); 50] = [
     ("ticket.comment", [N, N, N, N, N, N]), // needs a ticket
     ("ticket.work",   [N, N, N, N, N, N]), // needs a ticket
     ("ticket.settle", [N, N, N, N, N, N]), // needs a ticket
+    ("kb.read",       [Y, Y, Y, Y, Y, Y]), // a public FAQ
+    ("kb.read_drafts", [N, N, N, N, Y, Y]), // desk agents too: kb_is_for_desk_agents
+    ("kb.write",      [N, N, N, N, Y, N]), // desk agents too: kb_is_for_desk_agents
 ];
 
 fn profile(code: &str) -> Profile {
@@ -193,14 +196,71 @@ fn other_actions_match_the_literal_table() {
             assert_eq!(d.allowed, expected, "{p} × {code}: {d:?}");
         }
     }
-    // Anonymous: only the policy.
+    // Anonymous: only the policy and the published articles.
+    let public = [Action::PolicyRead, Action::KbRead];
     for a in Action::all() {
         let d = policy.decide(&Actor::anonymous(), &a, &Resource::None);
-        assert_eq!(d.allowed, a == Action::PolicyRead, "{a}");
-        if a != Action::PolicyRead {
+        assert_eq!(d.allowed, public.contains(&a), "{a}");
+        if !public.contains(&a) {
             assert_eq!(d.rule, "public.no_account");
         }
     }
+}
+
+/// The knowledge base (issue 18 §4): its drafts and writing belong to the
+/// desk agents whatever their profile, then to the profiles the policy
+/// names; published articles are public unless the policy says otherwise.
+#[test]
+fn kb_is_for_desk_agents() {
+    let policy = Policy::default();
+    let agent = Resource::Kb { desk_agent: true };
+    let other = Resource::Kb { desk_agent: false };
+    for p in Profile::ACCOUNT_PROFILES {
+        for a in [Action::KbReadDrafts, Action::KbWrite] {
+            let d = policy.decide(&accepted(p), &a, &agent);
+            assert!(d.allowed, "{p} agent × {a}");
+            assert_eq!(d.rule, "knowledge_base.desk_agent");
+            assert_explained(&d);
+            let d = policy.decide(&accepted(p), &a, &other);
+            let expected = match a {
+                Action::KbReadDrafts => matches!(p, Profile::Admin | Profile::Webmaster),
+                _ => p == Profile::Admin,
+            };
+            assert_eq!(d.allowed, expected, "{p} × {a}");
+            assert_explained(&d);
+        }
+    }
+    // Being an agent is no account: anonymous visitors never write.
+    let d = policy.decide(&Actor::anonymous(), &Action::KbWrite, &agent);
+    assert!(!d.allowed);
+    assert_eq!(d.rule, "public.no_account");
+    let d = policy.decide(&Actor::anonymous(), &Action::KbRead, &Resource::None);
+    assert_eq!(d.rule, "knowledge_base.public_read");
+    assert_explained(&d);
+
+    let closed =
+        Policy::from_toml_str("[knowledge_base]\npublic_read = false\nwrite = [\"expert\"]\n")
+            .expect("parses");
+    assert_eq!(
+        closed.knowledge_base.read_drafts,
+        policy.knowledge_base.read_drafts
+    );
+    let d = closed.decide(&Actor::anonymous(), &Action::KbRead, &Resource::None);
+    assert!(!d.allowed);
+    assert_explained(&d);
+    assert!(
+        closed
+            .decide(&accepted(Profile::Novice), &Action::KbRead, &Resource::None)
+            .allowed
+    );
+    assert!(
+        closed
+            .decide(&accepted(Profile::Expert), &Action::KbWrite, &other)
+            .allowed
+    );
+    let err = Policy::from_toml_str("[knowledge_base]\nwrite = [\"public\"]\n")
+        .expect_err("anonymous writers are refused");
+    assert!(err.to_string().contains("knowledge_base.write"), "{err}");
 }
 
 #[test]
@@ -817,10 +877,10 @@ fn action_codes_round_trip() {
     // and project.works (issue 14 §3), user.edit and user.activation (issue 14 §1),
     // then datasets and files (issue 15), then the service catalog, orders
     // and instances (issue 16), then engines, the queue and jobs (issue 17),
-    // then support desks and tickets (issue 18).
+    // then support desks and tickets, and the knowledge base (issue 18).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 10
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 10 + 3
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {

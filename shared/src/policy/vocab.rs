@@ -345,6 +345,17 @@ pub enum Action {
     /// `ticket.settle`: close a resolved ticket or reopen it; resource =
     /// [`Resource::Ticket`]: its requester and the agents of its desks.
     TicketSettle,
+    /// `kb.read`: the published articles of the knowledge base (SPEC §8:
+    /// a public FAQ), anonymous visitors included unless the policy says
+    /// otherwise (`knowledge_base.public_read`).
+    KbRead,
+    /// `kb.read_drafts`: the draft articles; resource = [`Resource::Kb`]:
+    /// desk agents, and the profiles of `knowledge_base.read_drafts`.
+    KbReadDrafts,
+    /// `kb.write`: write, publish and delete articles; resource =
+    /// [`Resource::Kb`]: desk agents, and the profiles of
+    /// `knowledge_base.write`.
+    KbWrite,
 }
 
 /// One value of a row of the action table into `out` at `i`: the row's
@@ -503,6 +514,9 @@ action_codes! {
         TicketComment => "ticket.comment",
         TicketWork => "ticket.work",
         TicketSettle => "ticket.settle",
+        KbRead => "kb.read",
+        KbReadDrafts => "kb.read_drafts",
+        KbWrite => "kb.write",
     }
     unlisted {
         UserCreate(Profile::Public) => "user.create.public",
@@ -649,6 +663,9 @@ pub enum Resource {
         participant: bool,
         agent: bool,
     },
+    /// The knowledge base, as the actor stands to it: whether they are an
+    /// agent of a support desk (any desk: articles belong to no desk).
+    Kb { desk_agent: bool },
 }
 
 /// Who asks: the facts about the caller `decide` needs.
