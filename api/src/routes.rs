@@ -333,7 +333,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/kb/articles/{id}", web::delete().to(kb::delete_kb_article))
             .route("/kb/search", web::get().to(kb::search_kb))
             .route("/kb/suggest", web::get().to(kb::suggest_kb))
-            .route("/tickets/{id}/article", web::post().to(kb::article_from_ticket))
+            .route(
+                "/tickets/{id}/article",
+                web::post().to(kb::article_from_ticket),
+            )
             .default_service(web::to(not_found)),
     )
     .route("/api/docs", web::get().to(docs_redirect))

@@ -82,8 +82,13 @@ async fn a_resolved_ticket_makes_a_draft_without_names_or_addresses() {
     let url = format!("/api/v1/tickets/{ticket}/article");
 
     // No resolution yet: nothing to draft.
-    problem(app.request("POST", &url, Some(&agent.access), None).await, 409).await;
-    let resolution = "Renew the certificate, <vpn-team@inserm.fr> if it comes back. TEST CONFIRMED.";
+    problem(
+        app.request("POST", &url, Some(&agent.access), None).await,
+        409,
+    )
+    .await;
+    let resolution =
+        "Renew the certificate, <vpn-team@inserm.fr> if it comes back. TEST CONFIRMED.";
     let res = app
         .post(
             &format!("/api/v1/tickets/{ticket}/resolve"),
@@ -93,9 +98,18 @@ async fn a_resolved_ticket_makes_a_draft_without_names_or_addresses() {
         .await;
     assert_eq!(res.status(), 200);
     // The requester reads the ticket but writes no article.
-    problem(app.request("POST", &url, Some(&h.novice.access), None).await, 403).await;
+    problem(
+        app.request("POST", &url, Some(&h.novice.access), None)
+            .await,
+        403,
+    )
+    .await;
 
-    let draft = json_of(app.request("POST", &url, Some(&agent.access), None).await, 201).await;
+    let draft = json_of(
+        app.request("POST", &url, Some(&agent.access), None).await,
+        201,
+    )
+    .await;
     assert_eq!(draft["state"], "draft");
     assert_eq!(draft["source_ticket_id"], ticket.as_str());
     assert_eq!(draft["title"], "The VPN drops for [name] [name]");

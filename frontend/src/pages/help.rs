@@ -215,7 +215,9 @@ pub fn Help() -> Html {
             cursor: f.cursor,
             ..TicketQuery::default()
         };
-        client.get::<TicketPage>(&with_query("/tickets", &query)).await
+        client
+            .get::<TicketPage>(&with_query("/tickets", &query))
+            .await
     });
     let items = list.data().map(|l| l.items.clone()).unwrap_or_default();
     html! {
@@ -389,9 +391,8 @@ struct Draft {
 
 /// The request a draft makes, or the field refused before sending.
 fn create_of(d: &Draft, lang: habilis_shared::dto::Language) -> Result<CreateTicket, Failure> {
-    let kind = TicketType::parse(&d.kind).ok_or_else(|| {
-        Failure::invalid("type", &crate::i18n::tr(lang, "ticket.type_required"))
-    })?;
+    let kind = TicketType::parse(&d.kind)
+        .ok_or_else(|| Failure::invalid("type", &crate::i18n::tr(lang, "ticket.type_required")))?;
     Ok(CreateTicket {
         desk_id: None,
         kind,
@@ -651,7 +652,9 @@ pub fn Ticket(p: &TicketProps) -> Html {
     let escalable = may_work
         && t.state.in_progress()
         && t.escalated_from.is_none()
-        && current_desk.as_ref().is_none_or(|d| d.kind == DeskKind::Local);
+        && current_desk
+            .as_ref()
+            .is_none_or(|d| d.kind == DeskKind::Local);
     html! {
         <section>
             <h1>{ &t.subject }</h1>
@@ -736,12 +739,15 @@ fn HistoryEntry(p: &EntryProps) -> Html {
             &session.t("event.escalate"),
             &[("desk", p.desk.as_deref().unwrap_or_default())],
         ),
-        TicketEventKind::Approval => fill(
-            &session.t("event.approval"),
-            &[("to", &state(e.to_state))],
-        ),
+        TicketEventKind::Approval => {
+            fill(&session.t("event.approval"), &[("to", &state(e.to_state))])
+        }
     };
-    let classes = classes!("event", format!("event-{}", e.kind.as_str()), e.internal.then_some("internal"));
+    let classes = classes!(
+        "event",
+        format!("event-{}", e.kind.as_str()),
+        e.internal.then_some("internal")
+    );
     html! {
         <li class={classes} data-kind={e.kind.as_str()} data-internal={e.internal.to_string()}>
             <p class="event-head">

@@ -237,21 +237,24 @@ pub fn Kb() -> Html {
     let pager = use_pager();
     let rights = use_rights();
     let names = use_service_names();
-    let results = use_fetch((query.clone(), (*service).clone()), |client, (q, service)| async move {
-        if q.is_empty() {
-            return Ok(None);
-        }
-        let query = KbSearchQuery {
-            q: Some(q.chars().take(habilis_shared::dto::KB_QUERY_MAX).collect()),
-            service: Some(service).filter(|s| !s.is_empty()),
-            limit: Some(20),
-            cursor: None,
-        };
-        client
-            .get::<KbSearchPage>(&with_query("/kb/search", &query))
-            .await
-            .map(Some)
-    });
+    let results = use_fetch(
+        (query.clone(), (*service).clone()),
+        |client, (q, service)| async move {
+            if q.is_empty() {
+                return Ok(None);
+            }
+            let query = KbSearchQuery {
+                q: Some(q.chars().take(habilis_shared::dto::KB_QUERY_MAX).collect()),
+                service: Some(service).filter(|s| !s.is_empty()),
+                limit: Some(20),
+                cursor: None,
+            };
+            client
+                .get::<KbSearchPage>(&with_query("/kb/search", &query))
+                .await
+                .map(Some)
+        },
+    );
     let filters = ListFilters {
         service: (*service).clone(),
         drafts: *drafts,
@@ -394,7 +397,9 @@ pub fn Article(p: &ArticleProps) -> Html {
     let session = use_session();
     let navigator = use_navigator();
     let article = use_fetch(p.id.clone(), |client, id| async move {
-        client.get::<KbArticleView>(&format!("/kb/articles/{id}")).await
+        client
+            .get::<KbArticleView>(&format!("/kb/articles/{id}"))
+            .await
     });
     let rights = use_rights();
     let names = use_service_names();
@@ -601,9 +606,7 @@ fn ArticleForm(p: &FormProps) -> Html {
             let a: KbArticleView = match save {
                 Save::Create(body) => client.post("/kb/articles", &body).await?,
                 Save::Update(id, body) => {
-                    client
-                        .patch(&format!("/kb/articles/{id}"), &body)
-                        .await?
+                    client.patch(&format!("/kb/articles/{id}"), &body).await?
                 }
             };
             Ok::<_, Failure>(a.id)
@@ -686,7 +689,9 @@ mod tests {
     #[test]
     fn a_passage_splits_on_its_markers_and_is_unescaped() {
         assert_eq!(
-            marked_pieces("&lt;b&gt;<mark>VPN</mark> &amp; &quot;x&quot;&lt;/b&gt; <mark>cut</mark>"),
+            marked_pieces(
+                "&lt;b&gt;<mark>VPN</mark> &amp; &quot;x&quot;&lt;/b&gt; <mark>cut</mark>"
+            ),
             vec![
                 piece("<b>", false),
                 piece("VPN", true),
