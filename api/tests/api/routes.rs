@@ -863,7 +863,9 @@ fn table() -> Vec<Route> {
             .asks(&[sees_desk, refuses(A::DeskAgentsRead, On::Desk)]),
         r("POST", "/api/v1/desks/{desk}/agents")
             .invalid(json!({ "account_id": "" }))
-            .valid(json!({ "account_id": "{novice}" }))
+            // Not a caller: a caller named an agent of any desk would write
+            // the knowledge base from then on (kb.write for desk agents).
+            .valid(json!({ "account_id": "{member}" }))
             .asks(&[sees_desk, refuses(A::DeskAgentsManage, On::Desk)])
             .ok(201)
             .fresh(Fresh::Desk),
@@ -1017,7 +1019,13 @@ fn every_row_is_well_formed() {
             route.ok
         );
         assert!(
-            !route.public || route.asks.iter().all(|a| matches!(a.on, On::Nothing)),
+            // The knowledge base is asked as the caller stands: nothing in
+            // particular for an anonymous visitor.
+            !route.public
+                || route
+                    .asks
+                    .iter()
+                    .all(|a| matches!(a.on, On::Nothing | On::Kb)),
             "{what}: a public route asks about nothing in particular"
         );
         if let Some(kind) = route.fresh {
@@ -1482,6 +1490,7 @@ impl Fixture {
                     (&self.confirmed.email, "contributor"),
                     (&self.novice.email, "user"),
                     (&self.webmaster.email, "operator"),
+                    (&self.member.email, "user"),
                 ] {
                     let res = app
                         .post(
