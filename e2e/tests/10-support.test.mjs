@@ -18,6 +18,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import {
+  ADMIN_EMAIL,
+  adminPassword,
   adminToken,
   apiOk,
   eventually,
@@ -258,6 +260,23 @@ describe('support: a ticket with a knowledge-base suggestion, escalated, resolve
     assert.equal(await page.locator('#kb-article-body script').count(), 0, 'the server sanitised the article');
     await hidden(page.locator('#kb-article-actions'));
     await shot(page, '109-kb-article');
+  });
+
+  step('with Help in it, the navigation still holds on one line at 1024 px in every language', async () => {
+    // The administrator has the most links (Audit).
+    const page = await signedIn(browser, { email: ADMIN_EMAIL, password: adminPassword() }, 'admin');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    for (const [lang, help] of [['fr', 'Aide'], ['ja', 'ヘルプ'], ['en', 'Help']]) {
+      await page.locator('#language-picker').selectOption(lang);
+      await visible(page.locator('nav.main-nav').getByRole('link', { name: help, exact: true }));
+      const tops = await page
+        .locator('nav.main-nav')
+        .getByRole('link')
+        .evaluateAll((links) => links.map((a) => a.getBoundingClientRect().top));
+      assert.ok(Math.max(...tops) - Math.min(...tops) < 4, `${lang}: links on one line at 1024 px (tops ${tops})`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${lang}: no sideways scrolling at 1024 px`);
+    }
     assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
   });
 });
