@@ -72,6 +72,7 @@ fn Shell() -> Html {
             <header class="top">
                 <Link<Route> to={Route::Home} classes="brand">{ "Habilis" }</Link<Route>>
                 <Nav />
+                <HelpLink />
                 <LanguagePicker />
             </header>
             <main id="main" tabindex="-1">
@@ -105,7 +106,6 @@ fn Nav() -> Html {
             <nav aria-label={session.t("nav.label")} class="main-nav">
                 <Link<Route> to={Route::SignIn}>{ session.t("nav.signin") }</Link<Route>>
                 <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
-                <Link<Route> to={Route::Kb}>{ session.t("nav.kb") }</Link<Route>>
             </nav>
         };
     };
@@ -149,7 +149,6 @@ fn Nav() -> Html {
                         }
                         <Link<Route> to={Route::Policy}>{ session.t("nav.policy") }</Link<Route>>
                     </> }) }
-                    <Link<Route> to={Route::Help}>{ session.t("nav.help") }</Link<Route>>
                     <Link<Route> to={Route::Account}>{ session.t("nav.account") }</Link<Route>>
                 </div>
             }
@@ -157,6 +156,24 @@ fn Nav() -> Html {
                 <span class="who">{ format!("{} {}", me.user.first_name, me.user.last_name) }</span>
                 <button type="button" class="link" onclick={signout}>{ session.t("nav.signout") }</button>
             </div>
+        </nav>
+    }
+}
+
+/// Help (signed in) or the knowledge base (signed out), on the header's
+/// first row beside the language: the main navigation's row is full at
+/// 1024 px in French.
+#[function_component]
+fn HelpLink() -> Html {
+    let session = use_session();
+    let (to, label) = if session.me.is_some() {
+        (Route::Help, session.t("nav.help"))
+    } else {
+        (Route::Kb, session.t("nav.kb"))
+    };
+    html! {
+        <nav class="help-nav" aria-label={session.t("nav.help_label")}>
+            <Link<Route> {to}>{ label }</Link<Route>>
         </nav>
     }
 }
