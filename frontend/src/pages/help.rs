@@ -889,6 +889,13 @@ fn AgentPanel(p: &AgentProps) -> Html {
             .await?;
         Ok(page.items)
     });
+    // The agents of the desk the ticket is at now: after an escalation the
+    // last answer (the local desk's) stays on show if the group desk's
+    // agents may not be read, so each item is checked against the desk.
+    let desk_agents: Vec<_> = agents
+        .data()
+        .map(|a| a.iter().filter(|a| a.desk_id == t.desk_id).collect())
+        .unwrap_or_default();
     let reload = p.on_done.clone();
     let act = {
         let reload = reload.clone();
@@ -926,17 +933,11 @@ fn AgentPanel(p: &AgentProps) -> Html {
         .map(|m| m.user.id.clone())
         .unwrap_or_default();
     let working = t.state.in_progress();
-    let options: Vec<(String, String)> = agents
-        .data()
-        .map(|a| {
-            a.iter()
-                .map(|a| (a.account_id.clone(), a.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let i_serve_it = agents
-        .data()
-        .is_some_and(|a| a.iter().any(|a| a.account_id == me));
+    let options: Vec<(String, String)> = desk_agents
+        .iter()
+        .map(|a| (a.account_id.clone(), a.name.clone()))
+        .collect();
+    let i_serve_it = desk_agents.iter().any(|a| a.account_id == me);
     let run = |what: What| {
         act.on_submit(Act {
             id: t.id.clone(),
