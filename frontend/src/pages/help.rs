@@ -389,10 +389,15 @@ struct Draft {
     project: String,
 }
 
-/// The request a draft makes, or the field refused before sending.
-fn create_of(d: &Draft, lang: habilis_shared::dto::Language) -> Result<CreateTicket, Failure> {
-    let kind = TicketType::parse(&d.kind)
-        .ok_or_else(|| Failure::invalid("type", &crate::i18n::tr(lang, "ticket.type_required")))?;
+/// The request a draft makes, or the field refused before sending (boxed:
+/// a problem is large beside the request).
+fn create_of(d: &Draft, lang: habilis_shared::dto::Language) -> Result<CreateTicket, Box<Failure>> {
+    let kind = TicketType::parse(&d.kind).ok_or_else(|| {
+        Box::new(Failure::invalid(
+            "type",
+            &crate::i18n::tr(lang, "ticket.type_required"),
+        ))
+    })?;
     Ok(CreateTicket {
         desk_id: None,
         kind,
@@ -476,8 +481,9 @@ pub fn NewTicket() -> Html {
             .collect::<Vec<_>>())
     });
     let create = use_action_then(
-        |client, body: Result<CreateTicket, Failure>| async move {
-            client.post::<_, TicketThread>("/tickets", &body?).await
+        |client, body: Result<CreateTicket, Box<Failure>>| async move {
+            let body = body.map_err(|f| *f)?;
+            client.post::<_, TicketThread>("/tickets", &body).await
         },
         move |t: &TicketThread| {
             if let Some(n) = &navigator {
@@ -1035,7 +1041,7 @@ mod tests {
     #[test]
     fn a_draft_without_a_type_is_refused_before_sending() {
         let d = Draft::default();
-        let f = create_of(&d, habilis_shared::dto::Language::En).unwrap_err();
+        let f = create_of(&d, habilis_shared::dto::Language::En).expect_err("no type");
         assert_eq!(f.status(), Some(422));
         assert!(f.field_errors().contains_key("type"));
     }
