@@ -26,7 +26,7 @@ IMAGES="
 41-bulk-invitation            bulk-invitation
 43-project-request            project-request
 44-approvals-inbox            approvals
-31-novice-records-a-draft     work-draft
+31-novice-finds-the-draft-of-a-job work-draft
 34-departure-preview          departure-preview
 "
 

@@ -211,13 +211,38 @@ impl From<actix_web::error::BlockingError> for ApiError {
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errs: validator::ValidationErrors) -> Self {
         let mut map: BTreeMap<String, Vec<Msg>> = BTreeMap::new();
-        for (field, list) in errs.field_errors() {
-            map.insert(
-                field.to_string(),
-                list.iter().map(describe_validation).collect(),
-            );
-        }
+        collect_validation(&errs, "", &mut map);
         ApiError::validation(map)
+    }
+}
+
+/// Every field error of `errs`, nested ones included, under its dotted
+/// path (`spawner.kind`, `items.2.name`), as the JSON-Schema errors are.
+fn collect_validation(
+    errs: &validator::ValidationErrors,
+    prefix: &str,
+    map: &mut BTreeMap<String, Vec<Msg>>,
+) {
+    use validator::ValidationErrorsKind as Kind;
+    for (field, kind) in errs.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            Kind::Field(list) => {
+                map.entry(path)
+                    .or_default()
+                    .extend(list.iter().map(describe_validation));
+            }
+            Kind::Struct(inner) => collect_validation(inner, &path, map),
+            Kind::List(items) => {
+                for (i, inner) in items {
+                    collect_validation(inner, &format!("{path}.{i}"), map);
+                }
+            }
+        }
     }
 }
 
@@ -253,4 +278,52 @@ pub fn query_error(err: &actix_web::error::QueryPayloadError) -> ApiError {
 
 pub fn path_error(_err: &actix_web::error::PathError) -> ApiError {
     ApiError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use validator::Validate;
+
+    use super::*;
+
+    #[derive(Validate)]
+    struct Inner {
+        #[validate(length(max = 3))]
+        kind: String,
+    }
+
+    #[derive(Validate)]
+    struct Outer {
+        #[validate(length(min = 1))]
+        name: String,
+        #[validate(nested)]
+        spawner: Inner,
+        #[validate(nested)]
+        items: Vec<Inner>,
+    }
+
+    #[test]
+    fn nested_validation_errors_keep_their_dotted_paths() {
+        let bad = Outer {
+            name: String::new(),
+            spawner: Inner {
+                kind: "too long".into(),
+            },
+            items: vec![
+                Inner { kind: "ok".into() },
+                Inner {
+                    kind: "way too long".into(),
+                },
+            ],
+        };
+        let err = ApiError::from(bad.validate().expect_err("invalid"));
+        let fields: Vec<&str> = err
+            .errors
+            .as_ref()
+            .expect("errors")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(fields, ["items.1.kind", "name", "spawner.kind"]);
+    }
 }

@@ -270,8 +270,14 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/jobs/{id}/queue", web::get().to(compute::job_queue))
             .route("/queue", web::get().to(compute::get_queue))
             .route("/desks", web::get().to(support::list_desks))
-            .route("/desks/{id}/agents", web::get().to(support::list_desk_agents))
-            .route("/desks/{id}/agents", web::post().to(support::add_desk_agent))
+            .route(
+                "/desks/{id}/agents",
+                web::get().to(support::list_desk_agents),
+            )
+            .route(
+                "/desks/{id}/agents",
+                web::post().to(support::add_desk_agent),
+            )
             .route(
                 "/desks/{id}/agents/{account_id}",
                 web::delete().to(support::remove_desk_agent),
@@ -283,7 +289,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/tickets/{id}/comments",
                 web::post().to(support::comment_ticket),
             )
-            .route("/tickets/{id}/assign", web::post().to(support::assign_ticket))
+            .route(
+                "/tickets/{id}/assign",
+                web::post().to(support::assign_ticket),
+            )
             .route(
                 "/tickets/{id}/escalate",
                 web::post().to(support::escalate_ticket),
@@ -292,7 +301,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 "/tickets/{id}/resolve",
                 web::post().to(support::resolve_ticket),
             )
-            .route("/tickets/{id}/reopen", web::post().to(support::reopen_ticket))
+            .route(
+                "/tickets/{id}/reopen",
+                web::post().to(support::reopen_ticket),
+            )
             .route("/tickets/{id}/close", web::post().to(support::close_ticket))
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))

@@ -24,7 +24,9 @@
 //!   real dispatcher, 64 slots each, over 5,000 queued jobs of 64 people
 //!   running
 //!   `/bin/true`, against Slurm's documented sustained rate, and the same
-//!   without processes ([`dispatch`]).
+//!   without processes ([`dispatch`]);
+//! - the outbox's delivery rate with 100,000 e-mails pending vs with 100
+//!   ([`outbox`]).
 //!
 //! The load generator is `wrk` ([`wrk`]). Every HTTP comparison runs its
 //! two sides in the order A B B A and averages, so that a drift of the
@@ -34,12 +36,13 @@
 //!
 //! Environment: `HABILIS_BENCH_SECS` (seconds per load run, default 2);
 //! `HABILIS_BENCH_ROWS`, a comma-separated subset of `policy,scheduler,
-//! read,login,refresh,list,projects,transfer,services,dispatch` (default all; a
+//! read,login,refresh,list,projects,transfer,services,dispatch,outbox` (default all; a
 //! subset without a database row starts no database); `HABILIS_BENCH_DB`, `sqlite`,
 //! `postgres` or both (default both). A partial run prints its table but
 //! writes no JSON unless an output path is given.
 
 mod dispatch;
+mod outbox;
 mod policy;
 mod scheduler;
 mod services;
@@ -129,6 +132,7 @@ fn main() -> anyhow::Result<()> {
     }
     let database_rows = [
         "read", "login", "refresh", "list", "projects", "transfer", "services", "dispatch",
+        "outbox",
     ];
     let no_database = !database_rows.iter().any(|r| settings.wants(r));
 
@@ -177,6 +181,9 @@ fn main() -> anyhow::Result<()> {
         }
         if settings.wants("dispatch") {
             dispatch_lines(&mut lines, &stack, &people)?;
+        }
+        if settings.wants("outbox") {
+            lines.push(outbox_line(&stack)?);
         }
     }
 
@@ -455,6 +462,32 @@ fn service_lines(lines: &mut Vec<Line>, stack: &Stack, people: &People) -> anyho
         detail: json!({ "backend": db, "instances": services::SWEPT, "one_replica_secs": s.one_replica_secs, "three_replicas_secs": s.three_replicas_secs, "notices_three_replicas": s.notices_three_replicas }),
     });
     Ok(())
+}
+
+/// The outbox row ([`outbox`]): delivery rate with a large backlog vs a
+/// small one.
+fn outbox_line(stack: &Stack) -> anyhow::Result<Line> {
+    let db = stack.backend.name();
+    eprintln!(
+        "{db}: outbox delivery, {} vs {} pending…",
+        outbox::LARGE,
+        outbox::SMALL
+    );
+    let o = outbox::run(stack)?;
+    let ratio = o.ratio();
+    Ok(Line {
+        comparison: format!(
+            "outbox delivery rate (.eml files, batches of 50), {} e-mails pending vs {}, {db}",
+            outbox::LARGE,
+            outbox::SMALL
+        ),
+        habilis: format!("{:.0} e-mails/s", o.large_per_sec),
+        floor: format!("{:.0} e-mails/s", o.small_per_sec),
+        ratio: format!("{ratio:.2}"),
+        goal: "≥ 0.8 (flat)".into(),
+        met: ratio >= 0.8,
+        detail: json!({ "backend": db, "large": outbox::LARGE, "small": outbox::SMALL, "measured": outbox::MEASURED, "large_per_sec": o.large_per_sec, "small_per_sec": o.small_per_sec, "ratio": ratio }),
+    })
 }
 
 /// The dispatch rows ([`dispatch`]): three replicas of the real

@@ -1,12 +1,15 @@
-// Scenario 3 (issue 5): who sees whose works, and no work is lost when
-// someone leaves. A confirmed scientist with a novice; the novice records
-// a draft; the confirmed and the expert above see it, a peer confirmed does
-// not; the confirmed schedules the novice's departure with a preview of the
+// Scenario 3 (issue 5, issue 17): who sees whose works, and no work is
+// lost when someone leaves. A confirmed scientist with a novice; the
+// novice records no work by hand (the page says why): their draft is what
+// their compute job left, in a project the confirmed manages; the
+// confirmed and the expert above see it, a peer confirmed does not; the
+// confirmed schedules the novice's departure with a preview of the
 // hand-over; after the job runs (`habilis jobs run-due --until`), the
 // confirmed owns the draft and the novice can no longer sign in.
 //
-// Accounts (random e-mails) are created through the API; everything the
-// story is about happens in the browser.
+// Accounts (random e-mails), the organisation, the project, the engine and
+// the novice's job are set up through the API; everything the story is
+// about happens in the browser. e2e/run.sh gives the server worker slots.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import {
   adminToken,
   api,
   apiOk,
+  eventually,
   expectPath,
   hasText,
   hidden,
@@ -71,28 +75,94 @@ describe('works, visibility and departure with hand-over', () => {
     confirmed = await account(expert.token, 'Colm', 'Confirmed', 'confirmed', v);
     peer = await account(expert.token, 'Pia', 'Peer', 'confirmed', v);
     novice = await account(confirmed.token, 'Nils', 'Novice', 'novice', v);
+    workId = await jobDraft(admin, v);
   });
+
+  /**
+   * The novice's draft: the organisation (the confirmed manages it), an
+   * active project (the expert sponsors it, a second expert stewards its
+   * data), an engine, and the novice's job, whose output is the draft.
+   */
+  async function jobDraft(admin, v) {
+    const steward = await account(admin, 'Stella', 'Steward', 'expert', v);
+    await apiOk('POST', '/me/charter', { token: admin, body: { version: v } });
+    const org = await apiOk('POST', '/organizations', { token: admin, body: { name: `Plankton lab ${sfx}` } });
+    await apiOk('POST', `/organizations/${org.id}/invitations`, {
+      token: admin,
+      body: { emails: [confirmed.email], role: 'manager' },
+    });
+    await apiOk('POST', `/organizations/${org.id}/invitations`, {
+      token: admin,
+      body: { emails: [expert.email, steward.email, novice.email], role: 'user' },
+    });
+    const project = await apiOk('POST', '/projects', {
+      token: confirmed.token,
+      body: {
+        organization_id: org.id,
+        name: `Plankton counts ${sfx}`,
+        data_class: 'standard',
+        domain: 'ecology',
+        sponsor_id: expert.id,
+        data_steward_id: steward.id,
+      },
+    });
+    for (const who of [expert, steward]) {
+      const inbox = await apiOk('GET', '/approvals', { token: who.token });
+      const approval = inbox.items.find((a) => a.subject_id === project.id);
+      assert.ok(approval, `an approval for ${who.email}`);
+      await apiOk('POST', `/approvals/${approval.id}/decision`, { token: who.token, body: { decision: 'approve' } });
+    }
+    await apiOk('POST', `/projects/${project.id}/participants`, {
+      token: confirmed.token,
+      body: { email: novice.email, role: 'analyst' },
+    });
+    const engine = await apiOk('POST', '/engines', {
+      token: admin,
+      body: {
+        name: `Counter ${sfx}`,
+        description: 'Prints the counts.',
+        command: ['echo', 'counts from the spring campaign'],
+        parameters: { type: 'object', properties: {} },
+        timeout_secs: 60,
+        resources: { cpus: 1, memory_mb: 64 },
+      },
+    });
+    const job = await apiOk('POST', `/projects/${project.id}/jobs`, {
+      token: novice.token,
+      body: { engine_id: engine.id, parameters: {}, name: title },
+    });
+    let done;
+    await eventually(
+      async () => {
+        done = await apiOk('GET', `/jobs/${job.id}`, { token: novice.token });
+        return ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(done.state);
+      },
+      { timeout: 45_000, message: 'the novice\'s job ends' },
+    );
+    assert.equal(done.state, 'succeeded', `the job succeeded: ${JSON.stringify(done)}`);
+    assert.ok(done.work_id, 'the job left a draft');
+    return done.work_id;
+  }
   after(async () => {
     await browser?.close();
   });
 
-  step('the novice records a draft on /works', async () => {
+  step('the novice records no work by hand; their job left a draft on /works', async () => {
     const page = await signedIn(browser, novice, 'novice');
     pages.novice = page;
     await nav(page).getByRole('link', { name: 'Works' }).click();
     await expectPath(page, '/works');
     await visible(page.getByRole('heading', { name: 'Works', level: 1 }));
-    await page.getByLabel('Title', { exact: true }).fill(title);
-    await page.getByLabel('Summary', { exact: true }).fill('Counts from the spring campaign');
-    await page.getByRole('button', { name: 'Record', exact: true }).click();
-    await visible(page.locator('#works tbody tr', { hasText: title }));
+    // No form: the page says where a novice's works come from.
+    await hidden(page.getByRole('button', { name: 'Record', exact: true }));
+    await hasText(page.locator('#cannot-record'), /compute jobs/);
     const row = page.locator('#works tbody tr', { hasText: title });
+    await visible(row);
     await hasText(row.locator('td').nth(1), /^draft$/);
-    await shot(page, '31-novice-records-a-draft');
+    await shot(page, '31-novice-finds-the-draft-of-a-job');
     await row.getByRole('link', { name: title }).click();
     await visible(page.getByRole('heading', { name: title, level: 1 }));
-    workId = new URL(page.url()).pathname.split('/').pop();
-    assert.match(workId, /^[0-9a-f-]{36}$/);
+    assert.equal(new URL(page.url()).pathname.split('/').pop(), workId);
     // A novice may not publish nor delete (SPEC §2.4, §3.6): no such buttons.
     await hidden(page.locator('#advance'));
     await hidden(page.locator('#delete-work'));

@@ -36,7 +36,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::JobState;
 use habilis_shared::i18n::Msg;
-use habilis_shared::policy::WorkState;
 use habilis_shared::policy::{Policy, Profile};
 use serde_json::json;
 
@@ -55,7 +54,7 @@ use crate::error::ApiResult;
 use crate::projects::queries as projects_q;
 use crate::spawners::local::process::{self as proc_util, RunAs};
 use crate::storage::Storage;
-use crate::works::queries::{self as works_q, NewWork};
+use crate::works::{self, queries::NewWork};
 
 /// Everything a pass needs.
 pub struct Dispatcher {
@@ -240,6 +239,24 @@ impl Dispatcher {
                 && self.record_outputs(conn, job, &dataset_id, &stored, now)?;
             if kept {
                 e.dataset_id = Some(&dataset_id);
+            } else if !stored.is_empty() {
+                // Not silently: the log the owner reads ends with why.
+                let lang = users_q::find(conn, &job.owner_id)?
+                    .map_or(habilis_shared::dto::Language::En, |u| u.language());
+                let bytes: u64 = stored.iter().map(FileRow::size).sum();
+                let line = Msg::new("jobs-outputs-not-kept")
+                    .arg("files", stored.len())
+                    .arg("bytes", bytes)
+                    .arg(
+                        "reason",
+                        if e.work_id.is_some() {
+                            "quota"
+                        } else {
+                            "inactive"
+                        },
+                    )
+                    .render(lang);
+                queries::append_note(conn, &job.id, &format!("\n[habilis] {line}\n"))?;
             }
             let ended =
                 queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?;
@@ -391,8 +408,9 @@ impl Dispatcher {
             .arg("version", job.engine_version)
             .arg("code", 0)
             .render(lang);
-        works_q::insert(
+        works::service::record_job_output(
             conn,
+            now,
             &NewWork {
                 id,
                 owner_id: &job.owner_id,
@@ -401,14 +419,7 @@ impl Dispatcher {
                 project_id: Some(&job.project_id),
                 at: db_time(now),
             },
-        )?;
-        audit::append(
-            conn,
-            now,
-            Event::new(AuditAction::WorkCreate, Outcome::Success)
-                .actor(job.owner_id.clone())
-                .target("work", id.to_owned())
-                .detail(json!({ "job_id": job.id, "state": WorkState::Draft.as_str() })),
+            &job.id,
         )?;
         Ok(true)
     }

@@ -375,6 +375,20 @@ pub fn last_log_seq(conn: &mut DbConn, id: &str) -> QueryResult<i64> {
         .map(|s| s.unwrap_or(0))
 }
 
+/// Ends a job's stored log with a line from Habilis itself (not from
+/// the job's output: the count of bytes copied from its log file stays).
+pub fn append_note(conn: &mut DbConn, id: &str, line: &str) -> QueryResult<()> {
+    let seq = last_log_seq(conn, id)? + 1;
+    diesel::insert_into(compute_job_logs::table)
+        .values((
+            compute_job_logs::job_id.eq(id),
+            compute_job_logs::seq.eq(seq),
+            compute_job_logs::chunk.eq(line),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Forgets a job's log (a job queued again starts a new one).
 pub fn clear_log(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
     diesel::delete(compute_job_logs::table.filter(compute_job_logs::job_id.eq(id))).execute(conn)

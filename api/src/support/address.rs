@@ -70,7 +70,10 @@ mod tests {
     fn an_address_verifies_to_its_ticket() {
         let a = build(KEY, TICKET, "habilis.test");
         assert!(a.starts_with("support+0190f3c4-"), "{a}");
-        assert!(a.len() - "@habilis.test".len() <= 64, "local part fits RFC 5321");
+        assert!(
+            a.len() - "@habilis.test".len() <= 64,
+            "local part fits RFC 5321"
+        );
         assert_eq!(verify(KEY, "habilis.test", &a).as_deref(), Some(TICKET));
         // Relays may change the case.
         assert_eq!(

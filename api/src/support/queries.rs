@@ -12,8 +12,8 @@ use habilis_shared::dto::{
 
 use crate::clock::utc;
 use crate::db::schema::{
-    desk_agents, desks, organizations, server_secrets, ticket_events, ticket_participants,
-    tickets, users,
+    desk_agents, desks, organizations, server_secrets, ticket_events, ticket_participants, tickets,
+    users,
 };
 use crate::db::DbConn;
 
@@ -249,7 +249,9 @@ impl TicketRow {
 }
 
 pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<usize> {
-    diesel::insert_into(tickets::table).values(row).execute(conn)
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn find_ticket(conn: &mut DbConn, id: &str) -> QueryResult<Option<TicketRow>> {

@@ -81,9 +81,10 @@ impl From<SupportError> for ApiError {
             SupportError::NotMember => {
                 ApiError::field("account_id", Msg::new("support-not-member"))
             }
-            SupportError::AlreadyAgent => {
-                ApiError::conflict(ProblemType::AlreadyMember, Msg::new("support-already-agent"))
-            }
+            SupportError::AlreadyAgent => ApiError::conflict(
+                ProblemType::AlreadyMember,
+                Msg::new("support-already-agent"),
+            ),
             SupportError::NoDesk => ApiError::field("desk_id", Msg::new("support-no-desk")),
             SupportError::UnknownProject => {
                 ApiError::field("project_id", Msg::new("support-unknown-project"))
@@ -283,7 +284,8 @@ fn notify(
     author: &str,
     text: Option<&str>,
 ) -> SupportResult<()> {
-    let Some(requester) = users::find(conn, &ticket.requester_id)?.filter(|u| u.state().may_sign_in())
+    let Some(requester) =
+        users::find(conn, &ticket.requester_id)?.filter(|u| u.state().may_sign_in())
     else {
         return Ok(());
     };
@@ -417,7 +419,16 @@ pub fn create(
             Entry::new(TicketEventKind::Created),
         )?;
         let me = caller.user.display_name();
-        notify(conn, now, out, &row, &created, TicketUpdate::Created, &me, None)?;
+        notify(
+            conn,
+            now,
+            out,
+            &row,
+            &created,
+            TicketUpdate::Created,
+            &me,
+            None,
+        )?;
         if let Some((approver_id, role)) = &approver {
             let request = projects_q::request_approval(
                 conn,
@@ -438,7 +449,16 @@ pub fn create(
                 Entry::new(TicketEventKind::State)
                     .moved(TicketState::New, TicketState::AwaitingApproval),
             )?;
-            notify(conn, now, out, &row, &held, TicketUpdate::AwaitingApproval, &me, None)?;
+            notify(
+                conn,
+                now,
+                out,
+                &row,
+                &held,
+                TicketUpdate::AwaitingApproval,
+                &me,
+                None,
+            )?;
             if let Some(person) = users::find(conn, approver_id)? {
                 let email = Email::TicketApproval {
                     requester: &me,
@@ -528,7 +548,16 @@ pub fn comment(
         queries::save_ticket(conn, &row)?;
         if !internal && caller.id() != row.requester_id {
             let who = caller.user.display_name();
-            notify(conn, now, out, &row, &event, TicketUpdate::Comment, &who, Some(body))?;
+            notify(
+                conn,
+                now,
+                out,
+                &row,
+                &event,
+                TicketUpdate::Comment,
+                &who,
+                Some(body),
+            )?;
         }
         audit_ticket(
             conn,
@@ -577,7 +606,16 @@ pub fn assign(
         }
         let event = record(conn, now, &row.id, caller.id(), entry)?;
         let name = agent.display_name();
-        notify(conn, now, out, &row, &event, TicketUpdate::Assigned, &name, None)?;
+        notify(
+            conn,
+            now,
+            out,
+            &row,
+            &event,
+            TicketUpdate::Assigned,
+            &name,
+            None,
+        )?;
         audit_ticket(
             conn,
             now,
@@ -620,7 +658,16 @@ pub fn escalate(
         entry.desk = Some(&group.id);
         let event = record(conn, now, &row.id, caller.id(), entry)?;
         let who = caller.user.display_name();
-        notify(conn, now, out, &row, &event, TicketUpdate::Escalated, &who, Some(reason))?;
+        notify(
+            conn,
+            now,
+            out,
+            &row,
+            &event,
+            TicketUpdate::Escalated,
+            &who,
+            Some(reason),
+        )?;
         audit_ticket(
             conn,
             now,

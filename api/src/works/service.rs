@@ -133,6 +133,29 @@ pub fn create(
     })
 }
 
+/// Records the draft a succeeded compute job leaves to its owner, with
+/// its audit row, inside the caller's transaction. For a novice this is
+/// the only way to get a work: `works.create` does not list them (SPEC
+/// §2.4: `results.create` is "no" for novices; issue 17 closes the door
+/// `POST /works` left open until jobs existed).
+pub fn record_job_output(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    work: &NewWork<'_>,
+    job_id: &str,
+) -> QueryResult<()> {
+    queries::insert(conn, work)?;
+    audit::append(
+        conn,
+        now,
+        Event::new(AuditAction::WorkCreate, Outcome::Success)
+            .actor(work.owner_id.to_owned())
+            .target("work", work.id.to_owned())
+            .detail(json!({ "job_id": job_id, "state": WorkState::Draft.as_str() })),
+    )?;
+    Ok(())
+}
+
 /// A work moves one step at a time: draft → unpublished → published.
 pub fn check_step(work: &WorkRow, to: WorkState) -> WorkResult<()> {
     let from = work.state();

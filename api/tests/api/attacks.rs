@@ -90,7 +90,10 @@ pub(crate) fn counts(c: &mut habilis_api::db::DbConn) -> Counts {
             "orders",
             orders::table.count().get_result(c).expect("orders"),
         ),
-        ("tickets", tickets::table.count().get_result(c).expect("tickets")),
+        (
+            "tickets",
+            tickets::table.count().get_result(c).expect("tickets"),
+        ),
         (
             "ticket_events",
             ticket_events::table

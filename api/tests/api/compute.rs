@@ -1025,3 +1025,109 @@ async fn a_job_runs_through_slurm() {
         .expect("log");
     assert_eq!(log, "1\n2\n3\n4\n5\n");
 }
+
+#[actix_web::test]
+async fn outputs_over_the_limits_are_not_kept_and_the_log_says_why() {
+    let app = TestApp::builder()
+        .with_compute(2)
+        .policy("[organizations]\nmax_file_bytes = 16\n")
+        .start()
+        .await;
+    let l = lab(&app).await;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let copier = engine(
+        &app,
+        &admin,
+        "Copier",
+        json!(["cp", "/etc/os-release", "{outdir}/os-release.txt"]),
+        60,
+    )
+    .await;
+    let job = submit(&app, &l.h.novice, &l.project, &copier, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    // The job succeeded and left its draft; its file was over the limit.
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert!(done["work_id"].is_string(), "{done}");
+    assert!(done["dataset_id"].is_null(), "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &l.h.novice.access)
+        .await;
+    assert_eq!(log.status(), 200);
+    let text = log.text().await.expect("log");
+    let size = std::fs::metadata("/etc/os-release")
+        .expect("os-release")
+        .len();
+    assert!(
+        text.ends_with(&format!(
+            "[habilis] 1 output file(s) ({size} bytes) were not kept: they exceed the project's storage quota or a file size limit. Free space in the project's data, then run the job again.\n"
+        )),
+        "{text:?}"
+    );
+    // Nothing of it is stored: no outputs dataset in the project.
+    let sets = json_of(
+        app.get(
+            &format!("/api/v1/projects/{}/datasets", l.project),
+            &l.h.novice.access,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let names: Vec<&str> = sets["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with("(outputs)")), "{names:?}");
+}
+
+#[actix_web::test]
+async fn a_job_runs_as_the_instance_account_with_its_limits() {
+    let app = TestApp::builder().with_compute(2).start().await;
+    let l = lab(&app).await;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let who = engine(
+        &app,
+        &admin,
+        "Who",
+        json!(["sh", "-c", "id -u; id -G; ulimit -v; echo \"$USER\""]),
+        60,
+    )
+    .await;
+    let job = submit(&app, &l.h.novice, &l.project, &who, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &l.h.novice.access)
+        .await
+        .text()
+        .await
+        .expect("log");
+    // As root, the server runs jobs as `nobody`, with no supplementary
+    // group; otherwise as its own account.
+    let run_as = habilis_api::spawners::local::process::RunAs::resolve(None).expect("account");
+    let (uid, groups, user) = match &run_as {
+        Some(u) => (u.uid.to_string(), u.gid.to_string(), u.name.clone()),
+        None => {
+            let id = |flag: &str| {
+                let out = std::process::Command::new("id")
+                    .arg(flag)
+                    .output()
+                    .expect("id");
+                String::from_utf8_lossy(&out.stdout).trim().to_owned()
+            };
+            (id("-u"), id("-G"), String::new())
+        }
+    };
+    // The engine's 256 MB address-space limit, in KiB.
+    assert_eq!(
+        log,
+        format!("{uid}\n{groups}\n{}\n{user}\n", 256 * 1024),
+        "the job's account, groups, memory limit and USER"
+    );
+}

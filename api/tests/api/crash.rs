@@ -117,13 +117,17 @@ async fn kill_9_during_account_creations_loses_nothing() {
         .expect("json");
     let token = login["access_token"].as_str().expect("token").to_owned();
 
-    // A burst of creations (each hashes a password with argon2id, so the
-    // burst lasts well beyond the first answer); the server dies as soon
-    // as the first 201 is out.
-    let burst = 60;
+    // Creations keep coming from eight clients, each sending its next
+    // one as soon as the last is answered, until the server is gone; the
+    // server dies once twenty have been answered, so it is killed under
+    // load whatever the speed of the machine (a fixed burst can be over
+    // before the kill on a fast one). Every client's last request is the
+    // one the kill cut off.
+    let clients = 8;
+    let kill_after = 20;
     let created = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for i in 0..burst {
+    for c in 0..clients {
         let (client, url, token, created) = (
             client.clone(),
             server.url("/api/v1/users"),
@@ -131,41 +135,53 @@ async fn kill_9_during_account_creations_loses_nothing() {
             created.clone(),
         );
         tasks.push(actix_web::rt::spawn(async move {
-            let email = format!("burst{i}@inserm.fr");
-            let res = client
-                .post(url)
-                .bearer_auth(token)
-                .json(&json!({ "first_name": "B", "last_name": format!("{i}"), "email": email, "profile": "expert" }))
-                .send()
-                .await;
-            let status = res.map(|r| r.status().as_u16()).ok();
-            if status == Some(201) {
-                created.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (mut answered, mut cut_off) = (Vec::new(), 0usize);
+            for i in 0..10_000 {
+                let email = format!("burst{c}-{i}@inserm.fr");
+                let res = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({ "first_name": "B", "last_name": format!("{c}-{i}"), "email": email, "profile": "expert" }))
+                    .send()
+                    .await;
+                match res.map(|r| r.status().as_u16()) {
+                    Ok(201) => {
+                        created.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        answered.push(email);
+                    }
+                    Ok(status) => panic!("{email}: unexpected {status} before the kill"),
+                    Err(_) => {
+                        cut_off += 1;
+                        break;
+                    }
+                }
             }
-            (email, status)
+            (answered, cut_off)
         }));
     }
-    for _ in 0..400 {
-        if created.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+    for _ in 0..4000 {
+        if created.load(std::sync::atomic::Ordering::SeqCst) >= kill_after {
             break;
         }
         actix_web::rt::time::sleep(Duration::from_millis(5)).await;
     }
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
-    let mut answered = Vec::new();
+    let (mut answered, mut cut_off) = (Vec::new(), 0);
     for t in tasks {
-        let (email, status) = t.await.expect("task");
-        if status == Some(201) {
-            answered.push(email);
-        }
+        let (emails, cut) = t.await.expect("task");
+        answered.extend(emails);
+        cut_off += cut;
     }
 
     assert!(
-        !answered.is_empty(),
-        "some creations were answered before the kill"
+        answered.len() >= kill_after,
+        "creations were answered before the kill"
     );
-    assert!(answered.len() < burst, "the kill interrupted the burst");
+    assert_eq!(
+        cut_off, clients,
+        "the kill cut off every client's last request"
+    );
     // Restart: what was answered 201 is there; the chain verifies.
     let mut child = server.start(&client).await;
     let pool = habilis_api::db::connect_pool(&server.db.url, 1).expect("pool");

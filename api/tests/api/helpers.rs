@@ -497,6 +497,30 @@ impl TestApp {
         w["id"].as_str().expect("id").to_owned()
     }
 
+    /// A draft owned by `s`, recorded as a succeeded compute job records
+    /// its output: the way a novice gets a work (`POST /works` refuses
+    /// them). Outside any project; `compute::a_job_runs_leaves_its_log_and_a_draft_work`
+    /// runs the real job.
+    pub async fn job_draft(&self, s: &Session, title: &str) -> String {
+        let (owner, title) = (s.id.clone(), title.to_owned());
+        let now = self.state.clock.now();
+        self.with_db(move |conn| {
+            let id = uuid::Uuid::now_v7().to_string();
+            let work = habilis_api::works::queries::NewWork {
+                id: &id,
+                owner_id: &owner,
+                title: &title,
+                summary: "",
+                project_id: None,
+                at: habilis_api::clock::db_time(now),
+            };
+            habilis_api::works::service::record_job_output(conn, now, &work, "test-job")
+                .expect("record a job's draft");
+            id
+        })
+        .await
+    }
+
     /// A small organisation: admin → expert → confirmed → novice, plus a webmaster.
     pub async fn hierarchy(&self) -> Hierarchy {
         let admin = self.admin().await;

@@ -273,7 +273,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         .await,
     )
     .await;
-    let work = app.draft(&h.novice, "SECRET-WORK").await;
+    let work = app.job_draft(&h.novice, "SECRET-WORK").await;
     let org = id_of(
         app.post(
             "/api/v1/organizations",

@@ -47,8 +47,8 @@ async fn a_novice_leaves_and_the_supervisor_inherits_everything() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     app.accept_charter(&h.novice).await;
-    let draft = app.draft(&h.novice, "draft").await;
-    let published = app.draft(&h.novice, "published").await;
+    let draft = app.job_draft(&h.novice, "draft").await;
+    let published = app.job_draft(&h.novice, "published").await;
     let p = published.clone();
     app.with_db(move |c| {
         diesel::update(works::table.find(p))
@@ -229,7 +229,7 @@ async fn delete_now_hands_over_and_seats_are_handed_over_not_deleted() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     app.accept_charter(&h.novice).await;
-    let w = app.draft(&h.novice, "n").await;
+    let w = app.job_draft(&h.novice, "n").await;
     problem(
         app.request(
             "DELETE",
@@ -413,8 +413,8 @@ async fn no_work_is_ever_orphaned() {
         .await;
     for s in [&h.expert, &e2, &h.confirmed, &c2, &h.novice, &n2] {
         app.accept_charter(s).await;
-        app.draft(s, "w1").await;
-        app.draft(s, "w2").await;
+        app.job_draft(s, "w1").await;
+        app.job_draft(s, "w2").await;
     }
     // People leave at every level: a novice, a confirmed with a novice
     // below, an expert with confirmed below (heir: the other expert).
@@ -545,7 +545,7 @@ async fn a_failing_job_changes_nothing_and_is_retried() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     app.accept_charter(&h.novice).await;
-    let w = app.draft(&h.novice, "kept").await;
+    let w = app.job_draft(&h.novice, "kept").await;
     let res = app
         .post(
             &format!("/api/v1/users/{}/departure", h.novice.id),
@@ -636,7 +636,7 @@ async fn a_departure_preview_says_what_goes_to_whom_and_schedules_nothing() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     app.accept_charter(&h.novice).await;
-    app.draft(&h.novice, "a draft").await;
+    app.job_draft(&h.novice, "a draft").await;
     let path = format!("/api/v1/users/{}/departure/preview", h.novice.id);
     let view: Value = app
         .get(&path, &h.confirmed.access)
@@ -687,7 +687,7 @@ async fn run_due_until_brings_departures_forward_not_the_periodic_review() {
     let app = TestApp::new().await;
     let h = app.hierarchy().await;
     app.accept_charter(&h.novice).await;
-    let draft = app.draft(&h.novice, "draft").await;
+    let draft = app.job_draft(&h.novice, "draft").await;
     let res = app
         .post(
             &format!("/api/v1/users/{}/departure", h.novice.id),

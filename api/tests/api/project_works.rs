@@ -235,7 +235,7 @@ async fn works_go_into_active_projects_their_author_sees_and_may_annotate_in() {
     // Someone else's work: the expert's draft is not even visible to the
     // confirmed below (404); the confirmed sees their novice's draft, but
     // only its owner files it (403).
-    let theirs = app.draft(&l.h.novice, "Mine").await;
+    let theirs = app.job_draft(&l.h.novice, "Mine").await;
     problem(
         file(&app, &l.h.confirmed, &theirs, json!({ "project_id": p })).await,
         403,

@@ -131,7 +131,7 @@ enum On {
     /// The novice's ticket at that desk.
     Ticket,
     /// The knowledge base, as the caller stands to it (the confirmed is a
-    /// desk agent).
+    /// desk agent); an anonymous visitor is asked about nothing.
     Kb,
 }
 
@@ -856,6 +856,45 @@ fn table() -> Vec<Route> {
         r("GET", "/api/v1/jobs/{job}/logs").asks(&[sees_job]),
         r("GET", "/api/v1/jobs/{job}/queue").asks(&[sees_job]),
         r("GET", "/api/v1/queue").asks(&[refuses(A::QueueRead, On::Nothing)]),
+        // The knowledge base: published articles for everyone, anonymous
+        // visitors included; drafts and writing for desk agents (the
+        // confirmed is one) and the profiles the policy names. (The desk
+        // rows name the data steward, no caller, an agent of fresh desks.)
+        r("GET", "/api/v1/kb/articles")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Kb)]),
+        r("POST", "/api/v1/kb/articles")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "{caller} article", "body": "Some *help*." }))
+            .asks(&[refuses(A::KbWrite, On::Kb)])
+            .ok(201),
+        r("GET", "/api/v1/kb/articles/{kb_article}")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Kb)]),
+        r("GET", "/api/v1/kb/articles/{kb_draft}")
+            .public()
+            .asks(&[hides(A::KbReadDrafts, On::Kb)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_article}")
+            .invalid(json!({ "title": "" }))
+            .valid(json!({ "title": "Changed by {caller}" }))
+            .asks(&[refuses(A::KbWrite, On::Kb)]),
+        r("PATCH", "/api/v1/kb/articles/{kb_draft}")
+            .invalid(json!({ "state": "archived" }))
+            .valid(json!({ "body": "Changed by {caller}" }))
+            .asks(&[
+                hides(A::KbReadDrafts, On::Kb),
+                refuses(A::KbWrite, On::Kb),
+            ]),
+        r("DELETE", "/api/v1/kb/articles/{kb_article}")
+            .asks(&[refuses(A::KbWrite, On::Kb)])
+            .ok(204)
+            .fresh(Fresh::KbArticle),
+        r("GET", "/api/v1/kb/search")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Kb)]),
+        r("GET", "/api/v1/kb/suggest")
+            .public()
+            .asks(&[refuses(A::KbRead, On::Kb)]),
         // Support desks and tickets: a desk is known to its organisation's
         // members and agents, a ticket to its requester and desk agents.
         r("GET", "/api/v1/desks").asks(&[refuses(A::DeskList, On::Nothing)]),
@@ -907,46 +946,8 @@ fn table() -> Vec<Route> {
         r("POST", "/api/v1/tickets/{ticket}/close")
             .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
             .fresh(Fresh::ResolvedTicket),
-        // The knowledge base: published articles for everyone, anonymous
-        // visitors included; drafts and writing for desk agents (the
-        // confirmed, an agent of the organisation's desk) and the profiles
-        // the policy names; an article drafted from a resolved ticket by
-        // those who see the ticket and write articles.
-        r("GET", "/api/v1/kb/articles")
-            .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
-        r("POST", "/api/v1/kb/articles")
-            .invalid(json!({ "title": "" }))
-            .valid(json!({ "title": "{caller} article", "body": "Some *help*." }))
-            .asks(&[refuses(A::KbWrite, On::Kb)])
-            .ok(201),
-        r("GET", "/api/v1/kb/articles/{kb_article}")
-            .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
-        r("GET", "/api/v1/kb/articles/{kb_draft}")
-            .public()
-            .asks(&[hides(A::KbReadDrafts, On::Kb)]),
-        r("PATCH", "/api/v1/kb/articles/{kb_article}")
-            .invalid(json!({ "title": "" }))
-            .valid(json!({ "title": "Changed by {caller}" }))
-            .asks(&[refuses(A::KbWrite, On::Kb)]),
-        r("PATCH", "/api/v1/kb/articles/{kb_draft}")
-            .invalid(json!({ "state": "archived" }))
-            .valid(json!({ "body": "Changed by {caller}" }))
-            .asks(&[
-                hides(A::KbReadDrafts, On::Kb),
-                refuses(A::KbWrite, On::Kb),
-            ]),
-        r("DELETE", "/api/v1/kb/articles/{kb_article}")
-            .asks(&[refuses(A::KbWrite, On::Kb)])
-            .ok(204)
-            .fresh(Fresh::KbArticle),
-        r("GET", "/api/v1/kb/search")
-            .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
-        r("GET", "/api/v1/kb/suggest")
-            .public()
-            .asks(&[refuses(A::KbRead, On::Nothing)]),
+        // An article drafted from a resolved ticket: by those who see the
+        // ticket and write articles.
         r("POST", "/api/v1/tickets/{ticket}/article")
             .asks(&[sees_ticket, refuses(A::KbWrite, On::Kb)])
             .ok(201)
@@ -1019,14 +1020,12 @@ fn every_row_is_well_formed() {
             route.ok
         );
         assert!(
-            // The knowledge base is asked as the caller stands: nothing in
-            // particular for an anonymous visitor.
             !route.public
                 || route
                     .asks
                     .iter()
                     .all(|a| matches!(a.on, On::Nothing | On::Kb)),
-            "{what}: a public route asks about nothing in particular"
+            "{what}: a public route asks about nothing in particular (or how one stands to the knowledge base)"
         );
         if let Some(kind) = route.fresh {
             assert!(
@@ -1214,6 +1213,20 @@ impl Fixture {
         .await
     }
 
+    /// An article of the knowledge base by the admin, in `state`.
+    async fn kb_article(&self, app: &TestApp, title: &str, state: &str) -> String {
+        id_of(
+            app.post(
+                "/api/v1/kb/articles",
+                &self.admin.access,
+                json!({ "title": title, "body": "How to.", "state": state }),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
     /// The local desk of organisation `org`, with the confirmed its agent.
     async fn desk_of(&self, app: &TestApp, org: &str) -> String {
         let desks = json_of(app.get("/api/v1/desks", &self.admin.access).await, 200).await;
@@ -1262,20 +1275,6 @@ impl Fixture {
             assert_eq!(res.status(), 200, "resolve a fresh ticket");
         }
         id
-    }
-
-    /// An article of the knowledge base by the admin, in `state`.
-    async fn kb_article(&self, app: &TestApp, title: &str, state: &str) -> String {
-        id_of(
-            app.post(
-                "/api/v1/kb/articles",
-                &self.admin.access,
-                json!({ "title": title, "body": "How to.", "state": state }),
-            )
-            .await,
-            201,
-        )
-        .await
     }
 
     async fn order(&self, app: &TestApp) -> String {
@@ -1412,7 +1411,10 @@ impl Fixture {
                     .0
                     .id
             }
-            Fresh::Draft => app.draft(&self.novice, &format!("fresh draft {n}")).await,
+            Fresh::Draft => {
+                app.job_draft(&self.novice, &format!("fresh draft {n}"))
+                    .await
+            }
             Fresh::Member => {
                 let id = app
                     .create(&self.confirmed, Profile::Novice, &email)
@@ -1536,7 +1538,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         app.accept_charter(s).await;
     }
     let policy = json_of(app.request("GET", "/api/v1/policy", None, None).await, 200).await;
-    let work = app.draft(&h.novice, "Matrix draft").await;
+    let work = app.job_draft(&h.novice, "Matrix draft").await;
     let org = id_of(
         app.post(
             "/api/v1/organizations",

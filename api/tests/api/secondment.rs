@@ -58,7 +58,7 @@ async fn relogin(app: &TestApp, s: &Session) -> Session {
 async fn the_host_sees_what_is_produced_during_the_window_only() {
     let app = TestApp::new().await;
     let Org { h, host, peer } = org(&app).await;
-    app.draft(&h.novice, "before").await;
+    app.job_draft(&h.novice, "before").await;
     let path = format!("/api/v1/users/{}/secondments", h.novice.id);
     let res = app
         .post(
@@ -95,7 +95,7 @@ async fn the_host_sees_what_is_produced_during_the_window_only() {
         relogin(&app, &host).await,
         relogin(&app, &peer).await,
     );
-    let during = app.draft(&novice, "during").await;
+    let during = app.job_draft(&novice, "during").await;
     let seen = listed(&app, &host).await;
     assert!(seen.contains(&"during".to_owned()), "{seen:?}");
     assert!(!seen.contains(&"before".to_owned()), "{seen:?}");
@@ -344,7 +344,7 @@ async fn the_policy_switch_turns_temporary_supervision_off() {
     assert_eq!(res.status(), 201);
     app.clock.advance(chrono::Duration::hours(1));
     let (novice, host) = (relogin(&app, &h.novice).await, relogin(&app, &host).await);
-    let id = app.draft(&novice, "during").await;
+    let id = app.job_draft(&novice, "during").await;
     assert!(!listed(&app, &host).await.contains(&"during".to_owned()));
     problem(
         app.get(&format!("/api/v1/works/{id}"), &host.access).await,

@@ -162,8 +162,12 @@ async fn open(app: &TestApp, who: &Session, body: Value) -> Value {
 async fn act(app: &TestApp, who: &Session, ticket: &str, what: &str, body: Value) -> Value {
     let status = if what == "comments" { 201 } else { 200 };
     json_of(
-        app.post(&format!("/api/v1/tickets/{ticket}/{what}"), &who.access, body)
-            .await,
+        app.post(
+            &format!("/api/v1/tickets/{ticket}/{what}"),
+            &who.access,
+            body,
+        )
+        .await,
         status,
     )
     .await
@@ -223,7 +227,11 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
 
     // The agent sees it in the queue, but may not take it before approval.
     let queue = json_of(app.get("/api/v1/tickets", &agent.access).await, 200).await;
-    assert!(queue["items"].as_array().expect("items").iter().any(|i| i["id"] == t.as_str()));
+    assert!(queue["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["id"] == t.as_str()));
     let before = stored(&app, &t).await;
     let res = app
         .post(
@@ -237,7 +245,11 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
     assert_eq!(stored(&app, &t).await, before, "nothing written");
 
     // The requester's supervisor approves it from the approvals inbox.
-    let inbox = json_of(app.get("/api/v1/approvals", &d.h.confirmed.access).await, 200).await;
+    let inbox = json_of(
+        app.get("/api/v1/approvals", &d.h.confirmed.access).await,
+        200,
+    )
+    .await;
     let approval = inbox["items"]
         .as_array()
         .expect("items")
@@ -249,7 +261,10 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
     assert_eq!(approval["subject_name"], "Admin rights on the wiki");
     let res = app
         .post(
-            &format!("/api/v1/approvals/{}/decision", approval["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/approvals/{}/decision",
+                approval["id"].as_str().expect("id")
+            ),
             &d.h.confirmed.access,
             json!({ "decision": "approve" }),
         )
@@ -257,7 +272,14 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
     assert_eq!(res.status(), 200);
 
     // The local desk works it: a note, an assignment, a question, an answer.
-    let note = act(&app, agent, &t, "comments", json!({ "body": "INTERNAL-NOTE check the ACL", "internal": true })).await;
+    let note = act(
+        &app,
+        agent,
+        &t,
+        "comments",
+        json!({ "body": "INTERNAL-NOTE check the ACL", "internal": true }),
+    )
+    .await;
     assert_eq!(note["ticket"]["state"], "open");
     // The requester acting as an agent is refused.
     for (what, body) in [
@@ -275,13 +297,34 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
     }
     let assigned = act(&app, agent, &t, "assign", json!({ "agent_id": agent.id })).await;
     assert_eq!(assigned["ticket"]["assignee_id"], agent.id.as_str());
-    let asked = act(&app, agent, &t, "comments", json!({ "body": "Which wiki?" })).await;
+    let asked = act(
+        &app,
+        agent,
+        &t,
+        "comments",
+        json!({ "body": "Which wiki?" }),
+    )
+    .await;
     assert_eq!(asked["ticket"]["state"], "pending");
-    let answered = act(&app, novice, &t, "comments", json!({ "body": "The lab wiki." })).await;
+    let answered = act(
+        &app,
+        novice,
+        &t,
+        "comments",
+        json!({ "body": "The lab wiki." }),
+    )
+    .await;
     assert_eq!(answered["ticket"]["state"], "open");
 
     // Beyond the local desk: escalated, history kept, both desks see it.
-    let escalated = act(&app, agent, &t, "escalate", json!({ "reason": "Only the group administers the wiki." })).await;
+    let escalated = act(
+        &app,
+        agent,
+        &t,
+        "escalate",
+        json!({ "reason": "Only the group administers the wiki." }),
+    )
+    .await;
     assert_eq!(escalated["ticket"]["desk_id"], d.group.as_str());
     assert_eq!(escalated["ticket"]["escalated_from"], d.local.as_str());
     assert_eq!(escalated["ticket"]["assignee_id"], Value::Null);
@@ -293,35 +336,82 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
         )
         .await;
     problem(res, 409).await;
-    let seen = json_of(app.get(&format!("/api/v1/tickets/{t}"), &group_agent.access).await, 200).await;
-    assert!(seen.to_string().contains("INTERNAL-NOTE"), "agents read the notes");
-    json_of(app.get(&format!("/api/v1/tickets/{t}"), &agent.access).await, 200).await;
+    let seen = json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &group_agent.access)
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        seen.to_string().contains("INTERNAL-NOTE"),
+        "agents read the notes"
+    );
+    json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &agent.access)
+            .await,
+        200,
+    )
+    .await;
 
     // The group desk resolves it; the requester reopens, then closes.
-    act(&app, group_agent, &t, "assign", json!({ "agent_id": group_agent.id })).await;
-    let resolved = act(&app, group_agent, &t, "resolve", json!({ "resolution": "Granted editor rights." })).await;
+    act(
+        &app,
+        group_agent,
+        &t,
+        "assign",
+        json!({ "agent_id": group_agent.id }),
+    )
+    .await;
+    let resolved = act(
+        &app,
+        group_agent,
+        &t,
+        "resolve",
+        json!({ "resolution": "Granted editor rights." }),
+    )
+    .await;
     assert_eq!(resolved["ticket"]["state"], "resolved");
     assert_eq!(resolved["ticket"]["resolution"], "Granted editor rights.");
     let reopened = act(&app, novice, &t, "reopen", json!({})).await;
     assert_eq!(reopened["ticket"]["state"], "open");
-    act(&app, group_agent, &t, "resolve", json!({ "resolution": "Granted admin rights." })).await;
+    act(
+        &app,
+        group_agent,
+        &t,
+        "resolve",
+        json!({ "resolution": "Granted admin rights." }),
+    )
+    .await;
     let closed = act(&app, novice, &t, "close", json!({})).await;
     assert_eq!(closed["ticket"]["state"], "closed");
     let before = stored(&app, &t).await;
     for what in ["reopen", "close"] {
         let res = app
-            .post(&format!("/api/v1/tickets/{t}/{what}"), &novice.access, json!({}))
+            .post(
+                &format!("/api/v1/tickets/{t}/{what}"),
+                &novice.access,
+                json!({}),
+            )
             .await;
         problem(res, 409).await;
     }
     let res = app
-        .post(&format!("/api/v1/tickets/{t}/comments"), &novice.access, json!({ "body": "late" }))
+        .post(
+            &format!("/api/v1/tickets/{t}/comments"),
+            &novice.access,
+            json!({ "body": "late" }),
+        )
         .await;
     problem(res, 409).await;
     assert_eq!(stored(&app, &t).await, before, "nothing written");
 
     // The requester's view: the whole history, never a note.
-    let mine = json_of(app.get(&format!("/api/v1/tickets/{t}"), &novice.access).await, 200).await;
+    let mine = json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &novice.access)
+            .await,
+        200,
+    )
+    .await;
     let text = mine.to_string();
     assert!(!text.contains("INTERNAL-NOTE"), "{text}");
     let kinds: Vec<&str> = mine["history"]
@@ -330,16 +420,27 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
         .iter()
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
-    for k in ["created", "approval", "assign", "comment", "escalate", "state"] {
+    for k in [
+        "created", "approval", "assign", "comment", "escalate", "state",
+    ] {
         assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }
-    assert!(mine["history"].as_array().expect("history").iter().all(|e| e["internal"] == false));
+    assert!(mine["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .all(|e| e["internal"] == false));
 
     // Every public update e-mailed, but the requester's own comment; no note.
     let mail = support_mail(&app, &novice.email).await;
     // created, awaiting approval, approved, assigned, question, escalated,
     // assigned, resolved, reopened, resolved, closed.
-    assert_eq!(mail.len(), 11, "{:#?}", mail.iter().map(|m| &m.1).collect::<Vec<_>>());
+    assert_eq!(
+        mail.len(),
+        11,
+        "{:#?}",
+        mail.iter().map(|m| &m.1).collect::<Vec<_>>()
+    );
     let everything: Vec<String> = app
         .with_db(|c| outbox::table.select(outbox::body).load(c).expect("outbox"))
         .await;
@@ -359,7 +460,10 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
         assert_eq!(h["references"], root.as_str());
         assert_ne!(h["message_id"], root.as_str());
     }
-    let reply_to = headers[0]["reply_to"].as_str().expect("reply-to").to_owned();
+    let reply_to = headers[0]["reply_to"]
+        .as_str()
+        .expect("reply-to")
+        .to_owned();
     let key = app
         .with_db(|c| habilis_api::support::queries::reply_key(c).expect("key"))
         .await;
@@ -370,7 +474,9 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
     assert!(headers.iter().all(|h| h["reply_to"] == reply_to.as_str()));
     // As delivered: the .eml carries the headers.
     let eml = app
-        .wait_for_mail(|m| m.contains(&format!("To: {}", novice.email)) && m.contains("Which wiki?"))
+        .wait_for_mail(|m| {
+            m.contains(&format!("To: {}", novice.email)) && m.contains("Which wiki?")
+        })
         .await;
     assert!(eml.contains(&format!("Reply-To: {reply_to}")), "{eml}");
     assert!(eml.contains(&format!("In-Reply-To: {root}")), "{eml}");
@@ -381,7 +487,11 @@ async fn a_request_goes_through_approval_escalation_and_back_to_its_requester() 
         let res = app.get(&format!("/api/v1/tickets/{t}"), &who.access).await;
         problem(res, 404).await;
         let res = app
-            .post(&format!("/api/v1/tickets/{t}/comments"), &who.access, json!({ "body": "hi" }))
+            .post(
+                &format!("/api/v1/tickets/{t}/comments"),
+                &who.access,
+                json!({ "body": "hi" }),
+            )
             .await;
         problem(res, 404).await;
         let list = json_of(app.get("/api/v1/tickets", &who.access).await, 200).await;
@@ -422,7 +532,11 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
     .await;
     assert_eq!(printer["ticket"]["state"], "new");
     assert_eq!(requests().await, before, "no approval asked");
-    let inbox = json_of(app.get("/api/v1/approvals", &d.h.confirmed.access).await, 200).await;
+    let inbox = json_of(
+        app.get("/api/v1/approvals", &d.h.confirmed.access).await,
+        200,
+    )
+    .await;
     assert_eq!(inbox["items"].as_array().expect("items").len(), 0);
 
     // Out of order: a new ticket is neither reopened nor closed.
@@ -430,7 +544,11 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
     let before = stored(&app, &t).await;
     for what in ["reopen", "close"] {
         let res = app
-            .post(&format!("/api/v1/tickets/{t}/{what}"), &d.agent.access, json!({}))
+            .post(
+                &format!("/api/v1/tickets/{t}/{what}"),
+                &d.agent.access,
+                json!({}),
+            )
             .await;
         let p = problem(res, 409).await;
         assert_eq!(p["type"], "wrong_state");
@@ -438,7 +556,11 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
     assert_eq!(stored(&app, &t).await, before, "nothing written");
     // Filters.
     let incidents = json_of(
-        app.get("/api/v1/tickets?type=incident&state=new&assignee=none", &d.agent.access).await,
+        app.get(
+            "/api/v1/tickets?type=incident&state=new&assignee=none",
+            &d.agent.access,
+        )
+        .await,
         200,
     )
     .await;
@@ -449,13 +571,23 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
         .map(|i| i["id"].as_str().expect("id"))
         .collect();
     assert_eq!(ids, [t.as_str()]);
-    let res = app.get("/api/v1/tickets?state=sleeping", &d.agent.access).await;
+    let res = app
+        .get("/api/v1/tickets?state=sleeping", &d.agent.access)
+        .await;
     problem(res, 422).await;
-    let page = json_of(app.get("/api/v1/tickets?limit=1", &novice.access).await, 200).await;
+    let page = json_of(
+        app.get("/api/v1/tickets?limit=1", &novice.access).await,
+        200,
+    )
+    .await;
     assert_eq!(page["items"].as_array().expect("items").len(), 1);
     let cursor = page["next_cursor"].as_str().expect("next page").to_owned();
     let next = json_of(
-        app.get(&format!("/api/v1/tickets?limit=1&cursor={cursor}"), &novice.access).await,
+        app.get(
+            &format!("/api/v1/tickets?limit=1&cursor={cursor}"),
+            &novice.access,
+        )
+        .await,
         200,
     )
     .await;
@@ -469,8 +601,15 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
     )
     .await;
     let h = held["ticket"]["id"].as_str().expect("id").to_owned();
-    let inbox = json_of(app.get("/api/v1/approvals", &d.h.confirmed.access).await, 200).await;
-    let approval = inbox["items"][0]["id"].as_str().expect("approval").to_owned();
+    let inbox = json_of(
+        app.get("/api/v1/approvals", &d.h.confirmed.access).await,
+        200,
+    )
+    .await;
+    let approval = inbox["items"][0]["id"]
+        .as_str()
+        .expect("approval")
+        .to_owned();
     let res = app
         .post(
             &format!("/api/v1/approvals/{approval}/decision"),
@@ -479,9 +618,19 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let thread = json_of(app.get(&format!("/api/v1/tickets/{h}"), &novice.access).await, 200).await;
+    let thread = json_of(
+        app.get(&format!("/api/v1/tickets/{h}"), &novice.access)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(thread["ticket"]["state"], "closed");
-    let last = thread["history"].as_array().expect("history").last().cloned().expect("event");
+    let last = thread["history"]
+        .as_array()
+        .expect("history")
+        .last()
+        .cloned()
+        .expect("event");
     assert_eq!(last["kind"], "approval");
     assert_eq!(last["body"], "Not for a novice.");
     let mail = support_mail(&app, &novice.email).await;

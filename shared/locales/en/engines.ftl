@@ -24,3 +24,7 @@ engines-command-unknown-parameter = "{ $name }" names no parameter of the schema
 engines-command-unknown-input = "inputs.{ $name }" names no input of the engine.
 engines-command-program = The program is fixed text, never a placeholder.
 engines-command-nul = An argument holds a NUL byte.
+jobs-outputs-not-kept = { $files } output file(s) ({ $bytes } bytes) were not kept: { $reason ->
+    [quota] they exceed the project's storage quota or a file size limit. Free space in the project's data, then run the job again.
+   *[inactive] the project is not active any more.
+}

@@ -98,7 +98,10 @@ policy-capability-provisional = { $allowed ->
 policy-capability-unassigned = The policy grants nobody the right to { policy-capability-phrase }.
 policy-works-create = { $allowed ->
     [yes] { policy-profiles-subject } may record works.
-   *[no] { policy-profiles-subject } may not record works: scientists record them.
+   *[no] { $profile ->
+        [novice] { policy-profiles-subject } may not record works by hand: their works are the drafts their compute jobs leave.
+       *[other] { policy-profiles-subject } may not record works: scientists record them.
+    }
 }
 policy-work-owner = Everyone sees their own works.
 policy-work-admin = Administrators see no works, not even published ones.

@@ -24,3 +24,7 @@ engines-command-unknown-parameter = « { $name } » ne désigne aucun paramètre
 engines-command-unknown-input = « inputs.{ $name } » ne désigne aucune entrée du moteur.
 engines-command-program = Le programme est un texte fixe, jamais un paramètre.
 engines-command-nul = Un argument contient un octet NUL.
+jobs-outputs-not-kept = { $files } fichier(s) de sortie ({ $bytes } octets) n'ont pas été conservés : { $reason ->
+    [quota] ils dépassent le quota de stockage du projet ou une taille de fichier maximale. Libérez de la place dans les données du projet, puis relancez le calcul.
+   *[inactive] le projet n'est plus actif.
+}

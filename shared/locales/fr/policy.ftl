@@ -97,7 +97,10 @@ policy-capability-provisional = { $allowed ->
 policy-capability-unassigned = La politique n'accorde à personne le droit de { policy-capability-phrase }.
 policy-works-create = { $allowed ->
     [yes] { policy-profiles-subject } peuvent enregistrer des travaux.
-   *[no] { policy-profiles-subject } ne peuvent pas enregistrer de travaux : ce sont les scientifiques qui les enregistrent.
+   *[no] { $profile ->
+        [novice] { policy-profiles-subject } ne peuvent pas enregistrer de travaux à la main : leurs travaux sont les brouillons que laissent leurs calculs.
+       *[other] { policy-profiles-subject } ne peuvent pas enregistrer de travaux : ce sont les scientifiques qui les enregistrent.
+    }
 }
 policy-work-owner = Chacun voit ses propres travaux.
 policy-work-admin = Les administrateurs ne voient aucun travail, pas même les travaux publiés.

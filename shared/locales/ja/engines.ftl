@@ -24,3 +24,7 @@ engines-command-unknown-parameter = 「{ $name }」はスキーマのどのパ�
 engines-command-unknown-input = 「inputs.{ $name }」はエンジンのどの入力も指していません。
 engines-command-program = プログラムは固定の文字列で、プレースホルダーにはできません。
 engines-command-nul = 引数に NUL バイトが含まれています。
+jobs-outputs-not-kept = 出力ファイル { $files } 件（{ $bytes } バイト）は保存されませんでした：{ $reason ->
+    [quota] プロジェクトのストレージ容量またはファイルサイズの上限を超えています。プロジェクトのデータの空きを作ってから、ジョブを再実行してください。
+   *[inactive] プロジェクトはすでに有効ではありません。
+}

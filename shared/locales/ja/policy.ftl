@@ -96,7 +96,10 @@ policy-capability-provisional = { $allowed ->
 policy-capability-unassigned = ポリシーは「{ policy-capability-phrase }」権限を誰にも与えていません。
 policy-works-create = { $allowed ->
     [yes] { policy-profiles-subject }は成果物を登録できます。
-   *[no] { policy-profiles-subject }は成果物を登録できません。成果物を登録するのは研究者です。
+   *[no] { $profile ->
+        [novice] { policy-profiles-subject }は成果物を手動で登録できません。成果物は自分の計算ジョブが残す下書きです。
+       *[other] { policy-profiles-subject }は成果物を登録できません。成果物を登録するのは研究者です。
+    }
 }
 policy-work-owner = ご自身の成果物は常に閲覧できます。
 policy-work-admin = 管理者は成果物を閲覧できません（公開済みのものも含みます）。

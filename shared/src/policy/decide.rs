@@ -1068,7 +1068,14 @@ impl Policy {
         let Resource::Work { relation, .. } = *resource else {
             return no_target(action);
         };
-        let allowed = relation == Relation::Myself && self.works.create.contains(&me);
+        // The owner files and gives away their own works when they record
+        // works or run engines: a novice's works are their jobs' drafts.
+        let holds = self.works.create.contains(&me)
+            || self
+                .capabilities
+                .get(&Capability::EngineRun)
+                .is_some_and(|r| r.allowed.contains(&me));
+        let allowed = relation == Relation::Myself && holds;
         let (rule, key) = if *action == Action::WorkFile {
             ("works.file", "policy-work-file")
         } else {

@@ -193,7 +193,9 @@ impl Default for ServicesPolicy {
 impl Default for WorksPolicy {
     fn default() -> Self {
         WorksPolicy {
-            create: set(&[Novice, Confirmed, Expert]),
+            // Not novices: their works come from their compute jobs (SPEC
+            // §2.4, results.create "no"; issue 17).
+            create: set(&[Confirmed, Expert]),
             delete_own: set(&[Confirmed, Expert]),
         }
     }

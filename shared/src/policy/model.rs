@@ -61,22 +61,6 @@ pub struct Policy {
     pub knowledge_base: KnowledgeBasePolicy,
 }
 
-/// The knowledge base (SPEC §8, issue 18 §4): published articles are a
-/// public FAQ; drafts are read and articles written by the agents of the
-/// support desks, and by the profiles named here whoever they are.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct KnowledgeBasePolicy {
-    /// Published articles are readable without an account.
-    pub public_read: bool,
-    /// Profiles that read draft articles without being desk agents.
-    pub read_drafts: BTreeSet<Profile>,
-    /// Profiles that write, publish and delete articles without being
-    /// desk agents.
-    pub write: BTreeSet<Profile>,
-}
-
 /// The support desks (SPEC §8, seed 002): which request categories wait
 /// for an approval before an agent takes them (never incidents), and who
 /// names the group desk's agents.
@@ -106,6 +90,22 @@ impl SupportPolicy {
     pub fn needs_approval(&self, category: &str) -> bool {
         self.approval_categories.contains(category)
     }
+}
+
+/// The knowledge base (SPEC §8, issue 18 §4): published articles are a
+/// public FAQ; drafts are read and articles written by the agents of the
+/// support desks, and by the profiles named here whoever they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KnowledgeBasePolicy {
+    /// Published articles are readable without an account.
+    pub public_read: bool,
+    /// Profiles that read draft articles without being desk agents.
+    pub read_drafts: BTreeSet<Profile>,
+    /// Profiles that write, publish and delete articles without being
+    /// desk agents.
+    pub write: BTreeSet<Profile>,
 }
 
 /// The service catalog and its running instances (SPEC §6): who manages

@@ -89,6 +89,18 @@ impl Policy {
         self.validate_knowledge_base()
     }
 
+    /// SPEC §8: anonymous visitors read published articles at most
+    /// (`public_read`); drafts and writing need an account.
+    fn validate_knowledge_base(&self) -> Check {
+        let kb = &self.knowledge_base;
+        no_public(
+            "knowledge_base.read_drafts",
+            &kb.read_drafts,
+            "the draft articles",
+        )?;
+        no_public("knowledge_base.write", &kb.write, "writing articles")
+    }
+
     /// SPEC §8: approval categories are codes a ticket can name.
     fn validate_support(&self) -> Check {
         let s = &self.support;
@@ -108,18 +120,6 @@ impl Policy {
             ),
             None => Ok(()),
         }
-    }
-
-    /// SPEC §8: anonymous visitors read published articles at most
-    /// (`public_read`); drafts and writing need an account.
-    fn validate_knowledge_base(&self) -> Check {
-        let kb = &self.knowledge_base;
-        no_public(
-            "knowledge_base.read_drafts",
-            &kb.read_drafts,
-            "the draft articles",
-        )?;
-        no_public("knowledge_base.write", &kb.write, "writing articles")
     }
 
     /// SPEC §6: the idle timeline moves forward (notice, then stop) and the

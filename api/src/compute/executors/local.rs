@@ -109,6 +109,14 @@ fn signal(pid: i32, sig: rustix::process::Signal) {
 /// executes the job's program.
 const PRLIMIT: &str = "/usr/bin/prlimit";
 
+/// util-linux's `setpriv`, which becomes the job's account (groups
+/// cleared, then gid, then uid: what `Command::uid`/`gid` do) and executes
+/// `prlimit`. Changing account in a program of its own rather than in the
+/// child of `fork` lets the standard library start the job with
+/// `posix_spawn` (a `vfork`-style clone): no copy of the server's page
+/// tables per job, which is what a fork of a large server costs.
+const SETPRIV: &str = "/usr/bin/setpriv";
+
 /// The PATH jobs run with.
 const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
@@ -143,7 +151,18 @@ impl Executor for LocalExecutor {
             .map_err(|e| ExecError(format!("duplicate the log: {e}")))?;
         let bytes = u64::from(l.memory_mb) * 1024 * 1024;
         let cpu = l.timeout.as_secs().max(1) * u64::from(l.cpus.max(1));
-        let mut cmd = Command::new(PRLIMIT);
+        let mut cmd = match &self.run_as {
+            Some(u) => {
+                let mut c = Command::new(SETPRIV);
+                c.arg(format!("--reuid={}", u.uid))
+                    .arg(format!("--regid={}", u.gid))
+                    .arg("--clear-groups")
+                    .arg("--")
+                    .arg(PRLIMIT);
+                c
+            }
+            None => Command::new(PRLIMIT),
+        };
         cmd.arg(format!("--as={bytes}"))
             .arg(format!("--cpu={cpu}"))
             .arg("--")
@@ -160,7 +179,7 @@ impl Executor for LocalExecutor {
             .stderr(Stdio::from(err))
             .process_group(0);
         if let Some(u) = &self.run_as {
-            cmd.uid(u.uid).gid(u.gid).env("USER", &u.name);
+            cmd.env("USER", &u.name);
         }
         let found = if program.contains('/') {
             std::path::Path::new(program).is_file()
@@ -172,7 +191,7 @@ impl Executor for LocalExecutor {
         }
         let child = cmd
             .spawn()
-            .map_err(|e| ExecError(format!("{PRLIMIT}: {e}")))?;
+            .map_err(|e| ExecError(format!("{}: {e}", cmd.get_program().to_string_lossy())))?;
         let pid = i32::try_from(child.id())
             .map_err(|_| ExecError(format!("pid out of range: {}", child.id())))?;
         let ticks = process::proc_start_ticks(pid).unwrap_or(0);

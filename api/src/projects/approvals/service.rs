@@ -18,8 +18,8 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ProblemType};
 use crate::mail::{self, ApprovalOutcome, Email, Recipient};
 use crate::orders::service as orders;
-use crate::support::service::{self as support, Outgoing};
 use crate::projects::{event, find};
+use crate::support::service::{self as support, Outgoing};
 
 /// What deciding an approval refuses.
 #[derive(Debug, thiserror::Error)]
