@@ -345,6 +345,10 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .route("/kb/articles/{id}", web::delete().to(kb::delete_kb_article))
             .route("/kb/search", web::get().to(kb::search_kb))
             .route("/kb/suggest", web::get().to(kb::suggest_kb))
+            .route(
+                "/tickets/{id}/article",
+                web::post().to(kb::article_from_ticket),
+            )
             .default_service(web::to(not_found)),
     )
     .route("/api/docs", web::get().to(docs_redirect))
@@ -699,6 +703,7 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         kb::delete_kb_article,
         kb::search_kb,
         kb::suggest_kb,
+        kb::article_from_ticket,
         meta::healthz,
         meta::readyz,
         meta::metrics,

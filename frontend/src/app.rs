@@ -72,6 +72,7 @@ fn Shell() -> Html {
             <header class="top">
                 <Link<Route> to={Route::Home} classes="brand">{ "Habilis" }</Link<Route>>
                 <Nav />
+                <HelpLink />
                 <LanguagePicker />
             </header>
             <main id="main" tabindex="-1">
@@ -155,6 +156,24 @@ fn Nav() -> Html {
                 <span class="who">{ format!("{} {}", me.user.first_name, me.user.last_name) }</span>
                 <button type="button" class="link" onclick={signout}>{ session.t("nav.signout") }</button>
             </div>
+        </nav>
+    }
+}
+
+/// Help (signed in) or the knowledge base (signed out), on the header's
+/// first row beside the language: the main navigation's row is full at
+/// 1024 px in French.
+#[function_component]
+fn HelpLink() -> Html {
+    let session = use_session();
+    let (to, label) = if session.me.is_some() {
+        (Route::Help, session.t("nav.help"))
+    } else {
+        (Route::Kb, session.t("nav.kb"))
+    };
+    html! {
+        <nav class="help-nav" aria-label={session.t("nav.help_label")}>
+            <Link<Route> {to}>{ label }</Link<Route>>
         </nav>
     }
 }
@@ -285,6 +304,14 @@ fn Guard(p: &GuardProps) -> Html {
         Route::Jobs => html! { <pages::jobs::Jobs /> },
         Route::Job { id } => html! { <pages::jobs::Job {id} /> },
         Route::Queue => html! { <pages::jobs::Queue /> },
+        Route::Help => html! { <pages::help::Help /> },
+        Route::NewTicket => html! { <pages::help::NewTicket /> },
+        Route::Ticket { id } => html! { <pages::help::Ticket {id} /> },
+        Route::DeskQueue => html! { <pages::help::DeskQueue /> },
+        Route::Kb => html! { <pages::kb::Kb /> },
+        Route::NewKbArticle => html! { <pages::kb::ArticleEditor /> },
+        Route::KbArticle { id } => html! { <pages::kb::Article {id} /> },
+        Route::EditKbArticle { id } => html! { <pages::kb::ArticleEditor id={Some(id)} /> },
         Route::Policy => html! { <pages::policy::PolicyPage /> },
         Route::Audit => html! { <pages::audit::Audit /> },
         Route::NotFound => html! { <pages::NotFound /> },

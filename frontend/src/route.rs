@@ -68,6 +68,22 @@ pub enum Route {
     Job { id: String },
     #[at("/compute/queue")]
     Queue,
+    #[at("/help")]
+    Help,
+    #[at("/help/new")]
+    NewTicket,
+    #[at("/help/tickets/:id")]
+    Ticket { id: String },
+    #[at("/help/desk")]
+    DeskQueue,
+    #[at("/kb")]
+    Kb,
+    #[at("/kb/new")]
+    NewKbArticle,
+    #[at("/kb/:id")]
+    KbArticle { id: String },
+    #[at("/kb/:id/edit")]
+    EditKbArticle { id: String },
     #[at("/policy")]
     Policy,
     #[at("/audit")]
@@ -87,6 +103,8 @@ impl Route {
                 | Route::ForgotPassword
                 | Route::ResetPassword
                 | Route::Policy
+                | Route::Kb
+                | Route::KbArticle { .. }
                 | Route::NotFound
         )
     }

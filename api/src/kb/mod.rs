@@ -7,7 +7,8 @@
 //! - [`routes`]: HTTP, one authorisation each;
 //! - [`service`]: the rules, one transaction per change, [`KbError`];
 //! - [`queries`]: diesel, named rows;
-//! - [`search`]: SQLite FTS5 and PostgreSQL `tsvector`, one code path.
+//! - [`search`]: SQLite FTS5 and PostgreSQL `tsvector`, one code path;
+//! - [`redact`]: personal data left out of a draft written from a ticket.
 //!
 //! Who reads what is decided once per request by [`reader`] (published
 //! articles: `kb.read`, anonymous visitors included; drafts:
@@ -15,6 +16,7 @@
 //! which answers 404 for a draft the reader may not see.
 
 pub mod queries;
+pub mod redact;
 pub mod routes;
 pub mod search;
 pub mod service;

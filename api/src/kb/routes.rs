@@ -13,13 +13,16 @@ use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Action;
 use validator::Validate;
 
-use super::{article_for, article_to_write, queries, reader, resource, service};
+use super::{article_for, article_to_write, queries, reader, redact, resource, service};
+use crate::accounts::queries as accounts;
 use crate::auth::{CallerToken, MaybeCallerToken};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::paging::{decode_cursor, encode_cursor, split_page, Keyset};
 use crate::policy::Authz;
 use crate::state::AppState;
+use crate::support::queries as support_queries;
+use crate::support::{ticket_for, SupportError};
 
 /// Search pages: 1–50 hits, 10 by default; no further than this many hits
 /// in (a ranked list is read from its top).
@@ -301,4 +304,76 @@ pub async fn suggest_kb(
         })
         .await?;
     Ok(web::Json(KbSuggestions { items }))
+}
+
+/// Draft an article from a solved ticket (desk agents who see the ticket):
+/// its subject as the title, its first message as the question and its
+/// resolution, with personal data left out ([`redact`]: e-mail addresses,
+/// and the names of the requester and of everyone who wrote in the ticket).
+/// The draft links back to the ticket; the agent reviews and publishes it.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{id}/article", tag = "kb", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses(
+        (status = 201, description = "The draft article", body = KbArticleView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The policy refuses (not a desk agent)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket has no resolution yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn article_from_ticket(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let st = state.clone();
+    let view = state
+        .db_as(caller, move |conn, caller| {
+            let (ticket, _) = ticket_for(conn, &st, &caller, &id, Action::TicketRead)?;
+            let res = resource(conn, &caller)?;
+            Authz::new(&st, &caller)
+                .require(Action::KbWrite, res)
+                .target("ticket", &ticket.id)
+                .on(conn)?;
+            let Some(resolution) = ticket.resolution.as_deref() else {
+                return Err(SupportError::WrongState(ticket.state()).into());
+            };
+            let mut people = vec![ticket.requester_id.clone()];
+            people.extend(
+                support_queries::history(conn, &ticket.id, true)?
+                    .into_iter()
+                    .map(|e| e.author_id),
+            );
+            people.sort();
+            people.dedup();
+            let mut names = Vec::new();
+            for person in &people {
+                if let Some(u) = accounts::find(conn, person)? {
+                    names.push(u.first_name);
+                    names.push(u.last_name);
+                }
+            }
+            let words = redact::name_words(names.iter().map(String::as_str));
+            // A longer placeholder may push the subject past a title's 200
+            // characters.
+            let title: String = redact::redact(&ticket.subject, &words)
+                .chars()
+                .take(200)
+                .collect();
+            let row = service::draft_from(
+                conn,
+                st.now(),
+                &caller,
+                &title,
+                &redact::redact(&ticket.body, &words),
+                &redact::redact(resolution, &words),
+                &ticket.id,
+            )?;
+            Ok(service::view(&row, true))
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/kb/articles/{}", view.id)))
+        .json(view))
 }

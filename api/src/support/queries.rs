@@ -306,6 +306,7 @@ pub struct TicketFilter {
     pub desk: Option<String>,
     /// `Some(None)`: unassigned.
     pub assignee: Option<Option<String>>,
+    pub requester: Option<String>,
 }
 
 /// A page of the tickets `user` sees (theirs, those they follow, those of
@@ -355,6 +356,9 @@ pub fn tickets_page(
         Some(Some(a)) => q = q.filter(tickets::assignee_id.eq(a.clone())),
         Some(None) => q = q.filter(tickets::assignee_id.is_null()),
         None => {}
+    }
+    if let Some(requester) = &filter.requester {
+        q = q.filter(tickets::requester_id.eq(requester.clone()));
     }
     q.load(conn)
 }

@@ -270,12 +270,13 @@ fn parse_filter(q: &TicketQuery) -> ApiResult<TicketFilter> {
             .assignee
             .as_ref()
             .map(|a| (a != "none").then(|| a.clone())),
+        requester: q.requester.clone(),
     })
 }
 
 /// My tickets, those I follow, and (agents) the queues of my desks,
 /// oldest first; filters `state`, `type`, `desk`, `assignee` (`none`:
-/// unassigned).
+/// unassigned), `requester`.
 #[utoipa::path(
     get, path = "/api/v1/tickets", tag = "support", params(TicketQuery), security(("bearer" = [])),
     responses(

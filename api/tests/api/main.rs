@@ -17,6 +17,7 @@ mod i18n;
 mod idor;
 mod instances;
 mod kb;
+mod kb_from_ticket;
 mod keys;
 mod language;
 mod lifecycle;

@@ -251,6 +251,9 @@ pub struct TicketQuery {
     pub desk: Option<String>,
     /// Only the tickets assigned to this account; `none`: unassigned.
     pub assignee: Option<String>,
+    /// Only the tickets this account asked for (e.g. mine, for an agent
+    /// whose list also holds their desks' queues).
+    pub requester: Option<String>,
     /// Page size, 1–200, default 50.
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
