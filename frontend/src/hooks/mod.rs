@@ -7,7 +7,8 @@
 //!   busy and error state and an optional reaction to success;
 //! - [`use_reload_me`]: fetch `/me` again after a change to my account;
 //! - [`use_refresh_while`]: reload on a timer while something moves on
-//!   its own (a service starting, a job queued or running).
+//!   its own (a service starting, a job queued or running);
+//! - [`use_debounced`]: a value once typing pauses (searches, suggestions).
 
 mod action;
 mod fetch;
@@ -15,7 +16,7 @@ mod fetch;
 pub use action::{use_action, use_action_then, ActionHandle};
 pub use fetch::{use_fetch, FetchHandle};
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use yew::prelude::*;
 
 use crate::state::{use_session, Msg};
@@ -39,4 +40,24 @@ pub fn use_refresh_while(active: bool, every_ms: u32, reload: Callback<()>) {
         let timer = active.then(|| Interval::new(every_ms, move || reload.emit(())));
         move || drop(timer)
     });
+}
+
+/// How long typing must pause before a search or a suggestion is asked
+/// for (ms).
+const DEBOUNCE_MS: u32 = 300;
+
+/// `value`, once it has not changed for [`DEBOUNCE_MS`]: each change
+/// replaces the pending timer (dropping a `Timeout` cancels it).
+#[hook]
+pub fn use_debounced(value: String) -> String {
+    let settled = use_state(|| value.clone());
+    {
+        let settled = settled.clone();
+        use_effect_with(value, move |v| {
+            let v = v.clone();
+            let timer = Timeout::new(DEBOUNCE_MS, move || settled.set(v));
+            move || drop(timer)
+        });
+    }
+    (*settled).clone()
 }

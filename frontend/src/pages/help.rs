@@ -9,8 +9,9 @@
 
 use habilis_shared::dto::{
     AssignTicket, CommentTicket, CreateTicket, DeskAgentPage, DeskKind, DeskPage, DeskView,
-    EscalateTicket, PageQuery, ProjectPage, ProjectQuery, ResolveTicket, TicketEventKind,
-    TicketEventView, TicketPage, TicketQuery, TicketState, TicketThread, TicketType, TicketView,
+    EscalateTicket, KbSuggestQuery, KbSuggestions, PageQuery, ProjectPage, ProjectQuery,
+    ResolveTicket, TicketEventKind, TicketEventView, TicketPage, TicketQuery, TicketState,
+    TicketThread, TicketType, TicketView,
 };
 use habilis_shared::policy::{Action, Resource};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -21,12 +22,10 @@ use crate::api::{with_query, Client, Failure};
 use crate::components::{
     field_errors, use_pager, Choice, Field, PagerButtons, ProblemMessage, When,
 };
-use crate::hooks::{use_action_then, use_fetch};
+use crate::hooks::{use_action_then, use_debounced, use_fetch};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
-
-use super::kb::Suggestions;
 
 // ───────────────────────────── small pieces ─────────────────────────────
 
@@ -1031,6 +1030,54 @@ impl Act {
             What::Escalate(_) => "escalate",
             What::Resolve(_) => "resolve",
         }
+    }
+}
+
+// ───────────────────── knowledge-base suggestions ─────────────────────
+
+#[derive(Properties, PartialEq)]
+pub struct SuggestionsProps {
+    /// What has been written so far.
+    pub text: String,
+}
+
+/// Published articles that may answer what is being written, asked for
+/// once typing pauses ([`use_debounced`]); each a link to the article.
+#[function_component]
+pub fn Suggestions(p: &SuggestionsProps) -> Html {
+    let session = use_session();
+    let text = use_debounced(p.text.trim().to_owned());
+    let found = use_fetch(text, |client, q| async move {
+        if q.chars().count() < 3 {
+            return Ok(KbSuggestions { items: vec![] });
+        }
+        let query = KbSuggestQuery {
+            q: Some(q.chars().take(habilis_shared::dto::KB_QUERY_MAX).collect()),
+            service: None,
+            limit: Some(5),
+        };
+        client
+            .get::<KbSuggestions>(&with_query("/kb/suggest", &query))
+            .await
+    });
+    let items = found.data().map(|s| s.items.clone()).unwrap_or_default();
+    html! {
+        <aside class="card suggestions" id="kb-suggestions" aria-live="polite" aria-labelledby="kb-suggestions-title">
+            <h2 id="kb-suggestions-title">{ session.t("kb.suggestions") }</h2>
+            if items.is_empty() {
+                <p class="hint">{ session.t("kb.suggestions_none") }</p>
+            } else {
+                <p class="hint">{ session.t("kb.suggestions_hint") }</p>
+                <ul>
+                    { for items.iter().map(|a| html! {
+                        <li data-article={a.id.clone()}>
+                            // A new tab keeps the ticket being written.
+                            <a href={format!("/kb/{}", a.id)} target="_blank" rel="noopener">{ &a.title }</a>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </aside>
     }
 }
 

@@ -1,15 +1,14 @@
 //! The knowledge base (issue 18 §4, SPEC §8): public — search with
 //! highlighted passages, the published articles by service, an article —
 //! and, for those the policy lets write (desk agents), drafts, the editor,
-//! publishing and deleting. [`Suggestions`] is the live list the
-//! new-ticket form shows while a ticket is written.
+//! publishing and deleting. (The live suggestions of the new-ticket form
+//! are the Help pages': `super::help::Suggestions`.)
 
 use std::collections::BTreeMap;
 
-use gloo_timers::callback::Timeout;
 use habilis_shared::dto::{
     CreateKbArticle, KbArticlePage, KbArticleQuery, KbArticleState, KbArticleView, KbSearchPage,
-    KbSearchQuery, KbSuggestQuery, KbSuggestions, OfferingPage, PageQuery, UpdateKbArticle,
+    KbSearchQuery, OfferingPage, PageQuery, UpdateKbArticle,
 };
 use serde::de::IgnoredAny;
 use web_sys::HtmlInputElement;
@@ -21,30 +20,10 @@ use crate::api::{with_query, Failure};
 use crate::components::{
     confirmed, field_errors, use_pager, Choice, Field, PagerButtons, ProblemMessage, When,
 };
-use crate::hooks::{use_action_then, use_fetch};
+use crate::hooks::{use_action_then, use_debounced, use_fetch};
 use crate::i18n::fill;
 use crate::route::Route;
 use crate::state::{use_session, use_title, Session};
-
-/// How long typing must pause before a search or a suggestion is asked
-/// for (ms).
-const DEBOUNCE_MS: u32 = 300;
-
-/// `value`, once it has not changed for [`DEBOUNCE_MS`]: each change
-/// replaces the pending timer (dropping a `Timeout` cancels it).
-#[hook]
-fn use_debounced(value: String) -> String {
-    let settled = use_state(|| value.clone());
-    {
-        let settled = settled.clone();
-        use_effect_with(value, move |v| {
-            let v = v.clone();
-            let timer = Timeout::new(DEBOUNCE_MS, move || settled.set(v));
-            move || drop(timer)
-        });
-    }
-    (*settled).clone()
-}
 
 /// The pieces of a highlighted passage from the API: text, and whether it
 /// was between `<mark>` and `</mark>`.
@@ -165,54 +144,6 @@ fn state_badge(session: &Session, s: KbArticleState) -> Html {
         <span class={classes!("badge", "kb-state", format!("kb-{}", s.as_str()))} data-state={s.as_str()}>
             { session.t(&format!("kb_state.{}", s.as_str())) }
         </span>
-    }
-}
-
-// ───────────────────────────── suggestions ─────────────────────────────
-
-#[derive(Properties, PartialEq)]
-pub struct SuggestionsProps {
-    /// What has been written so far.
-    pub text: String,
-}
-
-/// Published articles that may answer what is being written, asked for
-/// once typing pauses ([`DEBOUNCE_MS`]); each a link to the article.
-#[function_component]
-pub fn Suggestions(p: &SuggestionsProps) -> Html {
-    let session = use_session();
-    let text = use_debounced(p.text.trim().to_owned());
-    let found = use_fetch(text, |client, q| async move {
-        if q.chars().count() < 3 {
-            return Ok(KbSuggestions { items: vec![] });
-        }
-        let query = KbSuggestQuery {
-            q: Some(q.chars().take(habilis_shared::dto::KB_QUERY_MAX).collect()),
-            service: None,
-            limit: Some(5),
-        };
-        client
-            .get::<KbSuggestions>(&with_query("/kb/suggest", &query))
-            .await
-    });
-    let items = found.data().map(|s| s.items.clone()).unwrap_or_default();
-    html! {
-        <aside class="card suggestions" id="kb-suggestions" aria-live="polite" aria-labelledby="kb-suggestions-title">
-            <h2 id="kb-suggestions-title">{ session.t("kb.suggestions") }</h2>
-            if items.is_empty() {
-                <p class="hint">{ session.t("kb.suggestions_none") }</p>
-            } else {
-                <p class="hint">{ session.t("kb.suggestions_hint") }</p>
-                <ul>
-                    { for items.iter().map(|a| html! {
-                        <li data-article={a.id.clone()}>
-                            // A new tab keeps the ticket being written.
-                            <a href={format!("/kb/{}", a.id)} target="_blank" rel="noopener">{ &a.title }</a>
-                        </li>
-                    }) }
-                </ul>
-            }
-        </aside>
     }
 }
 
