@@ -61,12 +61,18 @@ export SCHEMATHESIS_HOOKS="$root/scripts/schemathesis_hooks.py"
 # A minimal, explicit configuration: no schemathesis.toml picked up by
 # chance, no crash cache (.schemathesis/) left in the clone. The examples
 # database is off too, so a run depends on the seed only.
-# The tus operations (tag `uploads`) refuse a request without
-# `Tus-Resumable: 1.0.0` with 412, as tus says, and an upload over the
-# limits with 413 (`quota_exceeded`): both are rejections.
+# A body over `HABILIS_BODY_LIMIT` is refused with 413 on every operation
+# that takes one (documented on each): a string far over its `maxLength`
+# can be refused for its size before its length is checked, and that is a
+# rejection too. The tus operations (tag `uploads`) also refuse a request
+# without `Tus-Resumable: 1.0.0` with 412, as tus says, and an upload over
+# the limits with 413 (`quota_exceeded`).
 cat >"$tmp/schemathesis.toml" <<'TOML'
 [cache]
 enabled = false
+
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
 
 [[operations]]
 include-tag = "uploads"
