@@ -535,6 +535,21 @@ impl TestApp {
         .await
     }
 
+    /// The id of organisation `org`'s local desk, as `s` lists the desks.
+    pub async fn local_desk(&self, s: &Session, org: &str) -> String {
+        let res = self.get("/api/v1/desks", &s.access).await;
+        assert_eq!(res.status(), 200, "list the desks");
+        let desks: Value = res.json().await.expect("json");
+        desks["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|d| d["org_id"] == org)
+            .and_then(|d| d["id"].as_str())
+            .expect("the organisation's local desk")
+            .to_owned()
+    }
+
     /// A small organisation: admin → expert → confirmed → novice, plus a webmaster.
     pub async fn hierarchy(&self) -> Hierarchy {
         let admin = self.admin().await;

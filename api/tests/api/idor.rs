@@ -463,20 +463,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
 
     // The organisation's local desk (the expert its agent), and a
     // ticket of the novice's there.
-    let desks: Value = app
-        .get("/api/v1/desks", &h.admin.access)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let desk = desks["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|d| d["org_id"] == org.as_str())
-        .and_then(|d| d["id"].as_str())
-        .expect("desk")
-        .to_owned();
+    let desk = app.local_desk(&h.admin, &org).await;
     let res = app
         .post(
             &format!("/api/v1/desks/{desk}/agents"),

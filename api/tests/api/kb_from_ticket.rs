@@ -49,15 +49,7 @@ async fn a_resolved_ticket_makes_a_draft_without_names_or_addresses() {
             .await;
         assert_eq!(res.status(), 200);
     }
-    let desks = json_of(app.get("/api/v1/desks", &h.admin.access).await, 200).await;
-    let desk = desks["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|d| d["org_id"] == org.as_str())
-        .and_then(|d| d["id"].as_str())
-        .expect("the organisation's desk")
-        .to_owned();
+    let desk = app.local_desk(&h.admin, &org).await;
     let res = app
         .post(
             &format!("/api/v1/desks/{desk}/agents"),

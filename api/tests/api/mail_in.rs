@@ -69,15 +69,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             .await;
         assert_eq!(res.status(), 200);
     }
-    let desks = json_of(app.get("/api/v1/desks", &h.admin.access).await, 200).await;
-    let local = desks["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|d| d["org_id"] == org.as_str())
-        .and_then(|d| d["id"].as_str())
-        .expect("local desk")
-        .to_owned();
+    let local = app.local_desk(&h.admin, &org).await;
     let res = app
         .post(
             &format!("/api/v1/desks/{local}/agents"),

@@ -1229,15 +1229,7 @@ impl Fixture {
 
     /// The local desk of organisation `org`, with the confirmed its agent.
     async fn desk_of(&self, app: &TestApp, org: &str) -> String {
-        let desks = json_of(app.get("/api/v1/desks", &self.admin.access).await, 200).await;
-        let desk = desks["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|d| d["org_id"] == org)
-            .and_then(|d| d["id"].as_str())
-            .expect("the organisation's desk")
-            .to_owned();
+        let desk = app.local_desk(&self.admin, org).await;
         let res = app
             .post(
                 &format!("/api/v1/desks/{desk}/agents"),
