@@ -25,8 +25,9 @@ SCHEMATHESIS_EXAMPLES    ?= 20
 SCHEMATHESIS_PG_EXAMPLES ?= 10
 # The tests that touch the object storage, run again with the objects in a
 # real S3 server (`make test-s3`): the storage contract (`objects`),
-# datasets, and resumable uploads (module `uploads`, tests named `tus_*`).
-S3_TESTS     := objects:: datasets:: uploads:: tus_
+# datasets, resumable uploads (module `uploads`, tests named `tus_*`) and
+# the files of support tickets.
+S3_TESTS     := objects:: datasets:: uploads:: tus_ support::a_ticket_takes_files
 # The services the local spawner really runs (issue 16): JupyterLab (PyPI),
 # pinned, in a virtualenv outside the clone (HABILIS_JUPYTERLAB_VENV points
 # the server at another one), and Debian's PostgreSQL server binaries.

@@ -306,6 +306,26 @@ pub fn api(cfg: &mut web::ServiceConfig) {
                 web::post().to(support::reopen_ticket),
             )
             .route("/tickets/{id}/close", web::post().to(support::close_ticket))
+            .route(
+                "/tickets/{id}/attachments",
+                web::post().to(support::attach_file),
+            )
+            .route(
+                "/tickets/{id}/attachments/{attachment_id}",
+                web::get().to(support::download_attachment),
+            )
+            .route(
+                "/tickets/{id}/participants",
+                web::get().to(support::list_participants),
+            )
+            .route(
+                "/tickets/{id}/participants",
+                web::post().to(support::add_participant),
+            )
+            .route(
+                "/tickets/{id}/participants/{account_id}",
+                web::delete().to(support::remove_participant),
+            )
             .route("/works", web::get().to(works::list_works))
             .route("/works", web::post().to(works::create_work))
             .route("/works/{id}", web::get().to(works::get_work))
@@ -695,6 +715,11 @@ Errors are RFC 9457 application/problem+json. Lists use `?limit=` (1–200, defa
         support::resolve_ticket,
         support::reopen_ticket,
         support::close_ticket,
+        support::attach_file,
+        support::download_attachment,
+        support::list_participants,
+        support::add_participant,
+        support::remove_participant,
         audit::list_audit,
         kb::list_kb_articles,
         kb::create_kb_article,

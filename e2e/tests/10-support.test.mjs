@@ -7,7 +7,9 @@
 // queue, writes an internal note and escalates it to the group desk in the
 // browser; the group desk's agent resolves it and drafts an article from
 // it (names and e-mail addresses left out); the requester reads the
-// answer, never sees the internal note, and closes the ticket. Anyone,
+// answer, never sees the internal note, and closes the ticket. On the
+// way the requester attaches a log file and names a colleague, who
+// follows the ticket; the local agent downloads the file. Anyone,
 // signed in or not, searches the knowledge base and sees the words found
 // highlighted, as text.
 //
@@ -46,6 +48,8 @@ const SUBJECT = `The VPN says my ${WORD} expired`;
 const NOTE = `Internal: the certificate authority is down (${sfx}).`;
 const REASON = 'Only the group desk renews certificates.';
 const RESOLUTION = `Renewed the ${WORD}; it is valid for a year.`;
+const LOG = `vpn-${sfx}.log`;
+const LOG_TEXT = `error 809 at 09:14 (${sfx})`;
 
 let world;
 async function setUp() {
@@ -153,6 +157,31 @@ describe('support: a ticket with a knowledge-base suggestion, escalated, resolve
     await shot(scientist, '102-ticket-opened');
   });
 
+  step('the requester attaches a log file and names a colleague of the organisation, who now follows the ticket', async () => {
+    await visible(scientist.locator('#ticket-files'));
+    await hidden(scientist.locator('#ticket-file-internal'));
+    await scientist.getByLabel('A file to attach', { exact: true }).setInputFiles({
+      name: LOG,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(LOG_TEXT),
+    });
+    await scientist.getByRole('button', { name: 'Attach', exact: true }).click();
+    await visible(scientist.locator(`#ticket-files li[data-name="${LOG}"]`));
+    await visible(scientist.locator('#ticket-history li[data-kind="attachment"]', { hasText: LOG }));
+    const pick = scientist.getByRole('combobox', { name: 'Add a colleague', exact: true });
+    await pick.pressSequentially('Manager', { delay: 20 });
+    const option = scientist.locator('#participant-pick-list [role=option]', { hasText: `Manager-${sfx}` });
+    await visible(option);
+    await option.click();
+    await scientist.getByRole('button', { name: 'Add', exact: true }).click();
+    await visible(scientist.locator(`#ticket-participants li[data-account="${w.manager.id}"]`));
+    await visible(scientist.locator('#ticket-history li[data-kind="participant_added"]', { hasText: `Manager-${sfx}` }));
+    await shot(scientist, '102b-file-and-participant');
+    // The colleague reads the ticket from their own list.
+    const followed = await apiOk('GET', `/tickets/${ticketId}`, { token: w.manager.token });
+    assert.equal(followed.ticket.id, ticketId);
+  });
+
   step('the local agent, assigned through the API, writes an internal note and escalates to the group desk', async () => {
     await apiOk('POST', `/tickets/${ticketId}/assign`, {
       token: w.localAgent.token,
@@ -170,6 +199,14 @@ describe('support: a ticket with a knowledge-base suggestion, escalated, resolve
     await expectPath(agent, `/help/tickets/${ticketId}`);
     await visible(agent.locator('#agent-panel'));
     await expectLabelledFields(agent);
+    // The requester's file, saved with its name and bytes.
+    const [download] = await Promise.all([
+      agent.waitForEvent('download'),
+      agent.locator(`#ticket-files li[data-name="${LOG}"] button`).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), LOG);
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(await download.path(), 'utf8'), LOG_TEXT);
     await agent.getByLabel('Your message', { exact: true }).fill(NOTE);
     await agent.getByLabel('Internal note (agents only, never e-mailed)', { exact: true }).check();
     await agent.getByRole('button', { name: 'Add the note', exact: true }).click();

@@ -4,21 +4,15 @@
 //! over to [`service`]; file bytes stream between the connection and the
 //! storage on the blocking pool, never whole in memory.
 
-use std::io::Read;
-use std::sync::Arc;
-
 use actix_web::http::header;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use habilis_shared::dto::{
     CreateDataset, DataClass, DatasetPage, DatasetView, FilePage, FileQuery, FileView, PageQuery,
     Problem, ProjectUsage, UpdateDataset, UsageQuery,
 };
 use habilis_shared::policy::Action;
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use tokio::sync::mpsc;
 use validator::Validate;
 
 use super::queries::{self, DatasetRow, FileRow};
@@ -34,12 +28,7 @@ use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::projects::project_for;
 use crate::state::AppState;
-use crate::storage::{Storage, TempObject};
-
-/// Bytes read from the storage per chunk of a download.
-const READ_CHUNK: usize = 256 * 1024;
-/// Chunks in flight between the connection and the blocking pool.
-const IN_FLIGHT: usize = 16;
+use crate::storage::stream;
 
 fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
@@ -340,64 +329,6 @@ struct Upload {
     limits: Limits,
 }
 
-/// The bytes of `payload` into a temporary object, hashed on the way, held
-/// to `limits` chunk by chunk: the chunks cross to the blocking pool
-/// through a bounded channel, so that memory holds a few chunks at most.
-async fn receive(
-    store: Arc<dyn Storage>,
-    key: String,
-    mut payload: web::Payload,
-    limits: Limits,
-) -> Result<(Box<dyn TempObject>, u64, [u8; 32]), ApiError> {
-    let temp = {
-        let store = store.clone();
-        web::block(move || store.put(&key))
-            .await?
-            .map_err(DatasetError::from)?
-    };
-    let (tx, mut rx) = mpsc::channel::<Bytes>(IN_FLIGHT);
-    let writer = web::block(move || {
-        let mut temp = temp;
-        let mut hasher = Sha256::new();
-        while let Some(chunk) = rx.blocking_recv() {
-            hasher.update(&chunk);
-            temp.write(&chunk)?;
-        }
-        Ok::<_, std::io::Error>((temp, <[u8; 32]>::from(hasher.finalize())))
-    });
-    let mut size: u64 = 0;
-    let mut refused: Option<ApiError> = None;
-    while let Some(chunk) = payload.next().await {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                refused = Some(ApiError::bad_request(habilis_shared::i18n::Msg::new(
-                    "error-body-unreadable",
-                )));
-                tracing::info!(error = %e, "upload interrupted");
-                break;
-            }
-        };
-        size += chunk.len() as u64;
-        if let Err(e) = limits.check(size) {
-            refused = Some(e.into());
-            break;
-        }
-        if tx.send(chunk).await.is_err() {
-            break;
-        }
-    }
-    drop(tx);
-    // The writer ends once the channel is closed; on a refusal its
-    // temporary object is dropped, which removes it.
-    let written = writer.await?;
-    if let Some(e) = refused {
-        return Err(e);
-    }
-    let (temp, digest) = written.map_err(DatasetError::from)?;
-    Ok((temp, size, digest))
-}
-
 /// Upload a whole file in one request (`curl -T file URL`), streamed to
 /// the storage with its SHA-256 computed on the way. `Repr-Digest:
 /// sha-256=:<base64>:` (or `Digest: sha-256=<base64>`) names the digest
@@ -460,7 +391,11 @@ pub async fn put_file(
     let expected = expected.map_err(ApiError::from)?;
     let store = state.storage.clone();
     let file_id = uuid::Uuid::now_v7().to_string();
-    let (temp, size, digest) = receive(store.clone(), file_id.clone(), payload, up.limits).await?;
+    let limits = up.limits;
+    let (temp, size, digest) = stream::receive(store.clone(), file_id.clone(), payload, move |n| {
+        limits.check(n).map_err(ApiError::from)
+    })
+    .await?;
     if expected.is_some_and(|e| e != digest) {
         drop(temp);
         return Err(DatasetError::DigestMismatch.into());
@@ -661,67 +596,11 @@ pub async fn download_file(
     Ok(res
         .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&file.path)))
+        .insert_header((header::CONTENT_DISPOSITION, stream::disposition(&file.path)))
         .insert_header((header::CONTENT_TYPE, file.content_type.clone()))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .no_chunking(len)
-        .streaming(stream_reader(reader)))
-}
-
-/// `attachment` with the last segment of `path` as the file name: an
-/// ASCII fallback and the exact name as RFC 8187 `filename*` (RFC 6266).
-pub fn disposition(path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' && c != '%' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-/// The reader's bytes as a response body, read on the blocking pool a
-/// chunk at a time (a slow client holds back the reading).
-fn stream_reader(
-    mut reader: Box<dyn Read + Send>,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut buf = vec![0u8; READ_CHUNK];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    if tx
-                        .blocking_send(Ok(Bytes::copy_from_slice(&buf[..n])))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    break;
-                }
-            }
-        }
-    });
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    })
+        .streaming(stream::body(reader)))
 }
 
 /// Delete a file (managers and contributors who read the project; active

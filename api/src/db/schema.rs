@@ -678,6 +678,23 @@ diesel::table! {
         desk_id -> Nullable<Text>,
         assignee_id -> Nullable<Text>,
         message_id -> Nullable<Text>,
+        participant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_attachments (id) {
+        id -> Text,
+        ticket_id -> Text,
+        event_id -> Text,
+        name -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        object_key -> Text,
+        uploaded_by -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
     }
 }
 
@@ -685,12 +702,14 @@ diesel::joinable!(desk_agents -> desks (desk_id));
 diesel::joinable!(desk_agents -> users (account_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_participants -> tickets (ticket_id));
+diesel::joinable!(ticket_attachments -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     desks,
     desk_agents,
     tickets,
     ticket_events,
     ticket_participants,
+    ticket_attachments,
     users
 );
 diesel::allow_tables_to_appear_in_same_query!(desks, organizations);

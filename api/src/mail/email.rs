@@ -90,6 +90,10 @@ pub enum TicketUpdate {
     Reopened,
     /// It is closed.
     Closed,
+    /// A file was attached (`text`: its name).
+    Attached,
+    /// The recipient was named a participant: they follow it now.
+    Followed,
 }
 
 /// One e-mail of each kind. Its template is `api/templates/mail/<kind>.txt`

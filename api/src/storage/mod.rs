@@ -23,6 +23,7 @@
 
 mod local;
 mod s3;
+pub mod stream;
 
 use std::io::{self, Read};
 use std::sync::Arc;

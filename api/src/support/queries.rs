@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use habilis_shared::dto::{
-    DeskKind, DeskView, TicketEventKind, TicketEventView, TicketState, TicketType, TicketView,
+    DeskKind, DeskView, TicketAttachmentView, TicketEventKind, TicketEventView,
+    TicketParticipantView, TicketState, TicketType, TicketView,
 };
 
 use crate::clock::utc;
 use crate::db::schema::{
-    desk_agents, desks, organizations, server_secrets, ticket_events, ticket_participants, tickets,
-    users,
+    desk_agents, desks, organizations, server_secrets, ticket_attachments, ticket_events,
+    ticket_participants, tickets, users,
 };
 use crate::db::DbConn;
 
@@ -298,6 +299,68 @@ pub fn is_participant(conn: &mut DbConn, ticket: &str, user: &str) -> QueryResul
     .get_result(conn)
 }
 
+/// The accounts that follow `ticket`.
+pub fn participant_ids(conn: &mut DbConn, ticket: &str) -> QueryResult<Vec<String>> {
+    ticket_participants::table
+        .filter(ticket_participants::ticket_id.eq(ticket))
+        .order(ticket_participants::account_id.asc())
+        .select(ticket_participants::account_id)
+        .load(conn)
+}
+
+/// The participants of `ticket` with their names, by account id.
+pub fn participants(conn: &mut DbConn, ticket: &str) -> QueryResult<Vec<TicketParticipantView>> {
+    let rows: Vec<(String, String, NaiveDateTime, String, String)> = ticket_participants::table
+        .inner_join(users::table.on(users::id.eq(ticket_participants::account_id)))
+        .filter(ticket_participants::ticket_id.eq(ticket))
+        .order(ticket_participants::account_id.asc())
+        .select((
+            ticket_participants::account_id,
+            ticket_participants::added_by,
+            ticket_participants::created_at,
+            users::first_name,
+            users::last_name,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(account_id, added_by, at, first, last)| TicketParticipantView {
+                account_id,
+                name: format!("{first} {last}"),
+                added_by,
+                added_at: utc(at),
+            },
+        )
+        .collect())
+}
+
+pub fn add_participant(
+    conn: &mut DbConn,
+    ticket: &str,
+    user: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(ticket_participants::table)
+        .values((
+            ticket_participants::ticket_id.eq(ticket),
+            ticket_participants::account_id.eq(user),
+            ticket_participants::added_by.eq(by),
+            ticket_participants::created_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn remove_participant(conn: &mut DbConn, ticket: &str, user: &str) -> QueryResult<usize> {
+    diesel::delete(
+        ticket_participants::table
+            .filter(ticket_participants::ticket_id.eq(ticket))
+            .filter(ticket_participants::account_id.eq(user)),
+    )
+    .execute(conn)
+}
+
 /// What a list of tickets is narrowed to.
 #[derive(Default)]
 pub struct TicketFilter {
@@ -391,6 +454,7 @@ pub struct EventRow {
     pub desk_id: Option<String>,
     pub assignee_id: Option<String>,
     pub message_id: Option<String>,
+    pub participant_id: Option<String>,
 }
 
 impl EventRow {
@@ -407,6 +471,10 @@ impl EventRow {
             body: self.body,
             desk_id: self.desk_id,
             assignee_id: self.assignee_id,
+            assignee_name: None,
+            participant_id: self.participant_id,
+            participant_name: None,
+            attachment_id: None,
         }
     }
 }
@@ -433,9 +501,136 @@ pub fn history(
         q = q.filter(ticket_events::internal.eq(false));
     }
     let rows: Vec<(EventRow, String, String)> = q.load(conn)?;
-    Ok(rows
+    let mut events: Vec<TicketEventView> = rows
         .into_iter()
         .map(|(e, first, last)| e.view(format!("{first} {last}")))
+        .collect();
+    // The names of the people an entry is about (assignee, participant).
+    let mut ids: Vec<String> = events
+        .iter()
+        .flat_map(|e| [e.assignee_id.clone(), e.participant_id.clone()])
+        .flatten()
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if !ids.is_empty() {
+        let names = names(conn, &ids)?;
+        for e in &mut events {
+            e.assignee_name = e.assignee_id.as_ref().and_then(|a| names.get(a).cloned());
+            e.participant_name = e
+                .participant_id
+                .as_ref()
+                .and_then(|a| names.get(a).cloned());
+        }
+    }
+    Ok(events)
+}
+
+/// The display names of accounts `ids`.
+fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, String>> {
+    let rows: Vec<(String, String, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::first_name, users::last_name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, first, last)| (id, format!("{first} {last}")))
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// Attachments
+// ---------------------------------------------------------------------------
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = ticket_attachments)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub event_id: String,
+    pub name: String,
+    pub size: i64,
+    pub sha256: String,
+    pub content_type: String,
+    pub object_key: String,
+    pub uploaded_by: String,
+    pub internal: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl AttachmentRow {
+    pub fn view(&self, uploaded_by_name: String) -> TicketAttachmentView {
+        TicketAttachmentView {
+            id: self.id.clone(),
+            ticket_id: self.ticket_id.clone(),
+            event_id: self.event_id.clone(),
+            name: self.name.clone(),
+            size: self.size,
+            sha256: self.sha256.clone(),
+            content_type: self.content_type.clone(),
+            internal: self.internal,
+            uploaded_by: self.uploaded_by.clone(),
+            uploaded_by_name,
+            created_at: utc(self.created_at),
+        }
+    }
+
+    pub fn size(&self) -> u64 {
+        u64::try_from(self.size).unwrap_or(0)
+    }
+}
+
+pub fn insert_attachment(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<usize> {
+    diesel::insert_into(ticket_attachments::table)
+        .values(row)
+        .execute(conn)
+}
+
+pub fn count_attachments(conn: &mut DbConn, ticket: &str) -> QueryResult<i64> {
+    ticket_attachments::table
+        .filter(ticket_attachments::ticket_id.eq(ticket))
+        .count()
+        .get_result(conn)
+}
+
+/// Attachment `id` of `ticket`.
+pub fn find_attachment(
+    conn: &mut DbConn,
+    ticket: &str,
+    id: &str,
+) -> QueryResult<Option<AttachmentRow>> {
+    ticket_attachments::table
+        .filter(ticket_attachments::ticket_id.eq(ticket))
+        .filter(ticket_attachments::id.eq(id))
+        .select(AttachmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The files of `ticket`, oldest first, with their uploaders' names;
+/// internal ones only `with_internal`.
+pub fn attachments(
+    conn: &mut DbConn,
+    ticket: &str,
+    with_internal: bool,
+) -> QueryResult<Vec<TicketAttachmentView>> {
+    let mut q = ticket_attachments::table
+        .inner_join(users::table.on(users::id.eq(ticket_attachments::uploaded_by)))
+        .filter(ticket_attachments::ticket_id.eq(ticket.to_owned()))
+        .order(ticket_attachments::id.asc())
+        .select((
+            AttachmentRow::as_select(),
+            users::first_name,
+            users::last_name,
+        ))
+        .into_boxed();
+    if !with_internal {
+        q = q.filter(ticket_attachments::internal.eq(false));
+    }
+    let rows: Vec<(AttachmentRow, String, String)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, first, last)| a.view(format!("{first} {last}")))
         .collect())
 }
 

@@ -2,26 +2,29 @@
 //! authorises once (through [`desk_for`] or [`ticket_for`], or the
 //! account-holder gate of a list) and hands over to [`service`].
 
-use actix_web::{web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
 use habilis_shared::dto::{
-    AddDeskAgent, AssignTicket, CommentTicket, CreateTicket, DeskAgentPage, DeskAgentView,
-    DeskPage, EscalateTicket, PageQuery, Problem, ResolveTicket, TicketPage, TicketQuery,
-    TicketState, TicketThread, TicketType,
+    AddDeskAgent, AddTicketParticipant, AssignTicket, AttachQuery, CommentTicket, CreateTicket,
+    DeskAgentPage, DeskAgentView, DeskPage, EscalateTicket, PageQuery, Problem, ResolveTicket,
+    TicketAttachmentView, TicketPage, TicketParticipantView, TicketQuery, TicketState,
+    TicketThread, TicketType,
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::{Action, Resource};
 use validator::Validate;
 
 use super::queries::{self, TicketFilter};
-use super::service::{self, Move, SupportError};
+use super::service::{self, AttachLimits, Move, SupportError};
 use super::{desk_for, desk_resource, outgoing, ticket_for};
-use crate::auth::CallerToken;
+use crate::auth::{Caller, CallerToken};
 use crate::clock::utc;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::paging::Keyset;
 use crate::policy::Authz;
 use crate::state::AppState;
+use crate::storage::stream;
 
 /// The support desks I may use or see: the group desk, the local desks of
 /// my organisations, those I am an agent of (administrators: all).
@@ -576,4 +579,272 @@ pub async fn close_ticket(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<TicketThread>> {
     settle(state, caller, id.into_inner(), |_| Move::Close).await
+}
+
+/// Attach a file to a ticket (`curl -T shot.png '…/attachments?name=shot.png'`):
+/// the body is the file's bytes, streamed to the object storage with
+/// their SHA-256. `internal=true` for an agents-only file, like a note.
+/// The policy sets the largest file and how many one ticket holds (413
+/// `quota_exceeded`, checked from `Content-Length` before anything is
+/// stored and again as bytes arrive). A public file is e-mailed (by name)
+/// to the requester and the participants.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{id}/attachments", tag = "support", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id"), AttachQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses(
+        (status = 201, description = "Attached", body = TicketAttachmentView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An internal file by someone who is not an agent of the ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`quota_exceeded`: the file is over the size limit, or the ticket holds as many files as it may (`quota` says the numbers)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid file name", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn attach_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<AttachQuery>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let declared: Option<u64> = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let limits = AttachLimits::of(&state.policy);
+    let st = state.clone();
+    let who = caller.clone();
+    let (ticket, name) = state
+        .db(move |conn| {
+            let action = if q.internal {
+                Action::TicketWork
+            } else {
+                Action::TicketComment
+            };
+            let (ticket, _) = ticket_for(conn, &st, &who, &id, action)?;
+            let name = service::file_name(q.name.as_deref().unwrap_or_default())?;
+            service::may_attach(conn, &ticket.id, limits)?;
+            if let Some(n) = declared {
+                limits.check(n)?;
+            }
+            Ok((ticket, name))
+        })
+        .await?;
+    let store = state.storage.clone();
+    let file_id = uuid::Uuid::now_v7().to_string();
+    // Object keys are ids, as the datasets' files.
+    let object_key = file_id.clone();
+    let (temp, size, digest) = stream::receive(store.clone(), object_key.clone(), payload, |n| {
+        limits.check(n).map_err(ApiError::from)
+    })
+    .await?;
+    web::block(move || temp.commit())
+        .await?
+        .map_err(ApiError::internal)?;
+    let stored = service::Stored {
+        id: file_id,
+        name,
+        size,
+        sha256: hex::encode(digest),
+        content_type,
+        object_key: object_key.clone(),
+        internal: q.internal,
+    };
+    let st = state.clone();
+    let ticket_id = ticket.id.clone();
+    let recorded = state
+        .db(move |conn| {
+            Ok(service::attach(
+                conn,
+                st.now(),
+                &outgoing(&st),
+                &caller,
+                &ticket_id,
+                limits,
+                &stored,
+            )?)
+        })
+        .await;
+    match recorded {
+        Ok(view) => Ok(HttpResponse::Created()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/tickets/{}/attachments/{}", ticket.id, view.id),
+            ))
+            .json(view)),
+        Err(e) => {
+            // Nothing left behind: the committed object goes too.
+            let _ = web::block(move || store.delete(&object_key)).await;
+            Err(e)
+        }
+    }
+}
+
+/// The bytes of a file attached to a ticket, always as a download
+/// (`Content-Disposition: attachment`, never shown inline). Internal files
+/// are for the ticket's agents only.
+#[utoipa::path(
+    get, path = "/api/v1/tickets/{id}/attachments/{attachment_id}", tag = "support", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Ticket id"),
+        ("attachment_id" = String, Path, description = "Attachment id"),
+    ),
+    responses(
+        (status = 200, description = "The file", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket or file, or not visible to me", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn download_attachment(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    params: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, attachment) = params.into_inner();
+    let st = state.clone();
+    let file = state
+        .db_as(caller, move |conn, caller| {
+            let (ticket, agent) = ticket_for(conn, &st, &caller, &id, Action::TicketRead)?;
+            queries::find_attachment(conn, &ticket.id, &attachment)?
+                .filter(|a| agent || !a.internal)
+                .ok_or_else(ApiError::not_found)
+        })
+        .await?;
+    let store = state.storage.clone();
+    let key = file.object_key.clone();
+    let reader = web::block(move || store.get(&key, None))
+        .await?
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
+        .insert_header((header::CONTENT_DISPOSITION, stream::disposition(&file.name)))
+        .insert_header((header::CONTENT_TYPE, file.content_type.clone()))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .no_chunking(file.size())
+        .streaming(stream::body(reader)))
+}
+
+/// The people who follow a ticket besides its requester (at most 50).
+#[utoipa::path(
+    get, path = "/api/v1/tickets/{id}/participants", tag = "support", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "The participants, by account id", body = Vec<TicketParticipantView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to me", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_participants(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Vec<TicketParticipantView>>> {
+    let st = state.clone();
+    let list = state
+        .db_as(caller, move |conn, caller| {
+            let (ticket, _) = ticket_for(conn, &st, &caller, &id, Action::TicketRead)?;
+            Ok(queries::participants(conn, &ticket.id)?)
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// Name a participant of a ticket (its requester or its agents): an
+/// active account of the requester's organisations, or an agent of the
+/// ticket's desks. They read it, comment on it, reply to its e-mails and
+/// receive its public updates; they are e-mailed that they follow it.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{id}/participants", tag = "support", request_body = AddTicketParticipant, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses(
+        (status = 201, description = "Named: the ticket and its history", body = TicketThread),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the requester nor an agent of the ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to me", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already follows it; the ticket is closed or has 50 participants", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such account among those who may follow the ticket", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_participant(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    id: web::Path<String>,
+    body: Json<AddTicketParticipant>,
+) -> ApiResult<HttpResponse> {
+    let st = state.clone();
+    let view = state
+        .db_as(caller, move |conn, caller| {
+            let req = body.into_inner()?;
+            req.validate()?;
+            let (ticket, agent) = ticket_for(conn, &st, &caller, &id, Action::TicketParticipants)?;
+            Ok(service::add_participant(
+                conn,
+                st.now(),
+                &outgoing(&st),
+                &caller,
+                &ticket.id,
+                agent,
+                &req.account_id,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Remove a participant (the requester and the agents; a participant may
+/// remove themselves).
+#[utoipa::path(
+    delete, path = "/api/v1/tickets/{id}/participants/{account_id}", tag = "support", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Ticket id"),
+        ("account_id" = String, Path, description = "The participant's account id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the requester, an agent of the ticket nor the participant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket or participant, or not visible to me", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_participant(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    params: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, account) = params.into_inner();
+    let st = state.clone();
+    state
+        .db_as(caller, move |conn, caller| {
+            // Leaving is reading; removing someone else is managing.
+            let action = if account == caller.id() {
+                Action::TicketRead
+            } else {
+                Action::TicketParticipants
+            };
+            let (ticket, _) = ticket_for(conn, &st, &caller, &id, action)?;
+            Ok(service::remove_participant(
+                conn,
+                st.now(),
+                &caller,
+                &ticket.id,
+                &account,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

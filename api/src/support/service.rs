@@ -12,15 +12,15 @@
 
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::{
-    ApprovalDecision, CreateTicket, DeskAgentView, TicketEventKind, TicketState, TicketThread,
-    TicketType,
+    ApprovalDecision, CreateTicket, DeskAgentView, QuotaUse, TicketAttachmentView, TicketEventKind,
+    TicketState, TicketThread, TicketType,
 };
 use habilis_shared::i18n::Msg;
 use habilis_shared::policy::Policy;
 use serde_json::json;
 
 use super::address;
-use super::queries::{self, DeskRow, EventRow, TicketRow};
+use super::queries::{self, AttachmentRow, DeskRow, EventRow, TicketRow};
 use crate::accounts::queries as users;
 use crate::audit::{self, AuditAction, Event, Outcome};
 use crate::auth::Caller;
@@ -57,6 +57,20 @@ pub enum SupportError {
     UnknownProject,
     #[error("the request needs an approval and nobody can give it")]
     NoApprover,
+    #[error(
+        "no active account of the requester's organisations nor agent of the ticket has this id"
+    )]
+    NotEligible,
+    #[error("already follows the ticket")]
+    AlreadyParticipant,
+    #[error("the ticket has {0} participants, the most it takes")]
+    TooManyParticipants(usize),
+    #[error("a file of {size} bytes is over the limit of {limit}")]
+    AttachmentTooLarge { size: u64, limit: u64 },
+    #[error("the ticket holds {0} files, the most it takes")]
+    TooManyAttachments(u32),
+    #[error("a file name of 1 to 200 characters, without `/`, `\\` or control characters")]
+    BadFileName,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -92,6 +106,44 @@ impl From<SupportError> for ApiError {
             SupportError::NoApprover => {
                 ApiError::field("category", Msg::new("support-no-approver"))
             }
+            SupportError::NotEligible => {
+                ApiError::field("account_id", Msg::new("support-participant-unknown"))
+            }
+            SupportError::AlreadyParticipant => ApiError::conflict(
+                ProblemType::AlreadyMember,
+                Msg::new("support-already-participant"),
+            ),
+            SupportError::TooManyParticipants(limit) => ApiError::conflict(
+                ProblemType::WrongState,
+                Msg::new("support-too-many-participants").arg("limit", limit),
+            ),
+            SupportError::AttachmentTooLarge { size, limit } => {
+                let mut e = ApiError::new(
+                    ProblemType::QuotaExceeded,
+                    Msg::new("support-attachment-too-large")
+                        .arg("size", size.to_string())
+                        .arg("limit", limit.to_string()),
+                );
+                e.quota = Some(Box::new(QuotaUse {
+                    used: 0,
+                    requested: size,
+                    limit,
+                }));
+                e
+            }
+            SupportError::TooManyAttachments(limit) => {
+                let mut e = ApiError::new(
+                    ProblemType::QuotaExceeded,
+                    Msg::new("support-too-many-attachments").arg("limit", limit),
+                );
+                e.quota = Some(Box::new(QuotaUse {
+                    used: u64::from(limit),
+                    requested: 1,
+                    limit: u64::from(limit),
+                }));
+                e
+            }
+            SupportError::BadFileName => ApiError::field("name", Msg::new("support-bad-file-name")),
             SupportError::Db(e) => e.into(),
         }
     }
@@ -204,6 +256,7 @@ struct Entry<'a> {
     to: Option<TicketState>,
     desk: Option<&'a str>,
     assignee: Option<&'a str>,
+    participant: Option<&'a str>,
 }
 
 impl<'a> Entry<'a> {
@@ -216,6 +269,7 @@ impl<'a> Entry<'a> {
             to: None,
             desk: None,
             assignee: None,
+            participant: None,
         }
     }
 
@@ -255,6 +309,7 @@ fn record(
             desk_id: entry.desk.map(str::to_owned),
             assignee_id: entry.assignee.map(str::to_owned),
             message_id: None,
+            participant_id: entry.participant.map(str::to_owned),
         },
     )?;
     Ok(id)
@@ -270,28 +325,79 @@ fn reference(ticket: &str) -> &str {
     ticket.split('-').next().unwrap_or(ticket)
 }
 
-/// E-mails public update `event` of `ticket` to its requester (in their
-/// language), replying to the ticket's own address and threaded under
-/// its first e-mail.
-#[allow(clippy::too_many_arguments)]
+/// A public update to e-mail: what happened, by whom (account and name),
+/// with what text (comment, resolution, reason, file name).
+#[derive(Clone, Copy)]
+struct Update<'a> {
+    kind: TicketUpdate,
+    by: &'a str,
+    name: &'a str,
+    text: Option<&'a str>,
+    /// Whether the requester is mailed (not for their own comment).
+    requester: bool,
+}
+
+impl<'a> Update<'a> {
+    fn new(kind: TicketUpdate, by: &'a Caller, name: &'a str) -> Self {
+        Update {
+            kind,
+            by: by.id(),
+            name,
+            text: None,
+            requester: true,
+        }
+    }
+
+    fn text(mut self, text: Option<&'a str>) -> Self {
+        self.text = text;
+        self
+    }
+}
+
+/// E-mails public update `event` of `ticket` to its requester and to its
+/// participants but the update's author (each in their language),
+/// replying to the ticket's own address and threaded under its first
+/// e-mail.
 fn notify(
     conn: &mut DbConn,
     now: DateTime<Utc>,
     out: &Outgoing,
     ticket: &TicketRow,
     event: &str,
-    update: TicketUpdate,
-    author: &str,
-    text: Option<&str>,
+    update: Update<'_>,
 ) -> SupportResult<()> {
-    let Some(requester) =
-        users::find(conn, &ticket.requester_id)?.filter(|u| u.state().may_sign_in())
-    else {
+    let mut people = Vec::new();
+    if update.requester {
+        people.push(ticket.requester_id.clone());
+    }
+    people.extend(
+        queries::participant_ids(conn, &ticket.id)?
+            .into_iter()
+            .filter(|p| p != update.by && *p != ticket.requester_id),
+    );
+    for person in people {
+        mail_one(conn, now, out, ticket, event, &update, &person)?;
+    }
+    Ok(())
+}
+
+/// One update's e-mail to `person` (nothing for an account that may no
+/// longer sign in).
+fn mail_one(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    out: &Outgoing,
+    ticket: &TicketRow,
+    event: &str,
+    update: &Update<'_>,
+    person: &str,
+) -> SupportResult<()> {
+    let Some(person) = users::find(conn, person)?.filter(|u| u.state().may_sign_in()) else {
         return Ok(());
     };
     let key = queries::reply_key(conn)?;
     let root = thread_id(&ticket.id, &out.domain);
-    let first = update == TicketUpdate::Created;
+    let first = update.kind == TicketUpdate::Created;
     let headers = Headers {
         reply_to: Some(address::build(&key, &ticket.id, &out.domain)),
         message_id: Some(if first {
@@ -303,13 +409,13 @@ fn notify(
         references: (!first).then(|| root.clone()),
     };
     let email = Email::TicketUpdate {
-        update,
+        update: update.kind,
         reference: reference(&ticket.id),
         subject: &ticket.subject,
-        author,
-        text,
+        author: update.name,
+        text: update.text,
     };
-    mail::queue_with(conn, now, &Recipient::of(&requester), &email, &headers)?;
+    mail::queue_with(conn, now, &Recipient::of(&person), &email, &headers)?;
     Ok(())
 }
 
@@ -340,9 +446,20 @@ pub fn thread(conn: &mut DbConn, id: &str, agent: bool) -> SupportResult<TicketT
     let name = users::find(conn, &ticket.requester_id)?
         .map(|u| u.display_name())
         .unwrap_or_default();
+    let history = queries::history(conn, id, agent)?;
+    let attachments = queries::attachments(conn, id, agent)?;
+    let mut history = history;
+    for e in &mut history {
+        e.attachment_id = attachments
+            .iter()
+            .find(|a| a.event_id == e.id)
+            .map(|a| a.id.clone());
+    }
     Ok(TicketThread {
         ticket: ticket.view(&name),
-        history: queries::history(conn, id, agent)?,
+        history,
+        attachments,
+        participants: queries::participants(conn, id)?,
     })
 }
 
@@ -425,9 +542,7 @@ pub fn create(
             out,
             &row,
             &created,
-            TicketUpdate::Created,
-            &me,
-            None,
+            Update::new(TicketUpdate::Created, caller, &me),
         )?;
         if let Some((approver_id, role)) = &approver {
             let request = projects_q::request_approval(
@@ -455,9 +570,7 @@ pub fn create(
                 out,
                 &row,
                 &held,
-                TicketUpdate::AwaitingApproval,
-                &me,
-                None,
+                Update::new(TicketUpdate::AwaitingApproval, caller, &me),
             )?;
             if let Some(person) = users::find(conn, approver_id)? {
                 let email = Email::TicketApproval {
@@ -546,18 +659,11 @@ pub fn comment(
             )?;
         }
         queries::save_ticket(conn, &row)?;
-        if !internal && caller.id() != row.requester_id {
+        if !internal {
             let who = caller.user.display_name();
-            notify(
-                conn,
-                now,
-                out,
-                &row,
-                &event,
-                TicketUpdate::Comment,
-                &who,
-                Some(body),
-            )?;
+            let mut update = Update::new(TicketUpdate::Comment, caller, &who).text(Some(body));
+            update.requester = caller.id() != row.requester_id;
+            notify(conn, now, out, &row, &event, update)?;
         }
         audit_ticket(
             conn,
@@ -612,9 +718,7 @@ pub fn assign(
             out,
             &row,
             &event,
-            TicketUpdate::Assigned,
-            &name,
-            None,
+            Update::new(TicketUpdate::Assigned, caller, &name),
         )?;
         audit_ticket(
             conn,
@@ -664,9 +768,7 @@ pub fn escalate(
             out,
             &row,
             &event,
-            TicketUpdate::Escalated,
-            &who,
-            Some(reason),
+            Update::new(TicketUpdate::Escalated, caller, &who).text(Some(reason)),
         )?;
         audit_ticket(
             conn,
@@ -740,7 +842,14 @@ pub fn transition(
         queries::save_ticket(conn, &row)?;
         let event = record(conn, now, &row.id, caller.id(), entry)?;
         let who = caller.user.display_name();
-        notify(conn, now, out, &row, &event, update, &who, text.as_deref())?;
+        notify(
+            conn,
+            now,
+            out,
+            &row,
+            &event,
+            Update::new(update, caller, &who).text(text.as_deref()),
+        )?;
         audit_ticket(
             conn,
             now,
@@ -794,7 +903,15 @@ pub fn on_decision(
     }
     let who = by.user.display_name();
     let event = record(conn, now, &row.id, by.id(), entry).map_err(into_db)?;
-    notify(conn, now, out, &row, &event, update, &who, comment).map_err(into_db)
+    notify(
+        conn,
+        now,
+        out,
+        &row,
+        &event,
+        Update::new(update, by, &who).text(comment),
+    )
+    .map_err(into_db)
 }
 
 fn into_db(e: SupportError) -> diesel::result::Error {
@@ -802,4 +919,239 @@ fn into_db(e: SupportError) -> diesel::result::Error {
         SupportError::Db(e) => e,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Participants
+// ---------------------------------------------------------------------------
+
+/// The most people who follow one ticket besides its requester.
+pub const PARTICIPANTS_MAX: usize = 50;
+
+/// Every state but `closed`: a ticket that still moves.
+const NOT_CLOSED: [TicketState; 5] = [
+    TicketState::New,
+    TicketState::AwaitingApproval,
+    TicketState::Open,
+    TicketState::Pending,
+    TicketState::Resolved,
+];
+
+/// Names `account` a participant of ticket `id`: an active account that
+/// shares an organisation with the requester or is an agent of one of the
+/// ticket's desks (anyone else is answered as unknown: naming them must
+/// not tell who exists). They read the ticket, comment on it (also by
+/// replying to its e-mails) and receive its public updates; they are
+/// e-mailed that they follow it.
+pub fn add_participant(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    out: &Outgoing,
+    caller: &Caller,
+    id: &str,
+    agent: bool,
+    account: &str,
+) -> SupportResult<TicketThread> {
+    conn.write_tx(|conn| {
+        let row = locked(conn, id, &NOT_CLOSED)?;
+        let person = users::find(conn, account)?
+            .filter(|u| u.state().may_sign_in())
+            .ok_or(SupportError::NotEligible)?;
+        let requester_orgs: Vec<String> = orgs::active_orgs_of(conn, &row.requester_id)?
+            .into_iter()
+            .map(|o| o.organization_id)
+            .collect();
+        let shares_org = orgs::active_orgs_of(conn, &person.id)?
+            .iter()
+            .any(|o| requester_orgs.contains(&o.organization_id));
+        let desk_agent = queries::agent_desks(conn, &person.id)?
+            .iter()
+            .any(|d| row.desks().any(|t| t == d));
+        if !(shares_org || desk_agent) {
+            return Err(SupportError::NotEligible);
+        }
+        if person.id == row.requester_id || queries::is_participant(conn, &row.id, &person.id)? {
+            return Err(SupportError::AlreadyParticipant);
+        }
+        if queries::participant_ids(conn, &row.id)?.len() >= PARTICIPANTS_MAX {
+            return Err(SupportError::TooManyParticipants(PARTICIPANTS_MAX));
+        }
+        queries::add_participant(conn, &row.id, &person.id, caller.id(), db_time(now))?;
+        let mut entry = Entry::new(TicketEventKind::ParticipantAdded);
+        entry.participant = Some(&person.id);
+        let event = record(conn, now, &row.id, caller.id(), entry)?;
+        let who = caller.user.display_name();
+        let update = Update::new(TicketUpdate::Followed, caller, &who);
+        mail_one(conn, now, out, &row, &event, &update, &person.id)?;
+        audit_ticket(
+            conn,
+            now,
+            caller,
+            AuditAction::TicketParticipantAdd,
+            &row.id,
+            json!({ "account_id": person.id }),
+        )?;
+        thread(conn, &row.id, agent)
+    })
+}
+
+/// `account` no longer follows ticket `id` (404 when they did not).
+pub fn remove_participant(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    id: &str,
+    account: &str,
+) -> SupportResult<()> {
+    conn.write_tx(|conn| {
+        let row = queries::lock_ticket(conn, id)?.ok_or(SupportError::NotFound)?;
+        if queries::remove_participant(conn, &row.id, account)? == 0 {
+            return Err(SupportError::NotFound);
+        }
+        let mut entry = Entry::new(TicketEventKind::ParticipantRemoved);
+        entry.participant = Some(account);
+        record(conn, now, &row.id, caller.id(), entry)?;
+        audit_ticket(
+            conn,
+            now,
+            caller,
+            AuditAction::TicketParticipantRemove,
+            &row.id,
+            json!({ "account_id": account }),
+        )?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Attachments
+// ---------------------------------------------------------------------------
+
+/// What the policy lets a ticket take: files up to `max_bytes`, at most
+/// `per_ticket` of them.
+#[derive(Clone, Copy, Debug)]
+pub struct AttachLimits {
+    pub max_bytes: u64,
+    pub per_ticket: u32,
+}
+
+impl AttachLimits {
+    pub fn of(policy: &Policy) -> Self {
+        AttachLimits {
+            max_bytes: policy.support.attachment_max_bytes,
+            per_ticket: policy.support.attachments_per_ticket,
+        }
+    }
+
+    /// A file of `size` bytes fits.
+    pub fn check(&self, size: u64) -> SupportResult<()> {
+        if size > self.max_bytes {
+            return Err(SupportError::AttachmentTooLarge {
+                size,
+                limit: self.max_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A file name as kept: trimmed, 1 to 200 characters, no path separator
+/// nor control character (it becomes a download's file name).
+pub fn file_name(name: &str) -> SupportResult<String> {
+    let name = name.trim();
+    let count = name.chars().count();
+    if !(1..=200).contains(&count)
+        || name == "."
+        || name == ".."
+        || name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+    {
+        return Err(SupportError::BadFileName);
+    }
+    Ok(name.to_owned())
+}
+
+/// Whether ticket `id` takes one more file now (asked before the bytes
+/// come; [`attach`] asks again in its transaction).
+pub fn may_attach(conn: &mut DbConn, id: &str, limits: AttachLimits) -> SupportResult<()> {
+    let row = queries::find_ticket(conn, id)?.ok_or(SupportError::NotFound)?;
+    if row.state() == TicketState::Closed {
+        return Err(SupportError::WrongState(TicketState::Closed));
+    }
+    if queries::count_attachments(conn, id)? >= i64::from(limits.per_ticket) {
+        return Err(SupportError::TooManyAttachments(limits.per_ticket));
+    }
+    Ok(())
+}
+
+/// A file whose bytes are stored (committed under `object_key`).
+pub struct Stored {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub content_type: String,
+    pub object_key: String,
+    pub internal: bool,
+}
+
+/// Records stored file `file` as attached to ticket `id`, with its history
+/// entry; a public file is e-mailed (its name) like a comment.
+pub fn attach(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    out: &Outgoing,
+    caller: &Caller,
+    id: &str,
+    limits: AttachLimits,
+    file: &Stored,
+) -> SupportResult<TicketAttachmentView> {
+    conn.write_tx(|conn| {
+        let mut row = locked(conn, id, &NOT_CLOSED)?;
+        if queries::count_attachments(conn, &row.id)? >= i64::from(limits.per_ticket) {
+            return Err(SupportError::TooManyAttachments(limits.per_ticket));
+        }
+        let mut entry = Entry::new(TicketEventKind::Attachment).body(&file.name);
+        entry.internal = file.internal;
+        let event = record(conn, now, &row.id, caller.id(), entry)?;
+        let attachment = AttachmentRow {
+            id: file.id.clone(),
+            ticket_id: row.id.clone(),
+            event_id: event.clone(),
+            name: file.name.clone(),
+            size: i64::try_from(file.size).unwrap_or(i64::MAX),
+            sha256: file.sha256.clone(),
+            content_type: file.content_type.clone(),
+            object_key: file.object_key.clone(),
+            uploaded_by: caller.id().to_owned(),
+            internal: file.internal,
+            created_at: db_time(now),
+        };
+        queries::insert_attachment(conn, &attachment)?;
+        row.updated_at = db_time(now);
+        queries::save_ticket(conn, &row)?;
+        let who = caller.user.display_name();
+        if !file.internal {
+            let mut update =
+                Update::new(TicketUpdate::Attached, caller, &who).text(Some(&file.name));
+            update.requester = caller.id() != row.requester_id;
+            notify(conn, now, out, &row, &event, update)?;
+        }
+        audit_ticket(
+            conn,
+            now,
+            caller,
+            AuditAction::TicketAttach,
+            &row.id,
+            json!({
+                "attachment_id": attachment.id,
+                "name": attachment.name,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+                "internal": attachment.internal,
+            }),
+        )?;
+        Ok(attachment.view(who))
+    })
 }

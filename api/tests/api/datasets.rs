@@ -156,43 +156,6 @@ fn raw_put(app: &TestApp, token: &str, target: &str) -> u16 {
         .unwrap_or(0)
 }
 
-/// A chunked PUT (no `Content-Length`) of `n` bytes: its status.
-fn raw_chunked_put(app: &TestApp, token: &str, target: &str, n: usize) -> u16 {
-    use std::io::{Read, Write};
-    let host = app.base.trim_start_matches("http://").to_owned();
-    let mut s = std::net::TcpStream::connect(&host).expect("connect");
-    // The server answers before reading everything: never block on it.
-    let limit = Some(std::time::Duration::from_secs(5));
-    s.set_write_timeout(limit).expect("timeout");
-    s.set_read_timeout(limit).expect("timeout");
-    write!(
-        s,
-        "PUT {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let chunk = vec![b'x'; 64 * 1024];
-    let mut sent = 0;
-    while sent < n {
-        let k = chunk.len().min(n - sent);
-        // The server may answer and close before everything is sent.
-        if write!(s, "{k:x}\r\n").is_err()
-            || s.write_all(&chunk[..k]).is_err()
-            || s.write_all(b"\r\n").is_err()
-        {
-            break;
-        }
-        sent += k;
-    }
-    let _ = s.write_all(b"0\r\n\r\n");
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
-
 #[actix_web::test]
 async fn a_file_goes_in_and_out_bit_for_bit_and_every_download_is_on_record() {
     let app = TestApp::new().await;
@@ -508,7 +471,8 @@ async fn limits_refuse_before_anything_is_stored() {
     assert_eq!(body["quota"]["limit"], 600_000);
     assert!(app.objects().await.is_empty());
     // Without a `Content-Length`, refused as the bytes pass the limit.
-    let status = raw_chunked_put(
+    let status = raw_chunked(
+        "PUT",
         &app,
         &h.confirmed.access,
         &format!("/api/v1/datasets/{dataset}/files/chunked.bin"),

@@ -753,3 +753,40 @@ impl TestApp {
         }
     }
 }
+
+/// A chunked request (no `Content-Length`) of `n` bytes: its status.
+pub fn raw_chunked(method: &str, app: &TestApp, token: &str, target: &str, n: usize) -> u16 {
+    use std::io::{Read, Write};
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&host).expect("connect");
+    // The server answers before reading everything: never block on it.
+    let limit = Some(std::time::Duration::from_secs(5));
+    s.set_write_timeout(limit).expect("timeout");
+    s.set_read_timeout(limit).expect("timeout");
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    while sent < n {
+        let k = chunk.len().min(n - sent);
+        // The server may answer and close before everything is sent.
+        if write!(s, "{k:x}\r\n").is_err()
+            || s.write_all(&chunk[..k]).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+        sent += k;
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}

@@ -484,6 +484,18 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         .await
         .expect("json");
     let ticket = created["ticket"]["id"].as_str().expect("ticket").to_owned();
+    let attachment = id_of(
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/tickets/{ticket}/attachments?name=SECRET-ATTACHMENT.txt"
+            )))
+            .bearer_auth(&h.novice.access)
+            .body("SECRET-ATTACHMENT-BYTES")
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     // A draft of the knowledge base, by the admin.
     let kb_draft = id_of(
         app.post(
@@ -530,6 +542,8 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
         "SECRET-ORDER",
         "SECRET-TICKET",
         ticket.as_str(),
+        "SECRET-ATTACHMENT",
+        attachment.as_str(),
         order.as_str(),
         job.as_str(),
         "SECRET-JOB",
@@ -608,6 +622,7 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
             .replace("{invitation_id}", &invitation)
             .replace("{participant_id}", &participant)
             .replace("{account_id}", &h.expert.id)
+            .replace("{attachment_id}", &attachment)
             .replace("{path}", "pwned.txt");
         assert!(!url.contains('{'), "{path}: unknown parameter");
         for (profile, who) in attackers {
@@ -627,6 +642,9 @@ async fn no_profile_reaches_what_the_policy_hides_from_it() {
                 ("POST", "annotations") => Some(json!({ "body": "pwned" })),
                 ("POST", "transfer") => Some(json!({ "to": who.id })),
                 ("POST", "invitations") => Some(json!({ "emails": who.email, "role": "manager" })),
+                ("POST", "participants") if kind == "tickets" => {
+                    Some(json!({ "account_id": who.id }))
+                }
                 ("POST", "participants") => Some(json!({ "email": who.email })),
                 ("POST", "datasets") => Some(json!({ "name": "pwned" })),
                 ("POST", "orders") => Some(json!({ "offering_id": "postgresql" })),

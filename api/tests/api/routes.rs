@@ -269,6 +269,8 @@ enum Fresh {
     Ticket,
     /// The same, resolved by the confirmed.
     ResolvedTicket,
+    /// The same, followed by the follower (`{follower}`).
+    FollowedTicket,
     /// A published article of the knowledge base, by the admin
     /// (`{kb_article}`).
     KbArticle,
@@ -291,7 +293,7 @@ impl Fresh {
             Fresh::Engine => "{engine}",
             Fresh::Job => "{job}",
             Fresh::Desk => "{desk}",
-            Fresh::Ticket | Fresh::ResolvedTicket => "{ticket}",
+            Fresh::Ticket | Fresh::ResolvedTicket | Fresh::FollowedTicket => "{ticket}",
             Fresh::KbArticle => "{kb_article}",
         }
     }
@@ -946,6 +948,25 @@ fn table() -> Vec<Route> {
         r("POST", "/api/v1/tickets/{ticket}/close")
             .asks(&[sees_ticket, refuses(A::TicketSettle, On::Ticket)])
             .fresh(Fresh::ResolvedTicket),
+        // A file: its bytes are the body (here the JSON), its name in the
+        // query; each caller its own name.
+        r("POST", "/api/v1/tickets/{ticket}/attachments?name={caller}.json")
+            .valid(json!({ "attached by": "{caller}" }))
+            .asks(&[sees_ticket, refuses(A::TicketComment, On::Ticket)])
+            .ok(201),
+        r("GET", "/api/v1/tickets/{ticket}/attachments/{attachment}").asks(&[sees_ticket]),
+        r("GET", "/api/v1/tickets/{ticket}/participants").asks(&[sees_ticket]),
+        r("POST", "/api/v1/tickets/{ticket}/participants")
+            .invalid(json!({ "account_id": "" }))
+            .valid(json!({ "account_id": "{expert}" }))
+            .asks(&[sees_ticket, refuses(A::TicketParticipants, On::Ticket)])
+            .ok(201)
+            .fresh(Fresh::Ticket),
+        // The follower is none of the callers (one leaving is reading).
+        r("DELETE", "/api/v1/tickets/{ticket}/participants/{follower}")
+            .asks(&[sees_ticket, refuses(A::TicketParticipants, On::Ticket)])
+            .ok(204)
+            .fresh(Fresh::FollowedTicket),
         // An article drafted from a resolved ticket: by those who see the
         // ticket and write articles.
         r("POST", "/api/v1/tickets/{ticket}/article")
@@ -959,9 +980,11 @@ fn table() -> Vec<Route> {
 }
 
 /// Placeholders of the table → parameter names of the OpenAPI document.
-const PARAMETERS: [(&str, &str); 27] = [
+const PARAMETERS: [(&str, &str); 29] = [
     ("{desk}", "{id}"),
     ("{ticket}", "{id}"),
+    ("{attachment}", "{attachment_id}"),
+    ("{follower}", "{account_id}"),
     ("{confirmed}", "{account_id}"),
     ("{engine}", "{id}"),
     ("{kb_article}", "{id}"),
@@ -998,9 +1021,11 @@ fn the_table_lists_every_documented_operation() {
     let tested: BTreeSet<String> = table()
         .iter()
         .map(|r| {
+            // A query of the row is not part of the operation's path.
+            let path = r.path.split('?').next().unwrap_or(r.path);
             let p = PARAMETERS
                 .iter()
-                .fold(r.path.to_owned(), |p, (from, to)| p.replace(from, to));
+                .fold(path.to_owned(), |p, (from, to)| p.replace(from, to));
             format!("{} {p}", r.method)
         })
         .collect();
@@ -1109,6 +1134,11 @@ struct Fixture {
     /// ticket of the novice's there.
     desk: String,
     ticket: String,
+    /// A file the novice attached to that ticket.
+    attachment: String,
+    /// A user of the organisation, none of the callers, who follows the
+    /// tickets of [`Fresh::FollowedTicket`].
+    follower: Session,
     /// A published article of the knowledge base and a draft, both the
     /// admin's.
     kb_article: String,
@@ -1158,6 +1188,8 @@ impl Fixture {
             .replace("{job}", &self.job)
             .replace("{desk}", &self.desk)
             .replace("{ticket}", &self.ticket)
+            .replace("{attachment}", &self.attachment)
+            .replace("{follower}", &self.follower.id)
             .replace("{kb_article}", &self.kb_article)
             .replace("{kb_draft}", &self.kb_draft)
             .replace("{my_configuration}", &caller.configuration)
@@ -1499,6 +1531,18 @@ impl Fixture {
             }
             Fresh::Ticket => self.ticket(app, false).await,
             Fresh::ResolvedTicket => self.ticket(app, true).await,
+            Fresh::FollowedTicket => {
+                let id = self.ticket(app, false).await;
+                let res = app
+                    .post(
+                        &format!("/api/v1/tickets/{id}/participants"),
+                        &self.novice.access,
+                        json!({ "account_id": self.follower.id }),
+                    )
+                    .await;
+                assert_eq!(res.status(), 201, "the follower follows a fresh ticket");
+                id
+            }
             Fresh::KbArticle => {
                 self.kb_article(app, &format!("Fresh article {n}"), "published")
                     .await
@@ -1512,6 +1556,9 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     let h = app.hierarchy().await;
     let member = app
         .ready(&h.confirmed, Profile::Novice, "member@inserm.fr")
+        .await;
+    let follower = app
+        .ready(&h.confirmed, Profile::Novice, "follower@inserm.fr")
         .await;
     let leaver = app
         .create(&h.confirmed, Profile::Novice, "leaver@inserm.fr")
@@ -1570,6 +1617,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         job: String::new(),
         desk: String::new(),
         ticket: String::new(),
+        attachment: String::new(),
+        follower,
         kb_article: String::new(),
         kb_draft: String::new(),
     };
@@ -1578,7 +1627,11 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
         .await;
     fx.invite(
         app,
-        &[h.novice.email.as_str(), fx.member.email.as_str()],
+        &[
+            h.novice.email.as_str(),
+            fx.member.email.as_str(),
+            fx.follower.email.as_str(),
+        ],
         "user",
     )
     .await;
@@ -1621,6 +1674,20 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<Caller>) {
     fx.job = fx.job(app).await;
     fx.desk = fx.desk_of(app, &fx.org.clone()).await;
     fx.ticket = fx.ticket(app, false).await;
+    fx.attachment = id_of(
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/tickets/{}/attachments?name=matrix.txt",
+                fx.ticket
+            )))
+            .bearer_auth(&h.novice.access)
+            .body("the printer's log")
+            .send()
+            .await
+            .expect("sent"),
+        201,
+    )
+    .await;
     fx.kb_article = fx.kb_article(app, "Matrix article", "published").await;
     fx.kb_draft = fx.kb_article(app, "Matrix draft article", "draft").await;
     // A stopped instance of the novice's from that order (no process: the

@@ -662,3 +662,392 @@ async fn an_incident_is_never_held_and_a_rejected_request_is_closed() {
     .await;
     assert_eq!(agent_ticket["ticket"]["desk_id"], d.group.as_str());
 }
+
+/// The kinds of a thread's history, in order.
+fn kinds(thread: &Value) -> Vec<String> {
+    thread["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn participants_follow_a_ticket_and_only_people_of_the_ticket_may_be_named() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let (novice, confirmed, agent) = (&d.h.novice, &d.h.confirmed, &d.agent);
+    let created = open(
+        &app,
+        novice,
+        json!({ "type": "incident", "category": "printer",
+                "subject": "The lab printer jams", "body": "Every third page." }),
+    )
+    .await;
+    let t = created["ticket"]["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/tickets/{t}/participants");
+
+    // Someone of another organisation, or nobody at all: the same answer,
+    // nothing written.
+    let before = stored(&app, &t).await;
+    for account in [d.outsider.id.as_str(), "no-such-account"] {
+        let p = problem(
+            app.post(&path, &novice.access, json!({ "account_id": account }))
+                .await,
+            422,
+        )
+        .await;
+        assert!(p["errors"]["account_id"].is_array(), "{p}");
+    }
+    assert_eq!(stored(&app, &t).await, before, "nothing written");
+    // The confirmed is not on the ticket yet: they do not even see it.
+    problem(app.get(&path, &confirmed.access).await, 404).await;
+
+    // The requester names a colleague of their organisation.
+    let named = json_of(
+        app.post(&path, &novice.access, json!({ "account_id": confirmed.id }))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        named["participants"][0]["account_id"],
+        confirmed.id.as_str()
+    );
+    let added = named["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .find(|e| e["kind"] == "participant_added")
+        .expect("the entry")
+        .clone();
+    assert_eq!(added["participant_id"], confirmed.id.as_str());
+    assert!(added["participant_name"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty()));
+    // Once; the requester is not a participant of their own ticket.
+    for account in [confirmed.id.as_str(), novice.id.as_str()] {
+        let p = problem(
+            app.post(&path, &novice.access, json!({ "account_id": account }))
+                .await,
+            409,
+        )
+        .await;
+        assert_eq!(p["type"], "already_member", "{p}");
+    }
+    // They are told, and now read the ticket and its participants.
+    let told = support_mail(&app, &confirmed.email).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].2.as_deref().is_some_and(|h| h.contains("support+")));
+    let listed = json_of(app.get(&path, &confirmed.access).await, 200).await;
+    assert_eq!(listed[0]["account_id"], confirmed.id.as_str());
+    json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &confirmed.access)
+            .await,
+        200,
+    )
+    .await;
+    // A participant comments; the requester is e-mailed, they are not.
+    act(
+        &app,
+        confirmed,
+        &t,
+        "comments",
+        json!({ "body": "Mine jams too." }),
+    )
+    .await;
+    let novice_mail = support_mail(&app, &novice.email).await;
+    assert!(novice_mail.iter().any(|m| m.1.contains("Mine jams too.")));
+    assert_eq!(support_mail(&app, &confirmed.email).await.len(), 1);
+    // An agent's answer reaches both.
+    act(
+        &app,
+        agent,
+        &t,
+        "comments",
+        json!({ "body": "A new drum is ordered." }),
+    )
+    .await;
+    for who in [&novice.email, &confirmed.email] {
+        assert!(
+            support_mail(&app, who)
+                .await
+                .iter()
+                .any(|m| m.1.contains("A new drum is ordered.")),
+            "{who}"
+        );
+    }
+    // A participant names nobody, nor removes anyone else.
+    let before = stored(&app, &t).await;
+    problem(
+        app.post(
+            &path,
+            &confirmed.access,
+            json!({ "account_id": d.h.expert.id }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(stored(&app, &t).await, before, "nothing written");
+    // The outsider learns nothing of it.
+    problem(app.get(&path, &d.outsider.access).await, 404).await;
+    problem(
+        app.request(
+            "DELETE",
+            &format!("{path}/{}", confirmed.id),
+            Some(&d.outsider.access),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+    // The assignment names the agent in the history.
+    let assigned = act(&app, agent, &t, "assign", json!({ "agent_id": agent.id })).await;
+    let entry = assigned["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .rev()
+        .find(|e| e["kind"] == "assign")
+        .expect("assign")
+        .clone();
+    assert_eq!(entry["assignee_id"], agent.id.as_str());
+    assert!(entry["assignee_name"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty()));
+    // The participant leaves; they no longer see the ticket.
+    let res = app
+        .request(
+            "DELETE",
+            &format!("{path}/{}", confirmed.id),
+            Some(&confirmed.access),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    problem(
+        app.get(&format!("/api/v1/tickets/{t}"), &confirmed.access)
+            .await,
+        404,
+    )
+    .await;
+    let thread = json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &novice.access)
+            .await,
+        200,
+    )
+    .await;
+    assert!(kinds(&thread).contains(&"participant_removed".to_owned()));
+    assert_eq!(thread["participants"], json!([]));
+    // Twice: there is nobody to remove.
+    problem(
+        app.request(
+            "DELETE",
+            &format!("{path}/{}", confirmed.id),
+            Some(&novice.access),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+}
+
+/// Uploads `bytes` as `name` to ticket `t`.
+async fn attach(
+    app: &TestApp,
+    who: &Session,
+    t: &str,
+    query: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/tickets/{t}/attachments?{query}")))
+        .bearer_auth(&who.access)
+        .header("Content-Type", "image/png")
+        .body(bytes)
+        .send()
+        .await
+        .expect("sent")
+}
+
+/// The attachment rows of the database.
+async fn attachment_rows(app: &TestApp) -> i64 {
+    app.with_db(|c| {
+        habilis_api::db::schema::ticket_attachments::table
+            .count()
+            .get_result(c)
+            .expect("count")
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_ticket_takes_files_within_its_limits_and_internal_ones_stay_with_the_agents() {
+    let app = TestApp::builder()
+        .policy("[support]\nattachment_max_bytes = 1000\nattachments_per_ticket = 4\n")
+        .start()
+        .await;
+    let d = desk(&app).await;
+    let (novice, agent) = (&d.h.novice, &d.agent);
+    let created = open(
+        &app,
+        novice,
+        json!({ "type": "incident", "category": "vpn",
+                "subject": "The VPN drops", "body": "See the screenshot." }),
+    )
+    .await;
+    let t = created["ticket"]["id"].as_str().expect("id").to_owned();
+    let objects_before = app.objects().await.len();
+
+    // The requester attaches a screenshot: stored with its digest.
+    let shot: Vec<u8> = (0..600u32).map(|i| (i % 251) as u8).collect();
+    let res = attach(&app, novice, &t, "name=vpn%20error.png", shot.clone()).await;
+    let view = json_of(res, 201).await;
+    assert_eq!(view["name"], "vpn error.png");
+    assert_eq!(view["size"], 600);
+    assert_eq!(view["content_type"], "image/png");
+    assert_eq!(view["internal"], false);
+    let id = view["id"].as_str().expect("id").to_owned();
+    let url = format!("/api/v1/tickets/{t}/attachments/{id}");
+    let res = app.get(&url, &agent.access).await;
+    assert_eq!(res.status(), 200);
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), shot);
+    // In the thread, with its history entry.
+    let thread = json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &novice.access)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(thread["attachments"][0]["id"], id.as_str());
+    let entry = thread["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .find(|e| e["kind"] == "attachment")
+        .expect("entry")
+        .clone();
+    assert_eq!(entry["attachment_id"], id.as_str());
+    assert_eq!(entry["body"], "vpn error.png");
+
+    // An agent's internal file: the requester neither sees nor gets it.
+    let res = attach(
+        &app,
+        agent,
+        &t,
+        "name=trace.log&internal=true",
+        b"INTERNAL".to_vec(),
+    )
+    .await;
+    let internal = json_of(res, 201).await;
+    let internal_id = internal["id"].as_str().expect("id").to_owned();
+    let thread = json_of(
+        app.get(&format!("/api/v1/tickets/{t}"), &novice.access)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(thread["attachments"].as_array().map(Vec::len), Some(1));
+    assert!(!thread.to_string().contains("trace.log"));
+    problem(
+        app.get(
+            &format!("/api/v1/tickets/{t}/attachments/{internal_id}"),
+            &novice.access,
+        )
+        .await,
+        404,
+    )
+    .await;
+    // An agent's public file is e-mailed to the requester by name.
+    let res = attach(&app, agent, &t, "name=fix.txt", b"reinstall".to_vec()).await;
+    json_of(res, 201).await;
+    assert!(support_mail(&app, &novice.email)
+        .await
+        .iter()
+        .any(|m| m.1.contains("fix.txt")));
+    assert!(!support_mail(&app, &novice.email)
+        .await
+        .iter()
+        .any(|m| m.1.contains("trace.log")));
+
+    // Refused, nothing written, nothing stored: an internal file of the
+    // requester, a bad name or none, the outsider, too large (declared or
+    // not), one file too many, a closed ticket.
+    let rows = attachment_rows(&app).await;
+    let stored_now = app.objects().await.len();
+    problem(
+        attach(&app, novice, &t, "name=x.txt&internal=true", b"x".to_vec()).await,
+        403,
+    )
+    .await;
+    for query in ["name=a%2Fb.txt", "name=", "other=1", ""] {
+        let res = attach(&app, novice, &t, query, b"x".to_vec()).await;
+        let status = res.status().as_u16();
+        assert!(status == 422 || status == 400, "{query}: {status}");
+        let p = problem(res, status).await;
+        assert!(p["type"].is_string(), "{p}");
+    }
+    problem(
+        attach(&app, &d.outsider, &t, "name=x.txt", b"x".to_vec()).await,
+        404,
+    )
+    .await;
+    let p = problem(
+        attach(&app, novice, &t, "name=big.bin", vec![7u8; 1001]).await,
+        413,
+    )
+    .await;
+    assert_eq!(p["type"], "quota_exceeded", "{p}");
+    assert_eq!(p["quota"]["limit"], 1000, "{p}");
+    // Without Content-Length: stopped as the bytes arrive.
+    let status = raw_chunked(
+        "POST",
+        &app,
+        &novice.access,
+        &format!("/api/v1/tickets/{t}/attachments?name=stream.bin"),
+        1600,
+    );
+    assert_eq!(status, 413);
+    // The fourth file is the last.
+    let res = attach(&app, novice, &t, "name=more.txt", b"more".to_vec()).await;
+    json_of(res, 201).await;
+    let p = problem(
+        attach(&app, novice, &t, "name=one-too-many.txt", b"x".to_vec()).await,
+        413,
+    )
+    .await;
+    assert_eq!(p["quota"]["limit"], 4, "{p}");
+    assert_eq!(attachment_rows(&app).await, rows + 1);
+    assert_eq!(
+        app.objects().await.len(),
+        stored_now + 1,
+        "only the fourth file"
+    );
+    assert_eq!(stored_now, objects_before + 3);
+    // A closed ticket takes no file.
+    act(
+        &app,
+        agent,
+        &t,
+        "resolve",
+        json!({ "resolution": "A new profile." }),
+    )
+    .await;
+    act(&app, novice, &t, "close", json!({})).await;
+    let p = problem(
+        attach(&app, novice, &t, "name=late.txt", b"x".to_vec()).await,
+        409,
+    )
+    .await;
+    assert_eq!(p["type"], "wrong_state", "{p}");
+}

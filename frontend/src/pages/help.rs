@@ -8,19 +8,21 @@
 //! of one of the ticket's desks); the server decides again.
 
 use habilis_shared::dto::{
-    AssignTicket, CommentTicket, CreateTicket, DeskAgentPage, DeskKind, DeskPage, DeskView,
-    EscalateTicket, KbSuggestQuery, KbSuggestions, PageQuery, ProjectPage, ProjectQuery,
-    ResolveTicket, TicketEventKind, TicketEventView, TicketPage, TicketQuery, TicketState,
-    TicketThread, TicketType, TicketView,
+    AddTicketParticipant, AssignTicket, CommentTicket, CreateTicket, DeskAgentPage, DeskKind,
+    DeskPage, DeskView, EscalateTicket, KbSuggestQuery, KbSuggestions, PageQuery, ProjectPage,
+    ProjectQuery, ResolveTicket, TicketAttachmentView, TicketEventKind, TicketEventView,
+    TicketPage, TicketParticipantView, TicketQuery, TicketState, TicketThread, TicketType,
+    TicketView,
 };
 use habilis_shared::policy::{Action, Resource};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{with_query, Client, Failure};
+use crate::api::{failure_of, with_query, Client, Failure};
 use crate::components::{
-    field_errors, use_pager, Choice, Field, PagerButtons, ProblemMessage, When,
+    field_errors, save_blob, use_pager, Choice, Field, PagerButtons, PersonPicker, PickFrom,
+    Picked, ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_debounced, use_fetch};
 use crate::i18n::fill;
@@ -597,6 +599,7 @@ pub struct TicketProps {
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Standing {
     requester: bool,
+    participant: bool,
     agent: bool,
 }
 
@@ -604,9 +607,7 @@ impl Standing {
     fn resource(self) -> Resource {
         Resource::Ticket {
             requester: self.requester,
-            // Not known to the page; it only widens commenting, which
-            // the thread's readers are offered anyway.
-            participant: false,
+            participant: self.participant,
             agent: self.agent,
         }
     }
@@ -641,6 +642,10 @@ pub fn Ticket(p: &TicketProps) -> Html {
     let me = session.me.as_ref().map(|m| m.user.id.as_str());
     let standing = Standing {
         requester: me == Some(t.requester_id.as_str()),
+        participant: th
+            .participants
+            .iter()
+            .any(|p| Some(p.account_id.as_str()) == me),
         agent: std::iter::once(t.desk_id.as_str())
             .chain(t.escalated_from.as_deref())
             .any(|id| desk_of(id).is_some_and(|d| d.agent)),
@@ -648,6 +653,15 @@ pub fn Ticket(p: &TicketProps) -> Html {
     let res = standing.resource();
     let may_work = session.allows_on(Action::TicketWork, res);
     let may_settle = session.allows_on(Action::TicketSettle, res);
+    let may_comment = session.allows_on(Action::TicketComment, res);
+    let may_name = session.allows_on(Action::TicketParticipants, res);
+    // The organisation whose people may follow the ticket: its local desk's.
+    let org = t
+        .escalated_from
+        .as_deref()
+        .or(Some(t.desk_id.as_str()))
+        .and_then(desk_of)
+        .and_then(|d| d.org_id.clone());
     let desk_label = |id: &str| {
         desk_of(id)
             .map(|d| desk_name(&session, d))
@@ -692,6 +706,11 @@ pub fn Ticket(p: &TicketProps) -> Html {
             <ol class="thread" id="ticket-history">
                 { for th.history.iter().map(|e| html! { <HistoryEntry event={e.clone()} desk={e.desk_id.as_deref().map(&desk_label)} /> }) }
             </ol>
+            <Files id={t.id.clone()} files={th.attachments.clone()}
+                may_attach={may_comment && t.state != TicketState::Closed} agent={may_work}
+                on_done={thread.reloader()} />
+            <Participants id={t.id.clone()} people={th.participants.clone()} may_name={may_name && t.state != TicketState::Closed}
+                requester={t.requester_id.clone()} org={org} on_done={thread.reloader()} />
             if may_settle && t.state == TicketState::Resolved {
                 <Settle id={t.id.clone()} on_done={thread.reloader()} />
             }
@@ -739,7 +758,22 @@ fn HistoryEntry(p: &EntryProps) -> Html {
             &session.t("event.state"),
             &[("from", &state(e.from_state)), ("to", &state(e.to_state))],
         ),
-        TicketEventKind::Assign => session.t("event.assign"),
+        TicketEventKind::Assign => fill(
+            &session.t("event.assign"),
+            &[("name", e.assignee_name.as_deref().unwrap_or_default())],
+        ),
+        TicketEventKind::Attachment => fill(
+            &session.t("event.attachment"),
+            &[("name", e.body.as_deref().unwrap_or_default())],
+        ),
+        TicketEventKind::ParticipantAdded => fill(
+            &session.t("event.participant_added"),
+            &[("name", e.participant_name.as_deref().unwrap_or_default())],
+        ),
+        TicketEventKind::ParticipantRemoved => fill(
+            &session.t("event.participant_removed"),
+            &[("name", e.participant_name.as_deref().unwrap_or_default())],
+        ),
         TicketEventKind::Escalate => fill(
             &session.t("event.escalate"),
             &[("desk", p.desk.as_deref().unwrap_or_default())],
@@ -761,10 +795,277 @@ fn HistoryEntry(p: &EntryProps) -> Html {
                     { " " }<span class="badge internal-badge">{ session.t("ticket.internal_badge") }</span>
                 }
             </p>
-            if let Some(b) = &e.body {
+            if let (Some(b), false) = (&e.body, e.kind == TicketEventKind::Attachment) {
                 <p class="prose event-body">{ b }</p>
             }
         </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FilesProps {
+    id: String,
+    files: Vec<TicketAttachmentView>,
+    may_attach: bool,
+    /// Offer the agents-only checkbox.
+    agent: bool,
+    on_done: Callback<()>,
+}
+
+/// What the files of a ticket ask of the server.
+#[derive(Clone)]
+enum FileAct {
+    /// Send the file chosen in the form.
+    Attach { ticket: String, internal: bool },
+    /// Save one: its id and name.
+    Download {
+        ticket: String,
+        id: String,
+        name: String,
+    },
+}
+
+async fn file_act(client: Client, act: FileAct) -> Result<bool, Failure> {
+    use wasm_bindgen::JsCast;
+    let method = gloo_net::http::Method::GET;
+    match act {
+        FileAct::Attach { ticket, internal } => {
+            let file = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("ticket-file"))
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+                .ok_or_else(|| Failure::invalid("name", "no file chosen"))?;
+            let query = [("name", file.name()), ("internal", internal.to_string())];
+            let url = with_query(&format!("/api/v1/tickets/{ticket}/attachments"), &query);
+            let kind = file.type_();
+            let kind = if kind.is_empty() {
+                "application/octet-stream".to_owned()
+            } else {
+                kind
+            };
+            let res = client
+                .raw(
+                    gloo_net::http::Method::POST,
+                    &url,
+                    &[("Content-Type", kind.as_str())],
+                    Some(&file.into()),
+                    None,
+                )
+                .await?;
+            if !res.ok() {
+                return Err(failure_of(res).await);
+            }
+            Ok(true)
+        }
+        FileAct::Download { ticket, id, name } => {
+            let res = client
+                .raw(
+                    method,
+                    &format!("/api/v1/tickets/{ticket}/attachments/{id}"),
+                    &[],
+                    None,
+                    None,
+                )
+                .await?;
+            if !res.ok() {
+                return Err(failure_of(res).await);
+            }
+            let raw: web_sys::Response = res.into();
+            let unreadable = |_| Failure::Network("the download was interrupted".into());
+            let promise = raw.blob().map_err(unreadable)?;
+            let blob = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map_err(unreadable)?;
+            save_blob(&name, &blob.unchecked_into());
+            Ok(false)
+        }
+    }
+}
+
+/// The files of a ticket (each saved on a click), and the form that
+/// attaches one (agents: or an agents-only one).
+#[function_component]
+fn Files(p: &FilesProps) -> Html {
+    let session = use_session();
+    let internal = use_state(|| false);
+    let has_file = use_state(|| false);
+    let act = {
+        let (done, has_file) = (p.on_done.clone(), has_file.clone());
+        use_action_then(file_act, move |reload: &bool| {
+            if *reload {
+                has_file.set(false);
+                done.emit(());
+            }
+        })
+    };
+    let on_file = {
+        let has_file = has_file.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            has_file.set(el.files().is_some_and(|f| f.length() > 0));
+        })
+    };
+    let on_internal = {
+        let internal = internal.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            internal.set(el.checked());
+        })
+    };
+    let max = session
+        .policy
+        .as_ref()
+        .map(|pol| pol.support.attachment_max_bytes)
+        .unwrap_or_default();
+    let hint = fill(
+        &session.t("ticket.file_hint"),
+        &[("size", &crate::format::bytes(max, session.lang))],
+    );
+    html! {
+        <div class="card" id="ticket-files">
+            <h2>{ session.t("ticket.files") }</h2>
+            if p.files.is_empty() {
+                <p class="muted">{ session.t("ticket.no_files") }</p>
+            } else {
+                <ul class="files">
+                    { for p.files.iter().map(|f| html! {
+                        <li data-name={f.name.clone()} data-internal={f.internal.to_string()}>
+                            <button type="button" class="link" disabled={act.busy()}
+                                onclick={act.on_click(FileAct::Download { ticket: p.id.clone(), id: f.id.clone(), name: f.name.clone() })}>
+                                { &f.name }
+                            </button>
+                            { " · " }{ crate::format::bytes(u64::try_from(f.size).unwrap_or_default(), session.lang) }
+                            { " · " }{ &f.uploaded_by_name }
+                            if f.internal {
+                                { " " }<span class="badge internal-badge">{ session.t("ticket.internal_badge") }</span>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
+            <ProblemMessage failure={act.error().cloned()} />
+            if p.may_attach {
+                <div class="field">
+                    <label for="ticket-file">{ session.t("ticket.file") }</label>
+                    <input type="file" id="ticket-file" aria-describedby="ticket-file-hint" onchange={on_file} />
+                    <p class="hint" id="ticket-file-hint">{ hint }</p>
+                </div>
+                if p.agent {
+                    <div class="field check">
+                        <label for="ticket-file-internal">
+                            <input type="checkbox" id="ticket-file-internal" checked={*internal} onchange={on_internal} />
+                            { " " }{ session.t("ticket.file_internal") }
+                        </label>
+                    </div>
+                }
+                <div class="actions">
+                    <button type="button" id="ticket-attach" disabled={act.busy() || !*has_file}
+                        onclick={act.on_click(FileAct::Attach { ticket: p.id.clone(), internal: p.agent && *internal })}>
+                        { session.t("ticket.attach") }
+                    </button>
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ParticipantsProps {
+    id: String,
+    people: Vec<TicketParticipantView>,
+    may_name: bool,
+    requester: String,
+    /// The organisation whose members are offered.
+    org: Option<String>,
+    on_done: Callback<()>,
+}
+
+/// What the participants' card asks of the server.
+#[derive(Clone)]
+enum PeopleAct {
+    Add(String, AddTicketParticipant),
+    Remove(String, String),
+}
+
+/// Who follows a ticket besides its requester; the requester and the
+/// agents name and remove them, and anyone may stop following.
+#[function_component]
+fn Participants(p: &ParticipantsProps) -> Html {
+    let session = use_session();
+    let picked = use_state(|| None::<Picked>);
+    let act = {
+        let done = p.on_done.clone();
+        use_action_then(
+            |client, act: PeopleAct| async move {
+                match act {
+                    PeopleAct::Add(ticket, req) => client
+                        .post::<_, serde::de::IgnoredAny>(
+                            &format!("/tickets/{ticket}/participants"),
+                            &req,
+                        )
+                        .await
+                        .map(|_| ()),
+                    PeopleAct::Remove(ticket, who) => client
+                        .delete::<serde::de::IgnoredAny>(&format!(
+                            "/tickets/{ticket}/participants/{who}"
+                        ))
+                        .await
+                        .map(|_| ()),
+                }
+            },
+            move |_| done.emit(()),
+        )
+    };
+    let me = session
+        .me
+        .as_ref()
+        .map(|m| m.user.id.clone())
+        .unwrap_or_default();
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |o: Option<Picked>| picked.set(o))
+    };
+    let chosen = (*picked).as_ref().and_then(|o| o.id.clone());
+    let mut exclude: Vec<String> = p.people.iter().map(|x| x.account_id.clone()).collect();
+    exclude.push(p.requester.clone());
+    html! {
+        <div class="card" id="ticket-participants">
+            <h2>{ session.t("ticket.participants") }</h2>
+            <p class="hint">{ session.t("ticket.participants_hint") }</p>
+            if p.people.is_empty() {
+                <p class="muted">{ session.t("ticket.no_participants") }</p>
+            } else {
+                <ul>
+                    { for p.people.iter().map(|x| html! {
+                        <li data-account={x.account_id.clone()}>
+                            { &x.name }
+                            if p.may_name || x.account_id == me {
+                                { " " }
+                                <button type="button" class="secondary small" disabled={act.busy()}
+                                    onclick={act.on_click(PeopleAct::Remove(p.id.clone(), x.account_id.clone()))}>
+                                    { if x.account_id == me { session.t("ticket.leave") } else { session.t("ticket.remove_participant") } }
+                                </button>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
+            <ProblemMessage failure={act.error().cloned()} />
+            if p.may_name {
+                <PersonPicker id="participant-pick" label={session.t("ticket.add_participant")}
+                    from={p.org.clone().map(PickFrom::Members).unwrap_or_default()}
+                    exclude={exclude} onchange={on_pick}
+                    errors={field_errors(session.lang, act.error(), "account_id")} />
+                <div class="actions">
+                    <button type="button" id="participant-add" disabled={act.busy() || chosen.is_none()}
+                        onclick={act.on_click(PeopleAct::Add(p.id.clone(), AddTicketParticipant { account_id: chosen.clone().unwrap_or_default() }))}>
+                        { session.t("ticket.add") }
+                    </button>
+                </div>
+            }
+        </div>
     }
 }
 

@@ -192,6 +192,8 @@ mail-ticket-update-body = { $update ->
     [resolved] { $author } resolved your ticket "{ $subject }". If the problem remains, reopen it.
     [reopened] Your ticket "{ $subject }" was reopened by { $author }.
     [closed] Your ticket "{ $subject }" was closed by { $author }.
+    [attached] { $author } attached a file to the ticket "{ $subject }":
+    [followed] { $author } added you to the ticket "{ $subject }": you will receive its updates and may answer them.
    *[comment] { $author } wrote on your ticket "{ $subject }":
 }
 mail-ticket-update-reply = Reply to this e-mail to add a comment to the ticket.

@@ -335,6 +335,10 @@ policy-ticket-settle = { $allowed ->
     [yes] A ticket is closed or reopened by its requester and the agents of its desks.
    *[no] Only the requester and the agents of the ticket's desks close or reopen it.
 }
+policy-ticket-participants = { $allowed ->
+    [yes] The requester and the agents of the ticket's desks name and remove its participants.
+   *[no] Only the requester and the agents of the ticket's desks name or remove its participants.
+}
 policy-kb-read = Every account holder reads the published articles of the knowledge base.
 policy-kb-read-public = { $allowed ->
     [yes] Anonymous visitors read the published articles of the knowledge base.

@@ -198,6 +198,8 @@ mail-ticket-update-body = { $update ->
     [resolved] { $author } a résolu votre ticket « { $subject } ». Si le problème persiste, rouvrez-le.
     [reopened] Votre ticket « { $subject } » a été rouvert par { $author }.
     [closed] Votre ticket « { $subject } » a été clos par { $author }.
+    [attached] { $author } a joint un fichier au ticket « { $subject } » :
+    [followed] { $author } vous a ajouté au ticket « { $subject } » : vous en recevrez les mises à jour et pourrez y répondre.
    *[comment] { $author } a écrit sur votre ticket « { $subject } » :
 }
 mail-ticket-update-reply = Répondez à ce message pour ajouter un commentaire au ticket.

@@ -334,6 +334,10 @@ policy-ticket-settle = { $allowed ->
     [yes] Un ticket est clos ou rouvert par son demandeur et les agents de ses supports.
    *[no] Seuls le demandeur et les agents des supports du ticket le closent ou le rouvrent.
 }
+policy-ticket-participants = { $allowed ->
+    [yes] Le demandeur et les agents des supports du ticket en désignent et en retirent les participants.
+   *[no] Seuls le demandeur et les agents des supports du ticket en désignent ou en retirent les participants.
+}
 policy-kb-read = Tout titulaire d'un compte lit les articles publiés de la base de connaissances.
 policy-kb-read-public = { $allowed ->
     [yes] Les visiteurs anonymes lisent les articles publiés de la base de connaissances.

@@ -180,6 +180,8 @@ mail-ticket-update-body = { $update ->
     [resolved] { $author } さんがチケット「{ $subject }」を解決しました。問題が続く場合は再オープンしてください。
     [reopened] チケット「{ $subject }」は { $author } さんにより再オープンされました。
     [closed] チケット「{ $subject }」は { $author } さんによりクローズされました。
+    [attached] { $author } さんがチケット「{ $subject }」にファイルを添付しました:
+    [followed] { $author } さんがあなたをチケット「{ $subject }」の参加者に追加しました。更新のお知らせが届き、返信もできます。
    *[comment] { $author } さんがチケット「{ $subject }」に書き込みました:
 }
 mail-ticket-update-reply = このメールに返信すると、チケットにコメントが追加されます。

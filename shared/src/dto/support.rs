@@ -302,16 +302,25 @@ pub enum TicketEventKind {
     Assign,
     Escalate,
     Approval,
+    /// A file attached (`attachment_id`).
+    Attachment,
+    /// Someone now follows the ticket (`participant_id`).
+    ParticipantAdded,
+    /// Someone no longer follows it (`participant_id`).
+    ParticipantRemoved,
 }
 
 impl TicketEventKind {
-    pub const ALL: [TicketEventKind; 6] = [
+    pub const ALL: [TicketEventKind; 9] = [
         Self::Created,
         Self::Comment,
         Self::State,
         Self::Assign,
         Self::Escalate,
         Self::Approval,
+        Self::Attachment,
+        Self::ParticipantAdded,
+        Self::ParticipantRemoved,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -322,6 +331,9 @@ impl TicketEventKind {
             Self::Assign => "assign",
             Self::Escalate => "escalate",
             Self::Approval => "approval",
+            Self::Attachment => "attachment",
+            Self::ParticipantAdded => "participant_added",
+            Self::ParticipantRemoved => "participant_removed",
         }
     }
 
@@ -347,6 +359,13 @@ pub struct TicketEventView {
     pub to_state: Option<TicketState>,
     pub desk_id: Option<String>,
     pub assignee_id: Option<String>,
+    /// The name of the agent assigned.
+    pub assignee_name: Option<String>,
+    /// The account named or removed as a participant, and their name.
+    pub participant_id: Option<String>,
+    pub participant_name: Option<String>,
+    /// The file attached (one of the thread's `attachments`).
+    pub attachment_id: Option<String>,
 }
 
 /// A ticket with its whole history (what the reader may see of it).
@@ -355,4 +374,65 @@ pub struct TicketEventView {
 pub struct TicketThread {
     pub ticket: TicketView,
     pub history: Vec<TicketEventView>,
+    /// The files attached, oldest first (internal ones for agents only).
+    pub attachments: Vec<TicketAttachmentView>,
+    /// The people who follow the ticket besides its requester.
+    pub participants: Vec<TicketParticipantView>,
+}
+
+/// A file attached to a ticket; its bytes are at
+/// `/api/v1/tickets/{ticket_id}/attachments/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketAttachmentView {
+    pub id: String,
+    pub ticket_id: String,
+    /// The history entry it was attached by.
+    pub event_id: String,
+    /// Its file name.
+    pub name: String,
+    pub size: i64,
+    /// Hex SHA-256 of the bytes (also the download's `ETag`).
+    pub sha256: String,
+    pub content_type: String,
+    /// Agents only, like an internal note.
+    pub internal: bool,
+    pub uploaded_by: String,
+    pub uploaded_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Someone who follows a ticket: they read it, comment on it (also by
+/// replying to its e-mails) and receive its public updates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketParticipantView {
+    pub account_id: String,
+    pub name: String,
+    pub added_by: String,
+    pub added_at: DateTime<Utc>,
+}
+
+/// `POST /tickets/{id}/participants`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddTicketParticipant {
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub account_id: String,
+}
+
+/// `POST /tickets/{id}/attachments?name=…&internal=…`: the query of an
+/// upload (the body is the file's bytes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct AttachQuery {
+    /// The file's name (`screenshot.png`): 1 to 200 characters, no `/`
+    /// (required: without it the upload is refused with 422).
+    pub name: Option<String>,
+    /// An agents-only file, like an internal note.
+    #[serde(default)]
+    pub internal: bool,
 }

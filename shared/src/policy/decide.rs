@@ -91,6 +91,11 @@ fn decide_ticket(action: &Action, resource: &Resource) -> Decision {
             "support.ticket.settle",
             "policy-ticket-settle",
         ),
+        Action::TicketParticipants => (
+            requester || agent,
+            "support.ticket.participants",
+            "policy-ticket-participants",
+        ),
         _ => return no_target(action),
     };
     decision(
@@ -350,7 +355,8 @@ impl Policy {
             Action::TicketRead
             | Action::TicketComment
             | Action::TicketWork
-            | Action::TicketSettle => decide_ticket(action, resource),
+            | Action::TicketSettle
+            | Action::TicketParticipants => decide_ticket(action, resource),
             Action::KbReadDrafts | Action::KbWrite => self.decide_kb(me, action, resource),
             Action::ApprovalDecide => {
                 let allowed = matches!(resource, Resource::Approval { approver: true });

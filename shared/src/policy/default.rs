@@ -158,6 +158,10 @@ impl Default for SupportPolicy {
         SupportPolicy {
             approval_categories: ["admin-rights".to_owned()].into_iter().collect(),
             manage_group_desk: set(&[Admin]),
+            // A screenshot or a log file, not a dataset: data go in
+            // datasets.
+            attachment_max_bytes: 10 * 1024 * 1024,
+            attachments_per_ticket: 20,
         }
     }
 }

@@ -477,6 +477,18 @@ impl Doc {
             ],
         );
         self.para(&text);
+        let text = self.t_args(
+            "policydoc-support-attachments",
+            &[
+                (
+                    "mib",
+                    Arg::from(s.attachment_max_bytes.div_ceil(1024 * 1024)),
+                ),
+                ("bytes", Arg::from(s.attachment_max_bytes)),
+                ("count", Arg::from(s.attachments_per_ticket)),
+            ],
+        );
+        self.para(&text);
     }
 
     fn knowledge_base(&mut self, policy: &Policy) {

@@ -73,6 +73,11 @@ pub struct SupportPolicy {
     pub approval_categories: BTreeSet<String>,
     /// Profiles that name and remove the group desk's agents.
     pub manage_group_desk: BTreeSet<Profile>,
+    /// The largest file attached to a ticket, in bytes (kept in the
+    /// object storage of the datasets).
+    pub attachment_max_bytes: u64,
+    /// How many files one ticket holds at most.
+    pub attachments_per_ticket: u32,
 }
 
 impl SupportPolicy {

@@ -1973,6 +1973,23 @@ fn desks_and_tickets() {
             Action::TicketRead,
             ticket(false, false, false)
         ));
+        // Participants are named by the requester and the agents, not by
+        // another participant.
+        for (requester, participant, agent, allowed) in [
+            (true, false, false, true),
+            (false, false, true, true),
+            (false, true, false, false),
+            (false, false, false, false),
+        ] {
+            assert_eq!(
+                may(
+                    profile,
+                    Action::TicketParticipants,
+                    ticket(requester, participant, agent)
+                ),
+                allowed
+            );
+        }
     }
     // Asked about no object.
     assert!(!may(Profile::Admin, Action::TicketRead, Resource::None));

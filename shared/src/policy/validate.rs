@@ -109,6 +109,15 @@ impl Policy {
             &s.manage_group_desk,
             "the group desk",
         )?;
+        if s.attachment_max_bytes == 0 {
+            return err(
+                "support.attachment_max_bytes",
+                "must be at least 1 (a byte)",
+            );
+        }
+        if s.attachments_per_ticket == 0 {
+            return err("support.attachments_per_ticket", "must be at least 1");
+        }
         match s
             .approval_categories
             .iter()

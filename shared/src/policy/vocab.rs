@@ -345,6 +345,11 @@ pub enum Action {
     /// `ticket.settle`: close a resolved ticket or reopen it; resource =
     /// [`Resource::Ticket`]: its requester and the agents of its desks.
     TicketSettle,
+    /// `ticket.participants`: name or remove the people who follow a
+    /// ticket (they read it, comment on it and receive its updates);
+    /// resource = [`Resource::Ticket`]: its requester and the agents of
+    /// its desks.
+    TicketParticipants,
     /// `kb.read`: the published articles of the knowledge base (SPEC §8:
     /// a public FAQ), anonymous visitors included unless the policy says
     /// otherwise (`knowledge_base.public_read`).
@@ -514,6 +519,7 @@ action_codes! {
         TicketComment => "ticket.comment",
         TicketWork => "ticket.work",
         TicketSettle => "ticket.settle",
+        TicketParticipants => "ticket.participants",
         KbRead => "kb.read",
         KbReadDrafts => "kb.read_drafts",
         KbWrite => "kb.write",
