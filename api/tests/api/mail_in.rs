@@ -643,3 +643,60 @@ async fn a_reply_over_smtp_adds_one_public_comment_and_the_listener_refuses_the_
         "the auto-reply and the stranger audited"
     );
 }
+
+#[actix_web::test]
+async fn a_participant_answers_by_mail_once_named_and_not_before() {
+    let app = TestApp::new().await;
+    let f = fixture(&app).await;
+    let thread = thread_of(&f.eml);
+    let db = app.db_url().to_owned();
+    let colleague = &f.h.expert;
+    let answer = |text: &str| reply(&thread, &colleague.email, &thread.reply_to, "", text);
+
+    // Not on the ticket yet: refused, nothing written but the refusal.
+    let before = counts(&app, &f.ticket).await;
+    let out = ingest(&app, &db, answer("Same here.").as_bytes(), &[]);
+    assert!(
+        out.status.success(),
+        "a refusal is not the MTA's error: {out:?}"
+    );
+    let after = counts(&app, &f.ticket).await;
+    assert_eq!(after.0, before.0, "no comment");
+    assert_eq!(after.3, before.3 + 1, "one refusal");
+    assert_eq!(last_refusal(&app).await["reason"], "not_on_ticket");
+
+    // Named by the requester, the colleague's answer is a comment.
+    let res = app
+        .post(
+            &format!("/api/v1/tickets/{}/participants", f.ticket),
+            &f.h.novice.access,
+            json!({ "account_id": colleague.id }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let out = ingest(
+        &app,
+        &db,
+        answer("Mine fails with 137 too.").as_bytes(),
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(counts(&app, &f.ticket).await.0, before.0 + 1);
+    let (author, body) = last_comment(&app, &f.ticket).await;
+    assert_eq!(author, colleague.id);
+    assert_eq!(body, "Mine fails with 137 too.");
+    // The requester is told of it by mail (queued by the ingest's own
+    // process); the colleague is not sent their own words.
+    let queued = |to: String| {
+        app.with_db(move |c| {
+            outbox::table
+                .filter(outbox::to_addr.eq(to))
+                .filter(outbox::body.like("%Mine fails with 137 too.%"))
+                .count()
+                .get_result::<i64>(c)
+                .expect("outbox")
+        })
+    };
+    assert_eq!(queued(f.h.novice.email.clone()).await, 1);
+    assert_eq!(queued(colleague.email.clone()).await, 0);
+}
