@@ -107,6 +107,7 @@ pub async fn launch_instance(
             view_of(conn, &st, &caller, &row, &p.name)
         })
         .await?;
+    super::jobs::wake_watcher();
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/api/v1/instances/{}", view.id)))
         .json(view))

@@ -587,6 +587,11 @@ pub fn watch_starting(
     Ok(moved)
 }
 
+/// Whether an instance is starting (the watcher then looks again soon).
+pub fn any_starting(conn: &mut DbConn) -> InstanceResult<bool> {
+    Ok(!queries::in_states(conn, &["starting"], None, 1)?.is_empty())
+}
+
 fn fail(
     conn: &mut DbConn,
     row: &InstanceRow,

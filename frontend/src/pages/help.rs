@@ -857,6 +857,14 @@ async fn file_act(client: Client, act: FileAct) -> Result<bool, Failure> {
             if !res.ok() {
                 return Err(failure_of(res).await);
             }
+            // Attached: the field is empty again for the next one.
+            if let Some(input) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("ticket-file"))
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            {
+                input.set_value("");
+            }
             Ok(true)
         }
         FileAct::Download { ticket, id, name } => {
@@ -996,7 +1004,7 @@ fn Participants(p: &ParticipantsProps) -> Html {
     let session = use_session();
     let picked = use_state(|| None::<Picked>);
     let act = {
-        let done = p.on_done.clone();
+        let (done, picked) = (p.on_done.clone(), picked.clone());
         use_action_then(
             |client, act: PeopleAct| async move {
                 match act {
@@ -1015,7 +1023,10 @@ fn Participants(p: &ParticipantsProps) -> Html {
                         .map(|_| ()),
                 }
             },
-            move |_| done.emit(()),
+            move |_| {
+                picked.set(None);
+                done.emit(());
+            },
         )
     };
     let me = session
@@ -1054,7 +1065,8 @@ fn Participants(p: &ParticipantsProps) -> Html {
             }
             <ProblemMessage failure={act.error().cloned()} />
             if p.may_name {
-                <PersonPicker id="participant-pick" label={session.t("ticket.add_participant")}
+                // A new, empty picker once the list changed.
+                <PersonPicker key={p.people.len()} id="participant-pick" label={session.t("ticket.add_participant")}
                     from={p.org.clone().map(PickFrom::Members).unwrap_or_default()}
                     exclude={exclude} onchange={on_pick}
                     errors={field_errors(session.lang, act.error(), "account_id")} />
