@@ -139,6 +139,27 @@ pub fn failure_message(lang: Language, f: &Failure) -> String {
     }
 }
 
+/// Saves what `GET url` (absolute, `/api/v1/…`) answers as the file
+/// `name`: fetched with the session's token, which a plain link would not
+/// send, then handed to the browser's download.
+pub async fn download(client: &crate::api::Client, url: &str, name: &str) -> Result<(), Failure> {
+    use wasm_bindgen::JsCast;
+    let res = client
+        .raw(gloo_net::http::Method::GET, url, &[], None, None)
+        .await?;
+    if !res.ok() {
+        return Err(crate::api::failure_of(res).await);
+    }
+    let raw: web_sys::Response = res.into();
+    let unreadable = |_| Failure::Network("the download was interrupted".into());
+    let promise = raw.blob().map_err(unreadable)?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(unreadable)?;
+    save_blob(name, &blob.unchecked_into());
+    Ok(())
+}
+
 /// Saves `blob` as the file `name` through a temporary object URL (let go
 /// a minute later, once the browser has taken the download over).
 pub fn save_blob(name: &str, blob: &web_sys::Blob) {

@@ -14,14 +14,13 @@ use habilis_shared::dto::{
     PageQuery, ProjectState, ProjectView, UpdateDataset,
 };
 use serde::de::IgnoredAny;
-use wasm_bindgen::JsCast;
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{failure_of, with_query, Client, Failure};
+use crate::api::{with_query, Client, Failure};
 use crate::components::{
-    confirmed, failure_message, field_errors, save_blob, save_text, use_pager, CopyButton, Field,
+    confirmed, download, failure_message, field_errors, save_text, use_pager, CopyButton, Field,
     PagerButtons, PersonLink, ProblemMessage, When,
 };
 use crate::format;
@@ -330,25 +329,7 @@ async fn apply(client: Client, (dataset, change): (String, Change)) -> Result<Af
             .await
             .map(|_| After::Reload),
         Change::Download(id, name) => {
-            let res = client
-                .raw(
-                    gloo_net::http::Method::GET,
-                    &format!("/api/v1/files/{id}/content"),
-                    &[],
-                    None,
-                    None,
-                )
-                .await?;
-            if !res.ok() {
-                return Err(failure_of(res).await);
-            }
-            let raw: web_sys::Response = res.into();
-            let unreadable = |_| Failure::Network("the download was interrupted".into());
-            let promise = raw.blob().map_err(unreadable)?;
-            let blob = wasm_bindgen_futures::JsFuture::from(promise)
-                .await
-                .map_err(unreadable)?;
-            save_blob(&name, &blob.unchecked_into());
+            download(&client, &format!("/api/v1/files/{id}/content"), &name).await?;
             Ok(After::Nothing)
         }
         Change::Manifest(name) => {

@@ -21,8 +21,8 @@ use yew_router::prelude::*;
 
 use crate::api::{failure_of, with_query, Client, Failure};
 use crate::components::{
-    field_errors, save_blob, use_pager, Choice, Field, PagerButtons, PersonPicker, PickFrom,
-    Picked, ProblemMessage, When,
+    download, field_errors, use_pager, Choice, Field, PagerButtons, PersonPicker, PickFrom, Picked,
+    ProblemMessage, When,
 };
 use crate::hooks::{use_action_then, use_debounced, use_fetch};
 use crate::i18n::fill;
@@ -827,7 +827,6 @@ enum FileAct {
 
 async fn file_act(client: Client, act: FileAct) -> Result<bool, Failure> {
     use wasm_bindgen::JsCast;
-    let method = gloo_net::http::Method::GET;
     match act {
         FileAct::Attach { ticket, internal } => {
             let file = web_sys::window()
@@ -868,25 +867,12 @@ async fn file_act(client: Client, act: FileAct) -> Result<bool, Failure> {
             Ok(true)
         }
         FileAct::Download { ticket, id, name } => {
-            let res = client
-                .raw(
-                    method,
-                    &format!("/api/v1/tickets/{ticket}/attachments/{id}"),
-                    &[],
-                    None,
-                    None,
-                )
-                .await?;
-            if !res.ok() {
-                return Err(failure_of(res).await);
-            }
-            let raw: web_sys::Response = res.into();
-            let unreadable = |_| Failure::Network("the download was interrupted".into());
-            let promise = raw.blob().map_err(unreadable)?;
-            let blob = wasm_bindgen_futures::JsFuture::from(promise)
-                .await
-                .map_err(unreadable)?;
-            save_blob(&name, &blob.unchecked_into());
+            download(
+                &client,
+                &format!("/api/v1/tickets/{ticket}/attachments/{id}"),
+                &name,
+            )
+            .await?;
             Ok(false)
         }
     }
