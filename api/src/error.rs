@@ -97,6 +97,15 @@ impl ApiError {
         e.errors = Some(errors);
         e
     }
+    /// The numbers of a refused use (`quota`: used, asked for, limit).
+    pub fn with_quota(mut self, used: u64, requested: u64, limit: u64) -> Self {
+        self.quota = Some(Box::new(habilis_shared::dto::QuotaUse {
+            used,
+            requested,
+            limit,
+        }));
+        self
+    }
     pub fn unavailable(detail: Msg) -> Self {
         Self::new(ProblemType::Unavailable, detail)
     }

@@ -9,9 +9,7 @@ use std::io;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use habilis_shared::dto::{
-    CreateDataset, DatasetView, FileView, ProjectState, QuotaUse, UpdateDataset,
-};
+use habilis_shared::dto::{CreateDataset, DatasetView, FileView, ProjectState, UpdateDataset};
 use habilis_shared::i18n::Msg;
 use serde_json::json;
 
@@ -75,35 +73,21 @@ impl From<DatasetError> for ApiError {
                 ApiError::conflict(ProblemType::InUse, Msg::new("datasets-uploads-pending"))
             }
             E::BadPath => ApiError::field("path", Msg::new("datasets-path-invalid")),
-            E::FileTooLarge { size, limit } => {
-                let mut e = ApiError::new(
-                    ProblemType::QuotaExceeded,
-                    Msg::new("datasets-file-too-large")
-                        .arg("size", size.to_string())
-                        .arg("limit", limit.to_string()),
-                );
-                e.quota = Some(Box::new(QuotaUse {
-                    used: 0,
-                    requested: size,
-                    limit,
-                }));
-                e
-            }
-            E::QuotaExceeded { used, size, limit } => {
-                let mut e = ApiError::new(
-                    ProblemType::QuotaExceeded,
-                    Msg::new("datasets-quota-exceeded")
-                        .arg("used", used.to_string())
-                        .arg("size", size.to_string())
-                        .arg("limit", limit.to_string()),
-                );
-                e.quota = Some(Box::new(QuotaUse {
-                    used,
-                    requested: size,
-                    limit,
-                }));
-                e
-            }
+            E::FileTooLarge { size, limit } => ApiError::new(
+                ProblemType::QuotaExceeded,
+                Msg::new("datasets-file-too-large")
+                    .arg("size", size.to_string())
+                    .arg("limit", limit.to_string()),
+            )
+            .with_quota(0, size, limit),
+            E::QuotaExceeded { used, size, limit } => ApiError::new(
+                ProblemType::QuotaExceeded,
+                Msg::new("datasets-quota-exceeded")
+                    .arg("used", used.to_string())
+                    .arg("size", size.to_string())
+                    .arg("limit", limit.to_string()),
+            )
+            .with_quota(used, size, limit),
             E::BadDigest => ApiError::field("digest", Msg::new("datasets-digest-malformed")),
             E::DigestMismatch => ApiError::field("digest", Msg::new("datasets-digest-mismatch")),
             E::BadRange { size } => ApiError::new(

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use habilis_shared::dto::{
-    CreateConfiguration, InstanceState, InstanceView, LaunchInstance, OfferingLimits, QuotaUse,
+    CreateConfiguration, InstanceState, InstanceView, LaunchInstance, OfferingLimits,
     SavedConfiguration,
 };
 use habilis_shared::i18n::Msg;
@@ -101,18 +101,11 @@ impl From<InstanceError> for ApiError {
                 cap,
                 running,
                 limit,
-            } => {
-                let mut e = ApiError::conflict(
-                    ProblemType::InstanceLimit,
-                    Msg::new(cap.key()).arg("limit", limit.to_string()),
-                );
-                e.quota = Some(Box::new(QuotaUse {
-                    used: running,
-                    requested: 1,
-                    limit,
-                }));
-                e
-            }
+            } => ApiError::conflict(
+                ProblemType::InstanceLimit,
+                Msg::new(cap.key()).arg("limit", limit.to_string()),
+            )
+            .with_quota(running, 1, limit),
             E::NameTaken => {
                 ApiError::conflict(ProblemType::NameTaken, Msg::new("instances-name-taken"))
             }

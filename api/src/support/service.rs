@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::{
-    ApprovalDecision, CreateTicket, DeskAgentView, QuotaUse, TicketAttachmentView, TicketEventKind,
+    ApprovalDecision, CreateTicket, DeskAgentView, TicketAttachmentView, TicketEventKind,
     TicketState, TicketThread, TicketType,
 };
 use habilis_shared::i18n::Msg;
@@ -117,32 +117,18 @@ impl From<SupportError> for ApiError {
                 ProblemType::WrongState,
                 Msg::new("support-too-many-participants").arg("limit", limit),
             ),
-            SupportError::AttachmentTooLarge { size, limit } => {
-                let mut e = ApiError::new(
-                    ProblemType::QuotaExceeded,
-                    Msg::new("support-attachment-too-large")
-                        .arg("size", size.to_string())
-                        .arg("limit", limit.to_string()),
-                );
-                e.quota = Some(Box::new(QuotaUse {
-                    used: 0,
-                    requested: size,
-                    limit,
-                }));
-                e
-            }
-            SupportError::TooManyAttachments(limit) => {
-                let mut e = ApiError::new(
-                    ProblemType::QuotaExceeded,
-                    Msg::new("support-too-many-attachments").arg("limit", limit),
-                );
-                e.quota = Some(Box::new(QuotaUse {
-                    used: u64::from(limit),
-                    requested: 1,
-                    limit: u64::from(limit),
-                }));
-                e
-            }
+            SupportError::AttachmentTooLarge { size, limit } => ApiError::new(
+                ProblemType::QuotaExceeded,
+                Msg::new("support-attachment-too-large")
+                    .arg("size", size.to_string())
+                    .arg("limit", limit.to_string()),
+            )
+            .with_quota(0, size, limit),
+            SupportError::TooManyAttachments(limit) => ApiError::new(
+                ProblemType::QuotaExceeded,
+                Msg::new("support-too-many-attachments").arg("limit", limit),
+            )
+            .with_quota(u64::from(limit), 1, u64::from(limit)),
             SupportError::BadFileName => ApiError::field("name", Msg::new("support-bad-file-name")),
             SupportError::Db(e) => e.into(),
         }
