@@ -214,12 +214,19 @@ pub fn held_by(conn: &mut DbConn, worker: &str) -> QueryResult<Vec<JobRow>> {
         .load(conn)
 }
 
-/// Renews the leases of the running jobs `worker` holds.
-pub fn renew(conn: &mut DbConn, worker: &str, until: NaiveDateTime) -> QueryResult<usize> {
+/// Renews, to `until`, the leases of the running jobs `worker` holds that
+/// end before `due`.
+pub fn renew(
+    conn: &mut DbConn,
+    worker: &str,
+    until: NaiveDateTime,
+    due: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         compute_jobs::table
             .filter(compute_jobs::state.eq(JobState::Running.as_str()))
-            .filter(compute_jobs::lease_owner.eq(worker)),
+            .filter(compute_jobs::lease_owner.eq(worker))
+            .filter(compute_jobs::lease_until.lt(due)),
     )
     .set(compute_jobs::lease_until.eq(until))
     .execute(conn)
@@ -394,18 +401,31 @@ pub fn clear_log(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
     diesel::delete(compute_job_logs::table.filter(compute_job_logs::job_id.eq(id))).execute(conn)
 }
 
-/// Records this replica as a worker, or its heartbeat.
+/// Records this replica as a worker, or its heartbeat when the last one
+/// is older than `due`.
 pub fn heartbeat(
     conn: &mut DbConn,
     id: &str,
     executor: &str,
     slots: i64,
     now: NaiveDateTime,
+    due: NaiveDateTime,
 ) -> QueryResult<()> {
-    let n = diesel::update(compute_workers::table.find(id))
-        .set(compute_workers::heartbeat_at.eq(now))
-        .execute(conn)?;
-    if n == 0 {
+    let n = diesel::update(
+        compute_workers::table
+            .find(id)
+            .filter(compute_workers::heartbeat_at.lt(due)),
+    )
+    .set(compute_workers::heartbeat_at.eq(now))
+    .execute(conn)?;
+    let known = n == 1
+        || compute_workers::table
+            .find(id)
+            .select(compute_workers::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+    if !known {
         diesel::insert_into(compute_workers::table)
             .values((
                 compute_workers::id.eq(id),
