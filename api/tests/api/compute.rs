@@ -1131,3 +1131,39 @@ async fn a_job_runs_as_the_instance_account_with_its_limits() {
         "the job's account, groups, memory limit and USER"
     );
 }
+
+#[actix_web::test]
+async fn a_program_that_cannot_start_fails_its_job_and_the_log_says_why() {
+    // arrange
+    let app = TestApp::builder().with_compute(2).start().await;
+    let l = lab(&app).await;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let missing = engine(&app, &admin, "Missing", json!(["/no/such/program"]), 60).await;
+    // act
+    let job = submit(&app, &l.h.novice, &l.project, &missing, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    // assert
+    assert_eq!(done["state"], "failed", "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &l.h.novice.access)
+        .await
+        .text()
+        .await
+        .expect("log");
+    assert_eq!(
+        log,
+        "[habilis] The program could not be started: \
+         /no/such/program: no such program in PATH\n"
+    );
+    let r = row(&app, &job_id).await;
+    assert_eq!(r.handle, None);
+    assert_eq!(r.lease_owner, None);
+    // The slot is free again: the next job runs.
+    let ok = engine(&app, &admin, "True", json!(["true"]), 60).await;
+    let job = submit(&app, &l.h.novice, &l.project, &ok, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+}
