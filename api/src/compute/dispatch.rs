@@ -166,10 +166,13 @@ impl Dispatcher {
         }
         let mut cache = PassCache::default();
         let result = conn.write_tx(|conn| -> ApiResult<Vec<(bool, bool)>> {
-            ended
+            let mut events = Vec::new();
+            let outcomes = ended
                 .iter()
-                .map(|e| self.record_end(conn, e, &mut cache))
-                .collect()
+                .map(|e| self.record_end(conn, e, &mut cache, &mut events))
+                .collect::<ApiResult<Vec<_>>>()?;
+            audit::append_many(conn, self.now(), events)?;
+            Ok(outcomes)
         });
         let outcomes = match result {
             Ok(o) => o,
@@ -293,6 +296,7 @@ impl Dispatcher {
         conn: &mut DbConn,
         end: &Ended,
         cache: &mut PassCache,
+        events: &mut Vec<Event>,
     ) -> ApiResult<(bool, bool)> {
         let job = &end.job;
         let now = end.at;
@@ -309,12 +313,12 @@ impl Dispatcher {
             work_id: None,
             dataset_id: None,
         };
-        if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now, cache)? {
+        if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now, cache, events)? {
             e.work_id = Some(&work_id);
         }
         let kept = !stored.is_empty()
             && e.work_id.is_some()
-            && self.record_outputs(conn, job, &dataset_id, stored, now)?;
+            && self.record_outputs(conn, job, &dataset_id, stored, now, events)?;
         if kept {
             e.dataset_id = Some(&dataset_id);
         } else if !stored.is_empty() {
@@ -385,6 +389,7 @@ impl Dispatcher {
         id: &str,
         files: &[FileRow],
         now: DateTime<Utc>,
+        events: &mut Vec<Event>,
     ) -> ApiResult<bool> {
         let at = db_time(now);
         let base: String = format!("{} (outputs)", job.name)
@@ -415,21 +420,17 @@ impl Dispatcher {
             return Ok(false);
         }
         datasets::queries::insert(conn, &ds)?;
-        audit::append(
-            conn,
-            now,
+        events.push(
             Event::new(AuditAction::DatasetCreate, Outcome::Success)
                 .actor(job.owner_id.clone())
                 .target("dataset", id.to_owned())
                 .detail(json!({ "project_id": job.project_id, "name": ds.name, "job_id": job.id })),
-        )?;
+        );
         for f in files {
             let mut row = f.clone();
             row.dataset_id = id.to_owned();
             datasets::queries::insert_file(conn, &row)?;
-            audit::append(
-                conn,
-                now,
+            events.push(
                 Event::new(AuditAction::FileUpload, Outcome::Success)
                     .actor(job.owner_id.clone())
                     .target("file", row.id.clone())
@@ -440,7 +441,7 @@ impl Dispatcher {
                         "sha256": row.sha256,
                         "job_id": job.id,
                     })),
-            )?;
+            );
         }
         Ok(true)
     }
@@ -454,6 +455,7 @@ impl Dispatcher {
         id: &str,
         now: DateTime<Utc>,
         cache: &mut PassCache,
+        events: &mut Vec<Event>,
     ) -> ApiResult<bool> {
         if cache.project_state(conn, &job.project_id)?
             != Some(habilis_shared::dto::ProjectState::Active)
@@ -468,9 +470,8 @@ impl Dispatcher {
             .arg("version", job.engine_version)
             .arg("code", 0)
             .render(lang);
-        works::service::record_job_output(
+        let event = works::service::insert_job_output(
             conn,
-            now,
             &NewWork {
                 id,
                 owner_id: &job.owner_id,
@@ -481,6 +482,7 @@ impl Dispatcher {
             },
             &job.id,
         )?;
+        events.push(event);
         Ok(true)
     }
 

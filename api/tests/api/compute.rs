@@ -797,6 +797,24 @@ async fn three_replicas_dispatch_every_job_exactly_once() {
         })
         .await;
     assert_eq!((succeeded, once), (JOBS as i64, JOBS as i64));
+    // The ends recorded a pass at a time left the audit chain whole, with
+    // one draft work created per job.
+    let (verdict, works) = app
+        .with_db(|c| {
+            let v = habilis_api::audit::verify(c).expect("verify");
+            let w = audit_log::table
+                .filter(audit_log::action.eq("work.create"))
+                .count()
+                .get_result::<i64>(c)
+                .expect("count");
+            (v, w)
+        })
+        .await;
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Ok { .. }),
+        "{verdict:?}"
+    );
+    assert_eq!(works, JOBS as i64);
 }
 
 /// `kill -9` of a replica running jobs: another replica finds their
