@@ -343,8 +343,7 @@ extern "C" fn run_child(arg: *mut libc::c_void) -> libc::c_int {
         // SAFETY: reads this thread's errno (the parent thread's TLS, which
         // is asleep), then `_exit`, which runs no handler and no destructor.
         unsafe {
-            c.errno
-                .store(*libc::__errno_location(), Ordering::Release);
+            c.errno.store(*libc::__errno_location(), Ordering::Release);
             c.failed_step.store(step.code(), Ordering::Release);
             libc::_exit(127)
         }
@@ -403,7 +402,12 @@ extern "C" fn run_child(arg: *mut libc::c_void) -> libc::c_int {
             // Raw system calls: glibc's wrappers would make every thread of
             // the process (the server's, shared with this child) change.
             let (uid, gid) = (libc::c_long::from(a.uid), libc::c_long::from(a.gid));
-            if libc::syscall(libc::SYS_setgroups, 0 as libc::c_long, std::ptr::null::<libc::gid_t>()) == -1 {
+            if libc::syscall(
+                libc::SYS_setgroups,
+                0 as libc::c_long,
+                std::ptr::null::<libc::gid_t>(),
+            ) == -1
+            {
                 fail(Step::Groups);
             }
             if libc::syscall(libc::SYS_setresgid, gid, gid, gid) == -1 {
@@ -529,10 +533,12 @@ mod tests {
         let r = setup();
         let argv = os(&["nothing"]);
         match spawn(&spec(&r, Path::new("/no/such/program"), &argv)) {
-            Err(e @ SpawnError::Child {
-                step: Step::Execute,
-                ..
-            }) => {
+            Err(
+                e @ SpawnError::Child {
+                    step: Step::Execute,
+                    ..
+                },
+            ) => {
                 assert_eq!(
                     e.to_string(),
                     "the process could not execute: No such file or directory (os error 2)"

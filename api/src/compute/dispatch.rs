@@ -313,7 +313,9 @@ impl Dispatcher {
             work_id: None,
             dataset_id: None,
         };
-        if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now, cache, events)? {
+        if e.state == JobState::Succeeded
+            && self.record_work(conn, job, &work_id, now, cache, events)?
+        {
             e.work_id = Some(&work_id);
         }
         let kept = !stored.is_empty()
@@ -654,7 +656,9 @@ impl Dispatcher {
                     Ok(handle) => {
                         queries::set_handle(conn, &job.id, &self.worker_id, handle)?;
                     }
-                    Err(failure) => self.record_start_failure(conn, job, failure, at, &mut cache)?,
+                    Err(failure) => {
+                        self.record_start_failure(conn, job, failure, at, &mut cache)?
+                    }
                 }
             }
             Ok(())
@@ -835,8 +839,8 @@ impl PassCache {
         if let Some(l) = self.languages.get(user) {
             return Ok(*l);
         }
-        let l = users_q::find(conn, user)?
-            .map_or(habilis_shared::dto::Language::En, |u| u.language());
+        let l =
+            users_q::find(conn, user)?.map_or(habilis_shared::dto::Language::En, |u| u.language());
         self.languages.insert(user.to_owned(), l);
         Ok(l)
     }

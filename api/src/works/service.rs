@@ -151,7 +151,11 @@ pub fn record_job_output(
 
 /// Inserts a job's draft work (as [`record_job_output`]) and answers its
 /// audit event, for the caller to append with others.
-pub fn insert_job_output(conn: &mut DbConn, work: &NewWork<'_>, job_id: &str) -> QueryResult<Event> {
+pub fn insert_job_output(
+    conn: &mut DbConn,
+    work: &NewWork<'_>,
+    job_id: &str,
+) -> QueryResult<Event> {
     queries::insert(conn, work)?;
     Ok(Event::new(AuditAction::WorkCreate, Outcome::Success)
         .actor(work.owner_id.to_owned())

@@ -383,7 +383,9 @@ mod tests {
         gone.workdir = d.path().join("gone");
         let no = ex.submit(&gone).expect_err("no working directory");
         assert!(
-            no.0.ends_with("could not enter its working directory: No such file or directory (os error 2)"),
+            no.0.ends_with(
+                "could not enter its working directory: No such file or directory (os error 2)"
+            ),
             "{no}"
         );
         assert!(ex.procs().is_empty());
