@@ -618,7 +618,10 @@ impl Dispatcher {
                 return Ok(Vec::new());
             }
             let capacity = queries::live_slots(conn, since)?.max(i64::from(self.executor.slots()));
-            let snapshot = snapshot(conn, u32::try_from(capacity).unwrap_or(u32::MAX))?;
+            // Only each lane's first `free` jobs: this pass picks no other.
+            let heads = queries::queued_heads(conn, i64::try_from(free).unwrap_or(i64::MAX))?;
+            let capacity = u32::try_from(capacity).unwrap_or(u32::MAX);
+            let snapshot = snapshot_of(conn, capacity, heads)?;
             if snapshot.waiting.is_empty() {
                 return Ok(Vec::new());
             }
@@ -922,7 +925,17 @@ fn copy_object(storage: &dyn Storage, key: &str, to: &Path) -> std::io::Result<(
 
 /// The queue as the scheduler sees it, with `capacity` slots in all.
 pub fn snapshot(conn: &mut DbConn, capacity: u32) -> ApiResult<Snapshot> {
-    let waiting: Vec<Waiting> = queries::queued(conn)?
+    let queued = queries::queued(conn)?;
+    snapshot_of(conn, capacity, queued)
+}
+
+/// The snapshot of these `queued` jobs (in queue order).
+fn snapshot_of(
+    conn: &mut DbConn,
+    capacity: u32,
+    queued: Vec<(String, String, String, bool)>,
+) -> ApiResult<Snapshot> {
+    let waiting: Vec<Waiting> = queued
         .into_iter()
         .enumerate()
         .map(|(i, (job, owner, profile, public))| Waiting {

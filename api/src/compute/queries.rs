@@ -125,6 +125,49 @@ pub fn queued(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String, boo
         .load(conn)
 }
 
+/// A queued job as [`queued_heads`] reads it.
+#[derive(QueryableByName)]
+struct QueuedHead {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    owner_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    profile: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    public: bool,
+}
+
+/// The first `per_lane` queued jobs of each owner, profile and publicness
+/// (a scheduler's lane), in queue order: a pass that starts at most
+/// `per_lane` jobs picks nothing else (a lane gives its jobs in order), so
+/// it need not read the whole queue.
+const QUEUED_HEADS: &str = "\
+SELECT id, owner_id, profile, public FROM (
+  SELECT id, owner_id, profile, public,
+         row_number() OVER (PARTITION BY owner_id, profile, public ORDER BY id) AS n
+  FROM compute_jobs WHERE state = 'queued') AS q
+WHERE n <= $1 ORDER BY id";
+
+/// [`queued`], each lane cut after its first `per_lane` jobs.
+pub fn queued_heads(
+    conn: &mut DbConn,
+    per_lane: i64,
+) -> QueryResult<Vec<(String, String, String, bool)>> {
+    let rows: Vec<QueuedHead> = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(QUEUED_HEADS)
+            .bind::<diesel::sql_types::BigInt, _>(per_lane)
+            .load(c)?,
+        DbConn::Pg(c) => diesel::sql_query(QUEUED_HEADS)
+            .bind::<diesel::sql_types::BigInt, _>(per_lane)
+            .load(c)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.owner_id, r.profile, r.public))
+        .collect())
+}
+
 /// The running jobs: (owner, profile).
 pub fn running(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
     compute_jobs::table
