@@ -15,8 +15,8 @@
 //!
 //! Two executors:
 //!
-//! - **local**: the real [`LocalExecutor`] running `/bin/true` through
-//!   `prlimit` (as `nobody` when the bench runs as root): a process per job,
+//! - **local**: the real [`LocalExecutor`] running `/bin/true` (one
+//!   `execve`, as `nobody` with its limits when the bench runs as root): a process per job,
 //!   its working directory, its log, its end recorded with a draft work and
 //!   an audit line — the whole path;
 //! - **instant**: an executor of this file that starts nothing and answers

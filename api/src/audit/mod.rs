@@ -259,51 +259,77 @@ pub fn append(conn: &mut DbConn, now: DateTime<Utc>, event: Event) -> QueryResul
     written
 }
 
+/// Appends `events` in their order under one lock of the chain's head:
+/// one read and one write of the head for them all (the dispatcher
+/// records the ends of tens of jobs at once). The last row's seq, if any.
+pub fn append_many(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    events: Vec<Event>,
+) -> QueryResult<Option<i64>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let written = append_rows(conn, now, events).map(Some);
+    if written.is_err() {
+        crate::metrics::AUDIT_WRITE_FAILURES.inc();
+    }
+    written
+}
+
 fn append_row(conn: &mut DbConn, now: DateTime<Utc>, event: Event) -> QueryResult<i64> {
+    append_rows(conn, now, vec![event])
+}
+
+fn append_rows(conn: &mut DbConn, now: DateTime<Utc>, events: Vec<Event>) -> QueryResult<i64> {
     conn.transaction(|conn| {
         // Lock the head first (a write), then read it.
         diesel::update(audit_head::table.find(1))
             .set(audit_head::id.eq(1))
             .execute(conn)?;
-        let (head_seq, head_hash): (i64, String) = audit_head::table
+        let (mut seq, mut hash): (i64, String) = audit_head::table
             .find(1)
             .select((audit_head::seq, audit_head::hash))
             .first(conn)?;
-        let mut row = AuditRow {
-            seq: head_seq + 1,
-            at: db_time(now),
-            actor_id: event.actor_id,
-            action: event.action,
-            target_type: event.target_type.map(str::to_owned),
-            target_id: event.target_id,
-            outcome: event.outcome.as_str().to_owned(),
-            request_id: event.request_id,
-            ip: event.ip,
-            detail: event.detail.to_string(),
-            prev_hash: head_hash,
-            hash: String::new(),
-        };
-        row.hash = row.compute_hash();
-        diesel::insert_into(audit_log::table)
-            .values((
-                audit_log::seq.eq(row.seq),
-                audit_log::at.eq(row.at),
-                audit_log::actor_id.eq(&row.actor_id),
-                audit_log::action.eq(&row.action),
-                audit_log::target_type.eq(&row.target_type),
-                audit_log::target_id.eq(&row.target_id),
-                audit_log::outcome.eq(&row.outcome),
-                audit_log::request_id.eq(&row.request_id),
-                audit_log::ip.eq(&row.ip),
-                audit_log::detail.eq(&row.detail),
-                audit_log::prev_hash.eq(&row.prev_hash),
-                audit_log::hash.eq(&row.hash),
-            ))
-            .execute(conn)?;
+        for event in events {
+            let mut row = AuditRow {
+                seq: seq + 1,
+                at: db_time(now),
+                actor_id: event.actor_id,
+                action: event.action,
+                target_type: event.target_type.map(str::to_owned),
+                target_id: event.target_id,
+                outcome: event.outcome.as_str().to_owned(),
+                request_id: event.request_id,
+                ip: event.ip,
+                detail: event.detail.to_string(),
+                prev_hash: hash,
+                hash: String::new(),
+            };
+            row.hash = row.compute_hash();
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::seq.eq(row.seq),
+                    audit_log::at.eq(row.at),
+                    audit_log::actor_id.eq(&row.actor_id),
+                    audit_log::action.eq(&row.action),
+                    audit_log::target_type.eq(&row.target_type),
+                    audit_log::target_id.eq(&row.target_id),
+                    audit_log::outcome.eq(&row.outcome),
+                    audit_log::request_id.eq(&row.request_id),
+                    audit_log::ip.eq(&row.ip),
+                    audit_log::detail.eq(&row.detail),
+                    audit_log::prev_hash.eq(&row.prev_hash),
+                    audit_log::hash.eq(&row.hash),
+                ))
+                .execute(conn)?;
+            seq = row.seq;
+            hash = row.hash;
+        }
         diesel::update(audit_head::table.find(1))
-            .set((audit_head::seq.eq(row.seq), audit_head::hash.eq(&row.hash)))
+            .set((audit_head::seq.eq(seq), audit_head::hash.eq(&hash)))
             .execute(conn)?;
-        Ok(row.seq)
+        Ok(seq)
     })
 }
 

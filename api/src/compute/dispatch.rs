@@ -122,36 +122,87 @@ impl Dispatcher {
     pub fn pass(&self) -> ApiResult<Pass> {
         let mut conn = self.pool.get()?;
         let now = self.now();
-        let until = db_time(now + self.lease);
+        // The heartbeat and the leases are written only when a quarter of
+        // the lease has gone by (resp. half of it is left): most passes
+        // write nothing here, and on PostgreSQL a statement that changes
+        // no row costs no commit to disk.
         queries::heartbeat(
             &mut conn,
             &self.worker_id,
             self.executor.kind(),
             i64::from(self.executor.slots()),
             db_time(now),
+            db_time(now - self.lease / 4),
         )?;
-        queries::renew(&mut conn, &self.worker_id, until)?;
+        queries::renew(
+            &mut conn,
+            &self.worker_id,
+            db_time(now + self.lease),
+            db_time(now + self.lease / 2),
+        )?;
         // Replicas not heard from in ten leases are forgotten.
         queries::forget_workers(&mut conn, db_time(now - self.lease * 10))?;
         let mut pass = Pass::default();
         let held = queries::held_by(&mut conn, &self.worker_id)?;
-        for job in &held {
-            if self.watch(&mut conn, job)? {
-                pass.ended.push(job.id.clone());
-            }
-        }
+        pass.ended = self.watch(&mut conn, &held)?;
         pass.recovered = self.recover(&mut conn)?;
-        pass.started = self.dispatch(&mut conn, held.len() - pass.ended.len())?;
-        pass.running = queries::held_by(&mut conn, &self.worker_id)?.len();
+        let (started, running) = self.dispatch(&mut conn, held.len() - pass.ended.len())?;
+        pass.started = started;
+        pass.running = held.len() - pass.ended.len() + running;
         Ok(pass)
     }
 
-    /// Watches one job this replica runs; `true` once it ended.
-    fn watch(&self, conn: &mut DbConn, job: &JobRow) -> ApiResult<bool> {
+    /// Watches the jobs this replica runs; answers those that ended, all
+    /// recorded in one transaction (one commit per pass, not per job).
+    fn watch(&self, conn: &mut DbConn, held: &[JobRow]) -> ApiResult<Vec<String>> {
+        let mut ended = Vec::new();
+        for job in held {
+            if let Some(e) = self.watch_one(conn, job)? {
+                ended.push(e);
+            }
+        }
+        if ended.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut cache = PassCache::default();
+        let result = conn.write_tx(|conn| -> ApiResult<Vec<(bool, bool)>> {
+            let mut events = Vec::new();
+            let outcomes = ended
+                .iter()
+                .map(|e| self.record_end(conn, e, &mut cache, &mut events))
+                .collect::<ApiResult<Vec<_>>>()?;
+            audit::append_many(conn, self.now(), events)?;
+            Ok(outcomes)
+        });
+        let outcomes = match result {
+            Ok(o) => o,
+            Err(err) => {
+                for e in &ended {
+                    self.forget_objects(&e.stored);
+                }
+                return Err(err);
+            }
+        };
+        let mut out = Vec::with_capacity(ended.len());
+        for (e, (done, kept)) in ended.iter().zip(outcomes) {
+            if !kept {
+                self.forget_objects(&e.stored);
+            }
+            if done {
+                let _ = fs::remove_dir_all(self.jobs_dir.join(&e.job.id));
+                out.push(e.job.id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Watches one job this replica runs: its new log bytes, its cancel;
+    /// what it ended with, once it ended (recorded by the caller).
+    fn watch_one(&self, conn: &mut DbConn, job: &JobRow) -> ApiResult<Option<Ended>> {
         let Some(handle) = job.handle.as_deref() else {
             // Claimed, not started yet (another pass of this replica is
             // starting it).
-            return Ok(false);
+            return Ok(None);
         };
         if job.cancel_requested {
             if let Err(e) = self.executor.cancel(handle) {
@@ -162,7 +213,7 @@ impl Dispatcher {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(job = %job.id, error = %e, "poll failed");
-                return Ok(false);
+                return Ok(None);
             }
         };
         self.copy_log(conn, job)?;
@@ -178,7 +229,7 @@ impl Dispatcher {
             dataset_id: None,
         };
         let failure = match status {
-            Status::Running => return Ok(false),
+            Status::Running => return Ok(None),
             Status::Lost(reason) => {
                 ending.state = JobState::Failed;
                 Some(Failure::Executor { reason })
@@ -218,64 +269,80 @@ impl Dispatcher {
                 }
             }
         };
-        let failure_text = failure.as_ref().map(Failure::text);
-        ending.failure = failure_text.as_deref();
-        let work_id = uuid::Uuid::now_v7().to_string();
         // A succeeded job's output files, stored before the transaction
-        // that records them (objects no row names are removed below).
+        // that records them (objects no row names are removed after it).
         let stored = if ending.state == JobState::Succeeded {
             self.store_outputs(job, now)
         } else {
             Vec::new()
         };
+        Ok(Some(Ended {
+            job: job.clone(),
+            state: ending.state,
+            at: now,
+            exit_code: ending.exit_code,
+            cpu_ms: ending.cpu_ms,
+            max_rss_kb: ending.max_rss_kb,
+            failure: failure.as_ref().map(Failure::text),
+            stored,
+        }))
+    }
+
+    /// Records how a job ended, in the pass's transaction: its draft work
+    /// and its outputs when it succeeded. (whether it was still this
+    /// replica's to end, whether its outputs were kept).
+    fn record_end(
+        &self,
+        conn: &mut DbConn,
+        end: &Ended,
+        cache: &mut PassCache,
+        events: &mut Vec<Event>,
+    ) -> ApiResult<(bool, bool)> {
+        let job = &end.job;
+        let now = end.at;
+        let stored = &end.stored;
+        let work_id = uuid::Uuid::now_v7().to_string();
         let dataset_id = uuid::Uuid::now_v7().to_string();
-        let result = conn.write_tx(|conn| -> ApiResult<(bool, bool)> {
-            let mut e = ending;
-            if e.state == JobState::Succeeded && self.record_work(conn, job, &work_id, now)? {
-                e.work_id = Some(&work_id);
-            }
-            let kept = !stored.is_empty()
-                && e.work_id.is_some()
-                && self.record_outputs(conn, job, &dataset_id, &stored, now)?;
-            if kept {
-                e.dataset_id = Some(&dataset_id);
-            } else if !stored.is_empty() {
-                // Not silently: the log the owner reads ends with why.
-                let lang = users_q::find(conn, &job.owner_id)?
-                    .map_or(habilis_shared::dto::Language::En, |u| u.language());
-                let bytes: u64 = stored.iter().map(FileRow::size).sum();
-                let line = Msg::new("jobs-outputs-not-kept")
-                    .arg("files", stored.len())
-                    .arg("bytes", bytes)
-                    .arg(
-                        "reason",
-                        if e.work_id.is_some() {
-                            "quota"
-                        } else {
-                            "inactive"
-                        },
-                    )
-                    .render(lang);
-                queries::append_note(conn, &job.id, &format!("\n[habilis] {line}\n"))?;
-            }
-            let ended =
-                queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?;
-            Ok((ended, kept && ended))
-        });
-        let (ended, kept) = match result {
-            Ok(r) => r,
-            Err(e) => {
-                self.forget_objects(&stored);
-                return Err(e);
-            }
+        let mut e = Ending {
+            state: end.state,
+            at: db_time(now),
+            exit_code: end.exit_code,
+            cpu_ms: end.cpu_ms,
+            max_rss_kb: end.max_rss_kb,
+            failure: end.failure.as_deref(),
+            work_id: None,
+            dataset_id: None,
         };
-        if !kept {
-            self.forget_objects(&stored);
+        if e.state == JobState::Succeeded
+            && self.record_work(conn, job, &work_id, now, cache, events)?
+        {
+            e.work_id = Some(&work_id);
         }
-        if ended {
-            let _ = fs::remove_dir_all(self.jobs_dir.join(&job.id));
+        let kept = !stored.is_empty()
+            && e.work_id.is_some()
+            && self.record_outputs(conn, job, &dataset_id, stored, now, events)?;
+        if kept {
+            e.dataset_id = Some(&dataset_id);
+        } else if !stored.is_empty() {
+            // Not silently: the log the owner reads ends with why.
+            let lang = cache.language(conn, &job.owner_id)?;
+            let bytes: u64 = stored.iter().map(FileRow::size).sum();
+            let line = Msg::new("jobs-outputs-not-kept")
+                .arg("files", stored.len())
+                .arg("bytes", bytes)
+                .arg(
+                    "reason",
+                    if e.work_id.is_some() {
+                        "quota"
+                    } else {
+                        "inactive"
+                    },
+                )
+                .render(lang);
+            queries::append_note(conn, &job.id, &format!("\n[habilis] {line}\n"))?;
         }
-        Ok(ended)
+        let ended = queries::finish(conn, &job.id, JobState::Running, Some(&self.worker_id), &e)?;
+        Ok((ended, kept && ended))
     }
 
     fn forget_objects(&self, files: &[FileRow]) {
@@ -324,6 +391,7 @@ impl Dispatcher {
         id: &str,
         files: &[FileRow],
         now: DateTime<Utc>,
+        events: &mut Vec<Event>,
     ) -> ApiResult<bool> {
         let at = db_time(now);
         let base: String = format!("{} (outputs)", job.name)
@@ -354,21 +422,17 @@ impl Dispatcher {
             return Ok(false);
         }
         datasets::queries::insert(conn, &ds)?;
-        audit::append(
-            conn,
-            now,
+        events.push(
             Event::new(AuditAction::DatasetCreate, Outcome::Success)
                 .actor(job.owner_id.clone())
                 .target("dataset", id.to_owned())
                 .detail(json!({ "project_id": job.project_id, "name": ds.name, "job_id": job.id })),
-        )?;
+        );
         for f in files {
             let mut row = f.clone();
             row.dataset_id = id.to_owned();
             datasets::queries::insert_file(conn, &row)?;
-            audit::append(
-                conn,
-                now,
+            events.push(
                 Event::new(AuditAction::FileUpload, Outcome::Success)
                     .actor(job.owner_id.clone())
                     .target("file", row.id.clone())
@@ -379,7 +443,7 @@ impl Dispatcher {
                         "sha256": row.sha256,
                         "job_id": job.id,
                     })),
-            )?;
+            );
         }
         Ok(true)
     }
@@ -392,25 +456,24 @@ impl Dispatcher {
         job: &JobRow,
         id: &str,
         now: DateTime<Utc>,
+        cache: &mut PassCache,
+        events: &mut Vec<Event>,
     ) -> ApiResult<bool> {
-        if projects_q::locked_state(conn, &job.project_id)?
+        if cache.project_state(conn, &job.project_id)?
             != Some(habilis_shared::dto::ProjectState::Active)
         {
             return Ok(false);
         }
-        let lang = users_q::find(conn, &job.owner_id)?
-            .map_or(habilis_shared::dto::Language::En, |u| u.language());
-        let engine = engines::queries::version(conn, &job.engine_id, job.engine_version)?
-            .map_or_else(String::new, |v| v.name);
+        let lang = cache.language(conn, &job.owner_id)?;
+        let engine = cache.engine_name(conn, &job.engine_id, job.engine_version)?;
         let summary = Msg::new("jobs-work-summary")
             .arg("job", job.name.clone())
             .arg("engine", engine)
             .arg("version", job.engine_version)
             .arg("code", 0)
             .render(lang);
-        works::service::record_job_output(
+        let event = works::service::insert_job_output(
             conn,
-            now,
             &NewWork {
                 id,
                 owner_id: &job.owner_id,
@@ -421,6 +484,7 @@ impl Dispatcher {
             },
             &job.id,
         )?;
+        events.push(event);
         Ok(true)
     }
 
@@ -536,13 +600,14 @@ impl Dispatcher {
     }
 
     /// Claims and starts what the scheduler picks for this replica's free
-    /// slots (`held`: the jobs it still runs).
-    fn dispatch(&self, conn: &mut DbConn, held: usize) -> ApiResult<Vec<String>> {
+    /// slots (`held`: the jobs it still runs): (the jobs claimed, how many
+    /// of them run).
+    fn dispatch(&self, conn: &mut DbConn, held: usize) -> ApiResult<(Vec<String>, usize)> {
         let free = usize::try_from(self.executor.slots())
             .unwrap_or(0)
             .saturating_sub(held);
         if free == 0 {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         let now = self.now();
         let since = db_time(now - self.lease);
@@ -553,7 +618,10 @@ impl Dispatcher {
                 return Ok(Vec::new());
             }
             let capacity = queries::live_slots(conn, since)?.max(i64::from(self.executor.slots()));
-            let snapshot = snapshot(conn, u32::try_from(capacity).unwrap_or(u32::MAX))?;
+            // Only each lane's first `free` jobs: this pass picks no other.
+            let heads = queries::queued_heads(conn, i64::try_from(free).unwrap_or(i64::MAX))?;
+            let capacity = u32::try_from(capacity).unwrap_or(u32::MAX);
+            let snapshot = snapshot_of(conn, capacity, heads)?;
             if snapshot.waiting.is_empty() {
                 return Ok(Vec::new());
             }
@@ -573,52 +641,84 @@ impl Dispatcher {
             }
             Ok(claimed)
         })?;
-        let mut engines = HashMap::new();
-        for job in &claimed {
-            self.start(conn, job, &mut engines)?;
+        if claimed.is_empty() {
+            return Ok((Vec::new(), 0));
         }
-        Ok(claimed.into_iter().map(|j| j.id).collect())
+        let mut engines = HashMap::new();
+        let started: Vec<Result<String, Failure>> = claimed
+            .iter()
+            .map(|job| self.start(conn, job, &mut engines))
+            .collect();
+        // The handles (and the jobs that could not start) in one
+        // transaction: one commit per pass, not per job.
+        let at = db_time(self.now());
+        let mut cache = PassCache::default();
+        conn.write_tx(|conn| -> ApiResult<()> {
+            for (job, s) in claimed.iter().zip(&started) {
+                match s {
+                    Ok(handle) => {
+                        queries::set_handle(conn, &job.id, &self.worker_id, handle)?;
+                    }
+                    Err(failure) => {
+                        self.record_start_failure(conn, job, failure, at, &mut cache)?
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        for (job, s) in claimed.iter().zip(&started) {
+            if s.is_err() {
+                let _ = fs::remove_dir_all(self.jobs_dir.join(&job.id));
+            }
+        }
+        let running = started.iter().filter(|s| s.is_ok()).count();
+        Ok((claimed.into_iter().map(|j| j.id).collect(), running))
     }
 
-    /// Starts a claimed job on the executor; a job that cannot start fails.
+    /// Starts a claimed job on the executor: its handle, or why it could
+    /// not start.
     fn start(
         &self,
         conn: &mut DbConn,
         job: &JobRow,
         engines: &mut HashMap<(String, i64), Option<EngineVersionRow>>,
+    ) -> Result<String, Failure> {
+        let launch = self.prepare(conn, job, engines)?;
+        self.executor
+            .submit(&launch)
+            .map_err(|e| Failure::Start { reason: e.0 })
+    }
+
+    /// A job that could not start fails, and its log says why in its
+    /// owner's language.
+    fn record_start_failure(
+        &self,
+        conn: &mut DbConn,
+        job: &JobRow,
+        failure: &Failure,
+        at: chrono::NaiveDateTime,
+        cache: &mut PassCache,
     ) -> ApiResult<()> {
-        let id = job.id.as_str();
-        let started = match self.prepare(conn, job, engines) {
-            Ok(launch) => self
-                .executor
-                .submit(&launch)
-                .map_err(|e| Failure::Start { reason: e.0 }),
-            Err(f) => Err(f),
-        };
-        match started {
-            Ok(handle) => {
-                queries::set_handle(conn, id, &self.worker_id, &handle)?;
-            }
-            Err(failure) => {
-                let text = failure.text();
-                queries::finish(
-                    conn,
-                    id,
-                    JobState::Running,
-                    Some(&self.worker_id),
-                    &Ending {
-                        state: JobState::Failed,
-                        at: db_time(self.now()),
-                        exit_code: None,
-                        cpu_ms: None,
-                        max_rss_kb: None,
-                        failure: Some(&text),
-                        work_id: None,
-                        dataset_id: None,
-                    },
-                )?;
-                let _ = fs::remove_dir_all(self.jobs_dir.join(id));
-            }
+        let text = failure.text();
+        let ended = queries::finish(
+            conn,
+            &job.id,
+            JobState::Running,
+            Some(&self.worker_id),
+            &Ending {
+                state: JobState::Failed,
+                at,
+                exit_code: None,
+                cpu_ms: None,
+                max_rss_kb: None,
+                failure: Some(&text),
+                work_id: None,
+                dataset_id: None,
+            },
+        )?;
+        if ended {
+            let line = failure.msg().render(cache.language(conn, &job.owner_id)?);
+            queries::append_note(conn, &job.id, &format!("[habilis] {line}\n"))?;
         }
         Ok(())
     }
@@ -696,6 +796,69 @@ impl Dispatcher {
     }
 }
 
+/// How a job ended, read from the executor, waiting to be recorded.
+struct Ended {
+    job: JobRow,
+    state: JobState,
+    at: DateTime<Utc>,
+    exit_code: Option<i64>,
+    cpu_ms: Option<i64>,
+    max_rss_kb: Option<i64>,
+    /// [`Failure::text`].
+    failure: Option<String>,
+    /// Its outputs, stored as objects, not recorded yet.
+    stored: Vec<FileRow>,
+}
+
+/// What one transaction of a pass reads once for all its jobs: a
+/// project's state (locked, for the transaction), an owner's language, an
+/// engine version's name.
+#[derive(Default)]
+struct PassCache {
+    projects: HashMap<String, Option<habilis_shared::dto::ProjectState>>,
+    languages: HashMap<String, habilis_shared::dto::Language>,
+    engines: HashMap<(String, i64), String>,
+}
+
+impl PassCache {
+    fn project_state(
+        &mut self,
+        conn: &mut DbConn,
+        id: &str,
+    ) -> ApiResult<Option<habilis_shared::dto::ProjectState>> {
+        if let Some(s) = self.projects.get(id) {
+            return Ok(*s);
+        }
+        let s = projects_q::locked_state(conn, id)?;
+        self.projects.insert(id.to_owned(), s);
+        Ok(s)
+    }
+
+    fn language(
+        &mut self,
+        conn: &mut DbConn,
+        user: &str,
+    ) -> ApiResult<habilis_shared::dto::Language> {
+        if let Some(l) = self.languages.get(user) {
+            return Ok(*l);
+        }
+        let l =
+            users_q::find(conn, user)?.map_or(habilis_shared::dto::Language::En, |u| u.language());
+        self.languages.insert(user.to_owned(), l);
+        Ok(l)
+    }
+
+    fn engine_name(&mut self, conn: &mut DbConn, id: &str, version: i64) -> ApiResult<String> {
+        let key = (id.to_owned(), version);
+        if let Some(n) = self.engines.get(&key) {
+            return Ok(n.clone());
+        }
+        let n = engines::queries::version(conn, id, version)?.map_or_else(String::new, |v| v.name);
+        self.engines.insert(key, n.clone());
+        Ok(n)
+    }
+}
+
 /// The most output files a job keeps.
 pub const MAX_OUTPUTS: usize = 1000;
 
@@ -762,7 +925,17 @@ fn copy_object(storage: &dyn Storage, key: &str, to: &Path) -> std::io::Result<(
 
 /// The queue as the scheduler sees it, with `capacity` slots in all.
 pub fn snapshot(conn: &mut DbConn, capacity: u32) -> ApiResult<Snapshot> {
-    let waiting: Vec<Waiting> = queries::queued(conn)?
+    let queued = queries::queued(conn)?;
+    snapshot_of(conn, capacity, queued)
+}
+
+/// The snapshot of these `queued` jobs (in queue order).
+fn snapshot_of(
+    conn: &mut DbConn,
+    capacity: u32,
+    queued: Vec<(String, String, String, bool)>,
+) -> ApiResult<Snapshot> {
+    let waiting: Vec<Waiting> = queued
         .into_iter()
         .enumerate()
         .map(|(i, (job, owner, profile, public))| Waiting {

@@ -125,6 +125,49 @@ pub fn queued(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String, boo
         .load(conn)
 }
 
+/// A queued job as [`queued_heads`] reads it.
+#[derive(QueryableByName)]
+struct QueuedHead {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    owner_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    profile: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    public: bool,
+}
+
+/// The first `per_lane` queued jobs of each owner, profile and publicness
+/// (a scheduler's lane), in queue order: a pass that starts at most
+/// `per_lane` jobs picks nothing else (a lane gives its jobs in order), so
+/// it need not read the whole queue.
+const QUEUED_HEADS: &str = "\
+SELECT id, owner_id, profile, public FROM (
+  SELECT id, owner_id, profile, public,
+         row_number() OVER (PARTITION BY owner_id, profile, public ORDER BY id) AS n
+  FROM compute_jobs WHERE state = 'queued') AS q
+WHERE n <= $1 ORDER BY id";
+
+/// [`queued`], each lane cut after its first `per_lane` jobs.
+pub fn queued_heads(
+    conn: &mut DbConn,
+    per_lane: i64,
+) -> QueryResult<Vec<(String, String, String, bool)>> {
+    let rows: Vec<QueuedHead> = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(QUEUED_HEADS)
+            .bind::<diesel::sql_types::BigInt, _>(per_lane)
+            .load(c)?,
+        DbConn::Pg(c) => diesel::sql_query(QUEUED_HEADS)
+            .bind::<diesel::sql_types::BigInt, _>(per_lane)
+            .load(c)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.owner_id, r.profile, r.public))
+        .collect())
+}
+
 /// The running jobs: (owner, profile).
 pub fn running(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
     compute_jobs::table
@@ -214,12 +257,19 @@ pub fn held_by(conn: &mut DbConn, worker: &str) -> QueryResult<Vec<JobRow>> {
         .load(conn)
 }
 
-/// Renews the leases of the running jobs `worker` holds.
-pub fn renew(conn: &mut DbConn, worker: &str, until: NaiveDateTime) -> QueryResult<usize> {
+/// Renews, to `until`, the leases of the running jobs `worker` holds that
+/// end before `due`.
+pub fn renew(
+    conn: &mut DbConn,
+    worker: &str,
+    until: NaiveDateTime,
+    due: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         compute_jobs::table
             .filter(compute_jobs::state.eq(JobState::Running.as_str()))
-            .filter(compute_jobs::lease_owner.eq(worker)),
+            .filter(compute_jobs::lease_owner.eq(worker))
+            .filter(compute_jobs::lease_until.lt(due)),
     )
     .set(compute_jobs::lease_until.eq(until))
     .execute(conn)
@@ -394,18 +444,31 @@ pub fn clear_log(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
     diesel::delete(compute_job_logs::table.filter(compute_job_logs::job_id.eq(id))).execute(conn)
 }
 
-/// Records this replica as a worker, or its heartbeat.
+/// Records this replica as a worker, or its heartbeat when the last one
+/// is older than `due`.
 pub fn heartbeat(
     conn: &mut DbConn,
     id: &str,
     executor: &str,
     slots: i64,
     now: NaiveDateTime,
+    due: NaiveDateTime,
 ) -> QueryResult<()> {
-    let n = diesel::update(compute_workers::table.find(id))
-        .set(compute_workers::heartbeat_at.eq(now))
-        .execute(conn)?;
-    if n == 0 {
+    let n = diesel::update(
+        compute_workers::table
+            .find(id)
+            .filter(compute_workers::heartbeat_at.lt(due)),
+    )
+    .set(compute_workers::heartbeat_at.eq(now))
+    .execute(conn)?;
+    let known = n == 1
+        || compute_workers::table
+            .find(id)
+            .select(compute_workers::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+    if !known {
         diesel::insert_into(compute_workers::table)
             .values((
                 compute_workers::id.eq(id),

@@ -1307,6 +1307,33 @@ mod tests {
             }
         }
 
+        /// A pass that starts at most `k` jobs decides the same over each
+        /// owner's first `k` jobs of each profile and publicness as over
+        /// the whole queue (the dispatcher reads only those).
+        #[test]
+        fn k_decisions_need_only_the_first_k_jobs_of_each_lane(
+            (policy, snapshot) in case(false),
+            k in 1usize..6,
+        ) {
+            let mut seen: HashMap<(String, Profile, bool), usize> = HashMap::new();
+            let mut cut = snapshot.clone();
+            let mut waiting = cut.waiting.clone();
+            waiting.sort_by_key(|w| w.seq);
+            cut.waiting = waiting
+                .into_iter()
+                .filter(|w| {
+                    let n = seen.entry((w.owner.clone(), w.profile, w.public)).or_insert(0);
+                    *n += 1;
+                    *n <= k
+                })
+                .collect();
+            let whole: Vec<String> =
+                Scheduler::new(&policy, snapshot).take(k).map(|p| p.job).collect();
+            let heads: Vec<String> =
+                Scheduler::new(&policy, cut).take(k).map(|p| p.job).collect();
+            prop_assert_eq!(whole, heads);
+        }
+
         /// (2) From an idle platform, among the people of one class who
         /// still have jobs waiting and are not capped, dispatched counts stay
         /// within one of each other.

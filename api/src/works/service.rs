@@ -144,16 +144,23 @@ pub fn record_job_output(
     work: &NewWork<'_>,
     job_id: &str,
 ) -> QueryResult<()> {
+    insert_job_output(conn, work, job_id)
+        .and_then(|event| audit::append(conn, now, event))
+        .map(drop)
+}
+
+/// Inserts a job's draft work (as [`record_job_output`]) and answers its
+/// audit event, for the caller to append with others.
+pub fn insert_job_output(
+    conn: &mut DbConn,
+    work: &NewWork<'_>,
+    job_id: &str,
+) -> QueryResult<Event> {
     queries::insert(conn, work)?;
-    audit::append(
-        conn,
-        now,
-        Event::new(AuditAction::WorkCreate, Outcome::Success)
-            .actor(work.owner_id.to_owned())
-            .target("work", work.id.to_owned())
-            .detail(json!({ "job_id": job_id, "state": WorkState::Draft.as_str() })),
-    )?;
-    Ok(())
+    Ok(Event::new(AuditAction::WorkCreate, Outcome::Success)
+        .actor(work.owner_id.to_owned())
+        .target("work", work.id.to_owned())
+        .detail(json!({ "job_id": job_id, "state": WorkState::Draft.as_str() })))
 }
 
 /// A work moves one step at a time: draft → unpublished → published.

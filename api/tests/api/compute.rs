@@ -797,6 +797,24 @@ async fn three_replicas_dispatch_every_job_exactly_once() {
         })
         .await;
     assert_eq!((succeeded, once), (JOBS as i64, JOBS as i64));
+    // The ends recorded a pass at a time left the audit chain whole, with
+    // one draft work created per job.
+    let (verdict, works) = app
+        .with_db(|c| {
+            let v = habilis_api::audit::verify(c).expect("verify");
+            let w = audit_log::table
+                .filter(audit_log::action.eq("work.create"))
+                .count()
+                .get_result::<i64>(c)
+                .expect("count");
+            (v, w)
+        })
+        .await;
+    assert!(
+        matches!(verdict, habilis_api::audit::Verdict::Ok { .. }),
+        "{verdict:?}"
+    );
+    assert_eq!(works, JOBS as i64);
 }
 
 /// `kill -9` of a replica running jobs: another replica finds their
@@ -1130,4 +1148,40 @@ async fn a_job_runs_as_the_instance_account_with_its_limits() {
         format!("{uid}\n{groups}\n{}\n{user}\n", 256 * 1024),
         "the job's account, groups, memory limit and USER"
     );
+}
+
+#[actix_web::test]
+async fn a_program_that_cannot_start_fails_its_job_and_the_log_says_why() {
+    // arrange
+    let app = TestApp::builder().with_compute(2).start().await;
+    let l = lab(&app).await;
+    let admin = app.admin().await;
+    app.accept_charter(&admin).await;
+    let missing = engine(&app, &admin, "Missing", json!(["/no/such/program"]), 60).await;
+    // act
+    let job = submit(&app, &l.h.novice, &l.project, &missing, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    // assert
+    assert_eq!(done["state"], "failed", "{done}");
+    let log = app
+        .get(&format!("/api/v1/jobs/{job_id}/logs"), &l.h.novice.access)
+        .await
+        .text()
+        .await
+        .expect("log");
+    assert_eq!(
+        log,
+        "[habilis] The program could not be started: \
+         /no/such/program: no such program in PATH\n"
+    );
+    let r = row(&app, &job_id).await;
+    assert_eq!(r.handle, None);
+    assert_eq!(r.lease_owner, None);
+    // The slot is free again: the next job runs.
+    let ok = engine(&app, &admin, "True", json!(["true"]), 60).await;
+    let job = submit(&app, &l.h.novice, &l.project, &ok, json!({})).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &l.h.novice, &job_id, ended).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
 }

@@ -7,11 +7,13 @@
 //!
 //! Limits where the OS allows: the memory limit is the address-space limit
 //! (`RLIMIT_AS`) of the process, the CPU limit its CPU-time limit
-//! (`RLIMIT_CPU` = timeout × cpus), both inherited by its children and set
-//! by util-linux's `prlimit`, which the job's argv is handed to (it sets
-//! them on itself, as the job's account, then executes the program: no
-//! privilege is needed and no shell is involved); the
-//! wall-clock timeout kills the whole process group (SIGTERM, then SIGKILL
+//! (`RLIMIT_CPU` = timeout × cpus), both inherited by its children. The
+//! process is started by [`habilis_spawn`] with one `execve`: the account,
+//! the limits, the process group, the directory and the streams are set in
+//! a `vfork`-style child of the server (never a `fork` of the whole server,
+//! never a helper program executed first: both cost more than the job's
+//! own start, measured with the `dispatch` row of `make bench`); the
+//! //! wall-clock timeout kills the whole process group (SIGTERM, then SIGKILL
 //! after a grace). Cancelling does the same. CPU time is read from the
 //! exited leader before it is reaped (its own and its waited-for
 //! children's), peak memory (`VmHWM`) while it runs.
@@ -20,15 +22,17 @@
 //! process for ever, so a replica that finds the job of a dead one on
 //! this host can stop what is left of it.
 
-use std::collections::HashMap;
-use std::fs::OpenOptions;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
+use std::fs::{File, OpenOptions};
+use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, WaitId, WaitIdOptions};
+use habilis_spawn::{Account, Limit, Spec};
+use rustix::process::{Pid, WaitId, WaitIdOptions, WaitOptions};
 
 use super::{ExecError, Executor, Launch, Status};
 use crate::spawners::local::process::{self, RunAs};
@@ -37,7 +41,6 @@ use crate::spawners::local::process::{self, RunAs};
 const GRACE: Duration = Duration::from_secs(5);
 
 struct Proc {
-    child: Child,
     pid: i32,
     started: Instant,
     timeout: Duration,
@@ -105,23 +108,16 @@ fn signal(pid: i32, sig: rustix::process::Signal) {
     }
 }
 
-/// util-linux's `prlimit`, which sets the job's limits on itself and then
-/// executes the job's program.
-const PRLIMIT: &str = "/usr/bin/prlimit";
-
-/// util-linux's `setpriv`, which becomes the job's account (groups
-/// cleared, then gid, then uid: what `Command::uid`/`gid` do) and executes
-/// `prlimit`. Changing account in a program of its own rather than in the
-/// child of `fork` lets the standard library start the job with
-/// `posix_spawn` (a `vfork`-style clone): no copy of the server's page
-/// tables per job, which is what a fork of a large server costs.
-const SETPRIV: &str = "/usr/bin/setpriv";
-
 /// The PATH jobs run with.
 const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
-/// Where `program` is found on the jobs' PATH.
-fn which(program: &str) -> Option<std::path::PathBuf> {
+/// The file `program` names: itself when it holds a `/`, else the first
+/// on the jobs' PATH.
+fn which(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return p.is_file().then_some(p);
+    }
     PATH.split(':')
         .map(|d| std::path::Path::new(d).join(program))
         .find(|p| p.is_file())
@@ -137,8 +133,11 @@ impl Executor for LocalExecutor {
     }
 
     fn submit(&self, l: &Launch) -> Result<String, ExecError> {
-        let Some((program, args)) = l.argv.split_first() else {
+        let Some(program) = l.argv.first() else {
             return Err(ExecError("the command is empty".to_owned()));
+        };
+        let Some(path) = which(program) else {
+            return Err(ExecError(format!("{program}: no such program in PATH")));
         };
         let log = OpenOptions::new()
             .create(true)
@@ -146,58 +145,38 @@ impl Executor for LocalExecutor {
             .mode(0o640)
             .open(&l.log_path)
             .map_err(|e| ExecError(format!("open {}: {e}", l.log_path.display())))?;
-        let err = log
-            .try_clone()
-            .map_err(|e| ExecError(format!("duplicate the log: {e}")))?;
+        let null = File::open("/dev/null").map_err(|e| ExecError(format!("/dev/null: {e}")))?;
         let bytes = u64::from(l.memory_mb) * 1024 * 1024;
         let cpu = l.timeout.as_secs().max(1) * u64::from(l.cpus.max(1));
-        let mut cmd = match &self.run_as {
-            Some(u) => {
-                let mut c = Command::new(SETPRIV);
-                c.arg(format!("--reuid={}", u.uid))
-                    .arg(format!("--regid={}", u.gid))
-                    .arg("--clear-groups")
-                    .arg("--")
-                    .arg(PRLIMIT);
-                c
-            }
-            None => Command::new(PRLIMIT),
-        };
-        cmd.arg(format!("--as={bytes}"))
-            .arg(format!("--cpu={cpu}"))
-            .arg("--")
-            .arg(program)
-            .args(args)
-            .current_dir(&l.workdir)
-            .env_clear()
-            .env("PATH", PATH)
-            .env("LANG", "C.UTF-8")
-            .env("HOME", &l.workdir)
-            .envs(l.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log))
-            .stderr(Stdio::from(err))
-            .process_group(0);
+        let argv: Vec<&OsStr> = l.argv.iter().map(OsStr::new).collect();
+        // One value per name, the job's own last (as `Command::env` does).
+        let mut env: BTreeMap<&OsStr, &OsStr> = BTreeMap::new();
+        env.insert(OsStr::new("PATH"), OsStr::new(PATH));
+        env.insert(OsStr::new("LANG"), OsStr::new("C.UTF-8"));
+        env.insert(OsStr::new("HOME"), l.workdir.as_os_str());
         if let Some(u) = &self.run_as {
-            cmd.env("USER", &u.name);
+            env.insert(OsStr::new("USER"), OsStr::new(&u.name));
         }
-        let found = if program.contains('/') {
-            std::path::Path::new(program).is_file()
-        } else {
-            which(program).is_some()
+        env.extend(l.env.iter().map(|(k, v)| (OsStr::new(k), OsStr::new(v))));
+        let env: Vec<(&OsStr, &OsStr)> = env.into_iter().collect();
+        let spec = Spec {
+            program: &path,
+            argv: &argv,
+            env: &env,
+            cwd: &l.workdir,
+            stdio: [null.as_fd(), log.as_fd(), log.as_fd()],
+            account: self.run_as.as_ref().map(|u| Account {
+                uid: u.uid,
+                gid: u.gid,
+            }),
+            limits: &[Limit::AddressSpace(bytes), Limit::CpuSeconds(cpu)],
+            new_process_group: true,
         };
-        if !found {
-            return Err(ExecError(format!("{program}: no such program in PATH")));
-        }
-        let child = cmd
-            .spawn()
-            .map_err(|e| ExecError(format!("{}: {e}", cmd.get_program().to_string_lossy())))?;
-        let pid = i32::try_from(child.id())
-            .map_err(|_| ExecError(format!("pid out of range: {}", child.id())))?;
+        let pid = habilis_spawn::spawn(&spec)
+            .map_err(|e| ExecError(format!("{}: {e}", path.display())))?;
         let ticks = process::proc_start_ticks(pid).unwrap_or(0);
         let handle = format!("local:{}:{pid}:{ticks}", process::boot_id());
         let proc = Proc {
-            child,
             pid,
             started: Instant::now(),
             timeout: l.timeout,
@@ -246,14 +225,20 @@ impl Executor for LocalExecutor {
             return Ok(Status::Running);
         }
         let cpu_ms = process::cpu_ms(p.pid);
-        let status = p
-            .child
-            .wait()
-            .map_err(|e| ExecError(format!("wait for {}: {e}", p.pid)))?;
+        let status = Pid::from_raw(p.pid)
+            .ok_or_else(|| ExecError(format!("no such pid: {}", p.pid)))
+            .and_then(|pid| {
+                rustix::process::waitpid(Some(pid), WaitOptions::empty())
+                    .map_err(|e| ExecError(format!("wait for {}: {e}", p.pid)))
+            })?
+            .map(|(_, s)| s);
         // Whatever the leader left behind in its group goes with it.
         signal(p.pid, rustix::process::Signal::KILL);
         let done = Status::Finished {
-            exit_code: status.code().or_else(|| status.signal().map(|s| 128 + s)),
+            exit_code: status.and_then(|s| {
+                s.exit_status()
+                    .or_else(|| s.terminating_signal().map(|n| 128 + n))
+            }),
             cpu_secs: cpu_ms.map(|ms| ms as f64 / 1000.0),
             max_rss_kb: p.peak_rss_kb,
             timed_out: p.timed_out,
@@ -368,13 +353,42 @@ mod tests {
             }
         ));
         assert!(matches!(ex.poll(&h), Ok(Status::Lost(_))));
-        assert!(ex
+        // A program that cannot start is an error that says why, never a
+        // panic nor a process left behind.
+        let no = ex
             .submit(&launch(
                 d.path(),
                 &["/no/such/program"],
-                Duration::from_secs(5)
+                Duration::from_secs(5),
             ))
-            .is_err());
+            .expect_err("no such program");
+        assert_eq!(no.0, "/no/such/program: no such program in PATH");
+        let log = d.path().join("job.log");
+        let not_executable = log.display().to_string();
+        let no = ex
+            .submit(&launch(
+                d.path(),
+                &[not_executable.as_str()],
+                Duration::from_secs(5),
+            ))
+            .expect_err("not executable");
+        assert_eq!(
+            no.0,
+            format!(
+                "{not_executable}: the process could not execute: \
+                 Permission denied (os error 13)"
+            )
+        );
+        let mut gone = launch(d.path(), &["/bin/true"], Duration::from_secs(5));
+        gone.workdir = d.path().join("gone");
+        let no = ex.submit(&gone).expect_err("no working directory");
+        assert!(
+            no.0.ends_with(
+                "could not enter its working directory: No such file or directory (os error 2)"
+            ),
+            "{no}"
+        );
+        assert!(ex.procs().is_empty());
     }
 
     #[test]
