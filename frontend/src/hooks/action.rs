@@ -88,7 +88,10 @@ impl<I: 'static, T: 'static> ActionHandle<I, T> {
     /// The answer of the last successful run.
     pub fn value(&self) -> Option<&T> {
         // Only the wrapper of this handle's `T` stores answers here.
-        self.state.value.as_deref().and_then(|a| a.downcast_ref::<T>())
+        self.state
+            .value
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<T>())
     }
 
     /// A click handler that runs the request with `input`.
@@ -209,7 +212,10 @@ mod tests {
     }
 
     fn value(s: &ActionState) -> Option<u8> {
-        s.value.as_deref().and_then(|a| a.downcast_ref::<u8>()).copied()
+        s.value
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<u8>())
+            .copied()
     }
 
     #[test]

@@ -82,7 +82,10 @@ impl<T: 'static> FetchHandle<T> {
     /// The last answer, if one arrived.
     pub fn data(&self) -> Option<&T> {
         // Only the wrapper of this handle's `T` stores answers here.
-        self.state.data.as_deref().and_then(|a| a.downcast_ref::<T>())
+        self.state
+            .data
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<T>())
     }
 
     /// The failure of the last request, if it failed.
@@ -205,7 +208,10 @@ mod tests {
     }
 
     fn data(s: &FetchState) -> Option<u8> {
-        s.data.as_deref().and_then(|a| a.downcast_ref::<u8>()).copied()
+        s.data
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<u8>())
+            .copied()
     }
 
     fn offline() -> Failure {
