@@ -82,82 +82,9 @@ pub fn percent(done: u64, total: u64) -> u64 {
     }
 }
 
-/// `x` with `places` decimals, as `format!("{x:.places$}")` writes it
-/// (rounding half to even), for the few decimals the pages show: a job's
-/// CPU seconds, a share in percent. Integer arithmetic once scaled: core's
-/// float formatting weighed about 14 KB of the WebAssembly for two fields.
-pub fn fixed(x: f64, places: u32) -> String {
-    if x.is_nan() {
-        return "NaN".to_owned();
-    }
-    if x.is_infinite() {
-        return if x < 0.0 { "-inf" } else { "inf" }.to_owned();
-    }
-    let places = places.min(3);
-    let scale = 10u64.pow(places);
-    let n = scaled(x.abs(), scale);
-    let sign = if x.is_sign_negative() { "-" } else { "" };
-    if places == 0 {
-        format!("{sign}{n}")
-    } else {
-        let width = places as usize;
-        format!("{sign}{}.{:0width$}", n / scale, n % scale)
-    }
-}
-
-/// `x × scale` (x ≥ 0, finite) rounded to an integer from the exact value
-/// of `x` (mantissa × 2^exponent), half to even, as core rounds decimals:
-/// multiplying in floating point first would round twice (0.005 × 100 is
-/// exactly 0.5, while 0.005 is a little more than half a hundredth).
-fn scaled(x: f64, scale: u64) -> u64 {
-    let bits = x.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32;
-    let frac = bits & ((1 << 52) - 1);
-    let (mantissa, exp) = if exp == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1 << 52), exp - 1075)
-    };
-    let num = u128::from(mantissa) * u128::from(scale);
-    if exp >= 0 {
-        // Saturates far beyond any CPU time or share the pages show.
-        return u64::try_from(num.checked_shl(exp as u32).unwrap_or(u128::MAX)).unwrap_or(u64::MAX);
-    }
-    let k = exp.unsigned_abs();
-    if k >= 127 {
-        return 0;
-    }
-    let (q, r) = (num >> k, num & ((1u128 << k) - 1));
-    let half = 1u128 << (k - 1);
-    let up = r > half || (r == half && q % 2 == 1);
-    u64::try_from(q + u128::from(up)).unwrap_or(u64::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fixed_writes_what_format_writes() {
-        for x in [
-            0.0, 0.004, 0.005, 0.01, 0.125, 0.5, 1.0, 1.5, 2.5, 3.14159, 12.345, 99.995, 100.0,
-            1234.5678, 86_400.25, -0.5, -1.25, 0.015, 0.025, 0.035, 1e-300, 5e-324, 1e15,
-        ] {
-            for places in 0..=3 {
-                let want = format!("{x:.p$}", p = places as usize);
-                assert_eq!(fixed(x, places), want, "{x} to {places} places");
-            }
-        }
-        for i in 0..20_000u32 {
-            let x = f64::from(i) * 0.00137;
-            for places in 0..=3 {
-                let want = format!("{x:.p$}", p = places as usize);
-                assert_eq!(fixed(x, places), want, "{x} to {places} places");
-            }
-        }
-        assert_eq!(fixed(f64::NAN, 2), format!("{:.2}", f64::NAN));
-        assert_eq!(fixed(f64::INFINITY, 2), format!("{:.2}", f64::INFINITY));
-    }
 
     #[test]
     fn sizes_read_in_the_language() {

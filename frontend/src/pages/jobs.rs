@@ -289,7 +289,7 @@ pub fn Job(p: &JobProps) -> Html {
                 }
                 if let Some(cpu) = j.cpu_secs {
                     <dt>{ session.t("job.cpu_time") }</dt>
-                    <dd id="job-cpu">{ fill(&session.t("compute.seconds"), &[("n", &format::fixed(cpu, 2))]) }</dd>
+                    <dd id="job-cpu">{ fill(&session.t("compute.seconds"), &[("n", &format!("{cpu:.2}"))]) }</dd>
                 }
                 if let Some(kb) = j.max_rss_kb {
                     <dt>{ session.t("job.peak_memory") }</dt>

@@ -128,7 +128,7 @@ pub fn PolicyPage() -> Html {
                             <td>{ policy.rank(*p) }</td>
                             <td>{ s.t(&format!("priority.{access}")) }</td>
                             <td>{ cap.map(|c| c.max_running.to_string()).unwrap_or_default() }</td>
-                            <td>{ cap.map(|c| format!("{} %", crate::format::fixed(c.max_share * 100.0, 0))).unwrap_or_default() }</td>
+                            <td>{ cap.map(|c| format!("{:.0} %", c.max_share * 100.0)).unwrap_or_default() }</td>
                         </tr>
                     }
                 }) }
