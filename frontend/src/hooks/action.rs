@@ -134,6 +134,9 @@ where
 /// A run of an action with its input bound: started with the client.
 type Start = Box<dyn FnOnce(Client) -> Pending>;
 
+/// What to do with an answer of any type once a run succeeds.
+type OnSuccess = dyn Fn(&dyn Any);
+
 /// [`use_action`], then `on_success` with the answer (reload a list, clear
 /// a form, go to another page).
 #[hook]
@@ -145,7 +148,7 @@ where
     Fut: Future<Output = Result<T, Failure>> + 'static,
     S: Fn(&T) + 'static,
 {
-    let on_success: Box<dyn Fn(&dyn Any)> = Box::new(move |v: &dyn Any| {
+    let on_success: Box<OnSuccess> = Box::new(move |v: &dyn Any| {
         if let Some(v) = v.downcast_ref::<T>() {
             on_success(v);
         }
@@ -168,9 +171,7 @@ where
 
 /// The one body of [`use_action_then`], whatever the input and the answer.
 #[hook]
-fn use_action_any(
-    on_success: Box<dyn Fn(&dyn Any)>,
-) -> (UseReducerHandle<ActionState>, Callback<Start>) {
+fn use_action_any(on_success: Box<OnSuccess>) -> (UseReducerHandle<ActionState>, Callback<Start>) {
     let client = use_session().client.clone();
     let state = use_reducer(|| ActionState {
         busy: false,
@@ -179,7 +180,7 @@ fn use_action_any(
     });
     let start = {
         let state = state.clone();
-        let on_success: Rc<dyn Fn(&dyn Any)> = Rc::from(on_success);
+        let on_success: Rc<OnSuccess> = Rc::from(on_success);
         Callback::from(move |start: Start| {
             state.dispatch(ActionMsg::Started);
             let (state, on_success) = (state.clone(), on_success.clone());
