@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fetch::{Answer, Pending};
+use super::fetch::{erase, Answer, Pending};
 use crate::api::{Client, Failure};
 use crate::state::use_session;
 
@@ -157,10 +157,7 @@ where
     let run = Rc::new(run);
     let trigger = start.reform(move |input: I| -> Start {
         let run = run.clone();
-        Box::new(move |client| {
-            let answer = run(client, input);
-            Box::pin(async move { answer.await.map(|t| Rc::new(t) as Answer) })
-        })
+        Box::new(move |client| erase(run(client, input)))
     });
     ActionHandle {
         state,

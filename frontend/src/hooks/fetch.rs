@@ -12,6 +12,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use yew::prelude::*;
 
@@ -23,6 +24,35 @@ pub(crate) type Answer = Rc<dyn Any>;
 
 /// A request under way, its answer erased.
 pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Answer, Failure>>>>;
+
+/// A page's request, its answer erased once it arrives: a plain future
+/// generic in the answer's type only, not an `async` block per use.
+struct Erased<T> {
+    request: Pin<Box<dyn Future<Output = Result<T, Failure>>>>,
+}
+
+impl<T: 'static> Future for Erased<T> {
+    type Output = Result<Answer, Failure>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Poll::Ready(answer) = self.request.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        Poll::Ready(match answer {
+            Ok(t) => Ok(Rc::new(t)),
+            Err(f) => Err(f),
+        })
+    }
+}
+
+/// `request`, its answer erased.
+pub(crate) fn erase<T: 'static>(
+    request: impl Future<Output = Result<T, Failure>> + 'static,
+) -> Pending {
+    Box::pin(Erased {
+        request: Box::pin(request),
+    })
+}
 
 /// What a fetch has to show. The last answer stays on show while a reload
 /// runs, and after a failed one, so the page does not flash.
@@ -156,10 +186,7 @@ where
 {
     let load: Load = {
         let deps = deps.clone();
-        Box::new(move |client| {
-            let answer = fetch(client, deps);
-            Box::pin(async move { answer.await.map(|t| Rc::new(t) as Answer) })
-        })
+        Box::new(move |client| erase(fetch(client, deps)))
     };
     let state = use_fetch_any(Deps(Rc::new(deps)), load);
     FetchHandle {
