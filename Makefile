@@ -76,6 +76,8 @@ spa: tools-spa ## Build the SPA into dist/ (wasm32 in the wasm-release profile â
 	$(WASM_OPT) -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
 		dist.tmp/habilis_frontend_bg.wasm -o dist.tmp/habilis_frontend_bg.wasm
 	cp frontend/static/* dist.tmp/
+	# The SPA's catalogs, fetched by language at start (not compiled in).
+	mkdir -p dist.tmp/i18n && cp frontend/i18n/*.json dist.tmp/i18n/
 	rm -rf dist && mv dist.tmp dist
 	@echo "SPA built in dist/ ($$(du -sh dist | cut -f1); WebAssembly $$(stat -c %s dist/habilis_frontend_bg.wasm) bytes, $$(gzip -9c dist/habilis_frontend_bg.wasm | wc -c) gzipped)"
 

@@ -12,8 +12,10 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use habilis_shared::dto::{AuthzCheck, AuthzResource, Login, Me, Problem, TokenPair};
@@ -153,24 +155,22 @@ impl Client {
     /// Only serialising and decoding are generic: the exchange itself is
     /// one boxed future, so each of the SPA's many `(B, R)` pairs does not
     /// carry its own copy of the fetch, refresh and retry machinery (that
-    /// weighed 16 KB of the WebAssembly, 6 KB gzipped).
-    async fn request<B, R>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<R, Failure>
+    /// weighed 16 KB of the WebAssembly, 6 KB gzipped), and the answer is a
+    /// [`Reply`], not a state machine of its own per pair.
+    fn request<B, R>(&self, method: Method, path: &str, body: Option<&B>) -> Reply<R>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
         // A DTO always serialises; the error arm only keeps this total.
-        let json = body
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(network)?;
-        let text = self.answer_text(method, path, json).await?;
-        parse_answer(&text).map_err(network)
+        let text = match body.map(serde_json::to_string).transpose() {
+            Ok(json) => self.answer_text(method, path, json),
+            Err(e) => Box::pin(std::future::ready(Err(network(e)))),
+        };
+        Reply {
+            text,
+            answer: PhantomData,
+        }
     }
 
     /// The answer's body as text, after [`exchange`](Self::exchange).
@@ -187,51 +187,51 @@ impl Client {
         })
     }
 
-    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
-        self.request::<(), R>(Method::GET, path, None).await
+    pub fn get<R: DeserializeOwned>(&self, path: &str) -> Reply<R> {
+        self.request::<(), R>(Method::GET, path, None)
     }
 
-    pub async fn post<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    pub fn post<B, R>(&self, path: &str, body: &B) -> Reply<R>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.request(Method::POST, path, Some(body)).await
+        self.request(Method::POST, path, Some(body))
     }
 
     /// A POST that carries no body: the verb is in the path (`…/block`,
     /// `…/close`, `…/accept`).
-    pub async fn post_empty<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
-        self.request::<(), R>(Method::POST, path, None).await
+    pub fn post_empty<R: DeserializeOwned>(&self, path: &str) -> Reply<R> {
+        self.request::<(), R>(Method::POST, path, None)
     }
 
-    pub async fn patch<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    pub fn patch<B, R>(&self, path: &str, body: &B) -> Reply<R>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.request(Method::PATCH, path, Some(body)).await
+        self.request(Method::PATCH, path, Some(body))
     }
 
-    pub async fn put<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    pub fn put<B, R>(&self, path: &str, body: &B) -> Reply<R>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.request(Method::PUT, path, Some(body)).await
+        self.request(Method::PUT, path, Some(body))
     }
 
-    pub async fn delete<R: DeserializeOwned>(&self, path: &str) -> Result<R, Failure> {
-        self.request::<(), R>(Method::DELETE, path, None).await
+    pub fn delete<R: DeserializeOwned>(&self, path: &str) -> Reply<R> {
+        self.request::<(), R>(Method::DELETE, path, None)
     }
 
     /// A DELETE that carries a body (a confirmation: `DeleteInstance`).
-    pub async fn delete_with<B, R>(&self, path: &str, body: &B) -> Result<R, Failure>
+    pub fn delete_with<B, R>(&self, path: &str, body: &B) -> Reply<R>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.request(Method::DELETE, path, Some(body)).await
+        self.request(Method::DELETE, path, Some(body))
     }
 
     /// A text answer (CSV, logs).
@@ -354,6 +354,29 @@ impl Client {
 /// An empty body (204) reads as `null`, which `()` and
 /// [`IgnoredAny`](serde::de::IgnoredAny) accept. Decoded through
 /// [`crate::json`] (one parser for every DTO).
+/// The answer of a typed request, decoded as `R` once the one boxed
+/// exchange has its text: a plain future, so the requests of each answer
+/// type add only this decoding step, not an `async` state machine (with its
+/// own drop glue per state) around the exchange.
+pub struct Reply<R> {
+    text: Pin<Box<dyn Future<Output = Result<String, Failure>>>>,
+    answer: PhantomData<fn() -> R>,
+}
+
+impl<R: DeserializeOwned> Future for Reply<R> {
+    type Output = Result<R, Failure>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Poll::Ready(text) = self.text.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        Poll::Ready(match text {
+            Ok(t) => parse_answer(&t).map_err(network),
+            Err(f) => Err(f),
+        })
+    }
+}
+
 fn parse_answer<R: DeserializeOwned>(text: &str) -> serde_json::Result<R> {
     crate::json::from_str(if text.is_empty() { "null" } else { text })
 }

@@ -43,6 +43,18 @@ pub fn App() -> Html {
         });
     }
     {
+        // A language asked for is shown once its catalog has arrived.
+        let session = session.clone();
+        use_effect_with(session.wanted, move |wanted| {
+            if let Some(lang) = *wanted {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = crate::i18n::load(lang).await;
+                    session.dispatch(Msg::CatalogLoaded(lang, loaded));
+                });
+            }
+        });
+    }
+    {
         // <html lang> follows the language.
         let lang = session.lang;
         use_effect_with(lang, |lang| {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::hooks::{use_state, UseStateHandle};
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::Language;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

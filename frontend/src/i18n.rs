@@ -1,48 +1,97 @@
 //! Message catalogs: every visible string comes from `i18n/<lang>.json`.
 //! The catalogs must have the same keys (tested), and every key the code
 //! asks for must exist (tested against the sources).
+//!
+//! They are not compiled into the WebAssembly: `make spa` puts them beside
+//! it (`dist/i18n/<lang>.json`) and the app fetches the one language it
+//! shows, before the first render and again when the language changes
+//! ([`load`]). Three catalogs inside the module weighed about 37 KB of its
+//! gzipped size, and a reader needs only one of them.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::rc::Rc;
 
 use habilis_shared::dto::Language;
 
+#[cfg(test)]
 pub const EN: &str = include_str!("../i18n/en.json");
+#[cfg(test)]
 pub const FR: &str = include_str!("../i18n/fr.json");
+#[cfg(test)]
 pub const JA: &str = include_str!("../i18n/ja.json");
 
 type Catalog = HashMap<String, String>;
 
-fn parse(text: &str) -> Catalog {
-    serde_json::from_str(text).unwrap_or_default()
+thread_local! {
+    /// The catalogs fetched so far: English, French, Japanese.
+    static CATALOGS: RefCell<[Option<Rc<Catalog>>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
-fn catalog(lang: Language) -> &'static Catalog {
-    static EN_C: OnceLock<Catalog> = OnceLock::new();
-    static FR_C: OnceLock<Catalog> = OnceLock::new();
-    static JA_C: OnceLock<Catalog> = OnceLock::new();
+fn slot(lang: Language) -> usize {
     match lang {
-        Language::En => EN_C.get_or_init(|| parse(EN)),
-        Language::Fr => FR_C.get_or_init(|| parse(FR)),
-        Language::Ja => JA_C.get_or_init(|| parse(JA)),
+        Language::En => 0,
+        Language::Fr => 1,
+        Language::Ja => 2,
     }
+}
+
+fn catalog(lang: Language) -> Option<Rc<Catalog>> {
+    CATALOGS.with(|c| {
+        let mut c = c.borrow_mut();
+        let slot = &mut c[slot(lang)];
+        // Unit tests run without a server: the files themselves.
+        #[cfg(test)]
+        if slot.is_none() {
+            let text = match lang {
+                Language::En => EN,
+                Language::Fr => FR,
+                Language::Ja => JA,
+            };
+            *slot = serde_json::from_str(text).ok().map(Rc::new);
+        }
+        slot.clone()
+    })
+}
+
+/// Has the catalog of `lang` arrived?
+pub fn is_loaded(lang: Language) -> bool {
+    catalog(lang).is_some()
+}
+
+/// Fetches the catalog of `lang` unless it is already here; `false` when
+/// it could not be had (the app then stays in the language it shows).
+pub async fn load(lang: Language) -> bool {
+    if is_loaded(lang) {
+        return true;
+    }
+    let url = format!("/i18n/{}.json", lang.as_str());
+    let Ok(res) = gloo_net::http::Request::get(&url).send().await else {
+        return false;
+    };
+    if !res.ok() {
+        return false;
+    }
+    let Ok(text) = res.text().await else {
+        return false;
+    };
+    let Ok(catalog) = serde_json::from_str::<Catalog>(&text) else {
+        return false;
+    };
+    CATALOGS.with(|c| c.borrow_mut()[slot(lang)] = Some(Rc::new(catalog)));
+    true
 }
 
 /// The message for `key` in `lang`, falling back to English, then to the key.
 pub fn tr(lang: Language, key: &str) -> String {
-    catalog(lang)
-        .get(key)
-        .or_else(|| catalog(Language::En).get(key))
-        .cloned()
-        .unwrap_or_else(|| key.to_owned())
+    try_tr(lang, key).unwrap_or_else(|| key.to_owned())
 }
 
 /// Like [`tr`] but `None` when no catalog has the key.
 pub fn try_tr(lang: Language, key: &str) -> Option<String> {
-    catalog(lang)
-        .get(key)
-        .or_else(|| catalog(Language::En).get(key))
-        .cloned()
+    [lang, Language::En]
+        .into_iter()
+        .find_map(|l| catalog(l)?.get(key).cloned())
 }
 
 /// `{name}` placeholders.

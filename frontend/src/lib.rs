@@ -21,8 +21,16 @@ pub mod schema;
 mod state;
 pub mod tus;
 
-/// Entry point called by `app.js` once the module is instantiated.
+/// Entry point called by `app.js` once the module is instantiated: the
+/// catalog of the browser's language (English if that one cannot be had),
+/// then the app.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    wasm_bindgen_futures::spawn_local(async {
+        let lang = state::browser_language();
+        if !i18n::load(lang).await && lang != habilis_shared::dto::Language::En {
+            i18n::load(habilis_shared::dto::Language::En).await;
+        }
+        yew::Renderer::<app::App>::new().render();
+    });
 }

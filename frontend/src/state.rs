@@ -17,7 +17,11 @@ pub struct Session {
     pub booted: bool,
     pub me: Option<Me>,
     pub policy: Option<Rc<Policy>>,
+    /// The language shown: its catalog is here (see [`i18n::load`]).
     pub lang: Language,
+    /// A language asked for whose catalog is still on its way: it becomes
+    /// `lang` when the catalog arrives ([`Msg::CatalogLoaded`]).
+    pub wanted: Option<Language>,
     pub date_format: DateFormat,
 }
 
@@ -27,6 +31,8 @@ pub enum Msg {
     SignedOut,
     Policy(Rc<Policy>),
     Lang(Language),
+    /// The catalog of this language arrived (`true`) or could not be had.
+    CatalogLoaded(Language, bool),
 }
 
 impl Session {
@@ -37,6 +43,7 @@ impl Session {
             me: None,
             policy: None,
             lang,
+            wanted: None,
             date_format: DateFormat::DayMonthYear,
         }
     }
@@ -91,7 +98,15 @@ impl Reducible for Session {
             Msg::SignedIn(me) => apply_me(&mut next, me),
             Msg::SignedOut => next.me = None,
             Msg::Policy(p) => next.policy = Some(p),
-            Msg::Lang(l) => next.lang = l,
+            Msg::Lang(l) => choose_lang(&mut next, l),
+            Msg::CatalogLoaded(l, loaded) => {
+                if next.wanted == Some(l) {
+                    next.wanted = None;
+                    if loaded {
+                        next.lang = l;
+                    }
+                }
+            }
         }
         Rc::new(next)
     }
@@ -99,10 +114,21 @@ impl Reducible for Session {
 
 fn apply_me(s: &mut Session, me: Me) {
     if let Some(p) = &me.user.personal {
-        s.lang = p.language;
+        choose_lang(s, p.language);
         s.date_format = p.date_format;
     }
     s.me = Some(me);
+}
+
+/// Shows `l` at once when its catalog is here, else asks for it: the page
+/// keeps its language until the catalog arrives, never showing bare keys.
+fn choose_lang(s: &mut Session, l: Language) {
+    if i18n::is_loaded(l) {
+        s.lang = l;
+        s.wanted = None;
+    } else {
+        s.wanted = Some(l);
+    }
 }
 
 pub type SessionHandle = UseReducerHandle<Session>;

@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::hooks::use_state;
 use gloo_timers::callback::Timeout;
 use habilis_shared::dto::{MemberView, MembershipState, UserPage, UserQuery, UserView};
 use serde::Deserialize;

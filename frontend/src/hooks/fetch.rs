@@ -1,35 +1,80 @@
 //! `use_fetch`: data a component shows, loaded from the API.
+//!
+//! The hook's machinery (its state, reducer, effect and spawned future) is
+//! written once, over answers and dependencies behind `dyn Any`: only a
+//! thin wrapper is generic, so each of the SPA's answer types does not
+//! carry its own copy of the reducer, the effect and the task (that copy
+//! per answer type weighed about 2 KB of WebAssembly each, over 60 uses).
 
+use std::any::Any;
 use std::cell::Cell;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use yew::prelude::*;
 
 use crate::api::{Client, Failure};
 use crate::state::use_session;
 
+/// An answer of any type, as the hooks keep it.
+pub(crate) type Answer = Rc<dyn Any>;
+
+/// A request under way, its answer erased.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Answer, Failure>>>>;
+
+/// A page's request, its answer erased once it arrives: a plain future
+/// generic in the answer's type only, not an `async` block per use.
+struct Erased<T> {
+    request: Pin<Box<dyn Future<Output = Result<T, Failure>>>>,
+}
+
+impl<T: 'static> Future for Erased<T> {
+    type Output = Result<Answer, Failure>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Poll::Ready(answer) = self.request.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        Poll::Ready(match answer {
+            Ok(t) => Ok(Rc::new(t)),
+            Err(f) => Err(f),
+        })
+    }
+}
+
+/// `request`, its answer erased.
+pub(crate) fn erase<T: 'static>(
+    request: impl Future<Output = Result<T, Failure>> + 'static,
+) -> Pending {
+    Box::pin(Erased {
+        request: Box::pin(request),
+    })
+}
+
 /// What a fetch has to show. The last answer stays on show while a reload
 /// runs, and after a failed one, so the page does not flash.
-struct FetchState<T> {
-    data: Option<Rc<T>>,
+struct FetchState {
+    data: Option<Answer>,
     error: Option<Failure>,
     /// Bumped by [`FetchHandle::reload`]: one of the effect's dependencies.
     generation: u32,
 }
 
-enum FetchMsg<T> {
-    Finished(Result<T, Failure>),
+enum FetchMsg {
+    Finished(Result<Answer, Failure>),
     Reload,
 }
 
-impl<T> Reducible for FetchState<T> {
-    type Action = FetchMsg<T>;
+impl Reducible for FetchState {
+    type Action = FetchMsg;
 
-    fn reduce(self: Rc<Self>, msg: FetchMsg<T>) -> Rc<Self> {
+    fn reduce(self: Rc<Self>, msg: FetchMsg) -> Rc<Self> {
         let next = match msg {
             FetchMsg::Finished(Ok(d)) => FetchState {
-                data: Some(Rc::new(d)),
+                data: Some(d),
                 error: None,
                 generation: self.generation,
             },
@@ -50,13 +95,15 @@ impl<T> Reducible for FetchState<T> {
 
 /// The state of a [`use_fetch`], and its reload handle. Cheap to clone.
 pub struct FetchHandle<T> {
-    state: UseReducerHandle<FetchState<T>>,
+    state: UseReducerHandle<FetchState>,
+    answer: PhantomData<fn() -> T>,
 }
 
 impl<T> Clone for FetchHandle<T> {
     fn clone(&self) -> Self {
         FetchHandle {
             state: self.state.clone(),
+            answer: PhantomData,
         }
     }
 }
@@ -64,7 +111,11 @@ impl<T> Clone for FetchHandle<T> {
 impl<T: 'static> FetchHandle<T> {
     /// The last answer, if one arrived.
     pub fn data(&self) -> Option<&T> {
-        self.state.data.as_deref()
+        // Only the wrapper of this handle's `T` stores answers here.
+        self.state
+            .data
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<T>())
     }
 
     /// The failure of the last request, if it failed.
@@ -90,6 +141,34 @@ impl<T: 'static> FetchHandle<T> {
     }
 }
 
+/// Dependencies of any type, compared as their own type.
+trait AnyDeps {
+    fn as_any(&self) -> &dyn Any;
+    fn same(&self, other: &dyn AnyDeps) -> bool;
+}
+
+impl<D: PartialEq + 'static> AnyDeps for D {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn same(&self, other: &dyn AnyDeps) -> bool {
+        other.as_any().downcast_ref::<D>() == Some(self)
+    }
+}
+
+#[derive(Clone)]
+struct Deps(Rc<dyn AnyDeps>);
+
+impl PartialEq for Deps {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(&*other.0)
+    }
+}
+
+/// Starts a load with the session's client.
+type Load = Box<dyn FnOnce(Client) -> Pending>;
+
 /// Runs `fetch` on mount and whenever `deps` change (or on
 /// [`FetchHandle::reload`]). An answer that arrives after the dependencies
 /// changed again, or after the component went away, is dropped, so a slow
@@ -105,6 +184,20 @@ where
     F: FnOnce(Client, D) -> Fut + 'static,
     Fut: Future<Output = Result<T, Failure>> + 'static,
 {
+    let load: Load = {
+        let deps = deps.clone();
+        Box::new(move |client| erase(fetch(client, deps)))
+    };
+    let state = use_fetch_any(Deps(Rc::new(deps)), load);
+    FetchHandle {
+        state,
+        answer: PhantomData,
+    }
+}
+
+/// The one body of [`use_fetch`], whatever the answer's type.
+#[hook]
+fn use_fetch_any(deps: Deps, load: Load) -> UseReducerHandle<FetchState> {
     let client = use_session().client.clone();
     let state = use_reducer(|| FetchState {
         data: None,
@@ -113,12 +206,12 @@ where
     });
     {
         let state = state.clone();
-        use_effect_with((deps, state.generation), move |(deps, _)| {
+        use_effect_with((deps, state.generation), move |_| {
             let live = Rc::new(Cell::new(true));
-            let (deps, still) = (deps.clone(), live.clone());
+            let still = live.clone();
             // The one place a load is spawned: the hook's own future.
             wasm_bindgen_futures::spawn_local(async move {
-                let result = fetch(client, deps).await;
+                let result = load(client).await;
                 if still.get() {
                     state.dispatch(FetchMsg::Finished(result));
                 }
@@ -126,19 +219,26 @@ where
             move || live.set(false)
         });
     }
-    FetchHandle { state }
+    state
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn state(data: Option<u8>, error: Option<Failure>) -> Rc<FetchState<u8>> {
+    fn state(data: Option<u8>, error: Option<Failure>) -> Rc<FetchState> {
         Rc::new(FetchState {
-            data: data.map(Rc::new),
+            data: data.map(|d| Rc::new(d) as Answer),
             error,
             generation: 0,
         })
+    }
+
+    fn data(s: &FetchState) -> Option<u8> {
+        s.data
+            .as_deref()
+            .and_then(|a| a.downcast_ref::<u8>())
+            .copied()
     }
 
     fn offline() -> Failure {
@@ -148,14 +248,14 @@ mod tests {
     #[test]
     fn a_failed_reload_keeps_the_last_answer_on_show() {
         let next = state(Some(1), None).reduce(FetchMsg::Finished(Err(offline())));
-        assert_eq!(next.data.as_deref(), Some(&1));
+        assert_eq!(data(&next), Some(1));
         assert_eq!(next.error, Some(offline()));
     }
 
     #[test]
     fn an_answer_replaces_the_data_and_clears_the_failure() {
-        let next = state(Some(1), Some(offline())).reduce(FetchMsg::Finished(Ok(2)));
-        assert_eq!(next.data.as_deref(), Some(&2));
+        let next = state(Some(1), Some(offline())).reduce(FetchMsg::Finished(Ok(Rc::new(2u8))));
+        assert_eq!(data(&next), Some(2));
         assert_eq!(next.error, None);
     }
 
@@ -163,7 +263,7 @@ mod tests {
     fn reload_only_moves_the_generation() {
         let next = state(Some(1), Some(offline())).reduce(FetchMsg::Reload);
         assert_eq!(next.generation, 1);
-        assert_eq!(next.data.as_deref(), Some(&1));
+        assert_eq!(data(&next), Some(1));
         assert_eq!(next.error, Some(offline()));
     }
 }

@@ -12,9 +12,11 @@
 
 mod action;
 mod fetch;
+mod state;
 
 pub use action::{use_action, use_action_then, ActionHandle};
 pub use fetch::{use_fetch, FetchHandle};
+pub use state::{use_state, UseStateHandle};
 
 use gloo_timers::callback::{Interval, Timeout};
 use yew::prelude::*;

@@ -1,6 +1,7 @@
 //! My account: language and date format (applied at once), phone, the
 //! charter, my API tokens.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     AcceptCharter, ApiTokenPage, CreateApiToken, CreatedApiToken, DateFormat, Language, TokenScope,
     UpdateMe,

@@ -1,5 +1,6 @@
 //! The audit log (admins, webmasters): filterable, paginated, newest first.
 
+use crate::hooks::use_state;
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::{AuditPage, AuditQuery};
 use yew::prelude::*;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     self, AuthzResource, ConfigurationPage, CreateConfiguration, CreateOrder, InstanceView,
     LaunchInstance, OrderPage, OrderState, OrderView, PageQuery, ProjectPage, ProjectQuery,

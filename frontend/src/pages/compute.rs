@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::hooks::use_state;
 use habilis_shared::dto::Language;
 use habilis_shared::dto::{
     AuthzResource, CreateEngine, EnginePage, EngineResources, EngineView, JobView, PageQuery,

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
+use crate::hooks::{use_state, UseStateHandle};
 use habilis_shared::dto::{
     AuthzResource, CreateDataset, DatasetPage, DatasetView, FilePage, FileQuery, FileView,
     PageQuery, ProjectState, ProjectView, UpdateDataset,

@@ -7,6 +7,7 @@
 //! policy, fed the facts the page knows: am I the requester, am I an agent
 //! of one of the ticket's desks); the server decides again.
 
+use crate::hooks::{use_state, UseStateHandle};
 use habilis_shared::dto::{
     AddTicketParticipant, AssignTicket, CommentTicket, CreateTicket, DeskAgentPage, DeskKind,
     DeskPage, DeskView, EscalateTicket, KbSuggestQuery, KbSuggestions, PageQuery, ProjectPage,

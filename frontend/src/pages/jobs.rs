@@ -6,6 +6,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::hooks::{use_state, UseStateHandle};
 use gloo_net::http::Method;
 use gloo_timers::future::TimeoutFuture;
 use habilis_shared::dto::{

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     CreateKbArticle, KbArticlePage, KbArticleQuery, KbArticleState, KbArticleView, KbSearchPage,
     KbSearchQuery, OfferingPage, PageQuery, UpdateKbArticle,

@@ -3,6 +3,7 @@
 //! Each section asks the policy (`/authz/check`) whether to offer its form;
 //! the server decides again.
 
+use crate::hooks::use_state;
 use chrono::{DateTime, Utc};
 use habilis_shared::dto::{
     AccountState, ActivityPage, AuthzResource, CreateSecondment, CreatedUser, DeleteUserQuery,

@@ -3,6 +3,7 @@
 //! with each address's outcome, pending invitations and the CSV export;
 //! accepting an invitation from its e-mailed link.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     ChangeMemberRole, CreateOrganization, EmailList, InvitationPage, InvitationReport,
     InviteMembers, MemberPage, MemberQuery, MemberView, MembershipState, OrganizationPage,

@@ -1,5 +1,6 @@
 //! Change my password (forced after the first sign-in).
 
+use crate::hooks::use_state;
 use habilis_shared::dto;
 use serde::de::IgnoredAny;
 use yew::prelude::*;

@@ -1,5 +1,6 @@
 //! People: the accounts I may see, a person's page, creating an account.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     AccountState, AuthzResource, CreateUser, CreatedUser, UserPage, UserQuery, UserView,
 };

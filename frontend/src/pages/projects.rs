@@ -2,6 +2,7 @@
 //! its state history, participants (invite, revoke) and closing, and the
 //! approvals inbox of sponsors and data stewards.
 
+use crate::hooks::{use_state, UseStateHandle};
 use habilis_shared::dto::{
     self, ApprovalDecision, ApprovalPage, ApprovalQuery, ApprovalView, AuthzResource,
     CreateProject, DataClass, DecideApproval, InviteParticipant, OrganizationList, ParticipantPage,

@@ -3,6 +3,7 @@
 //! and on a person's page what their creator line or an admin may do: send
 //! a new activation link, correct the name or the e-mail address.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     AccountState, AuthzResource, PasswordResetConfirm, PasswordResetRequest, UpdateUser, UserView,
 };

@@ -5,6 +5,7 @@
 //! deletion with the name typed as confirmation; the page the idle
 //! notice's e-mail links to, which keeps an instance running.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{DeleteInstance, InstancePage, InstanceState, InstanceView, PageQuery};
 use serde::de::IgnoredAny;
 use wasm_bindgen::JsCast;

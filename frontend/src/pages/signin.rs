@@ -1,5 +1,6 @@
 //! Sign in.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::Login;
 use yew::prelude::*;
 use yew_router::prelude::*;

@@ -2,6 +2,7 @@
 //! its state, annotations, transfer and deletion. Buttons appear only where
 //! the policy allows (`/authz/check`); the server decides again.
 
+use crate::hooks::use_state;
 use habilis_shared::dto::{
     AnnotationPage, AnnotationView, AuthzResource, ChangeWorkState, CreateAnnotation, CreateWork,
     ProjectList, TransferWork, UpdateWork, WorkPage, WorkQuery, WorkView,
