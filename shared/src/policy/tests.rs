@@ -880,7 +880,7 @@ fn action_codes_round_trip() {
     // then support desks and tickets, then the knowledge base (issue 18).
     assert_eq!(
         all.len(),
-        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 10 + 3
+        9 + 5 + 5 + 12 + 8 + 2 + 2 + 1 + 13 + 5 + 6 + 2 + 2 + 5 + 8 + 5 + 11 + 3
     );
     assert_eq!(all.len(), ACTION_CODES.len());
     for (a, code) in all.iter().zip(ACTION_CODES) {
