@@ -368,12 +368,8 @@ pub async fn put_file(
         header_str(&req, header::HeaderName::from_static("repr-digest")),
         header_str(&req, header::HeaderName::from_static("digest")),
     );
-    let declared: Option<u64> =
-        header_str(&req, header::CONTENT_LENGTH).and_then(|v| v.trim().parse().ok());
-    let content_type = header_str(&req, header::CONTENT_TYPE)
-        .filter(|v| !v.is_empty() && v.len() <= 200)
-        .unwrap_or("application/octet-stream")
-        .to_owned();
+    let declared = stream::declared_length(&req);
+    let content_type = stream::content_type(&req);
     let st = state.clone();
     let who = caller.clone();
     let up = state

@@ -84,6 +84,25 @@ pub async fn receive(
     Ok((temp, size, digest))
 }
 
+/// The length an upload declares (`Content-Length`), if readable.
+pub fn declared_length(req: &actix_web::HttpRequest) -> Option<u64> {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The type an upload declares (`Content-Type`), kept as given when it is
+/// 1 to 200 characters, else `application/octet-stream`.
+pub fn content_type(req: &actix_web::HttpRequest) -> String {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .unwrap_or("application/octet-stream")
+        .to_owned()
+}
+
 /// `attachment` with the last segment of `path` as the file name: an
 /// ASCII fallback and the exact name as RFC 8187 `filename*` (RFC 6266).
 pub fn disposition(path: &str) -> String {

@@ -611,18 +611,8 @@ pub async fn attach_file(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let declared: Option<u64> = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 200)
-        .unwrap_or("application/octet-stream")
-        .to_owned();
+    let declared = stream::declared_length(&req);
+    let content_type = stream::content_type(&req);
     let limits = AttachLimits::of(&state.policy);
     let st = state.clone();
     let who = caller.clone();

@@ -361,30 +361,29 @@ fn notify(
             .into_iter()
             .filter(|p| p != update.by && *p != ticket.requester_id),
     );
+    if people.is_empty() {
+        return Ok(());
+    }
+    let headers = headers(conn, out, ticket, event, update.kind)?;
     for person in people {
-        mail_one(conn, now, out, ticket, event, &update, &person)?;
+        mail_one(conn, now, ticket, &update, &headers, &person)?;
     }
     Ok(())
 }
 
-/// One update's e-mail to `person` (nothing for an account that may no
-/// longer sign in).
-fn mail_one(
+/// The reply address and threading headers of update `event` of `ticket`
+/// (the same for every recipient).
+fn headers(
     conn: &mut DbConn,
-    now: DateTime<Utc>,
     out: &Outgoing,
     ticket: &TicketRow,
     event: &str,
-    update: &Update<'_>,
-    person: &str,
-) -> SupportResult<()> {
-    let Some(person) = users::find(conn, person)?.filter(|u| u.state().may_sign_in()) else {
-        return Ok(());
-    };
+    kind: TicketUpdate,
+) -> SupportResult<Headers> {
     let key = queries::reply_key(conn)?;
     let root = thread_id(&ticket.id, &out.domain);
-    let first = update.kind == TicketUpdate::Created;
-    let headers = Headers {
+    let first = kind == TicketUpdate::Created;
+    Ok(Headers {
         reply_to: Some(address::build(&key, &ticket.id, &out.domain)),
         message_id: Some(if first {
             root.clone()
@@ -393,6 +392,21 @@ fn mail_one(
         }),
         in_reply_to: (!first).then(|| root.clone()),
         references: (!first).then(|| root.clone()),
+    })
+}
+
+/// One update's e-mail to `person` (nothing for an account that may no
+/// longer sign in).
+fn mail_one(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    ticket: &TicketRow,
+    update: &Update<'_>,
+    headers: &Headers,
+    person: &str,
+) -> SupportResult<()> {
+    let Some(person) = users::find(conn, person)?.filter(|u| u.state().may_sign_in()) else {
+        return Ok(());
     };
     let email = Email::TicketUpdate {
         update: update.kind,
@@ -401,7 +415,7 @@ fn mail_one(
         author: update.name,
         text: update.text,
     };
-    mail::queue_with(conn, now, &Recipient::of(&person), &email, &headers)?;
+    mail::queue_with(conn, now, &Recipient::of(&person), &email, headers)?;
     Ok(())
 }
 
@@ -432,9 +446,8 @@ pub fn thread(conn: &mut DbConn, id: &str, agent: bool) -> SupportResult<TicketT
     let name = users::find(conn, &ticket.requester_id)?
         .map(|u| u.display_name())
         .unwrap_or_default();
-    let history = queries::history(conn, id, agent)?;
+    let mut history = queries::history(conn, id, agent)?;
     let attachments = queries::attachments(conn, id, agent)?;
-    let mut history = history;
     for e in &mut history {
         e.attachment_id = attachments
             .iter()
@@ -968,7 +981,8 @@ pub fn add_participant(
         let event = record(conn, now, &row.id, caller.id(), entry)?;
         let who = caller.user.display_name();
         let update = Update::new(TicketUpdate::Followed, caller, &who);
-        mail_one(conn, now, out, &row, &event, &update, &person.id)?;
+        let headers = headers(conn, out, &row, &event, update.kind)?;
+        mail_one(conn, now, &row, &update, &headers, &person.id)?;
         audit_ticket(
             conn,
             now,
@@ -1065,6 +1079,11 @@ pub fn may_attach(conn: &mut DbConn, id: &str, limits: AttachLimits) -> SupportR
     if row.state() == TicketState::Closed {
         return Err(SupportError::WrongState(TicketState::Closed));
     }
+    room_for_one(conn, id, limits)
+}
+
+/// Ticket `id` holds fewer files than the policy allows.
+fn room_for_one(conn: &mut DbConn, id: &str, limits: AttachLimits) -> SupportResult<()> {
     if queries::count_attachments(conn, id)? >= i64::from(limits.per_ticket) {
         return Err(SupportError::TooManyAttachments(limits.per_ticket));
     }
@@ -1095,9 +1114,7 @@ pub fn attach(
 ) -> SupportResult<TicketAttachmentView> {
     conn.write_tx(|conn| {
         let mut row = locked(conn, id, &NOT_CLOSED)?;
-        if queries::count_attachments(conn, &row.id)? >= i64::from(limits.per_ticket) {
-            return Err(SupportError::TooManyAttachments(limits.per_ticket));
-        }
+        room_for_one(conn, &row.id, limits)?;
         let mut entry = Entry::new(TicketEventKind::Attachment).body(&file.name);
         entry.internal = file.internal;
         let event = record(conn, now, &row.id, caller.id(), entry)?;
